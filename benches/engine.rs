@@ -1,0 +1,66 @@
+//! Engine throughput: `cargo bench --bench engine`.
+//!
+//! - `mm20/one_replication`: M/M/20, lambda = 18, mu = 1, T = 100,000 days
+//!   (about 1.8 million customers, 3.6 million events) on one thread;
+//!   criterion's "thrpt" is events per second.
+//! - `mm20_1000_reps/threads_N`: 1,000 replications with T = 1,000 on N
+//!   threads; "thrpt" is replications per second.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
+use caseflow::engine::simulate;
+use caseflow::model::Model;
+use caseflow::runner::{self, RunConfig};
+use caseflow::scenario;
+
+fn mm20(days: u32) -> Model {
+    let text = format!(
+        r#"
+[scenario]
+name = "mm20"
+start = "2000-01-01"
+days = {days}
+period = "year"
+
+[[flows]]
+name = "customer"
+effort_hours = {{ dist = "exponential", mean = 24 }}
+arrivals = {{ per_day = 18 }}
+
+[[roles]]
+name = "server"
+count = 20
+hours_per_week = 168
+caseload_cap = 1
+skills = ["customer"]
+"#
+    );
+    scenario::parse(&text, "mm20.toml").expect("valid benchmark scenario")
+}
+
+fn one_replication(c: &mut Criterion) {
+    let model = mm20(100_000);
+    let events = simulate(&model, 1, 0).events;
+    let mut g = c.benchmark_group("mm20");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("one_replication", |b| b.iter(|| simulate(&model, 1, 0).events));
+    g.finish();
+}
+
+fn many_replications(c: &mut Criterion) {
+    let model = mm20(1_000);
+    let mut g = c.benchmark_group("mm20_1000_reps");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(1_000));
+    for threads in [1, 2] {
+        let cfg = RunConfig { replications: 1_000, seed: 1, threads: Some(threads) };
+        g.bench_function(format!("threads_{threads}"), |b| {
+            b.iter(|| runner::run(&model, &cfg, &|| {}).expect("run").replications)
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, one_replication, many_replications);
+criterion_main!(benches);

@@ -1,0 +1,134 @@
+//! The commands: load → validate → simulate → summarise → export.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{Cli, Command, RunArgs, SimArgs};
+use crate::error::Error;
+use crate::export::{self, Manifest, console};
+use crate::runner::{self, RunConfig};
+use crate::scenario::{self, Scenario};
+use crate::stats::Aggregate;
+use crate::summary::{self, Stamp};
+
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Run(args) => run_scenario(&args),
+        Command::Validate { scenarios } => validate(&scenarios),
+    }
+}
+
+impl SimArgs {
+    pub fn config(&self) -> RunConfig {
+        RunConfig { replications: self.replications, seed: self.seed, threads: self.threads.map(usize::from) }
+    }
+}
+
+fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    if quiet {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} replications ({per_sec}, {eta} left)")
+        .expect("a valid progress template")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(label.to_string());
+    bar
+}
+
+/// Simulate with a progress bar; checks the engine's own conservation.
+pub fn simulate(scenario: &Scenario, sim: &SimArgs, quiet: bool) -> Result<(Aggregate, f64), Error> {
+    let cfg = sim.config();
+    let bar = progress_bar(cfg.replications, quiet, &scenario.model.name);
+    let started = Instant::now();
+    let agg = runner::run(&scenario.model, &cfg, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    if agg.unbalanced > 0 {
+        return Err(Error::Internal(format!(
+            "{} replications lost or double-counted items; please report this with the scenario file",
+            agg.unbalanced
+        )));
+    }
+    Ok((agg, started.elapsed().as_secs_f64()))
+}
+
+fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
+    let scenario = scenario::load(&args.scenario)?;
+    let model = &scenario.model;
+    let (agg, seconds) = simulate(&scenario, &args.sim, args.quiet)?;
+    let stamp = Stamp::new(&model.name, &scenario.sha256, args.sim.seed, args.sim.replications);
+    let mut tables = summary::tables(model, &agg, &stamp).map_err(|e| Error::Internal(e.to_string()))?;
+    let dir = args.out.join(&model.name);
+    let manifest = Manifest {
+        stamp: &stamp,
+        scenario_file: &scenario.file,
+        period: model.periods.kind.name(),
+        start: model.start.to_string(),
+        horizon_days: model.horizon_days,
+        warmup_days: model.warmup_days,
+        files: Vec::new(),
+    };
+    let files = export::write_run(&dir, &mut tables, manifest)?;
+    if !args.quiet {
+        print_header(&scenario, &stamp, &agg, seconds);
+        print!("{}", console::summary_table(model, &agg));
+        print_files(&dir, &files);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_header(scenario: &Scenario, stamp: &Stamp, agg: &Aggregate, seconds: f64) {
+    let m = &scenario.model;
+    println!(
+        "{} ({}, sha256 {}), seed {}, {} replications: {:.1} million events in {:.2} s",
+        m.name,
+        scenario.file,
+        &stamp.scenario_sha256[..12],
+        stamp.seed,
+        stamp.replications,
+        agg.events as f64 / 1e6,
+        seconds
+    );
+    println!(
+        "Reported from {} to {} by {}.\n",
+        m.start,
+        m.periods.last_date(m.periods.len() - 1),
+        m.periods.kind.name()
+    );
+}
+
+fn print_files(dir: &Path, files: &[PathBuf]) {
+    let names: Vec<String> =
+        files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    println!("\nWrote {}/: {}", dir.display(), names.join(", "));
+}
+
+fn validate(files: &[PathBuf]) -> Result<ExitCode, Error> {
+    let mut failed = 0;
+    for path in files {
+        match scenario::load(path) {
+            Ok(s) => {
+                let m = &s.model;
+                println!(
+                    "ok: {} ({}: {} flows, {} roles, {} workers, {} days from {})",
+                    s.file,
+                    m.name,
+                    m.flows.len(),
+                    m.roles.len(),
+                    m.workers.len(),
+                    m.horizon_days,
+                    m.start
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    Ok(if failed > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+}

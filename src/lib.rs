@@ -1,0 +1,37 @@
+//! # caseflow
+//!
+//! A Monte Carlo, discrete-event simulator of adult social care work
+//! (contacts, Care Act assessments, reviews, safeguarding, DoLS) against a
+//! workforce, for capacity and demand planning.
+//!
+//! ```text
+//!  scenario.toml ─► scenario::load ─► Model ─► runner::run ─► Aggregate
+//!                   (serde + checks)     (rayon × engine::simulate)
+//!                                                        │
+//!            reports/<name>/*.csv, *.parquet ◄─ export ◄─ summary (polars)
+//! ```
+//!
+//! The engine does no I/O and knows nothing of polars; only `summary`
+//! builds data frames and only `export` writes files.
+//!
+//! ```no_run
+//! use caseflow::{runner, scenario};
+//! let scenario = scenario::load("scenarios/quickstart.toml".as_ref()).unwrap();
+//! let cfg = runner::RunConfig { replications: 200, seed: 42, threads: None };
+//! let agg = runner::run(&scenario.model, &cfg, &|| {}).unwrap();
+//! println!("{} replications, {} events", agg.replications, agg.events);
+//! ```
+
+pub mod app;
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod export;
+pub mod model;
+pub mod results;
+pub mod runner;
+pub mod scenario;
+pub mod stats;
+pub mod summary;
+
+pub use error::Error;

@@ -1,0 +1,270 @@
+//! What one replication produces, and the names of its measures.
+//!
+//! The metric enums are the single source of the column names and meanings
+//! that the summaries, exporters and README use.
+
+/// Per flow and reporting period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowMetric {
+    Arrivals,
+    Completed,
+    Withdrawn,
+    Waiting,
+    Open,
+    Overdue,
+    MeanWaitDays,
+    MeanDaysToComplete,
+    WithinDeadlinePct,
+}
+
+impl FlowMetric {
+    pub const ALL: [FlowMetric; 9] = [
+        FlowMetric::Arrivals,
+        FlowMetric::Completed,
+        FlowMetric::Withdrawn,
+        FlowMetric::Waiting,
+        FlowMetric::Open,
+        FlowMetric::Overdue,
+        FlowMetric::MeanWaitDays,
+        FlowMetric::MeanDaysToComplete,
+        FlowMetric::WithinDeadlinePct,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FlowMetric::Arrivals => "arrivals",
+            FlowMetric::Completed => "completed",
+            FlowMetric::Withdrawn => "withdrawn",
+            FlowMetric::Waiting => "waiting",
+            FlowMetric::Open => "open",
+            FlowMetric::Overdue => "overdue",
+            FlowMetric::MeanWaitDays => "mean_wait_days",
+            FlowMetric::MeanDaysToComplete => "mean_days_to_complete",
+            FlowMetric::WithinDeadlinePct => "within_deadline_pct",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            FlowMetric::Arrivals => "items that joined the flow in the period (new and follow-up)",
+            FlowMetric::Completed => "items completed in the period",
+            FlowMetric::Withdrawn => "items that left without completion in the period",
+            FlowMetric::Waiting => "items not yet allocated to a worker at the end of the period (the backlog)",
+            FlowMetric::Open => "items waiting or allocated at the end of the period",
+            FlowMetric::Overdue => "open items past their deadline at the end of the period",
+            FlowMetric::MeanWaitDays => "mean days from arrival to allocation, over items allocated in the period",
+            FlowMetric::MeanDaysToComplete => {
+                "mean days from arrival to completion, over items completed in the period"
+            }
+            FlowMetric::WithinDeadlinePct => {
+                "% of items completed in the period that finished within the flow's deadline"
+            }
+        }
+    }
+}
+
+/// Per role and reporting period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleMetric {
+    Staff,
+    HoursAvailable,
+    HoursWorked,
+    UtilisationPct,
+    Caseload,
+    CaseloadMax,
+}
+
+impl RoleMetric {
+    pub const ALL: [RoleMetric; 6] = [
+        RoleMetric::Staff,
+        RoleMetric::HoursAvailable,
+        RoleMetric::HoursWorked,
+        RoleMetric::UtilisationPct,
+        RoleMetric::Caseload,
+        RoleMetric::CaseloadMax,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RoleMetric::Staff => "staff",
+            RoleMetric::HoursAvailable => "hours_available",
+            RoleMetric::HoursWorked => "hours_worked",
+            RoleMetric::UtilisationPct => "utilisation_pct",
+            RoleMetric::Caseload => "caseload",
+            RoleMetric::CaseloadMax => "caseload_max",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            RoleMetric::Staff => "workers in post at the end of the period",
+            RoleMetric::HoursAvailable => "casework hours the role could give in the period",
+            RoleMetric::HoursWorked => "casework hours given to open items in the period",
+            RoleMetric::UtilisationPct => "hours worked as % of hours available",
+            RoleMetric::Caseload => "open items per worker, averaged over the period",
+            RoleMetric::CaseloadMax => "largest caseload of any worker at the end of the period",
+        }
+    }
+}
+
+/// Per flow over the whole reported horizon of one replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlowKpi {
+    Arrivals,
+    Completed,
+    Withdrawn,
+    WaitingAtEnd,
+    OpenAtEnd,
+    MeanWaitDays,
+    MeanDaysToComplete,
+    WithinDeadlinePct,
+    MeanInSystem,
+    ArrivalsPerDay,
+    CompletedPerDay,
+}
+
+impl FlowKpi {
+    pub const ALL: [FlowKpi; 11] = [
+        FlowKpi::Arrivals,
+        FlowKpi::Completed,
+        FlowKpi::Withdrawn,
+        FlowKpi::WaitingAtEnd,
+        FlowKpi::OpenAtEnd,
+        FlowKpi::MeanWaitDays,
+        FlowKpi::MeanDaysToComplete,
+        FlowKpi::WithinDeadlinePct,
+        FlowKpi::MeanInSystem,
+        FlowKpi::ArrivalsPerDay,
+        FlowKpi::CompletedPerDay,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FlowKpi::Arrivals => "arrivals",
+            FlowKpi::Completed => "completed",
+            FlowKpi::Withdrawn => "withdrawn",
+            FlowKpi::WaitingAtEnd => "waiting_at_end",
+            FlowKpi::OpenAtEnd => "open_at_end",
+            FlowKpi::MeanWaitDays => "mean_wait_days",
+            FlowKpi::MeanDaysToComplete => "mean_days_to_complete",
+            FlowKpi::WithinDeadlinePct => "within_deadline_pct",
+            FlowKpi::MeanInSystem => "mean_in_system",
+            FlowKpi::ArrivalsPerDay => "arrivals_per_day",
+            FlowKpi::CompletedPerDay => "completed_per_day",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            FlowKpi::Arrivals => "items that joined the flow over the horizon",
+            FlowKpi::Completed => "items completed over the horizon",
+            FlowKpi::Withdrawn => "items withdrawn over the horizon",
+            FlowKpi::WaitingAtEnd => "items unallocated at the end of the horizon",
+            FlowKpi::OpenAtEnd => "items waiting or allocated at the end of the horizon",
+            FlowKpi::MeanWaitDays => "mean days from arrival to allocation (items that arrived in the horizon)",
+            FlowKpi::MeanDaysToComplete => {
+                "mean days from arrival to completion (items that arrived and completed in the horizon)"
+            }
+            FlowKpi::WithinDeadlinePct => "% of completions within the deadline",
+            FlowKpi::MeanInSystem => "time-average number of items waiting or allocated",
+            FlowKpi::ArrivalsPerDay => "arrivals per day",
+            FlowKpi::CompletedPerDay => "completions per day",
+        }
+    }
+}
+
+/// Per role over the whole reported horizon of one replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleKpi {
+    UtilisationPct,
+    Caseload,
+    HoursWorked,
+}
+
+impl RoleKpi {
+    pub const ALL: [RoleKpi; 3] = [RoleKpi::UtilisationPct, RoleKpi::Caseload, RoleKpi::HoursWorked];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RoleKpi::UtilisationPct => "utilisation_pct",
+            RoleKpi::Caseload => "caseload",
+            RoleKpi::HoursWorked => "hours_worked",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            RoleKpi::UtilisationPct => "hours worked as % of hours available",
+            RoleKpi::Caseload => "time-average open items per worker",
+            RoleKpi::HoursWorked => "casework hours given over the horizon",
+        }
+    }
+}
+
+/// Width in days of each bin of the waiting-time histogram, and how many
+/// bins; the last bin takes everything longer.
+pub const WAIT_BIN_DAYS: f64 = 1.0;
+pub const WAIT_BINS: usize = 731;
+
+/// Where every item of a flow is at the end of a replication, counted from
+/// independent tallies so that `arrived == completed + withdrawn + waiting
+/// + in_service` checks the engine's bookkeeping rather than restating it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Balance {
+    pub arrived: u64,
+    pub completed: u64,
+    pub withdrawn: u64,
+    pub waiting: u64,
+    pub in_service: u64,
+    /// Follow-ups created for this flow, not yet due.
+    pub scheduled: u64,
+    pub follow_ups_created: u64,
+    pub follow_ups_due: u64,
+    pub follow_ups_cancelled: u64,
+}
+
+impl Balance {
+    pub fn holds(&self) -> bool {
+        self.arrived == self.completed + self.withdrawn + self.waiting + self.in_service
+            && self.follow_ups_created == self.follow_ups_due + self.follow_ups_cancelled + self.scheduled
+    }
+}
+
+/// One replication's results. Dense arrays indexed
+/// `[(flow * periods + period) * FlowMetric::COUNT + metric]` and alike;
+/// a NaN marks a value that does not exist (a mean over no items).
+#[derive(Debug, Clone)]
+pub struct RepResult {
+    pub replication: u64,
+    pub periods: usize,
+    pub flow_periods: Vec<f64>,
+    pub role_periods: Vec<f64>,
+    pub flow_kpis: Vec<f64>,
+    pub role_kpis: Vec<f64>,
+    /// `[flow * WAIT_BINS + bin]`: items allocated in the horizon by days waited.
+    pub wait_hist: Vec<u32>,
+    pub balance: Vec<Balance>,
+    pub events: u64,
+}
+
+impl RepResult {
+    pub fn flow_period(&self, flow: usize, period: usize, m: FlowMetric) -> f64 {
+        self.flow_periods[(flow * self.periods + period) * FlowMetric::COUNT + m as usize]
+    }
+
+    pub fn role_period(&self, role: usize, period: usize, m: RoleMetric) -> f64 {
+        self.role_periods[(role * self.periods + period) * RoleMetric::COUNT + m as usize]
+    }
+
+    pub fn flow_kpi(&self, flow: usize, k: FlowKpi) -> f64 {
+        self.flow_kpis[flow * FlowKpi::COUNT + k as usize]
+    }
+
+    pub fn role_kpi(&self, role: usize, k: RoleKpi) -> f64 {
+        self.role_kpis[role * RoleKpi::COUNT + k as usize]
+    }
+}

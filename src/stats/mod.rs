@@ -1,0 +1,128 @@
+//! Reduction of replication results into bands, without keeping them.
+
+mod band;
+
+pub use band::Band;
+
+use crate::results::{Balance, FlowKpi, FlowMetric, RepResult, RoleKpi, RoleMetric, WAIT_BINS};
+
+/// Every measure of a run, summarised over the replications folded in so
+/// far. Merging two aggregates gives exactly what folding all their
+/// replications into one would have given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aggregate {
+    pub flows: usize,
+    pub roles: usize,
+    pub periods: usize,
+    pub replications: u64,
+    pub events: u64,
+    pub flow_periods: Vec<Band>,
+    pub role_periods: Vec<Band>,
+    pub flow_kpis: Vec<Band>,
+    pub role_kpis: Vec<Band>,
+    /// Waiting times pooled over all replications, `[flow * WAIT_BINS + bin]`.
+    pub wait_hist: Vec<u64>,
+    /// Replications in which some flow's balance did not hold.
+    pub unbalanced: u64,
+    /// Balances summed over replications, per flow.
+    pub balance: Vec<Balance>,
+}
+
+impl Aggregate {
+    pub fn new(flows: usize, roles: usize, periods: usize) -> Aggregate {
+        Aggregate {
+            flows,
+            roles,
+            periods,
+            replications: 0,
+            events: 0,
+            flow_periods: vec![Band::new(); flows * periods * FlowMetric::COUNT],
+            role_periods: vec![Band::new(); roles * periods * RoleMetric::COUNT],
+            flow_kpis: vec![Band::new(); flows * FlowKpi::COUNT],
+            role_kpis: vec![Band::new(); roles * RoleKpi::COUNT],
+            wait_hist: vec![0; flows * WAIT_BINS],
+            unbalanced: 0,
+            balance: vec![Balance::default(); flows],
+        }
+    }
+
+    pub fn add(&mut self, r: &RepResult) {
+        self.replications += 1;
+        self.events += r.events;
+        add_all(&mut self.flow_periods, &r.flow_periods);
+        add_all(&mut self.role_periods, &r.role_periods);
+        add_all(&mut self.flow_kpis, &r.flow_kpis);
+        add_all(&mut self.role_kpis, &r.role_kpis);
+        for (a, &b) in self.wait_hist.iter_mut().zip(&r.wait_hist) {
+            *a += b as u64;
+        }
+        if !r.balance.iter().all(Balance::holds) {
+            self.unbalanced += 1;
+        }
+        for (a, b) in self.balance.iter_mut().zip(&r.balance) {
+            add_balance(a, b);
+        }
+    }
+
+    pub fn merge(mut self, other: Aggregate) -> Aggregate {
+        self.replications += other.replications;
+        self.events += other.events;
+        merge_all(&mut self.flow_periods, &other.flow_periods);
+        merge_all(&mut self.role_periods, &other.role_periods);
+        merge_all(&mut self.flow_kpis, &other.flow_kpis);
+        merge_all(&mut self.role_kpis, &other.role_kpis);
+        for (a, b) in self.wait_hist.iter_mut().zip(&other.wait_hist) {
+            *a += b;
+        }
+        self.unbalanced += other.unbalanced;
+        for (a, b) in self.balance.iter_mut().zip(&other.balance) {
+            add_balance(a, b);
+        }
+        self
+    }
+
+    pub fn flow_period(&self, flow: usize, period: usize, m: FlowMetric) -> &Band {
+        &self.flow_periods[(flow * self.periods + period) * FlowMetric::COUNT + m as usize]
+    }
+
+    pub fn role_period(&self, role: usize, period: usize, m: RoleMetric) -> &Band {
+        &self.role_periods[(role * self.periods + period) * RoleMetric::COUNT + m as usize]
+    }
+
+    pub fn flow_kpi(&self, flow: usize, k: FlowKpi) -> &Band {
+        &self.flow_kpis[flow * FlowKpi::COUNT + k as usize]
+    }
+
+    pub fn role_kpi(&self, role: usize, k: RoleKpi) -> &Band {
+        &self.role_kpis[role * RoleKpi::COUNT + k as usize]
+    }
+
+    pub fn wait_hist(&self, flow: usize) -> &[u64] {
+        &self.wait_hist[flow * WAIT_BINS..(flow + 1) * WAIT_BINS]
+    }
+}
+
+fn add_all(bands: &mut [Band], values: &[f64]) {
+    debug_assert_eq!(bands.len(), values.len());
+    for (b, &v) in bands.iter_mut().zip(values) {
+        b.add(v);
+    }
+}
+
+fn merge_all(bands: &mut [Band], other: &[Band]) {
+    for (a, b) in bands.iter_mut().zip(other) {
+        a.merge(b);
+    }
+}
+
+fn add_balance(a: &mut Balance, b: &Balance) {
+    a.arrived += b.arrived;
+    a.completed += b.completed;
+    a.withdrawn += b.withdrawn;
+    a.waiting += b.waiting;
+    a.in_service += b.in_service;
+    a.scheduled += b.scheduled;
+    a.follow_ups_created += b.follow_ups_created;
+    a.follow_ups_due += b.follow_ups_due;
+    a.follow_ups_cancelled += b.follow_ups_cancelled;
+}

@@ -1,0 +1,254 @@
+//! Bands over replications as data frames: the only place that builds
+//! polars tables. Every table carries the reproducibility stamp.
+
+use polars::prelude::*;
+
+use crate::model::Model;
+use crate::results::{FlowKpi, FlowMetric, RoleKpi, RoleMetric, WAIT_BIN_DAYS, WAIT_BINS};
+use crate::stats::{Aggregate, Band};
+
+/// What is needed to reproduce a figure.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stamp {
+    pub scenario: String,
+    pub scenario_sha256: String,
+    pub seed: u64,
+    pub replications: u64,
+    pub version: String,
+}
+
+impl Stamp {
+    pub fn new(scenario: &str, sha256: &str, seed: u64, replications: u64) -> Stamp {
+        Stamp {
+            scenario: scenario.to_string(),
+            scenario_sha256: sha256.to_string(),
+            seed,
+            replications,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        }
+    }
+}
+
+/// The tables of one run, each with the stamp columns first.
+pub struct Tables {
+    pub flow_periods: DataFrame,
+    pub role_periods: DataFrame,
+    pub kpis: DataFrame,
+    pub wait_histogram: DataFrame,
+    pub balance: DataFrame,
+}
+
+impl Tables {
+    /// (file stem, table) pairs in a fixed order.
+    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 5] {
+        [
+            ("flow_periods", &mut self.flow_periods),
+            ("role_periods", &mut self.role_periods),
+            ("kpis", &mut self.kpis),
+            ("wait_histogram", &mut self.wait_histogram),
+            ("balance", &mut self.balance),
+        ]
+    }
+}
+
+/// The quantiles reported for every band.
+pub const QUANTILES: [(&str, f64); 3] = [("p10", 0.1), ("p50", 0.5), ("p90", 0.9)];
+
+fn opt(v: f64) -> Option<f64> {
+    if v.is_finite() { Some(v) } else { None }
+}
+
+/// Columns built up row by row.
+#[derive(Default)]
+struct Builder {
+    text: Vec<(&'static str, Vec<String>)>,
+    ints: Vec<(&'static str, Vec<i64>)>,
+    nums: Vec<(&'static str, Vec<Option<f64>>)>,
+    order: Vec<(&'static str, char)>,
+    rows: usize,
+}
+
+impl Builder {
+    fn text(&mut self, name: &'static str, v: impl Into<String>) {
+        push_col(&mut self.text, &mut self.order, 't', name, v.into());
+    }
+    fn int(&mut self, name: &'static str, v: i64) {
+        push_col(&mut self.ints, &mut self.order, 'i', name, v);
+    }
+    fn num(&mut self, name: &'static str, v: f64) {
+        push_col(&mut self.nums, &mut self.order, 'n', name, opt(v));
+    }
+    fn band(&mut self, b: &Band) {
+        self.num("mean", b.mean());
+        for (name, q) in QUANTILES {
+            self.num(name, b.quantile(q));
+        }
+        self.int("replications_with_value", b.count() as i64);
+    }
+    fn end_row(&mut self) {
+        self.rows += 1;
+    }
+
+    fn finish(self, stamp: &Stamp) -> PolarsResult<DataFrame> {
+        let n = self.rows;
+        let mut columns = vec![
+            Column::new("scenario".into(), vec![stamp.scenario.as_str(); n]),
+            Column::new("scenario_sha256".into(), vec![stamp.scenario_sha256.as_str(); n]),
+            Column::new("seed".into(), vec![stamp.seed as i64; n]),
+            Column::new("replications".into(), vec![stamp.replications as i64; n]),
+            Column::new("version".into(), vec![stamp.version.as_str(); n]),
+        ];
+        let Builder { mut text, mut ints, mut nums, order, .. } = self;
+        for (name, kind) in order {
+            let col = match kind {
+                't' => take(&mut text, name).map(|v| Column::new(name.into(), v)),
+                'i' => take(&mut ints, name).map(|v| Column::new(name.into(), v)),
+                _ => take(&mut nums, name).map(|v| Column::new(name.into(), v)),
+            };
+            columns.push(col.expect("column recorded in order"));
+        }
+        DataFrame::new(n, columns)
+    }
+}
+
+fn push_col<T>(
+    cols: &mut Vec<(&'static str, Vec<T>)>,
+    order: &mut Vec<(&'static str, char)>,
+    kind: char,
+    name: &'static str,
+    v: T,
+) {
+    match cols.iter_mut().find(|(n, _)| *n == name) {
+        Some((_, values)) => values.push(v),
+        None => {
+            cols.push((name, vec![v]));
+            order.push((name, kind));
+        }
+    }
+}
+
+fn take<T>(cols: &mut Vec<(&'static str, Vec<T>)>, name: &str) -> Option<Vec<T>> {
+    let i = cols.iter().position(|(n, _)| *n == name)?;
+    Some(cols.swap_remove(i).1)
+}
+
+pub fn tables(model: &Model, agg: &Aggregate, stamp: &Stamp) -> PolarsResult<Tables> {
+    Ok(Tables {
+        flow_periods: flow_periods(model, agg).finish(stamp)?,
+        role_periods: role_periods(model, agg).finish(stamp)?,
+        kpis: kpis(model, agg).finish(stamp)?,
+        wait_histogram: wait_histogram(model, agg).finish(stamp)?,
+        balance: balance(model, agg).finish(stamp)?,
+    })
+}
+
+fn period_columns(b: &mut Builder, model: &Model, p: usize) {
+    b.int("period", p as i64);
+    b.text("period_label", model.periods.label(p));
+    b.text("period_start", model.periods.starts[p].to_string());
+    b.text("period_end", model.periods.last_date(p).to_string());
+}
+
+fn flow_periods(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    for (f, flow) in model.flows.iter().enumerate() {
+        for p in 0..model.periods.len() {
+            for m in FlowMetric::ALL {
+                b.text("flow", flow.name.clone());
+                period_columns(&mut b, model, p);
+                b.text("metric", m.name());
+                b.band(agg.flow_period(f, p, m));
+                b.end_row();
+            }
+        }
+    }
+    b
+}
+
+fn role_periods(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    for (r, role) in model.roles.iter().enumerate() {
+        for p in 0..model.periods.len() {
+            for m in RoleMetric::ALL {
+                b.text("role", role.name.clone());
+                period_columns(&mut b, model, p);
+                b.text("metric", m.name());
+                b.band(agg.role_period(r, p, m));
+                b.end_row();
+            }
+        }
+    }
+    b
+}
+
+fn kpis(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    let row = |b: &mut Builder, scope: &str, name: &str, metric: &str, band: &Band| {
+        b.text("scope", scope);
+        b.text("name", name);
+        b.text("metric", metric);
+        b.num("mean", band.mean());
+        b.num("sd", band.sd());
+        b.num("ci95_low", band.mean() - band.ci95());
+        b.num("ci95_high", band.mean() + band.ci95());
+        for (q, v) in QUANTILES {
+            b.num(q, band.quantile(v));
+        }
+        b.int("replications_with_value", band.count() as i64);
+        b.end_row();
+    };
+    for (f, flow) in model.flows.iter().enumerate() {
+        for k in FlowKpi::ALL {
+            row(&mut b, "flow", &flow.name, k.name(), agg.flow_kpi(f, k));
+        }
+    }
+    for (r, role) in model.roles.iter().enumerate() {
+        for k in RoleKpi::ALL {
+            row(&mut b, "role", &role.name, k.name(), agg.role_kpi(r, k));
+        }
+    }
+    b
+}
+
+fn wait_histogram(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    for (f, flow) in model.flows.iter().enumerate() {
+        let hist = agg.wait_hist(f);
+        let total: u64 = hist.iter().sum();
+        let last_used = hist.iter().rposition(|&c| c > 0).unwrap_or(0);
+        for (bin, &count) in hist.iter().enumerate().take(last_used + 1) {
+            b.text("flow", flow.name.clone());
+            b.num("from_days", bin as f64 * WAIT_BIN_DAYS);
+            let to = if bin + 1 == WAIT_BINS { f64::INFINITY } else { (bin + 1) as f64 * WAIT_BIN_DAYS };
+            b.num("to_days", to);
+            b.int("items", count as i64);
+            b.num("share", if total > 0 { count as f64 / total as f64 } else { f64::NAN });
+            b.end_row();
+        }
+    }
+    b
+}
+
+fn balance(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    for (f, flow) in model.flows.iter().enumerate() {
+        let x = &agg.balance[f];
+        b.text("flow", flow.name.clone());
+        for (name, v) in [
+            ("arrived", x.arrived),
+            ("completed", x.completed),
+            ("withdrawn", x.withdrawn),
+            ("waiting", x.waiting),
+            ("in_service", x.in_service),
+            ("follow_ups_created", x.follow_ups_created),
+            ("follow_ups_due", x.follow_ups_due),
+            ("follow_ups_cancelled", x.follow_ups_cancelled),
+            ("follow_ups_scheduled", x.scheduled),
+        ] {
+            b.int(name, v as i64);
+        }
+        b.text("holds", if x.holds() { "yes" } else { "no" });
+        b.end_row();
+    }
+    b
+}

@@ -1,0 +1,56 @@
+//! Small helpers shared by the integration tests.
+
+use caseflow::model::Model;
+use caseflow::scenario;
+
+/// Parse scenario text, failing the test with the user-facing message.
+pub fn model(text: &str) -> Model {
+    scenario::parse(text, "test.toml").unwrap_or_else(|e| panic!("scenario did not load:\n{e}"))
+}
+
+/// Every scenario shipped in scenarios/, loaded.
+pub fn shipped() -> Vec<(String, Model)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut out = Vec::new();
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .expect("scenarios/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    for p in paths {
+        let s = scenario::load(&p).unwrap_or_else(|e| panic!("{} did not load:\n{e}", p.display()));
+        out.push((p.display().to_string(), s.model));
+    }
+    assert!(!out.is_empty(), "no scenarios shipped");
+    out
+}
+
+/// A fresh, empty folder under cargo's scratch space for this test binary.
+pub fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// Run the caseflow binary with `args` and then `last` (a path), in the crate root.
+pub fn caseflow(args: &[&str], last: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_caseflow"))
+        .args(args)
+        .arg(last)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("caseflow runs")
+}
+
+/// Every file in `dir` by name, with its bytes.
+pub fn read_dir_bytes(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            let p = e.expect("entry").path();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).expect("readable"))
+        })
+        .collect()
+}

@@ -1,0 +1,9 @@
+//! One integration-test binary; each module covers one promise.
+
+mod cli;
+mod conservation;
+mod determinism;
+mod harness;
+mod queueing;
+mod readme;
+mod scenario_errors;
