@@ -15,10 +15,12 @@ pub enum FlowMetric {
     MeanWaitDays,
     MeanDaysToComplete,
     WithinDeadlinePct,
+    Unauthorised,
+    UnauthorisedDays,
 }
 
 impl FlowMetric {
-    pub const ALL: [FlowMetric; 9] = [
+    pub const ALL: [FlowMetric; 11] = [
         FlowMetric::Arrivals,
         FlowMetric::Completed,
         FlowMetric::Withdrawn,
@@ -28,6 +30,8 @@ impl FlowMetric {
         FlowMetric::MeanWaitDays,
         FlowMetric::MeanDaysToComplete,
         FlowMetric::WithinDeadlinePct,
+        FlowMetric::Unauthorised,
+        FlowMetric::UnauthorisedDays,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -42,6 +46,8 @@ impl FlowMetric {
             FlowMetric::MeanWaitDays => "mean_wait_days",
             FlowMetric::MeanDaysToComplete => "mean_days_to_complete",
             FlowMetric::WithinDeadlinePct => "within_deadline_pct",
+            FlowMetric::Unauthorised => "unauthorised",
+            FlowMetric::UnauthorisedDays => "unauthorised_days",
         }
     }
 
@@ -60,6 +66,10 @@ impl FlowMetric {
             FlowMetric::WithinDeadlinePct => {
                 "% of items completed in the period that finished within the flow's deadline"
             }
+            FlowMetric::Unauthorised => {
+                "people deprived of liberty without authorisation at the end of the period (open past deadline and any extension)"
+            }
+            FlowMetric::UnauthorisedDays => "person-days deprived of liberty without authorisation in the period",
         }
     }
 }
@@ -68,43 +78,77 @@ impl FlowMetric {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleMetric {
     Staff,
+    Vacant,
+    Agency,
     HoursAvailable,
     HoursWorked,
+    HoursDols,
     UtilisationPct,
     Caseload,
     CaseloadMax,
+    Assessments,
+    CostStaff,
+    CostAgency,
+    CostBoughtIn,
+    CostOvertime,
 }
 
 impl RoleMetric {
-    pub const ALL: [RoleMetric; 6] = [
+    pub const ALL: [RoleMetric; 14] = [
         RoleMetric::Staff,
+        RoleMetric::Vacant,
+        RoleMetric::Agency,
         RoleMetric::HoursAvailable,
         RoleMetric::HoursWorked,
+        RoleMetric::HoursDols,
         RoleMetric::UtilisationPct,
         RoleMetric::Caseload,
         RoleMetric::CaseloadMax,
+        RoleMetric::Assessments,
+        RoleMetric::CostStaff,
+        RoleMetric::CostAgency,
+        RoleMetric::CostBoughtIn,
+        RoleMetric::CostOvertime,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
     pub fn name(self) -> &'static str {
         match self {
             RoleMetric::Staff => "staff",
+            RoleMetric::Vacant => "vacant",
+            RoleMetric::Agency => "agency",
             RoleMetric::HoursAvailable => "hours_available",
             RoleMetric::HoursWorked => "hours_worked",
+            RoleMetric::HoursDols => "hours_dols",
             RoleMetric::UtilisationPct => "utilisation_pct",
             RoleMetric::Caseload => "caseload",
             RoleMetric::CaseloadMax => "caseload_max",
+            RoleMetric::Assessments => "assessments",
+            RoleMetric::CostStaff => "cost_staff",
+            RoleMetric::CostAgency => "cost_agency",
+            RoleMetric::CostBoughtIn => "cost_bought_in",
+            RoleMetric::CostOvertime => "cost_overtime",
         }
     }
 
     pub fn description(self) -> &'static str {
         match self {
-            RoleMetric::Staff => "workers in post at the end of the period",
-            RoleMetric::HoursAvailable => "casework hours the role could give in the period",
+            RoleMetric::Staff => "FTE in post (employed or agency) at the end of the period",
+            RoleMetric::Vacant => "FTE vacant at the end of the period",
+            RoleMetric::Agency => "FTE covered by agency staff at the end of the period",
+            RoleMetric::HoursAvailable => {
+                "casework hours the role could give in the period (after leave, sickness, vacancies)"
+            }
             RoleMetric::HoursWorked => "casework hours given to open items in the period",
+            RoleMetric::HoursDols => "casework hours given to DoLS work in the period",
             RoleMetric::UtilisationPct => "hours worked as % of hours available",
-            RoleMetric::Caseload => "open items per worker, averaged over the period",
+            RoleMetric::Caseload => "open items per worker in post, averaged over the period",
             RoleMetric::CaseloadMax => "largest caseload of any worker at the end of the period",
+            RoleMetric::Assessments => "items the role completed in the period",
+            RoleMetric::CostStaff => "salary and on-costs of employed staff in the period (£)",
+            RoleMetric::CostAgency => "agency day rates paid in the period (£)",
+            RoleMetric::CostBoughtIn => "fees for bought-in assessments completed in the period (£)",
+            RoleMetric::CostOvertime => "overtime paid in the period (£)",
         }
     }
 }
@@ -123,10 +167,11 @@ pub enum FlowKpi {
     MeanInSystem,
     ArrivalsPerDay,
     CompletedPerDay,
+    UnauthorisedDays,
 }
 
 impl FlowKpi {
-    pub const ALL: [FlowKpi; 11] = [
+    pub const ALL: [FlowKpi; 12] = [
         FlowKpi::Arrivals,
         FlowKpi::Completed,
         FlowKpi::Withdrawn,
@@ -138,6 +183,7 @@ impl FlowKpi {
         FlowKpi::MeanInSystem,
         FlowKpi::ArrivalsPerDay,
         FlowKpi::CompletedPerDay,
+        FlowKpi::UnauthorisedDays,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -154,6 +200,7 @@ impl FlowKpi {
             FlowKpi::MeanInSystem => "mean_in_system",
             FlowKpi::ArrivalsPerDay => "arrivals_per_day",
             FlowKpi::CompletedPerDay => "completed_per_day",
+            FlowKpi::UnauthorisedDays => "unauthorised_days",
         }
     }
 
@@ -172,6 +219,7 @@ impl FlowKpi {
             FlowKpi::MeanInSystem => "time-average number of items waiting or allocated",
             FlowKpi::ArrivalsPerDay => "arrivals per day",
             FlowKpi::CompletedPerDay => "completions per day",
+            FlowKpi::UnauthorisedDays => "person-days deprived of liberty without authorisation",
         }
     }
 }
@@ -182,10 +230,13 @@ pub enum RoleKpi {
     UtilisationPct,
     Caseload,
     HoursWorked,
+    HoursDols,
+    Cost,
 }
 
 impl RoleKpi {
-    pub const ALL: [RoleKpi; 3] = [RoleKpi::UtilisationPct, RoleKpi::Caseload, RoleKpi::HoursWorked];
+    pub const ALL: [RoleKpi; 5] =
+        [RoleKpi::UtilisationPct, RoleKpi::Caseload, RoleKpi::HoursWorked, RoleKpi::HoursDols, RoleKpi::Cost];
     pub const COUNT: usize = Self::ALL.len();
 
     pub fn name(self) -> &'static str {
@@ -193,6 +244,8 @@ impl RoleKpi {
             RoleKpi::UtilisationPct => "utilisation_pct",
             RoleKpi::Caseload => "caseload",
             RoleKpi::HoursWorked => "hours_worked",
+            RoleKpi::HoursDols => "hours_dols",
+            RoleKpi::Cost => "cost",
         }
     }
 
@@ -201,7 +254,89 @@ impl RoleKpi {
             RoleKpi::UtilisationPct => "hours worked as % of hours available",
             RoleKpi::Caseload => "time-average open items per worker",
             RoleKpi::HoursWorked => "casework hours given over the horizon",
+            RoleKpi::HoursDols => "casework hours given to DoLS over the horizon",
+            RoleKpi::Cost => "all costs of the role over the horizon (£)",
         }
+    }
+}
+
+/// Whole-scenario measures per reporting period: sums over flows and
+/// roles taken within each replication, so their bands are bands of sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TotalMetric {
+    DolsWaiting,
+    DolsOpen,
+    Unauthorised,
+    UnauthorisedDays,
+    DolsHoursDualRole,
+    LatentUnidentified,
+    CostStaff,
+    CostAgency,
+    CostBoughtIn,
+    CostOvertime,
+    CostTotal,
+}
+
+impl TotalMetric {
+    pub const ALL: [TotalMetric; 11] = [
+        TotalMetric::DolsWaiting,
+        TotalMetric::DolsOpen,
+        TotalMetric::Unauthorised,
+        TotalMetric::UnauthorisedDays,
+        TotalMetric::DolsHoursDualRole,
+        TotalMetric::LatentUnidentified,
+        TotalMetric::CostStaff,
+        TotalMetric::CostAgency,
+        TotalMetric::CostBoughtIn,
+        TotalMetric::CostOvertime,
+        TotalMetric::CostTotal,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TotalMetric::DolsWaiting => "dols_waiting",
+            TotalMetric::DolsOpen => "dols_open",
+            TotalMetric::Unauthorised => "unauthorised",
+            TotalMetric::UnauthorisedDays => "unauthorised_days",
+            TotalMetric::DolsHoursDualRole => "dols_hours_dual_role",
+            TotalMetric::LatentUnidentified => "latent_unidentified",
+            TotalMetric::CostStaff => "cost_staff",
+            TotalMetric::CostAgency => "cost_agency",
+            TotalMetric::CostBoughtIn => "cost_bought_in",
+            TotalMetric::CostOvertime => "cost_overtime",
+            TotalMetric::CostTotal => "cost_total",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            TotalMetric::DolsWaiting => "DoLS items not yet allocated at the end of the period",
+            TotalMetric::DolsOpen => "DoLS items waiting or in progress at the end of the period: the DoLS backlog",
+            TotalMetric::Unauthorised => "people deprived of liberty without authorisation at the end of the period",
+            TotalMetric::UnauthorisedDays => "person-days without authorisation in the period",
+            TotalMetric::DolsHoursDualRole => {
+                "hours that workers with both care management and DoLS skills gave to DoLS: care management hours lost"
+            }
+            TotalMetric::LatentUnidentified => "people in latent pools not yet identified at the end of the period",
+            TotalMetric::CostStaff => "employed staff cost in the period (£)",
+            TotalMetric::CostAgency => "agency cost in the period (£)",
+            TotalMetric::CostBoughtIn => "bought-in assessment fees in the period (£)",
+            TotalMetric::CostOvertime => "overtime cost in the period (£)",
+            TotalMetric::CostTotal => "all costs in the period (£)",
+        }
+    }
+
+    /// Whether the measure is a level at the period's end (rather than an
+    /// amount over the period), so its horizon value is the last period's.
+    pub fn is_level(self) -> bool {
+        matches!(
+            self,
+            TotalMetric::DolsWaiting
+                | TotalMetric::DolsOpen
+                | TotalMetric::Unauthorised
+                | TotalMetric::LatentUnidentified
+        )
     }
 }
 
@@ -245,6 +380,10 @@ pub struct RepResult {
     pub role_periods: Vec<f64>,
     pub flow_kpis: Vec<f64>,
     pub role_kpis: Vec<f64>,
+    /// `[period * TotalMetric::COUNT + metric]`.
+    pub total_periods: Vec<f64>,
+    /// `[metric]` over the horizon: sums, or end levels.
+    pub total_kpis: Vec<f64>,
     /// `[flow * WAIT_BINS + bin]`: items allocated in the horizon by days waited.
     pub wait_hist: Vec<u32>,
     pub balance: Vec<Balance>,
@@ -266,5 +405,13 @@ impl RepResult {
 
     pub fn role_kpi(&self, role: usize, k: RoleKpi) -> f64 {
         self.role_kpis[role * RoleKpi::COUNT + k as usize]
+    }
+
+    pub fn total_period(&self, period: usize, m: TotalMetric) -> f64 {
+        self.total_periods[period * TotalMetric::COUNT + m as usize]
+    }
+
+    pub fn total_kpi(&self, m: TotalMetric) -> f64 {
+        self.total_kpis[m as usize]
     }
 }

@@ -1,119 +1,183 @@
 //! Who takes which waiting item, and when.
 //!
-//! A worker with room (free hours, under their cap) always takes their
-//! *pick*: the best head of the queues they are skilled for, ranked by
-//! flow priority, then key (arrival time, or deadline for deadline-ordered
+//! A worker with room always takes their *pick*: the best head of the
+//! queues they are skilled for and have room for, ranked by their skill
+//! tier (DoLS or care management first, under a dual-role policy), flow
+//! priority, then key (arrival time, or deadline for deadline-ordered
 //! flows), then flow order. So the engine keeps one invariant: no worker
-//! with room has waiting work they are skilled for. It can break only
-//! when an item joins a queue (`place`) or a worker gains room (`fill`).
+//! with room for some work has such work waiting. It can break only when
+//! an item joins a queue (`place`) or a worker gains room (`fill`).
+//!
+//! New work goes to the least-loaded staff member with room; bought-in
+//! capacity is used only when no staff member has room.
 
 use super::Sim;
 use super::events::Event;
-use super::items::State;
+use super::items::{Item, State};
+use crate::model::Pool;
 
 impl Sim<'_> {
-    /// An item joins its flow: the least-loaded skilled worker with room
-    /// takes it, or it waits. By the invariant, no waiting item could have
-    /// been that worker's better pick.
+    fn is_dols(&self, f: usize) -> bool {
+        self.m.flows[f].pool == Pool::Dols
+    }
+
+    /// An item joins its flow's queue, or a worker at once.
     pub(super) fn place(&mut self, id: u32) {
         let f = self.items.get(id).flow as usize;
         match self.free_worker(f) {
             Some(w) => {
-                self.start(w, id);
-                self.reschedule(w);
+                if self.start(w, id) {
+                    self.reschedule(w);
+                }
             }
             None => {
+                self.waiting[f] += 1;
+                let g = self.items.generation(id);
                 let item = self.items.get_mut(id);
                 item.state = State::Waiting;
-                self.queues[f].push(id, item);
+                self.queues[f].push(id, g, item);
             }
         }
     }
 
-    /// The least-loaded worker skilled for flow `f` with room, lowest
-    /// index first among equals.
+    /// As `place`, for an item handed back by a worker who left: it goes
+    /// to the front of a first-come queue.
+    pub(super) fn place_again(&mut self, id: u32) {
+        let f = self.items.get(id).flow as usize;
+        match self.free_worker(f) {
+            Some(w) => {
+                if self.start(w, id) {
+                    self.reschedule(w);
+                }
+            }
+            None => {
+                self.waiting[f] += 1;
+                let g = self.items.generation(id);
+                let item = self.items.get_mut(id);
+                item.state = State::Waiting;
+                self.queues[f].push_front(id, g, item);
+            }
+        }
+    }
+
+    /// The least-loaded worker skilled for flow `f` with room, staff before
+    /// bought-in capacity, lowest index first among equals.
+    #[inline]
     fn free_worker(&self, f: usize) -> Option<usize> {
-        let mut best = None;
-        let mut best_load = f64::INFINITY;
-        for &w in &self.m.flows[f].eligible {
-            let wk = &self.workers[w as usize];
-            if wk.has_room() {
-                let load = wk.load();
-                if load < best_load {
-                    best_load = load;
-                    best = Some(w as usize);
-                    if load == 0.0 {
-                        break;
+        let keys = &self.room_key[usize::from(self.is_dols(f))];
+        for ranges in [&self.staff_ranges[f], &self.bought_ranges[f]] {
+            let mut best = None;
+            let mut best_load = f64::INFINITY;
+            for &(lo, hi) in ranges {
+                for (i, &load) in keys[lo..hi].iter().enumerate() {
+                    if load < best_load {
+                        best_load = load;
+                        best = Some(lo + i);
                     }
                 }
             }
+            if let Some(w) = best {
+                debug_assert!(self.workers[w].has_room(usize::from(self.is_dols(f)) == 1), "room_key out of step");
+                return best;
+            }
         }
-        best
+        None
     }
 
     /// Worker `w` may have room again: take picks while there is room.
-    fn fill(&mut self, w: usize) {
-        while self.workers[w].has_room() {
-            let Some(f) = self.pick(w) else { break };
+    pub(super) fn fill(&mut self, w: usize) {
+        while let Some(f) = self.pick(w) {
             let id = self.queues[f].pop().expect("a pick is a queue head");
+            self.waiting[f] -= 1;
             self.start(w, id);
         }
+        // The caller reschedules.
     }
 
-    /// The flow whose head is worker `w`'s pick.
-    fn pick(&self, w: usize) -> Option<usize> {
-        let mut best: Option<(u32, f64, usize)> = None;
-        for &f in &self.m.workers[w].skills {
+    /// The flow whose head is worker `w`'s pick, among the kinds of work
+    /// they have room for.
+    fn pick(&mut self, w: usize) -> Option<usize> {
+        let m = self.m;
+        let wk = &self.workers[w];
+        let (room_cm, room_dols) = (wk.has_room(false), wk.has_room(true));
+        if !room_cm && !room_dols {
+            return None;
+        }
+        let mut best: Option<(u64, u8, f64, usize)> = None;
+        for &(tier, f) in &m.workers[w].skills {
             let f = f as usize;
-            let priority = self.m.flows[f].priority;
-            if best.is_some_and(|b| priority > b.0) {
-                break; // skills are sorted by priority
+            if best.is_some_and(|b| tier > b.0) {
+                break; // skills are sorted by tier
             }
-            if let Some((key, _)) = self.queues[f].head() {
-                if best.is_none_or(|b| key < b.1) {
-                    best = Some((priority, key, f));
+            let room = if m.flows[f].pool == Pool::Dols { room_dols } else { room_cm };
+            if !room || self.waiting[f] == 0 {
+                continue;
+            }
+            self.queues[f].clean(&self.items);
+            if let Some((class, key)) = self.queues[f].head() {
+                if best.is_none_or(|b| (class, key) < (b.1, b.2)) {
+                    best = Some((tier, class, key, f));
                 }
             }
         }
-        best.map(|b| b.2)
+        best.map(|b| b.3)
     }
 
-    /// Allocate item `id` to worker `w`; the caller reschedules `w`.
-    fn start(&mut self, w: usize, id: u32) {
+    /// Allocate item `id` to worker `w`. Returns whether `w` needs
+    /// rescheduling: their next completion changed or none is pending.
+    fn start(&mut self, w: usize, id: u32) -> bool {
         let now = self.now;
+        let bought_in = super::counts_assessments(&self.m.roles[self.workers[w].role as usize].kind);
         let item = self.items.get_mut(id);
         item.state = State::InService;
-        let (f, arrived, effort, duration) = (item.flow as usize, item.arrived, item.effort, item.duration);
+        let first = !item.allocated_before;
+        item.allocated_before = true;
+        let (f, arrived, duration) = (item.flow as usize, item.arrived, item.duration);
+        // Bought-in capacity is counted in assessments, one per item.
+        let effort = if bought_in { 1.0 } else { item.effort };
         self.in_service[f] += 1;
-        self.rec.allocated(f, arrived, now);
+        if first {
+            self.rec.allocated(f, arrived, now);
+        }
+        let dols = self.is_dols(f);
         let wk = &mut self.workers[w];
-        wk.touch(now);
+        wk.touch(now, &self.m.calendar);
         let pace = wk.pace(effort, duration);
-        wk.add(id, effort, pace);
+        let changed = wk.add(id, effort, pace, dols) || !wk.pending;
+        self.sync(w);
+        changed
     }
 
     /// Replace worker `w`'s pending completion event.
     pub(super) fn reschedule(&mut self, w: usize) {
         let wk = &mut self.workers[w];
         wk.generation = wk.generation.wrapping_add(1);
-        if let Some(t) = wk.next_finish(self.now) {
-            self.events.push(t, Event::Done { worker: w as u32, generation: wk.generation });
+        wk.pending = false;
+        if let Some(t) = wk.next_finish(&self.m.calendar) {
+            if t <= self.end {
+                self.events.push(t, Event::Done { worker: w as u32, generation: wk.generation });
+                wk.pending = true;
+            }
         }
     }
 
     pub(super) fn on_done(&mut self, w: usize) {
         let now = self.now;
-        self.workers[w].touch(now);
+        self.workers[w].touch(now, &self.m.calendar);
+        self.workers[w].pending = false;
         let id = self.workers[w].take_first();
-        let mut item = self.items.get(id).clone();
-        self.items.remove(id);
+        self.workers[w].acc.completions += 1;
+        let mut item: Item = self.items.get(id).clone();
         let f = item.flow as usize;
         self.in_service[f] -= 1;
-        self.rec.completed(f, item.arrived, item.deadline, now);
+        self.rec.completed(f, item.arrived, item.deadline, item.lapse, now);
         // Waiting work is taken on before any follow-up is placed, so a
         // follow-up never jumps ahead of work that was already waiting.
+        self.sync(w);
         self.fill(w);
         self.reschedule(w);
-        self.follow_up(f, &mut item.rng);
+        // Follow-ups first, so a person with more to come stays on record.
+        self.follow_up(f, &mut item);
+        self.free_item(id);
     }
 }

@@ -17,10 +17,35 @@ pub enum Event {
     /// A worker's earliest open item may be finished. Stale when the
     /// worker's generation has moved on.
     Done { worker: u32, generation: u32 },
-    /// A follow-up item falls due and joins its flow.
-    Due { item: u32 },
+    /// A follow-up falls due and joins its flow, unless it was cancelled.
+    Due { item: u32, generation: u32 },
     /// A reporting period ends (or, the first time, reporting begins).
     Boundary,
+    /// A person leaves their stock (death, discharge, regained capacity).
+    PersonLeaves { person: u32, generation: u32 },
+    /// Someone in a latent pool is identified.
+    Identify { pool: u16, generation: u32 },
+    /// A shock strikes.
+    Shock { shock: u16 },
+    /// Something happens to a post; stale if the post changed hands.
+    Staff { worker: u32, tenure: u32, what: StaffEvent },
+    /// Start of a day: overtime switches on or off.
+    Daily,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffEvent {
+    LeaveStarts,
+    LeaveEnds,
+    SickStarts,
+    SickEnds,
+    /// The person in post leaves the organisation.
+    Leaves,
+    /// A recruit starts in a vacant or agency-covered post.
+    Starts,
+    AgencyStarts,
+    RampEnds,
+    AsyeEnds,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -47,15 +72,25 @@ impl Ord for Entry {
     }
 }
 
+/// Days per block of far-future events.
+const BLOCK: f64 = 8.0;
+
+/// Events in the next few days sit in a binary heap; later ones wait in
+/// unsorted blocks of `BLOCK` days and join the heap when their block
+/// comes up. Reviews booked a year ahead and people's departures years
+/// ahead then cost nothing until they are near, and the heap stays small.
 #[derive(Debug, Default)]
 pub struct EventQueue {
     heap: BinaryHeap<Entry>,
     seq: u64,
+    far: Vec<Vec<Entry>>,
+    /// The first block not yet moved into the heap.
+    next_block: usize,
 }
 
 impl EventQueue {
     pub fn with_capacity(n: usize) -> EventQueue {
-        EventQueue { heap: BinaryHeap::with_capacity(n), seq: 0 }
+        EventQueue { heap: BinaryHeap::with_capacity(n), ..EventQueue::default() }
     }
 
     /// Schedule `event` at time `t` (days, >= 0).
@@ -64,11 +99,29 @@ impl EventQueue {
         debug_assert!(t >= 0.0 && t.is_finite(), "event time {t}");
         let key = ((t.to_bits() as u128) << 64) | self.seq as u128;
         self.seq += 1;
-        self.heap.push(Entry { key, event });
+        let entry = Entry { key, event };
+        let block = (t / BLOCK) as usize;
+        if block < self.next_block {
+            self.heap.push(entry);
+        } else {
+            if block >= self.far.len() {
+                self.far.resize_with(block + 1, Vec::new);
+            }
+            self.far[block].push(entry);
+        }
     }
 
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, Event)> {
+        while self.next_block < self.far.len() {
+            let start = self.next_block as f64 * BLOCK;
+            if self.heap.peek().is_some_and(|e| f64::from_bits((e.key >> 64) as u64) < start) {
+                break;
+            }
+            let block = std::mem::take(&mut self.far[self.next_block]);
+            self.next_block += 1;
+            self.heap.extend(block);
+        }
         self.heap.pop().map(|e| (f64::from_bits((e.key >> 64) as u64), e.event))
     }
 }
@@ -96,6 +149,25 @@ mod tests {
                 (2.0, Event::Arrival { flow: 0 }),
             ]
         );
+    }
+
+    #[test]
+    fn far_events_come_out_in_order() {
+        let mut q = EventQueue::default();
+        let times = [500.0, 3.0, 16.0, 8.0, 8.0, 7.999, 1000.5, 0.5, 24.0, 23.0];
+        for (i, &t) in times.iter().enumerate() {
+            q.push(t, Event::Arrival { flow: i as u16 });
+        }
+        let mut got = Vec::new();
+        while let Some((t, e)) = q.pop() {
+            got.push((t, e));
+            if t == 3.0 {
+                q.push(9.0, Event::Boundary); // pushed while running
+            }
+        }
+        let order: Vec<f64> = got.iter().map(|g| g.0).collect();
+        assert_eq!(order, vec![0.5, 3.0, 7.999, 8.0, 8.0, 9.0, 16.0, 23.0, 24.0, 500.0, 1000.5]);
+        assert_eq!(got[3].1, Event::Arrival { flow: 3 }, "ties keep insertion order");
     }
 
     #[test]

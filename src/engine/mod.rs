@@ -1,32 +1,34 @@
 //! The discrete-event engine: one replication of a model, no I/O.
 //!
 //! ```text
-//!   arrivals ──► flow queue ──► worker (holds items at their own pace)
-//!      ▲             ▲                │ completes
-//!      │             └── follow-up ◄──┤ (at once or after a delay)
-//!   rate segments                     ▼
-//!                                  recorder ──► RepResult
+//!   arrivals, latent pools, shocks ──► flow queue ──► worker (items at their own pace)
+//!        ▲                               ▲                  │ completes
+//!        │                               └── follow-up ◄────┤ (at once, or after a delay)
+//!   rate segments                                            ▼
+//!   people leave their stock ──► withdraw their items    recorder ──► RepResult
+//!   staff: leave, sickness, turnover, recruitment, agency, overtime
 //! ```
 //!
 //! Time is in days. Simulated time 0 is the start of the warm-up; the
 //! scenario's start date is at `model.warmup_days`.
 
+mod arrivals;
+mod cases;
 mod dispatch;
 mod events;
 mod items;
 mod record;
+mod report;
+mod staffing;
 pub mod streams;
 mod worker;
 
-use rand::{Rng, RngExt};
-use rand_distr::{Distribution, Exp1};
-
-use crate::model::{FlowId, Model};
+use crate::model::{DolsPolicy, Model, Pool, RoleKind};
 use crate::results::RepResult;
 use events::{Event, EventQueue};
-use items::{FlowQueue, Item, Items, State};
+use items::{FlowQueue, Items, People, State};
 use record::Recorder;
-use streams::{Stream, item_stream, stream};
+use streams::{Stream, stream};
 use worker::Worker;
 
 /// Run replication `replication` of `model` with the given base seed.
@@ -42,19 +44,46 @@ struct ArrivalState {
     rng: Stream,
 }
 
+struct PoolState {
+    remaining: u32,
+    generation: u32,
+    rng: Stream,
+}
+
 struct Sim<'m> {
     m: &'m Model,
+    seed: u64,
     replication: u64,
     now: f64,
     origin: f64,
+    end: f64,
     events: EventQueue,
     next_boundary: usize,
     items: Items,
+    people: People,
     queues: Vec<FlowQueue>,
+    waiting: Vec<u64>,
     in_service: Vec<u64>,
     workers: Vec<Worker>,
+    /// Per worker: their own random stream (absence, turnover, recruits).
+    staff_rng: Vec<Stream>,
+    /// Per flow: ranges of workers (a role's posts are contiguous) who
+    /// may take it, staff first, then bought-in capacity.
+    staff_ranges: Vec<Ranges>,
+    bought_ranges: Vec<Ranges>,
+    /// Per kind of work (care management, DoLS) and worker: the worker's
+    /// load if they have room for it, else infinity. Kept in step with
+    /// the workers by `sync`, so finding the least-loaded worker with room
+    /// is a scan of a few contiguous numbers.
+    room_key: [Vec<f64>; 2],
+    /// Per role: skilled for both care management and DoLS.
+    dual_role: Vec<bool>,
+    /// Per role with overtime: whether it is being worked now.
+    overtime_on: Vec<bool>,
     arrivals: Vec<Option<ArrivalState>>,
     work: Vec<Stream>,
+    pools: Vec<PoolState>,
+    shock_rng: Vec<Stream>,
     rec: Recorder,
     processed: u64,
 }
@@ -64,37 +93,91 @@ impl<'m> Sim<'m> {
         let origin = m.warmup_days;
         let end = m.end_time();
         let nf = m.flows.len();
-        let workers: Vec<Worker> =
-            m.workers.iter().map(|w| Worker::new(w.role, w.caseload_cap, w.hours_per_day)).collect();
+        let workers: Vec<Worker> = m
+            .workers
+            .iter()
+            .map(|w| {
+                let role = &m.roles[w.role as usize];
+                let share = match role.dols_policy {
+                    DolsPolicy::FixedShare(s) => Some(s),
+                    _ => None,
+                };
+                Worker::new(w.role, w.fte, w.caseload_cap, w.hours_per_day, share)
+            })
+            .collect();
+        let staff_rng = m
+            .workers
+            .iter()
+            .enumerate()
+            .map(|(i, w)| stream(seed, replication, "staff", &format!("{}/{i}", m.roles[w.role as usize].name)))
+            .collect();
+        let (staff_ranges, bought_ranges) = eligible_ranges(m);
+        let dual_role = m
+            .roles
+            .iter()
+            .map(|r| {
+                let pools: Vec<Pool> = r.skills.iter().map(|&f| m.flows[f as usize].pool).collect();
+                pools.contains(&Pool::Dols) && pools.contains(&Pool::CareManagement)
+            })
+            .collect();
         let mut sim = Sim {
             m,
+            seed,
             replication,
             now: 0.0,
             origin,
-            events: EventQueue::with_capacity(workers.len() + 2 * nf + 16),
+            end,
+            events: EventQueue::with_capacity(2 * workers.len() + 2 * nf + 16),
             next_boundary: 0,
             items: Items::default(),
-            queues: m.flows.iter().map(|f| FlowQueue::new(f.order)).collect(),
+            people: People::default(),
+            queues: m.flows.iter().map(|f| FlowQueue::new(f.order, !f.triage.is_empty())).collect(),
+            waiting: vec![0; nf],
             in_service: vec![0; nf],
+            staff_ranges,
+            bought_ranges,
+            room_key: [vec![f64::INFINITY; m.workers.len()], vec![f64::INFINITY; m.workers.len()]],
             workers,
+            staff_rng,
+            dual_role,
+            overtime_on: vec![false; m.roles.len()],
             arrivals: m
                 .flows
                 .iter()
                 .map(|f| {
-                    f.arrivals.as_ref().map(|a| ArrivalState {
+                    f.arrivals.as_ref().map(|_| ArrivalState {
                         segment: 0,
-                        rate: a.segments[0].rate_per_day,
+                        rate: 0.0,
                         rng: stream(seed, replication, "arrivals", &f.name),
                     })
                 })
                 .collect(),
             work: m.flows.iter().map(|f| stream(seed, replication, "work", &f.name)).collect(),
+            pools: m
+                .pools
+                .iter()
+                .map(|p| PoolState {
+                    remaining: p.size,
+                    generation: 0,
+                    rng: stream(seed, replication, "pool", &p.name),
+                })
+                .collect(),
+            shock_rng: m.shocks.iter().map(|s| stream(seed, replication, "shock", &s.name)).collect(),
             rec: Recorder::new(origin, end, nf, m.roles.len(), m.periods.len()),
             processed: 0,
         };
         sim.events.push(origin, Event::Boundary);
+        sim.start_staffing();
+        for w in 0..sim.workers.len() {
+            sim.sync(w);
+        }
         for f in 0..nf {
-            sim.schedule_arrival(f);
+            sim.start_arrivals(f);
+        }
+        sim.start_pools_and_shocks();
+        sim.initial_work();
+        if m.roles.iter().any(|r| r.overtime.is_some()) {
+            sim.events.push(0.0, Event::Daily);
         }
         sim
     }
@@ -111,157 +194,53 @@ impl<'m> Sim<'m> {
                         self.on_done(worker as usize);
                     }
                 }
-                Event::Due { item } => self.on_due(item),
+                Event::Due { item, generation } => {
+                    if self.items.generation(item) == generation {
+                        self.on_due(item);
+                    }
+                }
                 Event::Boundary => {
                     if self.on_boundary() {
                         break;
                     }
                 }
-            }
-        }
-    }
-
-    // ----- arrivals -----
-
-    fn schedule_arrival(&mut self, f: usize) {
-        let m = self.m;
-        let Some(arr) = m.flows[f].arrivals.as_ref() else { return };
-        let st = self.arrivals[f].as_mut().expect("arrival state for a flow with arrivals");
-        let next = if st.rate > 0.0 {
-            let e: f64 = Exp1.sample(&mut st.rng);
-            self.now + e / st.rate
-        } else {
-            f64::INFINITY
-        };
-        let change = arr.segments.get(st.segment + 1).map_or(f64::INFINITY, |s| s.start);
-        if next < change {
-            self.events.push(next, Event::Arrival { flow: f as u16 });
-        } else if change.is_finite() {
-            // Memorylessness lets the draw restart at the new rate.
-            self.events.push(change, Event::RateChange { flow: f as u16 });
-        }
-    }
-
-    fn on_rate_change(&mut self, f: usize) {
-        let m = self.m;
-        let arr = m.flows[f].arrivals.as_ref().expect("rate change for a flow with arrivals");
-        let st = self.arrivals[f].as_mut().expect("arrival state");
-        st.segment += 1;
-        st.rate = arr.segments[st.segment].rate_per_day;
-        self.schedule_arrival(f);
-    }
-
-    fn on_arrival(&mut self, f: usize) {
-        self.schedule_arrival(f);
-        let seed = self.work[f].next_u64();
-        let id = self.create(f, item_stream(seed), self.now, State::Waiting);
-        self.join(id);
-    }
-
-    /// Create an item of flow `f` that joins (or is due) at time `at`.
-    fn create(&mut self, f: usize, mut rng: Stream, at: f64, state: State) -> u32 {
-        let flow = &self.m.flows[f];
-        let effort = flow.effort_hours.sample(&mut rng);
-        let duration = flow.duration_days.as_ref().map_or(0.0, |d| d.sample(&mut rng));
-        let deadline = flow.deadline_days.map_or(f64::INFINITY, |d| at + d);
-        self.items.insert(Item { flow: f as FlowId, state, arrived: at, deadline, effort, duration, rng })
-    }
-
-    /// An item joins its flow.
-    fn join(&mut self, id: u32) {
-        let f = self.items.get(id).flow as usize;
-        self.rec.arrived(f, self.now);
-        self.place(id);
-    }
-
-    fn follow_up(&mut self, f: usize, rng: &mut Stream) {
-        let m = self.m;
-        for group in &m.flows[f].route_groups {
-            let u: f64 = rng.random();
-            let mut cumulative = 0.0;
-            for route in &group.routes {
-                cumulative += route.probability;
-                if u < cumulative {
-                    let child_seed = rng.next_u64();
-                    let delay = route.delay_days.as_ref().map_or(0.0, |d| d.sample(rng));
-                    self.spawn(route.to as usize, child_seed, delay);
-                    break;
+                Event::PersonLeaves { person, generation } => {
+                    if self.people.generation(person) == generation {
+                        self.on_person_leaves(person);
+                    }
                 }
-            }
-        }
-    }
-
-    fn spawn(&mut self, to: usize, seed: u64, delay: f64) {
-        self.rec.balance[to].follow_ups_created += 1;
-        if delay > 0.0 {
-            let id = self.create(to, item_stream(seed), self.now + delay, State::Scheduled);
-            self.events.push(self.now + delay, Event::Due { item: id });
-        } else {
-            self.rec.balance[to].follow_ups_due += 1;
-            let id = self.create(to, item_stream(seed), self.now, State::Waiting);
-            self.join(id);
-        }
-    }
-
-    fn on_due(&mut self, id: u32) {
-        let item = self.items.get(id);
-        debug_assert_eq!(item.state, State::Scheduled);
-        let f = item.flow as usize;
-        self.rec.balance[f].follow_ups_due += 1;
-        self.join(id);
-    }
-
-    // ----- reporting -----
-
-    /// Handle the boundary between reporting periods. Returns true at the
-    /// end of the horizon.
-    fn on_boundary(&mut self) -> bool {
-        let k = self.next_boundary;
-        self.next_boundary += 1;
-        let now = self.now;
-        let periods = self.m.periods.len();
-        let mut staff = vec![0u64; self.m.roles.len()];
-        let mut max_caseload = vec![0u64; self.m.roles.len()];
-        for wk in &mut self.workers {
-            wk.touch(now);
-            let accrued = wk.harvest();
-            let r = wk.role as usize;
-            staff[r] += 1;
-            max_caseload[r] = max_caseload[r].max(wk.caseload() as u64);
-            if k > 0 {
-                let t = self.rec.role_period(k - 1, r);
-                t.hours_available += accrued.hours_available;
-                t.hours_worked += accrued.hours_worked;
-                t.case_days += accrued.case_days;
-                t.post_days += accrued.post_days;
-            }
-        }
-        if k > 0 {
-            let p = k - 1;
-            for r in 0..self.m.roles.len() {
-                let t = self.rec.role_period(p, r);
-                t.staff = staff[r];
-                t.caseload_max = max_caseload[r];
-            }
-            let mut overdue = vec![0u64; self.m.flows.len()];
-            for item in self.items.live() {
-                if matches!(item.state, State::Waiting | State::InService) && item.deadline < now {
-                    overdue[item.flow as usize] += 1;
+                Event::Identify { pool, generation } => {
+                    if self.pools[pool as usize].generation == generation {
+                        self.on_identify(pool as usize);
+                    }
                 }
-            }
-            for (f, &late) in overdue.iter().enumerate() {
-                let waiting = self.queues[f].len() as u64;
-                self.rec.snapshot_flow(p, f, waiting, waiting + self.in_service[f], late);
+                Event::Shock { shock } => self.on_shock(shock as usize),
+                Event::Staff { worker, tenure, what } => self.on_staff(worker as usize, tenure, what),
+                Event::Daily => self.on_daily(),
             }
         }
-        if k < periods {
-            self.rec.period = Some(k);
-            self.events.push(self.origin + self.m.periods.bounds[k + 1], Event::Boundary);
-            false
-        } else {
-            self.rec.period = None;
-            true
-        }
+    }
+
+    /// Touch worker `w` at `now`, change something about them, then
+    /// reschedule their next completion and let them take work if they
+    /// now have room.
+    fn change_worker(&mut self, w: usize, change: impl FnOnce(&mut Worker)) {
+        let cal = &self.m.calendar;
+        self.workers[w].touch(self.now, cal);
+        change(&mut self.workers[w]);
+        self.sync(w);
+        self.fill(w);
+        self.reschedule(w);
+    }
+
+    /// Refresh worker `w`'s entries in `room_key` after any change to their
+    /// load or room.
+    #[inline]
+    pub(super) fn sync(&mut self, w: usize) {
+        let wk = &self.workers[w];
+        let load = wk.load();
+        self.room_key[0][w] = if wk.has_room(false) { load } else { f64::INFINITY };
+        self.room_key[1][w] = if wk.has_room(true) { load } else { f64::INFINITY };
     }
 
     fn finish(mut self) -> RepResult {
@@ -279,7 +258,7 @@ impl<'m> Sim<'m> {
         }
         let mut in_service = vec![0u64; nf];
         for wk in &self.workers {
-            for slot in &wk.open {
+            for slot in wk.open() {
                 in_service[self.items.get(slot.item).flow as usize] += 1;
             }
         }
@@ -288,8 +267,47 @@ impl<'m> Sim<'m> {
             b.waiting = waiting[f];
             b.in_service = in_service[f];
             b.scheduled = scheduled[f];
-            debug_assert_eq!(waiting[f], self.queues[f].len() as u64);
+            debug_assert_eq!(waiting[f], self.waiting[f]);
+            debug_assert_eq!(in_service[f], self.in_service[f]);
         }
-        self.rec.finish(self.replication, self.processed)
+        let dual = self.dual_role.clone();
+        self.rec.finish(self.m, &dual, self.replication, self.processed)
     }
+}
+
+/// Half-open ranges of post indices.
+type Ranges = Vec<(usize, usize)>;
+
+/// Each flow's eligible workers as ranges of post indices, staff roles
+/// then bought-in roles, each in role order.
+fn eligible_ranges(m: &Model) -> (Vec<Ranges>, Vec<Ranges>) {
+    let mut role_range = vec![(usize::MAX, 0usize); m.roles.len()];
+    for (w, spec) in m.workers.iter().enumerate() {
+        let r = &mut role_range[spec.role as usize];
+        r.0 = r.0.min(w);
+        r.1 = r.1.max(w + 1);
+    }
+    let ranges = |bought: bool| -> Vec<Ranges> {
+        (0..m.flows.len())
+            .map(|f| {
+                m.roles
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, role)| {
+                        role.is_bought_in() == bought
+                            && role.skills.contains(&(f as u16))
+                            && role_range[*r].0 < usize::MAX
+                    })
+                    .map(|(r, _)| role_range[r])
+                    .collect()
+            })
+            .collect()
+    };
+    (ranges(false), ranges(true))
+}
+
+/// Whether a role's kind makes its workers count one assessment per item
+/// rather than hours.
+fn counts_assessments(kind: &RoleKind) -> bool {
+    matches!(kind, RoleKind::BoughtIn { .. })
 }

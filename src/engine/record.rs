@@ -1,6 +1,12 @@
 //! Tallies kept during one replication, turned into a `RepResult` at the end.
 
-use crate::results::{Balance, FlowKpi, FlowMetric, RepResult, RoleKpi, RoleMetric, WAIT_BIN_DAYS, WAIT_BINS};
+use super::worker::Accrued;
+use crate::model::{Model, Pool, RoleKind};
+use crate::results::{
+    Balance, FlowKpi, FlowMetric, RepResult, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS, WAIT_BINS,
+};
+
+const DAYS_PER_YEAR: f64 = 365.25;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct FlowTally {
@@ -13,23 +19,23 @@ struct FlowTally {
     done_n: u64,
     within: u64,
     with_deadline: u64,
+    unauthorised_days: f64,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
-struct FlowSnapshot {
-    waiting: u64,
-    open: u64,
-    overdue: u64,
+pub(crate) struct FlowSnapshot {
+    pub waiting: u64,
+    pub open: u64,
+    pub overdue: u64,
+    pub unauthorised: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct RoleTally {
-    pub hours_available: f64,
-    pub hours_worked: f64,
-    pub case_days: f64,
-    /// Days workers of the role spent in post.
-    pub post_days: f64,
-    pub staff: u64,
+    pub acc: Accrued,
+    pub staff_fte: f64,
+    pub vacant_fte: f64,
+    pub agency_fte: f64,
     pub caseload_max: u64,
 }
 
@@ -49,9 +55,12 @@ pub(crate) struct Recorder {
     periods: usize,
     /// The reporting period now running; `None` in warm-up and after the end.
     pub period: Option<usize>,
+    /// Engine time the current period started.
+    pub period_start: f64,
     flow_periods: Vec<FlowTally>,
     snapshots: Vec<FlowSnapshot>,
     role_periods: Vec<RoleTally>,
+    latent: Vec<u64>,
     horizon: Vec<FlowTally>,
     in_system: Vec<InSystem>,
     wait_hist: Vec<u32>,
@@ -67,9 +76,11 @@ impl Recorder {
             roles,
             periods,
             period: None,
+            period_start: origin,
             flow_periods: vec![FlowTally::default(); flows * periods],
             snapshots: vec![FlowSnapshot::default(); flows * periods],
             role_periods: vec![RoleTally::default(); roles * periods],
+            latent: vec![0; periods],
             horizon: vec![FlowTally::default(); flows],
             in_system: vec![InSystem::default(); flows],
             wait_hist: vec![0; flows * WAIT_BINS],
@@ -127,9 +138,10 @@ impl Recorder {
     }
 
     #[inline]
-    pub fn completed(&mut self, flow: usize, arrived: f64, deadline: f64, now: f64) {
+    pub fn completed(&mut self, flow: usize, arrived: f64, deadline: f64, lapse: f64, now: f64) {
         self.balance[flow].completed += 1;
         self.in_system(flow, now, false);
+        self.close_deprivation(flow, lapse, now);
         let origin = self.origin;
         let days = now - arrived;
         let has_deadline = deadline.is_finite();
@@ -151,12 +163,45 @@ impl Recorder {
         }
     }
 
-    pub fn snapshot_flow(&mut self, period: usize, flow: usize, waiting: u64, open: u64, overdue: u64) {
-        self.snapshots[flow * self.periods + period] = FlowSnapshot { waiting, open, overdue };
+    /// An open item left without completion (its person left the stock).
+    pub fn withdrawn(&mut self, flow: usize, lapse: f64, now: f64) {
+        self.balance[flow].withdrawn += 1;
+        self.in_system(flow, now, false);
+        self.close_deprivation(flow, lapse, now);
+        if let Some((p, h)) = self.tallies(flow) {
+            p.withdrawn += 1;
+            h.withdrawn += 1;
+        }
+    }
+
+    /// Count unauthorised days of an item leaving now, from the later of
+    /// its lapse and the current period's start (boundaries counted the
+    /// days before).
+    #[inline]
+    fn close_deprivation(&mut self, flow: usize, lapse: f64, now: f64) {
+        if lapse < now {
+            let from = lapse.max(self.period_start);
+            self.unauthorised_days(flow, (now - from).max(0.0));
+        }
+    }
+
+    pub fn unauthorised_days(&mut self, flow: usize, days: f64) {
+        if let Some((p, h)) = self.tallies(flow) {
+            p.unauthorised_days += days;
+            h.unauthorised_days += days;
+        }
+    }
+
+    pub fn snapshot_flow(&mut self, period: usize, flow: usize, s: FlowSnapshot) {
+        self.snapshots[flow * self.periods + period] = s;
     }
 
     pub fn role_period(&mut self, period: usize, role: usize) -> &mut RoleTally {
         &mut self.role_periods[role * self.periods + period]
+    }
+
+    pub fn snapshot_latent(&mut self, period: usize, remaining: u64) {
+        self.latent[period] = remaining;
     }
 
     /// Close the time-average areas at the end of the horizon.
@@ -172,22 +217,25 @@ impl Recorder {
         }
     }
 
-    pub fn finish(self, replication: u64, events: u64) -> RepResult {
+    pub fn finish(self, m: &Model, dual_role: &[bool], replication: u64, events: u64) -> RepResult {
         let np = self.periods;
         let days = self.end - self.origin;
         let ratio = |a: f64, n: u64| if n > 0 { a / n as f64 } else { f64::NAN };
         let pct = |a: u64, n: u64| if n > 0 { 100.0 * a as f64 / n as f64 } else { f64::NAN };
         let per = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
         let share = |a: f64, b: f64| if b > 0.0 { 100.0 * a / b } else { f64::NAN };
+        let mut totals = vec![0.0; np * TotalMetric::COUNT];
+        let mut total = |p: usize, t: TotalMetric, v: f64| totals[p * TotalMetric::COUNT + t as usize] += v;
 
         let mut flow_periods = vec![f64::NAN; self.flows * np * FlowMetric::COUNT];
         for f in 0..self.flows {
+            let dols = m.flows[f].pool == Pool::Dols;
             for p in 0..np {
                 let t = &self.flow_periods[f * np + p];
                 let s = &self.snapshots[f * np + p];
                 let base = (f * np + p) * FlowMetric::COUNT;
-                for m in FlowMetric::ALL {
-                    flow_periods[base + m as usize] = match m {
+                for k in FlowMetric::ALL {
+                    flow_periods[base + k as usize] = match k {
                         FlowMetric::Arrivals => t.arrivals as f64,
                         FlowMetric::Completed => t.completed as f64,
                         FlowMetric::Withdrawn => t.withdrawn as f64,
@@ -197,8 +245,16 @@ impl Recorder {
                         FlowMetric::MeanWaitDays => ratio(t.wait_sum, t.wait_n),
                         FlowMetric::MeanDaysToComplete => ratio(t.done_sum, t.done_n),
                         FlowMetric::WithinDeadlinePct => pct(t.within, t.with_deadline),
+                        FlowMetric::Unauthorised => s.unauthorised as f64,
+                        FlowMetric::UnauthorisedDays => t.unauthorised_days,
                     };
                 }
+                if dols {
+                    total(p, TotalMetric::DolsWaiting, s.waiting as f64);
+                    total(p, TotalMetric::DolsOpen, s.open as f64);
+                }
+                total(p, TotalMetric::Unauthorised, s.unauthorised as f64);
+                total(p, TotalMetric::UnauthorisedDays, t.unauthorised_days);
             }
         }
 
@@ -220,41 +276,82 @@ impl Recorder {
                     FlowKpi::MeanInSystem => self.in_system[f].area / days,
                     FlowKpi::ArrivalsPerDay => h.arrivals as f64 / days,
                     FlowKpi::CompletedPerDay => h.completed as f64 / days,
+                    FlowKpi::UnauthorisedDays => h.unauthorised_days,
                 };
             }
         }
 
         let mut role_periods = vec![f64::NAN; self.roles * np * RoleMetric::COUNT];
         let mut role_kpis = vec![f64::NAN; self.roles * RoleKpi::COUNT];
-        for r in 0..self.roles {
-            let mut total = RoleTally::default();
+        for (r, &dual) in dual_role.iter().enumerate().take(self.roles) {
+            let role = &m.roles[r];
+            let mut sum = Accrued::default();
+            let mut cost = 0.0;
             for p in 0..np {
                 let t = &self.role_periods[r * np + p];
+                let a = &t.acc;
+                let staff_cost = role.cost_per_fte_year() * a.permanent_fte_days / DAYS_PER_YEAR;
+                let agency_cost = role.agency.map_or(0.0, |ag| ag.day_rate * a.agency_working_days);
+                let fee_cost = match role.kind {
+                    RoleKind::BoughtIn { fee, .. } => fee * a.completions as f64,
+                    RoleKind::Staff => 0.0,
+                };
+                let overtime_cost = role.overtime.map_or(0.0, |o| o.hourly_rate * a.overtime_hours);
                 let base = (r * np + p) * RoleMetric::COUNT;
-                for m in RoleMetric::ALL {
-                    role_periods[base + m as usize] = match m {
-                        RoleMetric::Staff => t.staff as f64,
-                        RoleMetric::HoursAvailable => t.hours_available,
-                        RoleMetric::HoursWorked => t.hours_worked,
-                        RoleMetric::UtilisationPct => share(t.hours_worked, t.hours_available),
-                        RoleMetric::Caseload => per(t.case_days, t.post_days),
+                for k in RoleMetric::ALL {
+                    role_periods[base + k as usize] = match k {
+                        RoleMetric::Staff => t.staff_fte,
+                        RoleMetric::Vacant => t.vacant_fte,
+                        RoleMetric::Agency => t.agency_fte,
+                        RoleMetric::HoursAvailable => a.hours_available,
+                        RoleMetric::HoursWorked => a.hours_worked,
+                        RoleMetric::HoursDols => a.hours_dols,
+                        RoleMetric::UtilisationPct => share(a.hours_worked, a.hours_available),
+                        RoleMetric::Caseload => per(a.case_days, a.post_days),
                         RoleMetric::CaseloadMax => t.caseload_max as f64,
+                        RoleMetric::Assessments => a.completions as f64,
+                        RoleMetric::CostStaff => staff_cost,
+                        RoleMetric::CostAgency => agency_cost,
+                        RoleMetric::CostBoughtIn => fee_cost,
+                        RoleMetric::CostOvertime => overtime_cost,
                     };
                 }
-                total.hours_available += t.hours_available;
-                total.hours_worked += t.hours_worked;
-                total.case_days += t.case_days;
-                total.post_days += t.post_days;
+                total(p, TotalMetric::CostStaff, staff_cost);
+                total(p, TotalMetric::CostAgency, agency_cost);
+                total(p, TotalMetric::CostBoughtIn, fee_cost);
+                total(p, TotalMetric::CostOvertime, overtime_cost);
+                total(p, TotalMetric::CostTotal, staff_cost + agency_cost + fee_cost + overtime_cost);
+                if dual {
+                    total(p, TotalMetric::DolsHoursDualRole, a.hours_dols);
+                }
+                cost += staff_cost + agency_cost + fee_cost + overtime_cost;
+                sum.hours_available += a.hours_available;
+                sum.hours_worked += a.hours_worked;
+                sum.hours_dols += a.hours_dols;
+                sum.case_days += a.case_days;
+                sum.post_days += a.post_days;
             }
             let base = r * RoleKpi::COUNT;
             for k in RoleKpi::ALL {
                 role_kpis[base + k as usize] = match k {
-                    RoleKpi::UtilisationPct => share(total.hours_worked, total.hours_available),
-                    RoleKpi::Caseload => per(total.case_days, total.post_days),
-                    RoleKpi::HoursWorked => total.hours_worked,
+                    RoleKpi::UtilisationPct => share(sum.hours_worked, sum.hours_available),
+                    RoleKpi::Caseload => per(sum.case_days, sum.post_days),
+                    RoleKpi::HoursWorked => sum.hours_worked,
+                    RoleKpi::HoursDols => sum.hours_dols,
+                    RoleKpi::Cost => cost,
                 };
             }
         }
+        for p in 0..np {
+            total(p, TotalMetric::LatentUnidentified, self.latent[p] as f64);
+        }
+        let total_kpis = TotalMetric::ALL
+            .iter()
+            .map(|&t| {
+                let mut column = (0..np).map(|p| totals[p * TotalMetric::COUNT + t as usize]);
+                if t.is_level() { column.next_back().unwrap_or(f64::NAN) } else { column.sum() }
+            })
+            .collect();
 
         RepResult {
             replication,
@@ -263,6 +360,8 @@ impl Recorder {
             role_periods,
             flow_kpis,
             role_kpis,
+            total_periods: totals,
+            total_kpis,
             wait_hist: self.wait_hist,
             balance: self.balance,
             events,

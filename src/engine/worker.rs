@@ -1,88 +1,171 @@
-//! A worker holds several open items at once, each worked at its own pace.
+//! A post and whoever fills it: holds several open items at once, each
+//! worked at its own pace.
 //!
 //! An item needs `effort` hours spread over at least `duration` days (a
 //! needs assessment: 6 hours over about four weeks of visits, calls and
 //! write-up). Its pace is effort / duration hours a day, but never more
 //! than the worker's whole casework rate. A worker takes new work while
-//! they have free hours (the paces of their open items do not fill their
-//! rate) and are under their caseload cap. Taking one item too many
-//! overbooks them, and then every open item slows down in proportion, as
-//! a stretched worker's cases all drift.
+//! they are in post and at work, have free hours (the paces of their open
+//! items do not fill their rate) and are under their caseload cap. Taking
+//! one item too many overbooks them, and then every open item slows down
+//! in proportion, as a stretched worker's cases all drift.
 //!
 //! With no duration an item takes the worker's whole rate, so the worker
 //! is an ordinary one-at-a-time server and textbook queues are reproduced
 //! exactly.
 //!
-//! Items progress on the worker's own clock, which runs at `speed` (0 at
-//! weekends, on leave or off sick; 7/5 on a working day of a five-day
-//! week, so a normal week still advances it seven days) and slower while
-//! overbooked. Each open item stores the clock reading at which it
-//! finishes, so only the earliest needs an event, and anything that
-//! changes the clock's rate reschedules one event per worker.
+//! Items progress on the worker's own clock, which runs with the working
+//! calendar (see `model::calendar`) times the worker's `speed` (0 when the
+//! post is vacant or they are away, less than 1 for a new starter), and
+//! slower while overbooked. Each open item stores the clock reading at
+//! which it finishes, so only the earliest needs an event.
+
+use crate::model::Calendar;
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Slot {
     pub finish: f64,
     pub pace: f64,
     pub item: u32,
+    pub dols: bool,
 }
 
-/// What a worker gave between two harvests.
-#[derive(Debug, Clone, Copy, PartialEq)]
+// Within a lane every item advances on the same clock, so the order in
+// which they finish is fixed when they are added: a heap on `finish`.
+impl PartialEq for Slot {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Slot {}
+impl PartialOrd for Slot {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Slot {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.finish.total_cmp(&other.finish).then(self.item.cmp(&other.item))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Occupant {
+    Vacant,
+    Permanent,
+    Agency,
+}
+
+/// What a post gave and cost between two harvests.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Accrued {
     pub hours_available: f64,
     pub hours_worked: f64,
+    pub hours_dols: f64,
+    pub overtime_hours: f64,
+    /// Open items times days, over days in post: caseload.
     pub case_days: f64,
     pub post_days: f64,
+    /// FTE-days by who filled the post.
+    pub permanent_fte_days: f64,
+    pub agency_fte_days: f64,
+    pub vacant_fte_days: f64,
+    /// FTE working days covered by agency staff (for the day rate).
+    pub agency_working_days: f64,
+    pub completions: u64,
 }
 
 /// Slack for comparing sums of paces with the rate, so a worker whose
 /// items exactly fill their hours counts as full despite rounding.
 const FULL: f64 = 1.0 - 1e-9;
 
+/// A worker's items share one clock, except under a fixed DoLS share,
+/// where DoLS items have a lane (and a clock) of their own, so that the
+/// share is a share of time whatever the size of the items.
+#[derive(Debug, Clone, Default)]
+struct Lane {
+    clock: f64,
+    reserved: f64,
+    slots: BinaryHeap<Reverse<Slot>>,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Worker {
     pub role: u16,
+    pub fte: f64,
     pub cap: u32,
-    /// Casework hours per day at normal speed.
+    /// Casework hours per day of the working clock at full speed.
     pub rate: f64,
-    /// How fast the worker's clock runs now (1 = normal).
-    pub speed: f64,
-    clock: f64,
+    pub occupant: Occupant,
+    pub away_on_leave: bool,
+    pub away_sick: bool,
+    /// Productivity of whoever is in post (new starters, agency).
+    pub productivity: f64,
+    /// Extra share of hours worked as overtime.
+    pub overtime: f64,
+    /// Share of hours DoLS takes whatever else waits, under a fixed-share policy.
+    pub dols_share: Option<f64>,
+    lanes: [Lane; 2],
+    /// Engine time and calendar reading at the last `touch`.
     last: f64,
-    pub open: Vec<Slot>,
-    /// Sum of the paces of open items, hours per day.
-    reserved: f64,
+    last_work: f64,
+    /// Sum of the paces of open DoLS items (in either lane).
+    reserved_dols: f64,
     /// Bumped whenever the pending completion event is superseded.
     pub generation: u32,
-    hours_available: f64,
-    hours_worked: f64,
-    case_days: f64,
-    post_days: f64,
+    /// Whether a completion event is booked for the current generation.
+    pub pending: bool,
+    /// Bumped whenever the post changes hands, to expire its events.
+    pub tenure: u32,
+    pub acc: Accrued,
 }
 
 impl Worker {
-    pub fn new(role: u16, cap: u32, rate: f64) -> Worker {
+    pub fn new(role: u16, fte: f64, cap: u32, rate: f64, dols_share: Option<f64>) -> Worker {
         Worker {
             role,
+            fte,
             cap,
             rate,
-            speed: 1.0,
-            clock: 0.0,
+            occupant: Occupant::Permanent,
+            away_on_leave: false,
+            away_sick: false,
+            productivity: 1.0,
+            overtime: 0.0,
+            dols_share,
+            lanes: [Lane::default(), Lane::default()],
             last: 0.0,
-            open: Vec::with_capacity(cap.min(64) as usize),
-            reserved: 0.0,
+            last_work: 0.0,
+            reserved_dols: 0.0,
             generation: 0,
-            hours_available: 0.0,
-            hours_worked: 0.0,
-            case_days: 0.0,
-            post_days: 0.0,
+            pending: false,
+            tenure: 0,
+            acc: Accrued::default(),
         }
     }
 
     #[inline]
     pub fn caseload(&self) -> usize {
-        self.open.len()
+        self.lanes[0].slots.len() + self.lanes[1].slots.len()
+    }
+
+    /// The open items.
+    pub fn open(&self) -> impl Iterator<Item = &Slot> {
+        self.lanes.iter().flat_map(|l| l.slots.iter().map(|r| &r.0))
+    }
+
+    #[inline]
+    pub fn at_work(&self) -> bool {
+        self.occupant != Occupant::Vacant && !self.away_on_leave && !self.away_sick
+    }
+
+    /// How fast the worker's clock runs against the calendar's.
+    #[inline]
+    pub fn speed(&self) -> f64 {
+        if self.at_work() { self.productivity * (1.0 + self.overtime) } else { 0.0 }
     }
 
     /// The pace (hours a day) at which this worker would work an item.
@@ -91,100 +174,207 @@ impl Worker {
         if duration > 0.0 { (effort / duration).min(self.rate) } else { self.rate }
     }
 
-    /// Whether the worker takes new work: free hours and under the cap.
     #[inline]
-    pub fn has_room(&self) -> bool {
-        (self.open.len() as u32) < self.cap && self.reserved < self.rate * FULL
+    fn lane_of(&self, dols: bool) -> usize {
+        usize::from(dols && self.dols_share.is_some())
+    }
+
+    /// Hours a day (at full speed) each lane gets: under a fixed share,
+    /// DoLS up to its share and care management the rest.
+    #[inline]
+    fn given(&self) -> [f64; 2] {
+        match self.dols_share {
+            None => [self.lanes[0].reserved.min(self.rate), 0.0],
+            Some(s) => {
+                let dols = self.lanes[1].reserved.min(s * self.rate);
+                [self.lanes[0].reserved.min(self.rate - dols), dols]
+            }
+        }
+    }
+
+    /// Clock rate of each lane against the calendar: speed, slowed while
+    /// the lane's items ask for more hours than it gets.
+    #[inline]
+    fn lane_rates(&self) -> [f64; 2] {
+        let given = self.given();
+        let speed = self.speed();
+        let rate = |l: usize| {
+            let r = self.lanes[l].reserved;
+            if r > 0.0 { speed * given[l] / r } else { speed }
+        };
+        [rate(0), rate(1)]
+    }
+
+    /// Whether the worker takes new work of this kind now.
+    #[inline]
+    pub fn has_room(&self, dols: bool) -> bool {
+        if !self.at_work() || self.caseload() as u32 >= self.cap {
+            return false;
+        }
+        match self.dols_share {
+            Some(s) if dols => self.lanes[1].reserved < s * self.rate * FULL,
+            Some(s) => self.lanes[0].reserved + self.lanes[1].reserved.min(s * self.rate) < self.rate * FULL,
+            None => self.lanes[0].reserved < self.rate * FULL,
+        }
     }
 
     /// Share of the worker's hours promised to open items (over 1 when
     /// overbooked).
     #[inline]
     pub fn load(&self) -> f64 {
-        if self.rate > 0.0 { self.reserved / self.rate } else { f64::INFINITY }
-    }
-
-    /// How fast the clock runs: the calendar's speed, slowed while the
-    /// open items ask for more hours than the worker has.
-    #[inline]
-    fn clock_rate(&self) -> f64 {
-        if self.reserved > self.rate { self.speed * self.rate / self.reserved } else { self.speed }
+        if self.rate > 0.0 { (self.lanes[0].reserved + self.lanes[1].reserved) / self.rate } else { f64::INFINITY }
     }
 
     /// Bring the worker's clock and tallies up to `now`.
     #[inline]
-    pub fn touch(&mut self, now: f64) {
+    pub fn touch(&mut self, now: f64, cal: &Calendar) {
         let dt = now - self.last;
-        if dt > 0.0 {
-            let working = self.speed * dt;
-            self.clock += self.clock_rate() * dt;
-            self.hours_available += self.rate * working;
-            self.hours_worked += self.reserved.min(self.rate) * working;
-            self.case_days += self.open.len() as f64 * dt;
-            self.post_days += dt;
-            self.last = now;
+        if dt <= 0.0 {
+            return;
         }
+        let work = cal.work(now);
+        let dw = work - self.last_work;
+        let speed = self.speed();
+        let rates = self.lane_rates();
+        let given = self.given();
+        let caseload = self.caseload() as f64;
+        let a = &mut self.acc;
+        match self.occupant {
+            Occupant::Vacant => a.vacant_fte_days += self.fte * dt,
+            Occupant::Permanent => a.permanent_fte_days += self.fte * dt,
+            Occupant::Agency => {
+                a.agency_fte_days += self.fte * dt;
+                a.agency_working_days += self.fte * dw * 5.0 / 7.0;
+            }
+        }
+        if self.occupant != Occupant::Vacant {
+            a.post_days += dt;
+            a.case_days += caseload * dt;
+        }
+        if speed > 0.0 && dw > 0.0 {
+            let working = speed * dw;
+            self.lanes[0].clock += rates[0] * dw;
+            self.lanes[1].clock += rates[1] * dw;
+            a.hours_available += self.rate * working;
+            a.hours_worked += (given[0] + given[1]) * working;
+            a.hours_dols += if self.dols_share.is_some() {
+                given[1] * working
+            } else if self.reserved_dols > 0.0 {
+                self.reserved_dols * given[0] / self.lanes[0].reserved * working
+            } else {
+                0.0
+            };
+            a.overtime_hours += self.rate * self.productivity * self.overtime * dw;
+        }
+        self.last = now;
+        self.last_work = work;
     }
 
-    /// Change the clock's speed from `now`. Call `touch(now)` first.
-    #[cfg_attr(not(test), allow(dead_code))] // calendars and absence use it next
-    pub fn set_speed(&mut self, speed: f64) {
-        self.speed = speed;
-    }
-
-    /// Allocate an item of `effort` hours at `pace`. Call `touch(now)` first.
+    /// Allocate an item of `effort` hours at `pace`. Call `touch(now)`
+    /// first. Returns whether the worker's next completion may have
+    /// changed (and needs rescheduling).
     #[inline]
-    pub fn add(&mut self, item: u32, effort: f64, pace: f64) {
-        self.open.push(Slot { finish: self.clock + effort / pace, pace, item });
-        self.reserved += pace;
+    pub fn add(&mut self, item: u32, effort: f64, pace: f64, dols: bool) -> bool {
+        let rates_before = self.lane_rates();
+        let first_before = self.first_left(&rates_before);
+        let l = self.lane_of(dols);
+        let lane = &mut self.lanes[l];
+        let slot = Slot { finish: lane.clock + effort / pace, pace, item, dols };
+        lane.slots.push(Reverse(slot));
+        lane.reserved += pace;
+        if dols {
+            self.reserved_dols += pace;
+        }
+        let rates = self.lane_rates();
+        rates != rates_before || self.work_left(&slot, &rates) < first_before
     }
 
-    /// When the earliest open item will finish at the current clock rate.
+    /// Calendar work from now until an open item finishes, at the given
+    /// lane rates; infinity if it never will.
     #[inline]
-    pub fn next_finish(&self, now: f64) -> Option<f64> {
-        let rate = self.clock_rate();
-        if self.open.is_empty() || rate <= 0.0 {
+    fn work_left(&self, slot: &Slot, rates: &[f64; 2]) -> f64 {
+        let l = self.lane_of(slot.dols);
+        if rates[l] > 0.0 { (slot.finish - self.lanes[l].clock).max(0.0) / rates[l] } else { f64::INFINITY }
+    }
+
+    /// Work until the first item finishes, and its lane.
+    #[inline]
+    fn first(&self, rates: &[f64; 2]) -> (f64, usize) {
+        let mut best = (f64::INFINITY, 0);
+        for (l, lane) in self.lanes.iter().enumerate() {
+            if let Some(Reverse(s)) = lane.slots.peek() {
+                let left = self.work_left(s, rates);
+                if left < best.0 {
+                    best = (left, l);
+                }
+            }
+        }
+        best
+    }
+
+    #[inline]
+    fn first_left(&self, rates: &[f64; 2]) -> f64 {
+        self.first(rates).0
+    }
+
+    /// When the earliest open item will finish at the current clock rates.
+    /// Call `touch(now)` first.
+    #[inline]
+    pub fn next_finish(&self, cal: &Calendar) -> Option<f64> {
+        let first = self.first_left(&self.lane_rates());
+        if !first.is_finite() {
             return None;
         }
-        let first = self.open.iter().map(|s| s.finish).fold(f64::INFINITY, f64::min);
-        Some(now + (first - self.clock).max(0.0) / rate)
+        let t = cal.time_at(self.last_work + first);
+        // The calendar may round a hair before the last touch.
+        if t.is_finite() { Some(t.max(self.last)) } else { None }
+    }
+
+    /// Book-keeping after a slot left lane `l`.
+    fn removed(&mut self, l: usize, slot: &Slot) {
+        let lane = &mut self.lanes[l];
+        lane.reserved -= slot.pace;
+        if lane.slots.is_empty() {
+            // Restart an empty lane from zero so that sums cannot drift
+            // and clock readings stay small over long runs.
+            *lane = Lane::default();
+        }
+        if slot.dols {
+            self.reserved_dols -= slot.pace;
+            if !self.open().any(|s| s.dols) {
+                self.reserved_dols = 0.0;
+            }
+        }
     }
 
     /// Remove and return the item that finishes first. Call `touch(now)` first.
     #[inline]
     pub fn take_first(&mut self) -> u32 {
-        let mut best = 0;
-        for i in 1..self.open.len() {
-            if self.open[i].finish < self.open[best].finish {
-                best = i;
-            }
-        }
-        let slot = self.open.swap_remove(best);
-        if self.open.is_empty() {
-            // Restart from zero so that sums cannot drift and clock
-            // readings stay small over long runs.
-            self.reserved = 0.0;
-            self.clock = 0.0;
-        } else {
-            self.reserved -= slot.pace;
-            self.clock = self.clock.max(slot.finish);
+        let (_, l) = self.first(&self.lane_rates());
+        let Reverse(slot) = self.lanes[l].slots.pop().expect("an open item");
+        self.removed(l, &slot);
+        if !self.lanes[l].slots.is_empty() {
+            self.lanes[l].clock = self.lanes[l].clock.max(slot.finish);
         }
         slot.item
     }
 
+    /// Take an unfinished item away; returns the effort still to do and
+    /// the pace it was worked at. Call `touch(now)` first.
+    pub fn withdraw(&mut self, item: u32) -> Option<(f64, f64)> {
+        let l = (0..2).find(|&l| self.lanes[l].slots.iter().any(|s| s.0.item == item))?;
+        let clock = self.lanes[l].clock;
+        let mut slots = std::mem::take(&mut self.lanes[l].slots).into_vec();
+        let i = slots.iter().position(|s| s.0.item == item).expect("found above");
+        let Reverse(slot) = slots.swap_remove(i);
+        self.lanes[l].slots = slots.into();
+        self.removed(l, &slot);
+        Some((((slot.finish - clock) * slot.pace).max(0.0), slot.pace))
+    }
+
     /// Hand back the accrued tallies and reset them.
     pub fn harvest(&mut self) -> Accrued {
-        let out = Accrued {
-            hours_available: self.hours_available,
-            hours_worked: self.hours_worked,
-            case_days: self.case_days,
-            post_days: self.post_days,
-        };
-        self.hours_available = 0.0;
-        self.hours_worked = 0.0;
-        self.case_days = 0.0;
-        self.post_days = 0.0;
-        out
+        std::mem::take(&mut self.acc)
     }
 }
 
@@ -192,16 +382,24 @@ impl Worker {
 mod tests {
     use super::*;
 
+    fn cal() -> Calendar {
+        Calendar::continuous()
+    }
+
+    fn worker(cap: u32, rate: f64) -> Worker {
+        Worker::new(0, 1.0, cap, rate, None)
+    }
+
     #[test]
     fn without_a_duration_an_item_takes_the_whole_worker() {
-        let mut w = Worker::new(0, 5, 5.0);
+        let mut w = worker(5, 5.0);
         let pace = w.pace(10.0, 0.0);
         assert_eq!(pace, 5.0);
-        assert!(w.has_room());
-        w.add(7, 10.0, pace);
-        assert!(!w.has_room(), "a second item must wait");
-        assert_eq!(w.next_finish(0.0), Some(2.0));
-        w.touch(2.0);
+        assert!(w.has_room(false));
+        w.add(7, 10.0, pace, false);
+        assert!(!w.has_room(false), "a second item must wait");
+        assert_eq!(w.next_finish(&cal()), Some(2.0));
+        w.touch(2.0, &cal());
         assert_eq!(w.take_first(), 7);
         let a = w.harvest();
         assert_eq!((a.hours_available, a.hours_worked, a.case_days, a.post_days), (10.0, 10.0, 2.0, 2.0));
@@ -210,18 +408,18 @@ mod tests {
     #[test]
     fn items_with_durations_share_the_worker() {
         // 5 hours a day; items of 6 hours over 20 days need 0.3 a day.
-        let mut w = Worker::new(0, 12, 5.0);
+        let mut w = worker(12, 5.0);
         let pace = w.pace(6.0, 20.0);
         assert!((pace - 0.3).abs() < 1e-12);
         for i in 0..12 {
-            assert!(w.has_room());
-            w.add(i, 6.0, pace);
+            assert!(w.has_room(false));
+            w.add(i, 6.0, pace, false);
         }
-        assert!(!w.has_room(), "the cap of 12 is reached before the hours");
+        assert!(!w.has_room(false), "the cap of 12 is reached before the hours");
         assert!((w.load() - 0.72).abs() < 1e-12);
-        let t = w.next_finish(0.0).unwrap();
+        let t = w.next_finish(&cal()).unwrap();
         assert!((t - 20.0).abs() < 1e-9);
-        w.touch(t);
+        w.touch(t, &cal());
         let a = w.harvest();
         assert!((a.hours_worked - 72.0).abs() < 1e-9, "12 items x 6 hours");
         assert!((a.hours_available - 100.0).abs() < 1e-9);
@@ -231,29 +429,56 @@ mod tests {
     fn an_overbooked_worker_slows_every_item() {
         // 4 hours a day; three items at 2 hours a day overbook by half, so
         // items of 20 hours (10 days at full pace) take 15 days.
-        let mut w = Worker::new(0, 10, 4.0);
-        w.add(1, 20.0, 2.0);
-        assert!(w.has_room());
-        w.add(2, 20.0, 2.0);
-        assert!(!w.has_room(), "hours are full");
-        w.add(3, 20.0, 2.0); // as if allocated before the others
-        let t = w.next_finish(0.0).unwrap();
+        let mut w = worker(10, 4.0);
+        w.add(1, 20.0, 2.0, false);
+        assert!(w.has_room(false));
+        w.add(2, 20.0, 2.0, false);
+        assert!(!w.has_room(false), "hours are full");
+        w.add(3, 20.0, 2.0, false);
+        let t = w.next_finish(&cal()).unwrap();
         assert!((t - 15.0).abs() < 1e-9, "{t}");
-        w.touch(t);
-        let a = w.harvest();
-        assert!((a.hours_worked - 60.0).abs() < 1e-9, "worked at the full rate, no more");
+        w.touch(t, &cal());
+        assert!((w.harvest().hours_worked - 60.0).abs() < 1e-9, "worked at the full rate, no more");
     }
 
     #[test]
-    fn a_stopped_clock_delays_completion() {
-        let mut w = Worker::new(0, 3, 5.0);
-        w.add(1, 5.0, w.pace(5.0, 10.0)); // due on day 10
-        w.touch(4.0);
-        w.set_speed(0.0); // two days off
-        assert_eq!(w.next_finish(4.0), None);
-        w.touch(6.0);
-        w.set_speed(1.0);
-        let t = w.next_finish(6.0).unwrap();
+    fn time_away_delays_completion() {
+        let mut w = worker(3, 5.0);
+        w.add(1, 5.0, w.pace(5.0, 10.0), false); // due on day 10
+        w.touch(4.0, &cal());
+        w.away_sick = true;
+        assert_eq!(w.next_finish(&cal()), None);
+        assert!(!w.has_room(false), "no new work while away");
+        w.touch(6.0, &cal());
+        w.away_sick = false;
+        let t = w.next_finish(&cal()).unwrap();
         assert!((t - 12.0).abs() < 1e-12, "{t}");
+    }
+
+    #[test]
+    fn a_fixed_dols_share_has_its_own_room() {
+        let mut w = Worker::new(0, 1.0, 20, 5.0, Some(0.2));
+        w.add(1, 10.0, 5.0, false); // care management fills the hours
+        assert!(!w.has_room(false));
+        assert!(w.has_room(true), "DoLS still gets its share");
+        w.add(2, 10.0, 3.0, true); // a big DoLS item: 3 hours a day wanted
+        assert!(!w.has_room(true), "the share is used");
+        // DoLS gets its 1 hour a day (20% of 5), care management the other 4.
+        w.touch(1.0, &cal());
+        let a = w.harvest();
+        assert!((a.hours_dols - 1.0).abs() < 1e-12, "{}", a.hours_dols);
+        assert!((a.hours_worked - 5.0).abs() < 1e-12);
+        // The DoLS item, 10 hours at 1 hour a day, has 9 days to go.
+        assert!((w.next_finish(&cal()).unwrap() - 2.5).abs() < 1e-12, "care management item first");
+    }
+
+    #[test]
+    fn withdrawing_returns_the_work_left() {
+        let mut w = worker(5, 4.0);
+        w.add(1, 8.0, 1.0, false);
+        w.touch(3.0, &cal());
+        let (left, pace) = w.withdraw(1).unwrap();
+        assert!((left - 5.0).abs() < 1e-12 && pace == 1.0);
+        assert_eq!(w.caseload(), 0);
     }
 }

@@ -2,11 +2,15 @@
 //! every value here has passed validation: rates are finite and
 //! non-negative, routes point at real flows, every flow someone can do.
 
+pub mod calendar;
 pub mod dist;
 pub mod periods;
+pub mod workforce;
 
+pub use calendar::{Calendar, CalendarKind};
 pub use dist::Dist;
 pub use periods::{PeriodKind, Periods};
+pub use workforce::{Absence, Agency, Asye, DolsPolicy, Overtime, Ramp, Role, RoleKind, Worker};
 
 use chrono::NaiveDate;
 
@@ -25,9 +29,15 @@ pub struct Model {
     /// Days reported from `start`.
     pub horizon_days: f64,
     pub periods: Periods,
+    pub calendar: Calendar,
     pub flows: Vec<Flow>,
     pub roles: Vec<Role>,
     pub workers: Vec<Worker>,
+    /// Leave and sickness for roles that have them.
+    pub absence: Option<Absence>,
+    pub stocks: Vec<Stock>,
+    pub pools: Vec<LatentPool>,
+    pub shocks: Vec<Shock>,
 }
 
 impl Model {
@@ -65,18 +75,104 @@ pub struct Flow {
     /// waiting on others); `None` means as fast as the worker's hours allow.
     pub duration_days: Option<Dist>,
     pub deadline_days: Option<f64>,
+    /// Which of a dual-role worker's two kinds of work this is.
+    pub pool: Pool,
+    /// People are deprived of liberty while an item is open; past its
+    /// deadline plus this many days' extension they are unauthorised.
+    pub deprivation: Option<f64>,
+    /// Items belong to people in this stock, who leave it at a hazard rate;
+    /// their open and pending items are then withdrawn.
+    pub stock: Option<usize>,
+    /// Extra share of completions resolved by information and advice, with
+    /// no follow-up (a prevention lever).
+    pub diverted_share: f64,
+    /// Screening: cumulative shares of triage classes, most urgent first
+    /// (empty: one class). Waiting items are taken by class, then order.
+    pub triage: Vec<f64>,
     pub arrivals: Option<Arrivals>,
     /// Outcomes on completion; each group picks at most one route.
     pub route_groups: Vec<RouteGroup>,
-    /// Workers who may take this flow, in worker order.
+    /// Work in hand when the simulation starts.
+    pub initial: Initial,
+    /// Workers who may take this flow: staff first, then bought-in, each
+    /// in worker order.
     pub eligible: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pool {
+    CareManagement,
+    Dols,
+}
+
+impl Pool {
+    pub fn name(self) -> &'static str {
+        match self {
+            Pool::CareManagement => "care_management",
+            Pool::Dols => "dols",
+        }
+    }
+}
+
+/// Work already in the system at simulated time 0.
+#[derive(Debug, Clone, Default)]
+pub struct Initial {
+    /// Unallocated items, and how long they have waited already.
+    pub waiting: u32,
+    pub waiting_age_days: Option<Dist>,
+    /// Items already allocated, spread over the skilled workers.
+    pub in_service: u32,
+    /// Follow-ups already booked (reviews, renewals), falling due evenly
+    /// over the next `scheduled_over_days`.
+    pub scheduled: u32,
+    pub scheduled_over_days: f64,
+}
+
+/// A stock of people (for example everyone subject to DoLS) who leave it
+/// by death, discharge or regaining capacity.
+#[derive(Debug, Clone)]
+pub struct Stock {
+    pub name: String,
+    pub leave_per_day: f64,
+}
+
+/// People who need the service but have not been identified yet (the
+/// Cheshire West "acid test" population). They are found at a rate, and
+/// by routes that draw on the pool (a review that spots a DoLS need).
+#[derive(Debug, Clone)]
+pub struct LatentPool {
+    pub name: String,
+    pub size: u32,
+    /// Share of those still unidentified who are found per day.
+    pub identified_per_day: f64,
+    pub to: FlowId,
+}
+
+/// A sudden burst of work: a care home closes, and its residents need
+/// urgent reviews and new DoLS requests where they move.
+#[derive(Debug, Clone)]
+pub struct Shock {
+    pub name: String,
+    pub when: ShockTime,
+    pub spawn: Vec<(FlowId, Dist)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShockTime {
+    /// At this engine time.
+    At(f64),
+    /// At random, this many times a day on average.
+    Random { per_day: f64 },
 }
 
 /// Exogenous arrivals: a Poisson process whose rate is constant on each
 /// segment. Segment boundaries are in engine time (warm-up included).
+/// With `dispersion`, each segment's rate is multiplied by a gamma draw of
+/// mean 1 and variance `dispersion`, making counts negative binomial.
 #[derive(Debug, Clone)]
 pub struct Arrivals {
     pub segments: Vec<Segment>,
+    pub dispersion: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,7 +183,7 @@ pub struct Segment {
 
 impl Arrivals {
     pub fn constant(rate_per_day: f64) -> Arrivals {
-        Arrivals { segments: vec![Segment { start: 0.0, rate_per_day }] }
+        Arrivals { segments: vec![Segment { start: 0.0, rate_per_day }], dispersion: None }
     }
 
     /// Expected arrivals in engine time [a, b).
@@ -117,27 +213,10 @@ pub struct Route {
     pub probability: f64,
     /// Days until the follow-up is due; `None` means at once.
     pub delay_days: Option<Dist>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Role {
-    pub name: String,
-    pub fte: f64,
-    pub hours_per_week: f64,
-    /// Share of contracted hours spent on casework (after supervision,
-    /// admin, training and travel).
-    pub casework_share: f64,
-    pub caseload_cap: u32,
-    pub skills: Vec<FlowId>,
-}
-
-/// One person (or part-time post) in post.
-#[derive(Debug, Clone)]
-pub struct Worker {
-    pub role: RoleId,
-    /// Casework hours delivered per day while working.
-    pub hours_per_day: f64,
-    pub caseload_cap: u32,
-    /// Flows this worker takes, highest priority first.
-    pub skills: Vec<FlowId>,
+    /// The follow-up is the next stage of the same case: it keeps the
+    /// deadline (and deprivation clock) of the item it comes from.
+    pub keep_deadline: bool,
+    /// The route needs someone from this latent pool, and happens only
+    /// while the pool is not empty.
+    pub from_pool: Option<usize>,
 }

@@ -13,6 +13,13 @@ pub struct RawScenario {
     pub flows: Vec<RawFlow>,
     #[serde(default)]
     pub roles: Vec<RawRole>,
+    pub absence: Option<RawAbsence>,
+    #[serde(default)]
+    pub stocks: Vec<RawStock>,
+    #[serde(default)]
+    pub pools: Vec<RawPool>,
+    #[serde(default)]
+    pub shocks: Vec<RawShock>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -28,6 +35,7 @@ pub struct RawMeta {
     pub warmup_days: Option<f64>,
     pub period: Option<String>,
     pub calendar: Option<String>,
+    pub bank_holidays: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -39,9 +47,17 @@ pub struct RawFlow {
     pub effort_hours: RawDist,
     pub duration_days: Option<RawDist>,
     pub deadline_days: Option<f64>,
+    pub pool: Option<String>,
+    pub deprivation: Option<bool>,
+    pub extension_days: Option<f64>,
+    pub stock: Option<String>,
+    pub diverted_share: Option<f64>,
+    /// Shares of triage classes, most urgent first: `[0.2, 0.5, 0.3]`.
+    pub triage: Option<Vec<f64>>,
     pub arrivals: Option<RawArrivals>,
     #[serde(default)]
     pub routes: Vec<RawRoute>,
+    pub initial: Option<RawInitial>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -51,8 +67,17 @@ pub struct RawArrivals {
     pub per_week: Option<f64>,
     pub per_month: Option<f64>,
     pub per_year: Option<f64>,
+    /// Growth per year, compounding: 0.03 is 3% a year.
+    pub trend_per_year: Option<f64>,
+    /// Twelve monthly multipliers, January first (scaled to average 1).
+    pub seasonality: Option<Vec<f64>>,
+    /// Variance of a monthly gamma multiplier of mean 1 (negative
+    /// binomial counts); 0 is plain Poisson.
+    pub dispersion: Option<f64>,
     #[serde(default)]
     pub changes: Vec<RawChange>,
+    #[serde(default)]
+    pub ramps: Vec<RawRamp>,
 }
 
 /// From a date on, the rate is multiplied (Cheshire West: ×10 from
@@ -64,6 +89,16 @@ pub struct RawChange {
     pub multiplier: f64,
 }
 
+/// The rate moves in monthly steps from ×1 at `from` to ×`multiplier` at
+/// `to`, and stays there.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRamp {
+    pub from: toml::Value,
+    pub to: toml::Value,
+    pub multiplier: f64,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRoute {
@@ -71,18 +106,118 @@ pub struct RawRoute {
     pub probability: f64,
     pub delay_days: Option<RawDist>,
     pub group: Option<String>,
+    pub keep_deadline: Option<bool>,
+    pub from_pool: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInitial {
+    pub waiting: Option<f64>,
+    pub waiting_age_days: Option<RawDist>,
+    pub in_service: Option<f64>,
+    pub scheduled: Option<f64>,
+    pub scheduled_over_days: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRole {
     pub name: String,
+    pub kind: Option<String>,
     pub count: Option<f64>,
     pub fte: Option<f64>,
-    pub hours_per_week: f64,
+    pub hours_per_week: Option<f64>,
     pub casework_share: Option<f64>,
-    pub caseload_cap: f64,
+    pub caseload_cap: Option<f64>,
     pub skills: Vec<String>,
+    pub per_week: Option<f64>,
+    pub fee: Option<f64>,
+    pub salary: Option<f64>,
+    pub on_costs: Option<f64>,
+    pub turnover_per_year: Option<f64>,
+    pub recruitment_days: Option<RawDist>,
+    pub vacancies: Option<f64>,
+    pub new_starter: Option<RawNewStarter>,
+    pub asye: Option<RawAsye>,
+    pub agency: Option<RawAgency>,
+    pub dols_policy: Option<String>,
+    pub dols_share: Option<f64>,
+    pub absence: Option<bool>,
+    pub overtime: Option<RawOvertime>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNewStarter {
+    pub productivity: f64,
+    pub days: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAsye {
+    pub share: f64,
+    pub caseload_cap: f64,
+    pub days: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAgency {
+    pub after_days: f64,
+    pub day_rate: f64,
+    pub productivity: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOvertime {
+    pub hours_per_week: f64,
+    pub hourly_rate: f64,
+    pub when_waiting_over: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAbsence {
+    pub annual_leave_days: Option<f64>,
+    pub leave_spell_days: Option<f64>,
+    pub sickness_days: Option<f64>,
+    pub sickness_spell_days: Option<RawDist>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStock {
+    pub name: String,
+    pub leave_rate_per_year: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPool {
+    pub name: String,
+    pub size: f64,
+    pub identified_per_year: f64,
+    pub to: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShock {
+    pub name: String,
+    pub date: Option<toml::Value>,
+    pub annual_probability: Option<f64>,
+    pub spawn: Vec<RawSpawn>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSpawn {
+    pub flow: String,
+    /// A number, or a distribution such as `{ dist = "uniform", min = 20, max = 60 }`.
+    pub count: toml::Value,
 }
 
 /// A distribution: `{ dist = "lognormal", median = 6, p90 = 14 }`.

@@ -4,7 +4,7 @@ mod band;
 
 pub use band::Band;
 
-use crate::results::{Balance, FlowKpi, FlowMetric, RepResult, RoleKpi, RoleMetric, WAIT_BINS};
+use crate::results::{Balance, FlowKpi, FlowMetric, RepResult, RoleKpi, RoleMetric, TotalMetric, WAIT_BINS};
 
 /// Every measure of a run, summarised over the replications folded in so
 /// far. Merging two aggregates gives exactly what folding all their
@@ -20,6 +20,8 @@ pub struct Aggregate {
     pub role_periods: Vec<Band>,
     pub flow_kpis: Vec<Band>,
     pub role_kpis: Vec<Band>,
+    pub total_periods: Vec<Band>,
+    pub total_kpis: Vec<Band>,
     /// Waiting times pooled over all replications, `[flow * WAIT_BINS + bin]`.
     pub wait_hist: Vec<u64>,
     /// Replications in which some flow's balance did not hold.
@@ -40,6 +42,8 @@ impl Aggregate {
             role_periods: vec![Band::new(); roles * periods * RoleMetric::COUNT],
             flow_kpis: vec![Band::new(); flows * FlowKpi::COUNT],
             role_kpis: vec![Band::new(); roles * RoleKpi::COUNT],
+            total_periods: vec![Band::new(); periods * TotalMetric::COUNT],
+            total_kpis: vec![Band::new(); TotalMetric::COUNT],
             wait_hist: vec![0; flows * WAIT_BINS],
             unbalanced: 0,
             balance: vec![Balance::default(); flows],
@@ -53,6 +57,8 @@ impl Aggregate {
         add_all(&mut self.role_periods, &r.role_periods);
         add_all(&mut self.flow_kpis, &r.flow_kpis);
         add_all(&mut self.role_kpis, &r.role_kpis);
+        add_all(&mut self.total_periods, &r.total_periods);
+        add_all(&mut self.total_kpis, &r.total_kpis);
         for (a, &b) in self.wait_hist.iter_mut().zip(&r.wait_hist) {
             *a += b as u64;
         }
@@ -71,6 +77,8 @@ impl Aggregate {
         merge_all(&mut self.role_periods, &other.role_periods);
         merge_all(&mut self.flow_kpis, &other.flow_kpis);
         merge_all(&mut self.role_kpis, &other.role_kpis);
+        merge_all(&mut self.total_periods, &other.total_periods);
+        merge_all(&mut self.total_kpis, &other.total_kpis);
         for (a, b) in self.wait_hist.iter_mut().zip(&other.wait_hist) {
             *a += b;
         }
@@ -95,6 +103,14 @@ impl Aggregate {
 
     pub fn role_kpi(&self, role: usize, k: RoleKpi) -> &Band {
         &self.role_kpis[role * RoleKpi::COUNT + k as usize]
+    }
+
+    pub fn total_period(&self, period: usize, m: TotalMetric) -> &Band {
+        &self.total_periods[period * TotalMetric::COUNT + m as usize]
+    }
+
+    pub fn total_kpi(&self, m: TotalMetric) -> &Band {
+        &self.total_kpis[m as usize]
     }
 
     pub fn wait_hist(&self, flow: usize) -> &[u64] {

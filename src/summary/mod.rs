@@ -4,7 +4,7 @@
 use polars::prelude::*;
 
 use crate::model::Model;
-use crate::results::{FlowKpi, FlowMetric, RoleKpi, RoleMetric, WAIT_BIN_DAYS, WAIT_BINS};
+use crate::results::{FlowKpi, FlowMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS, WAIT_BINS};
 use crate::stats::{Aggregate, Band};
 
 /// What is needed to reproduce a figure.
@@ -33,6 +33,7 @@ impl Stamp {
 pub struct Tables {
     pub flow_periods: DataFrame,
     pub role_periods: DataFrame,
+    pub totals_periods: DataFrame,
     pub kpis: DataFrame,
     pub wait_histogram: DataFrame,
     pub balance: DataFrame,
@@ -40,10 +41,11 @@ pub struct Tables {
 
 impl Tables {
     /// (file stem, table) pairs in a fixed order.
-    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 5] {
+    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 6] {
         [
             ("flow_periods", &mut self.flow_periods),
             ("role_periods", &mut self.role_periods),
+            ("totals_periods", &mut self.totals_periods),
             ("kpis", &mut self.kpis),
             ("wait_histogram", &mut self.wait_histogram),
             ("balance", &mut self.balance),
@@ -136,6 +138,7 @@ pub fn tables(model: &Model, agg: &Aggregate, stamp: &Stamp) -> PolarsResult<Tab
     Ok(Tables {
         flow_periods: flow_periods(model, agg).finish(stamp)?,
         role_periods: role_periods(model, agg).finish(stamp)?,
+        totals_periods: totals_periods(model, agg).finish(stamp)?,
         kpis: kpis(model, agg).finish(stamp)?,
         wait_histogram: wait_histogram(model, agg).finish(stamp)?,
         balance: balance(model, agg).finish(stamp)?,
@@ -181,6 +184,19 @@ fn role_periods(model: &Model, agg: &Aggregate) -> Builder {
     b
 }
 
+fn totals_periods(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    for p in 0..model.periods.len() {
+        for m in TotalMetric::ALL {
+            period_columns(&mut b, model, p);
+            b.text("metric", m.name());
+            b.band(agg.total_period(p, m));
+            b.end_row();
+        }
+    }
+    b
+}
+
 fn kpis(model: &Model, agg: &Aggregate) -> Builder {
     let mut b = Builder::default();
     let row = |b: &mut Builder, scope: &str, name: &str, metric: &str, band: &Band| {
@@ -206,6 +222,9 @@ fn kpis(model: &Model, agg: &Aggregate) -> Builder {
         for k in RoleKpi::ALL {
             row(&mut b, "role", &role.name, k.name(), agg.role_kpi(r, k));
         }
+    }
+    for t in TotalMetric::ALL {
+        row(&mut b, "scenario", &model.name, t.name(), agg.total_kpi(t));
     }
     b
 }

@@ -1,7 +1,9 @@
 //! Small helpers shared by the integration tests.
 
 use caseflow::model::Model;
+use caseflow::runner::{self, RunConfig};
 use caseflow::scenario;
+use caseflow::stats::Aggregate;
 
 /// Parse scenario text, failing the test with the user-facing message.
 pub fn model(text: &str) -> Model {
@@ -53,4 +55,12 @@ pub fn read_dir_bytes(dir: &std::path::Path) -> std::collections::BTreeMap<Strin
             (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).expect("readable"))
         })
         .collect()
+}
+
+/// Run scenario text, checking that nothing was lost.
+pub fn run(text: &str, replications: u64, seed: u64) -> Aggregate {
+    let m = model(text);
+    let agg = runner::run(&m, &RunConfig { replications, seed, threads: None }, &|| {}).expect("run");
+    assert_eq!(agg.unbalanced, 0, "items were lost or double-counted");
+    agg
 }

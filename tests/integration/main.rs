@@ -2,8 +2,11 @@
 
 mod cli;
 mod conservation;
+mod demand;
 mod determinism;
 mod harness;
 mod queueing;
 mod readme;
 mod scenario_errors;
+mod scenarios;
+mod workforce;

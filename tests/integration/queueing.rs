@@ -5,10 +5,9 @@
 //! with mean 24/mu hours gives service rate mu per day.
 
 use caseflow::results::FlowKpi;
-use caseflow::runner::{self, RunConfig};
 use caseflow::stats::Aggregate;
 
-use crate::harness::model;
+use crate::harness::run;
 
 /// Erlang C: probability an arrival waits in an M/M/c queue.
 fn erlang_c(c: u32, a: f64) -> f64 {
@@ -54,11 +53,6 @@ skills = ["customer"]
 "#,
         effort = 24.0 / mu
     )
-}
-
-fn run(text: &str, replications: u64, seed: u64) -> Aggregate {
-    let m = model(text);
-    runner::run(&m, &RunConfig { replications, seed, threads: None }, &|| {}).expect("run")
 }
 
 /// Assert that `theory` lies in the replications' 95% confidence interval

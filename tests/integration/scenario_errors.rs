@@ -75,8 +75,8 @@ fn negative_rate() {
 
 #[test]
 fn unknown_key() {
-    let text = GOOD.replace("caseload_cap = 15", "caseload_cap = 15\novertime = true");
-    assert_problem(&text, "roles[0].overtime", "unknown field `overtime`", 22);
+    let text = GOOD.replace("caseload_cap = 15", "caseload_cap = 15\novertme = true");
+    assert_problem(&text, "roles[0].overtme", "unknown field `overtme`", 22);
 }
 
 #[test]

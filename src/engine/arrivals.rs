@@ -1,0 +1,156 @@
+//! Where new work comes from: arrival processes, latent pools, shocks.
+
+use rand::{Rng, RngExt};
+use rand_distr::{Distribution, Exp1, Gamma};
+
+use super::Sim;
+use super::events::Event;
+use super::items::{NOBODY, State};
+use super::streams::item_stream;
+use crate::model::ShockTime;
+
+impl Sim<'_> {
+    pub(super) fn start_arrivals(&mut self, f: usize) {
+        if self.arrivals[f].is_some() {
+            self.enter_segment(f, 0);
+            self.schedule_arrival(f);
+        }
+    }
+
+    /// Set the arrival rate of segment `k`, with its gamma multiplier when
+    /// counts are over-dispersed.
+    fn enter_segment(&mut self, f: usize, k: usize) {
+        let arr = self.m.flows[f].arrivals.as_ref().expect("a flow with arrivals");
+        let st = self.arrivals[f].as_mut().expect("arrival state");
+        st.segment = k;
+        let mut rate = arr.segments[k].rate_per_day;
+        if let Some(v) = arr.dispersion {
+            let g = Gamma::new(1.0 / v, v).expect("dispersion checked positive");
+            rate *= g.sample(&mut st.rng);
+        }
+        st.rate = rate;
+    }
+
+    fn schedule_arrival(&mut self, f: usize) {
+        let arr = self.m.flows[f].arrivals.as_ref().expect("a flow with arrivals");
+        let st = self.arrivals[f].as_mut().expect("arrival state");
+        let next = if st.rate > 0.0 {
+            let e: f64 = Exp1.sample(&mut st.rng);
+            self.now + e / st.rate
+        } else {
+            f64::INFINITY
+        };
+        let change = arr.segments.get(st.segment + 1).map_or(f64::INFINITY, |s| s.start);
+        if next < change {
+            if next <= self.end {
+                self.events.push(next, Event::Arrival { flow: f as u16 });
+            }
+        } else if change <= self.end {
+            // Memorylessness lets the draw restart at the new rate.
+            self.events.push(change, Event::RateChange { flow: f as u16 });
+        }
+    }
+
+    pub(super) fn on_rate_change(&mut self, f: usize) {
+        let k = self.arrivals[f].as_ref().expect("arrival state").segment + 1;
+        self.enter_segment(f, k);
+        self.schedule_arrival(f);
+    }
+
+    pub(super) fn on_arrival(&mut self, f: usize) {
+        self.schedule_arrival(f);
+        let seed = self.work[f].next_u64();
+        let id = self.create(f, item_stream(seed), self.now, NOBODY, None);
+        self.join(id);
+    }
+
+    pub(super) fn start_pools_and_shocks(&mut self) {
+        for p in 0..self.pools.len() {
+            self.schedule_identify(p);
+        }
+        for (s, shock) in self.m.shocks.iter().enumerate() {
+            match shock.when {
+                ShockTime::At(t) => self.events.push(t, Event::Shock { shock: s as u16 }),
+                ShockTime::Random { .. } => self.schedule_random_shock(s),
+            }
+        }
+    }
+
+    /// Draw the next identification from a latent pool; any earlier draw
+    /// is superseded (the pool may have shrunk through routes).
+    pub(super) fn schedule_identify(&mut self, p: usize) {
+        let rate = self.m.pools[p].identified_per_day;
+        let st = &mut self.pools[p];
+        st.generation = st.generation.wrapping_add(1);
+        let per_day = st.remaining as f64 * rate;
+        if per_day > 0.0 {
+            let e: f64 = Exp1.sample(&mut st.rng);
+            let t = self.now + e / per_day;
+            if t <= self.end {
+                self.events.push(t, Event::Identify { pool: p as u16, generation: st.generation });
+            }
+        }
+    }
+
+    pub(super) fn on_identify(&mut self, p: usize) {
+        self.pools[p].remaining -= 1;
+        let seed = self.pools[p].rng.next_u64();
+        let to = self.m.pools[p].to as usize;
+        let id = self.create(to, item_stream(seed), self.now, NOBODY, None);
+        self.join(id);
+        self.schedule_identify(p);
+    }
+
+    fn schedule_random_shock(&mut self, s: usize) {
+        let ShockTime::Random { per_day } = self.m.shocks[s].when else { return };
+        if per_day > 0.0 {
+            let e: f64 = Exp1.sample(&mut self.shock_rng[s]);
+            let t = self.now + e / per_day;
+            if t <= self.end {
+                self.events.push(t, Event::Shock { shock: s as u16 });
+            }
+        }
+    }
+
+    pub(super) fn on_shock(&mut self, s: usize) {
+        let m = self.m;
+        for (flow, count) in &m.shocks[s].spawn {
+            let n = count.sample(&mut self.shock_rng[s]).round().max(0.0) as u64;
+            for _ in 0..n {
+                let seed = self.shock_rng[s].next_u64();
+                let id = self.create(*flow as usize, item_stream(seed), self.now, NOBODY, None);
+                self.join(id);
+            }
+        }
+        self.schedule_random_shock(s);
+    }
+
+    /// Work in hand at time 0: waiting items with their ages, items
+    /// already allocated part-done, follow-ups already booked.
+    pub(super) fn initial_work(&mut self) {
+        let m = self.m;
+        for (f, flow) in m.flows.iter().enumerate() {
+            let init = &flow.initial;
+            let mut rng = super::streams::stream(self.seed, self.replication, "initial", &flow.name);
+            for _ in 0..init.waiting {
+                let age = init.waiting_age_days.as_ref().map_or(0.0, |d| d.sample(&mut rng));
+                let id = self.create(f, item_stream(rng.next_u64()), -age, NOBODY, None);
+                self.join(id);
+            }
+            for _ in 0..init.in_service {
+                let id = self.create(f, item_stream(rng.next_u64()), 0.0, NOBODY, None);
+                // Part-done: a uniform share of the work is left.
+                let left: f64 = rng.random::<f64>().max(1e-6);
+                let item = self.items.get_mut(id);
+                item.effort *= left;
+                item.duration *= left;
+                self.join(id);
+            }
+            for i in 0..init.scheduled {
+                let due = init.scheduled_over_days * (i as f64 + rng.random::<f64>()) / init.scheduled as f64;
+                let id = self.create(f, item_stream(rng.next_u64()), due, NOBODY, None);
+                self.schedule_due(id, State::Scheduled);
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Period boundaries: snapshots of queues, caseloads and staffing.
+
+use super::Sim;
+use super::events::Event;
+use super::items::State;
+use super::record::FlowSnapshot;
+use super::worker::Occupant;
+
+impl Sim<'_> {
+    /// Handle the boundary between reporting periods. Returns true at the
+    /// end of the horizon.
+    pub(super) fn on_boundary(&mut self) -> bool {
+        let k = self.next_boundary;
+        self.next_boundary += 1;
+        let now = self.now;
+        let m = self.m;
+        let nr = m.roles.len();
+        let nf = m.flows.len();
+        // Harvest every post; at the first boundary this drops the warm-up.
+        let mut tallies = vec![super::record::RoleTally::default(); nr];
+        for wk in &mut self.workers {
+            wk.touch(now, &m.calendar);
+            let a = wk.harvest();
+            let t = &mut tallies[wk.role as usize];
+            t.acc.hours_available += a.hours_available;
+            t.acc.hours_worked += a.hours_worked;
+            t.acc.hours_dols += a.hours_dols;
+            t.acc.overtime_hours += a.overtime_hours;
+            t.acc.case_days += a.case_days;
+            t.acc.post_days += a.post_days;
+            t.acc.permanent_fte_days += a.permanent_fte_days;
+            t.acc.agency_fte_days += a.agency_fte_days;
+            t.acc.vacant_fte_days += a.vacant_fte_days;
+            t.acc.agency_working_days += a.agency_working_days;
+            t.acc.completions += a.completions;
+            match wk.occupant {
+                Occupant::Vacant => t.vacant_fte += wk.fte,
+                Occupant::Agency => {
+                    t.agency_fte += wk.fte;
+                    t.staff_fte += wk.fte;
+                }
+                Occupant::Permanent => t.staff_fte += wk.fte,
+            }
+            t.caseload_max = t.caseload_max.max(wk.caseload() as u64);
+        }
+        if k > 0 {
+            let p = k - 1;
+            for (r, t) in tallies.into_iter().enumerate() {
+                *self.rec.role_period(p, r) = t;
+            }
+            let mut snaps = vec![FlowSnapshot::default(); nf];
+            let mut late_days = vec![0.0; nf];
+            let period_start = self.rec.period_start;
+            for item in self.items.live() {
+                if !matches!(item.state, State::Waiting | State::InService) {
+                    continue;
+                }
+                let s = &mut snaps[item.flow as usize];
+                if item.deadline < now {
+                    s.overdue += 1;
+                }
+                if item.lapse < now {
+                    s.unauthorised += 1;
+                    late_days[item.flow as usize] += now - item.lapse.max(period_start);
+                }
+            }
+            for f in 0..nf {
+                self.rec.unauthorised_days(f, late_days[f]);
+                let s = &mut snaps[f];
+                s.waiting = self.waiting[f];
+                s.open = self.waiting[f] + self.in_service[f];
+                self.rec.snapshot_flow(p, f, *s);
+            }
+            let latent: u64 = self.pools.iter().map(|p| u64::from(p.remaining)).sum();
+            self.rec.snapshot_latent(p, latent);
+        }
+        self.rec.period_start = now;
+        if k < m.periods.len() {
+            self.rec.period = Some(k);
+            self.events.push(self.origin + m.periods.bounds[k + 1], Event::Boundary);
+            false
+        } else {
+            self.rec.period = None;
+            true
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The workforce over time: leave, sickness, leavers, recruits, agency
+//! cover, new starters, protected caseloads and overtime.
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1};
+
+use super::Sim;
+use super::events::{Event, StaffEvent};
+use super::worker::Occupant;
+use crate::model::{CalendarKind, RoleKind};
+
+impl Sim<'_> {
+    /// Calendar days a spell of `working_days` away takes.
+    fn spell_days(&self, working_days: f64) -> f64 {
+        match self.m.calendar.kind {
+            CalendarKind::Continuous => working_days,
+            CalendarKind::WorkingWeek { .. } => working_days * 7.0 / 5.0,
+        }
+    }
+
+    fn staff_event(&mut self, w: usize, after: f64, what: StaffEvent) {
+        let t = self.now + after;
+        if t <= self.end {
+            let tenure = self.workers[w].tenure;
+            self.events.push(t, Event::Staff { worker: w as u32, tenure, what });
+        }
+    }
+
+    /// An exponential gap with the given mean, from the worker's stream.
+    fn gap(&mut self, w: usize, mean: f64) -> f64 {
+        let e: f64 = Exp1.sample(&mut self.staff_rng[w]);
+        e * mean
+    }
+
+    pub(super) fn start_staffing(&mut self) {
+        let m = self.m;
+        for w in 0..self.workers.len() {
+            let spec = &m.workers[w];
+            let role = &m.roles[spec.role as usize];
+            if let RoleKind::BoughtIn { .. } = role.kind {
+                continue;
+            }
+            if spec.vacant_at_start {
+                self.workers[w].occupant = Occupant::Vacant;
+                self.start_vacancy(w);
+            } else {
+                self.schedule_leaving(w);
+            }
+            if role.absence && m.absence.is_some() {
+                self.schedule_leave(w);
+                self.schedule_sickness(w);
+            }
+        }
+    }
+
+    fn schedule_leaving(&mut self, w: usize) {
+        let rate = self.m.roles[self.workers[w].role as usize].turnover_per_year;
+        if rate > 0.0 {
+            let after = self.gap(w, 365.25 / rate);
+            self.staff_event(w, after, StaffEvent::Leaves);
+        }
+    }
+
+    /// A post has just become vacant: recruitment and agency cover begin.
+    fn start_vacancy(&mut self, w: usize) {
+        let role = &self.m.roles[self.workers[w].role as usize];
+        if let Some(d) = &role.recruitment_days {
+            let after = d.sample(&mut self.staff_rng[w]);
+            self.staff_event(w, after, StaffEvent::Starts);
+        }
+        if let Some(a) = role.agency {
+            self.staff_event(w, a.after_days, StaffEvent::AgencyStarts);
+        }
+    }
+
+    fn schedule_leave(&mut self, w: usize) {
+        let Some(a) = &self.m.absence else { return };
+        if a.annual_leave_days <= 0.0 {
+            return;
+        }
+        let spells = a.annual_leave_days / a.leave_spell_days;
+        let mean_gap = (365.25 / spells - self.spell_days(a.leave_spell_days)).max(0.0);
+        let after = self.gap(w, mean_gap);
+        self.staff_event(w, after, StaffEvent::LeaveStarts);
+    }
+
+    fn schedule_sickness(&mut self, w: usize) {
+        let Some(a) = &self.m.absence else { return };
+        if a.sickness_days <= 0.0 {
+            return;
+        }
+        let mean_spell = a.sickness_spell_days.mean();
+        let spells = a.sickness_days / mean_spell;
+        let mean_gap = (365.25 / spells - self.spell_days(mean_spell)).max(0.0);
+        let after = self.gap(w, mean_gap);
+        self.staff_event(w, after, StaffEvent::SickStarts);
+    }
+
+    pub(super) fn on_staff(&mut self, w: usize, tenure: u32, what: StaffEvent) {
+        let m = self.m;
+        let role = &m.roles[self.workers[w].role as usize];
+        let current = self.workers[w].tenure == tenure;
+        match what {
+            StaffEvent::LeaveStarts => {
+                self.change_worker(w, |wk| wk.away_on_leave = true);
+                let days = self.spell_days(m.absence.as_ref().map_or(0.0, |a| a.leave_spell_days));
+                self.staff_event(w, days, StaffEvent::LeaveEnds);
+            }
+            StaffEvent::LeaveEnds => {
+                self.change_worker(w, |wk| wk.away_on_leave = false);
+                self.schedule_leave(w);
+            }
+            StaffEvent::SickStarts => {
+                self.change_worker(w, |wk| wk.away_sick = true);
+                let spell = m.absence.as_ref().map_or(1.0, |a| a.sickness_spell_days.sample(&mut self.staff_rng[w]));
+                let days = self.spell_days(spell);
+                self.staff_event(w, days, StaffEvent::SickEnds);
+            }
+            StaffEvent::SickEnds => {
+                self.change_worker(w, |wk| wk.away_sick = false);
+                self.schedule_sickness(w);
+            }
+            StaffEvent::Leaves if current && self.workers[w].occupant == Occupant::Permanent => {
+                let cal = &m.calendar;
+                self.workers[w].touch(self.now, cal);
+                let base_cap = m.workers[w].caseload_cap;
+                let wk = &mut self.workers[w];
+                wk.occupant = Occupant::Vacant;
+                wk.tenure = wk.tenure.wrapping_add(1);
+                wk.productivity = 1.0;
+                wk.cap = base_cap;
+                self.requeue_all(w);
+                self.start_vacancy(w);
+            }
+            StaffEvent::Starts if current => {
+                let spec = &m.workers[w];
+                let asye = role.asye.filter(|a| self.staff_rng[w].random::<f64>() < a.share);
+                let ramp = role.new_starter;
+                self.change_worker(w, |wk| {
+                    // An agency worker hands their caseload to the recruit.
+                    wk.occupant = Occupant::Permanent;
+                    wk.productivity = ramp.map_or(1.0, |r| r.productivity);
+                    wk.cap =
+                        asye.map_or(spec.caseload_cap, |a| ((a.caseload_cap as f64 * spec.fte).round() as u32).max(1));
+                });
+                if let Some(r) = ramp {
+                    self.staff_event(w, r.days, StaffEvent::RampEnds);
+                }
+                if let Some(a) = asye {
+                    self.staff_event(w, a.days, StaffEvent::AsyeEnds);
+                }
+                self.schedule_leaving(w);
+            }
+            StaffEvent::AgencyStarts if current && self.workers[w].occupant == Occupant::Vacant => {
+                let productivity = role.agency.map_or(1.0, |a| a.productivity);
+                self.change_worker(w, |wk| {
+                    wk.occupant = Occupant::Agency;
+                    wk.productivity = productivity;
+                });
+            }
+            StaffEvent::RampEnds if current && self.workers[w].occupant == Occupant::Permanent => {
+                self.change_worker(w, |wk| wk.productivity = 1.0);
+            }
+            StaffEvent::AsyeEnds if current && self.workers[w].occupant == Occupant::Permanent => {
+                let cap = m.workers[w].caseload_cap;
+                self.change_worker(w, |wk| wk.cap = cap);
+            }
+            // Superseded: the post changed hands since this was booked.
+            _ => {}
+        }
+    }
+
+    /// Each day, roles with overtime work it while their waiting list is
+    /// over the threshold.
+    pub(super) fn on_daily(&mut self) {
+        let m = self.m;
+        for (r, role) in m.roles.iter().enumerate() {
+            let Some(ot) = role.overtime else { continue };
+            let waiting: u64 = role.skills.iter().map(|&f| self.waiting[f as usize]).sum();
+            let on = waiting > u64::from(ot.when_waiting_over);
+            if on != self.overtime_on[r] {
+                self.overtime_on[r] = on;
+                let extra = if on { ot.hours_per_week / (role.hours_per_week * role.casework_share) } else { 0.0 };
+                for w in 0..self.workers.len() {
+                    if self.workers[w].role as usize == r {
+                        self.change_worker(w, |wk| wk.overtime = extra);
+                    }
+                }
+            }
+        }
+        if self.now + 1.0 <= self.end {
+            self.events.push(self.now + 1.0, Event::Daily);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! Roles, posts and the people in them.
+
+use super::{Dist, FlowId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RoleKind {
+    /// Employed staff: hours, caseloads, salaries, turnover.
+    Staff,
+    /// Capacity bought per assessment (independent BIAs, s12 doctors): up
+    /// to `per_week` assessments a week at `fee` each. Used only when no
+    /// staff member with the skill has room.
+    BoughtIn { per_week: f64, fee: f64 },
+}
+
+/// How a worker skilled for both care management and DoLS divides their time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DolsPolicy {
+    /// Flow priorities alone decide.
+    ByPriority,
+    /// Up to this share of hours goes to DoLS whatever else is waiting;
+    /// care management takes on new work only while hours are free.
+    FixedShare(f64),
+    /// DoLS work is always taken first.
+    DolsFirst,
+    /// Care management is always taken first.
+    CareManagementFirst,
+}
+
+/// New starters work at reduced productivity for a while.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ramp {
+    pub productivity: f64,
+    pub days: f64,
+}
+
+/// Newly qualified social workers (assessed and supported year in
+/// employment) have a protected caseload.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Asye {
+    /// Share of recruits who are newly qualified.
+    pub share: f64,
+    pub caseload_cap: u32,
+    pub days: f64,
+}
+
+/// A vacancy is covered by an agency worker after a delay.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Agency {
+    pub after_days: f64,
+    /// Per working day, per full-time post.
+    pub day_rate: f64,
+    pub productivity: f64,
+}
+
+/// Extra paid hours while the role's waiting list is long.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overtime {
+    pub hours_per_week: f64,
+    pub hourly_rate: f64,
+    pub when_waiting_over: u32,
+}
+
+/// Leave and sickness, for every staff role that does not opt out.
+#[derive(Debug, Clone)]
+pub struct Absence {
+    /// Working days a year, taken in spells of `leave_spell_days`.
+    pub annual_leave_days: f64,
+    pub leave_spell_days: f64,
+    /// Working days lost a year, in spells of the given length.
+    pub sickness_days: f64,
+    pub sickness_spell_days: Dist,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub name: String,
+    pub kind: RoleKind,
+    /// Establishment: funded full-time-equivalent posts.
+    pub fte: f64,
+    pub hours_per_week: f64,
+    /// Share of contracted hours spent on casework (after supervision,
+    /// admin, training and travel).
+    pub casework_share: f64,
+    pub caseload_cap: u32,
+    pub skills: Vec<FlowId>,
+    /// Annual salary per FTE, and on-costs as a share of it.
+    pub salary: f64,
+    pub on_costs: f64,
+    /// Leavers per post-year.
+    pub turnover_per_year: f64,
+    /// Days from a vacancy to a new starter; `None` leaves posts vacant.
+    pub recruitment_days: Option<Dist>,
+    /// FTE vacant at the start, with recruitment under way.
+    pub vacancies: f64,
+    pub new_starter: Option<Ramp>,
+    pub asye: Option<Asye>,
+    pub agency: Option<Agency>,
+    pub dols_policy: DolsPolicy,
+    pub absence: bool,
+    pub overtime: Option<Overtime>,
+}
+
+impl Role {
+    pub fn is_bought_in(&self) -> bool {
+        matches!(self.kind, RoleKind::BoughtIn { .. })
+    }
+
+    /// Full cost of one FTE for a year.
+    pub fn cost_per_fte_year(&self) -> f64 {
+        self.salary * (1.0 + self.on_costs)
+    }
+}
+
+/// One post. Whole FTEs are one post each; a fraction makes a part-time post.
+#[derive(Debug, Clone)]
+pub struct Worker {
+    pub role: u16,
+    /// FTE of the post.
+    pub fte: f64,
+    /// Casework hours per day of the working clock (assessments per day
+    /// for bought-in capacity).
+    pub hours_per_day: f64,
+    pub caseload_cap: u32,
+    /// Flows this worker takes with their rank tier, best first: the tier
+    /// orders DoLS against care management under the role's policy, then
+    /// flow priority.
+    pub skills: Vec<(u64, FlowId)>,
+    pub vacant_at_start: bool,
+}

@@ -1,0 +1,472 @@
+//! Checks of `[[flows]]`: effort, deadlines, demand, routes, initial work.
+
+use chrono::{Datelike, Months, NaiveDate, TimeDelta};
+
+use super::dist::check_dist;
+use super::{Checker, Context, DAYS_PER_YEAR, Meta};
+use crate::model::periods::day_of;
+use crate::model::{Arrivals, Flow, Initial, Pool, QueueOrder, Route, RouteGroup, Segment};
+use crate::scenario::locate::KeyPath;
+use crate::scenario::raw::{RawArrivals, RawFlow, RawInitial, RawRoute};
+
+/// All flows, or `None` if any has a problem.
+pub(super) fn check_flows(c: &mut Checker, cx: &Context, path: &KeyPath) -> Option<Vec<Flow>> {
+    let n = c.count();
+    let flows: Vec<Option<Flow>> =
+        cx.raw.flows.iter().enumerate().map(|(i, f)| check_flow(c, cx, f, &path.index(i))).collect();
+    if c.count() > n {
+        return None;
+    }
+    flows.into_iter().collect()
+}
+
+fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Option<Flow> {
+    let n = c.count();
+    let priority = match f.priority {
+        None => Some(1),
+        Some(p) if (0..=1_000_000).contains(&p) => Some(p as u32),
+        Some(p) => {
+            c.err(path.key("priority"), format!("must be a whole number from 0 to 1000000 (got {p})"));
+            None
+        }
+    };
+    let order = match f.order.as_deref() {
+        None | Some("fifo") => Some(QueueOrder::Fifo),
+        Some("deadline") => Some(QueueOrder::Deadline),
+        Some(o) => {
+            c.err(path.key("order"), format!("unknown order '{o}' (expected fifo or deadline)"));
+            None
+        }
+    };
+    let effort = check_dist(c, &f.effort_hours, &path.key("effort_hours"));
+    if effort.as_ref().is_some_and(|d| !d.is_positive()) {
+        c.err(path.key("effort_hours"), "effort must be > 0 hours");
+    }
+    let duration = match &f.duration_days {
+        None => Some(None),
+        Some(d) => check_dist(c, d, &path.key("duration_days")).map(Some),
+    };
+    if let Some(Some(d)) = &duration {
+        if !d.is_positive() {
+            c.err(path.key("duration_days"), "duration must be > 0 days; leave it out for as fast as hours allow");
+        }
+    }
+    let deadline = match f.deadline_days {
+        None => Some(None),
+        Some(d) => c.positive(path.key("deadline_days"), d).map(Some),
+    };
+    let pool = match f.pool.as_deref() {
+        None | Some("care_management") => Some(Pool::CareManagement),
+        Some("dols") => Some(Pool::Dols),
+        Some(other) => {
+            c.err(path.key("pool"), format!("unknown pool '{other}' (expected care_management or dols)"));
+            None
+        }
+    };
+    let deprivation = match (f.deprivation.unwrap_or(false), f.extension_days) {
+        (false, None) => Some(None),
+        (false, Some(_)) => {
+            c.err(path.key("extension_days"), "an extension only applies to deprivation = true flows");
+            None
+        }
+        (true, ext) => {
+            if f.deadline_days.is_none() {
+                c.err(path.key("deprivation"), "a deprivation flow needs deadline_days: unauthorised means past it");
+            }
+            c.non_negative(path.key("extension_days"), ext.unwrap_or(0.0)).map(Some)
+        }
+    };
+    let stock = match &f.stock {
+        None => Some(None),
+        Some(name) => {
+            let s = cx.stock(name);
+            if s.is_none() {
+                c.err(path.key("stock"), format!("no stock is called '{name}' (add it under [[stocks]])"));
+            }
+            s.map(Some)
+        }
+    };
+    let diverted_share = c.share(path.key("diverted_share"), f.diverted_share.unwrap_or(0.0));
+    let triage = match &f.triage {
+        None => Some(Vec::new()),
+        Some(shares) => {
+            let sum: f64 = shares.iter().sum();
+            if shares.is_empty() || shares.len() > 8 || shares.iter().any(|s| !(s.is_finite() && *s >= 0.0)) {
+                c.err(path.key("triage"), "needs 1 to 8 shares >= 0, most urgent class first");
+                None
+            } else if (sum - 1.0).abs() > 1e-6 {
+                c.err(path.key("triage"), format!("the shares must add up to 1 (they add up to {sum})"));
+                None
+            } else {
+                let mut acc = 0.0;
+                Some(
+                    shares
+                        .iter()
+                        .map(|s| {
+                            acc += s;
+                            acc
+                        })
+                        .collect(),
+                )
+            }
+        }
+    };
+    let arrivals = match (&f.arrivals, cx.meta) {
+        (None, _) => Some(None),
+        (Some(a), Some(meta)) => check_arrivals(c, a, &path.key("arrivals"), meta).map(Some),
+        (Some(_), None) => None,
+    };
+    let route_groups = check_routes(c, cx, &f.routes, &path.key("routes"));
+    let initial = match &f.initial {
+        None => Some(Initial::default()),
+        Some(i) => check_initial(c, i, &path.key("initial")),
+    };
+    if c.count() > n {
+        return None;
+    }
+    Some(Flow {
+        name: f.name.clone(),
+        priority: priority?,
+        order: order?,
+        effort_hours: effort?,
+        duration_days: duration?,
+        deadline_days: deadline?,
+        pool: pool?,
+        deprivation: deprivation?,
+        stock: stock?,
+        diverted_share: diverted_share?,
+        triage: triage?,
+        arrivals: arrivals?,
+        route_groups: route_groups?,
+        initial: initial?,
+        eligible: Vec::new(),
+    })
+}
+
+fn check_initial(c: &mut Checker, i: &RawInitial, path: &KeyPath) -> Option<Initial> {
+    let n = c.count();
+    let waiting = c.whole(path.key("waiting"), i.waiting.unwrap_or(0.0), 0.0);
+    let in_service = c.whole(path.key("in_service"), i.in_service.unwrap_or(0.0), 0.0);
+    let scheduled = c.whole(path.key("scheduled"), i.scheduled.unwrap_or(0.0), 0.0);
+    let age = match &i.waiting_age_days {
+        None => Some(None),
+        Some(d) => check_dist(c, d, &path.key("waiting_age_days")).map(Some),
+    };
+    let over = match (i.scheduled, i.scheduled_over_days) {
+        (_, Some(d)) => c.positive(path.key("scheduled_over_days"), d),
+        (Some(s), None) if s > 0.0 => {
+            c.err(path.key("scheduled_over_days"), "say over how many days the scheduled items fall due");
+            None
+        }
+        _ => Some(0.0),
+    };
+    if c.count() > n {
+        return None;
+    }
+    Some(Initial {
+        waiting: waiting?,
+        waiting_age_days: age?,
+        in_service: in_service?,
+        scheduled: scheduled?,
+        scheduled_over_days: over?,
+    })
+}
+
+fn check_arrivals(c: &mut Checker, a: &RawArrivals, path: &KeyPath, meta: &Meta) -> Option<Arrivals> {
+    let n = c.count();
+    let given: Vec<(&str, f64, f64)> = [
+        ("per_day", a.per_day, 1.0),
+        ("per_week", a.per_week, 1.0 / 7.0),
+        ("per_month", a.per_month, 12.0 / DAYS_PER_YEAR),
+        ("per_year", a.per_year, 1.0 / DAYS_PER_YEAR),
+    ]
+    .into_iter()
+    .filter_map(|(k, v, to_day)| v.map(|v| (k, v, to_day)))
+    .collect();
+    let base = match given.as_slice() {
+        [] => {
+            c.err(path.clone(), "missing the rate: add one of per_day, per_week, per_month or per_year");
+            None
+        }
+        [(k, v, to_day)] => c.non_negative(path.key(k), *v).map(|v| v * to_day),
+        [_, (k, _, _), ..] => {
+            c.err(path.key(k), "give one rate only (per_day, per_week, per_month or per_year)");
+            None
+        }
+    };
+    let time_of = |date: NaiveDate| meta.warmup_days + day_of(meta.start, date);
+    let mut changes = Vec::new();
+    for (i, ch) in a.changes.iter().enumerate() {
+        let p = path.key("changes").index(i);
+        let date = c.date(p.key("from"), &ch.from);
+        let mult = c.non_negative(p.key("multiplier"), ch.multiplier);
+        if let (Some(date), Some(mult)) = (date, mult) {
+            changes.push((time_of(date), mult));
+        }
+    }
+    let mut ramps = Vec::new();
+    for (i, r) in a.ramps.iter().enumerate() {
+        let p = path.key("ramps").index(i);
+        let from = c.date(p.key("from"), &r.from);
+        let to = c.date(p.key("to"), &r.to);
+        let mult = c.non_negative(p.key("multiplier"), r.multiplier);
+        if let (Some(from), Some(to), Some(mult)) = (from, to, mult) {
+            if to <= from {
+                c.err(p.key("to"), format!("must be after from ({from})"));
+            } else {
+                ramps.push((time_of(from), time_of(to), mult));
+            }
+        }
+    }
+    let trend = a.trend_per_year.unwrap_or(0.0);
+    if !(trend.is_finite() && trend > -1.0) {
+        c.err(path.key("trend_per_year"), format!("must be a growth rate above -1 (got {trend})"));
+    }
+    let season = match &a.seasonality {
+        None => None,
+        Some(s) if s.len() == 12 && s.iter().all(|v| v.is_finite() && *v >= 0.0) && s.iter().sum::<f64>() > 0.0 => {
+            let mean = s.iter().sum::<f64>() / 12.0;
+            Some(s.iter().map(|v| v / mean).collect::<Vec<f64>>())
+        }
+        Some(s) => {
+            c.err(
+                path.key("seasonality"),
+                format!("needs 12 monthly multipliers >= 0, January first (got {})", s.len()),
+            );
+            None
+        }
+    };
+    let dispersion = c.non_negative(path.key("dispersion"), a.dispersion.unwrap_or(0.0));
+    if c.count() > n {
+        return None;
+    }
+    let dispersion = dispersion.filter(|&d| d > 0.0);
+    let monthly = trend != 0.0 || season.is_some() || dispersion.is_some() || !ramps.is_empty();
+    let segments = segments(base?, meta, &changes, &ramps, trend, season.as_deref(), monthly);
+    Some(Arrivals { segments, dispersion })
+}
+
+/// Piecewise-constant rates: a new segment at every change date, and at
+/// every month start when the rate varies by month.
+fn segments(
+    base: f64,
+    meta: &Meta,
+    changes: &[(f64, f64)],
+    ramps: &[(f64, f64, f64)],
+    trend: f64,
+    season: Option<&[f64]>,
+    monthly: bool,
+) -> Vec<Segment> {
+    let end = meta.warmup_days + meta.horizon_days;
+    let date_at = |t: f64| meta.start + TimeDelta::days((t - meta.warmup_days).floor() as i64);
+    let day0 = date_at(0.0);
+    let time_of = |date: NaiveDate| meta.warmup_days + day_of(meta.start, date);
+    let mut bounds = vec![0.0];
+    bounds.extend(changes.iter().map(|&(t, _)| t).filter(|&t| t > 0.0 && t < end));
+    if monthly {
+        let mut month = NaiveDate::from_ymd_opt(day0.year(), day0.month(), 1).expect("first of month");
+        while time_of(month) < end {
+            let t = time_of(month);
+            if t > 0.0 {
+                bounds.push(t);
+            }
+            month = month + Months::new(1);
+        }
+    }
+    bounds.sort_by(f64::total_cmp);
+    bounds.dedup();
+    let mut out = Vec::with_capacity(bounds.len());
+    for (i, &start) in bounds.iter().enumerate() {
+        let stop = bounds.get(i + 1).copied().unwrap_or(end).max(start);
+        let mid = (start + stop) / 2.0;
+        let mut rate = base;
+        rate *= (1.0 + trend).powf((mid - meta.warmup_days) / DAYS_PER_YEAR);
+        if let Some(season) = season {
+            rate *= season[date_at(start).month0() as usize];
+        }
+        for &(t, m) in changes {
+            if t <= start {
+                rate *= m;
+            }
+        }
+        for &(from, to, m) in ramps {
+            rate *= if mid <= from {
+                1.0
+            } else if mid >= to {
+                m
+            } else {
+                1.0 + (m - 1.0) * (mid - from) / (to - from)
+            };
+        }
+        out.push(Segment { start, rate_per_day: rate });
+    }
+    out
+}
+
+fn check_routes(c: &mut Checker, cx: &Context, routes: &[RawRoute], path: &KeyPath) -> Option<Vec<RouteGroup>> {
+    let n = c.count();
+    let mut groups: Vec<(RouteGroup, Vec<usize>)> = Vec::new();
+    for (i, r) in routes.iter().enumerate() {
+        let p = path.index(i);
+        let to = cx.flow(&r.to);
+        if to.is_none() {
+            c.err(p.key("to"), format!("no flow is called '{}'", r.to));
+        }
+        let probability = c.share(p.key("probability"), r.probability);
+        let delay = match &r.delay_days {
+            None => Some(None),
+            Some(d) => check_dist(c, d, &p.key("delay_days")).map(Some),
+        };
+        let from_pool = match &r.from_pool {
+            None => Some(None),
+            Some(name) => {
+                let pool = cx.pool(name);
+                if pool.is_none() {
+                    c.err(p.key("from_pool"), format!("no pool is called '{name}' (add it under [[pools]])"));
+                }
+                pool.map(Some)
+            }
+        };
+        let (Some(to), Some(probability), Some(delay_days), Some(from_pool)) = (to, probability, delay, from_pool)
+        else {
+            continue;
+        };
+        let route = Route { to, probability, delay_days, keep_deadline: r.keep_deadline.unwrap_or(false), from_pool };
+        let name = r.group.clone().unwrap_or_else(|| format!("route {i}"));
+        match groups.iter_mut().find(|(g, _)| g.name == name) {
+            Some((g, members)) => {
+                g.routes.push(route);
+                members.push(i);
+            }
+            None => groups.push((RouteGroup { name, routes: vec![route] }, vec![i])),
+        }
+    }
+    for (g, members) in &groups {
+        let total: f64 = g.routes.iter().map(|r| r.probability).sum();
+        if total > 1.0 + 1e-9 {
+            let last = *members.last().expect("group has a member");
+            c.err(
+                path.index(last).key("probability"),
+                format!(
+                    "the probabilities of group '{}' add up to {} (more than 1)",
+                    g.name,
+                    (total * 1e9).round() / 1e9
+                ),
+            );
+        }
+    }
+    if c.count() > n {
+        return None;
+    }
+    Some(groups.into_iter().map(|(g, _)| g).collect())
+}
+
+/// Routes that send work straight back to a flow it came from, with no
+/// delay anywhere on the loop, would let one item churn without end.
+pub(super) fn check_instant_cycles(c: &mut Checker, cx: &Context, path: &KeyPath) {
+    let flows = &cx.raw.flows;
+    let n = flows.len();
+    // Edges (to, route index) per flow, only for routes with no delay.
+    let mut edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for (i, f) in flows.iter().enumerate() {
+        for (j, r) in f.routes.iter().enumerate() {
+            let instant = match &r.delay_days {
+                None => true,
+                Some(d) => d.dist == "fixed" && d.value.unwrap_or(0.0) == 0.0,
+            };
+            if let (true, Some(to)) = (instant, cx.flow(&r.to)) {
+                if r.probability > 0.0 {
+                    edges[i].push((to as usize, j));
+                }
+            }
+        }
+    }
+    let mut state = vec![0u8; n];
+    for f in 0..n {
+        if state[f] != 0 {
+            continue;
+        }
+        if let Some(cycle) = find_cycle(&edges, f, &mut state, &mut Vec::new()) {
+            let mut names: Vec<&str> = cycle.iter().map(|&(f, _)| flows[f].name.as_str()).collect();
+            names.push(names[0]);
+            let &(f, route) = cycle.last().expect("a cycle has an edge");
+            c.err(
+                path.index(f).key("routes").index(route),
+                format!(
+                    "routes form a loop with no delay ({}); give one route on the loop a delay_days",
+                    names.join(" -> ")
+                ),
+            );
+            return;
+        }
+    }
+}
+
+/// Depth-first search for a loop; `state` is 0 for unseen, 1 on the
+/// current path, 2 finished. Returns the loop's edges as (flow, route).
+fn find_cycle(
+    edges: &[Vec<(usize, usize)>],
+    f: usize,
+    state: &mut [u8],
+    path: &mut Vec<(usize, usize)>,
+) -> Option<Vec<(usize, usize)>> {
+    state[f] = 1;
+    for &(to, route) in &edges[f] {
+        path.push((f, route));
+        if state[to] == 1 {
+            let start = path.iter().position(|&(pf, _)| pf == to).expect("flow on the path");
+            return Some(path[start..].to_vec());
+        }
+        if state[to] == 0 {
+            if let Some(cycle) = find_cycle(edges, to, state, path) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+    }
+    state[f] = 2;
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PeriodKind;
+
+    fn meta() -> Meta {
+        Meta {
+            start: "2015-04-01".parse().unwrap(),
+            horizon_days: 366.0,
+            warmup_days: 0.0,
+            period: PeriodKind::Month,
+            calendar: None,
+        }
+    }
+
+    #[test]
+    fn seasonality_follows_calendar_months() {
+        let mut season = [1.0; 12];
+        season[3] = 2.0; // April
+        let mean = season.iter().sum::<f64>() / 12.0;
+        let season: Vec<f64> = season.iter().map(|v| v / mean).collect();
+        let s = segments(1.0, &meta(), &[], &[], 0.0, Some(&season), true);
+        assert_eq!(s.len(), 12);
+        assert_eq!(s[0].start, 0.0);
+        assert!((s[0].rate_per_day - 2.0 / mean).abs() < 1e-12, "April");
+        assert_eq!(s[1].start, 30.0, "May starts on day 30");
+        assert!((s[1].rate_per_day - 1.0 / mean).abs() < 1e-12);
+    }
+
+    #[test]
+    fn trend_compounds_and_steps_multiply() {
+        let changes = [(100.0, 1.7)];
+        let s = segments(2.0, &meta(), &changes, &[], 0.10, None, true);
+        let before = s.iter().rev().find(|x| x.start < 100.0).unwrap();
+        let after = s.iter().find(|x| x.start >= 100.0).unwrap();
+        assert_eq!(after.start, 100.0);
+        assert!(after.rate_per_day / before.rate_per_day > 1.69, "the step applies");
+        let last = s.last().unwrap();
+        // The last month's midpoint is about 0.96 years in.
+        assert!((last.rate_per_day / (2.0 * 1.7) - 1.1f64.powf(0.958)).abs() < 0.01);
+    }
+}

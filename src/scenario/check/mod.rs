@@ -1,0 +1,283 @@
+//! Turning the file as written into a checked `Model`, collecting every
+//! problem (not just the first) with the key path it belongs to.
+
+mod dist;
+mod flows;
+mod stocks;
+mod workforce;
+
+use std::collections::HashMap;
+
+use chrono::{Months, NaiveDate};
+
+use super::locate::KeyPath;
+use super::raw::{RawMeta, RawScenario};
+use crate::model::periods::day_of;
+use crate::model::{Calendar, FlowId, Model, PeriodKind, Periods};
+
+pub(crate) const DAYS_PER_YEAR: f64 = 365.25;
+/// Longest horizon accepted, in days (about 270 years): beyond this a
+/// typo is more likely than a plan.
+const MAX_DAYS: f64 = 100_000.0;
+
+#[derive(Default)]
+pub(crate) struct Checker {
+    pub problems: Vec<(KeyPath, String)>,
+}
+
+impl Checker {
+    pub fn err(&mut self, path: KeyPath, message: impl Into<String>) {
+        self.problems.push((path, message.into()));
+    }
+
+    pub fn count(&self) -> usize {
+        self.problems.len()
+    }
+
+    pub fn positive(&mut self, path: KeyPath, v: f64) -> Option<f64> {
+        if v.is_finite() && v > 0.0 {
+            Some(v)
+        } else {
+            self.err(path, format!("must be > 0 (got {v})"));
+            None
+        }
+    }
+
+    pub fn non_negative(&mut self, path: KeyPath, v: f64) -> Option<f64> {
+        if v.is_finite() && v >= 0.0 {
+            Some(v)
+        } else {
+            self.err(path, format!("must be >= 0 (got {v})"));
+            None
+        }
+    }
+
+    /// A share: 0 to 1 inclusive.
+    pub fn share(&mut self, path: KeyPath, v: f64) -> Option<f64> {
+        if (0.0..=1.0).contains(&v) {
+            Some(v)
+        } else {
+            self.err(path, format!("must be between 0 and 1 (got {v})"));
+            None
+        }
+    }
+
+    /// A whole number from `min` up.
+    pub fn whole(&mut self, path: KeyPath, v: f64, min: f64) -> Option<u32> {
+        if v.is_finite() && v >= min && v.fract() == 0.0 && v <= u32::MAX as f64 {
+            Some(v as u32)
+        } else {
+            self.err(path, format!("must be a whole number >= {min} (got {v})"));
+            None
+        }
+    }
+
+    pub fn date(&mut self, path: KeyPath, v: &toml::Value) -> Option<NaiveDate> {
+        let parsed = match v {
+            toml::Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok(),
+            toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => {
+                dt.date.and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32))
+            }
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.err(path, format!("expected a date like 2015-04-01 (got {v})"));
+        }
+        parsed
+    }
+}
+
+/// What the checks of one part need to know about the rest.
+pub(crate) struct Context<'a> {
+    pub raw: &'a RawScenario,
+    pub meta: Option<&'a Meta>,
+}
+
+impl Context<'_> {
+    /// Names resolve to the first definition, so checks can go on after a
+    /// duplicate.
+    pub fn flow(&self, name: &str) -> Option<FlowId> {
+        self.raw.flows.iter().position(|f| f.name == name).map(|i| i as FlowId)
+    }
+
+    pub fn stock(&self, name: &str) -> Option<usize> {
+        self.raw.stocks.iter().position(|s| s.name == name)
+    }
+
+    pub fn pool(&self, name: &str) -> Option<usize> {
+        self.raw.pools.iter().position(|p| p.name == name)
+    }
+
+    /// Engine time of a calendar date.
+    pub fn time_of(&self, date: NaiveDate) -> Option<f64> {
+        self.meta.map(|m| m.warmup_days + day_of(m.start, date))
+    }
+}
+
+/// Report each name used twice in a list of named tables.
+fn unique_names<'a>(c: &mut Checker, path: &KeyPath, what: &str, names: impl Iterator<Item = &'a str>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, name) in names.enumerate() {
+        if name.trim().is_empty() {
+            c.err(path.index(i).key("name"), "must not be empty");
+        } else if let Some(first) = seen.insert(name, i) {
+            c.err(path.index(i).key("name"), format!("{what} '{name}' is already defined at {path}[{first}]"));
+        }
+    }
+}
+
+pub(crate) fn check(raw: &RawScenario) -> Result<Model, Vec<(KeyPath, String)>> {
+    let mut c = Checker::default();
+    let root = KeyPath::root();
+    let meta = check_meta(&mut c, &raw.scenario, &root.key("scenario"));
+    let cx = Context { raw, meta: meta.as_ref() };
+
+    if raw.flows.is_empty() {
+        c.err(root.key("flows"), "the scenario has no flows; add at least one [[flows]] table");
+    }
+    if raw.roles.is_empty() {
+        c.err(root.key("roles"), "the scenario has no roles; add at least one [[roles]] table");
+    }
+    unique_names(&mut c, &root.key("flows"), "flow", raw.flows.iter().map(|f| f.name.as_str()));
+    unique_names(&mut c, &root.key("roles"), "role", raw.roles.iter().map(|r| r.name.as_str()));
+    unique_names(&mut c, &root.key("stocks"), "stock", raw.stocks.iter().map(|s| s.name.as_str()));
+    unique_names(&mut c, &root.key("pools"), "pool", raw.pools.iter().map(|p| p.name.as_str()));
+
+    let mut flows = flows::check_flows(&mut c, &cx, &root.key("flows"));
+    flows::check_instant_cycles(&mut c, &cx, &root.key("flows"));
+    let roles = workforce::check_roles(&mut c, &cx, &root.key("roles"));
+    let absence = workforce::check_absence(&mut c, raw.absence.as_ref(), &root.key("absence"));
+    let stocks = stocks::check_stocks(&mut c, &cx, &root.key("stocks"));
+    let pools = stocks::check_pools(&mut c, &cx, &root.key("pools"));
+    let shocks = stocks::check_shocks(&mut c, &cx, &root.key("shocks"));
+
+    if let Some(roles) = &roles {
+        for (i, f) in raw.flows.iter().enumerate() {
+            let Some(id) = cx.flow(&f.name) else { continue };
+            if !roles.iter().any(|r| r.skills.contains(&id)) {
+                c.err(
+                    root.key("flows").index(i).key("name"),
+                    format!("no role lists '{}' in its skills, so its work would never be done", f.name),
+                );
+            }
+        }
+    }
+
+    let (Some(meta), Some(flows_ok), Some(roles), Some(absence), Some(stocks), Some(pools), Some(shocks)) =
+        (meta, flows.as_mut(), roles, absence, stocks, pools, shocks)
+    else {
+        return Err(c.problems);
+    };
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    let flows = std::mem::take(flows_ok);
+    let (workers, flows) = workforce::expand_workers(&roles, flows);
+    let end = meta.warmup_days + meta.horizon_days;
+    let calendar = match meta.calendar {
+        None => Calendar::continuous(),
+        Some(bank_holidays) => Calendar::working_week(bank_holidays, meta.start, meta.warmup_days, end),
+    };
+    Ok(Model {
+        name: raw.scenario.name.clone(),
+        description: raw.scenario.description.clone(),
+        start: meta.start,
+        warmup_days: meta.warmup_days,
+        horizon_days: meta.horizon_days,
+        periods: Periods::new(meta.period, meta.start, meta.horizon_days),
+        calendar,
+        flows,
+        roles,
+        workers,
+        absence,
+        stocks,
+        pools,
+        shocks,
+    })
+}
+
+pub(crate) struct Meta {
+    pub start: NaiveDate,
+    pub horizon_days: f64,
+    pub warmup_days: f64,
+    pub period: PeriodKind,
+    /// `None` for continuous, else whether bank holidays are kept.
+    pub calendar: Option<bool>,
+}
+
+fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
+    let n = c.count();
+    if m.name.trim().is_empty() {
+        c.err(path.key("name"), "must not be empty");
+    } else if !m.name.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)) || m.name.starts_with('.') {
+        c.err(
+            path.key("name"),
+            format!("'{}' must use only letters, digits, '-', '_' and '.', as it names the report folder", m.name),
+        );
+    }
+    let start = c.date(path.key("start"), &m.start);
+    let horizon_days = match (m.years, m.days) {
+        (Some(_), Some(_)) => {
+            c.err(path.key("days"), "give either years or days, not both");
+            None
+        }
+        (None, None) => {
+            c.err(path.clone(), "missing the horizon: add `years = 3` or `days = 1000`");
+            None
+        }
+        (Some(y), None) => {
+            if !(y.is_finite() && (1.0..=270.0).contains(&y) && y.fract() == 0.0) {
+                c.err(path.key("years"), format!("must be a whole number of years >= 1 (got {y}); use days otherwise"));
+                None
+            } else {
+                start.map(|s| day_of(s, s + Months::new(12 * y as u32)))
+            }
+        }
+        (None, Some(d)) => c.positive(path.key("days"), d),
+    };
+    if let Some(h) = horizon_days {
+        if h > MAX_DAYS {
+            c.err(path.clone(), format!("the horizon of {h} days is longer than the {MAX_DAYS} days allowed"));
+        }
+    }
+    let warmup_days = c.non_negative(path.key("warmup_days"), m.warmup_days.unwrap_or(0.0));
+    if warmup_days.is_some_and(|w| w > MAX_DAYS) {
+        c.err(path.key("warmup_days"), format!("must be at most {MAX_DAYS} days"));
+    }
+    let period = match m.period.as_deref() {
+        None => Some(PeriodKind::Month),
+        Some(s) => {
+            let p = PeriodKind::parse(s);
+            if p.is_none() {
+                c.err(
+                    path.key("period"),
+                    format!("unknown period '{s}' (expected one of {})", PeriodKind::NAMES.join(", ")),
+                );
+            }
+            p
+        }
+    };
+    let calendar = match m.calendar.as_deref() {
+        None | Some("continuous") => {
+            if m.bank_holidays.is_some() {
+                c.err(path.key("bank_holidays"), "bank holidays need calendar = \"working_week\"");
+            }
+            Some(None)
+        }
+        Some("working_week") => Some(Some(m.bank_holidays.unwrap_or(true))),
+        Some(other) => {
+            c.err(path.key("calendar"), format!("unknown calendar '{other}' (expected continuous or working_week)"));
+            None
+        }
+    };
+    if c.count() > n {
+        return None;
+    }
+    Some(Meta {
+        start: start?,
+        horizon_days: horizon_days?,
+        warmup_days: warmup_days?,
+        period: period?,
+        calendar: calendar?,
+    })
+}

@@ -1,0 +1,364 @@
+//! Checks of `[[roles]]` and `[absence]`, and posts from roles.
+
+use super::dist::check_dist;
+use super::{Checker, Context};
+use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Pool, Ramp, Role, RoleKind, Worker};
+use crate::scenario::locate::KeyPath;
+use crate::scenario::raw::{RawAbsence, RawRole};
+
+/// Caseload cap of bought-in capacity: in effect none; the weekly cap binds.
+const UNCAPPED: u32 = 1_000_000;
+
+/// All roles, or `None` if any has a problem.
+pub(super) fn check_roles(c: &mut Checker, cx: &Context, path: &KeyPath) -> Option<Vec<Role>> {
+    let n = c.count();
+    let roles: Vec<Option<Role>> =
+        cx.raw.roles.iter().enumerate().map(|(i, r)| check_role(c, cx, r, &path.index(i))).collect();
+    if c.count() > n {
+        return None;
+    }
+    roles.into_iter().collect()
+}
+
+/// Keys that only one kind of role takes, to refuse on the other.
+fn refuse(c: &mut Checker, path: &KeyPath, kind: &str, keys: &[(&str, bool)]) {
+    for (key, given) in keys {
+        if *given {
+            c.err(path.key(key), format!("{kind} roles do not take {key}"));
+        }
+    }
+}
+
+fn check_role(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath) -> Option<Role> {
+    let n = c.count();
+    let mut skills = Vec::new();
+    if r.skills.is_empty() {
+        c.err(path.key("skills"), "must list at least one flow");
+    }
+    for (j, s) in r.skills.iter().enumerate() {
+        match cx.flow(s) {
+            None => c.err(path.key("skills").index(j), format!("no flow is called '{s}'")),
+            Some(id) if skills.contains(&id) => c.err(path.key("skills").index(j), format!("'{s}' is listed twice")),
+            Some(id) => skills.push(id),
+        }
+    }
+    let role = match r.kind.as_deref() {
+        None | Some("staff") => check_staff(c, r, path, skills),
+        Some("bought_in") => check_bought_in(c, r, path, skills),
+        Some(other) => {
+            c.err(path.key("kind"), format!("unknown kind '{other}' (expected staff or bought_in)"));
+            None
+        }
+    };
+    if c.count() > n { None } else { role }
+}
+
+fn check_bought_in(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -> Option<Role> {
+    refuse(
+        c,
+        path,
+        "bought_in",
+        &[
+            ("count", r.count.is_some()),
+            ("fte", r.fte.is_some()),
+            ("hours_per_week", r.hours_per_week.is_some()),
+            ("casework_share", r.casework_share.is_some()),
+            ("caseload_cap", r.caseload_cap.is_some()),
+            ("salary", r.salary.is_some()),
+            ("on_costs", r.on_costs.is_some()),
+            ("turnover_per_year", r.turnover_per_year.is_some()),
+            ("recruitment_days", r.recruitment_days.is_some()),
+            ("vacancies", r.vacancies.is_some()),
+            ("new_starter", r.new_starter.is_some()),
+            ("asye", r.asye.is_some()),
+            ("agency", r.agency.is_some()),
+            ("dols_policy", r.dols_policy.is_some()),
+            ("dols_share", r.dols_share.is_some()),
+            ("absence", r.absence.is_some()),
+            ("overtime", r.overtime.is_some()),
+        ],
+    );
+    let per_week = match r.per_week {
+        None => {
+            c.err(path.clone(), "bought-in capacity needs per_week, the most assessments it can take a week");
+            None
+        }
+        Some(v) => c.positive(path.key("per_week"), v),
+    };
+    let fee = c.non_negative(path.key("fee"), r.fee.unwrap_or(0.0));
+    Some(Role {
+        name: r.name.clone(),
+        kind: RoleKind::BoughtIn { per_week: per_week?, fee: fee? },
+        fte: 1.0,
+        hours_per_week: 0.0,
+        casework_share: 1.0,
+        caseload_cap: UNCAPPED,
+        skills,
+        salary: 0.0,
+        on_costs: 0.0,
+        turnover_per_year: 0.0,
+        recruitment_days: None,
+        vacancies: 0.0,
+        new_starter: None,
+        asye: None,
+        agency: None,
+        dols_policy: DolsPolicy::ByPriority,
+        absence: false,
+        overtime: None,
+    })
+}
+
+fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -> Option<Role> {
+    let n = c.count();
+    refuse(c, path, "staff", &[("per_week", r.per_week.is_some()), ("fee", r.fee.is_some())]);
+    let fte = match (r.count, r.fte) {
+        (Some(_), Some(_)) => {
+            c.err(path.key("fte"), "give either count or fte, not both");
+            None
+        }
+        (None, None) => {
+            c.err(path.clone(), "missing the staffing: add `count = 3` (people) or `fte = 2.5`");
+            None
+        }
+        (Some(n), None) => c.whole(path.key("count"), n, 0.0).map(f64::from),
+        (None, Some(f)) => c.non_negative(path.key("fte"), f),
+    };
+    let hours = match r.hours_per_week {
+        None => {
+            c.err(path.clone(), "missing hours_per_week (contracted hours of a full-time post)");
+            None
+        }
+        Some(h) if h > 168.0 => {
+            c.err(path.key("hours_per_week"), format!("must be at most 168, the hours in a week (got {h})"));
+            None
+        }
+        Some(h) => c.positive(path.key("hours_per_week"), h),
+    };
+    let share = r.casework_share.unwrap_or(1.0);
+    if !(share > 0.0 && share <= 1.0) {
+        c.err(path.key("casework_share"), format!("must be more than 0 and at most 1 (got {share})"));
+    }
+    let cap = match r.caseload_cap {
+        None => {
+            c.err(path.clone(), "missing caseload_cap (open items a worker may hold at once)");
+            None
+        }
+        Some(v) => c.whole(path.key("caseload_cap"), v, 1.0),
+    };
+    let salary = c.non_negative(path.key("salary"), r.salary.unwrap_or(0.0));
+    let on_costs = c.non_negative(path.key("on_costs"), r.on_costs.unwrap_or(0.0));
+    let turnover = c.non_negative(path.key("turnover_per_year"), r.turnover_per_year.unwrap_or(0.0));
+    let recruitment = match &r.recruitment_days {
+        None => Some(None),
+        Some(d) => check_dist(c, d, &path.key("recruitment_days")).map(Some),
+    };
+    if turnover.is_some_and(|t| t > 0.0) && r.recruitment_days.is_none() {
+        c.err(path.key("turnover_per_year"), "leavers' posts would stay empty for good: add recruitment_days");
+    }
+    let vacancies = c.whole(path.key("vacancies"), r.vacancies.unwrap_or(0.0), 0.0).map(f64::from);
+    if let (Some(v), Some(f)) = (vacancies, fte) {
+        if v > f.floor() {
+            c.err(path.key("vacancies"), format!("{v} vacant posts is more than the {} full-time posts", f.floor()));
+        }
+    }
+    let new_starter = match &r.new_starter {
+        None => Some(None),
+        Some(s) => {
+            let p = path.key("new_starter");
+            let productivity = c.positive(p.key("productivity"), s.productivity).filter(|&v| {
+                let ok = v <= 1.0;
+                if !ok {
+                    c.err(p.key("productivity"), "must be at most 1 (a share of full productivity)");
+                }
+                ok
+            });
+            let days = c.positive(p.key("days"), s.days);
+            productivity.zip(days).map(|(productivity, days)| Some(Ramp { productivity, days }))
+        }
+    };
+    let asye = match &r.asye {
+        None => Some(None),
+        Some(a) => {
+            let p = path.key("asye");
+            let share = c.share(p.key("share"), a.share);
+            let cap = c.whole(p.key("caseload_cap"), a.caseload_cap, 1.0);
+            let days = c.positive(p.key("days"), a.days.unwrap_or(365.0));
+            match (share, cap, days) {
+                (Some(share), Some(caseload_cap), Some(days)) => Some(Some(Asye { share, caseload_cap, days })),
+                _ => None,
+            }
+        }
+    };
+    let agency = match &r.agency {
+        None => Some(None),
+        Some(a) => {
+            let p = path.key("agency");
+            let after = c.non_negative(p.key("after_days"), a.after_days);
+            let rate = c.non_negative(p.key("day_rate"), a.day_rate);
+            let productivity = c.positive(p.key("productivity"), a.productivity.unwrap_or(1.0));
+            match (after, rate, productivity) {
+                (Some(after_days), Some(day_rate), Some(productivity)) => {
+                    Some(Some(Agency { after_days, day_rate, productivity }))
+                }
+                _ => None,
+            }
+        }
+    };
+    let dols_policy = match (r.dols_policy.as_deref(), r.dols_share) {
+        (None | Some("by_priority"), None) => Some(DolsPolicy::ByPriority),
+        (Some("fixed_share"), Some(s)) => c.share(path.key("dols_share"), s).map(DolsPolicy::FixedShare),
+        (Some("fixed_share"), None) => {
+            c.err(path.key("dols_policy"), "fixed_share needs dols_share, the share of hours for DoLS");
+            None
+        }
+        (Some("dols_first"), None) => Some(DolsPolicy::DolsFirst),
+        (Some("care_management_first"), None) => Some(DolsPolicy::CareManagementFirst),
+        (p @ (Some("by_priority" | "dols_first" | "care_management_first") | None), Some(_)) => {
+            let p = p.unwrap_or("by_priority");
+            c.err(path.key("dols_share"), format!("dols_share goes with dols_policy = \"fixed_share\", not {p}"));
+            None
+        }
+        (Some(other), _) => {
+            c.err(
+                path.key("dols_policy"),
+                format!(
+                    "unknown policy '{other}' (expected by_priority, fixed_share, dols_first or care_management_first)"
+                ),
+            );
+            None
+        }
+    };
+    let overtime = match &r.overtime {
+        None => Some(None),
+        Some(o) => {
+            let p = path.key("overtime");
+            let hours = c.positive(p.key("hours_per_week"), o.hours_per_week);
+            let rate = c.non_negative(p.key("hourly_rate"), o.hourly_rate);
+            let over = c.whole(p.key("when_waiting_over"), o.when_waiting_over, 0.0);
+            match (hours, rate, over) {
+                (Some(hours_per_week), Some(hourly_rate), Some(when_waiting_over)) => {
+                    Some(Some(Overtime { hours_per_week, hourly_rate, when_waiting_over }))
+                }
+                _ => None,
+            }
+        }
+    };
+    if c.count() > n {
+        return None;
+    }
+    Some(Role {
+        name: r.name.clone(),
+        kind: RoleKind::Staff,
+        fte: fte?,
+        hours_per_week: hours?,
+        casework_share: share,
+        caseload_cap: cap?,
+        skills,
+        salary: salary?,
+        on_costs: on_costs?,
+        turnover_per_year: turnover?,
+        recruitment_days: recruitment?,
+        vacancies: vacancies?,
+        new_starter: new_starter?,
+        asye: asye?,
+        agency: agency?,
+        dols_policy: dols_policy?,
+        absence: r.absence.unwrap_or(true),
+        overtime: overtime?,
+    })
+}
+
+pub(super) fn check_absence(c: &mut Checker, a: Option<&RawAbsence>, path: &KeyPath) -> Option<Option<Absence>> {
+    let Some(a) = a else { return Some(None) };
+    let n = c.count();
+    let leave = c.non_negative(path.key("annual_leave_days"), a.annual_leave_days.unwrap_or(0.0));
+    let spell = c.positive(path.key("leave_spell_days"), a.leave_spell_days.unwrap_or(5.0));
+    let sick = c.non_negative(path.key("sickness_days"), a.sickness_days.unwrap_or(0.0));
+    let sick_spell = match &a.sickness_spell_days {
+        Some(d) => check_dist(c, d, &path.key("sickness_spell_days")),
+        None if a.sickness_days.unwrap_or(0.0) > 0.0 => {
+            c.err(path.clone(), "sickness_days needs sickness_spell_days, how long a spell lasts");
+            None
+        }
+        None => Some(Dist::Fixed(1.0)),
+    };
+    if sick_spell.as_ref().is_some_and(|d| !d.is_positive()) {
+        c.err(path.key("sickness_spell_days"), "spells must last more than 0 days");
+    }
+    if leave.is_some_and(|l| l > 200.0) || sick.is_some_and(|s| s > 200.0) {
+        c.err(path.clone(), "more than 200 days a year away leaves no working year");
+    }
+    if c.count() > n {
+        return None;
+    }
+    Some(Some(Absence {
+        annual_leave_days: leave?,
+        leave_spell_days: spell?,
+        sickness_days: sick?,
+        sickness_spell_days: sick_spell?,
+    }))
+}
+
+/// Posts from roles: one per whole FTE and a part-time post for any
+/// fraction, whose hours and caseload cap are scaled down to match. Fills
+/// in each flow's eligible workers, staff before bought-in capacity.
+pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worker>, Vec<Flow>) {
+    let mut workers = Vec::new();
+    for (r, role) in roles.iter().enumerate() {
+        let mut skills: Vec<(u64, u16)> = role
+            .skills
+            .iter()
+            .map(|&f| {
+                let flow = &flows[f as usize];
+                let dols = flow.pool == Pool::Dols;
+                let tier: u64 = match role.dols_policy {
+                    DolsPolicy::DolsFirst => u64::from(!dols),
+                    DolsPolicy::CareManagementFirst => u64::from(dols),
+                    _ => 0,
+                };
+                ((tier << 32) | u64::from(flow.priority), f)
+            })
+            .collect();
+        skills.sort();
+        match role.kind {
+            RoleKind::BoughtIn { per_week, .. } => workers.push(Worker {
+                role: r as u16,
+                fte: 1.0,
+                hours_per_day: per_week / 7.0,
+                caseload_cap: role.caseload_cap,
+                skills,
+                vacant_at_start: false,
+            }),
+            RoleKind::Staff => {
+                let hours_per_day = role.hours_per_week * role.casework_share / 7.0;
+                let whole = role.fte.floor() as usize;
+                let fraction = role.fte - whole as f64;
+                let mut posts: Vec<f64> = vec![1.0; whole];
+                if fraction > 1e-9 {
+                    posts.push(fraction);
+                }
+                let vacant = role.vacancies as usize;
+                for (i, &share) in posts.iter().enumerate() {
+                    workers.push(Worker {
+                        role: r as u16,
+                        fte: share,
+                        hours_per_day: hours_per_day * share,
+                        caseload_cap: ((role.caseload_cap as f64 * share).round() as u32).max(1),
+                        skills: skills.clone(),
+                        vacant_at_start: i < vacant,
+                    });
+                }
+            }
+        }
+    }
+    for pass in [false, true] {
+        for (w, worker) in workers.iter().enumerate() {
+            if roles[worker.role as usize].is_bought_in() == pass {
+                for &(_, f) in &worker.skills {
+                    flows[f as usize].eligible.push(w as u32);
+                }
+            }
+        }
+    }
+    (workers, flows)
+}
