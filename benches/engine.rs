@@ -5,6 +5,10 @@
 //!   criterion's "thrpt" is events per second.
 //! - `mm20_1000_reps/threads_N`: 1,000 replications with T = 1,000 on N
 //!   threads; "thrpt" is replications per second.
+//! - `halton_baseline_5y/...`: scenarios/halton-2015-baseline.toml run for
+//!   five years instead of three: one replication on one thread (events
+//!   per second) and 100 replications on every core (replications per
+//!   second).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -62,5 +66,25 @@ fn many_replications(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_replication, many_replications);
+/// The shipped baseline with its horizon set to five years.
+fn halton_5y() -> Model {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/halton-2015-baseline.toml");
+    let text = std::fs::read_to_string(path).expect("the shipped baseline");
+    assert!(text.contains("\nyears = 3"), "the baseline's horizon line moved");
+    scenario::parse(&text.replace("\nyears = 3", "\nyears = 5"), path).expect("valid baseline")
+}
+
+fn halton_baseline(c: &mut Criterion) {
+    let model = halton_5y();
+    let mut g = c.benchmark_group("halton_baseline_5y");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(simulate(&model, 1, 0).events));
+    g.bench_function("one_replication", |b| b.iter(|| simulate(&model, 1, 0).events));
+    g.throughput(Throughput::Elements(100));
+    let cfg = RunConfig { replications: 100, seed: 1, threads: None };
+    g.bench_function("100_replications", |b| b.iter(|| runner::run(&model, &cfg, &|| {}).expect("run").replications));
+    g.finish();
+}
+
+criterion_group!(benches, one_replication, many_replications, halton_baseline);
 criterion_main!(benches);

@@ -109,11 +109,14 @@ pub struct Calendar {
     rate: Vec<f64>,
     /// Clock reading at the start of each day (one longer than `rate`).
     at: Vec<f64>,
+    /// For each whole clock reading j, the first day whose end reading
+    /// reaches j: where `time_at` starts looking.
+    index: Vec<u32>,
 }
 
 impl Calendar {
     pub fn continuous() -> Calendar {
-        Calendar { kind: CalendarKind::Continuous, first: 0.0, rate: Vec::new(), at: Vec::new() }
+        Calendar { kind: CalendarKind::Continuous, first: 0.0, rate: Vec::new(), at: Vec::new(), index: Vec::new() }
     }
 
     /// A working week covering engine times [0, end]: `start` is the date
@@ -132,7 +135,7 @@ impl Calendar {
         }
         let mut rate = Vec::with_capacity(days as usize);
         let mut at = Vec::with_capacity(days as usize + 1);
-        let mut clock = 0.0;
+        let mut clock = 0.0_f64;
         for k in 0..days {
             let date = first_date + Days::new(k as u64);
             let weekend = matches!(date.weekday(), Weekday::Sat | Weekday::Sun);
@@ -142,7 +145,9 @@ impl Calendar {
             clock += r;
         }
         at.push(clock);
-        Calendar { kind: CalendarKind::WorkingWeek { bank_holidays }, first, rate, at }
+        let index =
+            (0..=clock.ceil() as usize + 1).map(|j| at[1..].partition_point(|&end| end < j as f64) as u32).collect();
+        Calendar { kind: CalendarKind::WorkingWeek { bank_holidays }, first, rate, at, index }
     }
 
     /// Working clock at engine time `t`.
@@ -163,8 +168,14 @@ impl Calendar {
         if self.rate.is_empty() {
             return w;
         }
-        // First day whose end reading reaches w.
-        let k = self.at[1..].partition_point(|&end| end < w);
+        // First day whose end reading reaches w: from the index, a few
+        // days' walk at most.
+        let j = w.max(0.0).floor() as usize;
+        let Some(&start) = self.index.get(j) else { return f64::INFINITY };
+        let mut k = start as usize;
+        while k < self.rate.len() && self.at[k + 1] < w {
+            k += 1;
+        }
         if k >= self.rate.len() {
             return f64::INFINITY;
         }
