@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Cli, Command, RunArgs, SimArgs};
+use crate::cli::{Cli, Command, CompareArgs, RunArgs, SimArgs};
 use crate::error::Error;
 use crate::export::{self, Manifest, console};
 use crate::runner::{self, RunConfig};
@@ -17,6 +17,7 @@ use crate::summary::{self, Stamp};
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Run(args) => run_scenario(&args),
+        Command::Compare(args) => compare(&args),
         Command::Validate { scenarios } => validate(&scenarios),
     }
 }
@@ -72,11 +73,69 @@ fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
         warmup_days: model.warmup_days,
         files: Vec::new(),
     };
-    let files = export::write_run(&dir, &mut tables, manifest)?;
+    let mut files = export::write_run(&dir, &mut tables, manifest)?;
+    let report = summary::report::build(model, &agg, &stamp, &scenario.file, &scenario.header);
+    let command =
+        format!("caseflow run {} --replications {} --seed {}", scenario.file, args.sim.replications, args.sim.seed);
+    files.extend(export::write_report(&dir, &report, &command)?);
     if !args.quiet {
         print_header(&scenario, &stamp, &agg, seconds);
         print!("{}", console::summary_table(model, &agg));
         print_files(&dir, &files);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
+    let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| scenario::load(p)).collect::<Result<_, _>>()?;
+    let mut names: Vec<&str> = Vec::new();
+    for s in &scenarios {
+        if names.contains(&s.model.name.as_str()) {
+            return Err(Error::Usage(format!(
+                "two scenarios are both called '{}'; give each its own [scenario] name",
+                s.model.name
+            )));
+        }
+        names.push(&s.model.name);
+    }
+    let models: Vec<&crate::model::Model> = scenarios.iter().map(|s| &s.model).collect();
+    let cfg = args.sim.config();
+    let bar = progress_bar(cfg.replications, args.quiet, "compare");
+    let started = Instant::now();
+    let paired = crate::compare::run_paired(&models, &cfg, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    if paired.aggregates.iter().any(|a| a.unbalanced > 0) {
+        return Err(Error::Internal(
+            "items were lost or double-counted; please report this with the scenario files".into(),
+        ));
+    }
+    let entries: Vec<summary::compare::Entry> = scenarios
+        .iter()
+        .map(|s| summary::compare::Entry { model: &s.model, file: s.file.clone(), sha256: s.sha256.clone() })
+        .collect();
+    let mut table = summary::compare::table(&entries, &paired, cfg.seed, cfg.replications)
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    let comparison = summary::compare::build(&entries, &paired, cfg.seed, cfg.replications);
+    let dir = args.out.join(format!("compare-{}", names.join("-vs-")));
+    let files: Vec<String> = scenarios.iter().map(|s| s.file.clone()).collect();
+    let command =
+        format!("caseflow compare {} --replications {} --seed {}", files.join(" "), cfg.replications, cfg.seed);
+    export::write_comparison(&dir, &mut table, &comparison, &command)?;
+    if !args.quiet {
+        println!(
+            "{} scenarios, {} replications each, seed {}: {:.2} s\n",
+            scenarios.len(),
+            cfg.replications,
+            cfg.seed,
+            started.elapsed().as_secs_f64()
+        );
+        for line in &comparison.headline {
+            println!("{line}\n");
+        }
+        println!(
+            "Wrote {}/: compare.html (open it in a browser), compare.md, comparison.csv and .parquet, charts",
+            dir.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -102,9 +161,12 @@ fn print_header(scenario: &Scenario, stamp: &Stamp, agg: &Aggregate, seconds: f6
 }
 
 fn print_files(dir: &Path, files: &[PathBuf]) {
-    let names: Vec<String> =
-        files.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
-    println!("\nWrote {}/: {}", dir.display(), names.join(", "));
+    let tables = files.iter().filter(|p| p.extension().is_some_and(|e| e == "csv")).count();
+    let charts = files.iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
+    println!(
+        "\nWrote {}/: report.html (open it in a browser), report.md, {charts} charts (PNG and SVG), {tables} tables (CSV and Parquet), run.toml",
+        dir.display()
+    );
 }
 
 fn validate(files: &[PathBuf]) -> Result<ExitCode, Error> {

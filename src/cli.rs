@@ -26,6 +26,11 @@ pub enum Command {
         after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 200 --out /tmp/reports"
     )]
     Run(RunArgs),
+    /// Run scenarios on the same simulated futures and compare them
+    #[command(
+        after_help = "Examples:\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml\n  caseflow compare a.toml b.toml c.toml --replications 500 --out /tmp/reports\n\nThe first scenario is the baseline; the others are compared with it."
+    )]
+    Compare(CompareArgs),
     /// Check scenario files without running them
     #[command(after_help = "Example:\n  caseflow validate scenarios/*.toml")]
     Validate {
@@ -42,6 +47,21 @@ pub struct RunArgs {
     #[command(flatten)]
     pub sim: SimArgs,
     /// Folder for reports; results go to <OUT>/<scenario name>/
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files (TOML): the baseline first
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Folder for reports; results go to <OUT>/compare-<a>-vs-<b>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
     /// Print nothing but errors

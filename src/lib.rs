@@ -24,9 +24,11 @@
 
 pub mod app;
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod format;
 pub mod model;
 pub mod results;
 pub mod runner;

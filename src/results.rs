@@ -275,10 +275,11 @@ pub enum TotalMetric {
     CostBoughtIn,
     CostOvertime,
     CostTotal,
+    CostCumulative,
 }
 
 impl TotalMetric {
-    pub const ALL: [TotalMetric; 11] = [
+    pub const ALL: [TotalMetric; 12] = [
         TotalMetric::DolsWaiting,
         TotalMetric::DolsOpen,
         TotalMetric::Unauthorised,
@@ -290,6 +291,7 @@ impl TotalMetric {
         TotalMetric::CostBoughtIn,
         TotalMetric::CostOvertime,
         TotalMetric::CostTotal,
+        TotalMetric::CostCumulative,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -306,6 +308,7 @@ impl TotalMetric {
             TotalMetric::CostBoughtIn => "cost_bought_in",
             TotalMetric::CostOvertime => "cost_overtime",
             TotalMetric::CostTotal => "cost_total",
+            TotalMetric::CostCumulative => "cost_cumulative",
         }
     }
 
@@ -324,6 +327,7 @@ impl TotalMetric {
             TotalMetric::CostBoughtIn => "bought-in assessment fees in the period (£)",
             TotalMetric::CostOvertime => "overtime cost in the period (£)",
             TotalMetric::CostTotal => "all costs in the period (£)",
+            TotalMetric::CostCumulative => "all costs from the start to the end of the period (£)",
         }
     }
 
@@ -386,6 +390,10 @@ pub struct RepResult {
     pub total_kpis: Vec<f64>,
     /// `[flow * WAIT_BINS + bin]`: items allocated in the horizon by days waited.
     pub wait_hist: Vec<u32>,
+    /// `[flow * WAIT_BINS + bin]`: items completed in the horizon by days
+    /// from the start of their case (their arrival, or their request's for
+    /// later stages) to completion.
+    pub done_hist: Vec<u32>,
     pub balance: Vec<Balance>,
     pub events: u64,
 }

@@ -15,6 +15,7 @@ pub(super) struct Inherit {
     pub lapse: f64,
     pub person: u32,
     pub class: u8,
+    pub started: f64,
 }
 
 impl Sim<'_> {
@@ -25,6 +26,7 @@ impl Sim<'_> {
         let flow = &self.m.flows[f];
         let effort = flow.effort_hours.sample(&mut rng);
         let duration = flow.duration_days.as_ref().map_or(0.0, |d| d.sample(&mut rng));
+        let started = inherit.map_or(at, |i| i.started);
         let (deadline, lapse, class) = match inherit {
             Some(i) => (i.deadline, if flow.deprivation.is_some() { i.lapse } else { f64::INFINITY }, i.class),
             None => {
@@ -48,6 +50,7 @@ impl Sim<'_> {
             state: State::Free,
             allocated_before: false,
             arrived: at,
+            started,
             deadline,
             lapse,
             effort,
@@ -123,8 +126,13 @@ impl Sim<'_> {
                         self.pools[p].remaining -= 1;
                         self.schedule_identify(p);
                     }
-                    let inherit =
-                        Inherit { deadline: item.deadline, lapse: item.lapse, person: item.person, class: item.class };
+                    let inherit = Inherit {
+                        deadline: item.deadline,
+                        lapse: item.lapse,
+                        person: item.person,
+                        class: item.class,
+                        started: item.started,
+                    };
                     self.spawn(route.to as usize, child_seed, delay, inherit, route.keep_deadline);
                     break;
                 }

@@ -27,6 +27,9 @@ pub(crate) struct Item {
     pub allocated_before: bool,
     /// Engine time the item joined its flow (or is due to).
     pub arrived: f64,
+    /// Engine time its case began: its own arrival, or for a later stage
+    /// of a request (a route with `keep_deadline`) the request's.
+    pub started: f64,
     /// Engine time of the deadline; infinity when there is none.
     pub deadline: f64,
     /// From this time the person is deprived of liberty without

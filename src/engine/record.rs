@@ -64,6 +64,7 @@ pub(crate) struct Recorder {
     horizon: Vec<FlowTally>,
     in_system: Vec<InSystem>,
     wait_hist: Vec<u32>,
+    done_hist: Vec<u32>,
     pub balance: Vec<Balance>,
 }
 
@@ -84,6 +85,7 @@ impl Recorder {
             horizon: vec![FlowTally::default(); flows],
             in_system: vec![InSystem::default(); flows],
             wait_hist: vec![0; flows * WAIT_BINS],
+            done_hist: vec![0; flows * WAIT_BINS],
             balance: vec![Balance::default(); flows],
         }
     }
@@ -138,7 +140,7 @@ impl Recorder {
     }
 
     #[inline]
-    pub fn completed(&mut self, flow: usize, arrived: f64, deadline: f64, lapse: f64, now: f64) {
+    pub fn completed(&mut self, flow: usize, arrived: f64, started: f64, deadline: f64, lapse: f64, now: f64) {
         self.balance[flow].completed += 1;
         self.in_system(flow, now, false);
         self.close_deprivation(flow, lapse, now);
@@ -160,6 +162,8 @@ impl Recorder {
                 h.done_sum += days;
                 h.done_n += 1;
             }
+            let bin = (((now - started) / WAIT_BIN_DAYS) as usize).min(WAIT_BINS - 1);
+            self.done_hist[flow * WAIT_BINS + bin] += 1;
         }
     }
 
@@ -345,6 +349,11 @@ impl Recorder {
         for p in 0..np {
             total(p, TotalMetric::LatentUnidentified, self.latent[p] as f64);
         }
+        let mut cumulative = 0.0;
+        for row in totals.chunks_mut(TotalMetric::COUNT) {
+            cumulative += row[TotalMetric::CostTotal as usize];
+            row[TotalMetric::CostCumulative as usize] = cumulative;
+        }
         let total_kpis = TotalMetric::ALL
             .iter()
             .map(|&t| {
@@ -363,6 +372,7 @@ impl Recorder {
             total_periods: totals,
             total_kpis,
             wait_hist: self.wait_hist,
+            done_hist: self.done_hist,
             balance: self.balance,
             events,
         }

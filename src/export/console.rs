@@ -2,29 +2,10 @@
 
 use std::fmt::Write;
 
+use crate::format::{decimal, thousands};
 use crate::model::Model;
 use crate::results::{FlowKpi, RoleKpi};
 use crate::stats::{Aggregate, Band};
-
-fn thousands(v: f64) -> String {
-    if !v.is_finite() {
-        return "-".into();
-    }
-    let n = v.round() as i64;
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
-fn decimal(v: f64, places: usize) -> String {
-    if v.is_finite() { format!("{v:.places$}") } else { "-".into() }
-}
 
 /// "P50 (P10-P90)" with the given formatter.
 fn band(b: &Band, f: impl Fn(f64) -> String) -> String {
@@ -99,19 +80,5 @@ fn write_table<const N: usize>(out: &mut String, header: &[&str; N], rows: &[[St
     line(out, header.to_vec());
     for row in rows {
         line(out, row.iter().map(String::as_str).collect());
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_get_thousands_separators() {
-        assert_eq!(thousands(5525.4), "5,525");
-        assert_eq!(thousands(137540.0), "137,540");
-        assert_eq!(thousands(-1200.0), "-1,200");
-        assert_eq!(thousands(12.0), "12");
-        assert_eq!(thousands(f64::NAN), "-");
     }
 }

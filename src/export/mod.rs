@@ -1,6 +1,9 @@
 //! Writing results to disk: the only module that creates files.
 
+pub mod charts;
 pub mod console;
+pub mod html;
+pub mod markdown;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -10,6 +13,8 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::summary::compare::Comparison;
+use crate::summary::report::{Chart, Report};
 use crate::summary::{Stamp, Tables};
 
 /// The run's record, written beside the tables as `run.toml`.
@@ -70,4 +75,63 @@ impl Manifest<'_> {
         let body = toml::to_string(self).expect("a manifest of plain values serialises");
         format!("# caseflow run record: the same scenario file, seed and replications reproduce every figure.\n{body}")
     }
+}
+
+/// Write the charts (SVG and PNG under `charts/`), `report.html` and
+/// `report.md` into `dir`. `command` is how to reproduce the run.
+pub fn write_report(dir: &Path, report: &Report, command: &str) -> Result<Vec<PathBuf>, Error> {
+    let (mut written, svgs) = write_charts(dir, &report.charts)?;
+    let path = dir.join("report.html");
+    std::fs::write(&path, html::page(report, &svgs, command)).map_err(|e| write_err(&path, e))?;
+    written.push(path);
+    let path = dir.join("report.md");
+    std::fs::write(&path, markdown::summary(report, "charts", command)).map_err(|e| write_err(&path, e))?;
+    written.push(path);
+    Ok(written)
+}
+
+/// Each chart as `charts/<id>.svg` and `.png`; returns the files and the SVGs.
+fn write_charts(dir: &Path, list: &[Chart]) -> Result<(Vec<PathBuf>, Vec<String>), Error> {
+    let chart_dir = dir.join("charts");
+    std::fs::create_dir_all(&chart_dir).map_err(|e| write_err(&chart_dir, e))?;
+    let mut written = Vec::new();
+    let mut svgs = Vec::new();
+    for chart in list {
+        let svg = charts::svg(chart)?;
+        let path = chart_dir.join(format!("{}.svg", chart.id));
+        std::fs::write(&path, &svg).map_err(|e| write_err(&path, e))?;
+        written.push(path);
+        let path = chart_dir.join(format!("{}.png", chart.id));
+        charts::png(chart, &path)?;
+        written.push(path);
+        svgs.push(svg);
+    }
+    Ok((written, svgs))
+}
+
+/// Write a comparison: `comparison.csv` and `.parquet`, charts,
+/// `compare.html` and `compare.md`.
+pub fn write_comparison(
+    dir: &Path,
+    table: &mut DataFrame,
+    c: &Comparison,
+    command: &str,
+) -> Result<Vec<PathBuf>, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
+    let mut written = Vec::new();
+    let csv = dir.join("comparison.csv");
+    write_csv(table, &csv)?;
+    written.push(csv);
+    let parquet = dir.join("comparison.parquet");
+    write_parquet(table, &parquet)?;
+    written.push(parquet);
+    let (files, svgs) = write_charts(dir, &c.charts)?;
+    written.extend(files);
+    let path = dir.join("compare.html");
+    std::fs::write(&path, html::compare_page(c, &svgs, command)).map_err(|e| write_err(&path, e))?;
+    written.push(path);
+    let path = dir.join("compare.md");
+    std::fs::write(&path, markdown::comparison(c, "charts", command)).map_err(|e| write_err(&path, e))?;
+    written.push(path);
+    Ok(written)
 }

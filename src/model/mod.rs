@@ -66,6 +66,8 @@ pub enum QueueOrder {
 #[derive(Debug, Clone)]
 pub struct Flow {
     pub name: String,
+    /// Plain-language name for reports ("needs assessments").
+    pub label: String,
     /// Lower numbers are allocated first.
     pub priority: u32,
     pub order: QueueOrder,

@@ -23,6 +23,9 @@ pub struct Scenario {
     pub file: String,
     /// SHA-256 of the file's bytes, in hex (as `sha256sum` prints it).
     pub sha256: String,
+    /// The comment block at the top of the file: where scenarios say what
+    /// they are and where their figures come from.
+    pub header: String,
 }
 
 pub fn load(path: &Path) -> Result<Scenario, Error> {
@@ -36,7 +39,20 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
         })
     })?;
     let model = parse(&text, &file)?;
-    Ok(Scenario { model, file, sha256: sha256_hex(&bytes) })
+    Ok(Scenario { model, file, sha256: sha256_hex(&bytes), header: header_comment(&text) })
+}
+
+/// The leading `#` comment lines, without the `#`.
+pub fn header_comment(text: &str) -> String {
+    text.lines()
+        .take_while(|l| l.trim_start().starts_with('#') || l.trim().is_empty())
+        .map(|l| {
+            l.trim_start().trim_start_matches('#').strip_prefix(' ').unwrap_or(l.trim_start().trim_start_matches('#'))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -42,6 +42,7 @@ pub struct RawMeta {
 #[serde(deny_unknown_fields)]
 pub struct RawFlow {
     pub name: String,
+    pub label: Option<String>,
     pub priority: Option<i64>,
     pub order: Option<String>,
     pub effort_hours: RawDist,

@@ -24,6 +24,8 @@ pub struct Aggregate {
     pub total_kpis: Vec<Band>,
     /// Waiting times pooled over all replications, `[flow * WAIT_BINS + bin]`.
     pub wait_hist: Vec<u64>,
+    /// Days to complete pooled over all replications, likewise.
+    pub done_hist: Vec<u64>,
     /// Replications in which some flow's balance did not hold.
     pub unbalanced: u64,
     /// Balances summed over replications, per flow.
@@ -45,6 +47,7 @@ impl Aggregate {
             total_periods: vec![Band::new(); periods * TotalMetric::COUNT],
             total_kpis: vec![Band::new(); TotalMetric::COUNT],
             wait_hist: vec![0; flows * WAIT_BINS],
+            done_hist: vec![0; flows * WAIT_BINS],
             unbalanced: 0,
             balance: vec![Balance::default(); flows],
         }
@@ -60,6 +63,9 @@ impl Aggregate {
         add_all(&mut self.total_periods, &r.total_periods);
         add_all(&mut self.total_kpis, &r.total_kpis);
         for (a, &b) in self.wait_hist.iter_mut().zip(&r.wait_hist) {
+            *a += b as u64;
+        }
+        for (a, &b) in self.done_hist.iter_mut().zip(&r.done_hist) {
             *a += b as u64;
         }
         if !r.balance.iter().all(Balance::holds) {
@@ -80,6 +86,9 @@ impl Aggregate {
         merge_all(&mut self.total_periods, &other.total_periods);
         merge_all(&mut self.total_kpis, &other.total_kpis);
         for (a, b) in self.wait_hist.iter_mut().zip(&other.wait_hist) {
+            *a += b;
+        }
+        for (a, b) in self.done_hist.iter_mut().zip(&other.done_hist) {
             *a += b;
         }
         self.unbalanced += other.unbalanced;
@@ -115,6 +124,10 @@ impl Aggregate {
 
     pub fn wait_hist(&self, flow: usize) -> &[u64] {
         &self.wait_hist[flow * WAIT_BINS..(flow + 1) * WAIT_BINS]
+    }
+
+    pub fn done_hist(&self, flow: usize) -> &[u64] {
+        &self.done_hist[flow * WAIT_BINS..(flow + 1) * WAIT_BINS]
     }
 }
 

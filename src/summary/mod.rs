@@ -1,5 +1,9 @@
 //! Bands over replications as data frames: the only place that builds
-//! polars tables. Every table carries the reproducibility stamp.
+//! polars tables. Every table carries the reproducibility stamp. The
+//! `report` module turns the same bands into a report's plain data.
+
+pub mod compare;
+pub mod report;
 
 use polars::prelude::*;
 
@@ -36,18 +40,20 @@ pub struct Tables {
     pub totals_periods: DataFrame,
     pub kpis: DataFrame,
     pub wait_histogram: DataFrame,
+    pub completion_histogram: DataFrame,
     pub balance: DataFrame,
 }
 
 impl Tables {
     /// (file stem, table) pairs in a fixed order.
-    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 6] {
+    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 7] {
         [
             ("flow_periods", &mut self.flow_periods),
             ("role_periods", &mut self.role_periods),
             ("totals_periods", &mut self.totals_periods),
             ("kpis", &mut self.kpis),
             ("wait_histogram", &mut self.wait_histogram),
+            ("completion_histogram", &mut self.completion_histogram),
             ("balance", &mut self.balance),
         ]
     }
@@ -140,7 +146,8 @@ pub fn tables(model: &Model, agg: &Aggregate, stamp: &Stamp) -> PolarsResult<Tab
         role_periods: role_periods(model, agg).finish(stamp)?,
         totals_periods: totals_periods(model, agg).finish(stamp)?,
         kpis: kpis(model, agg).finish(stamp)?,
-        wait_histogram: wait_histogram(model, agg).finish(stamp)?,
+        wait_histogram: histogram(model, |f| agg.wait_hist(f)).finish(stamp)?,
+        completion_histogram: histogram(model, |f| agg.done_hist(f)).finish(stamp)?,
         balance: balance(model, agg).finish(stamp)?,
     })
 }
@@ -229,10 +236,10 @@ fn kpis(model: &Model, agg: &Aggregate) -> Builder {
     b
 }
 
-fn wait_histogram(model: &Model, agg: &Aggregate) -> Builder {
+fn histogram<'a>(model: &Model, hist_of: impl Fn(usize) -> &'a [u64]) -> Builder {
     let mut b = Builder::default();
     for (f, flow) in model.flows.iter().enumerate() {
-        let hist = agg.wait_hist(f);
+        let hist = hist_of(f);
         let total: u64 = hist.iter().sum();
         let last_used = hist.iter().rposition(|&c| c > 0).unwrap_or(0);
         for (bin, &count) in hist.iter().enumerate().take(last_used + 1) {

@@ -28,7 +28,7 @@ fn output_files_are_byte_identical_for_any_thread_count() {
         assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
         outputs.push(read_dir_bytes(&out.join("quickstart")));
     }
-    assert!(outputs[0].len() >= 11, "expected the tables and the manifest, got {:?}", outputs[0].keys());
+    assert!(outputs[0].len() >= 29, "expected tables, charts, reports and the manifest, got {:?}", outputs[0].keys());
     assert_eq!(outputs[0].keys().collect::<Vec<_>>(), outputs[1].keys().collect::<Vec<_>>());
     for (name, bytes) in &outputs[0] {
         assert!(bytes == &outputs[1][name], "{name} differs between 1 and 3 threads");

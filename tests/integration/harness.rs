@@ -46,15 +46,22 @@ pub fn caseflow(args: &[&str], last: &std::path::Path) -> std::process::Output {
         .expect("caseflow runs")
 }
 
-/// Every file in `dir` by name, with its bytes.
+/// Every file under `dir` by relative path, with its bytes.
 pub fn read_dir_bytes(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| {
-            let p = e.expect("entry").path();
-            (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).expect("readable"))
-        })
-        .collect()
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let p = entry.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).expect("under dir").display().to_string();
+                out.insert(rel, std::fs::read(&p).expect("readable"));
+            }
+        }
+    }
+    out
 }
 
 /// Run scenario text, checking that nothing was lost.

@@ -7,6 +7,7 @@ mod determinism;
 mod harness;
 mod queueing;
 mod readme;
+mod report;
 mod scenario_errors;
 mod scenarios;
 mod workforce;

@@ -126,6 +126,7 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
     }
     Some(Flow {
         name: f.name.clone(),
+        label: f.label.clone().unwrap_or_else(|| f.name.replace('_', " ")),
         priority: priority?,
         order: order?,
         effort_hours: effort?,

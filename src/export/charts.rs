@@ -1,0 +1,262 @@
+//! Charts with plotters, as SVG text (for the HTML report) and PNG files.
+//!
+//! Text in PNGs is drawn with DejaVu Sans compiled into the binary, so no
+//! system fonts or fontconfig are needed; SVG text is left to the viewer.
+
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use crate::error::Error;
+use crate::format::thousands;
+use crate::summary::report::{Chart, ChartKind, Panel};
+
+const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+const FONT_BOLD: &[u8] = include_bytes!("../../assets/DejaVuSans-Bold.ttf");
+
+const BAND: RGBAColor = RGBAColor(70, 130, 180, 0.28);
+const LINE: RGBColor = RGBColor(24, 70, 120);
+/// Lines of scenarios compared in one panel (colour-blind safe).
+const PALETTE: [RGBColor; 4] =
+    [RGBColor(24, 70, 120), RGBColor(213, 94, 0), RGBColor(0, 140, 100), RGBColor(170, 60, 150)];
+const MARKER: RGBColor = RGBColor(200, 50, 40);
+const BAR: RGBColor = RGBColor(90, 150, 200);
+
+static FONTS: Once = Once::new();
+
+fn register_fonts() {
+    FONTS.call_once(|| {
+        // The bytes are a font shipped with the source, so this cannot fail
+        // at run time if it passed the tests.
+        let normal = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT).is_ok();
+        let bold = plotters::style::register_font("sans-serif", FontStyle::Bold, FONT_BOLD).is_ok();
+        assert!(normal && bold, "the embedded DejaVu Sans fonts did not load");
+    });
+}
+
+/// Pixel size of a chart: wide enough for A4, taller with more panels.
+pub fn size(chart: &Chart) -> (u32, u32) {
+    let (rows, _) = grid(chart.panels.len());
+    match rows {
+        0 | 1 => (1100, 520),
+        r => (1100, 70 + 330 * r as u32),
+    }
+}
+
+fn grid(n: usize) -> (usize, usize) {
+    let cols = match n {
+        0 | 1 => 1,
+        2 | 4 => 2,
+        _ => 3,
+    };
+    (n.div_ceil(cols), cols)
+}
+
+/// The chart as an SVG document.
+pub fn svg(chart: &Chart) -> Result<String, Error> {
+    register_fonts();
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, size(chart)).into_drawing_area();
+        draw(chart, &root).map_err(|e| Error::Internal(format!("chart {}: {e}", chart.id)))?;
+        root.present().map_err(|e| Error::Internal(format!("chart {}: {e}", chart.id)))?;
+    }
+    Ok(out)
+}
+
+/// Write the chart as a PNG file.
+pub fn png(chart: &Chart, path: &Path) -> Result<(), Error> {
+    register_fonts();
+    let fail = |e: String| Error::Write { path: path.to_path_buf(), message: e };
+    let root = BitMapBackend::new(path, size(chart)).into_drawing_area();
+    draw(chart, &root).map_err(|e| fail(e.to_string()))?;
+    root.present().map_err(|e| fail(e.to_string()))
+}
+
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let root = root.titled(&chart.title, ("sans-serif", 24).into_font().style(FontStyle::Bold))?;
+    let (rows, cols) = grid(chart.panels.len());
+    let areas = root.split_evenly((rows, cols));
+    for (panel, area) in chart.panels.iter().zip(&areas) {
+        match chart.kind {
+            ChartKind::Fan => fan(chart, panel, area)?,
+            ChartKind::Histogram => histogram(chart, panel, area)?,
+            ChartKind::Bars => bars(chart, panel, area)?,
+        }
+    }
+    Ok(())
+}
+
+fn top(panel: &Panel) -> f64 {
+    let data = panel.series.iter().flat_map(|s| s.p90.iter().chain(&s.p50)).copied().filter(|v| v.is_finite());
+    let marker = panel.marker.as_ref().map(|m| m.value);
+    let max = data.chain(marker).fold(0.0_f64, f64::max);
+    if max > 0.0 { max * 1.1 } else { 1.0 }
+}
+
+fn axis_number(v: f64) -> String {
+    if v.abs() >= 1e6 {
+        format!("{}m", crate::format::decimal(v / 1e6, 1))
+    } else if v.abs() >= 1000.0 || v == v.round() {
+        thousands(v)
+    } else {
+        crate::format::decimal(v, 1)
+    }
+}
+
+fn tick_label(ticks: &[String], x: f64) -> String {
+    let i = x.round();
+    if (x - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    ticks.get(i as usize).cloned().unwrap_or_default()
+}
+
+fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    let n = panel.series.iter().map(|s| s.x.len()).max().unwrap_or(1).max(2);
+    let x_max = (n - 1) as f64;
+    let mut c = ChartBuilder::on(area)
+        .caption(&panel.title, ("sans-serif", 17))
+        .margin(8)
+        .x_label_area_size(42)
+        .y_label_area_size(62)
+        .build_cartesian_2d(0.0..x_max, 0.0..top(panel))?;
+    let ticks = &chart.x_ticks;
+    let label = |x: &f64| tick_label(ticks, *x);
+    let y_fmt = |y: &f64| axis_number(*y);
+    c.configure_mesh()
+        .x_labels(n.min(7))
+        .y_labels(6)
+        .x_label_formatter(&label)
+        .y_label_formatter(&y_fmt)
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()?;
+    let several = panel.series.len() > 1;
+    for (i, s) in panel.series.iter().enumerate() {
+        let line = if several { PALETTE[i % PALETTE.len()] } else { LINE };
+        let band = if several { line.mix(0.18) } else { BAND };
+        let mut outline: Vec<(f64, f64)> = s.x.iter().zip(&s.p90).map(|(&x, &y)| (x, y)).collect();
+        outline.extend(s.x.iter().zip(&s.p10).rev().map(|(&x, &y)| (x, y)));
+        let drawn = c.draw_series(std::iter::once(Polygon::new(outline, band)))?;
+        if !several {
+            drawn.label("P10-P90").legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], band.filled()));
+        }
+        let label = if several { format!("{} (P50, P10-P90)", s.label) } else { "P50".to_string() };
+        c.draw_series(LineSeries::new(s.x.iter().zip(&s.p50).map(|(&x, &y)| (x, y)), line.stroke_width(2)))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], line.stroke_width(2)));
+    }
+    if let Some(m) = &panel.marker {
+        c.draw_series(DashedLineSeries::new(vec![(0.0, m.value), (x_max, m.value)], 6, 4, MARKER.stroke_width(2)))?
+            .label(m.label.as_str())
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
+    }
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 11))
+        .position(if chart.legend == "lower" {
+            SeriesLabelPosition::LowerRight
+        } else {
+            SeriesLabelPosition::UpperLeft
+        })
+        .draw()?;
+    Ok(())
+}
+
+fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    let n = panel.series.iter().map(|s| s.x.len()).max().unwrap_or(1).max(2);
+    let x_max = n as f64;
+    let mut c = ChartBuilder::on(area)
+        .caption(&panel.title, ("sans-serif", 17))
+        .margin(8)
+        .x_label_area_size(42)
+        .y_label_area_size(52)
+        .build_cartesian_2d(0.0..x_max, 0.0..top(panel))?;
+    let y_fmt = |y: &f64| axis_number(*y);
+    let x_fmt = |x: &f64| thousands(*x);
+    c.configure_mesh()
+        .x_labels(8)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()?;
+    for s in &panel.series {
+        c.draw_series(s.x.iter().zip(&s.p50).map(|(&x, &y)| Rectangle::new([(x, 0.0), (x + 1.0, y)], BAR.filled())))?
+            .label(s.label.as_str())
+            .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], BAR.filled()));
+    }
+    if let Some(m) = &panel.marker {
+        let y = top(panel);
+        c.draw_series(DashedLineSeries::new(vec![(m.value, 0.0), (m.value, y)], 6, 4, MARKER.stroke_width(2)))?
+            .label(format!("{} ({} days)", m.label, thousands(m.value)))
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
+    }
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 11))
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()?;
+    Ok(())
+}
+
+fn bars<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    let n = chart.x_ticks.len().max(1);
+    let y_top = top(panel).max(100.0);
+    let mut c = ChartBuilder::on(area)
+        .margin(12)
+        .x_label_area_size(90)
+        .y_label_area_size(60)
+        .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..y_top)?;
+    let ticks = &chart.x_ticks;
+    let label = |x: &f64| tick_label(ticks, *x);
+    c.configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n)
+        .x_label_formatter(&label)
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()?;
+    for s in &panel.series {
+        c.draw_series(
+            s.x.iter().zip(&s.p50).map(|(&x, &y)| Rectangle::new([(x - 0.35, 0.0), (x + 0.35, y)], BAR.filled())),
+        )?
+        .label("P50")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], BAR.filled()));
+        c.draw_series(
+            s.x.iter()
+                .zip(s.p10.iter().zip(&s.p90))
+                .map(|(&x, (&lo, &hi))| PathElement::new(vec![(x, lo), (x, hi)], LINE.stroke_width(2))),
+        )?
+        .label("P10-P90")
+        .legend(|(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], LINE.stroke_width(2)));
+    }
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 11))
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()?;
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! Reports: every chart is drawn from data, the headline agrees with the
+//! CSV tables, and the HTML works in a real browser with no network.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use caseflow::runner::{self, RunConfig};
+use caseflow::scenario;
+use caseflow::summary::Stamp;
+use caseflow::summary::report::{self, ChartKind, Source};
+
+use crate::harness::{caseflow, scratch_dir};
+
+const REPS: &str = "40";
+const SEED: &str = "9";
+
+fn quickstart() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml")
+}
+
+/// Run the quickstart through the command line into a fresh folder.
+fn run_quickstart(name: &str) -> PathBuf {
+    let out = scratch_dir(name);
+    let q = quickstart();
+    let run = caseflow(&["run", q.to_str().unwrap(), "-n", REPS, "--seed", SEED, "--quiet", "--out"], &out);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    out.join("quickstart")
+}
+
+/// Rows of a CSV file as maps from column to value.
+fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let headers: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    r.records().map(|rec| headers.iter().cloned().zip(rec.unwrap().iter().map(String::from)).collect()).collect()
+}
+
+#[test]
+fn the_report_has_every_chart_with_data_and_its_headline_matches_the_tables() {
+    let dir = run_quickstart("report-structure");
+    // The same run through the library gives the report's data.
+    let sc = scenario::load(&quickstart()).unwrap();
+    let cfg = RunConfig { replications: REPS.parse().unwrap(), seed: SEED.parse().unwrap(), threads: None };
+    let agg = runner::run(&sc.model, &cfg, &|| {}).unwrap();
+    let stamp = Stamp::new(&sc.model.name, &sc.sha256, cfg.seed, cfg.replications);
+    let rep = report::build(&sc.model, &agg, &stamp, &sc.file, &sc.header);
+
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(rep.charts.len() >= 6, "expected at least six charts, got {}", rep.charts.len());
+    for chart in &rep.charts {
+        for ext in ["png", "svg"] {
+            let path = dir.join("charts").join(format!("{}.{ext}", chart.id));
+            let size = std::fs::metadata(&path).unwrap_or_else(|_| panic!("{} missing", path.display())).len();
+            assert!(size > 5_000, "{} is only {size} bytes", path.display());
+        }
+        assert!(html.contains(&format!("data-chart=\"{}\"", chart.id)), "report.html lacks chart {}", chart.id);
+        assert!(!chart.panels.is_empty(), "chart {} has no panels", chart.id);
+        for panel in &chart.panels {
+            assert!(!panel.series.is_empty(), "{}: panel {} has no series", chart.id, panel.title);
+            for s in &panel.series {
+                assert!(!s.x.is_empty(), "{}: {} is empty", chart.id, panel.title);
+                assert!(s.p50.iter().all(|v| v.is_finite()), "{}: {} has gaps", chart.id, panel.title);
+                if chart.kind != ChartKind::Histogram {
+                    assert!(s.p10.iter().zip(&s.p90).all(|(a, b)| a <= b), "{}: P10 above P90", chart.id);
+                }
+            }
+            let any = panel.series.iter().flat_map(|s| &s.p90).any(|&v| v > 0.0);
+            assert!(any || chart.id == "backlog", "{}: {} is all zero", chart.id, panel.title);
+        }
+    }
+    assert_eq!(html.matches("<svg").count(), rep.charts.len(), "one inline SVG per chart");
+    for attr in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!html.contains(attr), "the report must not load anything from the network ({attr})");
+    }
+
+    // Every headline figure equals the summary CSV's value.
+    let kpis = read_csv(&dir.join("kpis.csv"));
+    let totals = read_csv(&dir.join("totals_periods.csv"));
+    assert!(!rep.headline.is_empty());
+    let mut checked = 0;
+    for sentence in &rep.headline {
+        assert!(html.contains(&caseflow::export::html::escape(&sentence.text)), "missing: {}", sentence.text);
+        for fig in &sentence.figures {
+            let row = match &fig.source {
+                Source::Kpi { scope, name, metric } => kpis
+                    .iter()
+                    .find(|r| r["scope"] == *scope && r["name"] == *name && r["metric"] == *metric)
+                    .unwrap_or_else(|| panic!("no kpis.csv row for {scope} {name} {metric}")),
+                Source::TotalPeriod { metric, period } => totals
+                    .iter()
+                    .find(|r| r["metric"] == *metric && r["period"] == period.to_string())
+                    .unwrap_or_else(|| panic!("no totals_periods.csv row for {metric} {period}")),
+            };
+            for (col, v) in [("p10", fig.bands.p10), ("p50", fig.bands.p50), ("p90", fig.bands.p90)] {
+                let csv: f64 = row[col].parse().unwrap();
+                assert!((csv - v).abs() <= 1e-9 * v.abs().max(1.0), "{:?} {col}: CSV {csv}, headline {v}", fig.source);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "too few headline figures checked");
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(md.contains(&rep.headline[0].text) && md.contains("charts/backlog.png"));
+}
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| {
+        let out = Command::new("which").arg(name).output().ok()?;
+        out.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+    })
+}
+
+/// Load a page in headless Chromium with the network shut off; return
+/// the DOM after scripts ran and the console messages.
+fn browse(chrome: &Path, page: &Path, screenshot: &Path) -> (String, Vec<String>) {
+    let profile = scratch_dir(&format!("chrome-{}", page.file_stem().unwrap().to_string_lossy()));
+    let base = |cmd: &mut Command| {
+        cmd.args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--proxy-server=127.0.0.1:9",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()));
+    };
+    let url = format!("file://{}", page.display());
+    let mut dump = Command::new(chrome);
+    base(&mut dump);
+    let out = dump.arg("--dump-dom").arg(&url).output().expect("chromium runs");
+    let console: Vec<String> =
+        String::from_utf8_lossy(&out.stderr).lines().filter(|l| l.contains(":CONSOLE")).map(String::from).collect();
+    let mut shot = Command::new(chrome);
+    base(&mut shot);
+    let status = shot
+        .arg(format!("--screenshot={}", screenshot.display()))
+        .arg("--window-size=1280,3000")
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    assert!(screenshot.exists(), "no screenshot: {}", String::from_utf8_lossy(&status.stderr));
+    (String::from_utf8_lossy(&out.stdout).into_owned(), console)
+}
+
+#[test]
+fn the_reports_render_in_a_browser_without_the_network() {
+    let Some(chrome) = chromium() else {
+        // CI installs Chromium (.ci/run), so there this always runs.
+        eprintln!("skipped: no Chromium on this machine (CI installs it)");
+        return;
+    };
+    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/ci");
+    std::fs::create_dir_all(&artifacts).unwrap();
+
+    let dir = run_quickstart("report-browser");
+    let (dom, console) = browse(&chrome, &dir.join("report.html"), &artifacts.join("report-screenshot.png"));
+    assert!(console.is_empty(), "console messages: {console:#?}");
+    assert!(dom.contains("data-charts=\"ok\""), "a chart failed to render");
+
+    // A comparison of the quickstart with a better-staffed copy.
+    let out = scratch_dir("compare-browser");
+    let text = std::fs::read_to_string(quickstart()).unwrap();
+    let more = out.join("quickstart-more.toml");
+    std::fs::write(
+        &more,
+        text.replace("name = \"quickstart\"", "name = \"quickstart-more\"").replace("fte = 8.5", "fte = 10.5"),
+    )
+    .unwrap();
+    let q = quickstart();
+    let run = caseflow(&["compare", q.to_str().unwrap(), more.to_str().unwrap(), "-n", "20", "--quiet", "--out"], &out);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let page = out.join("compare-quickstart-vs-quickstart-more/compare.html");
+    let (dom, console) = browse(&chrome, &page, &artifacts.join("compare-screenshot.png"));
+    assert!(console.is_empty(), "console messages: {console:#?}");
+    assert!(dom.contains("data-charts=\"ok\""), "a comparison chart failed to render");
+}
