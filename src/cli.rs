@@ -31,6 +31,21 @@ pub enum Command {
         after_help = "Examples:\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml\n  caseflow compare a.toml b.toml c.toml --replications 500 --out /tmp/reports\n\nThe first scenario is the baseline; the others are compared with it."
     )]
     Compare(CompareArgs),
+    /// Fit demand (or turnover) to a history CSV and print it as scenario TOML
+    #[command(
+        after_help = "Examples:\n  caseflow fit data/synthetic-monthly.csv\n  caseflow fit data/national-dols.csv --flows dols_received --step 2014-03-19 --until 2017-03-31\n  caseflow fit data/synthetic-staff.csv\n\nActivity history has columns period,flow,count; staff history has period,role,starters,leavers,in_post[,vacancies].\nPeriods: 2014/15 (financial year), 2015-04 (month), 2015 (year), 2015-04-06 (day), 2014-04-01..2014-09-30."
+    )]
+    Fit(FitArgs),
+    /// Fit on history up to a date, simulate the rest, and report how often the actual counts fall in the bands
+    #[command(
+        after_help = "Example:\n  caseflow backtest scenarios/national-dols.toml data/national-dols.csv --train-until 2017-03-31 --step 2014-03-19"
+    )]
+    Backtest(BacktestArgs),
+    /// Write one replication's arrivals and staffing as history CSVs
+    #[command(
+        after_help = "Example:\n  caseflow history scenarios/synthetic-council.toml --seed 2024 --out data/synthetic"
+    )]
+    History(HistoryArgs),
     /// Check scenario files without running them
     #[command(after_help = "Example:\n  caseflow validate scenarios/*.toml")]
     Validate {
@@ -67,6 +82,81 @@ pub struct CompareArgs {
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// History file (CSV)
+    pub history: PathBuf,
+    /// Only these flows (or roles), comma-separated
+    #[arg(long, value_delimiter = ',')]
+    pub flows: Vec<String>,
+    #[command(flatten)]
+    pub window: FitWindow,
+    /// Give the fitted rate for this date (a scenario's start); default: the end of the data
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+}
+
+/// Which history a fit uses.
+#[derive(Debug, Args, Clone)]
+pub struct FitWindow {
+    /// Use periods starting on or after this date
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Use periods ending on or before this date
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// A known step change (repeat for more), e.g. Cheshire West: 2014-03-19
+    #[arg(long = "step", value_name = "DATE")]
+    pub steps: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Scenario file (TOML) whose flows the history's flows are named after
+    pub scenario: PathBuf,
+    /// History file (CSV): period,flow,count
+    pub history: PathBuf,
+    /// Train on periods ending on or before this date; test on the rest
+    #[arg(long, value_name = "DATE")]
+    pub train_until: String,
+    /// Use training periods starting on or after this date
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// A known step change in the training data (repeat for more)
+    #[arg(long = "step", value_name = "DATE")]
+    pub steps: Vec<String>,
+    /// Number of replications
+    #[arg(long, short = 'n', default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub replications: u64,
+    /// Base random seed
+    #[arg(long, short, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: one per core)
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Folder for reports; results go to <OUT>/backtest-<scenario>/
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Scenario file (TOML)
+    pub scenario: PathBuf,
+    /// Which replication to write
+    #[arg(long, default_value_t = 0)]
+    pub replication: u64,
+    /// Base random seed
+    #[arg(long, short, default_value_t = 1)]
+    pub seed: u64,
+    /// Path prefix: writes <OUT>-activity.csv and <OUT>-staff.csv
+    #[arg(long, default_value = "history")]
+    pub out: PathBuf,
 }
 
 /// Options every simulating command shares.

@@ -13,6 +13,8 @@ pub enum Error {
     Read { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    History(#[from] crate::history::HistoryError),
     #[error("cannot write {path}: {message}")]
     Write { path: PathBuf, message: String },
     #[error("{0}")]
@@ -27,7 +29,7 @@ impl Error {
     /// 2 for anything wrong with what the user gave us, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Read { .. } | Error::Scenario(_) | Error::Usage(_) => 2,
+            Error::Read { .. } | Error::Scenario(_) | Error::History(_) | Error::Usage(_) => 2,
             Error::Write { .. } | Error::Threads { .. } | Error::Internal(_) => 1,
         }
     }

@@ -29,6 +29,7 @@ pub mod engine;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod history;
 pub mod model;
 pub mod results;
 pub mod runner;

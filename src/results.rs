@@ -80,6 +80,8 @@ pub enum RoleMetric {
     Staff,
     Vacant,
     Agency,
+    Starters,
+    Leavers,
     HoursAvailable,
     HoursWorked,
     HoursDols,
@@ -94,10 +96,12 @@ pub enum RoleMetric {
 }
 
 impl RoleMetric {
-    pub const ALL: [RoleMetric; 14] = [
+    pub const ALL: [RoleMetric; 16] = [
         RoleMetric::Staff,
         RoleMetric::Vacant,
         RoleMetric::Agency,
+        RoleMetric::Starters,
+        RoleMetric::Leavers,
         RoleMetric::HoursAvailable,
         RoleMetric::HoursWorked,
         RoleMetric::HoursDols,
@@ -117,6 +121,8 @@ impl RoleMetric {
             RoleMetric::Staff => "staff",
             RoleMetric::Vacant => "vacant",
             RoleMetric::Agency => "agency",
+            RoleMetric::Starters => "starters",
+            RoleMetric::Leavers => "leavers",
             RoleMetric::HoursAvailable => "hours_available",
             RoleMetric::HoursWorked => "hours_worked",
             RoleMetric::HoursDols => "hours_dols",
@@ -136,6 +142,8 @@ impl RoleMetric {
             RoleMetric::Staff => "FTE in post (employed or agency) at the end of the period",
             RoleMetric::Vacant => "FTE vacant at the end of the period",
             RoleMetric::Agency => "FTE covered by agency staff at the end of the period",
+            RoleMetric::Starters => "recruits who started in the period",
+            RoleMetric::Leavers => "people who left in the period",
             RoleMetric::HoursAvailable => {
                 "casework hours the role could give in the period (after leave, sickness, vacancies)"
             }

@@ -1,13 +1,32 @@
 //! Where new work comes from: arrival processes, latent pools, shocks.
 
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, Exp1, Gamma};
+use rand_distr::{Distribution, Exp1, Gamma, StandardNormal};
 
 use super::Sim;
 use super::events::Event;
 use super::items::{NOBODY, State};
 use super::streams::item_stream;
 use crate::model::ShockTime;
+
+/// A replication's level multiplier and log-growth shock. Draws only when
+/// there is uncertainty, so streams of scenarios without it do not shift.
+pub(super) fn uncertainty(a: &crate::model::Arrivals, rng: &mut super::streams::Stream) -> (f64, f64) {
+    let level = if a.level_cv > 0.0 {
+        let s2 = (1.0 + a.level_cv * a.level_cv).ln();
+        let z: f64 = StandardNormal.sample(rng);
+        (s2.sqrt() * z - s2 / 2.0).exp()
+    } else {
+        1.0
+    };
+    let drift = if a.trend_sd > 0.0 {
+        let z: f64 = StandardNormal.sample(rng);
+        a.trend_sd * z
+    } else {
+        0.0
+    };
+    (level, drift)
+}
 
 impl Sim<'_> {
     pub(super) fn start_arrivals(&mut self, f: usize) {
@@ -23,7 +42,12 @@ impl Sim<'_> {
         let arr = self.m.flows[f].arrivals.as_ref().expect("a flow with arrivals");
         let st = self.arrivals[f].as_mut().expect("arrival state");
         st.segment = k;
-        let mut rate = arr.segments[k].rate_per_day;
+        let mut rate = arr.segments[k].rate_per_day * st.level;
+        if st.drift != 0.0 {
+            let start = arr.segments[k].start;
+            let stop = arr.segments.get(k + 1).map_or(self.end, |s| s.start).max(start);
+            rate *= (st.drift * ((start + stop) / 2.0 - self.origin) / 365.25).exp();
+        }
         if let Some(v) = arr.dispersion {
             let g = Gamma::new(1.0 / v, v).expect("dispersion checked positive");
             rate *= g.sample(&mut st.rng);

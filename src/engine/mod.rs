@@ -41,6 +41,9 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> RepResult {
 struct ArrivalState {
     segment: usize,
     rate: f64,
+    /// This replication's draws of forecast uncertainty.
+    level: f64,
+    drift: f64,
     rng: Stream,
 }
 
@@ -145,10 +148,10 @@ impl<'m> Sim<'m> {
                 .flows
                 .iter()
                 .map(|f| {
-                    f.arrivals.as_ref().map(|_| ArrivalState {
-                        segment: 0,
-                        rate: 0.0,
-                        rng: stream(seed, replication, "arrivals", &f.name),
+                    f.arrivals.as_ref().map(|a| {
+                        let mut rng = stream(seed, replication, "arrivals", &f.name);
+                        let (level, drift) = arrivals::uncertainty(a, &mut rng);
+                        ArrivalState { segment: 0, rate: 0.0, level, drift, rng }
                     })
                 })
                 .collect(),

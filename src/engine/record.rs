@@ -307,6 +307,8 @@ impl Recorder {
                         RoleMetric::Staff => t.staff_fte,
                         RoleMetric::Vacant => t.vacant_fte,
                         RoleMetric::Agency => t.agency_fte,
+                        RoleMetric::Starters => a.starters as f64,
+                        RoleMetric::Leavers => a.leavers as f64,
                         RoleMetric::HoursAvailable => a.hours_available,
                         RoleMetric::HoursWorked => a.hours_worked,
                         RoleMetric::HoursDols => a.hours_dols,

@@ -33,6 +33,8 @@ impl Sim<'_> {
             t.acc.vacant_fte_days += a.vacant_fte_days;
             t.acc.agency_working_days += a.agency_working_days;
             t.acc.completions += a.completions;
+            t.acc.leavers += a.leavers;
+            t.acc.starters += a.starters;
             match wk.occupant {
                 Occupant::Vacant => t.vacant_fte += wk.fte,
                 Occupant::Agency => {

@@ -125,6 +125,7 @@ impl Sim<'_> {
                 self.workers[w].touch(self.now, cal);
                 let base_cap = m.workers[w].caseload_cap;
                 let wk = &mut self.workers[w];
+                wk.acc.leavers += 1;
                 wk.occupant = Occupant::Vacant;
                 wk.tenure = wk.tenure.wrapping_add(1);
                 wk.productivity = 1.0;
@@ -138,6 +139,7 @@ impl Sim<'_> {
                 let ramp = role.new_starter;
                 self.change_worker(w, |wk| {
                     // An agency worker hands their caseload to the recruit.
+                    wk.acc.starters += 1;
                     wk.occupant = Occupant::Permanent;
                     wk.productivity = ramp.map_or(1.0, |r| r.productivity);
                     wk.cap =

@@ -76,6 +76,9 @@ pub(crate) struct Accrued {
     /// FTE working days covered by agency staff (for the day rate).
     pub agency_working_days: f64,
     pub completions: u64,
+    /// People who left the post, and recruits who started in it.
+    pub leavers: u64,
+    pub starters: u64,
 }
 
 /// Slack for comparing sums of paces with the rate, so a worker whose

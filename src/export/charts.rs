@@ -157,6 +157,11 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], line.stroke_width(2)));
     }
+    if !panel.points.is_empty() {
+        c.draw_series(panel.points.iter().map(|&(x, y)| Circle::new((x, y), 5, MARKER.filled())))?
+            .label("actual")
+            .legend(|(x, y)| Circle::new((x + 8, y), 5, MARKER.filled()));
+    }
     if let Some(m) = &panel.marker {
         c.draw_series(DashedLineSeries::new(vec![(0.0, m.value), (x_max, m.value)], 6, 4, MARKER.stroke_width(2)))?
             .label(m.label.as_str())

@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod console;
+pub mod history;
 pub mod html;
 pub mod markdown;
 
@@ -28,6 +29,15 @@ pub struct Manifest<'a> {
     pub horizon_days: f64,
     pub warmup_days: f64,
     pub files: Vec<String>,
+    /// Other files the scenario read, with their SHA-256 (last: TOML puts
+    /// tables after plain values).
+    pub inputs: Vec<Input>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Input {
+    pub file: String,
+    pub sha256: String,
 }
 
 fn write_err(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -132,6 +142,73 @@ pub fn write_comparison(
     written.push(path);
     let path = dir.join("compare.md");
     std::fs::write(&path, markdown::comparison(c, "charts", command)).map_err(|e| write_err(&path, e))?;
+    written.push(path);
+    Ok(written)
+}
+
+/// Write a backtest: `backtest.csv`, `backtest.md` and its chart.
+pub fn write_backtest(
+    dir: &Path,
+    checks: &[crate::history::backtest::Check],
+    chart: &Chart,
+    coverage: (f64, f64),
+    inputs: &[(String, String)],
+    command: &str,
+) -> Result<Vec<PathBuf>, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
+    let (mut written, _) = write_charts(dir, std::slice::from_ref(chart))?;
+    let path = dir.join("backtest.csv");
+    let mut w = csv::Writer::from_path(&path).map_err(|e| write_err(&path, e))?;
+    w.write_record([
+        "flow",
+        "period",
+        "actual",
+        "p5",
+        "p10",
+        "p50",
+        "p90",
+        "p95",
+        "inside_p10_p90",
+        "inside_p5_p95",
+        "version",
+    ])
+    .map_err(|e| write_err(&path, e))?;
+    for c in checks {
+        let mut row = vec![c.flow.clone(), c.period.clone(), format!("{}", c.actual)];
+        row.extend(c.bands.iter().map(|b| format!("{b}")));
+        row.push(c.in_80().to_string());
+        row.push(c.in_90().to_string());
+        row.push(env!("CARGO_PKG_VERSION").to_string());
+        w.write_record(&row).map_err(|e| write_err(&path, e))?;
+    }
+    w.flush().map_err(|e| write_err(&path, e))?;
+    written.push(path);
+    let mut md = format!(
+        "# Backtest\n\nCoverage over {} held-out periods: {:.0}% inside P10-P90 (80% expected), {:.0}% inside P5-P95 (90% expected).\n\n| flow | period | actual | P10 | P50 | P90 | inside P10-P90 | inside P5-P95 |\n|---|---|---:|---:|---:|---:|---|---|\n",
+        checks.len(),
+        100.0 * coverage.0,
+        100.0 * coverage.1
+    );
+    for c in checks {
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            c.flow,
+            c.period,
+            crate::format::thousands(c.actual),
+            crate::format::thousands(c.bands[1]),
+            crate::format::thousands(c.bands[2]),
+            crate::format::thousands(c.bands[3]),
+            if c.in_80() { "yes" } else { "no" },
+            if c.in_90() { "yes" } else { "no" }
+        ));
+    }
+    md.push_str("\n![backtest](charts/backtest.png)\n\nInputs:\n\n");
+    for (f, sha) in inputs {
+        md.push_str(&format!("- `{f}` sha256 `{sha}`\n"));
+    }
+    md.push_str(&format!("\nReproduce:\n\n    {command}\n"));
+    let path = dir.join("backtest.md");
+    std::fs::write(&path, md).map_err(|e| write_err(&path, e))?;
     written.push(path);
     Ok(written)
 }

@@ -38,6 +38,8 @@ pub struct Model {
     pub stocks: Vec<Stock>,
     pub pools: Vec<LatentPool>,
     pub shocks: Vec<Shock>,
+    /// Other files the scenario read (history CSVs), with their SHA-256.
+    pub inputs: Vec<(String, String)>,
 }
 
 impl Model {
@@ -175,6 +177,11 @@ pub enum ShockTime {
 pub struct Arrivals {
     pub segments: Vec<Segment>,
     pub dispersion: Option<f64>,
+    /// Forecast uncertainty, drawn once per replication: the rate is
+    /// multiplied by a lognormal of this coefficient of variation (mean 1)
+    /// and by exp(e x years since the start) with e ~ Normal(0, trend_sd).
+    pub level_cv: f64,
+    pub trend_sd: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -185,7 +192,12 @@ pub struct Segment {
 
 impl Arrivals {
     pub fn constant(rate_per_day: f64) -> Arrivals {
-        Arrivals { segments: vec![Segment { start: 0.0, rate_per_day }], dispersion: None }
+        Arrivals {
+            segments: vec![Segment { start: 0.0, rate_per_day }],
+            dispersion: None,
+            level_cv: 0.0,
+            trend_sd: 0.0,
+        }
     }
 
     /// Expected arrivals in engine time [a, b).

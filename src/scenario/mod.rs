@@ -79,7 +79,7 @@ pub fn parse(text: &str, file: &str) -> Result<Model, ScenarioError> {
             return Err(fail(vec![Problem { path, message, span }]));
         }
     };
-    check::check(&raw).map_err(|problems| {
+    check::check(&raw, file).map_err(|problems| {
         fail(
             problems
                 .into_iter()

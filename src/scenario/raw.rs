@@ -75,10 +75,23 @@ pub struct RawArrivals {
     /// Variance of a monthly gamma multiplier of mean 1 (negative
     /// binomial counts); 0 is plain Poisson.
     pub dispersion: Option<f64>,
+    /// Forecast uncertainty: coefficient of variation of the level, and
+    /// standard deviation of the log-growth a year, drawn per replication.
+    pub level_cv: Option<f64>,
+    pub trend_sd: Option<f64>,
     #[serde(default)]
     pub changes: Vec<RawChange>,
     #[serde(default)]
     pub ramps: Vec<RawRamp>,
+    /// Fit the rate, trend, seasonality and dispersion to this history
+    /// file (relative to the scenario file): its `flow` (default this
+    /// flow's name), periods `from`/`until`, with step changes at `steps`.
+    pub history: Option<String>,
+    pub flow: Option<String>,
+    pub from: Option<toml::Value>,
+    pub until: Option<toml::Value>,
+    #[serde(default)]
+    pub steps: Vec<toml::Value>,
 }
 
 /// From a date on, the rate is multiplied (Cheshire West: ×10 from

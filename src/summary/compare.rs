@@ -247,6 +247,7 @@ fn overlay(
             })
             .collect(),
         marker: None::<Marker>,
+        points: Vec::new(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! polars tables. Every table carries the reproducibility stamp. The
 //! `report` module turns the same bands into a report's plain data.
 
+pub mod backtest;
 pub mod compare;
 pub mod report;
 

@@ -103,6 +103,8 @@ pub struct Panel {
     pub title: String,
     pub series: Vec<Series>,
     pub marker: Option<Marker>,
+    /// Observed values to set against the bands (a backtest's actuals).
+    pub points: Vec<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -384,7 +386,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
         if s.p90.iter().all(|&v| v <= 0.0) {
             never.push(&flow.label);
         } else {
-            backlog.push(Panel { title: flow.label.clone(), series: vec![s], marker: None });
+            backlog.push(Panel { title: flow.label.clone(), series: vec![s], marker: None, points: Vec::new() });
         }
     }
     let mut caption = "Items not yet allocated to a worker at the end of each period: the shaded band holds 80% of futures (P10-P90), the line is the median.".to_string();
@@ -404,12 +406,12 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
                 Panel {
                     title: "DoLS requests open".into(),
                     series: vec![series("open", np, |p| Bands::of(agg.total_period(p, TotalMetric::DolsOpen)))],
-                    marker: None,
+                    marker: None, points: Vec::new()
                 },
                 Panel {
                     title: "deprived of liberty without authorisation".into(),
                     series: vec![series("unauthorised", np, |p| Bands::of(agg.total_period(p, TotalMetric::Unauthorised)))],
-                    marker: None,
+                    marker: None, points: Vec::new()
                 },
             ],
         ));
@@ -426,6 +428,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
                 title: m.roles[r].name.replace('_', " "),
                 series: vec![series("caseload", np, |p| Bands::of(agg.role_period(r, p, RoleMetric::Caseload)))],
                 marker: Some(Marker { label: "cap".into(), value: m.roles[r].caseload_cap as f64 }),
+                points: Vec::new(),
             })
             .collect(),
     ));
@@ -440,6 +443,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
                 title: m.roles[r].name.replace('_', " "),
                 series: vec![series("in post", np, |p| Bands::of(agg.role_period(r, p, RoleMetric::Staff)))],
                 marker: Some(Marker { label: "establishment".into(), value: m.roles[r].fte }),
+                points: Vec::new(),
             })
             .collect(),
     ));
@@ -454,6 +458,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
                     title: format!("cost per {period}"),
                     series: vec![series("cost", np, |p| Bands::of(agg.total_period(p, TotalMetric::CostTotal)))],
                     marker: None,
+                    points: Vec::new(),
                 },
                 Panel {
                     title: "cumulative cost".into(),
@@ -461,6 +466,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
                         Bands::of(agg.total_period(p, TotalMetric::CostCumulative))
                     })],
                     marker: None,
+                    points: Vec::new(),
                 },
             ],
         ));
@@ -505,6 +511,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
                         p90: share,
                     }],
                     marker: Some(Marker { label: "deadline".into(), value: deadline }),
+                    points: Vec::new(),
                 }
             })
             .collect();
@@ -531,7 +538,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
         x_label: "role".into(),
         y_label: "% of hours available".into(),
         x_ticks: m.roles.iter().map(|r| r.name.replace('_', " ")).collect(),
-        panels: vec![Panel { title: String::new(), series: vec![util], marker: None }],
+        panels: vec![Panel { title: String::new(), series: vec![util], marker: None, points: Vec::new() }],
     });
     out
 }

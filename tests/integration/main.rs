@@ -5,6 +5,7 @@ mod conservation;
 mod demand;
 mod determinism;
 mod harness;
+mod history;
 mod queueing;
 mod readme;
 mod report;

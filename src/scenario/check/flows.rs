@@ -113,7 +113,7 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
     };
     let arrivals = match (&f.arrivals, cx.meta) {
         (None, _) => Some(None),
-        (Some(a), Some(meta)) => check_arrivals(c, a, &path.key("arrivals"), meta).map(Some),
+        (Some(a), Some(meta)) => check_arrivals(c, cx, a, &path.key("arrivals"), meta).map(Some),
         (Some(_), None) => None,
     };
     let route_groups = check_routes(c, cx, &f.routes, &path.key("routes"));
@@ -173,27 +173,21 @@ fn check_initial(c: &mut Checker, i: &RawInitial, path: &KeyPath) -> Option<Init
     })
 }
 
-fn check_arrivals(c: &mut Checker, a: &RawArrivals, path: &KeyPath, meta: &Meta) -> Option<Arrivals> {
+/// The demand shape, as written or as fitted to a history file.
+struct Shape {
+    base: f64,
+    trend: f64,
+    season: Option<Vec<f64>>,
+    dispersion: f64,
+    level_cv: f64,
+    trend_sd: f64,
+}
+
+fn check_arrivals(c: &mut Checker, cx: &Context, a: &RawArrivals, path: &KeyPath, meta: &Meta) -> Option<Arrivals> {
     let n = c.count();
-    let given: Vec<(&str, f64, f64)> = [
-        ("per_day", a.per_day, 1.0),
-        ("per_week", a.per_week, 1.0 / 7.0),
-        ("per_month", a.per_month, 12.0 / DAYS_PER_YEAR),
-        ("per_year", a.per_year, 1.0 / DAYS_PER_YEAR),
-    ]
-    .into_iter()
-    .filter_map(|(k, v, to_day)| v.map(|v| (k, v, to_day)))
-    .collect();
-    let base = match given.as_slice() {
-        [] => {
-            c.err(path.clone(), "missing the rate: add one of per_day, per_week, per_month or per_year");
-            None
-        }
-        [(k, v, to_day)] => c.non_negative(path.key(k), *v).map(|v| v * to_day),
-        [_, (k, _, _), ..] => {
-            c.err(path.key(k), "give one rate only (per_day, per_week, per_month or per_year)");
-            None
-        }
+    let shape = match &a.history {
+        Some(file) => shape_from_history(c, cx, a, file, path, meta),
+        None => shape_as_written(c, a, path),
     };
     let time_of = |date: NaiveDate| meta.warmup_days + day_of(meta.start, date);
     let mut changes = Vec::new();
@@ -219,6 +213,55 @@ fn check_arrivals(c: &mut Checker, a: &RawArrivals, path: &KeyPath, meta: &Meta)
             }
         }
     }
+    if c.count() > n {
+        return None;
+    }
+    let shape = shape?;
+    let dispersion = Some(shape.dispersion).filter(|&d| d > 0.0);
+    let monthly = shape.trend != 0.0
+        || shape.season.is_some()
+        || dispersion.is_some()
+        || !ramps.is_empty()
+        || shape.trend_sd > 0.0;
+    let segments = segments(shape.base, meta, &changes, &ramps, shape.trend, shape.season.as_deref(), monthly);
+    Some(Arrivals { segments, dispersion, level_cv: shape.level_cv, trend_sd: shape.trend_sd })
+}
+
+fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<Shape> {
+    let n = c.count();
+    for (key, given) in [
+        ("flow", a.flow.is_some()),
+        ("from", a.from.is_some()),
+        ("until", a.until.is_some()),
+        ("steps", !a.steps.is_empty()),
+    ] {
+        if given {
+            c.err(path.key(key), format!("{key} goes with history = \"file.csv\""));
+        }
+    }
+    let given: Vec<(&str, f64, f64)> = [
+        ("per_day", a.per_day, 1.0),
+        ("per_week", a.per_week, 1.0 / 7.0),
+        ("per_month", a.per_month, 12.0 / DAYS_PER_YEAR),
+        ("per_year", a.per_year, 1.0 / DAYS_PER_YEAR),
+    ]
+    .into_iter()
+    .filter_map(|(k, v, to_day)| v.map(|v| (k, v, to_day)))
+    .collect();
+    let base = match given.as_slice() {
+        [] => {
+            c.err(
+                path.clone(),
+                "missing the rate: add one of per_day, per_week, per_month or per_year, or history = \"file.csv\"",
+            );
+            None
+        }
+        [(k, v, to_day)] => c.non_negative(path.key(k), *v).map(|v| v * to_day),
+        [_, (k, _, _), ..] => {
+            c.err(path.key(k), "give one rate only (per_day, per_week, per_month or per_year)");
+            None
+        }
+    };
     let trend = a.trend_per_year.unwrap_or(0.0);
     if !(trend.is_finite() && trend > -1.0) {
         c.err(path.key("trend_per_year"), format!("must be a growth rate above -1 (got {trend})"));
@@ -238,13 +281,92 @@ fn check_arrivals(c: &mut Checker, a: &RawArrivals, path: &KeyPath, meta: &Meta)
         }
     };
     let dispersion = c.non_negative(path.key("dispersion"), a.dispersion.unwrap_or(0.0));
+    let level_cv = c.non_negative(path.key("level_cv"), a.level_cv.unwrap_or(0.0));
+    let trend_sd = c.non_negative(path.key("trend_sd"), a.trend_sd.unwrap_or(0.0));
     if c.count() > n {
         return None;
     }
-    let dispersion = dispersion.filter(|&d| d > 0.0);
-    let monthly = trend != 0.0 || season.is_some() || dispersion.is_some() || !ramps.is_empty();
-    let segments = segments(base?, meta, &changes, &ramps, trend, season.as_deref(), monthly);
-    Some(Arrivals { segments, dispersion })
+    Some(Shape { base: base?, trend, season, dispersion: dispersion?, level_cv: level_cv?, trend_sd: trend_sd? })
+}
+
+/// Fit the flow's demand to a history file at the scenario's start date.
+fn shape_from_history(
+    c: &mut Checker,
+    cx: &Context,
+    a: &RawArrivals,
+    file: &str,
+    path: &KeyPath,
+    meta: &Meta,
+) -> Option<Shape> {
+    let n = c.count();
+    for (key, given) in [
+        ("per_day", a.per_day.is_some()),
+        ("per_week", a.per_week.is_some()),
+        ("per_month", a.per_month.is_some()),
+        ("per_year", a.per_year.is_some()),
+        ("trend_per_year", a.trend_per_year.is_some()),
+        ("seasonality", a.seasonality.is_some()),
+        ("dispersion", a.dispersion.is_some()),
+        ("level_cv", a.level_cv.is_some()),
+        ("trend_sd", a.trend_sd.is_some()),
+    ] {
+        if given {
+            c.err(path.key(key), format!("{key} is fitted from the history file; leave it out"));
+        }
+    }
+    let from = a.from.as_ref().and_then(|v| c.date(path.key("from"), v));
+    let until = a.until.as_ref().and_then(|v| c.date(path.key("until"), v));
+    let steps: Vec<NaiveDate> =
+        a.steps.iter().enumerate().filter_map(|(i, v)| c.date(path.key("steps").index(i), v)).collect();
+    if c.count() > n {
+        return None;
+    }
+    let resolved = cx.dir.join(file);
+    let bytes = match std::fs::read(&resolved) {
+        Ok(b) => b,
+        Err(e) => {
+            c.err(path.key("history"), format!("cannot read {}: {e}", resolved.display()));
+            return None;
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let shown = resolved.display().to_string();
+    let series = match crate::history::read::parse(&text, &shown) {
+        Ok(crate::history::History::Activity(series)) => series,
+        Ok(crate::history::History::Staff(_)) => {
+            c.err(
+                path.key("history"),
+                format!("{shown} is staff history (starters, leavers); arrivals need period,flow,count"),
+            );
+            return None;
+        }
+        Err(e) => {
+            c.err(path.key("history"), e.to_string());
+            return None;
+        }
+    };
+    c.inputs.push((shown.clone(), crate::scenario::sha256_hex(&bytes)));
+    let wanted = a.flow.clone().unwrap_or_else(|| cx.flow_name(path));
+    let Some(s) = series.iter().find(|s| s.name == wanted) else {
+        let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+        c.err(path.key("flow"), format!("{shown} has no flow '{wanted}' (it has {})", names.join(", ")));
+        return None;
+    };
+    let opts = crate::history::FitOptions { from, until, steps, at: Some(meta.start) };
+    match crate::history::fit(&wanted, &s.points, &opts) {
+        Ok(f) => Some(Shape {
+            base: f.per_year / DAYS_PER_YEAR,
+            trend: f.trend_per_year,
+            season: (!f.seasonality.is_empty()).then_some(f.seasonality.clone()),
+            dispersion: f.dispersion,
+            level_cv: f.level_cv,
+            trend_sd: f.trend_sd,
+        }),
+        Err(e) => {
+            c.err(path.key("history"), format!("{shown}: {e}"));
+            None
+        }
+    }
 }
 
 /// Piecewise-constant rates: a new segment at every change date, and at

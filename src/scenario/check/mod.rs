@@ -23,6 +23,8 @@ const MAX_DAYS: f64 = 100_000.0;
 #[derive(Default)]
 pub(crate) struct Checker {
     pub problems: Vec<(KeyPath, String)>,
+    /// Files read besides the scenario, with their SHA-256.
+    pub inputs: Vec<(String, String)>,
 }
 
 impl Checker {
@@ -91,6 +93,8 @@ impl Checker {
 pub(crate) struct Context<'a> {
     pub raw: &'a RawScenario,
     pub meta: Option<&'a Meta>,
+    /// Where the scenario file is: other files are found from here.
+    pub dir: std::path::PathBuf,
 }
 
 impl Context<'_> {
@@ -98,6 +102,14 @@ impl Context<'_> {
     /// duplicate.
     pub fn flow(&self, name: &str) -> Option<FlowId> {
         self.raw.flows.iter().position(|f| f.name == name).map(|i| i as FlowId)
+    }
+
+    /// The name of the flow a `flows[i]...` path is in.
+    pub fn flow_name(&self, path: &KeyPath) -> String {
+        match path.0.get(1) {
+            Some(super::locate::Seg::Index(i)) => self.raw.flows.get(*i).map_or(String::new(), |f| f.name.clone()),
+            _ => String::new(),
+        }
     }
 
     pub fn stock(&self, name: &str) -> Option<usize> {
@@ -126,11 +138,12 @@ fn unique_names<'a>(c: &mut Checker, path: &KeyPath, what: &str, names: impl Ite
     }
 }
 
-pub(crate) fn check(raw: &RawScenario) -> Result<Model, Vec<(KeyPath, String)>> {
+pub(crate) fn check(raw: &RawScenario, file: &str) -> Result<Model, Vec<(KeyPath, String)>> {
     let mut c = Checker::default();
     let root = KeyPath::root();
     let meta = check_meta(&mut c, &raw.scenario, &root.key("scenario"));
-    let cx = Context { raw, meta: meta.as_ref() };
+    let dir = std::path::Path::new(file).parent().map(|p| p.to_path_buf()).unwrap_or_default();
+    let cx = Context { raw, meta: meta.as_ref(), dir };
 
     if raw.flows.is_empty() {
         c.err(root.key("flows"), "the scenario has no flows; add at least one [[flows]] table");
@@ -193,6 +206,7 @@ pub(crate) fn check(raw: &RawScenario) -> Result<Model, Vec<(KeyPath, String)>> 
         stocks,
         pools,
         shocks,
+        inputs: c.inputs,
     })
 }
 

@@ -1,5 +1,7 @@
 //! The commands: load → validate → simulate → summarise → export.
 
+mod history;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -18,6 +20,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Run(args) => run_scenario(&args),
         Command::Compare(args) => compare(&args),
+        Command::Fit(args) => history::fit(&args),
+        Command::Backtest(args) => history::backtest(&args),
+        Command::History(args) => history::write_history(&args),
         Command::Validate { scenarios } => validate(&scenarios),
     }
 }
@@ -28,7 +33,7 @@ impl SimArgs {
     }
 }
 
-fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
+pub(crate) fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if quiet {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -71,6 +76,11 @@ fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
         start: model.start.to_string(),
         horizon_days: model.horizon_days,
         warmup_days: model.warmup_days,
+        inputs: model
+            .inputs
+            .iter()
+            .map(|(file, sha256)| export::Input { file: file.clone(), sha256: sha256.clone() })
+            .collect(),
         files: Vec::new(),
     };
     let mut files = export::write_run(&dir, &mut tables, manifest)?;

@@ -1,0 +1,182 @@
+//! The history commands: fit, backtest, history.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+
+use super::progress_bar;
+use crate::cli::{BacktestArgs, FitArgs, FitWindow, HistoryArgs};
+use crate::error::Error;
+use crate::export;
+use crate::history::backtest::{self, BacktestOptions};
+use crate::history::{self as hist, FitOptions, History};
+use crate::runner::{self, RunConfig};
+use crate::scenario;
+
+fn date(flag: &str, s: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| Error::Usage(format!("--{flag} needs a date like 2017-03-31 (got '{s}')")))
+}
+
+fn options(w: &FitWindow, start: Option<&str>) -> Result<FitOptions, Error> {
+    Ok(FitOptions {
+        from: w.from.as_deref().map(|s| date("from", s)).transpose()?,
+        until: w.until.as_deref().map(|s| date("until", s)).transpose()?,
+        steps: w.steps.iter().map(|s| date("step", s)).collect::<Result<_, _>>()?,
+        at: start.map(|s| date("start", s)).transpose()?,
+    })
+}
+
+pub fn fit(args: &FitArgs) -> Result<ExitCode, Error> {
+    let history = hist::read(&args.history)?;
+    let opts = options(&args.window, args.start.as_deref())?;
+    let bytes = std::fs::read(&args.history).map_err(|source| Error::Read { path: args.history.clone(), source })?;
+    println!(
+        "# Fitted by caseflow {} from {} (sha256 {})",
+        env!("CARGO_PKG_VERSION"),
+        args.history.display(),
+        &scenario::sha256_hex(&bytes)[..12]
+    );
+    let wanted = |name: &str| args.flows.is_empty() || args.flows.iter().any(|f| f == name);
+    let mut fitted = 0;
+    let mut problems = Vec::new();
+    match &history {
+        History::Activity(series) => {
+            println!("# Paste each arrivals line into the [[flows]] table it names.\n");
+            for s in series.iter().filter(|s| wanted(&s.name)) {
+                match hist::fit(&s.name, &s.points, &opts) {
+                    Ok(f) => {
+                        println!("{}\n{}\n", f.diagnostics(), f.toml());
+                        fitted += 1;
+                    }
+                    Err(e) => problems.push(e.to_string()),
+                }
+            }
+        }
+        History::Staff(roles) => {
+            println!("# Paste these lines into the [[roles]] table each names.\n");
+            for (role, points) in roles.iter().filter(|(r, _)| wanted(r)) {
+                match hist::fit_staff(role, points, &opts) {
+                    Ok(f) => {
+                        println!("{}\n", f.toml());
+                        fitted += 1;
+                    }
+                    Err(e) => problems.push(e.to_string()),
+                }
+            }
+        }
+    }
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    if fitted == 0 && problems.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} has none of the flows asked for ({})",
+            args.history.display(),
+            args.flows.join(", ")
+        )));
+    }
+    Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
+    let sc = scenario::load(&args.scenario)?;
+    let History::Activity(series) = hist::read(&args.history)? else {
+        return Err(Error::Usage(format!(
+            "{} is staff history; backtest needs period,flow,count",
+            args.history.display()
+        )));
+    };
+    let opts = BacktestOptions {
+        train_until: date("train-until", &args.train_until)?,
+        from: args.from.as_deref().map(|s| date("from", s)).transpose()?,
+        steps: args.steps.iter().map(|s| date("step", s)).collect::<Result<_, _>>()?,
+    };
+    let plan = backtest::plan(&sc.model, &series, &opts).map_err(Error::Usage)?;
+    let text = std::fs::read_to_string(&args.scenario)
+        .map_err(|source| Error::Read { path: args.scenario.clone(), source })?;
+    let history_path = std::fs::canonicalize(&args.history)
+        .map_err(|source| Error::Read { path: args.history.clone(), source })?
+        .display()
+        .to_string();
+    let rewritten = backtest::rewrite(&text, &history_path, &plan, &opts).map_err(Error::Internal)?;
+    let model = scenario::parse(&rewritten, &sc.file)?;
+    let cfg = RunConfig { replications: args.replications, seed: args.seed, threads: args.threads.map(usize::from) };
+    let bar = progress_bar(cfg.replications, args.quiet, "backtest");
+    let agg = runner::run(&model, &cfg, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let checks = backtest::checks(&model, &agg, &series, &plan);
+    if checks.is_empty() {
+        return Err(Error::Usage("no held-out period lines up with the simulated periods".into()));
+    }
+    let (c80, c90) = backtest::coverage(&checks);
+    let chart = crate::summary::backtest::chart(&checks, &plan.flows);
+    let dir = args.out.join(format!("backtest-{}", sc.model.name));
+    let command = format!(
+        "caseflow backtest {} {} --train-until {}{}{} --replications {} --seed {}",
+        sc.file,
+        args.history.display(),
+        opts.train_until,
+        opts.from.map_or(String::new(), |d| format!(" --from {d}")),
+        opts.steps.iter().map(|d| format!(" --step {d}")).collect::<String>(),
+        cfg.replications,
+        cfg.seed
+    );
+    let inputs =
+        [(sc.file.clone(), sc.sha256.clone())].into_iter().chain(model.inputs.iter().cloned()).collect::<Vec<_>>();
+    export::write_backtest(&dir, &checks, &chart, (c80, c90), &inputs, &command)?;
+    if !args.quiet {
+        println!(
+            "{:<28} {:>12} {:>12} {:>26} {:>7} {:>7}",
+            "flow", "period", "actual", "forecast P50 (P10-P90)", "80%", "90%"
+        );
+        for c in &checks {
+            println!(
+                "{:<28} {:>12} {:>12} {:>26} {:>7} {:>7}",
+                c.flow,
+                c.period,
+                crate::format::thousands(c.actual),
+                format!(
+                    "{} ({}-{})",
+                    crate::format::thousands(c.bands[2]),
+                    crate::format::thousands(c.bands[1]),
+                    crate::format::thousands(c.bands[3])
+                ),
+                if c.in_80() { "in" } else { "out" },
+                if c.in_90() { "in" } else { "out" }
+            );
+        }
+        println!(
+            "\nCoverage over {} held-out periods: {:.0}% inside P10-P90 (80% expected), {:.0}% inside P5-P95 (90% expected).",
+            checks.len(),
+            100.0 * c80,
+            100.0 * c90
+        );
+        println!("Wrote {}/: backtest.csv, backtest.md, charts/backtest.png and .svg", dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn write_history(args: &HistoryArgs) -> Result<ExitCode, Error> {
+    let sc = scenario::load(&args.scenario)?;
+    let r = crate::engine::simulate(&sc.model, args.seed, args.replication);
+    let note = format!(
+        "synthetic: caseflow {} replication {} seed {} of {} (sha256 {})",
+        env!("CARGO_PKG_VERSION"),
+        args.replication,
+        args.seed,
+        sc.file,
+        &sc.sha256[..12]
+    );
+    let prefix = args.out.display().to_string();
+    let activity = Path::new(&format!("{prefix}-activity.csv")).to_path_buf();
+    let staff = Path::new(&format!("{prefix}-staff.csv")).to_path_buf();
+    if let Some(dir) = activity.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::Write { path: dir.to_path_buf(), message: e.to_string() })?;
+    }
+    export::history::activity(&activity, &hist::simulated::activity(&sc.model, &r), &note)?;
+    export::history::staff(&staff, &hist::simulated::staff(&sc.model, &r), &note)?;
+    println!("Wrote {} and {}", activity.display(), staff.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,164 @@
+//! Backtesting: fit demand on history up to a date, simulate the rest,
+//! and see how often the actual counts fall inside the forecast bands.
+
+use chrono::NaiveDate;
+
+use super::read::{Series, Span};
+use crate::model::{Model, PeriodKind};
+use crate::results::FlowMetric;
+use crate::stats::Aggregate;
+
+#[derive(Debug, Clone)]
+pub struct BacktestOptions {
+    pub train_until: NaiveDate,
+    pub from: Option<NaiveDate>,
+    pub steps: Vec<NaiveDate>,
+}
+
+/// The held-out periods: the same kind of period for every flow, starting
+/// the day after training ends.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub period: PeriodKind,
+    pub flows: Vec<String>,
+}
+
+/// Which flows to test and over what: history flows that the scenario has
+/// (with arrivals of their own), and periods after `train_until`.
+pub fn plan(model: &Model, series: &[Series], opts: &BacktestOptions) -> Result<Plan, String> {
+    let start = opts.train_until.succ_opt().ok_or("bad training end")?;
+    let mut flows = Vec::new();
+    let mut spans: Vec<Span> = Vec::new();
+    for s in series {
+        let Some(f) = model.flow_id(&s.name) else { continue };
+        if model.flows[f as usize].arrivals.is_none() {
+            continue;
+        }
+        let held: Vec<Span> = s.points.iter().map(|p| p.span).filter(|sp| sp.start >= start).collect();
+        let trained = s.points.iter().filter(|p| p.span.end <= start).count();
+        if held.is_empty() || trained < 2 {
+            continue;
+        }
+        flows.push(s.name.clone());
+        spans.extend(held);
+    }
+    if flows.is_empty() {
+        let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+        return Err(format!(
+            "no flow has history both before and after {} under a name the scenario uses for a flow with arrivals (the history has {})",
+            opts.train_until,
+            names.join(", ")
+        ));
+    }
+    let kind = |sp: &Span| -> Option<PeriodKind> {
+        let label = sp.label();
+        match label.len() {
+            7 if label.contains('-') => Some(PeriodKind::Month),
+            7 if label.contains('/') => Some(PeriodKind::Year),
+            4 => Some(PeriodKind::Year),
+            10 => Some(PeriodKind::Day),
+            _ => None,
+        }
+    };
+    let period =
+        kind(&spans[0]).ok_or_else(|| format!("held-out period {} is not a day, month or year", spans[0].label()))?;
+    if let Some(other) = spans.iter().find(|s| kind(s) != Some(period)) {
+        return Err(format!(
+            "held-out periods mix kinds ({} and {}); backtest one kind at a time",
+            spans[0].label(),
+            other.label()
+        ));
+    }
+    if spans.iter().any(|s| s.start < start) || !spans.iter().any(|s| s.start == start) {
+        return Err(format!("the held-out periods must start on {start}, the day after training ends"));
+    }
+    let end = spans.iter().map(|s| s.end).max().expect("some spans");
+    Ok(Plan { start, end, period, flows })
+}
+
+/// The scenario text rewritten for a backtest: starting the day after
+/// training, running to the end of the history, reported by the history's
+/// period, with each tested flow's arrivals fitted to its history.
+pub fn rewrite(scenario: &str, history_path: &str, plan: &Plan, opts: &BacktestOptions) -> Result<String, String> {
+    let mut doc: toml::Table = scenario.parse().map_err(|e: toml::de::Error| e.message().to_string())?;
+    let meta = doc.get_mut("scenario").and_then(|v| v.as_table_mut()).ok_or("no [scenario] table")?;
+    meta.insert("start".into(), toml::Value::String(plan.start.to_string()));
+    meta.remove("years");
+    meta.insert("days".into(), toml::Value::Integer((plan.end - plan.start).num_days()));
+    meta.insert("period".into(), toml::Value::String(plan.period.name().into()));
+    let flows = doc.get_mut("flows").and_then(|v| v.as_array_mut()).ok_or("no [[flows]]")?;
+    for flow in flows.iter_mut().filter_map(|f| f.as_table_mut()) {
+        let name = flow.get("name").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        if !plan.flows.contains(&name) {
+            continue;
+        }
+        let mut arrivals = toml::Table::new();
+        arrivals.insert("history".into(), toml::Value::String(history_path.into()));
+        arrivals.insert("flow".into(), toml::Value::String(name));
+        arrivals.insert("until".into(), toml::Value::String(opts.train_until.to_string()));
+        if let Some(f) = opts.from {
+            arrivals.insert("from".into(), toml::Value::String(f.to_string()));
+        }
+        if !opts.steps.is_empty() {
+            arrivals.insert(
+                "steps".into(),
+                toml::Value::Array(opts.steps.iter().map(|d| toml::Value::String(d.to_string())).collect()),
+            );
+        }
+        flow.insert("arrivals".into(), toml::Value::Table(arrivals));
+    }
+    toml::to_string(&doc).map_err(|e| e.to_string())
+}
+
+/// One held-out period of one flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub flow: String,
+    pub period: String,
+    pub actual: f64,
+    /// P5, P10, P50, P90, P95 of simulated arrivals.
+    pub bands: [f64; 5],
+}
+
+impl Check {
+    pub fn in_80(&self) -> bool {
+        self.bands[1] <= self.actual && self.actual <= self.bands[3]
+    }
+    pub fn in_90(&self) -> bool {
+        self.bands[0] <= self.actual && self.actual <= self.bands[4]
+    }
+}
+
+/// Compare simulated arrivals with the actual counts, period by period.
+pub fn checks(model: &Model, agg: &Aggregate, series: &[Series], plan: &Plan) -> Vec<Check> {
+    let mut out = Vec::new();
+    for name in &plan.flows {
+        let f = model.flow_id(name).expect("planned flows exist") as usize;
+        let s = series.iter().find(|s| &s.name == name).expect("planned flows have history");
+        for p in 0..model.periods.len() {
+            let start = model.periods.starts[p];
+            let Some(actual) = s.points.iter().find(|pt| pt.span.start == start) else { continue };
+            // Only whole periods compare like with like.
+            let days = model.periods.days(p);
+            if (days - actual.span.days()).abs() > 0.5 {
+                continue;
+            }
+            let b = agg.flow_period(f, p, FlowMetric::Arrivals);
+            out.push(Check {
+                flow: name.clone(),
+                period: actual.span.label(),
+                actual: actual.count,
+                bands: [0.05, 0.1, 0.5, 0.9, 0.95].map(|q| b.quantile(q)),
+            });
+        }
+    }
+    out
+}
+
+/// Share of checks inside the P10-P90 and P5-P95 bands.
+pub fn coverage(checks: &[Check]) -> (f64, f64) {
+    let n = checks.len().max(1) as f64;
+    (checks.iter().filter(|c| c.in_80()).count() as f64 / n, checks.iter().filter(|c| c.in_90()).count() as f64 / n)
+}

@@ -1,0 +1,375 @@
+//! Reading tidy history CSVs: one row per period and flow (or role).
+//!
+//! ```text
+//! period,flow,count
+//! 2014/15,dols_received,137540      financial year (April to March)
+//! 2015-04,referrals,480             calendar month
+//! 2015,referrals,5525               calendar year
+//! 2015-04-06,referrals,17           one day
+//! 2014-04-01..2014-09-30,dols,87     any run of days, both ends included
+//! ```
+//!
+//! Every malformed row is reported with the file, line and reason.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+
+use chrono::{Datelike, Months, NaiveDate};
+
+/// A half-open span of days: [start, end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl Span {
+    pub fn days(&self) -> f64 {
+        (self.end - self.start).num_days() as f64
+    }
+
+    /// The label this span was written as, or its dates.
+    pub fn label(&self) -> String {
+        let months = (self.end.year() - self.start.year()) * 12 + self.end.month() as i32 - self.start.month() as i32;
+        if self.start.day() == 1 && self.end.day() == 1 {
+            match (months, self.start.month()) {
+                (1, _) => return format!("{}-{:02}", self.start.year(), self.start.month()),
+                (12, 4) => return format!("{}/{:02}", self.start.year(), (self.start.year() + 1) % 100),
+                (12, 1) => return self.start.year().to_string(),
+                _ => {}
+            }
+        }
+        if self.days() == 1.0 {
+            return self.start.to_string();
+        }
+        format!("{}..{}", self.start, self.end.pred_opt().unwrap_or(self.end))
+    }
+}
+
+/// Parse a period: `2014/15` (April to March; `2014-15` too when the
+/// second number is over 12), `2015-04` (a month), `2015` (a year),
+/// `2015-04-06` (a day), `2014-04-01..2014-09-30` (days, both included).
+pub fn parse_period(s: &str) -> Result<Span, String> {
+    let s = s.trim();
+    let bad = || {
+        format!(
+            "'{s}' is not a period: write a financial year (2014/15), a month (2015-04), a year (2015), a date (2015-04-06) or dates (2014-04-01..2014-09-30)"
+        )
+    };
+    if let Some((a, b)) = s.split_once("..") {
+        let start = NaiveDate::parse_from_str(a.trim(), "%Y-%m-%d").map_err(|_| bad())?;
+        let last = NaiveDate::parse_from_str(b.trim(), "%Y-%m-%d").map_err(|_| bad())?;
+        if last < start {
+            return Err(format!("'{s}' ends before it starts"));
+        }
+        return Ok(Span { start, end: last.succ_opt().ok_or_else(bad)? });
+    }
+    let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(bad);
+    let num = |t: &str| t.parse::<i32>().map_err(|_| bad());
+    let parts: Vec<&str> = s.split(['/', '-']).collect();
+    match parts.as_slice() {
+        [y] if y.len() == 4 => {
+            let y = num(y)?;
+            Ok(Span { start: ymd(y, 1, 1)?, end: ymd(y + 1, 1, 1)? })
+        }
+        [y, z] if y.len() == 4 && z.len() == 2 && (s.contains('/') || num(z)? > 12) => {
+            let y = num(y)?;
+            if (y + 1) % 100 != num(z)? {
+                return Err(format!("'{s}' is not a financial year: {}/{:02} follows {y}", y, (y + 1) % 100));
+            }
+            Ok(Span { start: ymd(y, 4, 1)?, end: ymd(y + 1, 4, 1)? })
+        }
+        [y, m] if y.len() == 4 && m.len() == 2 => {
+            let start = ymd(num(y)?, num(m)? as u32, 1)?;
+            Ok(Span { start, end: start + Months::new(1) })
+        }
+        [_, _, _] => {
+            let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| bad())?;
+            Ok(Span { start: d, end: d.succ_opt().ok_or_else(bad)? })
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// One observation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub span: Span,
+    pub count: f64,
+    pub line: u64,
+}
+
+/// A flow's (or role's) observations in time order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub points: Vec<Point>,
+}
+
+/// Staff observations for one role and period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffPoint {
+    pub span: Span,
+    pub starters: f64,
+    pub leavers: f64,
+    pub in_post: f64,
+    pub vacancies: Option<f64>,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum History {
+    /// `period,flow,count`
+    Activity(Vec<Series>),
+    /// `period,role,starters,leavers,in_post[,vacancies]`
+    Staff(Vec<(String, Vec<StaffPoint>)>),
+}
+
+/// What is wrong with a history file: each problem with its line.
+#[derive(Debug, Clone)]
+pub struct HistoryError {
+    pub file: String,
+    pub problems: Vec<(Option<u64>, String)>,
+}
+
+impl std::error::Error for HistoryError {}
+
+impl fmt::Display for HistoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (line, msg) in &self.problems {
+            match line {
+                Some(l) => writeln!(f, "{}:{l}: {msg}", self.file)?,
+                None => writeln!(f, "{}: {msg}", self.file)?,
+            }
+        }
+        let n = self.problems.len();
+        write!(f, "{n} problem{} in {}", if n == 1 { "" } else { "s" }, self.file)
+    }
+}
+
+const ACTIVITY: [&str; 3] = ["period", "flow", "count"];
+const STAFF: [&str; 5] = ["period", "role", "starters", "leavers", "in_post"];
+/// Columns allowed beside the required ones, for people's notes.
+const NOTES: [&str; 3] = ["source", "note", "notes"];
+/// Stop listing problems after this many; the first are what matter.
+const MAX_PROBLEMS: usize = 20;
+
+pub fn read(path: &Path) -> Result<History, HistoryError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| HistoryError { file: file.clone(), problems: vec![(None, format!("cannot read it: {e}"))] })?;
+    parse(&text, &file)
+}
+
+/// Parse history text; `file` is used in messages only.
+pub fn parse(text: &str, file: &str) -> Result<History, HistoryError> {
+    let fail = |problems: Vec<(Option<u64>, String)>| HistoryError { file: file.to_string(), problems };
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
+        Err(e) => return Err(fail(vec![(Some(1), format!("cannot read the header: {e}"))])),
+    };
+    if headers.iter().all(|h| h.is_empty()) {
+        return Err(fail(vec![(None, "the file is empty: expected a header such as period,flow,count".into())]));
+    }
+    let staff = headers.iter().any(|h| h == "leavers" || h == "role");
+    let required: &[&str] = if staff { &STAFF } else { &ACTIVITY };
+    let optional: &[&str] = if staff { &["vacancies"] } else { &[] };
+    let mut problems = Vec::new();
+    for r in required {
+        if !headers.iter().any(|h| h == r) {
+            problems.push((Some(1), format!("missing column '{r}': the columns must include {}", required.join(", "))));
+        }
+    }
+    for h in &headers {
+        if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) && !NOTES.contains(&h.as_str()) {
+            problems.push((
+                Some(1),
+                format!(
+                    "unknown column '{h}': expected {}{}, and optionally {}",
+                    required.join(", "),
+                    if optional.is_empty() { String::new() } else { format!(", {}", optional.join(", ")) },
+                    NOTES.join(" or ")
+                ),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                problems.push((line, format!("not a CSV row: {e}")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        let get = |name: &str| col(name).and_then(|i| record.get(i)).unwrap_or("");
+        let span = match parse_period(get("period")) {
+            Ok(s) => s,
+            Err(e) => {
+                problems.push((Some(line), e));
+                continue;
+            }
+        };
+        let mut number = |name: &str, required: bool| -> Option<Option<f64>> {
+            let raw = get(name);
+            if raw.is_empty() && !required {
+                return Some(None);
+            }
+            match raw.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => Some(Some(v)),
+                Ok(v) => {
+                    problems.push((Some(line), format!("{name} must be a number >= 0 (got {v})")));
+                    None
+                }
+                Err(_) => {
+                    problems.push((Some(line), format!("{name} must be a number >= 0 (got '{raw}')")));
+                    None
+                }
+            }
+        };
+        let name = get(if staff { "role" } else { "flow" }).to_string();
+        if name.is_empty() {
+            problems.push((Some(line), format!("the {} is empty", if staff { "role" } else { "flow" })));
+            continue;
+        }
+        if staff {
+            let (Some(Some(starters)), Some(Some(leavers)), Some(Some(in_post)), Some(vacancies)) = (
+                number("starters", true),
+                number("leavers", true),
+                number("in_post", true),
+                if col("vacancies").is_some() { number("vacancies", false) } else { Some(None) },
+            ) else {
+                continue;
+            };
+            rows.push((name, Row::Staff(StaffPoint { span, starters, leavers, in_post, vacancies, line })));
+        } else {
+            let Some(Some(count)) = number("count", true) else { continue };
+            if count.fract() != 0.0 {
+                problems.push((Some(line), format!("count must be a whole number (got {count})")));
+                continue;
+            }
+            rows.push((name, Row::Count(Point { span, count, line })));
+        }
+        if problems.len() >= MAX_PROBLEMS {
+            break;
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push((None, "no data rows: the file has a header but nothing under it".into()));
+    }
+    // Each name's periods must not repeat or overlap.
+    let mut by_name: HashMap<&str, Vec<(Span, u64)>> = HashMap::new();
+    for (name, row) in &rows {
+        by_name.entry(name).or_default().push(row.span_line());
+    }
+    for (name, spans) in &mut by_name {
+        spans.sort();
+        for w in spans.windows(2) {
+            let ((a, la), (b, lb)) = (w[0], w[1]);
+            if a == b {
+                problems.push((
+                    Some(la.max(lb)),
+                    format!("duplicate period {} for '{name}' (also at line {})", b.label(), la.min(lb)),
+                ));
+            } else if b.start < a.end {
+                problems.push((Some(la.max(lb)), format!("period {} overlaps {} for '{name}'", b.label(), a.label())));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|(l, _)| l.unwrap_or(0));
+        return Err(fail(problems));
+    }
+    Ok(group(rows, staff))
+}
+
+enum Row {
+    Count(Point),
+    Staff(StaffPoint),
+}
+
+impl Row {
+    fn span_line(&self) -> (Span, u64) {
+        match self {
+            Row::Count(p) => (p.span, p.line),
+            Row::Staff(p) => (p.span, p.line),
+        }
+    }
+}
+
+/// Rows grouped by name in order of first appearance, each in time order.
+fn group(rows: Vec<(String, Row)>, staff: bool) -> History {
+    let mut order: Vec<String> = Vec::new();
+    let mut counts: HashMap<String, Vec<Point>> = HashMap::new();
+    let mut people: HashMap<String, Vec<StaffPoint>> = HashMap::new();
+    for (name, row) in rows {
+        if !order.contains(&name) {
+            order.push(name.clone());
+        }
+        match row {
+            Row::Count(p) => counts.entry(name).or_default().push(p),
+            Row::Staff(p) => people.entry(name).or_default().push(p),
+        }
+    }
+    if staff {
+        History::Staff(
+            order
+                .into_iter()
+                .map(|n| {
+                    let mut v = people.remove(&n).unwrap_or_default();
+                    v.sort_by_key(|p| p.span);
+                    (n, v)
+                })
+                .collect(),
+        )
+    } else {
+        History::Activity(
+            order
+                .into_iter()
+                .map(|n| {
+                    let mut points = counts.remove(&n).unwrap_or_default();
+                    points.sort_by_key(|p| p.span);
+                    Series { name: n, points }
+                })
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn periods_in_every_form() {
+        assert_eq!(parse_period("2014/15").unwrap(), Span { start: d("2014-04-01"), end: d("2015-04-01") });
+        assert_eq!(parse_period("2014-15").unwrap(), Span { start: d("2014-04-01"), end: d("2015-04-01") });
+        assert_eq!(parse_period("1999/00").unwrap().end, d("2000-04-01"));
+        assert_eq!(parse_period("2015-04").unwrap(), Span { start: d("2015-04-01"), end: d("2015-05-01") });
+        assert_eq!(parse_period("2015").unwrap().days(), 365.0);
+        assert_eq!(parse_period("2016-02-29").unwrap().days(), 1.0);
+        assert!(parse_period("2014/16").unwrap_err().contains("2014/15 follows"));
+        assert!(parse_period("April 2015").is_err());
+        assert!(parse_period("2015-13").is_err());
+        assert_eq!(parse_period("2014-04-01..2014-09-30").unwrap().days(), 183.0);
+        assert!(parse_period("2014-09-30..2014-04-01").is_err());
+        for s in ["2014/15", "2015-04", "2015", "2016-02-29", "2014-04-01..2014-09-30"] {
+            assert_eq!(parse_period(s).unwrap().label(), s);
+        }
+    }
+}
