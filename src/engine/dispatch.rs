@@ -23,26 +23,16 @@ impl Sim<'_> {
 
     /// An item joins its flow's queue, or a worker at once.
     pub(super) fn place(&mut self, id: u32) {
-        let f = self.items.get(id).flow as usize;
-        match self.free_worker(f) {
-            Some(w) => {
-                if self.start(w, id) {
-                    self.reschedule(w);
-                }
-            }
-            None => {
-                self.waiting[f] += 1;
-                let g = self.items.generation(id);
-                let item = self.items.get_mut(id);
-                item.state = State::Waiting;
-                self.queues[f].push(id, g, item);
-            }
-        }
+        self.place_at(id, false);
     }
 
     /// As `place`, for an item handed back by a worker who left: it goes
     /// to the front of a first-come queue.
     pub(super) fn place_again(&mut self, id: u32) {
+        self.place_at(id, true);
+    }
+
+    fn place_at(&mut self, id: u32, front: bool) {
         let f = self.items.get(id).flow as usize;
         match self.free_worker(f) {
             Some(w) => {
@@ -55,7 +45,11 @@ impl Sim<'_> {
                 let g = self.items.generation(id);
                 let item = self.items.get_mut(id);
                 item.state = State::Waiting;
-                self.queues[f].push_front(id, g, item);
+                if front {
+                    self.queues[f].push_front(id, g, item);
+                } else {
+                    self.queues[f].push(id, g, item);
+                }
             }
         }
     }

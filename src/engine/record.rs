@@ -331,11 +331,7 @@ impl Recorder {
                     total(p, TotalMetric::DolsHoursDualRole, a.hours_dols);
                 }
                 cost += staff_cost + agency_cost + fee_cost + overtime_cost;
-                sum.hours_available += a.hours_available;
-                sum.hours_worked += a.hours_worked;
-                sum.hours_dols += a.hours_dols;
-                sum.case_days += a.case_days;
-                sum.post_days += a.post_days;
+                sum.add(a);
             }
             let base = r * RoleKpi::COUNT;
             for k in RoleKpi::ALL {

@@ -22,19 +22,7 @@ impl Sim<'_> {
             wk.touch(now, &m.calendar);
             let a = wk.harvest();
             let t = &mut tallies[wk.role as usize];
-            t.acc.hours_available += a.hours_available;
-            t.acc.hours_worked += a.hours_worked;
-            t.acc.hours_dols += a.hours_dols;
-            t.acc.overtime_hours += a.overtime_hours;
-            t.acc.case_days += a.case_days;
-            t.acc.post_days += a.post_days;
-            t.acc.permanent_fte_days += a.permanent_fte_days;
-            t.acc.agency_fte_days += a.agency_fte_days;
-            t.acc.vacant_fte_days += a.vacant_fte_days;
-            t.acc.agency_working_days += a.agency_working_days;
-            t.acc.completions += a.completions;
-            t.acc.leavers += a.leavers;
-            t.acc.starters += a.starters;
+            t.acc.add(&a);
             match wk.occupant {
                 Occupant::Vacant => t.vacant_fte += wk.fte,
                 Occupant::Agency => {

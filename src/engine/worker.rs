@@ -81,6 +81,24 @@ pub(crate) struct Accrued {
     pub starters: u64,
 }
 
+impl Accrued {
+    pub fn add(&mut self, o: &Accrued) {
+        self.hours_available += o.hours_available;
+        self.hours_worked += o.hours_worked;
+        self.hours_dols += o.hours_dols;
+        self.overtime_hours += o.overtime_hours;
+        self.case_days += o.case_days;
+        self.post_days += o.post_days;
+        self.permanent_fte_days += o.permanent_fte_days;
+        self.agency_fte_days += o.agency_fte_days;
+        self.vacant_fte_days += o.vacant_fte_days;
+        self.agency_working_days += o.agency_working_days;
+        self.completions += o.completions;
+        self.leavers += o.leavers;
+        self.starters += o.starters;
+    }
+}
+
 /// Slack for comparing sums of paces with the rate, so a worker whose
 /// items exactly fill their hours counts as full despite rounding.
 const FULL: f64 = 1.0 - 1e-9;

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Once;
 
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -78,6 +78,19 @@ pub fn png(chart: &Chart, path: &Path) -> Result<(), Error> {
 
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
+/// The legend box every chart shares.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    c: &mut ChartContext<'a, DB, CT>,
+    at: SeriesLabelPosition,
+) -> DrawResult<DB> {
+    c.configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 11))
+        .position(at)
+        .draw()
+}
+
 fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let root = root.titled(&chart.title, ("sans-serif", 24).into_font().style(FontStyle::Bold))?;
@@ -91,6 +104,16 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Dra
         }
     }
     Ok(())
+}
+
+/// Where the y axis starts: zero, or a little under the lowest value.
+fn bottom(chart: &Chart, panel: &Panel) -> f64 {
+    if chart.from_zero {
+        return 0.0;
+    }
+    let data = panel.series.iter().flat_map(|s| s.p10.iter()).copied().filter(|v| v.is_finite());
+    let low = data.chain(panel.marker.as_ref().map(|m| m.value)).fold(f64::INFINITY, f64::min);
+    if low.is_finite() && low > 0.0 { (low * 0.85).floor() } else { 0.0 }
 }
 
 fn top(panel: &Panel) -> f64 {
@@ -121,12 +144,13 @@ fn tick_label(ticks: &[String], x: f64) -> String {
 fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
     let n = panel.series.iter().map(|s| s.x.len()).max().unwrap_or(1).max(2);
     let x_max = (n - 1) as f64;
+    let y_min = bottom(chart, panel);
     let mut c = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", 17))
         .margin(8)
         .x_label_area_size(42)
         .y_label_area_size(62)
-        .build_cartesian_2d(0.0..x_max, 0.0..top(panel))?;
+        .build_cartesian_2d(0.0..x_max, y_min..top(panel).max(y_min + 1.0))?;
     let ticks = &chart.x_ticks;
     let label = |x: &f64| tick_label(ticks, *x);
     let y_fmt = |y: &f64| axis_number(*y);
@@ -167,17 +191,10 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
             .label(m.label.as_str())
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }
-    c.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(("sans-serif", 11))
-        .position(if chart.legend == "lower" {
-            SeriesLabelPosition::LowerRight
-        } else {
-            SeriesLabelPosition::UpperLeft
-        })
-        .draw()?;
-    Ok(())
+    legend(
+        &mut c,
+        if chart.legend == "lower" { SeriesLabelPosition::LowerRight } else { SeriesLabelPosition::UpperLeft },
+    )
 }
 
 fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -213,13 +230,7 @@ fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingAre
             .label(format!("{} ({} days)", m.label, thousands(m.value)))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }
-    c.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(("sans-serif", 11))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()?;
-    Ok(())
+    legend(&mut c, SeriesLabelPosition::UpperRight)
 }
 
 fn bars<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -257,11 +268,5 @@ fn bars<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB,
         .label("P10-P90")
         .legend(|(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], LINE.stroke_width(2)));
     }
-    c.configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(200, 200, 200))
-        .label_font(("sans-serif", 11))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()?;
-    Ok(())
+    legend(&mut c, SeriesLabelPosition::UpperRight)
 }

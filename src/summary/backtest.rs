@@ -23,6 +23,7 @@ pub fn chart(checks: &[Check], flows: &[String]) -> Chart {
     Chart {
         id: "backtest".into(),
         legend: "upper",
+        from_zero: true,
         title: "Backtest: actual counts against the forecast".into(),
         caption: "Forecast from the history up to the training date: P10-P90 band and P50 line of simulated arrivals in each held-out period; dots are the actual counts.".into(),
         kind: ChartKind::Fan,

@@ -272,6 +272,7 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
     let mut charts = vec![Chart {
         id: "compare-totals".into(),
         legend: "upper",
+        from_zero: true,
         title: "Scenarios compared".into(),
         caption: "Each scenario's median (line) and P10-P90 band, from the same simulated futures.".into(),
         kind: ChartKind::Fan,
@@ -318,6 +319,7 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
         charts.push(Chart {
             id: "compare-waiting".into(),
             legend: "upper",
+            from_zero: true,
             title: "Waiting for allocation, scenarios compared".into(),
             caption: "Items waiting at the end of each period in the flows that wait most.".into(),
             kind: ChartKind::Fan,

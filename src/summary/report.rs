@@ -113,6 +113,8 @@ pub struct Chart {
     pub id: String,
     /// Where the legend goes: "upper" (left) or "lower" (right).
     pub legend: &'static str,
+    /// Whether the y axis starts at zero (else near the lowest value).
+    pub from_zero: bool,
     pub title: String,
     pub caption: String,
     pub kind: ChartKind,
@@ -370,6 +372,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
     let fan = |id: &str, title: &str, caption: &str, y: &str, panels: Vec<Panel>| Chart {
         id: id.into(),
         legend: if matches!(id, "staffing" | "caseload") { "lower" } else { "upper" },
+        from_zero: id != "staffing",
         title: title.into(),
         caption: caption.into(),
         kind: ChartKind::Fan,
@@ -518,6 +521,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
         out.push(Chart {
             id: "completion".into(),
             legend: "upper",
+            from_zero: true,
             title: "Days to complete, against the deadline".into(),
             caption: "Share of items completed after each number of days, pooled over all replications; for the last stage of a request (sign-off, say) days count from the request. The dashed line is the deadline.".into(),
             kind: ChartKind::Histogram,
@@ -532,6 +536,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
     out.push(Chart {
         id: "utilisation".into(),
         legend: "upper",
+        from_zero: true,
         title: "Utilisation by role".into(),
         caption: "Casework hours worked as a share of hours available over the whole period: bar at the median, whisker P10-P90.".into(),
         kind: ChartKind::Bars,
