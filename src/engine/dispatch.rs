@@ -12,7 +12,6 @@
 //! capacity is used only when no staff member has room.
 
 use super::Sim;
-use super::events::Event;
 use super::items::{Item, State};
 use crate::model::Pool;
 
@@ -62,11 +61,14 @@ impl Sim<'_> {
         for ranges in [&self.staff_ranges[f], &self.bought_ranges[f]] {
             let mut best = None;
             let mut best_load = f64::INFINITY;
-            for &(lo, hi) in ranges {
+            'scan: for &(lo, hi) in ranges {
                 for (i, &load) in keys[lo..hi].iter().enumerate() {
                     if load < best_load {
                         best_load = load;
                         best = Some(lo + i);
+                        if load <= 0.0 {
+                            break 'scan; // nobody has less than nothing to do
+                        }
                     }
                 }
             }
@@ -93,7 +95,7 @@ impl Sim<'_> {
     fn pick(&mut self, w: usize) -> Option<usize> {
         let m = self.m;
         let wk = &self.workers[w];
-        let (room_cm, room_dols) = (wk.has_room(false), wk.has_room(true));
+        let [room_cm, room_dols] = wk.rooms();
         if !room_cm && !room_dols {
             return None;
         }
@@ -145,14 +147,9 @@ impl Sim<'_> {
     /// Replace worker `w`'s pending completion event.
     pub(super) fn reschedule(&mut self, w: usize) {
         let wk = &mut self.workers[w];
-        wk.generation = wk.generation.wrapping_add(1);
-        wk.pending = false;
-        if let Some(t) = wk.next_finish(&self.m.calendar) {
-            if t <= self.end {
-                self.events.push(t, Event::Done { worker: w as u32, generation: wk.generation });
-                wk.pending = true;
-            }
-        }
+        let t = wk.next_finish(&self.m.calendar).filter(|&t| t <= self.end);
+        wk.pending = t.is_some();
+        self.events.complete_at(w, t);
     }
 
     pub(super) fn on_done(&mut self, w: usize) {
@@ -161,7 +158,7 @@ impl Sim<'_> {
         self.workers[w].pending = false;
         let id = self.workers[w].take_first();
         self.workers[w].acc.completions += 1;
-        let mut item: Item = self.items.get(id).clone();
+        let item = self.items.get(id);
         let f = item.flow as usize;
         self.in_service[f] -= 1;
         self.rec.completed(f, item.arrived, item.started, item.deadline, item.lapse, now);
@@ -171,7 +168,10 @@ impl Sim<'_> {
         self.fill(w);
         self.reschedule(w);
         // Follow-ups first, so a person with more to come stays on record.
-        self.follow_up(f, &mut item);
+        if !self.m.flows[f].route_groups.is_empty() {
+            let mut item: Item = self.items.get(id).clone();
+            self.follow_up(f, &mut item);
+        }
         self.free_item(id);
     }
 }

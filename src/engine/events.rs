@@ -1,4 +1,5 @@
-//! The future-event list: a binary heap keyed by (time, sequence).
+//! The future-event list: a binary heap keyed by (time, sequence), with
+//! workers' completions kept apart in a tournament tree.
 //!
 //! Times are non-negative, so their IEEE-754 bit patterns order exactly as
 //! the numbers do; packing them with a sequence number into one `u128`
@@ -14,9 +15,8 @@ pub enum Event {
     Arrival { flow: u16 },
     /// A flow's arrival rate changes.
     RateChange { flow: u16 },
-    /// A worker's earliest open item may be finished. Stale when the
-    /// worker's generation has moved on.
-    Done { worker: u32, generation: u32 },
+    /// A worker's earliest open item is finished.
+    Done { worker: u32 },
     /// A follow-up falls due and joins its flow, unless it was cancelled.
     Due { item: u32, generation: u32 },
     /// A reporting period ends (or, the first time, reporting begins).
@@ -86,19 +86,40 @@ pub struct EventQueue {
     far: Vec<Vec<Entry>>,
     /// The first block not yet moved into the heap.
     next_block: usize,
+    completions: Completions,
+}
+
+#[inline]
+fn time_of(key: u128) -> f64 {
+    f64::from_bits((key >> 64) as u64)
 }
 
 impl EventQueue {
-    pub fn with_capacity(n: usize) -> EventQueue {
-        EventQueue { heap: BinaryHeap::with_capacity(n), ..EventQueue::default() }
+    /// A queue for a model with `workers` posts.
+    pub fn new(workers: usize) -> EventQueue {
+        EventQueue { completions: Completions::new(workers), ..EventQueue::default() }
+    }
+
+    #[inline]
+    fn key(&mut self, t: f64) -> u128 {
+        debug_assert!(t >= 0.0 && t.is_finite(), "event time {t}");
+        let key = ((t.to_bits() as u128) << 64) | self.seq as u128;
+        self.seq += 1;
+        key
+    }
+
+    /// Book worker `w`'s next completion at `t`, replacing any booked
+    /// before; `None` cancels it.
+    #[inline]
+    pub fn complete_at(&mut self, w: usize, t: Option<f64>) {
+        let key = t.map_or(u128::MAX, |t| self.key(t));
+        self.completions.set(w, key);
     }
 
     /// Schedule `event` at time `t` (days, >= 0).
     #[inline]
     pub fn push(&mut self, t: f64, event: Event) {
-        debug_assert!(t >= 0.0 && t.is_finite(), "event time {t}");
-        let key = ((t.to_bits() as u128) << 64) | self.seq as u128;
-        self.seq += 1;
+        let key = self.key(t);
         let entry = Entry { key, event };
         let block = (t / BLOCK) as usize;
         if block < self.next_block {
@@ -111,18 +132,82 @@ impl EventQueue {
         }
     }
 
+    /// The earliest event.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, Event)> {
         while self.next_block < self.far.len() {
             let start = self.next_block as f64 * BLOCK;
-            if self.heap.peek().is_some_and(|e| f64::from_bits((e.key >> 64) as u64) < start) {
+            if self.heap.peek().is_some_and(|e| time_of(e.key) < start) {
                 break;
             }
             let block = std::mem::take(&mut self.far[self.next_block]);
             self.next_block += 1;
             self.heap.extend(block);
         }
-        self.heap.pop().map(|e| (f64::from_bits((e.key >> 64) as u64), e.event))
+        let (w, done) = self.completions.first();
+        match self.heap.peek() {
+            Some(e) if e.key < done => self.heap.pop().map(|e| (time_of(e.key), e.event)),
+            // The booking stays until the worker is rebooked, which
+            // handling their completion always does.
+            _ if done < u128::MAX => Some((time_of(done), Event::Done { worker: w as u32 })),
+            _ => None,
+        }
+    }
+}
+
+/// Each worker's next completion, if booked, as a tournament tree: a
+/// worker has at most one, and it moves whenever their work changes, so
+/// replacing it in place beats piling superseded entries into the heap.
+#[derive(Debug)]
+struct Completions {
+    /// Node `i` holds the least (key, worker) below it; leaves start at
+    /// `size`, one per worker, with key `u128::MAX` when nothing is booked.
+    nodes: Vec<(u128, u32)>,
+    size: usize,
+}
+
+impl Default for Completions {
+    fn default() -> Self {
+        Completions::new(0)
+    }
+}
+
+impl Completions {
+    fn new(workers: usize) -> Completions {
+        let size = workers.next_power_of_two().max(2);
+        let mut nodes = vec![(u128::MAX, 0); 2 * size];
+        for (w, leaf) in nodes[size..].iter_mut().enumerate() {
+            leaf.1 = w as u32;
+        }
+        for node in (1..size).rev() {
+            nodes[node] = nodes[2 * node];
+        }
+        Completions { nodes, size }
+    }
+
+    #[inline]
+    fn set(&mut self, w: usize, key: u128) {
+        let mut node = self.size + w;
+        let mut best = (key, w as u32);
+        self.nodes[node] = best;
+        while node > 1 {
+            let other = self.nodes[node ^ 1];
+            if other.0 < best.0 {
+                best = other;
+            }
+            node /= 2;
+            if self.nodes[node] == best {
+                break; // nothing above changes
+            }
+            self.nodes[node] = best;
+        }
+    }
+
+    /// The worker with the earliest completion and its key.
+    #[inline]
+    fn first(&self) -> (usize, u128) {
+        let (key, w) = self.nodes[1];
+        (w as usize, key)
     }
 }
 
@@ -168,6 +253,37 @@ mod tests {
         let order: Vec<f64> = got.iter().map(|g| g.0).collect();
         assert_eq!(order, vec![0.5, 3.0, 7.999, 8.0, 8.0, 9.0, 16.0, 23.0, 24.0, 500.0, 1000.5]);
         assert_eq!(got[3].1, Event::Arrival { flow: 3 }, "ties keep insertion order");
+    }
+
+    #[test]
+    fn completions_interleave_with_events_in_time_then_booking_order() {
+        let mut q = EventQueue::new(5);
+        q.push(2.0, Event::Arrival { flow: 0 });
+        q.complete_at(3, Some(1.0));
+        q.complete_at(4, Some(2.0));
+        q.complete_at(1, Some(5.0));
+        q.complete_at(1, Some(0.5)); // rebooked earlier
+        q.complete_at(0, Some(9.0));
+        q.complete_at(0, None); // cancelled
+        q.push(1.0, Event::Boundary);
+        let order: Vec<_> = std::iter::from_fn(|| {
+            let next = q.pop();
+            if let Some((_, Event::Done { worker })) = next {
+                q.complete_at(worker as usize, None); // as handling a completion does
+            }
+            next
+        })
+        .collect();
+        assert_eq!(
+            order,
+            vec![
+                (0.5, Event::Done { worker: 1 }),
+                (1.0, Event::Done { worker: 3 }),
+                (1.0, Event::Boundary),
+                (2.0, Event::Arrival { flow: 0 }),
+                (2.0, Event::Done { worker: 4 }),
+            ]
+        );
     }
 
     #[test]

@@ -130,7 +130,7 @@ impl<'m> Sim<'m> {
             now: 0.0,
             origin,
             end,
-            events: EventQueue::with_capacity(2 * workers.len() + 2 * nf + 16),
+            events: EventQueue::new(workers.len()),
             next_boundary: 0,
             items: Items::default(),
             people: People::default(),
@@ -192,11 +192,7 @@ impl<'m> Sim<'m> {
             match event {
                 Event::Arrival { flow } => self.on_arrival(flow as usize),
                 Event::RateChange { flow } => self.on_rate_change(flow as usize),
-                Event::Done { worker, generation } => {
-                    if self.workers[worker as usize].generation == generation {
-                        self.on_done(worker as usize);
-                    }
-                }
+                Event::Done { worker } => self.on_done(worker as usize),
                 Event::Due { item, generation } => {
                     if self.items.generation(item) == generation {
                         self.on_due(item);
@@ -242,8 +238,9 @@ impl<'m> Sim<'m> {
     pub(super) fn sync(&mut self, w: usize) {
         let wk = &self.workers[w];
         let load = wk.load();
-        self.room_key[0][w] = if wk.has_room(false) { load } else { f64::INFINITY };
-        self.room_key[1][w] = if wk.has_room(true) { load } else { f64::INFINITY };
+        let rooms = wk.rooms();
+        self.room_key[0][w] = if rooms[0] { load } else { f64::INFINITY };
+        self.room_key[1][w] = if rooms[1] { load } else { f64::INFINITY };
     }
 
     fn finish(mut self) -> RepResult {

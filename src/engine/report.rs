@@ -23,7 +23,7 @@ impl Sim<'_> {
             let a = wk.harvest();
             let t = &mut tallies[wk.role as usize];
             t.acc.add(&a);
-            match wk.occupant {
+            match wk.occupant() {
                 Occupant::Vacant => t.vacant_fte += wk.fte,
                 Occupant::Agency => {
                     t.agency_fte += wk.fte;

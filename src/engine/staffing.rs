@@ -41,7 +41,7 @@ impl Sim<'_> {
                 continue;
             }
             if spec.vacant_at_start {
-                self.workers[w].occupant = Occupant::Vacant;
+                self.workers[w].set_occupant(Occupant::Vacant);
                 self.start_vacancy(w);
             } else {
                 self.schedule_leaving(w);
@@ -102,33 +102,33 @@ impl Sim<'_> {
         let current = self.workers[w].tenure == tenure;
         match what {
             StaffEvent::LeaveStarts => {
-                self.change_worker(w, |wk| wk.away_on_leave = true);
+                self.change_worker(w, |wk| wk.set_away_on_leave(true));
                 let days = self.spell_days(m.absence.as_ref().map_or(0.0, |a| a.leave_spell_days));
                 self.staff_event(w, days, StaffEvent::LeaveEnds);
             }
             StaffEvent::LeaveEnds => {
-                self.change_worker(w, |wk| wk.away_on_leave = false);
+                self.change_worker(w, |wk| wk.set_away_on_leave(false));
                 self.schedule_leave(w);
             }
             StaffEvent::SickStarts => {
-                self.change_worker(w, |wk| wk.away_sick = true);
+                self.change_worker(w, |wk| wk.set_away_sick(true));
                 let spell = m.absence.as_ref().map_or(1.0, |a| a.sickness_spell_days.sample(&mut self.staff_rng[w]));
                 let days = self.spell_days(spell);
                 self.staff_event(w, days, StaffEvent::SickEnds);
             }
             StaffEvent::SickEnds => {
-                self.change_worker(w, |wk| wk.away_sick = false);
+                self.change_worker(w, |wk| wk.set_away_sick(false));
                 self.schedule_sickness(w);
             }
-            StaffEvent::Leaves if current && self.workers[w].occupant == Occupant::Permanent => {
+            StaffEvent::Leaves if current && self.workers[w].occupant() == Occupant::Permanent => {
                 let cal = &m.calendar;
                 self.workers[w].touch(self.now, cal);
                 let base_cap = m.workers[w].caseload_cap;
                 let wk = &mut self.workers[w];
                 wk.acc.leavers += 1;
-                wk.occupant = Occupant::Vacant;
+                wk.set_occupant(Occupant::Vacant);
                 wk.tenure = wk.tenure.wrapping_add(1);
-                wk.productivity = 1.0;
+                wk.set_productivity(1.0);
                 wk.cap = base_cap;
                 self.requeue_all(w);
                 self.start_vacancy(w);
@@ -140,8 +140,8 @@ impl Sim<'_> {
                 self.change_worker(w, |wk| {
                     // An agency worker hands their caseload to the recruit.
                     wk.acc.starters += 1;
-                    wk.occupant = Occupant::Permanent;
-                    wk.productivity = ramp.map_or(1.0, |r| r.productivity);
+                    wk.set_occupant(Occupant::Permanent);
+                    wk.set_productivity(ramp.map_or(1.0, |r| r.productivity));
                     wk.cap =
                         asye.map_or(spec.caseload_cap, |a| ((a.caseload_cap as f64 * spec.fte).round() as u32).max(1));
                 });
@@ -153,17 +153,17 @@ impl Sim<'_> {
                 }
                 self.schedule_leaving(w);
             }
-            StaffEvent::AgencyStarts if current && self.workers[w].occupant == Occupant::Vacant => {
+            StaffEvent::AgencyStarts if current && self.workers[w].occupant() == Occupant::Vacant => {
                 let productivity = role.agency.map_or(1.0, |a| a.productivity);
                 self.change_worker(w, |wk| {
-                    wk.occupant = Occupant::Agency;
-                    wk.productivity = productivity;
+                    wk.set_occupant(Occupant::Agency);
+                    wk.set_productivity(productivity);
                 });
             }
-            StaffEvent::RampEnds if current && self.workers[w].occupant == Occupant::Permanent => {
-                self.change_worker(w, |wk| wk.productivity = 1.0);
+            StaffEvent::RampEnds if current && self.workers[w].occupant() == Occupant::Permanent => {
+                self.change_worker(w, |wk| wk.set_productivity(1.0));
             }
-            StaffEvent::AsyeEnds if current && self.workers[w].occupant == Occupant::Permanent => {
+            StaffEvent::AsyeEnds if current && self.workers[w].occupant() == Occupant::Permanent => {
                 let cap = m.workers[w].caseload_cap;
                 self.change_worker(w, |wk| wk.cap = cap);
             }
@@ -185,7 +185,7 @@ impl Sim<'_> {
                 let extra = if on { ot.hours_per_week / (role.hours_per_week * role.casework_share) } else { 0.0 };
                 for w in 0..self.workers.len() {
                     if self.workers[w].role as usize == r {
-                        self.change_worker(w, |wk| wk.overtime = extra);
+                        self.change_worker(w, |wk| wk.set_overtime(extra));
                     }
                 }
             }

@@ -120,13 +120,13 @@ pub(crate) struct Worker {
     pub cap: u32,
     /// Casework hours per day of the working clock at full speed.
     pub rate: f64,
-    pub occupant: Occupant,
-    pub away_on_leave: bool,
-    pub away_sick: bool,
+    occupant: Occupant,
+    away_on_leave: bool,
+    away_sick: bool,
     /// Productivity of whoever is in post (new starters, agency).
-    pub productivity: f64,
+    productivity: f64,
     /// Extra share of hours worked as overtime.
-    pub overtime: f64,
+    overtime: f64,
     /// Share of hours DoLS takes whatever else waits, under a fixed-share policy.
     pub dols_share: Option<f64>,
     lanes: [Lane; 2],
@@ -135,9 +135,13 @@ pub(crate) struct Worker {
     last_work: f64,
     /// Sum of the paces of open DoLS items (in either lane).
     reserved_dols: f64,
-    /// Bumped whenever the pending completion event is superseded.
-    pub generation: u32,
-    /// Whether a completion event is booked for the current generation.
+    /// `speed()`, `given()` and the lanes' clock rates as of the last
+    /// change: every change goes through a method that calls `refresh`,
+    /// because they are read on every event.
+    speed: f64,
+    given: [f64; 2],
+    rates: [f64; 2],
+    /// Whether a completion is booked.
     pub pending: bool,
     /// Bumped whenever the post changes hands, to expire its events.
     pub tenure: u32,
@@ -146,7 +150,7 @@ pub(crate) struct Worker {
 
 impl Worker {
     pub fn new(role: u16, fte: f64, cap: u32, rate: f64, dols_share: Option<f64>) -> Worker {
-        Worker {
+        let mut w = Worker {
             role,
             fte,
             cap,
@@ -161,11 +165,15 @@ impl Worker {
             last: 0.0,
             last_work: 0.0,
             reserved_dols: 0.0,
-            generation: 0,
+            speed: 1.0,
+            given: [0.0; 2],
+            rates: [1.0; 2],
             pending: false,
             tenure: 0,
             acc: Accrued::default(),
-        }
+        };
+        w.refresh();
+        w
     }
 
     #[inline]
@@ -185,8 +193,45 @@ impl Worker {
 
     /// How fast the worker's clock runs against the calendar's.
     #[inline]
-    pub fn speed(&self) -> f64 {
+    fn compute_speed(&self) -> f64 {
         if self.at_work() { self.productivity * (1.0 + self.overtime) } else { 0.0 }
+    }
+
+    /// Recompute the cached rates after a change.
+    #[inline]
+    fn refresh(&mut self) {
+        self.speed = self.compute_speed();
+        self.given = self.compute_given();
+        self.rates = self.compute_rates();
+    }
+
+    pub fn occupant(&self) -> Occupant {
+        self.occupant
+    }
+
+    pub fn set_occupant(&mut self, occupant: Occupant) {
+        self.occupant = occupant;
+        self.refresh();
+    }
+
+    pub fn set_away_on_leave(&mut self, away: bool) {
+        self.away_on_leave = away;
+        self.refresh();
+    }
+
+    pub fn set_away_sick(&mut self, away: bool) {
+        self.away_sick = away;
+        self.refresh();
+    }
+
+    pub fn set_productivity(&mut self, productivity: f64) {
+        self.productivity = productivity;
+        self.refresh();
+    }
+
+    pub fn set_overtime(&mut self, overtime: f64) {
+        self.overtime = overtime;
+        self.refresh();
     }
 
     /// The pace (hours a day) at which this worker would work an item.
@@ -203,7 +248,7 @@ impl Worker {
     /// Hours a day (at full speed) each lane gets: under a fixed share,
     /// DoLS up to its share and care management the rest.
     #[inline]
-    fn given(&self) -> [f64; 2] {
+    fn compute_given(&self) -> [f64; 2] {
         match self.dols_share {
             None => [self.lanes[0].reserved.min(self.rate), 0.0],
             Some(s) => {
@@ -216,14 +261,30 @@ impl Worker {
     /// Clock rate of each lane against the calendar: speed, slowed while
     /// the lane's items ask for more hours than it gets.
     #[inline]
-    fn lane_rates(&self) -> [f64; 2] {
-        let given = self.given();
-        let speed = self.speed();
+    fn compute_rates(&self) -> [f64; 2] {
+        let given = self.given;
+        let speed = self.speed;
         let rate = |l: usize| {
             let r = self.lanes[l].reserved;
             if r > 0.0 { speed * given[l] / r } else { speed }
         };
         [rate(0), rate(1)]
+    }
+
+    /// Whether the worker takes new care management work and new DoLS
+    /// work now: `has_room` for both at once.
+    #[inline]
+    pub fn rooms(&self) -> [bool; 2] {
+        if !self.at_work() || self.caseload() as u32 >= self.cap {
+            return [false, false];
+        }
+        match self.dols_share {
+            Some(s) => [
+                self.lanes[0].reserved + self.lanes[1].reserved.min(s * self.rate) < self.rate * FULL,
+                self.lanes[1].reserved < s * self.rate * FULL,
+            ],
+            None => [self.lanes[0].reserved < self.rate * FULL; 2],
+        }
     }
 
     /// Whether the worker takes new work of this kind now.
@@ -255,9 +316,7 @@ impl Worker {
         }
         let work = cal.work(now);
         let dw = work - self.last_work;
-        let speed = self.speed();
-        let rates = self.lane_rates();
-        let given = self.given();
+        let (speed, rates, given) = (self.speed, self.rates, self.given);
         let caseload = self.caseload() as f64;
         let a = &mut self.acc;
         match self.occupant {
@@ -296,7 +355,7 @@ impl Worker {
     /// changed (and needs rescheduling).
     #[inline]
     pub fn add(&mut self, item: u32, effort: f64, pace: f64, dols: bool) -> bool {
-        let rates_before = self.lane_rates();
+        let rates_before = self.rates;
         let first_before = self.first_left(&rates_before);
         let l = self.lane_of(dols);
         let lane = &mut self.lanes[l];
@@ -306,7 +365,8 @@ impl Worker {
         if dols {
             self.reserved_dols += pace;
         }
-        let rates = self.lane_rates();
+        self.refresh();
+        let rates = self.rates;
         rates != rates_before || self.work_left(&slot, &rates) < first_before
     }
 
@@ -342,7 +402,7 @@ impl Worker {
     /// Call `touch(now)` first.
     #[inline]
     pub fn next_finish(&self, cal: &Calendar) -> Option<f64> {
-        let first = self.first_left(&self.lane_rates());
+        let first = self.first_left(&self.rates);
         if !first.is_finite() {
             return None;
         }
@@ -357,8 +417,10 @@ impl Worker {
         lane.reserved -= slot.pace;
         if lane.slots.is_empty() {
             // Restart an empty lane from zero so that sums cannot drift
-            // and clock readings stay small over long runs.
-            *lane = Lane::default();
+            // and clock readings stay small over long runs (keeping the
+            // heap's allocation).
+            lane.clock = 0.0;
+            lane.reserved = 0.0;
         }
         if slot.dols {
             self.reserved_dols -= slot.pace;
@@ -366,12 +428,13 @@ impl Worker {
                 self.reserved_dols = 0.0;
             }
         }
+        self.refresh();
     }
 
     /// Remove and return the item that finishes first. Call `touch(now)` first.
     #[inline]
     pub fn take_first(&mut self) -> u32 {
-        let (_, l) = self.first(&self.lane_rates());
+        let (_, l) = self.first(&self.rates);
         let Reverse(slot) = self.lanes[l].slots.pop().expect("an open item");
         self.removed(l, &slot);
         if !self.lanes[l].slots.is_empty() {
@@ -467,11 +530,11 @@ mod tests {
         let mut w = worker(3, 5.0);
         w.add(1, 5.0, w.pace(5.0, 10.0), false); // due on day 10
         w.touch(4.0, &cal());
-        w.away_sick = true;
+        w.set_away_sick(true);
         assert_eq!(w.next_finish(&cal()), None);
         assert!(!w.has_room(false), "no new work while away");
         w.touch(6.0, &cal());
-        w.away_sick = false;
+        w.set_away_sick(false);
         let t = w.next_finish(&cal()).unwrap();
         assert!((t - 12.0).abs() < 1e-12, "{t}");
     }
@@ -491,6 +554,21 @@ mod tests {
         assert!((a.hours_worked - 5.0).abs() < 1e-12);
         // The DoLS item, 10 hours at 1 hour a day, has 9 days to go.
         assert!((w.next_finish(&cal()).unwrap() - 2.5).abs() < 1e-12, "care management item first");
+    }
+
+    #[test]
+    fn rooms_agree_with_has_room() {
+        let cases = [(None, [(1, 2.0, false), (2, 1.0, false)]), (Some(0.3), [(1, 3.0, false), (2, 1.2, true)])];
+        for (share, items) in cases {
+            let mut w = Worker::new(0, 1.0, 3, 5.0, share);
+            for (id, pace, dols) in items {
+                assert_eq!(w.rooms(), [w.has_room(false), w.has_room(true)]);
+                w.add(id, 10.0, pace, dols);
+            }
+            assert_eq!(w.rooms(), [w.has_room(false), w.has_room(true)]);
+            w.set_away_sick(true);
+            assert_eq!(w.rooms(), [false, false]);
+        }
     }
 
     #[test]
