@@ -348,6 +348,7 @@ impl TotalMetric {
                 | TotalMetric::DolsOpen
                 | TotalMetric::Unauthorised
                 | TotalMetric::LatentUnidentified
+                | TotalMetric::CostCumulative
         )
     }
 }

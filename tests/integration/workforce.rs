@@ -135,6 +135,10 @@ fn staff_cost_is_salary_and_on_costs_for_the_days_in_post() {
     let got = agg.total_kpi(TotalMetric::CostStaff).mean();
     assert!((got - expected).abs() < 1e-6 * expected, "{got} vs {expected}");
     assert_eq!(agg.total_kpi(TotalMetric::CostTotal).mean(), got);
+    // Cumulative cost over the horizon is where the running total ends,
+    // not the sum of the running totals.
+    let cumulative = agg.total_kpi(TotalMetric::CostCumulative).mean();
+    assert!((cumulative - got).abs() < 1e-6 * got, "cumulative {cumulative} vs total {got}");
 }
 
 #[test]
