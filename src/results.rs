@@ -10,6 +10,7 @@ pub enum FlowMetric {
     Completed,
     Withdrawn,
     Waiting,
+    WaitingMean,
     Open,
     Overdue,
     MeanWaitDays,
@@ -20,11 +21,12 @@ pub enum FlowMetric {
 }
 
 impl FlowMetric {
-    pub const ALL: [FlowMetric; 11] = [
+    pub const ALL: [FlowMetric; 12] = [
         FlowMetric::Arrivals,
         FlowMetric::Completed,
         FlowMetric::Withdrawn,
         FlowMetric::Waiting,
+        FlowMetric::WaitingMean,
         FlowMetric::Open,
         FlowMetric::Overdue,
         FlowMetric::MeanWaitDays,
@@ -41,6 +43,7 @@ impl FlowMetric {
             FlowMetric::Completed => "completed",
             FlowMetric::Withdrawn => "withdrawn",
             FlowMetric::Waiting => "waiting",
+            FlowMetric::WaitingMean => "waiting_mean",
             FlowMetric::Open => "open",
             FlowMetric::Overdue => "overdue",
             FlowMetric::MeanWaitDays => "mean_wait_days",
@@ -57,6 +60,9 @@ impl FlowMetric {
             FlowMetric::Completed => "items completed in the period",
             FlowMetric::Withdrawn => "items that left without completion in the period",
             FlowMetric::Waiting => "items not yet allocated to a worker at the end of the period (the backlog)",
+            FlowMetric::WaitingMean => {
+                "items not yet allocated, averaged over the period (the backlog, free of weekend timing)"
+            }
             FlowMetric::Open => "items waiting or allocated at the end of the period",
             FlowMetric::Overdue => "open items past their deadline at the end of the period",
             FlowMetric::MeanWaitDays => "mean days from arrival to allocation, over items allocated in the period",

@@ -173,6 +173,7 @@ impl Sim<'_> {
                 State::Scheduled => self.rec.balance[f].follow_ups_cancelled += 1,
                 State::Waiting => {
                     self.waiting[f] -= 1;
+                    self.rec.waiting(f, self.now, false);
                     self.rec.withdrawn(f, lapse, self.now);
                 }
                 State::InService => {

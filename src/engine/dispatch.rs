@@ -41,6 +41,7 @@ impl Sim<'_> {
             }
             None => {
                 self.waiting[f] += 1;
+                self.rec.waiting(f, self.now, true);
                 let g = self.items.generation(id);
                 let item = self.items.get_mut(id);
                 item.state = State::Waiting;
@@ -85,6 +86,7 @@ impl Sim<'_> {
         while let Some(f) = self.pick(w) {
             let id = self.queues[f].pop().expect("a pick is a queue head");
             self.waiting[f] -= 1;
+            self.rec.waiting(f, self.now, false);
             self.start(w, id);
         }
         // The caller reschedules.

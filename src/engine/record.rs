@@ -20,6 +20,8 @@ struct FlowTally {
     within: u64,
     with_deadline: u64,
     unauthorised_days: f64,
+    /// Mean number waiting over the period, set when it closes.
+    waiting_mean: f64,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -47,6 +49,15 @@ struct InSystem {
     area: f64,
 }
 
+/// The number of a flow's items waiting, and its time integral over the
+/// current reporting period.
+#[derive(Debug, Clone, Copy, Default)]
+struct Waiting {
+    n: u64,
+    last: f64,
+    area: f64,
+}
+
 pub(crate) struct Recorder {
     origin: f64,
     end: f64,
@@ -63,6 +74,7 @@ pub(crate) struct Recorder {
     latent: Vec<u64>,
     horizon: Vec<FlowTally>,
     in_system: Vec<InSystem>,
+    waiting: Vec<Waiting>,
     wait_hist: Vec<u32>,
     done_hist: Vec<u32>,
     pub balance: Vec<Balance>,
@@ -84,6 +96,7 @@ impl Recorder {
             latent: vec![0; periods],
             horizon: vec![FlowTally::default(); flows],
             in_system: vec![InSystem::default(); flows],
+            waiting: vec![Waiting::default(); flows],
             wait_hist: vec![0; flows * WAIT_BINS],
             done_hist: vec![0; flows * WAIT_BINS],
             balance: vec![Balance::default(); flows],
@@ -110,6 +123,37 @@ impl Recorder {
             s.n += 1;
         } else {
             s.n -= 1;
+        }
+    }
+
+    /// One more (or one fewer) of a flow's items waits from `now`.
+    #[inline]
+    pub fn waiting(&mut self, flow: usize, now: f64, up: bool) {
+        let w = &mut self.waiting[flow];
+        if self.period.is_some() {
+            w.area += w.n as f64 * (now - w.last);
+        }
+        w.last = now;
+        if up {
+            w.n += 1;
+        } else {
+            w.n -= 1;
+        }
+    }
+
+    /// A reporting period closes at `now` (or, with `None`, reporting
+    /// begins): fix each flow's mean waiting and start the next integral.
+    pub fn close_waiting(&mut self, period: Option<usize>, now: f64) {
+        let length = now - self.period_start;
+        for f in 0..self.flows {
+            let w = &mut self.waiting[f];
+            if let Some(p) = period {
+                w.area += w.n as f64 * (now - w.last);
+                self.flow_periods[f * self.periods + p].waiting_mean =
+                    if length > 0.0 { w.area / length } else { w.n as f64 };
+            }
+            w.area = 0.0;
+            w.last = now;
         }
     }
 
@@ -244,6 +288,7 @@ impl Recorder {
                         FlowMetric::Completed => t.completed as f64,
                         FlowMetric::Withdrawn => t.withdrawn as f64,
                         FlowMetric::Waiting => s.waiting as f64,
+                        FlowMetric::WaitingMean => t.waiting_mean,
                         FlowMetric::Open => s.open as f64,
                         FlowMetric::Overdue => s.overdue as f64,
                         FlowMetric::MeanWaitDays => ratio(t.wait_sum, t.wait_n),

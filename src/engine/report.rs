@@ -64,6 +64,7 @@ impl Sim<'_> {
             let latent: u64 = self.pools.iter().map(|p| u64::from(p.remaining)).sum();
             self.rec.snapshot_latent(p, latent);
         }
+        self.rec.close_waiting(k.checked_sub(1), now);
         self.rec.period_start = now;
         if k < m.periods.len() {
             self.rec.period = Some(k);

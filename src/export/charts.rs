@@ -12,7 +12,7 @@ use plotters::style::FontStyle;
 
 use crate::error::Error;
 use crate::format::thousands;
-use crate::summary::report::{Chart, ChartKind, Panel};
+use crate::summary::report::{Chart, ChartKind, Panel, Series};
 
 const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 const FONT_BOLD: &[u8] = include_bytes!("../../assets/DejaVuSans-Bold.ttf");
@@ -106,6 +106,16 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Dra
     Ok(())
 }
 
+/// Panel titles shrink when long, so that three panels to a row keep
+/// their titles whole.
+fn caption_size(title: &str) -> u32 {
+    match title.chars().count() {
+        0..=34 => 17,
+        35..=44 => 14,
+        _ => 12,
+    }
+}
+
 /// Where the y axis starts: zero, or a little under the lowest value.
 fn bottom(chart: &Chart, panel: &Panel) -> f64 {
     if chart.from_zero {
@@ -116,15 +126,21 @@ fn bottom(chart: &Chart, panel: &Panel) -> f64 {
     if low.is_finite() && low > 0.0 { (low * 0.85).floor() } else { 0.0 }
 }
 
-fn top(panel: &Panel) -> f64 {
+/// Where the y axis ends: a little over the highest value, counting a
+/// horizontal marker (a target) when there is one.
+fn top(panel: &Panel, marker_on_y: bool) -> f64 {
     let data = panel.series.iter().flat_map(|s| s.p90.iter().chain(&s.p50)).copied().filter(|v| v.is_finite());
-    let marker = panel.marker.as_ref().map(|m| m.value);
+    let marker = panel.marker.as_ref().filter(|_| marker_on_y).map(|m| m.value);
     let max = data.chain(marker).fold(0.0_f64, f64::max);
     if max > 0.0 { max * 1.1 } else { 1.0 }
 }
 
-fn axis_number(v: f64) -> String {
-    if v.abs() >= 1e6 {
+/// An axis label; on an axis that reaches millions every label is in
+/// millions, so that "500,000" does not sit under "1.0m".
+fn axis_number(v: f64, axis_top: f64) -> String {
+    if axis_top >= 1e6 && v != 0.0 {
+        format!("{}m", crate::format::decimal(v / 1e6, 1))
+    } else if v.abs() >= 1e6 {
         format!("{}m", crate::format::decimal(v / 1e6, 1))
     } else if v.abs() >= 1000.0 || v == v.round() {
         thousands(v)
@@ -145,15 +161,17 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
     let n = panel.series.iter().map(|s| s.x.len()).max().unwrap_or(1).max(2);
     let x_max = (n - 1) as f64;
     let y_min = bottom(chart, panel);
+    let y_top = top(panel, true).max(y_min + 1.0);
     let mut c = ChartBuilder::on(area)
-        .caption(&panel.title, ("sans-serif", 17))
+        .caption(&panel.title, ("sans-serif", caption_size(&panel.title)))
         .margin(8)
+        .margin_right(24) // room for the last date label
         .x_label_area_size(42)
         .y_label_area_size(62)
-        .build_cartesian_2d(0.0..x_max, y_min..top(panel).max(y_min + 1.0))?;
+        .build_cartesian_2d(0.0..x_max, y_min..y_top)?;
     let ticks = &chart.x_ticks;
     let label = |x: &f64| tick_label(ticks, *x);
-    let y_fmt = |y: &f64| axis_number(*y);
+    let y_fmt = |y: &f64| axis_number(*y, y_top);
     c.configure_mesh()
         .x_labels(n.min(7))
         .y_labels(6)
@@ -198,15 +216,19 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
 }
 
 fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-    let n = panel.series.iter().map(|s| s.x.len()).max().unwrap_or(1).max(2);
-    let x_max = n as f64;
+    // Bins are equally wide and start at x; the deadline marker is a
+    // number of days, on the x axis.
+    let width = |s: &Series| if s.x.len() > 1 { s.x[1] - s.x[0] } else { 1.0 };
+    let x_max = panel.series.iter().map(|s| s.x.last().map_or(1.0, |&x| x + width(s))).fold(2.0, f64::max);
+    let y_top = top(panel, false);
     let mut c = ChartBuilder::on(area)
-        .caption(&panel.title, ("sans-serif", 17))
+        .caption(&panel.title, ("sans-serif", caption_size(&panel.title)))
         .margin(8)
+        .margin_right(20)
         .x_label_area_size(42)
         .y_label_area_size(52)
-        .build_cartesian_2d(0.0..x_max, 0.0..top(panel))?;
-    let y_fmt = |y: &f64| axis_number(*y);
+        .build_cartesian_2d(0.0..x_max, 0.0..y_top)?;
+    let y_fmt = |y: &f64| axis_number(*y, y_top);
     let x_fmt = |x: &f64| thousands(*x);
     c.configure_mesh()
         .x_labels(8)
@@ -220,13 +242,13 @@ fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingAre
         .bold_line_style(RGBColor(225, 225, 225))
         .draw()?;
     for s in &panel.series {
-        c.draw_series(s.x.iter().zip(&s.p50).map(|(&x, &y)| Rectangle::new([(x, 0.0), (x + 1.0, y)], BAR.filled())))?
+        let w = width(s);
+        c.draw_series(s.x.iter().zip(&s.p50).map(|(&x, &y)| Rectangle::new([(x, 0.0), (x + w, y)], BAR.filled())))?
             .label(s.label.as_str())
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], BAR.filled()));
     }
     if let Some(m) = &panel.marker {
-        let y = top(panel);
-        c.draw_series(DashedLineSeries::new(vec![(m.value, 0.0), (m.value, y)], 6, 4, MARKER.stroke_width(2)))?
+        c.draw_series(DashedLineSeries::new(vec![(m.value, 0.0), (m.value, y_top)], 6, 4, MARKER.stroke_width(2)))?
             .label(format!("{} ({} days)", m.label, thousands(m.value)))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }
@@ -235,7 +257,7 @@ fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingAre
 
 fn bars<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
     let n = chart.x_ticks.len().max(1);
-    let y_top = top(panel).max(100.0);
+    let y_top = top(panel, true).max(100.0);
     let mut c = ChartBuilder::on(area)
         .margin(12)
         .x_label_area_size(90)

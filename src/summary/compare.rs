@@ -306,7 +306,7 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
             let mut panel = overlay(&label, aggs, &names, np, |_, _| Bands { p10: 0.0, p50: 0.0, p90: 0.0, mean: 0.0 });
             for ((s, a), &f) in panel.series.iter_mut().zip(aggs).zip(&ids) {
                 for p in 0..np {
-                    let b = Bands::of(a.flow_period(f, p, FlowMetric::Waiting));
+                    let b = Bands::of(a.flow_period(f, p, FlowMetric::WaitingMean));
                     s.p10[p] = b.p10;
                     s.p50[p] = b.p50;
                     s.p90[p] = b.p90;
@@ -321,7 +321,7 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
             legend: "upper",
             from_zero: true,
             title: "Waiting for allocation, scenarios compared".into(),
-            caption: "Items waiting at the end of each period in the flows that wait most.".into(),
+            caption: "Items waiting for allocation, averaged over each period, in the flows that wait most.".into(),
             kind: ChartKind::Fan,
             x_label: format!("{} starting", base.periods.kind.name()),
             y_label: "items waiting".into(),

@@ -385,16 +385,20 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
     let mut never: Vec<&str> = Vec::new();
     let mut backlog = Vec::new();
     for (f, flow) in m.flows.iter().enumerate() {
-        let s = series("waiting", np, |p| Bands::of(agg.flow_period(f, p, FlowMetric::Waiting)));
-        if s.p90.iter().all(|&v| v <= 0.0) {
+        let s = series("waiting", np, |p| Bands::of(agg.flow_period(f, p, FlowMetric::WaitingMean)));
+        // Less than one item waiting on average in 90% of futures.
+        if s.p90.iter().all(|&v| v < 1.0) {
             never.push(&flow.label);
         } else {
             backlog.push(Panel { title: flow.label.clone(), series: vec![s], marker: None, points: Vec::new() });
         }
     }
-    let mut caption = "Items not yet allocated to a worker at the end of each period: the shaded band holds 80% of futures (P10-P90), the line is the median.".to_string();
+    let mut caption = "Items not yet allocated to a worker, averaged over each period (a snapshot at the end of a period would swing with weekends): the shaded band holds 80% of futures (P10-P90), the line is the median.".to_string();
     if !never.is_empty() {
-        caption.push_str(&format!(" Never waiting in 90% of futures, so not shown: {}.", never.join(", ")));
+        caption.push_str(&format!(
+            " Fewer than one waiting on average in 90% of futures, so not shown: {}.",
+            never.join(", ")
+        ));
     }
     if !backlog.is_empty() {
         out.push(fan("backlog", "Waiting for allocation, by flow", &caption, "items waiting", backlog));
@@ -500,15 +504,19 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
                     .unwrap_or(0);
                 let deadline = m.flows[f].deadline_days.unwrap_or(0.0);
                 let shown = (p99 + 2).max(deadline as usize + 8).min(WAIT_BINS - 1);
+                // Bins of whole days, wide enough that a long tail has
+                // bars one can see: at most 60 of them.
+                let width = shown.div_ceil(60);
                 let share: Vec<f64> = hist[..shown]
-                    .iter()
-                    .map(|&c| if total > 0 { 100.0 * c as f64 / total as f64 } else { 0.0 })
+                    .chunks(width)
+                    .map(|c| c.iter().sum::<u64>())
+                    .map(|c| if total > 0 { 100.0 * c as f64 / total as f64 } else { 0.0 })
                     .collect();
                 Panel {
                     title: m.flows[f].label.clone(),
                     series: vec![Series {
-                        label: "% of items".into(),
-                        x: (0..shown).map(|d| d as f64).collect(),
+                        label: if width == 1 { "% of items".into() } else { format!("% of items ({width}-day bins)") },
+                        x: (0..share.len()).map(|b| (b * width) as f64).collect(),
                         p10: share.clone(),
                         p50: share.clone(),
                         p90: share,

@@ -1,7 +1,7 @@
 //! Nothing is lost or double-counted, and Little's law holds.
 
 use caseflow::engine::simulate;
-use caseflow::results::FlowKpi;
+use caseflow::results::{FlowKpi, FlowMetric};
 use caseflow::runner::{self, RunConfig};
 
 use crate::harness::{model, shipped};
@@ -109,4 +109,27 @@ fn littles_law_holds_per_flow() {
         assert!(l > 0.1, "{}: too few items in the system to test", flow.name);
         assert!((l - lambda * w).abs() / l < 0.02, "{}: L = {l}, lambda W = {}", flow.name, lambda * w);
     }
+}
+
+#[test]
+fn littles_law_holds_for_the_queue_and_its_period_means() {
+    // Lq = lambda Wq: the number waiting, averaged over each period and
+    // then over the periods, against arrival rate times mean days waited.
+    let text = NETWORK.replace("days = 730", "days = 20000").replace("period = \"month\"", "period = \"year\"");
+    let m = model(&text);
+    let agg = runner::run(&m, &RunConfig { replications: 4, seed: 9, threads: None }, &|| {}).unwrap();
+    let mut tested = 0;
+    for (f, flow) in m.flows.iter().enumerate() {
+        let lq = (0..m.periods.len()).map(|p| agg.flow_period(f, p, FlowMetric::WaitingMean).mean()).sum::<f64>()
+            / m.periods.len() as f64;
+        let lambda = agg.flow_kpi(f, FlowKpi::ArrivalsPerDay).mean();
+        let wq = agg.flow_kpi(f, FlowKpi::MeanWaitDays).mean();
+        eprintln!("{}: Lq = {lq:.3}, lambda Wq = {:.3}", flow.name, lambda * wq);
+        if lq < 0.05 {
+            continue;
+        }
+        tested += 1;
+        assert!((lq - lambda * wq).abs() / lq < 0.03, "{}: Lq = {lq}, lambda Wq = {}", flow.name, lambda * wq);
+    }
+    assert!(tested >= 2, "too few flows queue to test");
 }
