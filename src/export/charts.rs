@@ -138,9 +138,7 @@ fn top(panel: &Panel, marker_on_y: bool) -> f64 {
 /// An axis label; on an axis that reaches millions every label is in
 /// millions, so that "500,000" does not sit under "1.0m".
 fn axis_number(v: f64, axis_top: f64) -> String {
-    if axis_top >= 1e6 && v != 0.0 {
-        format!("{}m", crate::format::decimal(v / 1e6, 1))
-    } else if v.abs() >= 1e6 {
+    if (axis_top >= 1e6 && v != 0.0) || v.abs() >= 1e6 {
         format!("{}m", crate::format::decimal(v / 1e6, 1))
     } else if v.abs() >= 1000.0 || v == v.round() {
         thousands(v)
