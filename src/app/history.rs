@@ -111,7 +111,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
         return Err(Error::Usage("no held-out period lines up with the simulated periods".into()));
     }
     let (c80, c90) = backtest::coverage(&checks);
-    let chart = crate::summary::backtest::chart(&checks, &plan.flows);
+    let chart = crate::summary::backtest::chart(&checks, &plan.flows, &series, opts.train_until);
     let dir = args.out.join(format!("backtest-{}", sc.model.name));
     let command = format!(
         "caseflow backtest {} {} --train-until {}{}{} --replications {} --seed {}",

@@ -156,8 +156,9 @@ fn tick_label(ticks: &[String], x: f64) -> String {
 }
 
 fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-    let n = panel.series.iter().map(|s| s.x.len()).max().unwrap_or(1).max(2);
-    let x_max = (n - 1) as f64;
+    let xs = panel.series.iter().flat_map(|s| s.x.last()).chain(panel.points.iter().map(|p| &p.0));
+    let x_max = xs.copied().fold(1.0, f64::max);
+    let n = x_max as usize + 1;
     let y_min = bottom(chart, panel);
     let y_top = top(panel, true).max(y_min + 1.0);
     let mut c = ChartBuilder::on(area)
@@ -197,8 +198,18 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], line.stroke_width(2)));
     }
-    if !panel.points.is_empty() {
-        c.draw_series(panel.points.iter().map(|&(x, y)| Circle::new((x, y), 5, MARKER.filled())))?
+    // Points before the first band are the history a forecast was fitted
+    // to; the rest are actuals to hold against the band.
+    let band_from = panel.series.iter().filter_map(|s| s.x.first()).copied().fold(f64::INFINITY, f64::min);
+    let (fitted, actual): (Vec<(f64, f64)>, Vec<(f64, f64)>) = panel.points.iter().partition(|p| p.0 < band_from);
+    if !fitted.is_empty() {
+        let grey = RGBColor(110, 110, 110);
+        c.draw_series(fitted.iter().map(|&(x, y)| Circle::new((x, y), 4, grey.filled())))?
+            .label("history fitted")
+            .legend(move |(x, y)| Circle::new((x + 8, y), 4, grey.filled()));
+    }
+    if !actual.is_empty() {
+        c.draw_series(actual.iter().map(|&(x, y)| Circle::new((x, y), 5, MARKER.filled())))?
             .label("actual")
             .legend(|(x, y)| Circle::new((x + 8, y), 5, MARKER.filled()));
     }
