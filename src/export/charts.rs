@@ -201,7 +201,7 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
     // Points before the first band are the history a forecast was fitted
     // to; the rest are actuals to hold against the band.
     let band_from = panel.series.iter().filter_map(|s| s.x.first()).copied().fold(f64::INFINITY, f64::min);
-    let (fitted, actual): (Vec<(f64, f64)>, Vec<(f64, f64)>) = panel.points.iter().partition(|p| p.0 < band_from);
+    let (fitted, actual): (Vec<_>, Vec<_>) = panel.points.iter().copied().partition(|p| p.0 < band_from);
     if !fitted.is_empty() {
         let grey = RGBColor(110, 110, 110);
         c.draw_series(fitted.iter().map(|&(x, y)| Circle::new((x, y), 4, grey.filled())))?
