@@ -1,6 +1,7 @@
 //! Engine throughput: `cargo bench --bench engine`.
 //!
-//! - `mm20/one_replication`: M/M/20, lambda = 18, mu = 1, T = 100,000 days
+//! - `mm20/one_replication`: scenarios/mm20.toml (M/M/20, lambda = 18,
+//!   mu = 1) with T = 100,000 days
 //!   (about 1.8 million customers, 3.6 million events) on one thread;
 //!   criterion's "thrpt" is events per second.
 //! - `mm20_1000_reps/threads_N`: 1,000 replications with T = 1,000 on N
@@ -17,29 +18,12 @@ use caseflow::model::Model;
 use caseflow::runner::{self, RunConfig};
 use caseflow::scenario;
 
+/// scenarios/mm20.toml with its horizon set to `days`.
 fn mm20(days: u32) -> Model {
-    let text = format!(
-        r#"
-[scenario]
-name = "mm20"
-start = "2000-01-01"
-days = {days}
-period = "year"
-
-[[flows]]
-name = "customer"
-effort_hours = {{ dist = "exponential", mean = 24 }}
-arrivals = {{ per_day = 18 }}
-
-[[roles]]
-name = "server"
-count = 20
-hours_per_week = 168
-caseload_cap = 1
-skills = ["customer"]
-"#
-    );
-    scenario::parse(&text, "mm20.toml").expect("valid benchmark scenario")
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mm20.toml");
+    let text = std::fs::read_to_string(path).expect("the shipped M/M/20 scenario");
+    assert!(text.contains("\ndays = 1000\n"), "the M/M/20 horizon line moved");
+    scenario::parse(&text.replace("\ndays = 1000\n", &format!("\ndays = {days}\n")), path).expect("valid M/M/20")
 }
 
 fn one_replication(c: &mut Criterion) {

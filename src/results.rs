@@ -67,7 +67,7 @@ impl FlowMetric {
             FlowMetric::Overdue => "open items past their deadline at the end of the period",
             FlowMetric::MeanWaitDays => "mean days from arrival to allocation, over items allocated in the period",
             FlowMetric::MeanDaysToComplete => {
-                "mean days from arrival to completion, over items completed in the period"
+                "mean days from arrival (for a later stage of a request, from the request) to completion, over items completed in the period"
             }
             FlowMetric::WithinDeadlinePct => {
                 "% of items completed in the period that finished within the flow's deadline"
@@ -227,7 +227,7 @@ impl FlowKpi {
             FlowKpi::OpenAtEnd => "items waiting or allocated at the end of the horizon",
             FlowKpi::MeanWaitDays => "mean days from arrival to allocation (items that arrived in the horizon)",
             FlowKpi::MeanDaysToComplete => {
-                "mean days from arrival to completion (items that arrived and completed in the horizon)"
+                "mean days from arrival (for a later stage of a request, from the request) to completion (items whose case began and completed in the horizon)"
             }
             FlowKpi::WithinDeadlinePct => "% of completions within the deadline",
             FlowKpi::MeanInSystem => "time-average number of items waiting or allocated",

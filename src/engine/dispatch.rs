@@ -163,7 +163,7 @@ impl Sim<'_> {
         let item = self.items.get(id);
         let f = item.flow as usize;
         self.in_service[f] -= 1;
-        self.rec.completed(f, item.arrived, item.started, item.deadline, item.lapse, now);
+        self.rec.completed(f, item.started, item.deadline, item.lapse, now);
         // Waiting work is taken on before any follow-up is placed, so a
         // follow-up never jumps ahead of work that was already waiting.
         self.sync(w);

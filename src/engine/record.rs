@@ -184,12 +184,14 @@ impl Recorder {
     }
 
     #[inline]
-    pub fn completed(&mut self, flow: usize, arrived: f64, started: f64, deadline: f64, lapse: f64, now: f64) {
+    pub fn completed(&mut self, flow: usize, started: f64, deadline: f64, lapse: f64, now: f64) {
         self.balance[flow].completed += 1;
         self.in_system(flow, now, false);
         self.close_deprivation(flow, lapse, now);
         let origin = self.origin;
-        let days = now - arrived;
+        // A later stage of a request counts from the request, as its
+        // deadline does: "days to complete" is the person's wait.
+        let days = now - started;
         let has_deadline = deadline.is_finite();
         let within = now <= deadline;
         if let Some((p, h)) = self.tallies(flow) {
@@ -202,7 +204,7 @@ impl Recorder {
             }
             p.done_sum += days;
             p.done_n += 1;
-            if arrived >= origin {
+            if started >= origin {
                 h.done_sum += days;
                 h.done_n += 1;
             }

@@ -319,7 +319,9 @@ fn tables(m: &Model, agg: &Aggregate) -> Vec<KpiTable> {
             });
         }
         if agg.role_kpi(r, RoleKpi::HoursDols).mean() > 0.0 {
-            roles.rows.push(row(format!("{}: hours given to DoLS", role.name), RoleKpi::HoursDols, "count"));
+            // Bought-in capacity is counted in assessments, not hours.
+            let what = if role.is_bought_in() { "DoLS assessments bought" } else { "hours given to DoLS" };
+            roles.rows.push(row(format!("{}: {what}", role.name), RoleKpi::HoursDols, "count"));
         }
         roles.rows.push(row(format!("{}: cost", role.name), RoleKpi::Cost, "money"));
     }

@@ -212,6 +212,17 @@ fn unauthorised_days_count_the_time_past_the_deadline() {
 }
 
 #[test]
+fn the_last_stage_of_a_request_counts_its_days_from_the_request() {
+    // Generous staffing: the assessment takes its 10 days and the
+    // sign-off its 10 more, so a request takes about 20 days in all.
+    let agg = run(&dols(0.0, POOL).replace("fte = 2", "fte = 10"), 10, 8);
+    let assessment = agg.flow_kpi(1, FlowKpi::MeanDaysToComplete).mean();
+    let request = agg.flow_kpi(2, FlowKpi::MeanDaysToComplete).mean();
+    assert!((assessment - 10.0).abs() < 1.5, "assessment {assessment}");
+    assert!((request - 20.0).abs() < 3.0, "sign-off, counted from the request: {request}");
+}
+
+#[test]
 fn prevention_diverts_its_share_of_contacts() {
     let text = |share: f64| {
         flow(
