@@ -241,8 +241,10 @@ fn headline(m: &Model, agg: &Aggregate) -> Vec<Sentence> {
         if lost.p50 > 0.0 {
             out.push(Sentence {
                 text: format!(
-                    "Social workers who are also BIAs give {} hours to DoLS: care management time they do not have.",
-                    band_text(&lost, thousands)
+                    "Over the {} years, social workers who are also BIAs give {} hours to DoLS (about {} hours a week): care management time they do not have.",
+                    decimal(m.horizon_days / 365.25, 1),
+                    band_text(&lost, thousands),
+                    thousands(lost.p50 / (m.horizon_days / 7.0))
                 ),
                 figures: vec![Figure { source: source_kpi("scenario", &m.name, "dols_hours_dual_role"), bands: lost }],
             });
