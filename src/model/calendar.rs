@@ -157,7 +157,8 @@ impl Calendar {
             return t;
         }
         let x = t - self.first;
-        let k = (x.floor().max(0.0) as usize).min(self.rate.len() - 1);
+        // Truncation is floor for x >= 0, without a call into libm.
+        let k = (x.max(0.0) as usize).min(self.rate.len() - 1);
         self.at[k] + self.rate[k] * (x - k as f64)
     }
 
@@ -170,7 +171,7 @@ impl Calendar {
         }
         // First day whose end reading reaches w: from the index, a few
         // days' walk at most.
-        let j = w.max(0.0).floor() as usize;
+        let j = w.max(0.0) as usize;
         let Some(&start) = self.index.get(j) else { return f64::INFINITY };
         let mut k = start as usize;
         while k < self.rate.len() && self.at[k + 1] < w {
@@ -188,7 +189,7 @@ impl Calendar {
         if self.rate.is_empty() {
             return true;
         }
-        let k = ((t - self.first).floor().max(0.0) as usize).min(self.rate.len() - 1);
+        let k = ((t - self.first).max(0.0) as usize).min(self.rate.len() - 1);
         self.rate[k] > 0.0
     }
 }
