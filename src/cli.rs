@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
     long_about = "caseflow simulates the flows of adult social care work (contacts, Care Act \
 assessments, reviews, safeguarding, DoLS) against a workforce, many times over, and reports \
 backlogs, waiting times, caseloads and deadline breaches with P10/P50/P90 bands.",
-    after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 2000 --seed 7 --threads 2\n  caseflow validate scenarios/*.toml"
+    after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 2000 --seed 7 --threads 2\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22\n  caseflow validate scenarios/*.toml"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,12 +23,12 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and write its tables under reports/<scenario>/
     #[command(
-        after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 200 --out /tmp/reports"
+        after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 200 --out /tmp/reports\n  caseflow run scenarios/halton-2015-baseline.toml --set scenario.years=5\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22 --set scenario.name=plus-3-bias"
     )]
     Run(RunArgs),
     /// Run scenarios on the same simulated futures and compare them
     #[command(
-        after_help = "Examples:\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml\n  caseflow compare a.toml b.toml c.toml --replications 500 --out /tmp/reports\n\nThe first scenario is the baseline; the others are compared with it."
+        after_help = "Examples:\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml\n  caseflow compare a.toml b.toml c.toml --replications 500 --out /tmp/reports\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml --set scenario.years=5\n\nThe first scenario is the baseline; the others are compared with it. --set changes every scenario alike."
     )]
     Compare(CompareArgs),
     /// Fit demand (or turnover) to a history CSV and print it as scenario TOML
@@ -47,18 +47,40 @@ pub enum Command {
     )]
     History(HistoryArgs),
     /// Check scenario files without running them
-    #[command(after_help = "Example:\n  caseflow validate scenarios/*.toml")]
-    Validate {
-        /// Scenario files (TOML)
-        #[arg(required = true)]
-        scenarios: Vec<PathBuf>,
-    },
+    #[command(
+        after_help = "Examples:\n  caseflow validate scenarios/*.toml\n  caseflow validate --resolved scenarios/halton-2015-more-bias.toml\n  caseflow validate scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22"
+    )]
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Scenario files (TOML)
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Print each scenario as checked: its bases and --set changes merged in
+    #[arg(long)]
+    pub resolved: bool,
+    #[command(flatten)]
+    pub changes: Changes,
+}
+
+/// Changes on top of scenario files, shared by every command that reads one.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Changes {
+    /// Change one value of the scenario, e.g. --set roles.social_worker_bia.fte=22
+    /// (repeatable). Lists of named tables are entered by name
+    /// (flows.contact.diverted_share=0.05); the value is TOML.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario file (TOML)
     pub scenario: PathBuf,
+    #[command(flatten)]
+    pub changes: Changes,
     #[command(flatten)]
     pub sim: SimArgs,
     /// Folder for reports; results go to <OUT>/<scenario name>/
@@ -74,6 +96,8 @@ pub struct CompareArgs {
     /// Scenario files (TOML): the baseline first
     #[arg(required = true, num_args = 2..)]
     pub scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    pub changes: Changes,
     #[command(flatten)]
     pub sim: SimArgs,
     /// Folder for reports; results go to <OUT>/compare-<a>-vs-<b>/
@@ -118,6 +142,8 @@ pub struct BacktestArgs {
     pub scenario: PathBuf,
     /// History file (CSV): period,flow,count
     pub history: PathBuf,
+    #[command(flatten)]
+    pub changes: Changes,
     /// Train on periods ending on or before this date; test on the rest
     #[arg(long, value_name = "DATE")]
     pub train_until: String,
@@ -148,6 +174,8 @@ pub struct BacktestArgs {
 pub struct HistoryArgs {
     /// Scenario file (TOML)
     pub scenario: PathBuf,
+    #[command(flatten)]
+    pub changes: Changes,
     /// Which replication to write
     #[arg(long, default_value_t = 0)]
     pub replication: u64,

@@ -83,6 +83,7 @@ impl FlowMetric {
 /// Per role and reporting period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleMetric {
+    Establishment,
     Staff,
     Vacant,
     Agency,
@@ -102,7 +103,8 @@ pub enum RoleMetric {
 }
 
 impl RoleMetric {
-    pub const ALL: [RoleMetric; 16] = [
+    pub const ALL: [RoleMetric; 17] = [
+        RoleMetric::Establishment,
         RoleMetric::Staff,
         RoleMetric::Vacant,
         RoleMetric::Agency,
@@ -124,6 +126,7 @@ impl RoleMetric {
 
     pub fn name(self) -> &'static str {
         match self {
+            RoleMetric::Establishment => "establishment",
             RoleMetric::Staff => "staff",
             RoleMetric::Vacant => "vacant",
             RoleMetric::Agency => "agency",
@@ -145,6 +148,7 @@ impl RoleMetric {
 
     pub fn description(self) -> &'static str {
         match self {
+            RoleMetric::Establishment => "FTE of funded posts at the end of the period (follows the staffing plan)",
             RoleMetric::Staff => "FTE in post (employed or agency) at the end of the period",
             RoleMetric::Vacant => "FTE vacant at the end of the period",
             RoleMetric::Agency => "FTE covered by agency staff at the end of the period",

@@ -81,7 +81,8 @@ pub fn fit(args: &FitArgs) -> Result<ExitCode, Error> {
 }
 
 pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
-    let sc = scenario::load(&args.scenario)?;
+    let given = args.changes.parsed()?;
+    let sc = scenario::load_with(&args.scenario, &given)?;
     let History::Activity(series) = hist::read(&args.history)? else {
         return Err(Error::Usage(format!(
             "{} is staff history; backtest needs period,flow,count",
@@ -94,14 +95,12 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
         steps: args.steps.iter().map(|s| date("step", s)).collect::<Result<_, _>>()?,
     };
     let plan = backtest::plan(&sc.model, &series, &opts).map_err(Error::Usage)?;
-    let text = std::fs::read_to_string(&args.scenario)
-        .map_err(|source| Error::Read { path: args.scenario.clone(), source })?;
     let history_path = std::fs::canonicalize(&args.history)
         .map_err(|source| Error::Read { path: args.history.clone(), source })?
         .display()
         .to_string();
-    let rewritten = backtest::rewrite(&text, &history_path, &plan, &opts).map_err(Error::Internal)?;
-    let model = scenario::parse(&rewritten, &sc.file)?;
+    let changes: Vec<_> = given.into_iter().chain(backtest::changes(&history_path, &plan, &opts)).collect();
+    let model = scenario::load_with(&args.scenario, &changes)?.model;
     let cfg = RunConfig { replications: args.replications, seed: args.seed, threads: args.threads.map(usize::from) };
     let bar = progress_bar(cfg.replications, args.quiet, "backtest");
     let agg = runner::run(&model, &cfg, &|| bar.inc(1))?;
@@ -114,17 +113,17 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
     let chart = crate::summary::backtest::chart(&checks, &plan.flows, &series, opts.train_until);
     let dir = args.out.join(format!("backtest-{}", sc.model.name));
     let command = format!(
-        "caseflow backtest {} {} --train-until {}{}{} --replications {} --seed {}",
+        "caseflow backtest {} {}{} --train-until {}{}{} --replications {} --seed {}",
         sc.file,
         args.history.display(),
+        sc.changes.iter().map(|c| format!(" '{c}'")).collect::<String>(),
         opts.train_until,
         opts.from.map_or(String::new(), |d| format!(" --from {d}")),
         opts.steps.iter().map(|d| format!(" --step {d}")).collect::<String>(),
         cfg.replications,
         cfg.seed
     );
-    let inputs =
-        [(sc.file.clone(), sc.sha256.clone())].into_iter().chain(model.inputs.iter().cloned()).collect::<Vec<_>>();
+    let inputs = sc.files.iter().cloned().chain(model.inputs.iter().cloned()).collect::<Vec<_>>();
     export::write_backtest(&dir, &checks, &chart, (c80, c90), &inputs, &command)?;
     if !args.quiet {
         println!(
@@ -159,7 +158,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
 }
 
 pub fn write_history(args: &HistoryArgs) -> Result<ExitCode, Error> {
-    let sc = scenario::load(&args.scenario)?;
+    let sc = args.changes.load(&args.scenario)?;
     let r = crate::engine::simulate(&sc.model, args.seed, args.replication);
     let note = format!(
         "synthetic: caseflow {} replication {} seed {} of {} (sha256 {})",

@@ -8,11 +8,11 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Cli, Command, CompareArgs, RunArgs, SimArgs};
+use crate::cli::{Changes, Cli, Command, CompareArgs, RunArgs, SimArgs, ValidateArgs};
 use crate::error::Error;
 use crate::export::{self, Manifest, console};
 use crate::runner::{self, RunConfig};
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Change, Scenario};
 use crate::stats::Aggregate;
 use crate::summary::{self, Stamp};
 
@@ -23,7 +23,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Fit(args) => history::fit(&args),
         Command::Backtest(args) => history::backtest(&args),
         Command::History(args) => history::write_history(&args),
-        Command::Validate { scenarios } => validate(&scenarios),
+        Command::Validate(args) => validate(&args),
+    }
+}
+
+impl Changes {
+    /// The `--set` arguments as changes; a malformed one is refused.
+    pub fn parsed(&self) -> Result<Vec<Change>, Error> {
+        self.set.iter().map(|s| Change::parse(s).map_err(Error::Usage)).collect()
+    }
+
+    /// Load a scenario file with these changes on top.
+    pub fn load(&self, path: &Path) -> Result<Scenario, Error> {
+        scenario::load_with(path, &self.parsed()?)
     }
 }
 
@@ -63,7 +75,7 @@ pub fn simulate(scenario: &Scenario, sim: &SimArgs, quiet: bool) -> Result<(Aggr
 }
 
 fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
-    let scenario = scenario::load(&args.scenario)?;
+    let scenario = args.changes.load(&args.scenario)?;
     let model = &scenario.model;
     let (agg, seconds) = simulate(&scenario, &args.sim, args.quiet)?;
     let stamp = Stamp::new(&model.name, &scenario.sha256, args.sim.seed, args.sim.replications);
@@ -72,6 +84,13 @@ fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
     let manifest = Manifest {
         stamp: &stamp,
         scenario_file: &scenario.file,
+        scenario_files: scenario
+            .files
+            .iter()
+            .map(|(file, sha256)| export::Input { file: file.clone(), sha256: sha256.clone() })
+            .collect(),
+        changes: scenario.changes.clone(),
+        resolved: export::resolved_table(&scenario.resolved),
         period: model.periods.kind.name(),
         start: model.start.to_string(),
         horizon_days: model.horizon_days,
@@ -84,9 +103,14 @@ fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
         files: Vec::new(),
     };
     let mut files = export::write_run(&dir, &mut tables, manifest)?;
-    let report = summary::report::build(model, &agg, &stamp, &scenario.file, &scenario.header);
-    let command =
-        format!("caseflow run {} --replications {} --seed {}", scenario.file, args.sim.replications, args.sim.seed);
+    let report = summary::report::build(model, &agg, &stamp, &scenario);
+    let command = format!(
+        "caseflow run {}{} --replications {} --seed {}",
+        scenario.file,
+        set_flags(&scenario),
+        args.sim.replications,
+        args.sim.seed
+    );
     files.extend(export::write_report(&dir, &report, &command)?);
     if !args.quiet {
         print_header(&scenario, &stamp, &agg, seconds);
@@ -97,7 +121,7 @@ fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
 }
 
 fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
-    let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| scenario::load(p)).collect::<Result<_, _>>()?;
+    let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| args.changes.load(p)).collect::<Result<_, _>>()?;
     let mut names: Vec<&str> = Vec::new();
     for s in &scenarios {
         if names.contains(&s.model.name.as_str()) {
@@ -128,8 +152,13 @@ fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
     let comparison = summary::compare::build(&entries, &paired, cfg.seed, cfg.replications);
     let dir = args.out.join(format!("compare-{}", names.join("-vs-")));
     let files: Vec<String> = scenarios.iter().map(|s| s.file.clone()).collect();
-    let command =
-        format!("caseflow compare {} --replications {} --seed {}", files.join(" "), cfg.replications, cfg.seed);
+    let command = format!(
+        "caseflow compare {}{} --replications {} --seed {}",
+        files.join(" "),
+        set_flags(&scenarios[0]),
+        cfg.replications,
+        cfg.seed
+    );
     export::write_comparison(&dir, &mut table, &comparison, &command)?;
     if !args.quiet {
         println!(
@@ -179,14 +208,27 @@ fn print_files(dir: &Path, files: &[PathBuf]) {
     );
 }
 
-fn validate(files: &[PathBuf]) -> Result<ExitCode, Error> {
+/// The `--set` flags that reproduce a scenario's changes, quoted for a shell.
+fn set_flags(s: &Scenario) -> String {
+    s.changes.iter().map(|c| format!(" '{c}'")).collect()
+}
+
+fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
+    let changes = args.changes.parsed()?;
     let mut failed = 0;
-    for path in files {
-        match scenario::load(path) {
+    for path in &args.scenarios {
+        match scenario::load_with(path, &changes) {
+            Ok(s) if args.resolved => print!("{}", s.resolved),
             Ok(s) => {
                 let m = &s.model;
+                let based = if s.files.len() > 1 {
+                    let bases: Vec<&str> = s.files[1..].iter().map(|(f, _)| f.as_str()).collect();
+                    format!(", on {}", bases.join(" on "))
+                } else {
+                    String::new()
+                };
                 println!(
-                    "ok: {} ({}: {} flows, {} roles, {} workers, {} days from {})",
+                    "ok: {} ({}: {} flows, {} roles, {} workers, {} days from {}{based})",
                     s.file,
                     m.name,
                     m.flows.len(),

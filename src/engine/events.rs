@@ -31,6 +31,8 @@ pub enum Event {
     Staff { worker: u32, tenure: u32, what: StaffEvent },
     /// Start of a day: overtime switches on or off.
     Daily,
+    /// Step `step` of role `role`'s staffing plan takes effect.
+    Plan { role: u16, step: u16 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +74,10 @@ impl Ord for Entry {
     }
 }
 
+/// Set in every key but a boundary's, below the time and above any
+/// sequence number, so that boundaries sort first among equal times.
+const BEFORE_BOUNDARY_BIT: u128 = 1 << 63;
+
 /// Days per block of far-future events.
 const BLOCK: f64 = 8.0;
 
@@ -103,7 +109,7 @@ impl EventQueue {
     #[inline]
     fn key(&mut self, t: f64) -> u128 {
         debug_assert!(t >= 0.0 && t.is_finite(), "event time {t}");
-        let key = ((t.to_bits() as u128) << 64) | self.seq as u128;
+        let key = ((t.to_bits() as u128) << 64) | BEFORE_BOUNDARY_BIT | self.seq as u128;
         self.seq += 1;
         key
     }
@@ -116,10 +122,15 @@ impl EventQueue {
         self.completions.set(w, key);
     }
 
-    /// Schedule `event` at time `t` (days, >= 0).
+    /// Schedule `event` at time `t` (days, >= 0). A period boundary goes
+    /// before anything else at its time, so that what happens on the
+    /// first day of a period (a plan, a shock) counts in that period.
     #[inline]
     pub fn push(&mut self, t: f64, event: Event) {
-        let key = self.key(t);
+        let mut key = self.key(t);
+        if matches!(event, Event::Boundary) {
+            key &= !BEFORE_BOUNDARY_BIT;
+        }
         let entry = Entry { key, event };
         let block = (t / BLOCK) as usize;
         if block < self.next_block {
@@ -256,6 +267,17 @@ mod tests {
     }
 
     #[test]
+    fn a_boundary_goes_before_whatever_else_falls_at_its_time() {
+        let mut q = EventQueue::new(1);
+        q.push(3.0, Event::Plan { role: 0, step: 0 });
+        q.complete_at(0, Some(3.0));
+        q.push(3.0, Event::Boundary);
+        let first: Vec<_> = std::iter::from_fn(|| q.pop()).take(2).collect();
+        assert_eq!(first[0], (3.0, Event::Boundary), "what happens on a period's first day counts in it");
+        assert_eq!(first[1], (3.0, Event::Plan { role: 0, step: 0 }));
+    }
+
+    #[test]
     fn completions_interleave_with_events_in_time_then_booking_order() {
         let mut q = EventQueue::new(5);
         q.push(2.0, Event::Arrival { flow: 0 });
@@ -265,7 +287,7 @@ mod tests {
         q.complete_at(1, Some(0.5)); // rebooked earlier
         q.complete_at(0, Some(9.0));
         q.complete_at(0, None); // cancelled
-        q.push(1.0, Event::Boundary);
+        q.push(1.0, Event::Shock { shock: 0 });
         let order: Vec<_> = std::iter::from_fn(|| {
             let next = q.pop();
             if let Some((_, Event::Done { worker })) = next {
@@ -279,7 +301,7 @@ mod tests {
             vec![
                 (0.5, Event::Done { worker: 1 }),
                 (1.0, Event::Done { worker: 3 }),
-                (1.0, Event::Boundary),
+                (1.0, Event::Shock { shock: 0 }),
                 (2.0, Event::Arrival { flow: 0 }),
                 (2.0, Event::Done { worker: 4 }),
             ]

@@ -83,6 +83,12 @@ struct Sim<'m> {
     dual_role: Vec<bool>,
     /// Per role with overtime: whether it is being worked now.
     overtime_on: Vec<bool>,
+    /// Per role: its posts, a contiguous range of workers.
+    role_posts: Vec<(usize, usize)>,
+    /// Per role: whether vacancies get agency cover now (a plan can end it).
+    agency_on: Vec<bool>,
+    /// Per role: the recruitment lag of a drive under way, if any.
+    recruitment: Vec<Option<crate::model::Dist>>,
     arrivals: Vec<Option<ArrivalState>>,
     work: Vec<Stream>,
     pools: Vec<PoolState>,
@@ -144,6 +150,9 @@ impl<'m> Sim<'m> {
             staff_rng,
             dual_role,
             overtime_on: vec![false; m.roles.len()],
+            role_posts: role_posts(m),
+            agency_on: m.roles.iter().map(|r| r.agency.is_some()).collect(),
+            recruitment: vec![None; m.roles.len()],
             arrivals: m
                 .flows
                 .iter()
@@ -170,6 +179,15 @@ impl<'m> Sim<'m> {
             processed: 0,
         };
         sim.events.push(origin, Event::Boundary);
+        // Before anything else at the same time, so a plan dated at the
+        // start shapes the posts from the first moment.
+        for (r, role) in m.roles.iter().enumerate() {
+            for (k, step) in role.plan.iter().enumerate() {
+                if step.at <= end {
+                    sim.events.push(step.at, Event::Plan { role: r as u16, step: k as u16 });
+                }
+            }
+        }
         sim.start_staffing();
         for w in 0..sim.workers.len() {
             sim.sync(w);
@@ -216,6 +234,7 @@ impl<'m> Sim<'m> {
                 Event::Shock { shock } => self.on_shock(shock as usize),
                 Event::Staff { worker, tenure, what } => self.on_staff(worker as usize, tenure, what),
                 Event::Daily => self.on_daily(),
+                Event::Plan { role, step } => self.on_plan(role as usize, step as usize),
             }
         }
     }
@@ -277,6 +296,17 @@ impl<'m> Sim<'m> {
 
 /// Half-open ranges of post indices.
 type Ranges = Vec<(usize, usize)>;
+
+/// Each role's posts as a half-open range of worker indices.
+fn role_posts(m: &Model) -> Vec<(usize, usize)> {
+    let mut out = vec![(usize::MAX, 0usize); m.roles.len()];
+    for (w, spec) in m.workers.iter().enumerate() {
+        let r = &mut out[spec.role as usize];
+        r.0 = r.0.min(w);
+        r.1 = r.1.max(w + 1);
+    }
+    out.into_iter().map(|(lo, hi)| if lo == usize::MAX { (0, 0) } else { (lo, hi) }).collect()
+}
 
 /// Each flow's eligible workers as ranges of post indices, staff roles
 /// then bought-in roles, each in role order.

@@ -35,6 +35,7 @@ pub(crate) struct FlowSnapshot {
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct RoleTally {
     pub acc: Accrued,
+    pub establishment: f64,
     pub staff_fte: f64,
     pub vacant_fte: f64,
     pub agency_fte: f64,
@@ -351,6 +352,7 @@ impl Recorder {
                 let base = (r * np + p) * RoleMetric::COUNT;
                 for k in RoleMetric::ALL {
                     role_periods[base + k as usize] = match k {
+                        RoleMetric::Establishment => t.establishment,
                         RoleMetric::Staff => t.staff_fte,
                         RoleMetric::Vacant => t.vacant_fte,
                         RoleMetric::Agency => t.agency_fte,

@@ -23,7 +23,11 @@ impl Sim<'_> {
             let a = wk.harvest();
             let t = &mut tallies[wk.role as usize];
             t.acc.add(&a);
+            if wk.occupant() != Occupant::Closed {
+                t.establishment += wk.fte;
+            }
             match wk.occupant() {
+                Occupant::Closed => {}
                 Occupant::Vacant => t.vacant_fte += wk.fte,
                 Occupant::Agency => {
                     t.agency_fte += wk.fte;

@@ -7,6 +7,7 @@ use rand_distr::{Distribution, Exp1};
 use super::Sim;
 use super::events::{Event, StaffEvent};
 use super::worker::Occupant;
+use crate::model::workforce::{PlanChange, post_fte};
 use crate::model::{CalendarKind, RoleKind};
 
 impl Sim<'_> {
@@ -40,7 +41,9 @@ impl Sim<'_> {
             if let RoleKind::BoughtIn { .. } = role.kind {
                 continue;
             }
-            if spec.vacant_at_start {
+            if spec.fte == 0.0 {
+                self.workers[w].set_occupant(Occupant::Closed);
+            } else if spec.vacant_at_start {
                 self.workers[w].set_occupant(Occupant::Vacant);
                 self.start_vacancy(w);
             } else {
@@ -63,14 +66,117 @@ impl Sim<'_> {
 
     /// A post has just become vacant: recruitment and agency cover begin.
     fn start_vacancy(&mut self, w: usize) {
-        let role = &self.m.roles[self.workers[w].role as usize];
-        if let Some(d) = &role.recruitment_days {
+        self.start_recruitment(w);
+        let r = self.workers[w].role as usize;
+        if let (Some(a), true) = (self.m.roles[r].agency, self.agency_on[r]) {
+            self.staff_event(w, a.after_days, StaffEvent::AgencyStarts);
+        }
+    }
+
+    /// Book a recruit for post `w`, after the lag of any recruitment drive
+    /// on now, else the role's own.
+    fn start_recruitment(&mut self, w: usize) {
+        let r = self.workers[w].role as usize;
+        let lag = self.recruitment[r].as_ref().or(self.m.roles[r].recruitment_days.as_ref());
+        if let Some(d) = lag {
             let after = d.sample(&mut self.staff_rng[w]);
             self.staff_event(w, after, StaffEvent::Starts);
         }
-        if let Some(a) = role.agency {
-            self.staff_event(w, a.after_days, StaffEvent::AgencyStarts);
+    }
+
+    /// The posts of role `r`: a contiguous range of workers.
+    fn posts(&self, r: usize) -> std::ops::Range<usize> {
+        let (lo, hi) = self.role_posts[r];
+        lo..hi
+    }
+
+    /// Step `k` of role `r`'s staffing plan takes effect.
+    pub(super) fn on_plan(&mut self, r: usize, k: usize) {
+        let m = self.m;
+        let role = &m.roles[r];
+        match role.plan[k].change.clone() {
+            PlanChange::Fte { fte, vacant } => {
+                for (i, w) in self.posts(r).enumerate() {
+                    let new = post_fte(fte, i, m.workers[w].share);
+                    let old = if self.workers[w].occupant() == Occupant::Closed { 0.0 } else { self.workers[w].fte };
+                    if new == old {
+                        continue;
+                    }
+                    if new == 0.0 {
+                        self.close_post(w);
+                    } else {
+                        let (rate, cap) = (role.hours_per_day(new), role.cap_for(new, self.workers[w].asye));
+                        self.change_worker(w, |wk| wk.set_size(new, rate, cap));
+                        if old == 0.0 {
+                            self.open_post(w, vacant);
+                        }
+                    }
+                }
+            }
+            PlanChange::Agency(on) => {
+                self.agency_on[r] = on;
+                for w in self.posts(r) {
+                    match self.workers[w].occupant() {
+                        // Cover ends: the post is vacant again, recruitment goes on.
+                        Occupant::Agency if !on => {
+                            self.workers[w].touch(self.now, &m.calendar);
+                            self.workers[w].set_occupant(Occupant::Vacant);
+                            self.workers[w].set_productivity(1.0);
+                            self.requeue_all(w);
+                            self.sync(w);
+                        }
+                        Occupant::Vacant if on => {
+                            let after = role.agency.map_or(0.0, |a| a.after_days);
+                            self.staff_event(w, after, StaffEvent::AgencyStarts);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            PlanChange::PerWeek(per_week) => {
+                for w in self.posts(r) {
+                    let cap = self.workers[w].cap;
+                    self.change_worker(w, |wk| wk.set_size(1.0, per_week / 7.0, cap));
+                }
+            }
+            PlanChange::Recruitment(lag) => {
+                self.recruitment[r] = lag;
+                // A drive also speeds up posts already being recruited to:
+                // whichever recruit comes first takes the post.
+                for w in self.posts(r) {
+                    if matches!(self.workers[w].occupant(), Occupant::Vacant | Occupant::Agency) {
+                        self.start_recruitment(w);
+                    }
+                }
+            }
         }
+    }
+
+    /// A post joins the establishment: filled at once, or vacant and recruited to.
+    fn open_post(&mut self, w: usize, vacant: bool) {
+        let occupant = if vacant { Occupant::Vacant } else { Occupant::Permanent };
+        self.change_worker(w, |wk| {
+            wk.tenure = wk.tenure.wrapping_add(1);
+            wk.set_occupant(occupant);
+        });
+        if vacant {
+            self.start_vacancy(w);
+        } else {
+            self.schedule_leaving(w);
+        }
+    }
+
+    /// A post leaves the establishment: whoever held it goes (not counted
+    /// as a leaver), their work goes back to the queues.
+    fn close_post(&mut self, w: usize) {
+        self.workers[w].touch(self.now, &self.m.calendar);
+        let wk = &mut self.workers[w];
+        wk.tenure = wk.tenure.wrapping_add(1);
+        wk.asye = false;
+        wk.set_productivity(1.0);
+        wk.set_occupant(Occupant::Closed);
+        self.requeue_all(w);
+        self.sync(w);
     }
 
     fn schedule_leave(&mut self, w: usize) {
@@ -123,18 +229,20 @@ impl Sim<'_> {
             StaffEvent::Leaves if current && self.workers[w].occupant() == Occupant::Permanent => {
                 let cal = &m.calendar;
                 self.workers[w].touch(self.now, cal);
-                let base_cap = m.workers[w].caseload_cap;
                 let wk = &mut self.workers[w];
                 wk.acc.leavers += 1;
                 wk.set_occupant(Occupant::Vacant);
                 wk.tenure = wk.tenure.wrapping_add(1);
                 wk.set_productivity(1.0);
-                wk.cap = base_cap;
+                wk.asye = false;
+                wk.cap = role.cap_for(wk.fte, false);
                 self.requeue_all(w);
                 self.start_vacancy(w);
             }
-            StaffEvent::Starts if current => {
-                let spec = &m.workers[w];
+            // A second recruit booked by a recruitment drive finds the post filled.
+            StaffEvent::Starts
+                if current && matches!(self.workers[w].occupant(), Occupant::Vacant | Occupant::Agency) =>
+            {
                 let asye = role.asye.filter(|a| self.staff_rng[w].random::<f64>() < a.share);
                 let ramp = role.new_starter;
                 self.change_worker(w, |wk| {
@@ -142,8 +250,8 @@ impl Sim<'_> {
                     wk.acc.starters += 1;
                     wk.set_occupant(Occupant::Permanent);
                     wk.set_productivity(ramp.map_or(1.0, |r| r.productivity));
-                    wk.cap =
-                        asye.map_or(spec.caseload_cap, |a| ((a.caseload_cap as f64 * spec.fte).round() as u32).max(1));
+                    wk.asye = asye.is_some();
+                    wk.cap = role.cap_for(wk.fte, wk.asye);
                 });
                 if let Some(r) = ramp {
                     self.staff_event(w, r.days, StaffEvent::RampEnds);
@@ -153,7 +261,11 @@ impl Sim<'_> {
                 }
                 self.schedule_leaving(w);
             }
-            StaffEvent::AgencyStarts if current && self.workers[w].occupant() == Occupant::Vacant => {
+            StaffEvent::AgencyStarts
+                if current
+                    && self.workers[w].occupant() == Occupant::Vacant
+                    && self.agency_on[self.workers[w].role as usize] =>
+            {
                 let productivity = role.agency.map_or(1.0, |a| a.productivity);
                 self.change_worker(w, |wk| {
                     wk.set_occupant(Occupant::Agency);
@@ -164,8 +276,10 @@ impl Sim<'_> {
                 self.change_worker(w, |wk| wk.set_productivity(1.0));
             }
             StaffEvent::AsyeEnds if current && self.workers[w].occupant() == Occupant::Permanent => {
-                let cap = m.workers[w].caseload_cap;
-                self.change_worker(w, |wk| wk.cap = cap);
+                self.change_worker(w, |wk| {
+                    wk.asye = false;
+                    wk.cap = role.cap_for(wk.fte, false);
+                });
             }
             // Superseded: the post changed hands since this was booked.
             _ => {}

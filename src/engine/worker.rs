@@ -54,6 +54,9 @@ impl Ord for Slot {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Occupant {
+    /// Not in the establishment now (a staffing plan opens it later, or
+    /// closed it): no one, no cost, no vacancy.
+    Closed,
     Vacant,
     Permanent,
     Agency,
@@ -145,6 +148,8 @@ pub(crate) struct Worker {
     pub pending: bool,
     /// Bumped whenever the post changes hands, to expire its events.
     pub tenure: u32,
+    /// Whether whoever is in post is newly qualified, on a protected caseload.
+    pub asye: bool,
     pub acc: Accrued,
 }
 
@@ -170,6 +175,7 @@ impl Worker {
             rates: [1.0; 2],
             pending: false,
             tenure: 0,
+            asye: false,
             acc: Accrued::default(),
         };
         w.refresh();
@@ -188,7 +194,7 @@ impl Worker {
 
     #[inline]
     pub fn at_work(&self) -> bool {
-        self.occupant != Occupant::Vacant && !self.away_on_leave && !self.away_sick
+        matches!(self.occupant, Occupant::Permanent | Occupant::Agency) && !self.away_on_leave && !self.away_sick
     }
 
     /// How fast the worker's clock runs against the calendar's.
@@ -231,6 +237,15 @@ impl Worker {
 
     pub fn set_overtime(&mut self, overtime: f64) {
         self.overtime = overtime;
+        self.refresh();
+    }
+
+    /// The post's size changes (a staffing plan): its FTE, casework hours
+    /// a day (assessments, for bought-in capacity) and caseload cap.
+    pub fn set_size(&mut self, fte: f64, rate: f64, cap: u32) {
+        self.fte = fte;
+        self.rate = rate;
+        self.cap = cap;
         self.refresh();
     }
 
@@ -320,6 +335,7 @@ impl Worker {
         let caseload = self.caseload() as f64;
         let a = &mut self.acc;
         match self.occupant {
+            Occupant::Closed => {}
             Occupant::Vacant => a.vacant_fte_days += self.fte * dt,
             Occupant::Permanent => a.permanent_fte_days += self.fte * dt,
             Occupant::Agency => {
@@ -327,7 +343,7 @@ impl Worker {
                 a.agency_working_days += self.fte * dw * 5.0 / 7.0;
             }
         }
-        if self.occupant != Occupant::Vacant {
+        if matches!(self.occupant, Occupant::Permanent | Occupant::Agency) {
             a.post_days += dt;
             a.case_days += caseload * dt;
         }

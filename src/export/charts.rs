@@ -214,7 +214,12 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
             .legend(|(x, y)| Circle::new((x + 8, y), 5, MARKER.filled()));
     }
     if let Some(m) = &panel.marker {
-        c.draw_series(DashedLineSeries::new(vec![(0.0, m.value), (x_max, m.value)], 6, 4, MARKER.stroke_width(2)))?
+        let line: Vec<(f64, f64)> = if m.steps.is_empty() {
+            vec![(0.0, m.value), (x_max, m.value)]
+        } else {
+            m.steps.iter().enumerate().map(|(x, &v)| (x as f64, v)).collect()
+        };
+        c.draw_series(DashedLineSeries::new(line, 6, 4, MARKER.stroke_width(2)))?
             .label(m.label.as_str())
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }

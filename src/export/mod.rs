@@ -24,14 +24,26 @@ pub struct Manifest<'a> {
     #[serde(flatten)]
     pub stamp: &'a Stamp,
     pub scenario_file: &'a str,
+    /// Changes given on the command line, as `--set KEY=VALUE`.
+    pub changes: Vec<String>,
     pub period: &'a str,
     pub start: String,
     pub horizon_days: f64,
     pub warmup_days: f64,
     pub files: Vec<String>,
+    /// The scenario file and its bases, top first, with their SHA-256.
+    pub scenario_files: Vec<Input>,
     /// Other files the scenario read, with their SHA-256 (last: TOML puts
     /// tables after plain values).
     pub inputs: Vec<Input>,
+    /// The resolved scenario (bases and changes merged) the run used; its
+    /// SHA-256 is `scenario_sha256`.
+    pub resolved: toml::Table,
+}
+
+/// The resolved scenario's text as a table for the manifest.
+pub fn resolved_table(text: &str) -> toml::Table {
+    text.parse().expect("the resolved scenario is TOML caseflow wrote")
 }
 
 #[derive(Debug, Serialize)]
@@ -83,7 +95,9 @@ pub fn write_run(dir: &Path, tables: &mut Tables, mut manifest: Manifest<'_>) ->
 impl Manifest<'_> {
     pub fn to_toml(&self) -> String {
         let body = toml::to_string(self).expect("a manifest of plain values serialises");
-        format!("# caseflow run record: the same scenario file, seed and replications reproduce every figure.\n{body}")
+        format!(
+            "# caseflow run record: the same scenario files, changes, seed and replications reproduce every figure.\n# [resolved] is the scenario the run used (its SHA-256 is scenario_sha256).\n{body}"
+        )
     }
 }
 

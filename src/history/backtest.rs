@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use super::read::{Series, Span};
 use crate::model::{Model, PeriodKind};
 use crate::results::FlowMetric;
+use crate::scenario::Change;
 use crate::stats::Aggregate;
 
 #[derive(Debug, Clone)]
@@ -78,38 +79,33 @@ pub fn plan(model: &Model, series: &[Series], opts: &BacktestOptions) -> Result<
     Ok(Plan { start, end, period, flows })
 }
 
-/// The scenario text rewritten for a backtest: starting the day after
-/// training, running to the end of the history, reported by the history's
-/// period, with each tested flow's arrivals fitted to its history.
-pub fn rewrite(scenario: &str, history_path: &str, plan: &Plan, opts: &BacktestOptions) -> Result<String, String> {
-    let mut doc: toml::Table = scenario.parse().map_err(|e: toml::de::Error| e.message().to_string())?;
-    let meta = doc.get_mut("scenario").and_then(|v| v.as_table_mut()).ok_or("no [scenario] table")?;
-    meta.insert("start".into(), toml::Value::String(plan.start.to_string()));
-    meta.remove("years");
-    meta.insert("days".into(), toml::Value::Integer((plan.end - plan.start).num_days()));
-    meta.insert("period".into(), toml::Value::String(plan.period.name().into()));
-    let flows = doc.get_mut("flows").and_then(|v| v.as_array_mut()).ok_or("no [[flows]]")?;
-    for flow in flows.iter_mut().filter_map(|f| f.as_table_mut()) {
-        let name = flow.get("name").and_then(|v| v.as_str()).unwrap_or_default().to_string();
-        if !plan.flows.contains(&name) {
-            continue;
-        }
+/// The changes that turn a scenario into its backtest: starting the day
+/// after training, running to the end of the history, reported by the
+/// history's period, with each tested flow's arrivals fitted to its history.
+pub fn changes(history_path: &str, plan: &Plan, opts: &BacktestOptions) -> Vec<Change> {
+    let mut out = vec![
+        Change::set("scenario.start", plan.start.to_string()),
+        Change::set("scenario.days", (plan.end - plan.start).num_days()),
+        Change::set("scenario.period", plan.period.name()),
+    ];
+    for name in &plan.flows {
         let mut arrivals = toml::Table::new();
-        arrivals.insert("history".into(), toml::Value::String(history_path.into()));
-        arrivals.insert("flow".into(), toml::Value::String(name));
-        arrivals.insert("until".into(), toml::Value::String(opts.train_until.to_string()));
+        arrivals.insert("history".into(), history_path.into());
+        arrivals.insert("flow".into(), name.as_str().into());
+        arrivals.insert("until".into(), opts.train_until.to_string().into());
         if let Some(f) = opts.from {
-            arrivals.insert("from".into(), toml::Value::String(f.to_string()));
+            arrivals.insert("from".into(), f.to_string().into());
         }
         if !opts.steps.is_empty() {
-            arrivals.insert(
-                "steps".into(),
-                toml::Value::Array(opts.steps.iter().map(|d| toml::Value::String(d.to_string())).collect()),
-            );
+            let steps = opts.steps.iter().map(|d| toml::Value::from(d.to_string())).collect();
+            arrivals.insert("steps".into(), toml::Value::Array(steps));
         }
-        flow.insert("arrivals".into(), toml::Value::Table(arrivals));
+        // The fitted arrivals replace the scenario's whole, not key by key.
+        let key = format!("flows.{name}.arrivals");
+        out.push(Change::remove(&key));
+        out.push(Change::set(&key, arrivals));
     }
-    toml::to_string(&doc).map_err(|e| e.to_string())
+    out
 }
 
 /// One held-out period of one flow.

@@ -20,6 +20,25 @@ pub enum Dist {
     Triangular { min: f64, mode: f64, max: f64, inner: Triangular<f64> },
 }
 
+/// Two distributions are equal when their parameters are (the samplers
+/// inside are built from them).
+impl PartialEq for Dist {
+    fn eq(&self, other: &Dist) -> bool {
+        use Dist::*;
+        match (self, other) {
+            (Fixed(a), Fixed(b)) => a == b,
+            (Exponential { mean: a }, Exponential { mean: b }) => a == b,
+            (LogNormal { median: a, p90: b, .. }, LogNormal { median: c, p90: d, .. }) => (a, b) == (c, d),
+            (Gamma { mean: a, cv: b, .. }, Gamma { mean: c, cv: d, .. }) => (a, b) == (c, d),
+            (Uniform { min: a, max: b, .. }, Uniform { min: c, max: d, .. }) => (a, b) == (c, d),
+            (Triangular { min: a, mode: b, max: c, .. }, Triangular { min: d, mode: e, max: f, .. }) => {
+                (a, b, c) == (d, e, f)
+            }
+            _ => false,
+        }
+    }
+}
+
 /// What went wrong with a distribution's parameters: the parameter's name
 /// and the rule it broke, so the caller can point at the key.
 #[derive(Debug, Clone, PartialEq)]

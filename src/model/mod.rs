@@ -51,6 +51,11 @@ impl Model {
         self.roles.iter().position(|r| r.name == name).map(|i| i as RoleId)
     }
 
+    /// The calendar date of engine time `t` (the day it falls in).
+    pub fn date_at(&self, t: f64) -> NaiveDate {
+        self.start + chrono::TimeDelta::days((t - self.warmup_days).floor() as i64)
+    }
+
     /// Engine time at which simulation stops.
     pub fn end_time(&self) -> f64 {
         self.warmup_days + self.horizon_days

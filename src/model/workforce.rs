@@ -98,6 +98,43 @@ pub struct Role {
     pub dols_policy: DolsPolicy,
     pub absence: bool,
     pub overtime: Option<Overtime>,
+    /// Dated changes after the start, in time order (see `PlanStep`).
+    pub plan: Vec<PlanStep>,
+}
+
+/// A dated change to a role: "+3 BIAs from October", "agency cover ends
+/// in March", "independent BIAs: 10 a week from month 6".
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanStep {
+    /// Engine time the change takes effect.
+    pub at: f64,
+    pub change: PlanChange,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanChange {
+    /// The establishment becomes `fte`; posts that open are filled at once,
+    /// or with `vacant` are recruited to. Posts that close hand their work back.
+    Fte { fte: f64, vacant: bool },
+    /// Agency cover of vacancies is used from now (true) or ends (false).
+    Agency(bool),
+    /// Bought-in capacity: the most assessments a week from now.
+    PerWeek(f64),
+    /// Vacancies open now or later are filled after this many days; `None`
+    /// returns to the role's own `recruitment_days`.
+    Recruitment(Option<Dist>),
+}
+
+impl PlanChange {
+    /// What the change is about, to keep two changes of one thing apart.
+    pub fn topic(&self) -> &'static str {
+        match self {
+            PlanChange::Fte { .. } => "fte",
+            PlanChange::Agency(_) => "agency",
+            PlanChange::PerWeek(_) => "per_week",
+            PlanChange::Recruitment(_) => "recruitment_days",
+        }
+    }
 }
 
 impl Role {
@@ -109,13 +146,47 @@ impl Role {
     pub fn cost_per_fte_year(&self) -> f64 {
         self.salary * (1.0 + self.on_costs)
     }
+
+    /// The largest establishment the role has at any time: its posts.
+    pub fn max_fte(&self) -> f64 {
+        self.plan
+            .iter()
+            .filter_map(|s| match s.change {
+                PlanChange::Fte { fte, .. } => Some(fte),
+                _ => None,
+            })
+            .fold(self.fte, f64::max)
+    }
+
+    /// Casework hours a day of a post of `fte` (assessments a day, for
+    /// bought-in capacity).
+    pub fn hours_per_day(&self, fte: f64) -> f64 {
+        match self.kind {
+            RoleKind::BoughtIn { per_week, .. } => per_week / 7.0,
+            RoleKind::Staff => self.hours_per_week * self.casework_share / 7.0 * fte,
+        }
+    }
+
+    /// Caseload cap of a post of `fte` (of an ASYE worker, with `asye`).
+    pub fn cap_for(&self, fte: f64, asye: bool) -> u32 {
+        let cap = match (asye, self.asye) {
+            (true, Some(a)) => a.caseload_cap,
+            _ => self.caseload_cap,
+        };
+        if self.is_bought_in() { cap } else { ((cap as f64 * fte).round() as u32).max(1) }
+    }
 }
 
-/// One post. Whole FTEs are one post each; a fraction makes a part-time post.
+/// One post. Whole FTEs are one post each; a fraction makes a part-time
+/// post. A role with a staffing plan has posts for its largest
+/// establishment; those beyond the current one are closed.
 #[derive(Debug, Clone)]
 pub struct Worker {
     pub role: u16,
-    /// FTE of the post.
+    /// FTE of the post when open in full.
+    pub share: f64,
+    /// FTE of the post at the start: `share`, less for a post part-open,
+    /// 0 for a post not yet (or no longer) in the establishment.
     pub fte: f64,
     /// Casework hours per day of the working clock (assessments per day
     /// for bought-in capacity).
@@ -126,4 +197,11 @@ pub struct Worker {
     /// flow priority.
     pub skills: Vec<(u64, FlowId)>,
     pub vacant_at_start: bool,
+}
+
+/// The FTE of post `i` (of full size `share`) when the role's establishment
+/// is `establishment`: posts fill in order.
+pub fn post_fte(establishment: f64, i: usize, share: f64) -> f64 {
+    let f = (establishment - i as f64).clamp(0.0, share);
+    if f < 1e-9 { 0.0 } else { f }
 }

@@ -5,6 +5,12 @@
 
 use serde::Deserialize;
 
+/// Keys of which a table takes one: when a later layer (an overlay, a
+/// `--set`) gives one, it replaces whichever the layers below gave, so
+/// `--set scenario.days=60` works on a scenario written in years.
+pub const ALTERNATIVES: [&[&str]; 3] =
+    [&["years", "days"], &["count", "fte"], &["per_day", "per_week", "per_month", "per_year"]];
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
@@ -159,6 +165,27 @@ pub struct RawRole {
     pub dols_share: Option<f64>,
     pub absence: Option<bool>,
     pub overtime: Option<RawOvertime>,
+    /// Dated changes: the staffing plan.
+    #[serde(default)]
+    pub plan: Vec<RawPlanStep>,
+}
+
+/// One dated change to a role, from `from` (until `until`, if given).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlanStep {
+    pub from: toml::Value,
+    pub until: Option<toml::Value>,
+    /// The establishment becomes this many FTE.
+    pub fte: Option<f64>,
+    /// New posts open as vacancies to recruit to, rather than filled.
+    pub vacant: Option<bool>,
+    /// Agency cover of vacancies starts (true) or ends (false).
+    pub agency: Option<bool>,
+    /// Bought-in capacity: the most assessments a week.
+    pub per_week: Option<f64>,
+    /// A recruitment drive: vacancies are filled after this many days.
+    pub recruitment_days: Option<RawDist>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,6 +6,7 @@
 use crate::format::{decimal, money, month_year, pct, thousands};
 use crate::model::{Model, Pool, RoleKind};
 use crate::results::{FlowKpi, FlowMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BINS};
+use crate::scenario::Scenario;
 use crate::stats::{Aggregate, Band};
 use crate::summary::Stamp;
 
@@ -87,6 +88,15 @@ pub enum ChartKind {
 pub struct Marker {
     pub label: String,
     pub value: f64,
+    /// On a fan chart, a value per period instead of one level (an
+    /// establishment that follows a staffing plan); empty for a level.
+    pub steps: Vec<f64>,
+}
+
+impl Marker {
+    pub fn at(label: &str, value: f64) -> Marker {
+        Marker { label: label.to_string(), value, steps: Vec::new() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -315,7 +325,11 @@ fn tables(m: &Model, agg: &Aggregate) -> Vec<KpiTable> {
             roles.rows.push(row(format!("{}: caseload per worker", role.name), RoleKpi::Caseload, "ratio"));
             let last = m.periods.len() - 1;
             roles.rows.push(KpiRow {
-                label: format!("{}: FTE in post at the end (of {})", role.name, decimal(role.fte, 1)),
+                label: format!(
+                    "{}: FTE in post at the end (of {})",
+                    role.name,
+                    decimal(agg.role_period(r, last, RoleMetric::Establishment).quantile(0.5), 1)
+                ),
                 bands: Bands::of(agg.role_period(r, last, RoleMetric::Staff)),
                 unit: "ratio",
             });
@@ -438,7 +452,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
             .map(|&r| Panel {
                 title: m.roles[r].name.replace('_', " "),
                 series: vec![series("caseload", np, |p| Bands::of(agg.role_period(r, p, RoleMetric::Caseload)))],
-                marker: Some(Marker { label: "cap".into(), value: m.roles[r].caseload_cap as f64 }),
+                marker: Some(Marker::at("cap", m.roles[r].caseload_cap as f64)),
                 points: Vec::new(),
             })
             .collect(),
@@ -446,14 +460,14 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
     out.push(fan(
         "staffing",
         "Staff in post against establishment, by role",
-        "FTE in post (employed or agency) at the end of each period; the dashed line is the funded establishment.",
+        "FTE in post (employed or agency) at the end of each period; the dashed line is the funded establishment, which follows any staffing plan.",
         "FTE",
         staff_roles
             .iter()
             .map(|&r| Panel {
                 title: m.roles[r].name.replace('_', " "),
                 series: vec![series("in post", np, |p| Bands::of(agg.role_period(r, p, RoleMetric::Staff)))],
-                marker: Some(Marker { label: "establishment".into(), value: m.roles[r].fte }),
+                marker: Some(establishment(m, agg, r)),
                 points: Vec::new(),
             })
             .collect(),
@@ -525,7 +539,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
                         p50: share.clone(),
                         p90: share,
                     }],
-                    marker: Some(Marker { label: "deadline".into(), value: deadline }),
+                    marker: Some(Marker::at("deadline", deadline)),
                     points: Vec::new(),
                 }
             })
@@ -560,8 +574,48 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
     out
 }
 
-fn assumptions(m: &Model) -> Vec<(String, String)> {
+/// One step of a staffing plan in words.
+fn plan_step(m: &Model, s: &crate::model::workforce::PlanStep) -> String {
+    use crate::model::workforce::PlanChange;
+    let when = m.date_at(s.at);
+    match &s.change {
+        PlanChange::Fte { fte, vacant: false } => format!("{} FTE from {when}", decimal(*fte, 1)),
+        PlanChange::Fte { fte, vacant: true } => {
+            format!("{} FTE from {when} (new posts recruited to)", decimal(*fte, 1))
+        }
+        PlanChange::Agency(true) => format!("agency cover from {when}"),
+        PlanChange::Agency(false) => format!("agency cover ends {when}"),
+        PlanChange::PerWeek(w) => format!("up to {} a week from {when}", decimal(*w, 0)),
+        PlanChange::Recruitment(Some(d)) => {
+            format!("recruitment drive from {when}: posts filled in {} days on average", decimal(d.mean(), 0))
+        }
+        PlanChange::Recruitment(None) => format!("usual recruitment from {when}"),
+    }
+}
+
+/// A role's funded establishment: a level, or a line per period when a
+/// staffing plan changes it.
+fn establishment(m: &Model, agg: &Aggregate, r: usize) -> Marker {
+    let steps: Vec<f64> =
+        (0..m.periods.len()).map(|p| agg.role_period(r, p, RoleMetric::Establishment).quantile(0.5)).collect();
+    let level = m.roles[r].fte;
+    let mut marker = Marker::at("establishment", level);
+    if steps.iter().any(|&v| (v - level).abs() > 1e-9) {
+        marker.value = steps.iter().copied().fold(level, f64::max);
+        marker.steps = steps;
+    }
+    marker
+}
+
+fn assumptions(m: &Model, scenario: &Scenario) -> Vec<(String, String)> {
     let mut out = Vec::new();
+    if scenario.files.len() > 1 {
+        let files: Vec<&str> = scenario.files.iter().map(|(f, _)| f.as_str()).collect();
+        out.push(("Built from".into(), format!("{} (each file changes the one after it)", files.join(" on "))));
+    }
+    if !scenario.changes.is_empty() {
+        out.push(("Changed for this run".into(), scenario.changes.join("; ")));
+    }
     let years = m.horizon_days / 365.25;
     out.push((
         "Horizon".into(),
@@ -626,6 +680,12 @@ fn assumptions(m: &Model) -> Vec<(String, String)> {
                 parts.join("; ")
             }
         };
+        let text = if role.plan.is_empty() {
+            text
+        } else {
+            let steps: Vec<String> = role.plan.iter().map(|s| plan_step(m, s)).collect();
+            format!("{text}; plan: {}", steps.join(", "))
+        };
         out.push((format!("Role: {}", role.name.replace('_', " ")), text));
     }
     if let Some(a) = &m.absence {
@@ -656,9 +716,7 @@ fn assumptions(m: &Model) -> Vec<(String, String)> {
     }
     for s in &m.shocks {
         let when = match s.when {
-            crate::model::ShockTime::At(t) => {
-                format!("on {}", m.start + chrono::TimeDelta::days((t - m.warmup_days).floor() as i64))
-            }
+            crate::model::ShockTime::At(t) => format!("on {}", m.date_at(t)),
             crate::model::ShockTime::Random { per_day } => {
                 format!("at random, {} a year on average", decimal(per_day * 365.25, 2))
             }
@@ -668,7 +726,7 @@ fn assumptions(m: &Model) -> Vec<(String, String)> {
     out
 }
 
-pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario_file: &str, notes: &str) -> Report {
+pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario: &Scenario) -> Report {
     let last = m.periods.len().saturating_sub(1);
     Report {
         title: m.name.clone(),
@@ -679,9 +737,9 @@ pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario_file: &str, not
         headline: headline(m, agg),
         tables: tables(m, agg),
         charts: charts(m, agg),
-        assumptions: assumptions(m),
-        notes: notes.to_string(),
+        assumptions: assumptions(m, scenario),
+        notes: scenario.header.clone(),
         stamp: stamp.clone(),
-        scenario_file: scenario_file.to_string(),
+        scenario_file: scenario.file.clone(),
     }
 }

@@ -11,7 +11,9 @@ fn run_writes_tables_with_the_stamp_and_prints_a_summary() {
     assert!(stdout.contains("needs_assessment"), "{stdout}");
     assert!(stdout.contains("social_worker"), "{stdout}");
     let dir = out_dir.join("quickstart");
-    let sha = caseflow::scenario::sha256_hex(&std::fs::read("scenarios/quickstart.toml").unwrap());
+    // The stamp is the resolved scenario's hash; run.toml also holds the file's own.
+    let sha = caseflow::scenario::load("scenarios/quickstart.toml".as_ref()).unwrap().sha256;
+    let file_sha = caseflow::scenario::sha256_hex(&std::fs::read("scenarios/quickstart.toml").unwrap());
     for table in ["flow_periods", "role_periods", "kpis", "wait_histogram", "balance"] {
         let csv = std::fs::read_to_string(dir.join(format!("{table}.csv"))).unwrap();
         let mut lines = csv.lines();
@@ -23,6 +25,9 @@ fn run_writes_tables_with_the_stamp_and_prints_a_summary() {
     }
     let manifest = std::fs::read_to_string(dir.join("run.toml")).unwrap();
     assert!(manifest.contains(&sha) && manifest.contains("replications = 20"), "{manifest}");
+    let record: toml::Table = manifest.parse().unwrap();
+    assert_eq!(record["scenario_files"][0]["sha256"].as_str(), Some(file_sha.as_str()), "{manifest}");
+    assert_eq!(record["resolved"]["scenario"]["name"].as_str(), Some("quickstart"), "{manifest}");
 }
 
 #[test]

@@ -2,12 +2,34 @@
 
 use caseflow::model::Model;
 use caseflow::runner::{self, RunConfig};
-use caseflow::scenario;
+use caseflow::scenario::{self, Change};
 use caseflow::stats::Aggregate;
 
 /// Parse scenario text, failing the test with the user-facing message.
 pub fn model(text: &str) -> Model {
-    scenario::parse(text, "test.toml").unwrap_or_else(|e| panic!("scenario did not load:\n{e}"))
+    vary(text, &[])
+}
+
+/// `KEY=VALUE` changes, as `--set` takes them.
+pub fn sets(args: &[&str]) -> Vec<Change> {
+    args.iter().map(|a| Change::parse(a).unwrap_or_else(|e| panic!("{e}"))).collect()
+}
+
+/// Scenario text with changes on top: the way tests vary a scenario.
+pub fn vary(text: &str, changes: &[Change]) -> Model {
+    scenario::parse_with(text, "test.toml", changes).unwrap_or_else(|e| panic!("scenario did not load:\n{e}"))
+}
+
+/// Run scenario text with changes on top, checking that nothing was lost.
+pub fn run_varied(text: &str, changes: &[Change], replications: u64, seed: u64) -> Aggregate {
+    run_model(&vary(text, changes), replications, seed)
+}
+
+/// Run a model, checking that nothing was lost.
+pub fn run_model(m: &Model, replications: u64, seed: u64) -> Aggregate {
+    let agg = runner::run(m, &RunConfig { replications, seed, threads: None }, &|| {}).expect("run");
+    assert_eq!(agg.unbalanced, 0, "items were lost or double-counted");
+    agg
 }
 
 /// Every scenario shipped in scenarios/, loaded.
@@ -66,8 +88,5 @@ pub fn read_dir_bytes(dir: &std::path::Path) -> std::collections::BTreeMap<Strin
 
 /// Run scenario text, checking that nothing was lost.
 pub fn run(text: &str, replications: u64, seed: u64) -> Aggregate {
-    let m = model(text);
-    let agg = runner::run(&m, &RunConfig { replications, seed, threads: None }, &|| {}).expect("run");
-    assert_eq!(agg.unbalanced, 0, "items were lost or double-counted");
-    agg
+    run_varied(text, &[], replications, seed)
 }

@@ -176,9 +176,7 @@ fn backtesting_the_synthetic_council_covers_about_as_often_as_it_should() {
     let opts = BacktestOptions { train_until: "2023-03-31".parse().unwrap(), from: None, steps: Vec::new() };
     let plan = backtest::plan(&sc.model, &series, &opts).unwrap();
     assert_eq!(plan.flows.len(), 3);
-    let text = std::fs::read_to_string(&sc_path).unwrap();
-    let rewritten = backtest::rewrite(&text, &path, &plan, &opts).unwrap();
-    let m = scenario::parse(&rewritten, &sc.file).unwrap();
+    let m = scenario::load_with(sc_path.as_ref(), &backtest::changes(&path, &plan, &opts)).unwrap().model;
     assert_eq!(m.start, "2023-04-01".parse().unwrap());
     let agg = runner::run(&m, &RunConfig { replications: 60, seed: 2, threads: None }, &|| {}).unwrap();
     let checks = backtest::checks(&m, &agg, &series, &plan);

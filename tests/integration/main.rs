@@ -6,6 +6,8 @@ mod demand;
 mod determinism;
 mod harness;
 mod history;
+mod overlays;
+mod plans;
 mod queueing;
 mod readme;
 mod report;

@@ -321,7 +321,7 @@ fn shape_from_history(
     if c.count() > n {
         return None;
     }
-    let resolved = cx.dir.join(file);
+    let resolved = (cx.dir_for)(&path.key("history")).join(file);
     let bytes = match std::fs::read(&resolved) {
         Ok(b) => b,
         Err(e) => {

@@ -93,8 +93,9 @@ impl Checker {
 pub(crate) struct Context<'a> {
     pub raw: &'a RawScenario,
     pub meta: Option<&'a Meta>,
-    /// Where the scenario file is: other files are found from here.
-    pub dir: std::path::PathBuf,
+    /// The folder of the file a key was written in: other files it names
+    /// are found from there.
+    pub dir_for: &'a dyn Fn(&KeyPath) -> std::path::PathBuf,
 }
 
 impl Context<'_> {
@@ -138,12 +139,14 @@ fn unique_names<'a>(c: &mut Checker, path: &KeyPath, what: &str, names: impl Ite
     }
 }
 
-pub(crate) fn check(raw: &RawScenario, file: &str) -> Result<Model, Vec<(KeyPath, String)>> {
+pub(crate) fn check(
+    raw: &RawScenario,
+    dir_for: &dyn Fn(&KeyPath) -> std::path::PathBuf,
+) -> Result<Model, Vec<(KeyPath, String)>> {
     let mut c = Checker::default();
     let root = KeyPath::root();
     let meta = check_meta(&mut c, &raw.scenario, &root.key("scenario"));
-    let dir = std::path::Path::new(file).parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    let cx = Context { raw, meta: meta.as_ref(), dir };
+    let cx = Context { raw, meta: meta.as_ref(), dir_for };
 
     if raw.flows.is_empty() {
         c.err(root.key("flows"), "the scenario has no flows; add at least one [[flows]] table");

@@ -2,9 +2,10 @@
 
 use super::dist::check_dist;
 use super::{Checker, Context};
+use crate::model::workforce::{PlanChange, PlanStep, post_fte};
 use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Pool, Ramp, Role, RoleKind, Worker};
 use crate::scenario::locate::KeyPath;
-use crate::scenario::raw::{RawAbsence, RawRole};
+use crate::scenario::raw::{RawAbsence, RawPlanStep, RawRole};
 
 /// Caseload cap of bought-in capacity: in effect none; the weekly cap binds.
 const UNCAPPED: u32 = 1_000_000;
@@ -42,7 +43,7 @@ fn check_role(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath) -> Opt
             Some(id) => skills.push(id),
         }
     }
-    let role = match r.kind.as_deref() {
+    let mut role = match r.kind.as_deref() {
         None | Some("staff") => check_staff(c, r, path, skills),
         Some("bought_in") => check_bought_in(c, r, path, skills),
         Some(other) => {
@@ -50,7 +51,137 @@ fn check_role(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath) -> Opt
             None
         }
     };
+    if let Some(role) = role.as_mut() {
+        role.plan = check_plan(c, cx, &r.plan, &path.key("plan"), role);
+    }
     if c.count() > n { None } else { role }
+}
+
+/// A step as written, checked, before `until`s become changes back.
+struct Dated {
+    from: f64,
+    until: Option<f64>,
+    change: PlanChange,
+    index: usize,
+}
+
+/// A role's staffing plan: each step changes one thing from a date (and
+/// back at `until`). Changes of one thing may not overlap.
+fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPath, role: &Role) -> Vec<PlanStep> {
+    let n = c.count();
+    let bought = role.is_bought_in();
+    let mut dated = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        let p = path.index(i);
+        let from = c.date(p.key("from"), &s.from);
+        let until = s.until.as_ref().and_then(|u| c.date(p.key("until"), u));
+        if let (Some(f), Some(u)) = (from, until) {
+            if u <= f {
+                c.err(p.key("until"), format!("must be after from ({f}); got {u}"));
+            }
+        }
+        let given: Vec<&str> = [
+            ("fte", s.fte.is_some()),
+            ("agency", s.agency.is_some()),
+            ("per_week", s.per_week.is_some()),
+            ("recruitment_days", s.recruitment_days.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(k, g)| g.then_some(k))
+        .collect();
+        if given.len() != 1 {
+            let got = if given.is_empty() { "none".to_string() } else { given.join(" and ") };
+            c.err(
+                p.clone(),
+                format!(
+                    "each step changes one thing: give one of fte, agency, per_week or recruitment_days (got {got})"
+                ),
+            );
+            continue;
+        }
+        if s.vacant.is_some() && s.fte.is_none() {
+            c.err(p.key("vacant"), "vacant goes with fte: it says whether the new posts open vacant");
+        }
+        let staff_only = |c: &mut Checker, key: &str| {
+            c.err(p.key(key), format!("bought-in capacity has no {key}; change its per_week instead"));
+        };
+        let change = if let Some(f) = s.fte {
+            if bought {
+                staff_only(c, "fte");
+                None
+            } else {
+                c.non_negative(p.key("fte"), f).map(|fte| PlanChange::Fte { fte, vacant: s.vacant.unwrap_or(false) })
+            }
+        } else if let Some(a) = s.agency {
+            if bought {
+                staff_only(c, "agency");
+                None
+            } else if a && role.agency.is_none() {
+                c.err(p.key("agency"), "agency cover needs the role's agency table (after_days, day_rate) to say how");
+                None
+            } else {
+                Some(PlanChange::Agency(a))
+            }
+        } else if let Some(w) = s.per_week {
+            if !bought {
+                c.err(p.key("per_week"), "per_week is the weekly cap of bought-in capacity; staff roles change fte");
+                None
+            } else {
+                c.positive(p.key("per_week"), w).map(PlanChange::PerWeek)
+            }
+        } else {
+            let d = s.recruitment_days.as_ref().expect("one change is given");
+            if bought {
+                staff_only(c, "recruitment_days");
+                None
+            } else {
+                check_dist(c, d, &p.key("recruitment_days")).map(|d| PlanChange::Recruitment(Some(d)))
+            }
+        };
+        let from = from.and_then(|d| cx.time_of(d));
+        let until = until.and_then(|d| cx.time_of(d));
+        if let (Some(change), Some(from)) = (change, from) {
+            dated.push(Dated { from, until, change, index: i });
+        }
+    }
+    if c.count() > n {
+        return Vec::new();
+    }
+    dated.sort_by(|a, b| a.from.total_cmp(&b.from));
+    // The value each topic has before any step, to go back to at `until`.
+    let mut current: Vec<(&str, PlanChange)> = vec![
+        ("fte", PlanChange::Fte { fte: role.fte, vacant: false }),
+        ("agency", PlanChange::Agency(role.agency.is_some())),
+        ("per_week", PlanChange::PerWeek(role.hours_per_day(1.0) * 7.0)),
+        ("recruitment_days", PlanChange::Recruitment(None)),
+    ];
+    let mut busy_until: Vec<(&str, f64, usize)> = Vec::new();
+    let mut out = Vec::new();
+    for d in dated {
+        let topic = d.change.topic();
+        if let Some(&(_, end, other)) = busy_until.iter().find(|(t, end, _)| *t == topic && d.from < *end) {
+            let _ = end;
+            c.err(
+                path.index(d.index).key("from"),
+                format!("this {topic} change starts before the one at plan[{other}] ends; one thing changes at a time"),
+            );
+            continue;
+        }
+        let slot = current.iter_mut().find(|(t, _)| *t == topic).expect("every topic has a value");
+        let before = std::mem::replace(&mut slot.1, d.change.clone());
+        out.push(PlanStep { at: d.from.max(0.0), change: d.change });
+        if let Some(until) = d.until {
+            let back = match before {
+                PlanChange::Fte { fte, .. } => PlanChange::Fte { fte, vacant: false },
+                other => other,
+            };
+            slot.1 = back.clone();
+            out.push(PlanStep { at: until.max(0.0), change: back });
+            busy_until.push((topic, until, d.index));
+        }
+    }
+    out.sort_by(|a, b| a.at.total_cmp(&b.at));
+    out
 }
 
 fn check_bought_in(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -> Option<Role> {
@@ -105,6 +236,7 @@ fn check_bought_in(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16
         dols_policy: DolsPolicy::ByPriority,
         absence: false,
         overtime: None,
+        plan: Vec::new(),
     })
 }
 
@@ -265,6 +397,7 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
         dols_policy: dols_policy?,
         absence: r.absence.unwrap_or(true),
         overtime: overtime?,
+        plan: Vec::new(),
     })
 }
 
@@ -321,29 +454,34 @@ pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worke
             .collect();
         skills.sort();
         match role.kind {
-            RoleKind::BoughtIn { per_week, .. } => workers.push(Worker {
+            RoleKind::BoughtIn { .. } => workers.push(Worker {
                 role: r as u16,
+                share: 1.0,
                 fte: 1.0,
-                hours_per_day: per_week / 7.0,
+                hours_per_day: role.hours_per_day(1.0),
                 caseload_cap: role.caseload_cap,
                 skills,
                 vacant_at_start: false,
             }),
             RoleKind::Staff => {
-                let hours_per_day = role.hours_per_week * role.casework_share / 7.0;
-                let whole = role.fte.floor() as usize;
-                let fraction = role.fte - whole as f64;
+                // Posts for the largest establishment in the plan; those
+                // beyond today's start closed (fte 0) or part-open.
+                let most = role.max_fte();
+                let whole = most.floor() as usize;
+                let fraction = most - whole as f64;
                 let mut posts: Vec<f64> = vec![1.0; whole];
                 if fraction > 1e-9 {
                     posts.push(fraction);
                 }
                 let vacant = role.vacancies as usize;
                 for (i, &share) in posts.iter().enumerate() {
+                    let fte = post_fte(role.fte, i, share);
                     workers.push(Worker {
                         role: r as u16,
-                        fte: share,
-                        hours_per_day: hours_per_day * share,
-                        caseload_cap: ((role.caseload_cap as f64 * share).round() as u32).max(1),
+                        share,
+                        fte,
+                        hours_per_day: role.hours_per_day(fte),
+                        caseload_cap: role.cap_for(fte, false),
                         skills: skills.clone(),
                         vacant_at_start: i < vacant,
                     });
