@@ -89,7 +89,7 @@ impl Sim<'_> {
     }
 
     pub(super) fn start_pools_and_shocks(&mut self) {
-        for p in 0..self.pools.len() {
+        for p in 0..self.latent.len() {
             self.schedule_identify(p);
         }
         for (s, shock) in self.m.shocks.iter().enumerate() {
@@ -103,8 +103,8 @@ impl Sim<'_> {
     /// Draw the next identification from a latent pool; any earlier draw
     /// is superseded (the pool may have shrunk through routes).
     pub(super) fn schedule_identify(&mut self, p: usize) {
-        let rate = self.m.pools[p].identified_per_day;
-        let st = &mut self.pools[p];
+        let rate = self.m.latent_pools[p].identified_per_day;
+        let st = &mut self.latent[p];
         st.generation = st.generation.wrapping_add(1);
         let per_day = st.remaining as f64 * rate;
         if per_day > 0.0 {
@@ -117,9 +117,9 @@ impl Sim<'_> {
     }
 
     pub(super) fn on_identify(&mut self, p: usize) {
-        self.pools[p].remaining -= 1;
-        let seed = self.pools[p].rng.next_u64();
-        let to = self.m.pools[p].to as usize;
+        self.latent[p].remaining -= 1;
+        let seed = self.latent[p].rng.next_u64();
+        let to = self.m.latent_pools[p].to as usize;
         let id = self.create(to, item_stream(seed), self.now, NOBODY, None);
         self.join(id);
         self.schedule_identify(p);

@@ -119,11 +119,11 @@ impl Sim<'_> {
                 if u < cumulative {
                     let child_seed = item.rng.next_u64();
                     let delay = route.delay_days.as_ref().map_or(0.0, |d| d.sample(&mut item.rng));
-                    if let Some(p) = route.from_pool {
-                        if self.pools[p].remaining == 0 {
+                    if let Some(p) = route.from_latent_pool {
+                        if self.latent[p].remaining == 0 {
                             break; // nobody left to find
                         }
-                        self.pools[p].remaining -= 1;
+                        self.latent[p].remaining -= 1;
                         self.schedule_identify(p);
                     }
                     let inherit = Inherit {

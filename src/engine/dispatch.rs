@@ -13,11 +13,11 @@
 
 use super::Sim;
 use super::items::{Item, State};
-use crate::model::Pool;
+use crate::model::WorkKind;
 
 impl Sim<'_> {
     fn is_dols(&self, f: usize) -> bool {
-        self.m.flows[f].pool == Pool::Dols
+        self.m.flows[f].kind == WorkKind::Dols
     }
 
     /// An item joins its flow's queue, or a worker at once.
@@ -107,7 +107,7 @@ impl Sim<'_> {
             if best.is_some_and(|b| tier > b.0) {
                 break; // skills are sorted by tier
             }
-            let room = if m.flows[f].pool == Pool::Dols { room_dols } else { room_cm };
+            let room = if m.flows[f].kind == WorkKind::Dols { room_dols } else { room_cm };
             if !room || self.waiting[f] == 0 {
                 continue;
             }

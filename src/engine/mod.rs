@@ -23,7 +23,7 @@ mod staffing;
 pub mod streams;
 mod worker;
 
-use crate::model::{DolsPolicy, Model, Pool, RoleKind};
+use crate::model::{DolsPolicy, Model, RoleKind, WorkKind};
 use crate::results::RepResult;
 use events::{Event, EventQueue};
 use items::{FlowQueue, Items, People, State};
@@ -91,7 +91,7 @@ struct Sim<'m> {
     recruitment: Vec<Option<crate::model::Dist>>,
     arrivals: Vec<Option<ArrivalState>>,
     work: Vec<Stream>,
-    pools: Vec<PoolState>,
+    latent: Vec<PoolState>,
     shock_rng: Vec<Stream>,
     rec: Recorder,
     processed: u64,
@@ -125,8 +125,8 @@ impl<'m> Sim<'m> {
             .roles
             .iter()
             .map(|r| {
-                let pools: Vec<Pool> = r.skills.iter().map(|&f| m.flows[f as usize].pool).collect();
-                pools.contains(&Pool::Dols) && pools.contains(&Pool::CareManagement)
+                let pools: Vec<WorkKind> = r.skills.iter().map(|&f| m.flows[f as usize].kind).collect();
+                pools.contains(&WorkKind::Dols) && pools.contains(&WorkKind::CareManagement)
             })
             .collect();
         let mut sim = Sim {
@@ -165,8 +165,8 @@ impl<'m> Sim<'m> {
                 })
                 .collect(),
             work: m.flows.iter().map(|f| stream(seed, replication, "work", &f.name)).collect(),
-            pools: m
-                .pools
+            latent: m
+                .latent_pools
                 .iter()
                 .map(|p| PoolState {
                     remaining: p.size,
@@ -227,7 +227,7 @@ impl<'m> Sim<'m> {
                     }
                 }
                 Event::Identify { pool, generation } => {
-                    if self.pools[pool as usize].generation == generation {
+                    if self.latent[pool as usize].generation == generation {
                         self.on_identify(pool as usize);
                     }
                 }

@@ -1,7 +1,7 @@
 //! Tallies kept during one replication, turned into a `RepResult` at the end.
 
 use super::worker::Accrued;
-use crate::model::{Model, Pool, RoleKind};
+use crate::model::{Model, RoleKind, WorkKind};
 use crate::results::{
     Balance, FlowKpi, FlowMetric, RepResult, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS, WAIT_BINS,
 };
@@ -280,7 +280,7 @@ impl Recorder {
 
         let mut flow_periods = vec![f64::NAN; self.flows * np * FlowMetric::COUNT];
         for f in 0..self.flows {
-            let dols = m.flows[f].pool == Pool::Dols;
+            let dols = m.flows[f].kind == WorkKind::Dols;
             for p in 0..np {
                 let t = &self.flow_periods[f * np + p];
                 let s = &self.snapshots[f * np + p];

@@ -65,7 +65,7 @@ impl Sim<'_> {
                 s.open = self.waiting[f] + self.in_service[f];
                 self.rec.snapshot_flow(p, f, *s);
             }
-            let latent: u64 = self.pools.iter().map(|p| u64::from(p.remaining)).sum();
+            let latent: u64 = self.latent.iter().map(|p| u64::from(p.remaining)).sum();
             self.rec.snapshot_latent(p, latent);
         }
         self.rec.close_waiting(k.checked_sub(1), now);

@@ -36,7 +36,7 @@ pub struct Model {
     /// Leave and sickness for roles that have them.
     pub absence: Option<Absence>,
     pub stocks: Vec<Stock>,
-    pub pools: Vec<LatentPool>,
+    pub latent_pools: Vec<LatentPool>,
     pub shocks: Vec<Shock>,
     /// Other files the scenario read (history CSVs), with their SHA-256.
     pub inputs: Vec<(String, String)>,
@@ -85,7 +85,7 @@ pub struct Flow {
     pub duration_days: Option<Dist>,
     pub deadline_days: Option<f64>,
     /// Which of a dual-role worker's two kinds of work this is.
-    pub pool: Pool,
+    pub kind: WorkKind,
     /// People are deprived of liberty while an item is open; past its
     /// deadline plus this many days' extension they are unauthorised.
     pub deprivation: Option<f64>,
@@ -109,16 +109,16 @@ pub struct Flow {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pool {
+pub enum WorkKind {
     CareManagement,
     Dols,
 }
 
-impl Pool {
+impl WorkKind {
     pub fn name(self) -> &'static str {
         match self {
-            Pool::CareManagement => "care_management",
-            Pool::Dols => "dols",
+            WorkKind::CareManagement => "care_management",
+            WorkKind::Dols => "dols",
         }
     }
 }
@@ -237,5 +237,5 @@ pub struct Route {
     pub keep_deadline: bool,
     /// The route needs someone from this latent pool, and happens only
     /// while the pool is not empty.
-    pub from_pool: Option<usize>,
+    pub from_latent_pool: Option<usize>,
 }

@@ -23,7 +23,7 @@ pub struct RawScenario {
     #[serde(default)]
     pub stocks: Vec<RawStock>,
     #[serde(default)]
-    pub pools: Vec<RawPool>,
+    pub latent_pools: Vec<RawLatentPool>,
     #[serde(default)]
     pub shocks: Vec<RawShock>,
 }
@@ -54,7 +54,9 @@ pub struct RawFlow {
     pub effort_hours: RawDist,
     pub duration_days: Option<RawDist>,
     pub deadline_days: Option<f64>,
-    pub pool: Option<String>,
+    /// Which kind of work: care_management (default) or dols; a dual-role
+    /// worker's policy divides their time between the two.
+    pub kind: Option<String>,
     pub deprivation: Option<bool>,
     pub extension_days: Option<f64>,
     pub stock: Option<String>,
@@ -127,7 +129,7 @@ pub struct RawRoute {
     pub delay_days: Option<RawDist>,
     pub group: Option<String>,
     pub keep_deadline: Option<bool>,
-    pub from_pool: Option<String>,
+    pub from_latent_pool: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -237,7 +239,7 @@ pub struct RawStock {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPool {
+pub struct RawLatentPool {
     pub name: String,
     pub size: f64,
     pub identified_per_year: f64,

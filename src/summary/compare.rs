@@ -153,7 +153,7 @@ pub fn build(entries: &[Entry], paired: &Paired, seed: u64, replications: u64) -
             (0..entries.len() - 1).filter_map(|i| find(paired, i, "scenario", "total", t.name())).collect();
         rows.push(Row { label: label.into(), unit, values, differences });
     };
-    let has_dols = base.flows.iter().any(|f| f.pool == crate::model::Pool::Dols);
+    let has_dols = base.flows.iter().any(|f| f.kind == crate::model::WorkKind::Dols);
     if has_dols {
         total_row(TotalMetric::DolsOpen, "DoLS backlog at the end (requests open)", "count");
         total_row(TotalMetric::Unauthorised, "people without authorisation at the end", "count");
@@ -258,7 +258,7 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
     let names: Vec<String> = entries.iter().map(|e| e.model.name.clone()).collect();
     let ticks: Vec<String> = (0..np).map(|p| crate::format::short_month(base.periods.starts[p])).collect();
     let mut panels = Vec::new();
-    if base.flows.iter().any(|f| f.pool == crate::model::Pool::Dols) {
+    if base.flows.iter().any(|f| f.kind == crate::model::WorkKind::Dols) {
         panels.push(overlay("DoLS requests open", aggs, &names, np, |a, p| {
             Bands::of(a.total_period(p, TotalMetric::DolsOpen))
         }));

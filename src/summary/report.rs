@@ -4,7 +4,7 @@
 //! and from the same bands as the CSV tables.
 
 use crate::format::{decimal, money, month_year, pct, thousands};
-use crate::model::{Model, Pool, RoleKind};
+use crate::model::{Model, RoleKind, WorkKind};
 use crate::results::{FlowKpi, FlowMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BINS};
 use crate::scenario::Scenario;
 use crate::stats::{Aggregate, Band};
@@ -167,10 +167,10 @@ fn dols_capacity(m: &Model) -> (f64, f64) {
         let dols = r
             .skills
             .iter()
-            .any(|&f| m.flows[f as usize].pool == Pool::Dols && m.flows[f as usize].deprivation.is_some());
+            .any(|&f| m.flows[f as usize].kind == WorkKind::Dols && m.flows[f as usize].deprivation.is_some());
         let first_stage = r.skills.iter().any(|&f| {
             let flow = &m.flows[f as usize];
-            flow.pool == Pool::Dols && flow.arrivals.is_some()
+            flow.kind == WorkKind::Dols && flow.arrivals.is_some()
         });
         if !(dols && first_stage) {
             continue;
@@ -199,7 +199,7 @@ fn headline(m: &Model, agg: &Aggregate) -> Vec<Sentence> {
     let last = m.periods.len().saturating_sub(1);
     let by = month_year(m.periods.last_date(last));
     let mut out = Vec::new();
-    let has_dols = m.flows.iter().any(|f| f.pool == Pool::Dols);
+    let has_dols = m.flows.iter().any(|f| f.kind == WorkKind::Dols);
     if has_dols {
         let backlog = Bands::of(agg.total_period(last, TotalMetric::DolsOpen));
         let (fte, bought) = dols_capacity(m);
@@ -262,7 +262,7 @@ fn headline(m: &Model, agg: &Aggregate) -> Vec<Sentence> {
     }
     // The care management flow with a deadline that takes most hours.
     let cm = (0..m.flows.len())
-        .filter(|&f| m.flows[f].pool == Pool::CareManagement && m.flows[f].deadline_days.is_some())
+        .filter(|&f| m.flows[f].kind == WorkKind::CareManagement && m.flows[f].deadline_days.is_some())
         .max_by(|&a, &b| {
             let hours = |f: usize| agg.flow_kpi(f, FlowKpi::Completed).mean() * m.flows[f].effort_hours.mean();
             hours(a).total_cmp(&hours(b))
@@ -421,7 +421,7 @@ fn charts(m: &Model, agg: &Aggregate) -> Vec<Chart> {
     if !backlog.is_empty() {
         out.push(fan("backlog", "Waiting for allocation, by flow", &caption, "items waiting", backlog));
     }
-    if m.flows.iter().any(|f| f.pool == Pool::Dols) {
+    if m.flows.iter().any(|f| f.kind == WorkKind::Dols) {
         out.push(fan(
             "dols",
             "DoLS backlog and people without authorisation",
@@ -704,7 +704,7 @@ fn assumptions(m: &Model, scenario: &Scenario) -> Vec<(String, String)> {
             format!("people leave at {} a year", decimal(s.leave_per_day * 365.25, 2)),
         ));
     }
-    for p in &m.pools {
+    for p in &m.latent_pools {
         out.push((
             format!("Latent pool: {}", p.name.replace('_', " ")),
             format!(

@@ -125,11 +125,11 @@ name = "review"
 effort_hours = {{ dist = "fixed", value = 2 }}
 duration_days = {{ dist = "fixed", value = 5 }}
 arrivals = {{ per_month = 40 }}
-routes = [{{ to = "dols_standard", probability = 0.5, from_pool = "care_homes" }}]
+routes = [{{ to = "dols_standard", probability = 0.5, from_latent_pool = "care_homes" }}]
 
 [[flows]]
 name = "dols_standard"
-pool = "dols"
+kind = "dols"
 stock = "dols"
 deprivation = true
 deadline_days = 21
@@ -139,7 +139,7 @@ routes = [{{ to = "dols_signoff", probability = 1, keep_deadline = true }}]
 
 [[flows]]
 name = "dols_signoff"
-pool = "dols"
+kind = "dols"
 stock = "dols"
 deprivation = true
 deadline_days = 21
@@ -161,7 +161,7 @@ skills = ["review", "dols_standard", "dols_signoff"]
 }
 
 const POOL: &str = r#"
-[[pools]]
+[[latent_pools]]
 name = "care_homes"
 size = 300
 identified_per_year = 0.5

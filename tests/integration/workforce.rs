@@ -178,7 +178,7 @@ arrivals = {{ per_week = 30 }}
 [[flows]]
 name = "dols"
 priority = 2
-pool = "dols"
+kind = "dols"
 effort_hours = {{ dist = "gamma", mean = 12, cv = 0.4 }}
 duration_days = {{ dist = "uniform", min = 5, max = 15 }}
 deadline_days = 21

@@ -5,7 +5,7 @@ use chrono::{Datelike, Months, NaiveDate, TimeDelta};
 use super::dist::check_dist;
 use super::{Checker, Context, DAYS_PER_YEAR, Meta};
 use crate::model::periods::day_of;
-use crate::model::{Arrivals, Flow, Initial, Pool, QueueOrder, Route, RouteGroup, Segment};
+use crate::model::{Arrivals, Flow, Initial, QueueOrder, Route, RouteGroup, Segment, WorkKind};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{RawArrivals, RawFlow, RawInitial, RawRoute};
 
@@ -55,11 +55,11 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
         None => Some(None),
         Some(d) => c.positive(path.key("deadline_days"), d).map(Some),
     };
-    let pool = match f.pool.as_deref() {
-        None | Some("care_management") => Some(Pool::CareManagement),
-        Some("dols") => Some(Pool::Dols),
+    let kind = match f.kind.as_deref() {
+        None | Some("care_management") => Some(WorkKind::CareManagement),
+        Some("dols") => Some(WorkKind::Dols),
         Some(other) => {
-            c.err(path.key("pool"), format!("unknown pool '{other}' (expected care_management or dols)"));
+            c.err(path.key("kind"), format!("unknown kind of work '{other}' (expected care_management or dols)"));
             None
         }
     };
@@ -132,7 +132,7 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
         effort_hours: effort?,
         duration_days: duration?,
         deadline_days: deadline?,
-        pool: pool?,
+        kind: kind?,
         deprivation: deprivation?,
         stock: stock?,
         diverted_share: diverted_share?,
@@ -440,12 +440,15 @@ fn check_routes(c: &mut Checker, cx: &Context, routes: &[RawRoute], path: &KeyPa
             None => Some(None),
             Some(d) => check_dist(c, d, &p.key("delay_days")).map(Some),
         };
-        let from_pool = match &r.from_pool {
+        let from_pool = match &r.from_latent_pool {
             None => Some(None),
             Some(name) => {
-                let pool = cx.pool(name);
+                let pool = cx.latent_pool(name);
                 if pool.is_none() {
-                    c.err(p.key("from_pool"), format!("no pool is called '{name}' (add it under [[pools]])"));
+                    c.err(
+                        p.key("from_latent_pool"),
+                        format!("no latent pool is called '{name}' (add it under [[latent_pools]])"),
+                    );
                 }
                 pool.map(Some)
             }
@@ -454,7 +457,13 @@ fn check_routes(c: &mut Checker, cx: &Context, routes: &[RawRoute], path: &KeyPa
         else {
             continue;
         };
-        let route = Route { to, probability, delay_days, keep_deadline: r.keep_deadline.unwrap_or(false), from_pool };
+        let route = Route {
+            to,
+            probability,
+            delay_days,
+            keep_deadline: r.keep_deadline.unwrap_or(false),
+            from_latent_pool: from_pool,
+        };
         let name = r.group.clone().unwrap_or_else(|| format!("route {i}"));
         match groups.iter_mut().find(|(g, _)| g.name == name) {
             Some((g, members)) => {

@@ -117,8 +117,8 @@ impl Context<'_> {
         self.raw.stocks.iter().position(|s| s.name == name)
     }
 
-    pub fn pool(&self, name: &str) -> Option<usize> {
-        self.raw.pools.iter().position(|p| p.name == name)
+    pub fn latent_pool(&self, name: &str) -> Option<usize> {
+        self.raw.latent_pools.iter().position(|p| p.name == name)
     }
 
     /// Engine time of a calendar date.
@@ -157,14 +157,14 @@ pub(crate) fn check(
     unique_names(&mut c, &root.key("flows"), "flow", raw.flows.iter().map(|f| f.name.as_str()));
     unique_names(&mut c, &root.key("roles"), "role", raw.roles.iter().map(|r| r.name.as_str()));
     unique_names(&mut c, &root.key("stocks"), "stock", raw.stocks.iter().map(|s| s.name.as_str()));
-    unique_names(&mut c, &root.key("pools"), "pool", raw.pools.iter().map(|p| p.name.as_str()));
+    unique_names(&mut c, &root.key("latent_pools"), "latent pool", raw.latent_pools.iter().map(|p| p.name.as_str()));
 
     let mut flows = flows::check_flows(&mut c, &cx, &root.key("flows"));
     flows::check_instant_cycles(&mut c, &cx, &root.key("flows"));
     let roles = workforce::check_roles(&mut c, &cx, &root.key("roles"));
     let absence = workforce::check_absence(&mut c, raw.absence.as_ref(), &root.key("absence"));
     let stocks = stocks::check_stocks(&mut c, &cx, &root.key("stocks"));
-    let pools = stocks::check_pools(&mut c, &cx, &root.key("pools"));
+    let pools = stocks::check_pools(&mut c, &cx, &root.key("latent_pools"));
     let shocks = stocks::check_shocks(&mut c, &cx, &root.key("shocks"));
 
     if let Some(roles) = &roles {
@@ -207,7 +207,7 @@ pub(crate) fn check(
         workers,
         absence,
         stocks,
-        pools,
+        latent_pools: pools,
         shocks,
         inputs: c.inputs,
     })

@@ -1,4 +1,4 @@
-//! Checks of `[[stocks]]`, `[[pools]]` and `[[shocks]]`.
+//! Checks of `[[stocks]]`, `[[latent_pools]]` and `[[shocks]]`.
 
 use super::dist::check_count;
 use super::{Checker, Context, DAYS_PER_YEAR};
@@ -24,7 +24,7 @@ pub(super) fn check_pools(c: &mut Checker, cx: &Context, path: &KeyPath) -> Opti
     let n = c.count();
     let pools: Vec<Option<LatentPool>> = cx
         .raw
-        .pools
+        .latent_pools
         .iter()
         .enumerate()
         .map(|(i, p)| {

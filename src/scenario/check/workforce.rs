@@ -3,7 +3,7 @@
 use super::dist::check_dist;
 use super::{Checker, Context};
 use crate::model::workforce::{PlanChange, PlanStep, post_fte};
-use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Pool, Ramp, Role, RoleKind, Worker};
+use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Ramp, Role, RoleKind, WorkKind, Worker};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{RawAbsence, RawPlanStep, RawRole};
 
@@ -443,7 +443,7 @@ pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worke
             .iter()
             .map(|&f| {
                 let flow = &flows[f as usize];
-                let dols = flow.pool == Pool::Dols;
+                let dols = flow.kind == WorkKind::Dols;
                 let tier: u64 = match role.dols_policy {
                     DolsPolicy::DolsFirst => u64::from(!dols),
                     DolsPolicy::CareManagementFirst => u64::from(dols),
