@@ -117,7 +117,7 @@ pub struct Paired {
 impl Paired {
     fn empty(models: &[&Model], measures: &[Vec<Measure>]) -> Paired {
         Paired {
-            aggregates: models.iter().map(|m| Aggregate::new(m.flows.len(), m.roles.len(), m.periods.len())).collect(),
+            aggregates: models.iter().map(|m| Aggregate::for_model(m)).collect(),
             differences: measures.iter().map(|ms| ms.iter().map(|m| (m.clone(), Band::new())).collect()).collect(),
         }
     }

@@ -14,6 +14,7 @@ pub enum FlowMetric {
     Open,
     Overdue,
     MeanWaitDays,
+    MeanServiceDays,
     MeanDaysToComplete,
     WithinDeadlinePct,
     Unauthorised,
@@ -21,7 +22,7 @@ pub enum FlowMetric {
 }
 
 impl FlowMetric {
-    pub const ALL: [FlowMetric; 12] = [
+    pub const ALL: [FlowMetric; 13] = [
         FlowMetric::Arrivals,
         FlowMetric::Completed,
         FlowMetric::Withdrawn,
@@ -30,6 +31,7 @@ impl FlowMetric {
         FlowMetric::Open,
         FlowMetric::Overdue,
         FlowMetric::MeanWaitDays,
+        FlowMetric::MeanServiceDays,
         FlowMetric::MeanDaysToComplete,
         FlowMetric::WithinDeadlinePct,
         FlowMetric::Unauthorised,
@@ -47,6 +49,7 @@ impl FlowMetric {
             FlowMetric::Open => "open",
             FlowMetric::Overdue => "overdue",
             FlowMetric::MeanWaitDays => "mean_wait_days",
+            FlowMetric::MeanServiceDays => "mean_service_days",
             FlowMetric::MeanDaysToComplete => "mean_days_to_complete",
             FlowMetric::WithinDeadlinePct => "within_deadline_pct",
             FlowMetric::Unauthorised => "unauthorised",
@@ -66,6 +69,9 @@ impl FlowMetric {
             FlowMetric::Open => "items waiting or allocated at the end of the period",
             FlowMetric::Overdue => "open items past their deadline at the end of the period",
             FlowMetric::MeanWaitDays => "mean days from arrival to allocation, over items allocated in the period",
+            FlowMetric::MeanServiceDays => {
+                "mean days from allocation to completion, over items completed in the period"
+            }
             FlowMetric::MeanDaysToComplete => {
                 "mean days from arrival (for a later stage of a request, from the request) to completion, over items completed in the period"
             }
@@ -180,6 +186,7 @@ pub enum FlowKpi {
     WaitingAtEnd,
     OpenAtEnd,
     MeanWaitDays,
+    MeanServiceDays,
     MeanDaysToComplete,
     WithinDeadlinePct,
     MeanInSystem,
@@ -189,13 +196,14 @@ pub enum FlowKpi {
 }
 
 impl FlowKpi {
-    pub const ALL: [FlowKpi; 12] = [
+    pub const ALL: [FlowKpi; 13] = [
         FlowKpi::Arrivals,
         FlowKpi::Completed,
         FlowKpi::Withdrawn,
         FlowKpi::WaitingAtEnd,
         FlowKpi::OpenAtEnd,
         FlowKpi::MeanWaitDays,
+        FlowKpi::MeanServiceDays,
         FlowKpi::MeanDaysToComplete,
         FlowKpi::WithinDeadlinePct,
         FlowKpi::MeanInSystem,
@@ -213,6 +221,7 @@ impl FlowKpi {
             FlowKpi::WaitingAtEnd => "waiting_at_end",
             FlowKpi::OpenAtEnd => "open_at_end",
             FlowKpi::MeanWaitDays => "mean_wait_days",
+            FlowKpi::MeanServiceDays => "mean_service_days",
             FlowKpi::MeanDaysToComplete => "mean_days_to_complete",
             FlowKpi::WithinDeadlinePct => "within_deadline_pct",
             FlowKpi::MeanInSystem => "mean_in_system",
@@ -230,6 +239,9 @@ impl FlowKpi {
             FlowKpi::WaitingAtEnd => "items unallocated at the end of the horizon",
             FlowKpi::OpenAtEnd => "items waiting or allocated at the end of the horizon",
             FlowKpi::MeanWaitDays => "mean days from arrival to allocation (items that arrived in the horizon)",
+            FlowKpi::MeanServiceDays => {
+                "mean days from allocation to completion (items that arrived and completed in the horizon)"
+            }
             FlowKpi::MeanDaysToComplete => {
                 "mean days from arrival (for a later stage of a request, from the request) to completion (items whose case began and completed in the horizon)"
             }
@@ -238,6 +250,128 @@ impl FlowKpi {
             FlowKpi::ArrivalsPerDay => "arrivals per day",
             FlowKpi::CompletedPerDay => "completions per day",
             FlowKpi::UnauthorisedDays => "person-days deprived of liberty without authorisation",
+        }
+    }
+}
+
+/// Per request (a flow's stages taken as one) and reporting period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestMetric {
+    Arrivals,
+    Decided,
+    Withdrawn,
+    Waiting,
+    Open,
+    WithinDeadlinePct,
+    MeanDaysToDecision,
+    Unauthorised,
+    UnauthorisedDays,
+}
+
+impl RequestMetric {
+    pub const ALL: [RequestMetric; 9] = [
+        RequestMetric::Arrivals,
+        RequestMetric::Decided,
+        RequestMetric::Withdrawn,
+        RequestMetric::Waiting,
+        RequestMetric::Open,
+        RequestMetric::WithinDeadlinePct,
+        RequestMetric::MeanDaysToDecision,
+        RequestMetric::Unauthorised,
+        RequestMetric::UnauthorisedDays,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestMetric::Arrivals => "arrivals",
+            RequestMetric::Decided => "decided",
+            RequestMetric::Withdrawn => "withdrawn",
+            RequestMetric::Waiting => "waiting",
+            RequestMetric::Open => "open",
+            RequestMetric::WithinDeadlinePct => "within_deadline_pct",
+            RequestMetric::MeanDaysToDecision => "mean_days_to_decision",
+            RequestMetric::Unauthorised => "unauthorised",
+            RequestMetric::UnauthorisedDays => "unauthorised_days",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            RequestMetric::Arrivals => "requests received in the period (new and renewals)",
+            RequestMetric::Decided => "requests decided (their last stage completed) in the period",
+            RequestMetric::Withdrawn => {
+                "requests that ended without a decision in the period (the person died, moved or was discharged)"
+            }
+            RequestMetric::Waiting => {
+                "requests waiting at any stage for someone to take them, at the end of the period"
+            }
+            RequestMetric::Open => "requests not yet decided, at any stage, at the end of the period: the backlog",
+            RequestMetric::WithinDeadlinePct => {
+                "% of requests decided in the period that were decided within the deadline"
+            }
+            RequestMetric::MeanDaysToDecision => {
+                "mean days from request to decision, over requests decided in the period"
+            }
+            RequestMetric::Unauthorised => {
+                "people deprived of liberty without authorisation while their request waits, at the end of the period"
+            }
+            RequestMetric::UnauthorisedDays => "person-days without authorisation in the period",
+        }
+    }
+}
+
+/// Per request over the whole reported horizon of one replication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKpi {
+    Arrivals,
+    Decided,
+    Withdrawn,
+    WaitingAtEnd,
+    OpenAtEnd,
+    WithinDeadlinePct,
+    MeanDaysToDecision,
+    UnauthorisedDays,
+}
+
+impl RequestKpi {
+    pub const ALL: [RequestKpi; 8] = [
+        RequestKpi::Arrivals,
+        RequestKpi::Decided,
+        RequestKpi::Withdrawn,
+        RequestKpi::WaitingAtEnd,
+        RequestKpi::OpenAtEnd,
+        RequestKpi::WithinDeadlinePct,
+        RequestKpi::MeanDaysToDecision,
+        RequestKpi::UnauthorisedDays,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RequestKpi::Arrivals => "arrivals",
+            RequestKpi::Decided => "decided",
+            RequestKpi::Withdrawn => "withdrawn",
+            RequestKpi::WaitingAtEnd => "waiting_at_end",
+            RequestKpi::OpenAtEnd => "open_at_end",
+            RequestKpi::WithinDeadlinePct => "within_deadline_pct",
+            RequestKpi::MeanDaysToDecision => "mean_days_to_decision",
+            RequestKpi::UnauthorisedDays => "unauthorised_days",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            RequestKpi::Arrivals => "requests received over the horizon (new and renewals)",
+            RequestKpi::Decided => "requests decided over the horizon",
+            RequestKpi::Withdrawn => "requests that ended without a decision over the horizon",
+            RequestKpi::WaitingAtEnd => "requests waiting at any stage at the end of the horizon",
+            RequestKpi::OpenAtEnd => "requests not yet decided at the end of the horizon: the backlog",
+            RequestKpi::WithinDeadlinePct => "% of requests decided within the deadline",
+            RequestKpi::MeanDaysToDecision => {
+                "mean days from request to decision (requests made and decided in the horizon)"
+            }
+            RequestKpi::UnauthorisedDays => "person-days without authorisation",
         }
     }
 }
@@ -403,6 +537,10 @@ pub struct RepResult {
     pub role_periods: Vec<f64>,
     pub flow_kpis: Vec<f64>,
     pub role_kpis: Vec<f64>,
+    /// `[(request * periods + period) * RequestMetric::COUNT + metric]`.
+    pub request_periods: Vec<f64>,
+    /// `[request * RequestKpi::COUNT + metric]`.
+    pub request_kpis: Vec<f64>,
     /// `[period * TotalMetric::COUNT + metric]`.
     pub total_periods: Vec<f64>,
     /// `[metric]` over the horizon: sums, or end levels.
@@ -436,6 +574,14 @@ impl RepResult {
 
     pub fn total_period(&self, period: usize, m: TotalMetric) -> f64 {
         self.total_periods[period * TotalMetric::COUNT + m as usize]
+    }
+
+    pub fn request_period(&self, request: usize, period: usize, m: RequestMetric) -> f64 {
+        self.request_periods[(request * self.periods + period) * RequestMetric::COUNT + m as usize]
+    }
+
+    pub fn request_kpi(&self, request: usize, k: RequestKpi) -> f64 {
+        self.request_kpis[request * RequestKpi::COUNT + k as usize]
     }
 
     pub fn total_kpi(&self, m: TotalMetric) -> f64 {

@@ -27,7 +27,7 @@ impl Default for RunConfig {
 /// Run every replication and fold them into one aggregate. `progress` is
 /// called once per finished replication, from any thread.
 pub fn run(model: &Model, cfg: &RunConfig, progress: &(dyn Fn() + Sync)) -> Result<Aggregate, Error> {
-    let empty = || Aggregate::new(model.flows.len(), model.roles.len(), model.periods.len());
+    let empty = || Aggregate::for_model(model);
     let job = || {
         (0..cfg.replications)
             .into_par_iter()

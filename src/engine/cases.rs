@@ -48,8 +48,8 @@ impl Sim<'_> {
         let id = self.items.insert(Item {
             flow: f as u16,
             state: State::Free,
-            allocated_before: false,
             arrived: at,
+            allocated: f64::NAN,
             started,
             deadline,
             lapse,
@@ -82,7 +82,37 @@ impl Sim<'_> {
     pub(super) fn join(&mut self, id: u32) {
         let f = self.items.get(id).flow as usize;
         self.rec.arrived(f, self.now);
-        self.place(id);
+        if self.m.flows[f].batch_days.is_some() {
+            self.hold(f, id);
+        } else {
+            self.place(id);
+        }
+    }
+
+    /// An item of a batched flow waits, unseen by workers, for the next batch.
+    fn hold(&mut self, f: usize, id: u32) {
+        self.waiting[f] += 1;
+        self.rec.waiting(f, self.now, true);
+        self.items.get_mut(id).state = State::Waiting;
+        let g = self.items.generation(id);
+        self.held[f].push((id, g));
+    }
+
+    /// A batch of flow `f` is released to the workers.
+    pub(super) fn on_batch(&mut self, f: usize) {
+        for (id, g) in std::mem::take(&mut self.held[f]) {
+            // People who left since are gone with their items' generation.
+            if self.items.generation(id) == g {
+                self.waiting[f] -= 1;
+                self.rec.waiting(f, self.now, false);
+                self.place(id);
+            }
+        }
+        if let Some(days) = self.m.flows[f].batch_days {
+            if self.now + days <= self.end {
+                self.events.push(self.now + days, Event::Batch { flow: f as u16 });
+            }
+        }
     }
 
     /// Book a follow-up to join its flow at its `arrived` time.

@@ -128,8 +128,11 @@ impl Sim<'_> {
         let bought_in = super::counts_assessments(&self.m.roles[self.workers[w].role as usize].kind);
         let item = self.items.get_mut(id);
         item.state = State::InService;
-        let first = !item.allocated_before;
-        item.allocated_before = true;
+        // A reallocation (after a worker left) does not count its wait again.
+        let first = item.allocated.is_nan();
+        if first {
+            item.allocated = now;
+        }
         let (f, arrived, duration) = (item.flow as usize, item.arrived, item.duration);
         // Bought-in capacity is counted in assessments, one per item.
         let effort = if bought_in { 1.0 } else { item.effort };
@@ -149,21 +152,30 @@ impl Sim<'_> {
     /// Replace worker `w`'s pending completion event.
     pub(super) fn reschedule(&mut self, w: usize) {
         let wk = &mut self.workers[w];
-        let t = wk.next_finish(&self.m.calendar).filter(|&t| t <= self.end);
-        wk.pending = t.is_some();
-        self.events.complete_at(w, t);
+        let wake = wk.next_wake(&self.m.calendar).filter(|&(t, _)| t <= self.end);
+        wk.pending = wake.is_some();
+        wk.wake_for_budget = wake.is_some_and(|(_, budget)| budget);
+        self.events.complete_at(w, wake.map(|(t, _)| t));
     }
 
     pub(super) fn on_done(&mut self, w: usize) {
         let now = self.now;
         self.workers[w].touch(now, &self.m.calendar);
         self.workers[w].pending = false;
+        if self.workers[w].wake_for_budget {
+            // The DoLS budget ran out: care management gets the hours back.
+            self.workers[w].budget_spent();
+            self.sync(w);
+            self.fill(w);
+            self.reschedule(w);
+            return;
+        }
         let id = self.workers[w].take_first();
         self.workers[w].acc.completions += 1;
         let item = self.items.get(id);
         let f = item.flow as usize;
         self.in_service[f] -= 1;
-        self.rec.completed(f, item.started, item.deadline, item.lapse, now);
+        self.rec.completed(f, item.started, item.allocated, item.deadline, item.lapse, now);
         // Waiting work is taken on before any follow-up is placed, so a
         // follow-up never jumps ahead of work that was already waiting.
         self.sync(w);

@@ -33,6 +33,10 @@ pub enum Event {
     Daily,
     /// Step `step` of role `role`'s staffing plan takes effect.
     Plan { role: u16, step: u16 },
+    /// A new week (0) or month (1) of DoLS budgets for fixed-share workers.
+    BudgetReset { per: u8 },
+    /// A batched flow's waiting items are released to workers.
+    Batch { flow: u16 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

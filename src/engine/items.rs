@@ -22,11 +22,11 @@ pub(crate) enum State {
 pub(crate) struct Item {
     pub flow: u16,
     pub state: State,
-    /// Set once the item has been allocated, so a reallocation (after its
-    /// worker left) does not count its wait again.
-    pub allocated_before: bool,
     /// Engine time the item joined its flow (or is due to).
     pub arrived: f64,
+    /// Engine time it was first allocated to a worker (NaN before), so a
+    /// reallocation after its worker left does not count its wait again.
+    pub allocated: f64,
     /// Engine time its case began: its own arrival, or for a later stage
     /// of a request (a route with `keep_deadline`) the request's.
     pub started: f64,

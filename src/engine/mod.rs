@@ -23,6 +23,7 @@ mod staffing;
 pub mod streams;
 mod worker;
 
+use crate::model::workforce::BudgetPeriod;
 use crate::model::{DolsPolicy, Model, RoleKind, WorkKind};
 use crate::results::RepResult;
 use events::{Event, EventQueue};
@@ -89,6 +90,12 @@ struct Sim<'m> {
     agency_on: Vec<bool>,
     /// Per role: the recruitment lag of a drive under way, if any.
     recruitment: Vec<Option<crate::model::Dist>>,
+    /// Per flow released in batches: items held until the next batch.
+    held: Vec<Vec<(u32, u32)>>,
+    /// When weekly (0) and monthly (1) DoLS budgets start again, and the
+    /// next of each to come.
+    budget_resets: [Vec<f64>; 2],
+    next_reset: [usize; 2],
     arrivals: Vec<Option<ArrivalState>>,
     work: Vec<Stream>,
     latent: Vec<PoolState>,
@@ -108,7 +115,7 @@ impl<'m> Sim<'m> {
             .map(|w| {
                 let role = &m.roles[w.role as usize];
                 let share = match role.dols_policy {
-                    DolsPolicy::FixedShare(s) => Some(s),
+                    DolsPolicy::FixedShare { share, .. } => Some(share),
                     _ => None,
                 };
                 Worker::new(w.role, w.fte, w.caseload_cap, w.hours_per_day, share)
@@ -153,6 +160,9 @@ impl<'m> Sim<'m> {
             role_posts: role_posts(m),
             agency_on: m.roles.iter().map(|r| r.agency.is_some()).collect(),
             recruitment: vec![None; m.roles.len()],
+            held: vec![Vec::new(); nf],
+            budget_resets: budget_resets(m),
+            next_reset: [0, 0],
             arrivals: m
                 .flows
                 .iter()
@@ -186,6 +196,14 @@ impl<'m> Sim<'m> {
                 if step.at <= end {
                     sim.events.push(step.at, Event::Plan { role: r as u16, step: k as u16 });
                 }
+            }
+        }
+        for per in 0..2 {
+            sim.next_budget_reset(per);
+        }
+        for (f, flow) in m.flows.iter().enumerate() {
+            if let Some(days) = flow.batch_days.filter(|&d| d <= end) {
+                sim.events.push(days, Event::Batch { flow: f as u16 });
             }
         }
         sim.start_staffing();
@@ -235,6 +253,8 @@ impl<'m> Sim<'m> {
                 Event::Staff { worker, tenure, what } => self.on_staff(worker as usize, tenure, what),
                 Event::Daily => self.on_daily(),
                 Event::Plan { role, step } => self.on_plan(role as usize, step as usize),
+                Event::BudgetReset { per } => self.on_budget_reset(per as usize),
+                Event::Batch { flow } => self.on_batch(flow as usize),
             }
         }
     }
@@ -292,6 +312,39 @@ impl<'m> Sim<'m> {
         let dual = self.dual_role.clone();
         self.rec.finish(self.m, &dual, self.replication, self.processed)
     }
+}
+
+/// When DoLS budgets start again, for each budget period (week, month):
+/// the start of the simulation, then every Monday (or 1st of the month),
+/// up to the first after the end.
+fn budget_resets(m: &Model) -> [Vec<f64>; 2] {
+    use chrono::{Datelike, Weekday};
+    let used = |p: BudgetPeriod| {
+        m.roles.iter().any(|r| matches!(r.dols_policy, DolsPolicy::FixedShare { per, .. } if per == p))
+    };
+    let mut out = [Vec::new(), Vec::new()];
+    for (i, period) in [BudgetPeriod::Week, BudgetPeriod::Month].into_iter().enumerate() {
+        if !used(period) {
+            continue;
+        }
+        out[i].push(0.0);
+        let mut date = m.date_at(0.0);
+        loop {
+            date = date.succ_opt().expect("dates within the horizon");
+            let starts = match period {
+                BudgetPeriod::Week => date.weekday() == Weekday::Mon,
+                BudgetPeriod::Month => date.day() == 1,
+            };
+            if starts {
+                let t = m.time_of(date);
+                out[i].push(t);
+                if t > m.end_time() {
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Half-open ranges of post indices.

@@ -3,7 +3,8 @@
 use super::worker::Accrued;
 use crate::model::{Model, RoleKind, WorkKind};
 use crate::results::{
-    Balance, FlowKpi, FlowMetric, RepResult, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS, WAIT_BINS,
+    Balance, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
+    WAIT_BIN_DAYS, WAIT_BINS,
 };
 
 const DAYS_PER_YEAR: f64 = 365.25;
@@ -15,6 +16,8 @@ struct FlowTally {
     withdrawn: u64,
     wait_sum: f64,
     wait_n: u64,
+    service_sum: f64,
+    service_n: u64,
     done_sum: f64,
     done_n: u64,
     within: u64,
@@ -185,7 +188,7 @@ impl Recorder {
     }
 
     #[inline]
-    pub fn completed(&mut self, flow: usize, started: f64, deadline: f64, lapse: f64, now: f64) {
+    pub fn completed(&mut self, flow: usize, started: f64, allocated: f64, deadline: f64, lapse: f64, now: f64) {
         self.balance[flow].completed += 1;
         self.in_system(flow, now, false);
         self.close_deprivation(flow, lapse, now);
@@ -205,9 +208,15 @@ impl Recorder {
             }
             p.done_sum += days;
             p.done_n += 1;
+            p.service_sum += now - allocated;
+            p.service_n += 1;
             if started >= origin {
                 h.done_sum += days;
                 h.done_n += 1;
+            }
+            if allocated >= origin {
+                h.service_sum += now - allocated;
+                h.service_n += 1;
             }
             let bin = (((now - started) / WAIT_BIN_DAYS) as usize).min(WAIT_BINS - 1);
             self.done_hist[flow * WAIT_BINS + bin] += 1;
@@ -295,6 +304,7 @@ impl Recorder {
                         FlowMetric::Open => s.open as f64,
                         FlowMetric::Overdue => s.overdue as f64,
                         FlowMetric::MeanWaitDays => ratio(t.wait_sum, t.wait_n),
+                        FlowMetric::MeanServiceDays => ratio(t.service_sum, t.service_n),
                         FlowMetric::MeanDaysToComplete => ratio(t.done_sum, t.done_n),
                         FlowMetric::WithinDeadlinePct => pct(t.within, t.with_deadline),
                         FlowMetric::Unauthorised => s.unauthorised as f64,
@@ -323,6 +333,7 @@ impl Recorder {
                     FlowKpi::WaitingAtEnd => last.waiting as f64,
                     FlowKpi::OpenAtEnd => last.open as f64,
                     FlowKpi::MeanWaitDays => ratio(h.wait_sum, h.wait_n),
+                    FlowKpi::MeanServiceDays => ratio(h.service_sum, h.service_n),
                     FlowKpi::MeanDaysToComplete => ratio(h.done_sum, h.done_n),
                     FlowKpi::WithinDeadlinePct => pct(h.within, h.with_deadline),
                     FlowKpi::MeanInSystem => self.in_system[f].area / days,
@@ -409,6 +420,7 @@ impl Recorder {
             })
             .collect();
 
+        let (request_periods, request_kpis) = requests(m, np, &flow_periods, &flow_kpis);
         RepResult {
             replication,
             periods: np,
@@ -416,6 +428,8 @@ impl Recorder {
             role_periods,
             flow_kpis,
             role_kpis,
+            request_periods,
+            request_kpis,
             total_periods: totals,
             total_kpis,
             wait_hist: self.wait_hist,
@@ -424,4 +438,48 @@ impl Recorder {
             events,
         }
     }
+}
+
+/// Each request's measures from its stages' in the same replication: it
+/// arrives at its first stage, is decided at its last, and is open,
+/// waiting or unauthorised at any.
+fn requests(m: &Model, np: usize, flow_periods: &[f64], flow_kpis: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let fp = |f: usize, p: usize, k: FlowMetric| flow_periods[(f * np + p) * FlowMetric::COUNT + k as usize];
+    let fk = |f: usize, k: FlowKpi| flow_kpis[f * FlowKpi::COUNT + k as usize];
+    let mut periods = Vec::with_capacity(m.requests.len() * np * RequestMetric::COUNT);
+    let mut kpis = Vec::with_capacity(m.requests.len() * RequestKpi::COUNT);
+    for r in &m.requests {
+        let (first, last) = (r.first(), r.last());
+        let all = || r.stages.iter().map(|&f| f as usize);
+        for p in 0..np {
+            let sum = |k: FlowMetric| all().map(|f| fp(f, p, k)).sum::<f64>();
+            for k in RequestMetric::ALL {
+                periods.push(match k {
+                    RequestMetric::Arrivals => fp(first, p, FlowMetric::Arrivals),
+                    RequestMetric::Decided => fp(last, p, FlowMetric::Completed),
+                    RequestMetric::Withdrawn => sum(FlowMetric::Withdrawn),
+                    RequestMetric::Waiting => sum(FlowMetric::Waiting),
+                    RequestMetric::Open => sum(FlowMetric::Open),
+                    RequestMetric::WithinDeadlinePct => fp(last, p, FlowMetric::WithinDeadlinePct),
+                    RequestMetric::MeanDaysToDecision => fp(last, p, FlowMetric::MeanDaysToComplete),
+                    RequestMetric::Unauthorised => sum(FlowMetric::Unauthorised),
+                    RequestMetric::UnauthorisedDays => sum(FlowMetric::UnauthorisedDays),
+                });
+            }
+        }
+        let sum = |k: FlowKpi| all().map(|f| fk(f, k)).sum::<f64>();
+        for k in RequestKpi::ALL {
+            kpis.push(match k {
+                RequestKpi::Arrivals => fk(first, FlowKpi::Arrivals),
+                RequestKpi::Decided => fk(last, FlowKpi::Completed),
+                RequestKpi::Withdrawn => sum(FlowKpi::Withdrawn),
+                RequestKpi::WaitingAtEnd => sum(FlowKpi::WaitingAtEnd),
+                RequestKpi::OpenAtEnd => sum(FlowKpi::OpenAtEnd),
+                RequestKpi::WithinDeadlinePct => fk(last, FlowKpi::WithinDeadlinePct),
+                RequestKpi::MeanDaysToDecision => fk(last, FlowKpi::MeanDaysToComplete),
+                RequestKpi::UnauthorisedDays => sum(FlowKpi::UnauthorisedDays),
+            });
+        }
+    }
+    (periods, kpis)
 }

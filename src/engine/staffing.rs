@@ -8,7 +8,7 @@ use super::Sim;
 use super::events::{Event, StaffEvent};
 use super::worker::Occupant;
 use crate::model::workforce::{PlanChange, post_fte};
-use crate::model::{CalendarKind, RoleKind};
+use crate::model::{CalendarKind, DolsPolicy, RoleKind};
 
 impl Sim<'_> {
     /// Calendar days a spell of `working_days` away takes.
@@ -284,6 +284,34 @@ impl Sim<'_> {
             // Superseded: the post changed hands since this was booked.
             _ => {}
         }
+    }
+
+    /// Book the next start of a DoLS budget period (0 week, 1 month).
+    pub(super) fn next_budget_reset(&mut self, per: usize) {
+        if let Some(&t) = self.budget_resets[per].get(self.next_reset[per]) {
+            if t <= self.end {
+                self.events.push(t, Event::BudgetReset { per: per as u8 });
+            }
+        }
+    }
+
+    /// A budget period starts: fixed-share workers get its share of the
+    /// period's working hours for DoLS (what is left of the last is lost).
+    pub(super) fn on_budget_reset(&mut self, per: usize) {
+        let m = self.m;
+        self.next_reset[per] += 1;
+        let until = self.budget_resets[per].get(self.next_reset[per]).copied().unwrap_or(self.end);
+        let work = m.calendar.work(until) - m.calendar.work(self.now);
+        for w in 0..self.workers.len() {
+            let DolsPolicy::FixedShare { share, per: p } = m.roles[self.workers[w].role as usize].dols_policy else {
+                continue;
+            };
+            if p as usize == per {
+                let hours = share * self.workers[w].rate * work;
+                self.change_worker(w, |wk| wk.reset_budget(hours));
+            }
+        }
+        self.next_budget_reset(per);
     }
 
     /// Each day, roles with overtime work it while their waiting list is

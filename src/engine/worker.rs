@@ -106,9 +106,24 @@ impl Accrued {
 /// items exactly fill their hours counts as full despite rounding.
 const FULL: f64 = 1.0 - 1e-9;
 
+/// A fixed DoLS share as hours to spend on DoLS in the current week (or
+/// month): spent at whatever pace the DoLS work in hand asks, up to the
+/// worker's whole rate, so a BIA can give whole days to an assessment and
+/// then go back to care management. An assessment under way may run on
+/// into the next period's hours (up to one period's worth), which that
+/// period then has less of; hours not used in a period are lost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Budget {
+    pub share: f64,
+    /// Hours left this period; below zero when borrowed from the next.
+    pub left: f64,
+    /// Hours a period gives: also how far `left` may go below zero.
+    pub per_period: f64,
+}
+
 /// A worker's items share one clock, except under a fixed DoLS share,
-/// where DoLS items have a lane (and a clock) of their own, so that the
-/// share is a share of time whatever the size of the items.
+/// where DoLS items have a lane (and a clock) of their own, run from the
+/// DoLS budget.
 #[derive(Debug, Clone, Default)]
 struct Lane {
     clock: f64,
@@ -130,8 +145,11 @@ pub(crate) struct Worker {
     productivity: f64,
     /// Extra share of hours worked as overtime.
     overtime: f64,
-    /// Share of hours DoLS takes whatever else waits, under a fixed-share policy.
-    pub dols_share: Option<f64>,
+    /// The DoLS budget, under a fixed-share policy.
+    pub budget: Option<Budget>,
+    /// Whether the booked wake-up is the DoLS budget running out rather
+    /// than an item finishing.
+    pub wake_for_budget: bool,
     lanes: [Lane; 2],
     /// Engine time and calendar reading at the last `touch`.
     last: f64,
@@ -154,6 +172,8 @@ pub(crate) struct Worker {
 }
 
 impl Worker {
+    /// A post; with `dols_share`, its DoLS budget starts empty until the
+    /// first reset.
     pub fn new(role: u16, fte: f64, cap: u32, rate: f64, dols_share: Option<f64>) -> Worker {
         let mut w = Worker {
             role,
@@ -165,7 +185,8 @@ impl Worker {
             away_sick: false,
             productivity: 1.0,
             overtime: 0.0,
-            dols_share,
+            budget: dols_share.map(|share| Budget { share, left: 0.0, per_period: 0.0 }),
+            wake_for_budget: false,
             lanes: [Lane::default(), Lane::default()],
             last: 0.0,
             last_work: 0.0,
@@ -257,17 +278,43 @@ impl Worker {
 
     #[inline]
     fn lane_of(&self, dols: bool) -> usize {
-        usize::from(dols && self.dols_share.is_some())
+        usize::from(dols && self.budget.is_some())
+    }
+
+    /// A new budget period begins with `hours` of DoLS time, less what
+    /// the last period borrowed.
+    pub fn reset_budget(&mut self, hours: f64) {
+        if let Some(b) = &mut self.budget {
+            b.left = b.left.min(0.0) + hours;
+            b.per_period = hours;
+        }
+        self.refresh();
+    }
+
+    /// The DoLS budget, with what may be borrowed, ran out: DoLS work
+    /// stops until the next period.
+    pub fn budget_spent(&mut self) {
+        if let Some(b) = &mut self.budget {
+            b.left = -b.per_period;
+        }
+        self.refresh();
+    }
+
+    /// Hours of work left on the DoLS items in hand.
+    fn dols_work_left(&self) -> f64 {
+        let lane = &self.lanes[1];
+        lane.slots.iter().map(|Reverse(s)| (s.finish - lane.clock).max(0.0) * s.pace).sum()
     }
 
     /// Hours a day (at full speed) each lane gets: under a fixed share,
-    /// DoLS up to its share and care management the rest.
+    /// DoLS as much as its work asks while the budget lasts, care
+    /// management the rest.
     #[inline]
     fn compute_given(&self) -> [f64; 2] {
-        match self.dols_share {
+        match self.budget {
             None => [self.lanes[0].reserved.min(self.rate), 0.0],
-            Some(s) => {
-                let dols = self.lanes[1].reserved.min(s * self.rate);
+            Some(b) => {
+                let dols = if b.left > -b.per_period { self.lanes[1].reserved.min(self.rate) } else { 0.0 };
                 [self.lanes[0].reserved.min(self.rate - dols), dols]
             }
         }
@@ -287,17 +334,18 @@ impl Worker {
     }
 
     /// Whether the worker takes new care management work and new DoLS
-    /// work now: `has_room` for both at once.
+    /// work now. Under a fixed share, care management fills the hours the
+    /// share leaves, and new DoLS work is taken while this period's budget
+    /// is more than the DoLS work in hand needs.
     #[inline]
     pub fn rooms(&self) -> [bool; 2] {
         if !self.at_work() || self.caseload() as u32 >= self.cap {
             return [false, false];
         }
-        match self.dols_share {
-            Some(s) => [
-                self.lanes[0].reserved + self.lanes[1].reserved.min(s * self.rate) < self.rate * FULL,
-                self.lanes[1].reserved < s * self.rate * FULL,
-            ],
+        match self.budget {
+            Some(b) => {
+                [self.lanes[0].reserved + b.share * self.rate < self.rate * FULL, self.dols_work_left() < b.left]
+            }
             None => [self.lanes[0].reserved < self.rate * FULL; 2],
         }
     }
@@ -305,14 +353,7 @@ impl Worker {
     /// Whether the worker takes new work of this kind now.
     #[inline]
     pub fn has_room(&self, dols: bool) -> bool {
-        if !self.at_work() || self.caseload() as u32 >= self.cap {
-            return false;
-        }
-        match self.dols_share {
-            Some(s) if dols => self.lanes[1].reserved < s * self.rate * FULL,
-            Some(s) => self.lanes[0].reserved + self.lanes[1].reserved.min(s * self.rate) < self.rate * FULL,
-            None => self.lanes[0].reserved < self.rate * FULL,
-        }
+        self.rooms()[usize::from(dols)]
     }
 
     /// Share of the worker's hours promised to open items (over 1 when
@@ -353,7 +394,8 @@ impl Worker {
             self.lanes[1].clock += rates[1] * dw;
             a.hours_available += self.rate * working;
             a.hours_worked += (given[0] + given[1]) * working;
-            a.hours_dols += if self.dols_share.is_some() {
+            a.hours_dols += if let Some(b) = &mut self.budget {
+                b.left = (b.left - given[1] * working).max(-b.per_period);
                 given[1] * working
             } else if self.reserved_dols > 0.0 {
                 self.reserved_dols * given[0] / self.lanes[0].reserved * working
@@ -371,7 +413,7 @@ impl Worker {
     /// changed (and needs rescheduling).
     #[inline]
     pub fn add(&mut self, item: u32, effort: f64, pace: f64, dols: bool) -> bool {
-        let rates_before = self.rates;
+        let (rates_before, given_before) = (self.rates, self.given);
         let first_before = self.first_left(&rates_before);
         let l = self.lane_of(dols);
         let lane = &mut self.lanes[l];
@@ -383,7 +425,7 @@ impl Worker {
         }
         self.refresh();
         let rates = self.rates;
-        rates != rates_before || self.work_left(&slot, &rates) < first_before
+        rates != rates_before || self.given != given_before || self.work_left(&slot, &rates) < first_before
     }
 
     /// Calendar work from now until an open item finishes, at the given
@@ -416,15 +458,31 @@ impl Worker {
 
     /// When the earliest open item will finish at the current clock rates.
     /// Call `touch(now)` first.
-    #[inline]
+    #[cfg(test)]
     pub fn next_finish(&self, cal: &Calendar) -> Option<f64> {
-        let first = self.first_left(&self.rates);
+        self.next_wake(cal).filter(|w| !w.1).map(|w| w.0)
+    }
+
+    /// When the worker next needs attention, and whether it is because the
+    /// DoLS budget runs out (else an item finishes). Call `touch(now)` first.
+    #[inline]
+    pub fn next_wake(&self, cal: &Calendar) -> Option<(f64, bool)> {
+        let mut first = self.first_left(&self.rates);
+        let mut budget = false;
+        if let Some(b) = self.budget {
+            let pace = self.given[1] * self.speed;
+            let can_spend = b.left + b.per_period;
+            if can_spend > 0.0 && pace > 0.0 && can_spend / pace < first {
+                first = can_spend / pace;
+                budget = true;
+            }
+        }
         if !first.is_finite() {
             return None;
         }
         let t = cal.time_at(self.last_work + first);
         // The calendar may round a hair before the last touch.
-        if t.is_finite() { Some(t.max(self.last)) } else { None }
+        if t.is_finite() { Some((t.max(self.last), budget)) } else { None }
     }
 
     /// Book-keeping after a slot left lane `l`.
@@ -556,20 +614,38 @@ mod tests {
     }
 
     #[test]
-    fn a_fixed_dols_share_has_its_own_room() {
+    fn a_fixed_dols_share_is_a_budget_spent_at_the_pace_dols_work_asks() {
+        // 5 hours a day, 20% for DoLS: a week of 7 days holds 7 DoLS hours.
         let mut w = Worker::new(0, 1.0, 20, 5.0, Some(0.2));
-        w.add(1, 10.0, 5.0, false); // care management fills the hours
-        assert!(!w.has_room(false));
-        assert!(w.has_room(true), "DoLS still gets its share");
-        w.add(2, 10.0, 3.0, true); // a big DoLS item: 3 hours a day wanted
-        assert!(!w.has_room(true), "the share is used");
-        // DoLS gets its 1 hour a day (20% of 5), care management the other 4.
-        w.touch(1.0, &cal());
+        assert!(!w.has_room(true), "no budget before the first period starts");
+        w.reset_budget(0.2 * 5.0 * 7.0);
+        w.add(1, 40.0, 4.0, false); // care management fills its 80%
+        assert!(!w.has_room(false), "care management has the hours the share leaves");
+        assert!(w.has_room(true), "DoLS has its budget");
+        w.add(2, 10.0, 5.0, true); // a 10-hour assessment, worked flat out
+        assert!(!w.has_room(true), "the work in hand needs more than the budget left");
+        // DoLS takes whole days: the assessment is done in 2 days, borrowing
+        // 3 hours from next week.
+        let (t, budget) = w.next_wake(&cal()).unwrap();
+        assert!(!budget && (t - 2.0).abs() < 1e-12, "{t} {budget}");
+        w.touch(2.0, &cal());
         let a = w.harvest();
-        assert!((a.hours_dols - 1.0).abs() < 1e-12, "{}", a.hours_dols);
-        assert!((a.hours_worked - 5.0).abs() < 1e-12);
-        // The DoLS item, 10 hours at 1 hour a day, has 9 days to go.
-        assert!((w.next_finish(&cal()).unwrap() - 2.5).abs() < 1e-12, "care management item first");
+        assert!((a.hours_dols - 10.0).abs() < 1e-9, "{}", a.hours_dols);
+        assert!((a.hours_worked - 10.0).abs() < 1e-9, "care management waited: {}", a.hours_worked);
+        assert_eq!(w.take_first(), 2);
+        assert!(!w.has_room(true), "this week's DoLS time is spent");
+        w.touch(3.0, &cal());
+        assert!((w.harvest().hours_worked - 4.0).abs() < 1e-9, "care management has the day back");
+        w.reset_budget(7.0);
+        assert!((w.budget.unwrap().left - 4.0).abs() < 1e-9, "next week has 7 - 3 borrowed");
+        // A second assessment of 20 hours stops when what can be borrowed is
+        // spent: 4 left + 7 of the week after, at 5 a day.
+        w.add(3, 20.0, 5.0, true);
+        let (t, budget) = w.next_wake(&cal()).unwrap();
+        assert!(budget && (t - 5.2).abs() < 1e-9, "{t} {budget}");
+        w.touch(t, &cal());
+        w.budget_spent();
+        assert_eq!(w.next_wake(&cal()).map(|x| x.1), Some(false), "care management goes on");
     }
 
     #[test]

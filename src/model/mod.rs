@@ -38,6 +38,8 @@ pub struct Model {
     pub stocks: Vec<Stock>,
     pub latent_pools: Vec<LatentPool>,
     pub shocks: Vec<Shock>,
+    /// Requests that pass through several flows (their stages).
+    pub requests: Vec<Request>,
     /// Other files the scenario read (history CSVs), with their SHA-256.
     pub inputs: Vec<(String, String)>,
 }
@@ -47,6 +49,10 @@ impl Model {
         self.flows.iter().position(|f| f.name == name).map(|i| i as FlowId)
     }
 
+    pub fn request_id(&self, name: &str) -> Option<usize> {
+        self.requests.iter().position(|r| r.name == name)
+    }
+
     pub fn role_id(&self, name: &str) -> Option<RoleId> {
         self.roles.iter().position(|r| r.name == name).map(|i| i as RoleId)
     }
@@ -54,6 +60,11 @@ impl Model {
     /// The calendar date of engine time `t` (the day it falls in).
     pub fn date_at(&self, t: f64) -> NaiveDate {
         self.start + chrono::TimeDelta::days((t - self.warmup_days).floor() as i64)
+    }
+
+    /// The engine time at which a calendar date starts.
+    pub fn time_of(&self, date: NaiveDate) -> f64 {
+        self.warmup_days + periods::day_of(self.start, date)
     }
 
     /// Engine time at which simulation stops.
@@ -106,6 +117,31 @@ pub struct Flow {
     /// Workers who may take this flow: staff first, then bought-in, each
     /// in worker order.
     pub eligible: Vec<u32>,
+    /// Items are released to workers in batches, every this many days.
+    pub batch_days: Option<f64>,
+    /// The request this flow is a stage of, and which stage (0 first).
+    pub stage_of: Option<(usize, usize)>,
+}
+
+/// A request that passes through several flows, its stages: one request
+/// with one deadline and one decision to its users, whatever the steps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub name: String,
+    /// Plain-language name for reports ("standard DoLS requests").
+    pub label: String,
+    /// The flows it passes through, in order; the last one decides it.
+    pub stages: Vec<FlowId>,
+}
+
+impl Request {
+    pub fn first(&self) -> usize {
+        self.stages[0] as usize
+    }
+
+    pub fn last(&self) -> usize {
+        *self.stages.last().expect("a request has a stage") as usize
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

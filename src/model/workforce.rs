@@ -17,13 +17,21 @@ pub enum RoleKind {
 pub enum DolsPolicy {
     /// Flow priorities alone decide.
     ByPriority,
-    /// Up to this share of hours goes to DoLS whatever else is waiting;
-    /// care management takes on new work only while hours are free.
-    FixedShare(f64),
+    /// This share of each week's (or month's) hours is for DoLS, to be
+    /// spent as DoLS work needs it (a whole day on an assessment, then back
+    /// to care management); care management takes the rest.
+    FixedShare { share: f64, per: BudgetPeriod },
     /// DoLS work is always taken first.
     DolsFirst,
     /// Care management is always taken first.
     CareManagementFirst,
+}
+
+/// What a fixed DoLS share is a share of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetPeriod {
+    Week,
+    Month,
 }
 
 /// New starters work at reduced productivity for a while.

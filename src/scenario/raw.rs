@@ -26,6 +26,19 @@ pub struct RawScenario {
     pub latent_pools: Vec<RawLatentPool>,
     #[serde(default)]
     pub shocks: Vec<RawShock>,
+    #[serde(default)]
+    pub requests: Vec<RawRequest>,
+}
+
+/// A request that passes through several flows, its stages, in order: a
+/// DoLS request is screened, assessed by a BIA and by a doctor, and
+/// signed off, and is one request with one deadline to its users.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequest {
+    pub name: String,
+    pub label: Option<String>,
+    pub stages: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,6 +74,9 @@ pub struct RawFlow {
     pub extension_days: Option<f64>,
     pub stock: Option<String>,
     pub diverted_share: Option<f64>,
+    /// Items wait for the next batch, every this many days, before anyone
+    /// takes them (sign-offs done once a week, say).
+    pub batch_days: Option<f64>,
     /// Shares of triage classes, most urgent first: `[0.2, 0.5, 0.3]`.
     pub triage: Option<Vec<f64>>,
     pub arrivals: Option<RawArrivals>,
@@ -165,6 +181,8 @@ pub struct RawRole {
     pub agency: Option<RawAgency>,
     pub dols_policy: Option<String>,
     pub dols_share: Option<f64>,
+    /// With a fixed share: the share is of each "week" (default) or "month".
+    pub dols_budget: Option<String>,
     pub absence: Option<bool>,
     pub overtime: Option<RawOvertime>,
     /// Dated changes: the staffing plan.

@@ -4,7 +4,10 @@ mod band;
 
 pub use band::Band;
 
-use crate::results::{Balance, FlowKpi, FlowMetric, RepResult, RoleKpi, RoleMetric, TotalMetric, WAIT_BINS};
+use crate::model::Model;
+use crate::results::{
+    Balance, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BINS,
+};
 
 /// Every measure of a run, summarised over the replications folded in so
 /// far. Merging two aggregates gives exactly what folding all their
@@ -13,6 +16,7 @@ use crate::results::{Balance, FlowKpi, FlowMetric, RepResult, RoleKpi, RoleMetri
 pub struct Aggregate {
     pub flows: usize,
     pub roles: usize,
+    pub requests: usize,
     pub periods: usize,
     pub replications: u64,
     pub events: u64,
@@ -20,6 +24,8 @@ pub struct Aggregate {
     pub role_periods: Vec<Band>,
     pub flow_kpis: Vec<Band>,
     pub role_kpis: Vec<Band>,
+    pub request_periods: Vec<Band>,
+    pub request_kpis: Vec<Band>,
     pub total_periods: Vec<Band>,
     pub total_kpis: Vec<Band>,
     /// Waiting times pooled over all replications, `[flow * WAIT_BINS + bin]`.
@@ -33,10 +39,16 @@ pub struct Aggregate {
 }
 
 impl Aggregate {
-    pub fn new(flows: usize, roles: usize, periods: usize) -> Aggregate {
+    /// An empty aggregate shaped for `m`'s results.
+    pub fn for_model(m: &Model) -> Aggregate {
+        Aggregate::new(m.flows.len(), m.roles.len(), m.requests.len(), m.periods.len())
+    }
+
+    pub fn new(flows: usize, roles: usize, requests: usize, periods: usize) -> Aggregate {
         Aggregate {
             flows,
             roles,
+            requests,
             periods,
             replications: 0,
             events: 0,
@@ -44,6 +56,8 @@ impl Aggregate {
             role_periods: vec![Band::new(); roles * periods * RoleMetric::COUNT],
             flow_kpis: vec![Band::new(); flows * FlowKpi::COUNT],
             role_kpis: vec![Band::new(); roles * RoleKpi::COUNT],
+            request_periods: vec![Band::new(); requests * periods * RequestMetric::COUNT],
+            request_kpis: vec![Band::new(); requests * RequestKpi::COUNT],
             total_periods: vec![Band::new(); periods * TotalMetric::COUNT],
             total_kpis: vec![Band::new(); TotalMetric::COUNT],
             wait_hist: vec![0; flows * WAIT_BINS],
@@ -60,6 +74,8 @@ impl Aggregate {
         add_all(&mut self.role_periods, &r.role_periods);
         add_all(&mut self.flow_kpis, &r.flow_kpis);
         add_all(&mut self.role_kpis, &r.role_kpis);
+        add_all(&mut self.request_periods, &r.request_periods);
+        add_all(&mut self.request_kpis, &r.request_kpis);
         add_all(&mut self.total_periods, &r.total_periods);
         add_all(&mut self.total_kpis, &r.total_kpis);
         for (a, &b) in self.wait_hist.iter_mut().zip(&r.wait_hist) {
@@ -83,6 +99,8 @@ impl Aggregate {
         merge_all(&mut self.role_periods, &other.role_periods);
         merge_all(&mut self.flow_kpis, &other.flow_kpis);
         merge_all(&mut self.role_kpis, &other.role_kpis);
+        merge_all(&mut self.request_periods, &other.request_periods);
+        merge_all(&mut self.request_kpis, &other.request_kpis);
         merge_all(&mut self.total_periods, &other.total_periods);
         merge_all(&mut self.total_kpis, &other.total_kpis);
         for (a, b) in self.wait_hist.iter_mut().zip(&other.wait_hist) {
@@ -112,6 +130,14 @@ impl Aggregate {
 
     pub fn role_kpi(&self, role: usize, k: RoleKpi) -> &Band {
         &self.role_kpis[role * RoleKpi::COUNT + k as usize]
+    }
+
+    pub fn request_period(&self, request: usize, period: usize, m: RequestMetric) -> &Band {
+        &self.request_periods[(request * self.periods + period) * RequestMetric::COUNT + m as usize]
+    }
+
+    pub fn request_kpi(&self, request: usize, k: RequestKpi) -> &Band {
+        &self.request_kpis[request * RequestKpi::COUNT + k as usize]
     }
 
     pub fn total_period(&self, period: usize, m: TotalMetric) -> &Band {

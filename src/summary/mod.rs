@@ -9,7 +9,9 @@ pub mod report;
 use polars::prelude::*;
 
 use crate::model::Model;
-use crate::results::{FlowKpi, FlowMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS, WAIT_BINS};
+use crate::results::{
+    FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS, WAIT_BINS,
+};
 use crate::stats::{Aggregate, Band};
 
 /// What is needed to reproduce a figure.
@@ -36,6 +38,7 @@ impl Stamp {
 
 /// The tables of one run, each with the stamp columns first.
 pub struct Tables {
+    pub request_periods: DataFrame,
     pub flow_periods: DataFrame,
     pub role_periods: DataFrame,
     pub totals_periods: DataFrame,
@@ -47,8 +50,9 @@ pub struct Tables {
 
 impl Tables {
     /// (file stem, table) pairs in a fixed order.
-    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 7] {
+    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 8] {
         [
+            ("request_periods", &mut self.request_periods),
             ("flow_periods", &mut self.flow_periods),
             ("role_periods", &mut self.role_periods),
             ("totals_periods", &mut self.totals_periods),
@@ -143,6 +147,7 @@ fn take<T>(cols: &mut Vec<(&'static str, Vec<T>)>, name: &str) -> Option<Vec<T>>
 
 pub fn tables(model: &Model, agg: &Aggregate, stamp: &Stamp) -> PolarsResult<Tables> {
     Ok(Tables {
+        request_periods: request_periods(model, agg).finish(stamp)?,
         flow_periods: flow_periods(model, agg).finish(stamp)?,
         role_periods: role_periods(model, agg).finish(stamp)?,
         totals_periods: totals_periods(model, agg).finish(stamp)?,
@@ -158,6 +163,22 @@ fn period_columns(b: &mut Builder, model: &Model, p: usize) {
     b.text("period_label", model.periods.label(p));
     b.text("period_start", model.periods.starts[p].to_string());
     b.text("period_end", model.periods.last_date(p).to_string());
+}
+
+fn request_periods(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    for (r, request) in model.requests.iter().enumerate() {
+        for p in 0..model.periods.len() {
+            for m in RequestMetric::ALL {
+                b.text("request", request.name.clone());
+                period_columns(&mut b, model, p);
+                b.text("metric", m.name());
+                b.band(agg.request_period(r, p, m));
+                b.end_row();
+            }
+        }
+    }
+    b
 }
 
 fn flow_periods(model: &Model, agg: &Aggregate) -> Builder {
@@ -221,6 +242,11 @@ fn kpis(model: &Model, agg: &Aggregate) -> Builder {
         b.int("replications_with_value", band.count() as i64);
         b.end_row();
     };
+    for (r, request) in model.requests.iter().enumerate() {
+        for k in RequestKpi::ALL {
+            row(&mut b, "request", &request.name, k.name(), agg.request_kpi(r, k));
+        }
+    }
     for (f, flow) in model.flows.iter().enumerate() {
         for k in FlowKpi::ALL {
             row(&mut b, "flow", &flow.name, k.name(), agg.flow_kpi(f, k));

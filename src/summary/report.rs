@@ -667,9 +667,14 @@ fn assumptions(m: &Model, scenario: &Scenario) -> Vec<(String, String)> {
                     parts.push(format!("turnover {} a year", pct(100.0 * role.turnover_per_year)));
                 }
                 match role.dols_policy {
-                    crate::model::DolsPolicy::FixedShare(s) => {
-                        parts.push(format!("{} of time for DoLS", pct(100.0 * s)))
-                    }
+                    crate::model::DolsPolicy::FixedShare { share, per } => parts.push(format!(
+                        "{} of each {}'s hours for DoLS",
+                        pct(100.0 * share),
+                        match per {
+                            crate::model::workforce::BudgetPeriod::Week => "week",
+                            crate::model::workforce::BudgetPeriod::Month => "month",
+                        }
+                    )),
                     crate::model::DolsPolicy::DolsFirst => parts.push("DoLS first".into()),
                     crate::model::DolsPolicy::CareManagementFirst => parts.push("care management first".into()),
                     crate::model::DolsPolicy::ByPriority => {}

@@ -1,7 +1,7 @@
 //! The README's promises: its example scenario loads and runs, and it
 //! documents every output column the tool writes.
 
-use caseflow::results::{FlowKpi, FlowMetric, RoleKpi, RoleMetric};
+use caseflow::results::{FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric};
 use caseflow::runner::{self, RunConfig};
 
 use crate::harness::model;
@@ -32,7 +32,10 @@ fn every_metric_is_documented() {
         .map(|m| m.name())
         .chain(RoleMetric::ALL.iter().map(|m| m.name()))
         .chain(FlowKpi::ALL.iter().map(|m| m.name()))
-        .chain(RoleKpi::ALL.iter().map(|m| m.name()));
+        .chain(RoleKpi::ALL.iter().map(|m| m.name()))
+        .chain(RequestMetric::ALL.iter().map(|m| m.name()))
+        .chain(RequestKpi::ALL.iter().map(|m| m.name()))
+        .chain(TotalMetric::ALL.iter().map(|m| m.name()));
     for name in names {
         assert!(text.contains(&format!("`{name}`")), "README does not document `{name}`");
     }

@@ -87,6 +87,10 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
         }
     };
     let diverted_share = c.share(path.key("diverted_share"), f.diverted_share.unwrap_or(0.0));
+    let batch_days = match f.batch_days {
+        None => Some(None),
+        Some(d) => c.positive(path.key("batch_days"), d).map(Some),
+    };
     let triage = match &f.triage {
         None => Some(Vec::new()),
         Some(shares) => {
@@ -141,6 +145,8 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
         route_groups: route_groups?,
         initial: initial?,
         eligible: Vec::new(),
+        batch_days: batch_days?,
+        stage_of: None,
     })
 }
 

@@ -3,6 +3,7 @@
 
 mod dist;
 mod flows;
+mod requests;
 mod stocks;
 mod workforce;
 
@@ -166,6 +167,8 @@ pub(crate) fn check(
     let stocks = stocks::check_stocks(&mut c, &cx, &root.key("stocks"));
     let pools = stocks::check_pools(&mut c, &cx, &root.key("latent_pools"));
     let shocks = stocks::check_shocks(&mut c, &cx, &root.key("shocks"));
+    unique_names(&mut c, &root.key("requests"), "request", raw.requests.iter().map(|r| r.name.as_str()));
+    let requests = flows.as_mut().and_then(|f| requests::check_requests(&mut c, &cx, &root.key("requests"), f));
 
     if let Some(roles) = &roles {
         for (i, f) in raw.flows.iter().enumerate() {
@@ -179,8 +182,16 @@ pub(crate) fn check(
         }
     }
 
-    let (Some(meta), Some(flows_ok), Some(roles), Some(absence), Some(stocks), Some(pools), Some(shocks)) =
-        (meta, flows.as_mut(), roles, absence, stocks, pools, shocks)
+    let (
+        Some(meta),
+        Some(flows_ok),
+        Some(roles),
+        Some(absence),
+        Some(stocks),
+        Some(pools),
+        Some(shocks),
+        Some(requests),
+    ) = (meta, flows.as_mut(), roles, absence, stocks, pools, shocks, requests)
     else {
         return Err(c.problems);
     };
@@ -208,6 +219,7 @@ pub(crate) fn check(
         absence,
         stocks,
         latent_pools: pools,
+        requests,
         shocks,
         inputs: c.inputs,
     })

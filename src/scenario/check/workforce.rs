@@ -2,7 +2,7 @@
 
 use super::dist::check_dist;
 use super::{Checker, Context};
-use crate::model::workforce::{PlanChange, PlanStep, post_fte};
+use crate::model::workforce::{BudgetPeriod, PlanChange, PlanStep, post_fte};
 use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Ramp, Role, RoleKind, WorkKind, Worker};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{RawAbsence, RawPlanStep, RawRole};
@@ -205,6 +205,7 @@ fn check_bought_in(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16
             ("agency", r.agency.is_some()),
             ("dols_policy", r.dols_policy.is_some()),
             ("dols_share", r.dols_share.is_some()),
+            ("dols_budget", r.dols_budget.is_some()),
             ("absence", r.absence.is_some()),
             ("overtime", r.overtime.is_some()),
         ],
@@ -338,7 +339,20 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
     };
     let dols_policy = match (r.dols_policy.as_deref(), r.dols_share) {
         (None | Some("by_priority"), None) => Some(DolsPolicy::ByPriority),
-        (Some("fixed_share"), Some(s)) => c.share(path.key("dols_share"), s).map(DolsPolicy::FixedShare),
+        (Some("fixed_share"), Some(s)) => {
+            let per = match r.dols_budget.as_deref() {
+                None | Some("week") => Some(BudgetPeriod::Week),
+                Some("month") => Some(BudgetPeriod::Month),
+                Some(other) => {
+                    c.err(path.key("dols_budget"), format!("unknown budget period '{other}' (expected week or month)"));
+                    None
+                }
+            };
+            match (c.share(path.key("dols_share"), s), per) {
+                (Some(share), Some(per)) => Some(DolsPolicy::FixedShare { share, per }),
+                _ => None,
+            }
+        }
         (Some("fixed_share"), None) => {
             c.err(path.key("dols_policy"), "fixed_share needs dols_share, the share of hours for DoLS");
             None
@@ -360,6 +374,9 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
             None
         }
     };
+    if r.dols_budget.is_some() && r.dols_policy.as_deref() != Some("fixed_share") {
+        c.err(path.key("dols_budget"), "dols_budget goes with dols_policy = \"fixed_share\"");
+    }
     let overtime = match &r.overtime {
         None => Some(None),
         Some(o) => {
