@@ -28,7 +28,7 @@ pub enum Command {
     Run(RunArgs),
     /// Run scenarios on the same simulated futures and compare them
     #[command(
-        after_help = "Examples:\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml\n  caseflow compare a.toml b.toml c.toml --replications 500 --out /tmp/reports\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml --set scenario.years=5\n\nThe first scenario is the baseline; the others are compared with it. --set changes every scenario alike."
+        after_help = "Examples:\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml\n  caseflow compare a.toml b.toml c.toml --replications 500 --out /tmp/reports\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml --set scenario.years=5\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-independent-bias.toml --at 12\n\nThe first scenario is the baseline; the others are compared with it. --set changes every scenario alike."
     )]
     Compare(CompareArgs),
     /// Fit demand (or turnover) to a history CSV and print it as scenario TOML
@@ -98,6 +98,9 @@ pub struct CompareArgs {
     pub scenarios: Vec<PathBuf>,
     #[command(flatten)]
     pub changes: Changes,
+    /// Compare at the end of this reporting period (e.g. 12: month 12) rather than over the whole horizon
+    #[arg(long, value_name = "PERIOD")]
+    pub at: Option<u32>,
     #[command(flatten)]
     pub sim: SimArgs,
     /// Folder for reports; results go to <OUT>/compare-<a>-vs-<b>/

@@ -7,36 +7,11 @@ use rayon::prelude::*;
 
 use crate::engine::simulate;
 use crate::error::Error;
+use crate::measure::{self, Named, Reading};
 use crate::model::Model;
-use crate::results::{FlowKpi, RepResult, RoleKpi, TotalMetric};
+use crate::results::RepResult;
 use crate::runner::{RunConfig, in_pool};
 use crate::stats::{Aggregate, Band};
-
-/// What a measure reads from one replication's results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Getter {
-    Total(TotalMetric),
-    Flow(usize, FlowKpi),
-    Role(usize, RoleKpi),
-}
-
-impl Getter {
-    fn read(self, r: &RepResult) -> f64 {
-        match self {
-            Getter::Total(t) => r.total_kpi(t),
-            Getter::Flow(f, k) => r.flow_kpi(f, k),
-            Getter::Role(x, k) => r.role_kpi(x, k),
-        }
-    }
-
-    fn band(self, a: &Aggregate) -> &Band {
-        match self {
-            Getter::Total(t) => a.total_kpi(t),
-            Getter::Flow(f, k) => a.flow_kpi(f, k),
-            Getter::Role(x, k) => a.role_kpi(x, k),
-        }
-    }
-}
 
 /// A measure found in both the baseline and another scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,8 +19,8 @@ pub struct Measure {
     pub scope: &'static str,
     pub name: String,
     pub metric: &'static str,
-    base: Getter,
-    other: Getter,
+    base: Reading,
+    other: Reading,
 }
 
 impl Measure {
@@ -60,48 +35,18 @@ impl Measure {
     }
 }
 
-/// The measures compared between the baseline `a` and scenario `b`:
-/// every scenario total, and every flow and role KPI of flows and roles
-/// with the same name in both.
-pub fn measures(a: &Model, b: &Model) -> Vec<Measure> {
-    let mut out: Vec<Measure> = TotalMetric::ALL
-        .iter()
-        .filter(|&&t| t != TotalMetric::CostCumulative)
-        .map(|&t| Measure {
-            scope: "scenario",
-            name: "total".into(),
-            metric: t.name(),
-            base: Getter::Total(t),
-            other: Getter::Total(t),
+/// The measures compared between the baseline `a` and scenario `b`, over
+/// the horizon or at the end of period `at`: every scenario total, and
+/// every measure of requests, flows and roles with the same name in both.
+pub fn measures(a: &Model, b: &Model, at: Option<usize>) -> Vec<Measure> {
+    let theirs = measure::all(b, at);
+    measure::all(a, at)
+        .into_iter()
+        .filter_map(|Named { scope, name, metric, reading }| {
+            let other = theirs.iter().find(|o| o.scope == scope && o.name == name && o.metric == metric)?;
+            Some(Measure { scope, name, metric, base: reading, other: other.reading })
         })
-        .collect();
-    for (fa, flow) in a.flows.iter().enumerate() {
-        if let Some(fb) = b.flow_id(&flow.name) {
-            for k in FlowKpi::ALL {
-                out.push(Measure {
-                    scope: "flow",
-                    name: flow.name.clone(),
-                    metric: k.name(),
-                    base: Getter::Flow(fa, k),
-                    other: Getter::Flow(fb as usize, k),
-                });
-            }
-        }
-    }
-    for (ra, role) in a.roles.iter().enumerate() {
-        if let Some(rb) = b.role_id(&role.name) {
-            for k in RoleKpi::ALL {
-                out.push(Measure {
-                    scope: "role",
-                    name: role.name.clone(),
-                    metric: k.name(),
-                    base: Getter::Role(ra, k),
-                    other: Getter::Role(rb as usize, k),
-                });
-            }
-        }
-    }
-    out
+        .collect()
 }
 
 /// Everything a comparison run produces.
@@ -145,12 +90,18 @@ impl Paired {
     }
 }
 
-/// Run every model for the same replications and seed.
-pub fn run_paired(models: &[&Model], cfg: &RunConfig, progress: &(dyn Fn() + Sync)) -> Result<Paired, Error> {
+/// Run every model for the same replications and seed, comparing them
+/// over the horizon or at the end of period `at`.
+pub fn run_paired(
+    models: &[&Model],
+    cfg: &RunConfig,
+    at: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Paired, Error> {
     if models.len() < 2 {
         return Err(Error::Usage("compare needs at least two scenarios".into()));
     }
-    let measures: Vec<Vec<Measure>> = models[1..].iter().map(|b| measures(models[0], b)).collect();
+    let measures: Vec<Vec<Measure>> = models[1..].iter().map(|b| measures(models[0], b, at)).collect();
     let empty = || Paired::empty(models, &measures);
     let job = || {
         (0..cfg.replications)

@@ -1,6 +1,78 @@
-//! How numbers read in tables and sentences.
+//! How numbers read in tables and sentences: one place for units and for
+//! the "P50 (P10-P90)" of a band.
 
 use chrono::{Datelike, NaiveDate};
+
+use crate::stats::Bands;
+
+/// What a value measures, which decides how it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// People, items, requests: whole numbers with thousands separators.
+    Count,
+    /// A percentage already in 0-100.
+    Pct,
+    /// Days, to a tenth.
+    Days,
+    /// Pounds: "£12,400", "£1.25m".
+    Money,
+    /// Hours, whole.
+    Hours,
+    /// FTE, caseloads and other ratios, to a tenth.
+    Ratio,
+    /// A probability in 0-1, shown as a percentage.
+    Probability,
+}
+
+impl Unit {
+    pub fn show(self, v: f64) -> String {
+        match self {
+            Unit::Count | Unit::Hours => thousands(v),
+            Unit::Pct => pct(v),
+            Unit::Days | Unit::Ratio => decimal(v, 1),
+            Unit::Money => money(v),
+            Unit::Probability => pct(100.0 * v),
+        }
+    }
+
+    /// A difference with its sign; one that rounds to nothing has none.
+    pub fn show_diff(self, v: f64) -> String {
+        let s = self.show(v.abs());
+        if !v.is_finite()
+            || s.trim_start_matches('£').trim_end_matches(['%', 'm']).chars().all(|c| c == '0' || c == '.')
+        {
+            s
+        } else if v > 0.0 {
+            format!("+{s}")
+        } else {
+            format!("-{s}")
+        }
+    }
+
+    /// "P50 (P10-P90)": the compact form for tables.
+    pub fn band(self, b: &Bands) -> String {
+        if !b.p50.is_finite() {
+            return "-".into();
+        }
+        format!("{} ({}-{})", self.show(b.p50), self.show(b.p10), self.show(b.p90))
+    }
+
+    /// "P50 (P10-P90: low-high)": the form for sentences.
+    pub fn band_words(self, b: &Bands) -> String {
+        if !b.p50.is_finite() {
+            return "-".into();
+        }
+        format!("{} (P10-P90: {}-{})", self.show(b.p50), self.show(b.p10), self.show(b.p90))
+    }
+
+    /// A band of differences: "+P50 (P10 to P90)".
+    pub fn band_diff(self, b: &Bands) -> String {
+        if !b.p50.is_finite() {
+            return "-".into();
+        }
+        format!("{} ({} to {})", self.show_diff(b.p50), self.show_diff(b.p10), self.show_diff(b.p90))
+    }
+}
 
 /// 5525.4 -> "5,525".
 pub fn thousands(v: f64) -> String {
@@ -77,5 +149,16 @@ mod tests {
         let d: NaiveDate = "2018-03-31".parse().unwrap();
         assert_eq!(month_year(d), "March 2018");
         assert_eq!(short_month(d), "Mar 18");
+    }
+
+    #[test]
+    fn bands_read_with_their_units() {
+        let b = Bands { p10: 12.0, p50: 20.6, p90: 31.0, mean: 21.0 };
+        assert_eq!(Unit::Pct.band(&b), "21% (12%-31%)");
+        assert_eq!(Unit::Days.band_words(&b), "20.6 (P10-P90: 12.0-31.0)");
+        let d = Bands { p10: -1500.0, p50: 0.2, p90: 2500.0, mean: 0.0 };
+        assert_eq!(Unit::Money.band_diff(&d), "£0 (-£1,500 to +£2,500)");
+        assert_eq!(Unit::Probability.show(0.9), "90%");
+        assert_eq!(Unit::Count.band(&Bands { p10: f64::NAN, p50: f64::NAN, p90: f64::NAN, mean: f64::NAN }), "-");
     }
 }

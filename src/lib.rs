@@ -30,6 +30,7 @@ pub mod error;
 pub mod export;
 pub mod format;
 pub mod history;
+pub mod measure;
 pub mod model;
 pub mod results;
 pub mod runner;

@@ -381,20 +381,28 @@ impl RequestKpi {
 pub enum RoleKpi {
     UtilisationPct,
     Caseload,
+    HoursAvailable,
     HoursWorked,
     HoursDols,
     Cost,
 }
 
 impl RoleKpi {
-    pub const ALL: [RoleKpi; 5] =
-        [RoleKpi::UtilisationPct, RoleKpi::Caseload, RoleKpi::HoursWorked, RoleKpi::HoursDols, RoleKpi::Cost];
+    pub const ALL: [RoleKpi; 6] = [
+        RoleKpi::UtilisationPct,
+        RoleKpi::Caseload,
+        RoleKpi::HoursAvailable,
+        RoleKpi::HoursWorked,
+        RoleKpi::HoursDols,
+        RoleKpi::Cost,
+    ];
     pub const COUNT: usize = Self::ALL.len();
 
     pub fn name(self) -> &'static str {
         match self {
             RoleKpi::UtilisationPct => "utilisation_pct",
             RoleKpi::Caseload => "caseload",
+            RoleKpi::HoursAvailable => "hours_available",
             RoleKpi::HoursWorked => "hours_worked",
             RoleKpi::HoursDols => "hours_dols",
             RoleKpi::Cost => "cost",
@@ -405,6 +413,7 @@ impl RoleKpi {
         match self {
             RoleKpi::UtilisationPct => "hours worked as % of hours available",
             RoleKpi::Caseload => "time-average open items per worker",
+            RoleKpi::HoursAvailable => "casework hours the role could give over the horizon",
             RoleKpi::HoursWorked => "casework hours given over the horizon",
             RoleKpi::HoursDols => "casework hours given to DoLS over the horizon",
             RoleKpi::Cost => "all costs of the role over the horizon (£)",

@@ -133,10 +133,29 @@ fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         names.push(&s.model.name);
     }
     let models: Vec<&crate::model::Model> = scenarios.iter().map(|s| &s.model).collect();
+    let (start, days) = (models[0].start, models[0].horizon_days);
+    if let Some(other) = models.iter().find(|m| m.start != start || m.horizon_days != days) {
+        return Err(Error::Usage(format!(
+            "'{}' runs from {} for {} days but '{}' from {} for {} days; compare scenarios over the same horizon (--set scenario.start=... --set scenario.years=...)",
+            models[0].name, start, days, other.name, other.start, other.horizon_days
+        )));
+    }
+    let at = match args.at {
+        None => None,
+        Some(n) if (n as usize) <= models[0].periods.len() && n > 0 => Some(n as usize - 1),
+        Some(n) => {
+            return Err(Error::Usage(format!(
+                "--at {n}: the scenarios report {} {}s; give a period from 1 to {}",
+                models[0].periods.len(),
+                models[0].periods.kind.name(),
+                models[0].periods.len()
+            )));
+        }
+    };
     let cfg = args.sim.config();
     let bar = progress_bar(cfg.replications, args.quiet, "compare");
     let started = Instant::now();
-    let paired = crate::compare::run_paired(&models, &cfg, &|| bar.inc(1))?;
+    let paired = crate::compare::run_paired(&models, &cfg, at, &|| bar.inc(1))?;
     bar.finish_and_clear();
     if paired.aggregates.iter().any(|a| a.unbalanced > 0) {
         return Err(Error::Internal(
@@ -149,13 +168,21 @@ fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         .collect();
     let mut table = summary::compare::table(&entries, &paired, cfg.seed, cfg.replications)
         .map_err(|e| Error::Internal(e.to_string()))?;
-    let comparison = summary::compare::build(&entries, &paired, cfg.seed, cfg.replications);
+    let setup = summary::compare::Setup {
+        entries: &entries,
+        paired: &paired,
+        seed: cfg.seed,
+        replications: cfg.replications,
+        at,
+    };
+    let comparison = summary::compare::build(&setup);
     let dir = args.out.join(format!("compare-{}", names.join("-vs-")));
     let files: Vec<String> = scenarios.iter().map(|s| s.file.clone()).collect();
     let command = format!(
-        "caseflow compare {}{} --replications {} --seed {}",
+        "caseflow compare {}{}{} --replications {} --seed {}",
         files.join(" "),
         set_flags(&scenarios[0]),
+        args.at.map_or(String::new(), |n| format!(" --at {n}")),
         cfg.replications,
         cfg.seed
     );
@@ -168,8 +195,12 @@ fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
             cfg.seed,
             started.elapsed().as_secs_f64()
         );
-        for line in &comparison.headline {
-            println!("{line}\n");
+        for s in comparison.section("headline").into_iter().flat_map(|s| &s.blocks) {
+            if let crate::summary::doc::Block::Sentences(list) = s {
+                for line in list {
+                    println!("{}\n", line.text);
+                }
+            }
         }
         println!(
             "Wrote {}/: compare.html (open it in a browser), compare.md, comparison.csv and .parquet, charts",

@@ -398,6 +398,7 @@ impl Recorder {
                 role_kpis[base + k as usize] = match k {
                     RoleKpi::UtilisationPct => share(sum.hours_worked, sum.hours_available),
                     RoleKpi::Caseload => per(sum.case_days, sum.post_days),
+                    RoleKpi::HoursAvailable => sum.hours_available,
                     RoleKpi::HoursWorked => sum.hours_worked,
                     RoleKpi::HoursDols => sum.hours_dols,
                     RoleKpi::Cost => cost,

@@ -334,8 +334,9 @@ impl Worker {
     }
 
     /// Whether the worker takes new care management work and new DoLS
-    /// work now. Under a fixed share, care management fills the hours the
-    /// share leaves, and new DoLS work is taken while this period's budget
+    /// work now. Under a fixed share, care management fills the hours that
+    /// the DoLS work in hand leaves (up to the share: with none in hand,
+    /// all of them), and new DoLS work is taken while this period's budget
     /// is more than the DoLS work in hand needs.
     #[inline]
     pub fn rooms(&self) -> [bool; 2] {
@@ -343,9 +344,10 @@ impl Worker {
             return [false, false];
         }
         match self.budget {
-            Some(b) => {
-                [self.lanes[0].reserved + b.share * self.rate < self.rate * FULL, self.dols_work_left() < b.left]
-            }
+            Some(b) => [
+                self.lanes[0].reserved + self.lanes[1].reserved.min(b.share * self.rate) < self.rate * FULL,
+                self.dols_work_left() < b.left,
+            ],
             None => [self.lanes[0].reserved < self.rate * FULL; 2],
         }
     }
@@ -619,10 +621,11 @@ mod tests {
         let mut w = Worker::new(0, 1.0, 20, 5.0, Some(0.2));
         assert!(!w.has_room(true), "no budget before the first period starts");
         w.reset_budget(0.2 * 5.0 * 7.0);
-        w.add(1, 40.0, 4.0, false); // care management fills its 80%
-        assert!(!w.has_room(false), "care management has the hours the share leaves");
+        w.add(1, 40.0, 4.0, false); // care management takes 80%
+        assert!(w.has_room(false), "with no DoLS in hand, care management may take the rest");
         assert!(w.has_room(true), "DoLS has its budget");
         w.add(2, 10.0, 5.0, true); // a 10-hour assessment, worked flat out
+        assert!(!w.has_room(false), "care management has the hours the share leaves");
         assert!(!w.has_room(true), "the work in hand needs more than the budget left");
         // DoLS takes whole days: the assessment is done in 2 days, borrowing
         // 3 hours from next week.

@@ -9,10 +9,11 @@ use std::sync::Once;
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::FontStyle;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::Error;
 use crate::format::thousands;
-use crate::summary::report::{Chart, ChartKind, Panel, Series};
+use crate::summary::doc::{Chart, ChartKind, Panel, Series};
 
 const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 const FONT_BOLD: &[u8] = include_bytes!("../../assets/DejaVuSans-Bold.ttf");
@@ -101,6 +102,8 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Dra
             ChartKind::Fan => fan(chart, panel, area)?,
             ChartKind::Histogram => histogram(chart, panel, area)?,
             ChartKind::Bars => bars(chart, panel, area)?,
+            ChartKind::Stacked => stacked(chart, panel, area)?,
+            ChartKind::Scatter => scatter(chart, panel, area)?,
         }
     }
     Ok(())
@@ -161,6 +164,13 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
     let n = x_max as usize + 1;
     let y_min = bottom(chart, panel);
     let y_top = top(panel, true).max(y_min + 1.0);
+    // Ticks where the summary asked (financial years), else evenly spread.
+    let marks: Vec<f64> = if chart.x_marks.is_empty() {
+        let step = (n as f64 / 6.0).ceil().max(1.0);
+        (0..n).step_by(step as usize).map(|i| i as f64).collect()
+    } else {
+        chart.x_marks.iter().map(|&i| i as f64).filter(|&x| x <= x_max).collect()
+    };
     let mut c = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", caption_size(&panel.title)))
         .margin(8)
@@ -168,13 +178,11 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
         .x_label_area_size(42)
         .y_label_area_size(62)
         .build_cartesian_2d(0.0..x_max, y_min..y_top)?;
-    let ticks = &chart.x_ticks;
-    let label = |x: &f64| tick_label(ticks, *x);
     let y_fmt = |y: &f64| axis_number(*y, y_top);
     c.configure_mesh()
-        .x_labels(n.min(7))
+        .x_labels(0)
+        .disable_x_mesh()
         .y_labels(6)
-        .x_label_formatter(&label)
         .y_label_formatter(&y_fmt)
         .x_desc(&chart.x_label)
         .y_desc(&chart.y_label)
@@ -183,6 +191,16 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
         .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(225, 225, 225))
         .draw()?;
+    // The x labels, drawn at the marks themselves: plotters places its own
+    // where round numbers fall, not on the first month of a year.
+    let grid = RGBColor(225, 225, 225);
+    c.draw_series(marks.iter().map(|&x| PathElement::new(vec![(x, y_min), (x, y_top)], grid)))?;
+    let (ox, oy) = area.get_base_pixel();
+    let style = ("sans-serif", 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+    for &x in &marks {
+        let (px, py) = c.backend_coord(&(x, y_min));
+        area.draw(&Text::new(tick_label(&chart.x_ticks, x), (px - ox, py - oy + 6), style.clone()))?;
+    }
     let several = panel.series.len() > 1;
     for (i, s) in panel.series.iter().enumerate() {
         let line = if several { PALETTE[i % PALETTE.len()] } else { LINE };
@@ -305,4 +323,108 @@ fn bars<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB,
         .legend(|(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], LINE.stroke_width(2)));
     }
     legend(&mut c, SeriesLabelPosition::UpperRight)
+}
+
+/// One bar per category, its series stacked (P50), each series a shade.
+fn stacked<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    let ticks = if panel.ticks.is_empty() { &chart.x_ticks } else { &panel.ticks };
+    let n = ticks.len().max(1);
+    let heights: Vec<f64> = (0..n)
+        .map(|i| panel.series.iter().map(|s| s.p50.get(i).copied().filter(|v| v.is_finite()).unwrap_or(0.0)).sum())
+        .collect();
+    let y_top = heights.iter().copied().fold(0.0, f64::max).max(1.0) * 1.15;
+    let mut c = ChartBuilder::on(area)
+        .caption(&panel.title, ("sans-serif", caption_size(&panel.title)))
+        .margin(10)
+        .x_label_area_size(44)
+        .y_label_area_size(56)
+        .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..y_top)?;
+    let label = |x: &f64| tick_label(ticks, *x);
+    let y_fmt = |y: &f64| axis_number(*y, y_top);
+    c.configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n)
+        .x_label_formatter(&label)
+        .y_label_formatter(&y_fmt)
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()?;
+    let mut base = vec![0.0; n];
+    for (k, s) in panel.series.iter().enumerate() {
+        // Light then dark shades of one colour: waiting, then in progress.
+        let colour = if k % 2 == 0 { BAR } else { LINE };
+        let bars: Vec<Rectangle<(f64, f64)>> = (0..n)
+            .map(|i| {
+                let v = s.p50.get(i).copied().filter(|v| v.is_finite()).unwrap_or(0.0);
+                let r = Rectangle::new([(i as f64 - 0.3, base[i]), (i as f64 + 0.3, base[i] + v)], colour.filled());
+                base[i] += v;
+                r
+            })
+            .collect();
+        c.draw_series(bars)?
+            .label(s.label.as_str())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], colour.filled()));
+    }
+    legend(&mut c, SeriesLabelPosition::UpperRight)
+}
+
+/// Labelled points: x and y from each series (`x`, `p50`), labels from the
+/// panel's ticks in point order.
+fn scatter<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    let xs = panel.series.iter().flat_map(|s| s.x.iter()).copied().filter(|v| v.is_finite());
+    let (x_min, x_max) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (x_min, x_max) = if x_min.is_finite() { (x_min, x_max) } else { (0.0, 1.0) };
+    let pad = ((x_max - x_min) * 0.08).max(x_max.abs() * 0.02).max(1.0);
+    let y_top = top(panel, true).max(1.0);
+    let mut c = ChartBuilder::on(area)
+        .caption(&panel.title, ("sans-serif", caption_size(&panel.title)))
+        .margin(12)
+        .margin_right(30)
+        .x_label_area_size(44)
+        .y_label_area_size(56)
+        .build_cartesian_2d((x_min - pad)..(x_max + pad), 0.0..y_top)?;
+    let x_top = x_max + pad;
+    let x_fmt = |x: &f64| axis_number(*x, x_top);
+    let y_fmt = |y: &f64| axis_number(*y, y_top);
+    c.configure_mesh()
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .label_style(("sans-serif", 12))
+        .axis_desc_style(("sans-serif", 13))
+        .light_line_style(TRANSPARENT)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()?;
+    for (k, s) in panel.series.iter().enumerate() {
+        let colour = PALETTE[k % PALETTE.len()];
+        let points: Vec<(f64, f64)> = s.x.iter().copied().zip(s.p50.iter().copied()).collect();
+        c.draw_series(points.iter().map(|&p| Circle::new(p, 5, colour.filled())))?
+            .label(s.label.as_str())
+            .legend(move |(x, y)| Circle::new((x + 8, y), 5, colour.filled()));
+        if k == 0 {
+            c.draw_series(
+                points.iter().zip(&panel.ticks).map(|(&p, t)| {
+                    Text::new(t.clone(), p, ("sans-serif", 11).into_font().color(&RGBColor(60, 60, 60)))
+                }),
+            )?;
+        }
+    }
+    if let Some(m) = &panel.marker {
+        c.draw_series(DashedLineSeries::new(
+            vec![(x_min - pad, m.value), (x_max + pad, m.value)],
+            6,
+            4,
+            MARKER.stroke_width(2),
+        ))?
+        .label(m.label.as_str())
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
+    }
+    legend(&mut c, SeriesLabelPosition::LowerRight)
 }

@@ -2,36 +2,65 @@
 
 use std::fmt::Write;
 
-use crate::format::{decimal, thousands};
+use crate::format::{Unit, thousands};
 use crate::model::Model;
-use crate::results::{FlowKpi, RoleKpi};
-use crate::stats::{Aggregate, Band};
+use crate::results::{FlowKpi, RequestKpi, RoleKpi};
+use crate::stats::{Aggregate, Band, Bands};
 
-/// "P50 (P10-P90)" with the given formatter.
-fn band(b: &Band, f: impl Fn(f64) -> String) -> String {
-    if b.count() == 0 {
-        return "-".into();
-    }
-    format!("{} ({}-{})", f(b.quantile(0.5)), f(b.quantile(0.1)), f(b.quantile(0.9)))
+fn band(b: &Band, unit: Unit) -> String {
+    if b.count() == 0 { "-".into() } else { unit.band(&Bands::of(b)) }
 }
 
 pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
     let mut out = String::new();
     let years = model.horizon_days / 365.25;
+    if !model.requests.is_empty() {
+        let rows: Vec<[String; 6]> = model
+            .requests
+            .iter()
+            .enumerate()
+            .map(|(r, request)| {
+                let k = |k| agg.request_kpi(r, k);
+                let deadline = model.flows[request.first()].deadline_days;
+                [
+                    request.name.clone(),
+                    thousands(k(RequestKpi::Arrivals).quantile(0.5) / years),
+                    band(k(RequestKpi::OpenAtEnd), Unit::Count),
+                    band(k(RequestKpi::MeanDaysToDecision), Unit::Days),
+                    match deadline {
+                        Some(d) => format!("{} in {d:.0} days", band(k(RequestKpi::WithinDeadlinePct), Unit::Pct)),
+                        None => "no deadline".into(),
+                    },
+                    thousands(k(RequestKpi::Withdrawn).quantile(0.5) / years),
+                ]
+            })
+            .collect();
+        let header = [
+            "request",
+            "received/year",
+            "open at end",
+            "days to decision",
+            "decided within deadline",
+            "ended undecided/year",
+        ];
+        write_table(&mut out, &header, &rows);
+        out.push('\n');
+    }
     let rows: Vec<[String; 6]> = model
         .flows
         .iter()
         .enumerate()
+        .filter(|(_, flow)| flow.stage_of.is_none())
         .map(|(f, flow)| {
             let k = |k| agg.flow_kpi(f, k);
             [
                 flow.name.clone(),
                 thousands(k(FlowKpi::Arrivals).quantile(0.5) / years),
-                band(k(FlowKpi::WaitingAtEnd), thousands),
-                band(k(FlowKpi::MeanWaitDays), |v| decimal(v, 1)),
-                band(k(FlowKpi::MeanDaysToComplete), |v| decimal(v, 1)),
+                band(k(FlowKpi::WaitingAtEnd), Unit::Count),
+                band(k(FlowKpi::MeanWaitDays), Unit::Days),
+                band(k(FlowKpi::MeanDaysToComplete), Unit::Days),
                 if flow.deadline_days.is_some() {
-                    band(k(FlowKpi::WithinDeadlinePct), |v| format!("{}%", decimal(v, 0)))
+                    band(k(FlowKpi::WithinDeadlinePct), Unit::Pct)
                 } else {
                     "no deadline".into()
                 },
@@ -49,9 +78,9 @@ pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
             let k = |k| agg.role_kpi(r, k);
             [
                 role.name.clone(),
-                decimal(role.fte, 1),
-                band(k(RoleKpi::UtilisationPct), |v| format!("{}%", decimal(v, 0))),
-                band(k(RoleKpi::Caseload), |v| decimal(v, 1)),
+                Unit::Ratio.show(role.fte),
+                band(k(RoleKpi::UtilisationPct), Unit::Pct),
+                band(k(RoleKpi::Caseload), Unit::Ratio),
             ]
         })
         .collect();

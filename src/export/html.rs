@@ -3,8 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::summary::compare::Comparison;
-use crate::summary::report::{Chart, KpiTable, Report, Sentence};
+use crate::summary::doc::{Block, Chart, Doc, KpiTable, Table};
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -25,7 +24,7 @@ const STYLE: &str = r#"
 body { font-family: -apple-system, "Segoe UI", "DejaVu Sans", Arial, sans-serif; margin: 0 auto; max-width: 1150px; padding: 1.5em; color: #1d2733; line-height: 1.45; }
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #d6e2ee; padding-bottom: 0.2em; margin-top: 1.8em; }
 .meta { color: #56606b; margin-top: 0; }
-#headline ul { font-size: 1.12em; padding-left: 1.2em; } #headline li { margin: 0.45em 0; }
+#headline ul { font-size: 1.12em; padding-left: 1.2em; } ul.sentences li { margin: 0.45em 0; }
 table { border-collapse: collapse; width: 100%; margin: 0.8em 0 1.6em; font-size: 0.92em; }
 th, td { border-bottom: 1px solid #e3e8ee; padding: 0.3em 0.5em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
@@ -50,139 +49,79 @@ fn head(h: &mut String, title: &str) {
     );
 }
 
-fn figures(h: &mut String, charts: &[Chart], svgs: &[String]) {
-    for (chart, svg) in charts.iter().zip(svgs) {
-        let svg = svg.trim_start_matches(|c| c != '<');
-        let svg = match svg.strip_prefix("<?xml") {
-            Some(rest) => &rest[rest.find("?>").map_or(0, |i| i + 2)..],
-            None => svg,
-        };
-        let _ = write!(
-            h,
-            "<figure id=\"chart-{id}\" data-chart=\"{id}\">\n{svg}\n<figcaption><strong>{}.</strong> {}</figcaption>\n</figure>\n",
-            escape(&chart.title),
-            escape(&chart.caption),
-            id = chart.id
-        );
-    }
+fn figure(h: &mut String, chart: &Chart, svg: &str) {
+    let svg = svg.trim_start_matches(|c| c != '<');
+    let svg = match svg.strip_prefix("<?xml") {
+        Some(rest) => &rest[rest.find("?>").map_or(0, |i| i + 2)..],
+        None => svg,
+    };
+    let _ = write!(
+        h,
+        "<figure id=\"chart-{id}\" data-chart=\"{id}\">\n{svg}\n<figcaption><strong>{}.</strong> {}</figcaption>\n</figure>\n",
+        escape(&chart.title),
+        escape(&chart.caption),
+        id = chart.id
+    );
 }
 
-/// The comparison page.
-pub fn compare_page(c: &Comparison, svgs: &[String], command: &str) -> String {
+/// A report page. `svgs` holds each chart's SVG, in `doc.charts()` order;
+/// `command` is what reproduces it.
+pub fn page(doc: &Doc, svgs: &[String], command: &str) -> String {
     let mut h = String::new();
-    head(&mut h, &format!("{} compared", c.names.join(" vs ")));
+    head(&mut h, &doc.title);
+    let _ = writeln!(h, "<header>\n<h1>{}</h1>", escape(&doc.title));
+    for line in &doc.meta {
+        let _ = writeln!(h, "<p class=\"meta\">{}</p>", escape(line));
+    }
+    h.push_str("</header>\n");
+    let mut svgs = svgs.iter();
+    for section in &doc.sections {
+        let _ = writeln!(h, "<section id=\"{}\">\n<h2>{}</h2>", escape(&section.id), escape(&section.title));
+        for block in &section.blocks {
+            match block {
+                Block::Sentences(list) => {
+                    h.push_str("<ul class=\"sentences\">\n");
+                    for s in list {
+                        let _ = writeln!(h, "<li>{}</li>", escape(&s.text));
+                    }
+                    h.push_str("</ul>\n");
+                }
+                Block::Paragraph(text) => {
+                    let _ = writeln!(h, "<p>{}</p>", escape(text));
+                }
+                Block::Note(text) => {
+                    let _ = writeln!(h, "<p class=\"meta\">{}</p>", escape(text));
+                }
+                Block::Kpis(t) => kpi_table(&mut h, t),
+                Block::Table(t) => table(&mut h, t),
+                Block::Chart(chart) => figure(&mut h, chart, svgs.next().map_or("", String::as_str)),
+                Block::Definitions(items) => {
+                    h.push_str("<dl>\n");
+                    for (k, v) in items {
+                        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(v));
+                    }
+                    h.push_str("</dl>\n");
+                }
+                Block::Text { summary, text } => {
+                    let _ = write!(
+                        h,
+                        "<details open>\n<summary>{}</summary>\n<pre>{}</pre>\n</details>\n",
+                        escape(summary),
+                        escape(text)
+                    );
+                }
+            }
+        }
+        h.push_str("</section>\n");
+    }
+    h.push_str("<footer id=\"stamp\">\n<h2>Reproduce these figures</h2>\n<table>\n");
+    for (k, v) in &doc.reproduce {
+        let _ = writeln!(h, "<tr><td>{}</td><td><code>{}</code></td></tr>", escape(k), escape(v));
+    }
     let _ = write!(
         h,
-        "<header>\n<h1>{}</h1>\n<p class=\"meta\">The same {} simulated futures (replications, seed {}) for each scenario, so differences come from what the scenarios change. Differences are paired: each future's value in one scenario minus the same future's value in {}.</p>\n</header>\n",
-        escape(&c.names.join(" vs ")),
-        crate::format::thousands(c.replications as f64),
-        c.seed,
-        escape(&c.names[0])
-    );
-    h.push_str("<section id=\"headline\">\n<h2>In short</h2>\n<ul>\n");
-    for s in &c.headline {
-        let _ = writeln!(h, "<li>{}</li>", escape(s));
-    }
-    h.push_str("</ul>\n</section>\n<section id=\"kpis\">\n<h2>Side by side</h2>\n<table>\n<thead><tr><th>measure</th>");
-    for n in &c.names {
-        let _ = write!(h, "<th>{} P50 (P10-P90)</th>", escape(n));
-    }
-    for n in &c.names[1..] {
-        let _ = write!(h, "<th>{} minus {} P50 (P10-P90)</th>", escape(n), escape(&c.names[0]));
-    }
-    h.push_str("</tr></thead>\n<tbody>\n");
-    for row in &c.rows {
-        let _ = write!(h, "<tr><td>{}</td>", escape(&row.label));
-        for v in &row.values {
-            let _ =
-                write!(h, "<td><strong>{}</strong> ({}-{})</td>", row.show(v.p50), row.show(v.p10), row.show(v.p90));
-        }
-        for d in &row.differences {
-            let _ = write!(
-                h,
-                "<td><strong>{}</strong> ({} to {})</td>",
-                row.show_diff(d.p50),
-                row.show_diff(d.p10),
-                row.show_diff(d.p90)
-            );
-        }
-        h.push_str("</tr>\n");
-    }
-    h.push_str("</tbody>\n</table>\n</section>\n<section id=\"charts\">\n<h2>Charts</h2>\n");
-    figures(&mut h, &c.charts, svgs);
-    h.push_str("</section>\n<footer id=\"stamp\">\n<h2>Reproduce these figures</h2>\n<table>\n");
-    for ((n, f), sha) in c.names.iter().zip(&c.files).zip(&c.shas) {
-        let _ = writeln!(h, "<tr><td>{}</td><td>{}</td><td><code>{sha}</code></td></tr>", escape(n), escape(f));
-    }
-    let _ = write!(
-        h,
-        "<tr><td>seed</td><td colspan=\"2\">{}</td></tr>\n<tr><td>replications</td><td colspan=\"2\">{}</td></tr>\n\
-<tr><td>caseflow version</td><td colspan=\"2\">{}</td></tr>\n<tr><td>command</td><td colspan=\"2\"><code>{}</code></td></tr>\n</table>\n</footer>\n",
-        c.seed,
-        c.replications,
+        "<tr><td>caseflow version</td><td>{}</td></tr>\n<tr><td>command</td><td><code>{}</code></td></tr>\n</table>\n</footer>\n",
         env!("CARGO_PKG_VERSION"),
-        escape(command)
-    );
-    h.push_str(CHECK_SCRIPT);
-    h.push_str("</body>\n</html>\n");
-    h
-}
-
-/// The report page. `svgs` holds each chart's SVG, in `report.charts` order.
-pub fn page(report: &Report, svgs: &[String], command: &str) -> String {
-    let mut h = String::new();
-    let r = report;
-    head(&mut h, &r.title);
-    let _ = write!(
-        h,
-        "<header>\n<h1>{}</h1>\n<p class=\"meta\">{}</p>\n<p class=\"meta\">{} to {}, by {}; {} simulated futures (replications), seed {}.</p>\n</header>\n",
-        escape(&r.title),
-        escape(&r.description),
-        r.from,
-        r.to,
-        r.period,
-        crate::format::thousands(r.stamp.replications as f64),
-        r.stamp.seed
-    );
-    h.push_str("<section id=\"headline\">\n<h2>In short</h2>\n<ul>\n");
-    for Sentence { text, .. } in &r.headline {
-        let _ = writeln!(h, "<li>{}</li>", escape(text));
-    }
-    h.push_str("</ul>\n<p class=\"meta\">Figures are medians (P50) with the range that 80% of simulated futures fall in (P10-P90).</p>\n</section>\n");
-
-    h.push_str("<section id=\"kpis\">\n<h2>Key figures</h2>\n");
-    for t in &r.tables {
-        table(&mut h, t);
-    }
-    h.push_str("</section>\n<section id=\"charts\">\n<h2>Charts</h2>\n");
-    figures(&mut h, &r.charts, svgs);
-    h.push_str("</section>\n<section id=\"assumptions\">\n<h2>Key assumptions</h2>\n<dl>\n");
-    for (k, v) in &r.assumptions {
-        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(v));
-    }
-    h.push_str("</dl>\n");
-    if !r.notes.is_empty() {
-        let _ = write!(
-            h,
-            "<details open>\n<summary>Notes at the top of the scenario file (sources and assumptions)</summary>\n<pre>{}</pre>\n</details>\n",
-            escape(&r.notes)
-        );
-    }
-    h.push_str("</section>\n");
-    let s = &r.stamp;
-    let _ = write!(
-        h,
-        "<footer id=\"stamp\">\n<h2>Reproduce these figures</h2>\n<table>\n\
-<tr><td>scenario</td><td>{}</td></tr>\n<tr><td>scenario file</td><td>{}</td></tr>\n\
-<tr><td>scenario file SHA-256</td><td><code>{}</code></td></tr>\n<tr><td>seed</td><td>{}</td></tr>\n\
-<tr><td>replications</td><td>{}</td></tr>\n<tr><td>caseflow version</td><td>{}</td></tr>\n\
-<tr><td>command</td><td><code>{}</code></td></tr>\n</table>\n</footer>\n",
-        escape(&s.scenario),
-        escape(&r.scenario_file),
-        s.scenario_sha256,
-        s.seed,
-        s.replications,
-        escape(&s.version),
         escape(command)
     );
     h.push_str(CHECK_SCRIPT);
@@ -209,7 +148,7 @@ const CHECK_SCRIPT: &str = r#"<script>
 </script>
 "#;
 
-fn table(h: &mut String, t: &KpiTable) {
+fn kpi_table(h: &mut String, t: &KpiTable) {
     let _ = write!(
         h,
         "<h3>{}</h3>\n<table>\n<thead><tr><th>measure</th><th>P50</th><th>P10</th><th>P90</th><th>mean</th></tr></thead>\n<tbody>\n",
@@ -226,6 +165,25 @@ fn table(h: &mut String, t: &KpiTable) {
             row.show(b.p90),
             row.show(b.mean)
         );
+    }
+    h.push_str("</tbody>\n</table>\n");
+}
+
+fn table(h: &mut String, t: &Table) {
+    if !t.title.is_empty() {
+        let _ = writeln!(h, "<h3>{}</h3>", escape(&t.title));
+    }
+    h.push_str("<table>\n<thead><tr>");
+    for c in &t.header {
+        let _ = write!(h, "<th>{}</th>", escape(c));
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for row in &t.rows {
+        h.push_str("<tr>");
+        for c in row {
+            let _ = write!(h, "<td>{}</td>", escape(c));
+        }
+        h.push_str("</tr>\n");
     }
     h.push_str("</tbody>\n</table>\n");
 }

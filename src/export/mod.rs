@@ -14,8 +14,7 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::summary::compare::Comparison;
-use crate::summary::report::{Chart, Report};
+use crate::summary::doc::{Chart, Doc};
 use crate::summary::{Stamp, Tables};
 
 /// The run's record, written beside the tables as `run.toml`.
@@ -78,6 +77,9 @@ pub fn write_run(dir: &Path, tables: &mut Tables, mut manifest: Manifest<'_>) ->
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let mut written = Vec::new();
     for (stem, df) in tables.named() {
+        if df.height() == 0 {
+            continue; // a table of requests in a scenario without any, say
+        }
         let csv = dir.join(format!("{stem}.csv"));
         write_csv(df, &csv)?;
         written.push(csv);
@@ -101,17 +103,23 @@ impl Manifest<'_> {
     }
 }
 
-/// Write the charts (SVG and PNG under `charts/`), `report.html` and
-/// `report.md` into `dir`. `command` is how to reproduce the run.
-pub fn write_report(dir: &Path, report: &Report, command: &str) -> Result<Vec<PathBuf>, Error> {
-    let (mut written, svgs) = write_charts(dir, &report.charts)?;
-    let path = dir.join("report.html");
-    std::fs::write(&path, html::page(report, &svgs, command)).map_err(|e| write_err(&path, e))?;
+/// Write a report page as `<stem>.html` and `<stem>.md`, with its charts
+/// (SVG and PNG under `charts/`), into `dir`. `command` reproduces it.
+pub fn write_doc(dir: &Path, stem: &str, doc: &Doc, command: &str) -> Result<Vec<PathBuf>, Error> {
+    let charts: Vec<Chart> = doc.charts().into_iter().cloned().collect();
+    let (mut written, svgs) = write_charts(dir, &charts)?;
+    let path = dir.join(format!("{stem}.html"));
+    std::fs::write(&path, html::page(doc, &svgs, command)).map_err(|e| write_err(&path, e))?;
     written.push(path);
-    let path = dir.join("report.md");
-    std::fs::write(&path, markdown::summary(report, "charts", command)).map_err(|e| write_err(&path, e))?;
+    let path = dir.join(format!("{stem}.md"));
+    std::fs::write(&path, markdown::page(doc, "charts", command)).map_err(|e| write_err(&path, e))?;
     written.push(path);
     Ok(written)
+}
+
+/// The run report: `report.html`, `report.md` and charts.
+pub fn write_report(dir: &Path, doc: &Doc, command: &str) -> Result<Vec<PathBuf>, Error> {
+    write_doc(dir, "report", doc, command)
 }
 
 /// Each chart as `charts/<id>.svg` and `.png`; returns the files and the SVGs.
@@ -135,12 +143,7 @@ fn write_charts(dir: &Path, list: &[Chart]) -> Result<(Vec<PathBuf>, Vec<String>
 
 /// Write a comparison: `comparison.csv` and `.parquet`, charts,
 /// `compare.html` and `compare.md`.
-pub fn write_comparison(
-    dir: &Path,
-    table: &mut DataFrame,
-    c: &Comparison,
-    command: &str,
-) -> Result<Vec<PathBuf>, Error> {
+pub fn write_comparison(dir: &Path, table: &mut DataFrame, doc: &Doc, command: &str) -> Result<Vec<PathBuf>, Error> {
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let mut written = Vec::new();
     let csv = dir.join("comparison.csv");
@@ -149,14 +152,7 @@ pub fn write_comparison(
     let parquet = dir.join("comparison.parquet");
     write_parquet(table, &parquet)?;
     written.push(parquet);
-    let (files, svgs) = write_charts(dir, &c.charts)?;
-    written.extend(files);
-    let path = dir.join("compare.html");
-    std::fs::write(&path, html::compare_page(c, &svgs, command)).map_err(|e| write_err(&path, e))?;
-    written.push(path);
-    let path = dir.join("compare.md");
-    std::fs::write(&path, markdown::comparison(c, "charts", command)).map_err(|e| write_err(&path, e))?;
-    written.push(path);
+    written.extend(write_doc(dir, "compare", doc, command)?);
     Ok(written)
 }
 

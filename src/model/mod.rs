@@ -49,6 +49,16 @@ impl Model {
         self.flows.iter().position(|f| f.name == name).map(|i| i as FlowId)
     }
 
+    /// A flow's name in a report: a stage's label with its request's
+    /// ("standard DoLS requests: sign-off"), else its own.
+    pub fn flow_title(&self, f: usize) -> String {
+        let flow = &self.flows[f];
+        match flow.stage_of {
+            Some((r, _)) => format!("{}: {}", self.requests[r].label, flow.label),
+            None => flow.label.clone(),
+        }
+    }
+
     pub fn request_id(&self, name: &str) -> Option<usize> {
         self.requests.iter().position(|r| r.name == name)
     }

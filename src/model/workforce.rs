@@ -82,6 +82,8 @@ pub struct Absence {
 #[derive(Debug, Clone)]
 pub struct Role {
     pub name: String,
+    /// Plain-language name for reports ("social worker BIAs").
+    pub label: String,
     pub kind: RoleKind,
     /// Establishment: funded full-time-equivalent posts.
     pub fte: f64,
@@ -212,4 +214,14 @@ pub struct Worker {
 pub fn post_fte(establishment: f64, i: usize, share: f64) -> f64 {
     let f = (establishment - i as f64).clamp(0.0, share);
     if f < 1e-9 { 0.0 } else { f }
+}
+
+/// A name as people write it: `social_worker_bia` -> "social worker BIA".
+pub fn label_of(name: &str) -> String {
+    const CAPITALS: [&str; 6] = ["bia", "ot", "asye", "dols", "chc", "psw"];
+    name.split(['_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| if CAPITALS.contains(&w.to_lowercase().as_str()) { w.to_uppercase() } else { w.to_string() })
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -162,6 +162,7 @@ pub struct RawInitial {
 #[serde(deny_unknown_fields)]
 pub struct RawRole {
     pub name: String,
+    pub label: Option<String>,
     pub kind: Option<String>,
     pub count: Option<f64>,
     pub fte: Option<f64>,

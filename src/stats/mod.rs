@@ -4,6 +4,26 @@ mod band;
 
 pub use band::Band;
 
+/// P10, P50, P90 and mean of a band: what reports show of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bands {
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub mean: f64,
+}
+
+impl Bands {
+    pub fn of(b: &Band) -> Bands {
+        Bands { p10: b.quantile(0.1), p50: b.quantile(0.5), p90: b.quantile(0.9), mean: b.mean() }
+    }
+
+    /// Each figure scaled by `k` (a total over years to a figure a year).
+    pub fn scaled(self, k: f64) -> Bands {
+        Bands { p10: self.p10 * k, p50: self.p50 * k, p90: self.p90 * k, mean: self.mean * k }
+    }
+}
+
 use crate::model::Model;
 use crate::results::{
     Balance, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BINS,

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::report::{Chart, ChartKind, Panel, Series};
+use super::doc::{Chart, ChartKind, Panel, Series};
 use crate::history::backtest::Check;
 use crate::history::read;
 
@@ -39,12 +39,12 @@ pub fn chart(checks: &[Check], flows: &[String], history: &[read::Series], train
             .map(|(i, (_, count))| (i as f64, *count))
             .chain(rows.iter().enumerate().map(|(i, c)| ((offset + i) as f64, c.actual)))
             .collect();
-        panels.push(Panel {
-            title: flow.replace('_', " "),
-            series: vec![Series { label: "forecast".into(), x, p10: band(1), p50: band(2), p90: band(3) }],
-            marker: None,
-            points,
-        });
+        let mut panel = Panel::new(
+            &flow.replace('_', " "),
+            vec![Series { label: "forecast".into(), x, p10: band(1), p50: band(2), p90: band(3) }],
+        );
+        panel.points = points;
+        panels.push(panel);
     }
     Chart {
         id: "backtest".into(),
@@ -56,6 +56,7 @@ pub fn chart(checks: &[Check], flows: &[String], history: &[read::Series], train
         x_label: "period".into(),
         y_label: "count in period".into(),
         x_ticks: ticks,
+        x_marks: Vec::new(),
         panels,
     }
 }

@@ -2,12 +2,14 @@
 
 use polars::prelude::*;
 
-use super::report::{Bands, Chart, ChartKind, Marker, Panel, Series};
+use super::doc::{Block, Chart, ChartKind, Doc, Panel, Section, Sentence, Series, Table};
+use super::report;
 use crate::compare::Paired;
-use crate::format::{decimal, money, pct, thousands};
-use crate::model::Model;
+use crate::format::{Unit, month_year, thousands};
+use crate::measure;
+use crate::model::{Model, WorkKind};
 use crate::results::{FlowKpi, FlowMetric, TotalMetric};
-use crate::stats::Aggregate;
+use crate::stats::{Aggregate, Bands};
 
 /// One scenario in a comparison, with what reproduces it.
 #[derive(Debug, Clone)]
@@ -91,50 +93,13 @@ pub fn table(entries: &[Entry], paired: &Paired, seed: u64, replications: u64) -
 
 /// A measure shown side by side.
 #[derive(Debug, Clone)]
-pub struct Row {
-    pub label: String,
-    pub unit: &'static str,
+struct Row {
+    label: String,
+    unit: Unit,
     /// Per scenario.
-    pub values: Vec<Bands>,
+    values: Vec<Bands>,
     /// Per scenario after the first: paired difference from the first.
-    pub differences: Vec<Bands>,
-}
-
-impl Row {
-    pub fn show(&self, v: f64) -> String {
-        match self.unit {
-            "pct" => pct(v),
-            "money" => money(v),
-            "days" => decimal(v, 1),
-            _ => thousands(v),
-        }
-    }
-
-    /// A difference with its sign.
-    pub fn show_diff(&self, v: f64) -> String {
-        let s = self.show(v.abs());
-        if s.trim_start_matches('£').trim_end_matches('%').chars().all(|c| c == '0' || c == '.') {
-            s // rounds to nothing: no sign
-        } else if v > 0.0 {
-            format!("+{s}")
-        } else if v < 0.0 {
-            format!("-{s}")
-        } else {
-            s
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Comparison {
-    pub names: Vec<String>,
-    pub files: Vec<String>,
-    pub shas: Vec<String>,
-    pub headline: Vec<String>,
-    pub rows: Vec<Row>,
-    pub charts: Vec<Chart>,
-    pub seed: u64,
-    pub replications: u64,
+    differences: Vec<Bands>,
 }
 
 fn find(paired: &Paired, i: usize, scope: &str, name: &str, metric: &str) -> Option<Bands> {
@@ -144,57 +109,159 @@ fn find(paired: &Paired, i: usize, scope: &str, name: &str, metric: &str) -> Opt
         .map(|(_, b)| Bands::of(b))
 }
 
-pub fn build(entries: &[Entry], paired: &Paired, seed: u64, replications: u64) -> Comparison {
-    let base = entries[0].model;
-    let mut rows = Vec::new();
-    let mut total_row = |t: TotalMetric, label: &str, unit: &'static str| {
-        let values: Vec<Bands> = paired.aggregates.iter().map(|a| Bands::of(a.total_kpi(t))).collect();
-        let differences =
-            (0..entries.len() - 1).filter_map(|i| find(paired, i, "scenario", "total", t.name())).collect();
-        rows.push(Row { label: label.into(), unit, values, differences });
+/// What is compared, and when.
+pub struct Setup<'a> {
+    pub entries: &'a [Entry<'a>],
+    pub paired: &'a Paired,
+    pub seed: u64,
+    pub replications: u64,
+    /// Compare at the end of this reporting period rather than over the horizon.
+    pub at: Option<usize>,
+}
+
+/// The rows of the side-by-side table: DoLS, requests, costs, then flows
+/// with deadlines, each where every scenario has it.
+fn rows(c: &Setup) -> Vec<Row> {
+    let base = c.entries[0].model;
+    let at = c.at;
+    let mut out = Vec::new();
+    let mut add = |scope: &'static str, name: &str, metric: &str, label: String, unit: Unit| {
+        let mut values = Vec::new();
+        for (e, agg) in c.entries.iter().zip(&c.paired.aggregates) {
+            let all = measure::all(e.model, at);
+            let Some(m) = all.iter().find(|m| m.scope == scope && m.name == name && m.metric == metric) else {
+                return;
+            };
+            values.push(Bands::of(m.reading.band(agg)));
+        }
+        let differences = (0..c.entries.len() - 1).filter_map(|i| find(c.paired, i, scope, name, metric)).collect();
+        out.push(Row { label, unit, values, differences });
     };
-    let has_dols = base.flows.iter().any(|f| f.kind == crate::model::WorkKind::Dols);
-    if has_dols {
-        total_row(TotalMetric::DolsOpen, "DoLS backlog at the end (requests open)", "count");
-        total_row(TotalMetric::Unauthorised, "people without authorisation at the end", "count");
-        total_row(TotalMetric::UnauthorisedDays, "person-days without authorisation", "count");
-        total_row(TotalMetric::DolsHoursDualRole, "hours dual-role staff gave to DoLS", "count");
+    let when = match at {
+        None => "at the end".to_string(),
+        Some(p) => format!("at the end of {}", month_year(base.periods.last_date(p))),
+    };
+    let over = match at {
+        None => "over the horizon".to_string(),
+        Some(p) => format!("in {}", month_year(base.periods.last_date(p))),
+    };
+    let (open, waiting, cost) = match at {
+        None => ("open_at_end", "waiting_at_end", "cost_total"),
+        Some(_) => ("open", "waiting", "cost_cumulative"),
+    };
+    if base.flows.iter().any(|f| f.kind == WorkKind::Dols) {
+        add("scenario", "total", "dols_open", format!("DoLS backlog (requests open) {when}"), Unit::Count);
+        add("scenario", "total", "unauthorised", format!("people without authorisation {when}"), Unit::Count);
+        add("scenario", "total", "unauthorised_days", format!("person-days without authorisation {over}"), Unit::Count);
+        add(
+            "scenario",
+            "total",
+            "dols_hours_dual_role",
+            format!("hours dual-role staff gave to DoLS {over}"),
+            Unit::Hours,
+        );
     }
-    total_row(TotalMetric::CostTotal, "total cost", "money");
-    total_row(TotalMetric::CostAgency, "agency cost", "money");
-    total_row(TotalMetric::CostBoughtIn, "bought-in assessment cost", "money");
-    // Flows with deadlines, compared where every scenario has them.
-    for flow in &base.flows {
-        let ids: Option<Vec<usize>> = entries.iter().map(|e| e.model.flow_id(&flow.name).map(usize::from)).collect();
-        let Some(ids) = ids else { continue };
-        for (k, label, unit) in [
-            (FlowKpi::WithinDeadlinePct, "% within deadline", "pct"),
-            (FlowKpi::WaitingAtEnd, "waiting at the end", "count"),
-        ] {
-            if k == FlowKpi::WithinDeadlinePct && flow.deadline_days.is_none() {
-                continue;
-            }
-            let values = paired.aggregates.iter().zip(&ids).map(|(a, &f)| Bands::of(a.flow_kpi(f, k))).collect();
-            let differences =
-                (0..entries.len() - 1).filter_map(|i| find(paired, i, "flow", &flow.name, k.name())).collect();
-            rows.push(Row { label: format!("{}: {label}", flow.label), unit, values, differences });
+    for request in &base.requests {
+        let label = &request.label;
+        add(
+            "request",
+            &request.name,
+            "within_deadline_pct",
+            format!("{label}: % decided within the deadline {over}"),
+            Unit::Pct,
+        );
+        let days = match at {
+            None => "mean_days_to_decision",
+            Some(_) => "mean_days_to_decision",
+        };
+        add("request", &request.name, days, format!("{label}: mean days to decision {over}"), Unit::Days);
+        add("request", &request.name, open, format!("{label}: open {when}"), Unit::Count);
+    }
+    let to_date = if at.is_some() {
+        format!("total cost to {}", when.trim_start_matches("at the end of "))
+    } else {
+        "total cost".into()
+    };
+    add("scenario", "total", cost, to_date, Unit::Money);
+    add("scenario", "total", "cost_agency", format!("agency cost {over}"), Unit::Money);
+    add("scenario", "total", "cost_bought_in", format!("bought-in assessment cost {over}"), Unit::Money);
+    for flow in base.flows.iter().filter(|f| f.stage_of.is_none() && f.deadline_days.is_some()) {
+        add(
+            "flow",
+            &flow.name,
+            "within_deadline_pct",
+            format!("{}: % within the deadline {over}", flow.label),
+            Unit::Pct,
+        );
+        add("flow", &flow.name, waiting, format!("{}: waiting for allocation {when}", flow.label), Unit::Count);
+    }
+    out
+}
+
+pub fn build(c: &Setup) -> Doc {
+    let entries = c.entries;
+    let names: Vec<String> = entries.iter().map(|e| e.model.name.clone()).collect();
+    let rows = rows(c);
+    let mut headline = Section::new("headline", "In short");
+    headline.push(Block::Sentences(sentences(&names, &rows)));
+    headline.push(Block::Note(format!(
+        "Differences are paired: each simulated future's value in one scenario minus the same future's value in {}. Figures are P50 (P10-P90).",
+        names[0]
+    )));
+    let mut side = Section::new("kpis", "Side by side");
+    let mut header = vec!["measure".to_string()];
+    header.extend(names.iter().map(|n| format!("{n} P50 (P10-P90)")));
+    header.extend(names[1..].iter().map(|n| format!("{n} minus {} P50 (P10 to P90)", names[0])));
+    side.push(Block::Table(Table {
+        title: String::new(),
+        header,
+        rows: rows
+            .iter()
+            .map(|r| {
+                let mut cells = vec![r.label.clone()];
+                cells.extend(r.values.iter().map(|v| r.unit.band(v)));
+                cells.extend(r.differences.iter().map(|d| r.unit.band_diff(d)));
+                cells
+            })
+            .collect(),
+    }));
+    let mut limits = Section::new("bottleneck", "What limits the work");
+    let mut said = Vec::new();
+    for (e, agg) in entries.iter().zip(&c.paired.aggregates) {
+        for l in report::limits(e.model, agg) {
+            said.push(Sentence::plain(format!("{}: {}", e.model.name, l.sentence)));
         }
     }
-    let names: Vec<String> = entries.iter().map(|e| e.model.name.clone()).collect();
-    let headline = headline(&names, &rows);
-    Comparison {
-        names,
-        files: entries.iter().map(|e| e.file.clone()).collect(),
-        shas: entries.iter().map(|e| e.sha256.clone()).collect(),
-        headline,
-        charts: charts(entries, &paired.aggregates),
-        rows,
-        seed,
-        replications,
+    limits.push(Block::Sentences(said));
+    let mut charts_section = Section::new("charts", "Charts");
+    for chart in charts(entries, &c.paired.aggregates) {
+        charts_section.push(Block::Chart(chart));
+    }
+    let mut reproduce = Vec::new();
+    for e in entries {
+        reproduce.push((e.model.name.clone(), format!("{} (resolved SHA-256 {})", e.file, e.sha256)));
+    }
+    reproduce.push(("seed".into(), c.seed.to_string()));
+    reproduce.push(("replications".into(), c.replications.to_string()));
+    let when = match c.at {
+        None => String::new(),
+        Some(p) => {
+            format!(" Compared at the end of {} (period {}).", month_year(entries[0].model.periods.last_date(p)), p + 1)
+        }
+    };
+    Doc {
+        title: format!("{} compared", names.join(" vs ")),
+        meta: vec![format!(
+            "The same {} simulated futures (replications, seed {}) for each scenario, so differences come from what the scenarios change.{when}",
+            thousands(c.replications as f64),
+            c.seed
+        )],
+        sections: vec![headline, side, limits, charts_section].into_iter().filter(|s| !s.is_empty()).collect(),
+        reproduce,
     }
 }
 
-fn headline(names: &[String], rows: &[Row]) -> Vec<String> {
+fn sentences(names: &[String], rows: &[Row]) -> Vec<Sentence> {
     let mut out = Vec::new();
     for (i, name) in names.iter().enumerate().skip(1) {
         let parts: Vec<String> = rows
@@ -206,17 +273,17 @@ fn headline(names: &[String], rows: &[Row]) -> Vec<String> {
                 Some(format!(
                     "{} by {} (P10-P90: {} to {})",
                     r.label,
-                    r.show_diff(d.p50),
-                    r.show_diff(d.p10),
-                    r.show_diff(d.p90)
+                    r.unit.show_diff(d.p50),
+                    r.unit.show_diff(d.p10),
+                    r.unit.show_diff(d.p90)
                 ))
             })
             .collect();
-        if parts.is_empty() {
-            out.push(format!("Against {}, {} makes no difference to the measures compared.", names[0], name));
+        out.push(Sentence::plain(if parts.is_empty() {
+            format!("Against {}, {} makes no difference to the measures compared.", names[0], name)
         } else {
-            out.push(format!("Against {}, {} changes {}.", names[0], name, parts.join("; ")));
-        }
+            format!("Against {}, {} changes {}.", names[0], name, parts.join("; "))
+        }));
     }
     out
 }
@@ -228,27 +295,7 @@ fn overlay(
     np: usize,
     read: impl Fn(&Aggregate, usize) -> Bands,
 ) -> Panel {
-    Panel {
-        title: label.into(),
-        series: aggs
-            .iter()
-            .zip(names)
-            .map(|(a, name)| {
-                let mut s =
-                    Series { label: name.clone(), x: Vec::new(), p10: Vec::new(), p50: Vec::new(), p90: Vec::new() };
-                for p in 0..np {
-                    let b = read(a, p);
-                    s.x.push(p as f64);
-                    s.p10.push(b.p10);
-                    s.p50.push(b.p50);
-                    s.p90.push(b.p90);
-                }
-                s
-            })
-            .collect(),
-        marker: None::<Marker>,
-        points: Vec::new(),
-    }
+    Panel::new(label, aggs.iter().zip(names).map(|(a, name)| Series::over(name, np, |p| read(a, p))).collect())
 }
 
 fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
@@ -258,7 +305,7 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
     let names: Vec<String> = entries.iter().map(|e| e.model.name.clone()).collect();
     let ticks: Vec<String> = (0..np).map(|p| crate::format::short_month(base.periods.starts[p])).collect();
     let mut panels = Vec::new();
-    if base.flows.iter().any(|f| f.kind == crate::model::WorkKind::Dols) {
+    if base.flows.iter().any(|f| f.kind == WorkKind::Dols) {
         panels.push(overlay("DoLS requests open", aggs, &names, np, |a, p| {
             Bands::of(a.total_period(p, TotalMetric::DolsOpen))
         }));
@@ -279,6 +326,7 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
         x_label: format!("{} starting", base.periods.kind.name()),
         y_label: "people / £".into(),
         x_ticks: ticks.clone(),
+        x_marks: report::year_starts(base),
         panels,
     }];
     // Waiting lists of the flows that wait most, in any scenario.
@@ -301,7 +349,7 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
         .iter()
         .take(6)
         .map(|(_, name)| {
-            let label = base.flow_id(name).map_or(name.clone(), |f| base.flows[f as usize].label.clone());
+            let label = base.flow_id(name).map_or(name.clone(), |f| base.flow_title(f as usize));
             let ids: Vec<usize> = entries.iter().map(|e| e.model.flow_id(name).map_or(0, usize::from)).collect();
             let mut panel = overlay(&label, aggs, &names, np, |_, _| Bands { p10: 0.0, p50: 0.0, p90: 0.0, mean: 0.0 });
             for ((s, a), &f) in panel.series.iter_mut().zip(aggs).zip(&ids) {
@@ -326,6 +374,7 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
             x_label: format!("{} starting", base.periods.kind.name()),
             y_label: "items waiting".into(),
             x_ticks: ticks,
+            x_marks: report::year_starts(base),
             panels,
         });
     }

@@ -4,6 +4,7 @@
 
 pub mod backtest;
 pub mod compare;
+pub mod doc;
 pub mod report;
 
 use polars::prelude::*;

@@ -8,7 +8,8 @@ use std::process::Command;
 use caseflow::runner::{self, RunConfig};
 use caseflow::scenario;
 use caseflow::summary::Stamp;
-use caseflow::summary::report::{self, ChartKind, Source};
+use caseflow::summary::doc::{ChartKind, Source};
+use caseflow::summary::report;
 
 use crate::harness::{caseflow, scratch_dir};
 
@@ -46,8 +47,9 @@ fn the_report_has_every_chart_with_data_and_its_headline_matches_the_tables() {
     let rep = report::build(&sc.model, &agg, &stamp, &sc);
 
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
-    assert!(rep.charts.len() >= 6, "expected at least six charts, got {}", rep.charts.len());
-    for chart in &rep.charts {
+    let charts = rep.charts();
+    assert!(charts.len() >= 6, "expected at least six charts, got {}", charts.len());
+    for chart in &charts {
         for ext in ["png", "svg"] {
             let path = dir.join("charts").join(format!("{}.{ext}", chart.id));
             let size = std::fs::metadata(&path).unwrap_or_else(|_| panic!("{} missing", path.display())).len();
@@ -68,7 +70,7 @@ fn the_report_has_every_chart_with_data_and_its_headline_matches_the_tables() {
             assert!(any || chart.id == "backlog", "{}: {} is all zero", chart.id, panel.title);
         }
     }
-    assert_eq!(html.matches("<svg").count(), rep.charts.len(), "one inline SVG per chart");
+    assert_eq!(html.matches("<svg").count(), charts.len(), "one inline SVG per chart");
     for attr in ["src=\"http", "href=\"http", "url(http", "@import"] {
         assert!(!html.contains(attr), "the report must not load anything from the network ({attr})");
     }
@@ -76,9 +78,10 @@ fn the_report_has_every_chart_with_data_and_its_headline_matches_the_tables() {
     // Every headline figure equals the summary CSV's value.
     let kpis = read_csv(&dir.join("kpis.csv"));
     let totals = read_csv(&dir.join("totals_periods.csv"));
-    assert!(!rep.headline.is_empty());
+    let sentences = rep.sentences();
+    assert!(!sentences.is_empty());
     let mut checked = 0;
-    for sentence in &rep.headline {
+    for sentence in &sentences {
         assert!(html.contains(&caseflow::export::html::escape(&sentence.text)), "missing: {}", sentence.text);
         for fig in &sentence.figures {
             let row = match &fig.source {
@@ -100,7 +103,7 @@ fn the_report_has_every_chart_with_data_and_its_headline_matches_the_tables() {
     }
     assert!(checked >= 2, "too few headline figures checked");
     let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
-    assert!(md.contains(&rep.headline[0].text) && md.contains("charts/backlog.png"));
+    assert!(md.contains(&sentences[0].text) && md.contains("charts/backlog.png"));
 }
 
 fn chromium() -> Option<PathBuf> {

@@ -130,7 +130,7 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
     }
     Some(Flow {
         name: f.name.clone(),
-        label: f.label.clone().unwrap_or_else(|| f.name.replace('_', " ")),
+        label: f.label.clone().unwrap_or_else(|| crate::model::workforce::label_of(&f.name)),
         priority: priority?,
         order: order?,
         effort_hours: effort?,

@@ -2,7 +2,7 @@
 
 use super::dist::check_dist;
 use super::{Checker, Context};
-use crate::model::workforce::{BudgetPeriod, PlanChange, PlanStep, post_fte};
+use crate::model::workforce::{BudgetPeriod, PlanChange, PlanStep, label_of, post_fte};
 use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Ramp, Role, RoleKind, WorkKind, Worker};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{RawAbsence, RawPlanStep, RawRole};
@@ -220,6 +220,7 @@ fn check_bought_in(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16
     let fee = c.non_negative(path.key("fee"), r.fee.unwrap_or(0.0));
     Some(Role {
         name: r.name.clone(),
+        label: r.label.clone().unwrap_or_else(|| label_of(&r.name)),
         kind: RoleKind::BoughtIn { per_week: per_week?, fee: fee? },
         fte: 1.0,
         hours_per_week: 0.0,
@@ -397,6 +398,7 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
     }
     Some(Role {
         name: r.name.clone(),
+        label: r.label.clone().unwrap_or_else(|| label_of(&r.name)),
         kind: RoleKind::Staff,
         fte: fte?,
         hours_per_week: hours?,

@@ -1,0 +1,138 @@
+//! A measure a user can name: a figure read from one replication's results
+//! (for paired differences and targets) and from an aggregate (for its
+//! band), over the whole horizon or at the end of one period.
+
+use crate::model::Model;
+use crate::results::{FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric};
+use crate::stats::{Aggregate, Band};
+
+/// Where a measure's value is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    Total(TotalMetric),
+    Flow(usize, FlowKpi),
+    Role(usize, RoleKpi),
+    Request(usize, RequestKpi),
+    /// In (or at the end of) reporting period `p`.
+    TotalAt(TotalMetric, usize),
+    FlowAt(usize, FlowMetric, usize),
+    RoleAt(usize, RoleMetric, usize),
+    RequestAt(usize, RequestMetric, usize),
+}
+
+impl Reading {
+    pub fn read(self, r: &RepResult) -> f64 {
+        match self {
+            Reading::Total(t) => r.total_kpi(t),
+            Reading::Flow(f, k) => r.flow_kpi(f, k),
+            Reading::Role(x, k) => r.role_kpi(x, k),
+            Reading::Request(q, k) => r.request_kpi(q, k),
+            Reading::TotalAt(t, p) => r.total_period(p, t),
+            Reading::FlowAt(f, m, p) => r.flow_period(f, p, m),
+            Reading::RoleAt(x, m, p) => r.role_period(x, p, m),
+            Reading::RequestAt(q, m, p) => r.request_period(q, p, m),
+        }
+    }
+
+    pub fn band(self, a: &Aggregate) -> &Band {
+        match self {
+            Reading::Total(t) => a.total_kpi(t),
+            Reading::Flow(f, k) => a.flow_kpi(f, k),
+            Reading::Role(x, k) => a.role_kpi(x, k),
+            Reading::Request(q, k) => a.request_kpi(q, k),
+            Reading::TotalAt(t, p) => a.total_period(p, t),
+            Reading::FlowAt(f, m, p) => a.flow_period(f, p, m),
+            Reading::RoleAt(x, m, p) => a.role_period(x, p, m),
+            Reading::RequestAt(q, m, p) => a.request_period(q, p, m),
+        }
+    }
+
+    /// The period read, if the measure is at one.
+    pub fn period(self) -> Option<usize> {
+        match self {
+            Reading::TotalAt(_, p)
+            | Reading::FlowAt(_, _, p)
+            | Reading::RoleAt(_, _, p)
+            | Reading::RequestAt(_, _, p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// A measure by its names, as the tables print them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// "scenario", "request", "flow" or "role".
+    pub scope: &'static str,
+    /// The flow, request or role (or "total").
+    pub name: String,
+    pub metric: &'static str,
+    pub reading: Reading,
+}
+
+/// Every measure of a model over the whole horizon, or, with `at`, in (or
+/// at the end of) that reporting period.
+pub fn all(m: &Model, at: Option<usize>) -> Vec<Named> {
+    let mut out = Vec::new();
+    let total = |t: TotalMetric| Named {
+        scope: "scenario",
+        name: "total".into(),
+        metric: t.name(),
+        reading: match at {
+            None => Reading::Total(t),
+            Some(p) => Reading::TotalAt(t, p),
+        },
+    };
+    out.extend(
+        TotalMetric::ALL.iter().filter(|&&t| at.is_some() || t != TotalMetric::CostCumulative).map(|&t| total(t)),
+    );
+    for (q, request) in m.requests.iter().enumerate() {
+        match at {
+            None => out.extend(RequestKpi::ALL.iter().map(|&k| Named {
+                scope: "request",
+                name: request.name.clone(),
+                metric: k.name(),
+                reading: Reading::Request(q, k),
+            })),
+            Some(p) => out.extend(RequestMetric::ALL.iter().map(|&k| Named {
+                scope: "request",
+                name: request.name.clone(),
+                metric: k.name(),
+                reading: Reading::RequestAt(q, k, p),
+            })),
+        }
+    }
+    for (f, flow) in m.flows.iter().enumerate() {
+        match at {
+            None => out.extend(FlowKpi::ALL.iter().map(|&k| Named {
+                scope: "flow",
+                name: flow.name.clone(),
+                metric: k.name(),
+                reading: Reading::Flow(f, k),
+            })),
+            Some(p) => out.extend(FlowMetric::ALL.iter().map(|&k| Named {
+                scope: "flow",
+                name: flow.name.clone(),
+                metric: k.name(),
+                reading: Reading::FlowAt(f, k, p),
+            })),
+        }
+    }
+    for (x, role) in m.roles.iter().enumerate() {
+        match at {
+            None => out.extend(RoleKpi::ALL.iter().map(|&k| Named {
+                scope: "role",
+                name: role.name.clone(),
+                metric: k.name(),
+                reading: Reading::Role(x, k),
+            })),
+            Some(p) => out.extend(RoleMetric::ALL.iter().map(|&k| Named {
+                scope: "role",
+                name: role.name.clone(),
+                metric: k.name(),
+                reading: Reading::RoleAt(x, k, p),
+            })),
+        }
+    }
+    out
+}

@@ -1,0 +1,188 @@
+//! "Key assumptions": what the model was given, in the report's words, and
+//! the notes at the top of the scenario file.
+
+use super::Cx;
+use crate::format::{decimal, money, pct, thousands};
+use crate::model::{Model, RoleKind};
+use crate::results::{FlowKpi, RequestKpi};
+use crate::scenario::Scenario;
+use crate::stats::Bands;
+use crate::summary::doc::{Block, Section};
+
+pub(super) fn section(cx: &Cx, scenario: &Scenario) -> Section {
+    let mut s = Section::new("assumptions", "Key assumptions");
+    s.push(Block::Definitions(items(cx, scenario)));
+    if !scenario.header.is_empty() {
+        s.push(Block::Text {
+            summary: "Notes at the top of the scenario file (sources and assumptions)".into(),
+            text: scenario.header.clone(),
+        });
+    }
+    s
+}
+
+/// One step of a staffing plan in words.
+fn plan_step(m: &Model, s: &crate::model::workforce::PlanStep) -> String {
+    use crate::model::workforce::PlanChange;
+    let when = m.date_at(s.at);
+    match &s.change {
+        PlanChange::Fte { fte, vacant: false } => format!("{} FTE from {when}", decimal(*fte, 1)),
+        PlanChange::Fte { fte, vacant: true } => {
+            format!("{} FTE from {when} (new posts recruited to)", decimal(*fte, 1))
+        }
+        PlanChange::Agency(true) => format!("agency cover from {when}"),
+        PlanChange::Agency(false) => format!("agency cover ends {when}"),
+        PlanChange::PerWeek(w) => format!("up to {} a week from {when}", decimal(*w, 0)),
+        PlanChange::Recruitment(Some(d)) => {
+            format!("recruitment drive from {when}: posts filled in {} days on average", decimal(d.mean(), 0))
+        }
+        PlanChange::Recruitment(None) => format!("usual recruitment from {when}"),
+    }
+}
+
+fn items(cx: &Cx, scenario: &Scenario) -> Vec<(String, String)> {
+    let m = cx.m;
+    let mut out = Vec::new();
+    if scenario.files.len() > 1 {
+        let files: Vec<&str> = scenario.files.iter().map(|(f, _)| f.as_str()).collect();
+        out.push(("Built from".into(), format!("{} (each file changes the one after it)", files.join(" on "))));
+    }
+    if !scenario.changes.is_empty() {
+        out.push(("Changed for this run".into(), scenario.changes.join("; ")));
+    }
+    let years = m.horizon_days / 365.25;
+    out.push((
+        "Horizon".into(),
+        format!(
+            "{} years from {} by {}, after {} days of warm-up; calendar: {}",
+            decimal(years, 1),
+            m.start,
+            m.periods.kind.name(),
+            decimal(m.warmup_days, 0),
+            match m.calendar.kind {
+                crate::model::CalendarKind::Continuous => "continuous (seven days a week)".to_string(),
+                crate::model::CalendarKind::WorkingWeek { bank_holidays } =>
+                    format!("Monday to Friday{}", if bank_holidays { ", England's bank holidays off" } else { "" }),
+            }
+        ),
+    ));
+    for (r, request) in m.requests.iter().enumerate() {
+        let stages: Vec<&str> = request.stages.iter().map(|&f| m.flows[f as usize].label.as_str()).collect();
+        let first = &m.flows[request.first()];
+        let received = Bands::of(cx.agg.request_kpi(r, RequestKpi::Arrivals)).scaled(1.0 / years);
+        let mut text = format!(
+            "stages: {}; received {} a year in all (simulated, P50)",
+            stages.join(", then "),
+            thousands(received.p50)
+        );
+        if let Some(a) = &first.arrivals {
+            text.push_str(&format!(
+                ", of which {} a year are new requests arriving directly and the rest renewals and people found through other work",
+                thousands(a.expected(m.warmup_days, m.end_time()) / years)
+            ));
+        }
+        if let Some(d) = first.deadline_days {
+            text.push_str(&format!("; deadline {d:.0} days"));
+        }
+        out.push((format!("Request: {}", request.label), text));
+    }
+    for (f, flow) in m.flows.iter().enumerate() {
+        let rate = flow.arrivals.as_ref().map(|a| {
+            let per_year = a.expected(m.warmup_days, m.end_time()) / years;
+            format!("{} a year arriving directly", thousands(per_year))
+        });
+        let total = Bands::of(cx.agg.flow_kpi(f, FlowKpi::Arrivals)).scaled(1.0 / years);
+        let mut parts = vec![rate.unwrap_or_else(|| "follow-ups only".into())];
+        parts.push(format!("{} a year in all (simulated, P50)", thousands(total.p50)));
+        parts.push(format!("effort mean {} hours", decimal(flow.effort_hours.mean(), 1)));
+        if let Some(d) = &flow.duration_days {
+            parts.push(format!("over at least {} days on average", decimal(d.mean(), 0)));
+        }
+        if let Some(d) = flow.deadline_days {
+            parts.push(format!("deadline {} days", decimal(d, 0)));
+        }
+        parts.push(format!("priority {}", flow.priority));
+        out.push((format!("Flow: {}", m.flow_title(f)), parts.join("; ")));
+    }
+    for role in &m.roles {
+        let text = match role.kind {
+            RoleKind::BoughtIn { per_week, fee } => {
+                format!("bought in: up to {} assessments a week at {} each", decimal(per_week, 0), money(fee))
+            }
+            RoleKind::Staff => {
+                let mut parts = vec![
+                    format!("{} FTE", decimal(role.fte, 1)),
+                    format!(
+                        "{} hours a week, {} casework",
+                        decimal(role.hours_per_week, 1),
+                        pct(100.0 * role.casework_share)
+                    ),
+                    format!("caseload cap {}", role.caseload_cap),
+                ];
+                if role.turnover_per_year > 0.0 {
+                    parts.push(format!("turnover {} a year", pct(100.0 * role.turnover_per_year)));
+                }
+                match role.dols_policy {
+                    crate::model::DolsPolicy::FixedShare { share, per } => parts.push(format!(
+                        "{} of each {}'s hours for DoLS",
+                        pct(100.0 * share),
+                        match per {
+                            crate::model::workforce::BudgetPeriod::Week => "week",
+                            crate::model::workforce::BudgetPeriod::Month => "month",
+                        }
+                    )),
+                    crate::model::DolsPolicy::DolsFirst => parts.push("DoLS first".into()),
+                    crate::model::DolsPolicy::CareManagementFirst => parts.push("care management first".into()),
+                    crate::model::DolsPolicy::ByPriority => {}
+                }
+                if role.salary > 0.0 {
+                    parts.push(format!("{} a year plus {} on-costs", money(role.salary), pct(100.0 * role.on_costs)));
+                }
+                parts.join("; ")
+            }
+        };
+        let text = if role.plan.is_empty() {
+            text
+        } else {
+            let steps: Vec<String> = role.plan.iter().map(|s| plan_step(m, s)).collect();
+            format!("{text}; plan: {}", steps.join(", "))
+        };
+        out.push((format!("Role: {}", role.label), text));
+    }
+    if let Some(a) = &m.absence {
+        out.push((
+            "Absence".into(),
+            format!(
+                "{} days' leave and {} days' sickness a year per worker",
+                decimal(a.annual_leave_days, 0),
+                decimal(a.sickness_days, 0)
+            ),
+        ));
+    }
+    for s in &m.stocks {
+        out.push((
+            format!("Stock: {}", s.name.replace('_', " ")),
+            format!("people leave at {} a year", decimal(s.leave_per_day * 365.25, 2)),
+        ));
+    }
+    for p in &m.latent_pools {
+        out.push((
+            format!("Latent pool: {}", p.name.replace('_', " ")),
+            format!(
+                "{} people not yet identified; {} of those left found a year, besides routes",
+                thousands(p.size as f64),
+                pct(100.0 * p.identified_per_day * 365.25)
+            ),
+        ));
+    }
+    for s in &m.shocks {
+        let when = match s.when {
+            crate::model::ShockTime::At(t) => format!("on {}", m.date_at(t)),
+            crate::model::ShockTime::Random { per_day } => {
+                format!("at random, {} a year on average", decimal(per_day * 365.25, 2))
+            }
+        };
+        out.push((format!("Shock: {}", s.name), when));
+    }
+    out
+}

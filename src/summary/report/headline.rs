@@ -1,0 +1,133 @@
+//! "In short": the few sentences a head of service reads first.
+
+use super::{Cx, words};
+use crate::format::Unit;
+use crate::model::{RoleKind, WorkKind};
+use crate::results::{FlowKpi, RequestKpi, TotalMetric};
+use crate::stats::Bands;
+use crate::summary::doc::{Block, Figure, Section, Sentence, Source};
+
+pub(super) fn section(cx: &Cx) -> Section {
+    let mut s = Section::new("headline", "In short");
+    let mut sentences = Vec::new();
+    if cx.has_dols() {
+        sentences.extend(dols(cx));
+    }
+    sentences.extend(care_management(cx));
+    let cost = Bands::of(cx.agg.total_kpi(TotalMetric::CostTotal));
+    if cost.p50 > 0.0 {
+        sentences.push(Sentence {
+            text: format!("Total cost over {:.1} years: {}.", cx.years, words(&cost, Unit::Money)),
+            figures: vec![Figure { source: Source::kpi("scenario", &cx.m.name, "cost_total"), bands: cost }],
+        });
+    }
+    s.push(Block::Sentences(sentences));
+    s.push(Block::Note(
+        "Figures are medians (P50) with the range that 80% of simulated futures fall in (P10-P90).".into(),
+    ));
+    s
+}
+
+/// Staff FTE able to take the first stage of DoLS requests, and bought-in
+/// assessments a week.
+fn dols_capacity(cx: &Cx) -> (f64, f64) {
+    let m = cx.m;
+    let first_stage = |f: u16| {
+        let flow = &m.flows[f as usize];
+        flow.kind == WorkKind::Dols && flow.stage_of.is_none_or(|(_, k)| k == 0) && flow.deprivation.is_some()
+    };
+    let (mut fte, mut per_week) = (0.0, 0.0);
+    for r in m.roles.iter().filter(|r| r.skills.iter().any(|&f| first_stage(f))) {
+        match r.kind {
+            RoleKind::Staff => fte += r.fte,
+            RoleKind::BoughtIn { per_week: w, .. } => per_week += w,
+        }
+    }
+    (fte, per_week)
+}
+
+fn dols(cx: &Cx) -> Vec<Sentence> {
+    let (m, agg) = (cx.m, cx.agg);
+    let mut out = Vec::new();
+    let backlog = Bands::of(agg.total_period(cx.last, TotalMetric::DolsOpen));
+    let (fte, bought) = dols_capacity(cx);
+    let bought = if bought > 0.0 { format!(" and {bought:.0} bought-in assessments a week") } else { String::new() };
+    let mut text = format!(
+        "With {fte:.1} FTE of staff doing DoLS assessments{bought}, the DoLS backlog (requests not yet decided) is {} by {}",
+        words(&backlog, Unit::Count),
+        cx.by()
+    );
+    let mut figures =
+        vec![Figure { source: Source::TotalPeriod { metric: "dols_open", period: cx.last }, bands: backlog }];
+    // Each DoLS request with a deadline: how many are decided in time.
+    for (r, request) in m.requests.iter().enumerate() {
+        let first = &m.flows[request.first()];
+        let (WorkKind::Dols, Some(deadline)) = (first.kind, first.deadline_days) else { continue };
+        let within = Bands::of(agg.request_kpi(r, RequestKpi::WithinDeadlinePct));
+        let days = Bands::of(agg.request_kpi(r, RequestKpi::MeanDaysToDecision));
+        text.push_str(&format!(
+            "; {} of {} are decided within {deadline:.0} days, in {} days on average",
+            words(&within, Unit::Pct),
+            request.label,
+            Unit::Days.show(days.p50)
+        ));
+        figures.push(Figure { source: Source::kpi("request", &request.name, "within_deadline_pct"), bands: within });
+        figures.push(Figure { source: Source::kpi("request", &request.name, "mean_days_to_decision"), bands: days });
+    }
+    text.push('.');
+    out.push(Sentence { text, figures });
+
+    let people = Bands::of(agg.total_period(cx.last, TotalMetric::Unauthorised));
+    let days = Bands::of(agg.total_kpi(TotalMetric::UnauthorisedDays));
+    out.push(Sentence {
+        text: format!(
+            "At the end, {} people are deprived of liberty without authorisation; {} person-days unauthorised over the period.",
+            words(&people, Unit::Count),
+            words(&days, Unit::Count)
+        ),
+        figures: vec![
+            Figure { source: Source::TotalPeriod { metric: "unauthorised", period: cx.last }, bands: people },
+            Figure { source: Source::kpi("scenario", &m.name, "unauthorised_days"), bands: days },
+        ],
+    });
+    let lost = Bands::of(agg.total_kpi(TotalMetric::DolsHoursDualRole));
+    if lost.p50 > 0.0 {
+        out.push(Sentence {
+            text: format!(
+                "Over the {:.1} years, social workers who are also BIAs give {} hours to DoLS (about {} hours a week): care management time they do not have.",
+                cx.years,
+                words(&lost, Unit::Hours),
+                Unit::Hours.show(lost.p50 / (m.horizon_days / 7.0))
+            ),
+            figures: vec![Figure { source: Source::kpi("scenario", &m.name, "dols_hours_dual_role"), bands: lost }],
+        });
+    }
+    out
+}
+
+/// The care management flow with a deadline that takes most hours.
+fn care_management(cx: &Cx) -> Option<Sentence> {
+    let (m, agg) = (cx.m, cx.agg);
+    let f = (0..m.flows.len())
+        .filter(|&f| m.flows[f].kind == WorkKind::CareManagement && m.flows[f].deadline_days.is_some())
+        .max_by(|&a, &b| {
+            let hours = |f: usize| agg.flow_kpi(f, FlowKpi::Completed).mean() * m.flows[f].effort_hours.mean();
+            hours(a).total_cmp(&hours(b))
+        })?;
+    let flow = &m.flows[f];
+    let within = Bands::of(agg.flow_kpi(f, FlowKpi::WithinDeadlinePct));
+    let waiting = Bands::of(agg.flow_kpi(f, FlowKpi::WaitingAtEnd));
+    Some(Sentence {
+        text: format!(
+            "{} of {} are completed within {:.0} days; {} are waiting for allocation at the end.",
+            words(&within, Unit::Pct),
+            flow.label,
+            flow.deadline_days.unwrap_or(0.0),
+            words(&waiting, Unit::Count)
+        ),
+        figures: vec![
+            Figure { source: Source::kpi("flow", &flow.name, "within_deadline_pct"), bands: within },
+            Figure { source: Source::kpi("flow", &flow.name, "waiting_at_end"), bands: waiting },
+        ],
+    })
+}

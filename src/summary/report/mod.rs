@@ -1,0 +1,130 @@
+//! The run report, built section by section over the same bands as the
+//! CSV tables. Each module makes one section; `build` puts them in order.
+
+mod assumptions;
+mod bottleneck;
+mod costs;
+mod headline;
+mod waiting;
+mod work;
+mod workforce;
+
+pub use bottleneck::{Limit, StagePart, limits};
+
+use crate::format::{Unit, month_year, thousands};
+use crate::model::{Model, WorkKind};
+use crate::scenario::Scenario;
+use crate::stats::{Aggregate, Bands};
+use crate::summary::Stamp;
+use crate::summary::doc::{Chart, ChartKind, Doc, Panel};
+
+/// What every section reads.
+pub(crate) struct Cx<'a> {
+    pub m: &'a Model,
+    pub agg: &'a Aggregate,
+    /// Years in the reported horizon.
+    pub years: f64,
+    /// The last reporting period.
+    pub last: usize,
+}
+
+impl Cx<'_> {
+    pub fn new<'a>(m: &'a Model, agg: &'a Aggregate) -> Cx<'a> {
+        Cx { m, agg, years: m.horizon_days / 365.25, last: m.periods.len().saturating_sub(1) }
+    }
+
+    /// "March 2018": the end of the horizon.
+    pub fn by(&self) -> String {
+        month_year(self.m.periods.last_date(self.last))
+    }
+
+    pub fn has_dols(&self) -> bool {
+        self.m.flows.iter().any(|f| f.kind == WorkKind::Dols)
+    }
+
+    /// Period start labels for a fan chart's x axis.
+    pub fn ticks(&self) -> Vec<String> {
+        (0..self.m.periods.len()).map(|p| crate::format::short_month(self.m.periods.starts[p])).collect()
+    }
+
+    /// A fan chart over the reporting periods.
+    pub fn fan(&self, id: &str, title: &str, caption: &str, y: &str, panels: Vec<Panel>) -> Chart {
+        Chart {
+            id: id.into(),
+            legend: if matches!(id, "staffing" | "caseload") { "lower" } else { "upper" },
+            from_zero: id != "staffing",
+            title: title.into(),
+            caption: caption.into(),
+            kind: ChartKind::Fan,
+            x_label: format!("{} starting", self.m.periods.kind.name()),
+            y_label: y.into(),
+            x_ticks: self.ticks(),
+            x_marks: year_starts(self.m),
+            panels,
+        }
+    }
+}
+
+/// The periods that start a financial year (1 April), when there are at
+/// least two, for the ticks of charts over time.
+pub(crate) fn year_starts(m: &Model) -> Vec<usize> {
+    use chrono::Datelike;
+    let marks: Vec<usize> = (0..m.periods.len())
+        .filter(|&p| {
+            let d = m.periods.starts[p];
+            d.month() == 4 && d.day() == 1
+        })
+        .collect();
+    if marks.len() >= 2 { marks } else { Vec::new() }
+}
+
+/// "X (P10-P90: a-b)" in a sentence.
+pub(crate) fn words(b: &Bands, unit: Unit) -> String {
+    unit.band_words(b)
+}
+
+pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario: &Scenario) -> Doc {
+    let cx = Cx::new(m, agg);
+    let sections = vec![
+        headline::section(&cx),
+        work::section(&cx),
+        bottleneck::section(&cx),
+        waiting::section(&cx),
+        workforce::section(&cx),
+        costs::section(&cx),
+        assumptions::section(&cx, scenario),
+    ];
+    let mut meta = Vec::new();
+    if !m.description.is_empty() {
+        meta.push(m.description.clone());
+    }
+    meta.push(format!(
+        "{} to {}, by {}; {} simulated futures (replications), seed {}.",
+        m.start,
+        m.periods.last_date(cx.last),
+        m.periods.kind.name(),
+        thousands(stamp.replications as f64),
+        stamp.seed
+    ));
+    Doc {
+        title: m.name.clone(),
+        meta,
+        sections: sections.into_iter().filter(|s| !s.is_empty()).collect(),
+        reproduce: reproduce(stamp, scenario),
+    }
+}
+
+/// The stamp rows every run report ends with.
+pub(crate) fn reproduce(stamp: &Stamp, scenario: &Scenario) -> Vec<(String, String)> {
+    let mut out = vec![("scenario".to_string(), stamp.scenario.clone())];
+    for (file, sha) in &scenario.files {
+        out.push((format!("file {file}"), format!("SHA-256 {sha}")));
+    }
+    for c in &scenario.changes {
+        out.push(("changed".into(), c.clone()));
+    }
+    out.push(("resolved scenario SHA-256".into(), stamp.scenario_sha256.clone()));
+    out.push(("seed".into(), stamp.seed.to_string()));
+    out.push(("replications".into(), stamp.replications.to_string()));
+    out
+}
