@@ -31,6 +31,11 @@ pub enum Command {
         after_help = "Examples:\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml\n  caseflow compare a.toml b.toml c.toml --replications 500 --out /tmp/reports\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml --set scenario.years=5\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-independent-bias.toml --at 12\n\nThe first scenario is the baseline; the others are compared with it. --set changes every scenario alike."
     )]
     Compare(CompareArgs),
+    /// Find the smallest staffing that meets targets
+    #[command(
+        after_help = "Examples:\n  caseflow staff scenarios/halton-2015-baseline.toml --vary roles.social_worker_bia.fte=10..40 \\\n      --target \"standard_dols.within_deadline >= 80% at month 12 with probability 0.9\"\n  caseflow staff scenarios/halton-2015-independent-bias.toml --vary roles.independent_bia.per_week=0..20 \\\n      --target \"standard_dols.within_deadline >= 80% at month 12\" --budget 9.5m\n  caseflow staff scenarios/mm20.toml --vary roles.server.count=15..30 --target \"work.mean_wait_days <= 0.5 with probability 0.5\"\n\nTargets: NAME.MEASURE OP VALUE [at month N] [with probability P]\n  NAME     a request, flow or role of the scenario, or total\n  MEASURE  a measure as the tables name it (kpis.csv; request_periods.csv etc. with 'at month'),\n           or: within_deadline, backlog, cost, p90_wait (a flow's P90 days waiting), utilisation\n  OP       >=, <=, > or <;   VALUE  80%, 28, 50, 9.5m\n  Without 'at month N' a measure is over the whole horizon; without a probability, 0.9.\n\nThe first --vary is searched by bisection (more of it is taken to be better); further --vary keys form a grid.\nCandidates share the same simulated futures (common random numbers)."
+    )]
+    Staff(StaffArgs),
     /// Fit demand (or turnover) to a history CSV and print it as scenario TOML
     #[command(
         after_help = "Examples:\n  caseflow fit data/synthetic-monthly.csv\n  caseflow fit data/national-dols.csv --flows dols_received --step 2014-03-19 --until 2017-03-31\n  caseflow fit data/synthetic-staff.csv\n\nActivity history has columns period,flow,count; staff history has period,role,starters,leavers,in_post[,vacancies].\nPeriods: 2014/15 (financial year), 2015-04 (month), 2015 (year), 2015-04-06 (day), 2014-04-01..2014-09-30."
@@ -104,6 +109,41 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub sim: SimArgs,
     /// Folder for reports; results go to <OUT>/compare-<a>-vs-<b>/
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StaffArgs {
+    /// Scenario file (TOML)
+    pub scenario: PathBuf,
+    /// A key to vary over a range: KEY=LO..HI[:STEP] or KEY=A,B,C (repeatable; the first is bisected)
+    #[arg(long = "vary", required = true, value_name = "KEY=RANGE")]
+    pub vary: Vec<String>,
+    /// A target every answer must meet (repeatable); see below
+    #[arg(long = "target", value_name = "TARGET")]
+    pub targets: Vec<String>,
+    /// The most the total cost over the horizon may be (e.g. 9.5m)
+    #[arg(long, value_name = "AMOUNT")]
+    pub budget: Option<String>,
+    #[command(flatten)]
+    pub changes: Changes,
+    /// Replications for each candidate while searching
+    #[arg(long, short = 'n', default_value_t = 200, value_parser = clap::value_parser!(u64).range(10..=1_000_000))]
+    pub replications: u64,
+    /// Replications to confirm the answer with
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(10..=10_000_000))]
+    pub confirm: u64,
+    /// Base random seed; every candidate uses the same simulated futures
+    #[arg(long, short, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: one per core); results do not depend on it
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Folder for reports; results go to <OUT>/staff-<scenario>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
     /// Print nothing but errors

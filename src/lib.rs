@@ -35,6 +35,7 @@ pub mod model;
 pub mod results;
 pub mod runner;
 pub mod scenario;
+pub mod search;
 pub mod stats;
 pub mod summary;
 

@@ -3,7 +3,10 @@
 //! band), over the whole horizon or at the end of one period.
 
 use crate::model::Model;
-use crate::results::{FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric};
+use crate::results::{
+    FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS,
+    WAIT_BINS,
+};
 use crate::stats::{Aggregate, Band};
 
 /// Where a measure's value is read.
@@ -18,6 +21,9 @@ pub enum Reading {
     FlowAt(usize, FlowMetric, usize),
     RoleAt(usize, RoleMetric, usize),
     RequestAt(usize, RequestMetric, usize),
+    /// A quantile (in thousandths) of the days a flow's items waited for
+    /// allocation over the horizon, in whole days.
+    WaitQuantile(usize, u16),
 }
 
 impl Reading {
@@ -31,11 +37,18 @@ impl Reading {
             Reading::FlowAt(f, m, p) => r.flow_period(f, p, m),
             Reading::RoleAt(x, m, p) => r.role_period(x, p, m),
             Reading::RequestAt(q, m, p) => r.request_period(q, p, m),
+            Reading::WaitQuantile(f, q) => wait_quantile(r, f, f64::from(q) / 1000.0),
         }
     }
 
+    /// The band of the measure in an aggregate; `None` for a measure that
+    /// only replications hold (a quantile of each one's waits).
     pub fn band(self, a: &Aggregate) -> &Band {
-        match self {
+        self.band_of(a).expect("a measure with a band")
+    }
+
+    pub fn band_of(self, a: &Aggregate) -> Option<&Band> {
+        Some(match self {
             Reading::Total(t) => a.total_kpi(t),
             Reading::Flow(f, k) => a.flow_kpi(f, k),
             Reading::Role(x, k) => a.role_kpi(x, k),
@@ -44,7 +57,8 @@ impl Reading {
             Reading::FlowAt(f, m, p) => a.flow_period(f, p, m),
             Reading::RoleAt(x, m, p) => a.role_period(x, p, m),
             Reading::RequestAt(q, m, p) => a.request_period(q, p, m),
-        }
+            Reading::WaitQuantile(..) => return None,
+        })
     }
 
     /// The period read, if the measure is at one.
@@ -57,6 +71,25 @@ impl Reading {
             _ => None,
         }
     }
+}
+
+/// Quantile `q` of the whole days a flow's items waited in one
+/// replication; NaN when none was allocated.
+fn wait_quantile(r: &RepResult, f: usize, q: f64) -> f64 {
+    let hist = &r.wait_hist[f * WAIT_BINS..(f + 1) * WAIT_BINS];
+    let total: u64 = hist.iter().map(|&c| u64::from(c)).sum();
+    if total == 0 {
+        return f64::NAN;
+    }
+    let need = (q * total as f64).ceil().max(1.0) as u64;
+    let mut seen = 0;
+    for (days, &c) in hist.iter().enumerate() {
+        seen += u64::from(c);
+        if seen >= need {
+            return days as f64 * WAIT_BIN_DAYS;
+        }
+    }
+    (WAIT_BINS - 1) as f64 * WAIT_BIN_DAYS
 }
 
 /// A measure by its names, as the tables print them.

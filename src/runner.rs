@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use crate::engine::simulate;
 use crate::error::Error;
 use crate::model::Model;
+use crate::results::RepResult;
 use crate::stats::Aggregate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,16 +28,29 @@ impl Default for RunConfig {
 /// Run every replication and fold them into one aggregate. `progress` is
 /// called once per finished replication, from any thread.
 pub fn run(model: &Model, cfg: &RunConfig, progress: &(dyn Fn() + Sync)) -> Result<Aggregate, Error> {
-    let empty = || Aggregate::for_model(model);
+    fold(model, cfg, || Aggregate::for_model(model), |acc, r| acc.add(&r), Aggregate::merge, progress)
+}
+
+/// Run every replication and fold each result into an accumulator. For
+/// results that do not depend on the thread count, `merge` must be exact
+/// and order-free (integer counts, `Aggregate::merge`).
+pub fn fold<A: Send>(
+    model: &Model,
+    cfg: &RunConfig,
+    empty: impl Fn() -> A + Sync + Send,
+    add: impl Fn(&mut A, RepResult) + Sync + Send,
+    merge: impl Fn(A, A) -> A + Sync + Send,
+    progress: &(dyn Fn() + Sync),
+) -> Result<A, Error> {
     let job = || {
         (0..cfg.replications)
             .into_par_iter()
-            .fold(empty, |mut acc, rep| {
-                acc.add(&simulate(model, cfg.seed, rep));
+            .fold(&empty, |mut acc, rep| {
+                add(&mut acc, simulate(model, cfg.seed, rep));
                 progress();
                 acc
             })
-            .reduce(empty, Aggregate::merge)
+            .reduce(&empty, &merge)
     };
     in_pool(cfg.threads, job)
 }

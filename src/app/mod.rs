@@ -1,6 +1,7 @@
 //! The commands: load → validate → simulate → summarise → export.
 
 mod history;
+mod staff;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Run(args) => run_scenario(&args),
         Command::Compare(args) => compare(&args),
+        Command::Staff(args) => staff::staff(&args),
         Command::Fit(args) => history::fit(&args),
         Command::Backtest(args) => history::backtest(&args),
         Command::History(args) => history::write_history(&args),

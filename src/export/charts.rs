@@ -405,16 +405,15 @@ fn scatter<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<
     for (k, s) in panel.series.iter().enumerate() {
         let colour = PALETTE[k % PALETTE.len()];
         let points: Vec<(f64, f64)> = s.x.iter().copied().zip(s.p50.iter().copied()).collect();
-        c.draw_series(points.iter().map(|&p| Circle::new(p, 5, colour.filled())))?
-            .label(s.label.as_str())
-            .legend(move |(x, y)| Circle::new((x + 8, y), 5, colour.filled()));
-        if k == 0 {
-            c.draw_series(
-                points.iter().zip(&panel.ticks).map(|(&p, t)| {
-                    Text::new(t.clone(), p, ("sans-serif", 11).into_font().color(&RGBColor(60, 60, 60)))
-                }),
-            )?;
-        }
+        let labels: Vec<String> = if k == 0 { panel.ticks.clone() } else { Vec::new() };
+        c.draw_series(points.iter().enumerate().map(|(i, &p)| {
+            let text = labels.get(i).cloned().unwrap_or_default();
+            EmptyElement::at(p)
+                + Circle::new((0, 0), 5, colour.filled())
+                + Text::new(text, (8, -16), ("sans-serif", 13).into_font().color(&RGBColor(40, 40, 40)))
+        }))?
+        .label(s.label.as_str())
+        .legend(move |(x, y)| Circle::new((x + 8, y), 5, colour.filled()));
     }
     if let Some(m) = &panel.marker {
         c.draw_series(DashedLineSeries::new(

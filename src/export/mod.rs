@@ -156,6 +156,29 @@ pub fn write_comparison(dir: &Path, table: &mut DataFrame, doc: &Doc, command: &
     Ok(written)
 }
 
+/// A staffing search: `staff.html`, `staff.md`, charts, and the candidates
+/// evaluated as `candidates.csv`.
+pub fn write_staff(dir: &Path, doc: &Doc, command: &str) -> Result<Vec<PathBuf>, Error> {
+    std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
+    let mut written = write_doc(dir, "staff", doc, command)?;
+    if let Some(t) = doc.section("candidates").and_then(|s| {
+        s.blocks.iter().find_map(|b| match b {
+            crate::summary::doc::Block::Table(t) => Some(t),
+            _ => None,
+        })
+    }) {
+        let path = dir.join("candidates.csv");
+        let mut w = csv::Writer::from_path(&path).map_err(|e| write_err(&path, e))?;
+        w.write_record(&t.header).map_err(|e| write_err(&path, e))?;
+        for row in &t.rows {
+            w.write_record(row).map_err(|e| write_err(&path, e))?;
+        }
+        w.flush().map_err(|e| write_err(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 /// Write a backtest: `backtest.csv`, `backtest.md` and its chart.
 pub fn write_backtest(
     dir: &Path,

@@ -154,6 +154,23 @@ fn plain_words(message: &str) -> String {
     out
 }
 
+impl Scenario {
+    /// The value at a dotted key as `--set` names it (lists of named tables
+    /// entered by name): what the scenario says before anything varies it.
+    pub fn value_at(&self, key: &str) -> Option<toml::Value> {
+        let doc: toml::Table = self.resolved.parse().ok()?;
+        let mut cur = toml::Value::Table(doc);
+        for seg in key.split('.') {
+            cur = match cur {
+                toml::Value::Table(mut t) => t.remove(seg)?,
+                toml::Value::Array(a) => a.into_iter().find(|e| e.get("name").and_then(|n| n.as_str()) == Some(seg))?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+}
+
 /// A problem about a name that an overlay removed says where it went.
 fn note_removed(sources: &Sources, removed: &[overlay::Removed], message: String) -> String {
     let Some(r) = removed.iter().find(|r| message.contains(&format!("'{}'", r.name))) else { return message };

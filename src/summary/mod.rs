@@ -6,6 +6,7 @@ pub mod backtest;
 pub mod compare;
 pub mod doc;
 pub mod report;
+pub mod staff;
 
 use polars::prelude::*;
 

@@ -10,7 +10,7 @@ use caseflow::stats::Aggregate;
 use crate::harness::run;
 
 /// Erlang C: probability an arrival waits in an M/M/c queue.
-fn erlang_c(c: u32, a: f64) -> f64 {
+pub(crate) fn erlang_c(c: u32, a: f64) -> f64 {
     let rho = a / c as f64;
     let mut term = 1.0; // a^k / k!
     let mut sum = 0.0;
@@ -25,7 +25,7 @@ fn erlang_c(c: u32, a: f64) -> f64 {
 }
 
 /// Mean wait in queue of M/M/c.
-fn mmc_wq(c: u32, lambda: f64, mu: f64) -> f64 {
+pub(crate) fn mmc_wq(c: u32, lambda: f64, mu: f64) -> f64 {
     erlang_c(c, lambda / mu) / (c as f64 * mu - lambda)
 }
 

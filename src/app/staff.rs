@@ -1,0 +1,94 @@
+//! `caseflow staff`: the smallest staffing that meets targets.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use super::progress_bar;
+use crate::cli::StaffArgs;
+use crate::error::Error;
+use crate::export;
+use crate::scenario::{self, Change};
+use crate::search::{self, Dim, Plan};
+use crate::summary;
+
+pub fn staff(args: &StaffArgs) -> Result<ExitCode, Error> {
+    let base = args.changes.parsed()?;
+    let sc = scenario::load_with(&args.scenario, &base)?;
+    let dims: Vec<Dim> = args.vary.iter().map(|v| Dim::parse(v).map_err(Error::Usage)).collect::<Result<_, _>>()?;
+    // Each varied key must exist and take the values: try the first and last.
+    for d in &dims {
+        for v in [d.values[0], *d.values.last().expect("a value")] {
+            let mut changes = base.clone();
+            changes.push(Change::set(&d.key, v));
+            scenario::load_with(&args.scenario, &changes).map_err(|e| match e {
+                Error::Scenario(e) => {
+                    Error::Usage(format!("--vary {}: at {v} the scenario does not load:\n{e}", d.key))
+                }
+                other => other,
+            })?;
+        }
+    }
+    let targets = search::targets(&args.targets, args.budget.as_deref(), &sc.model)?;
+    let plan = Plan {
+        scenario: args.scenario.clone(),
+        base: base.clone(),
+        dims,
+        targets,
+        coarse: args.replications,
+        confirm: args.confirm.max(args.replications),
+        seed: args.seed,
+        threads: args.threads.map(usize::from),
+    };
+    let first = plan.dims[0].values.len() as f64;
+    let outer: usize = plan.dims[1..].iter().map(|d| d.values.len()).product();
+    // An estimate for the bar: a bisection per combination, then confirming.
+    let estimate = outer as u64 * (first.log2().ceil() as u64 + 3) * plan.coarse + 2 * plan.confirm;
+    let bar = progress_bar(estimate, args.quiet, "staff");
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] about {percent}% ({elapsed} so far)")
+            .expect("a valid progress template")
+            .progress_chars("=> "),
+    );
+    let started = Instant::now();
+    let out = search::run(&plan, &sc.model, &|n| {
+        if bar.position() + n < bar.length().unwrap_or(u64::MAX) {
+            bar.inc(n);
+        }
+    })?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let model_of = |c: &search::Candidate| {
+        scenario::load_with(&args.scenario, &search::changes(&plan, out.days, &c.values)).ok().map(|s| s.model)
+    };
+    let now: Vec<Option<String>> = plan.dims.iter().map(|d| sc.value_at(&d.key).map(|v| v.to_string())).collect();
+    let doc = summary::staff::build(&plan, &out, &sc.model.name, &now, &model_of);
+    let dir = args.out.join(format!("staff-{}", sc.model.name));
+    let command = format!(
+        "caseflow staff {}{}{}{}{} --replications {} --confirm {} --seed {}",
+        sc.file,
+        sc.changes.iter().map(|c| format!(" '{c}'")).collect::<String>(),
+        args.vary.iter().map(|v| format!(" --vary {v}")).collect::<String>(),
+        args.targets.iter().map(|t| format!(" --target '{t}'")).collect::<String>(),
+        args.budget.as_ref().map_or(String::new(), |b| format!(" --budget {b}")),
+        plan.coarse,
+        plan.confirm,
+        plan.seed
+    );
+    export::write_staff(&dir, &doc, &command)?;
+    if !args.quiet {
+        for s in doc.section("headline").into_iter().flat_map(|s| &s.blocks) {
+            if let summary::doc::Block::Sentences(list) = s {
+                for line in list {
+                    println!("{}\n", line.text);
+                }
+            }
+        }
+        println!(
+            "{} candidates evaluated (of {} in the grid) in {seconds:.1} s.",
+            out.evaluated.len(),
+            crate::format::thousands(out.grid as f64)
+        );
+        println!("Wrote {}/: staff.html (open it in a browser), staff.md, candidates.csv, charts", dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,471 @@
+//! The smallest staffing that meets targets: candidates are the scenario
+//! with changes on top (one value per varied key), run on the same
+//! simulated futures (the same seed: common random numbers), so that two
+//! candidates differ only by what they change.
+//!
+//! Method. Attainment is taken to rise with the first varied key (more
+//! staff, more capacity), so its smallest value that meets every service
+//! target is found by bisection, separately for each combination of the
+//! other keys (a grid). The cheapest of those is then confirmed with more
+//! replications: moved up if it falls short, down while the value below
+//! also meets the targets. Every evaluated point is checked against that
+//! assumption, and a target that falls as the key rises is reported, not
+//! hidden. Budget targets (cost) fall as staff rise, so they are checked
+//! on the smallest staffing that meets the rest.
+
+pub mod target;
+
+use std::path::Path;
+
+use crate::error::Error;
+use crate::measure::Reading;
+use crate::model::Model;
+use crate::results::{RepResult, TotalMetric};
+use crate::runner::{self, RunConfig};
+use crate::scenario::{self, Change};
+use crate::stats::{Aggregate, Band};
+pub use target::Target;
+
+/// A key varied over a range of values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dim {
+    pub key: String,
+    pub values: Vec<f64>,
+}
+
+impl Dim {
+    /// `KEY=LO..HI` or `KEY=LO..HI:STEP` (step 1 by default), or
+    /// `KEY=A,B,C`.
+    pub fn parse(arg: &str) -> Result<Dim, String> {
+        let fail = |why: &str| {
+            format!("--vary {arg}: {why}; write it as KEY=LO..HI[:STEP], e.g. roles.social_worker_bia.fte=10..40")
+        };
+        let (key, range) = arg.split_once('=').ok_or_else(|| fail("no '='"))?;
+        let key = key.trim().to_string();
+        if key.is_empty() {
+            return Err(fail("no key"));
+        }
+        let values = if let Some((lo, rest)) = range.split_once("..") {
+            let (hi, step) = match rest.split_once(':') {
+                Some((hi, step)) => (hi, step),
+                None => (rest, "1"),
+            };
+            let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+            let (Some(lo), Some(hi), Some(step)) = (num(lo), num(hi), num(step)) else {
+                return Err(fail("the range needs numbers"));
+            };
+            if step <= 0.0 || hi < lo {
+                return Err(fail("the range must run up from LO to HI by a positive STEP"));
+            }
+            let n = ((hi - lo) / step + 1e-9).floor() as usize + 1;
+            if n > 10_000 {
+                return Err(fail("more than 10,000 values"));
+            }
+            (0..n).map(|i| lo + i as f64 * step).collect()
+        } else {
+            let values: Option<Vec<f64>> = range.split(',').map(|s| s.trim().parse::<f64>().ok()).collect();
+            let mut values = values.ok_or_else(|| fail("the values must be numbers"))?;
+            values.sort_by(f64::total_cmp);
+            values
+        };
+        if values.is_empty() {
+            return Err(fail("no values"));
+        }
+        Ok(Dim { key, values })
+    }
+}
+
+/// What to search.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub scenario: std::path::PathBuf,
+    /// Changes on top of the scenario for every candidate (`--set`).
+    pub base: Vec<Change>,
+    pub dims: Vec<Dim>,
+    pub targets: Vec<Target>,
+    /// Replications for the bisection, and for confirming the answer.
+    pub coarse: u64,
+    pub confirm: u64,
+    pub seed: u64,
+    pub threads: Option<usize>,
+}
+
+/// One candidate, evaluated.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// One value per varied key, in the order of `Plan::dims`.
+    pub values: Vec<f64>,
+    pub replications: u64,
+    /// Per target: replications that met it, and the band of its measure.
+    pub met: Vec<u64>,
+    pub bands: Vec<Band>,
+    /// Cost a year over the simulated horizon.
+    pub cost: Band,
+    pub agg: Aggregate,
+}
+
+impl Candidate {
+    /// The share of futures in which target `t` is met.
+    pub fn probability(&self, t: usize) -> f64 {
+        self.met[t] as f64 / self.replications.max(1) as f64
+    }
+
+    pub fn meets(&self, targets: &[Target], t: usize) -> bool {
+        self.probability(t) >= targets[t].probability
+    }
+
+    /// Meets every target that is not about cost (`service`), or every one.
+    pub fn meets_all(&self, targets: &[Target], service_only: bool) -> bool {
+        (0..targets.len()).filter(|&t| !service_only || !is_budget(&targets[t])).all(|t| self.meets(targets, t))
+    }
+
+    /// How far the worst service target falls short of its probability
+    /// (0 when all are met): for ranking what comes closest.
+    pub fn shortfall(&self, targets: &[Target]) -> f64 {
+        (0..targets.len())
+            .filter(|&t| !is_budget(&targets[t]))
+            .map(|t| (targets[t].probability - self.probability(t)).max(0.0))
+            .fold(0.0, f64::max)
+    }
+}
+
+/// A target on cost: it falls, not rises, with more staff.
+pub fn is_budget(t: &Target) -> bool {
+    matches!(t.reading, Reading::Total(m) | Reading::TotalAt(m, _) if matches!(m, TotalMetric::CostTotal | TotalMetric::CostCumulative | TotalMetric::CostStaff | TotalMetric::CostAgency | TotalMetric::CostBoughtIn))
+}
+
+/// What the search found.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub evaluated: Vec<Candidate>,
+    /// Candidates in the full grid.
+    pub grid: usize,
+    /// The cheapest candidate that meets every target, confirmed.
+    pub answer: Option<usize>,
+    /// With no answer: the candidate that comes closest.
+    pub closest: Option<usize>,
+    /// Why there is no answer, when there is none.
+    pub why_none: Option<String>,
+    /// Targets that fell as the first key rose, in words.
+    pub not_monotone: Vec<String>,
+    pub method: String,
+    /// Months simulated (when every target is at a month), else None.
+    pub months: Option<usize>,
+    /// Days simulated, when the search shortened the horizon.
+    pub days: Option<f64>,
+}
+
+/// Evaluations so far, so that no candidate is run twice at a size.
+struct Search<'a> {
+    plan: &'a Plan,
+    model_days: Option<f64>,
+    evaluated: Vec<Candidate>,
+    progress: &'a (dyn Fn(u64) + Sync),
+}
+
+/// The changes that make a candidate of `plan` with `values`, simulated
+/// for `days` when the search shortened the horizon.
+pub fn changes(plan: &Plan, days: Option<f64>, values: &[f64]) -> Vec<Change> {
+    let mut out = plan.base.clone();
+    for (d, v) in plan.dims.iter().zip(values) {
+        out.push(Change::set(&d.key, toml_number(*v)));
+    }
+    if let Some(days) = days {
+        out.push(Change::set("scenario.days", days));
+    }
+    out
+}
+
+impl Search<'_> {
+    fn changes(&self, values: &[f64]) -> Vec<Change> {
+        changes(self.plan, self.model_days, values)
+    }
+
+    /// The candidate at `values` with at least `reps` replications.
+    fn eval(&mut self, values: &[f64], reps: u64) -> Result<usize, Error> {
+        if let Some(i) = self.evaluated.iter().position(|c| c.values == values && c.replications >= reps) {
+            return Ok(i);
+        }
+        let sc = scenario::load_with(&self.plan.scenario, &self.changes(values))?;
+        let m = &sc.model;
+        let targets = &self.plan.targets;
+        let years = m.horizon_days / 365.25;
+        let cfg = RunConfig { replications: reps, seed: self.plan.seed, threads: self.plan.threads };
+        let empty = || Tally::new(m, targets.len());
+        let add = |acc: &mut Tally, r: RepResult| {
+            for (t, target) in targets.iter().enumerate() {
+                let v = target.reading.read(&r);
+                acc.met[t] += u64::from(target.met_by(v));
+                acc.bands[t].add(v);
+            }
+            acc.cost.add(r.total_kpi(TotalMetric::CostTotal) / years);
+            acc.agg.add(&r);
+        };
+        let progress = self.progress;
+        let tally = runner::fold(m, &cfg, empty, add, Tally::merge, &|| progress(1))?;
+        if tally.agg.unbalanced > 0 {
+            return Err(Error::Internal(
+                "items were lost or double-counted; please report this with the scenario".into(),
+            ));
+        }
+        self.evaluated.push(Candidate {
+            values: values.to_vec(),
+            replications: reps,
+            met: tally.met,
+            bands: tally.bands,
+            cost: tally.cost,
+            agg: tally.agg,
+        });
+        Ok(self.evaluated.len() - 1)
+    }
+
+    fn meets(&mut self, values: &[f64], reps: u64, service_only: bool) -> Result<bool, Error> {
+        let i = self.eval(values, reps)?;
+        Ok(self.evaluated[i].meets_all(&self.plan.targets, service_only))
+    }
+}
+
+struct Tally {
+    met: Vec<u64>,
+    bands: Vec<Band>,
+    cost: Band,
+    agg: Aggregate,
+}
+
+impl Tally {
+    fn new(m: &Model, targets: usize) -> Tally {
+        Tally {
+            met: vec![0; targets],
+            bands: vec![Band::new(); targets],
+            cost: Band::new(),
+            agg: Aggregate::for_model(m),
+        }
+    }
+
+    fn merge(mut self, o: Tally) -> Tally {
+        for (a, b) in self.met.iter_mut().zip(o.met) {
+            *a += b;
+        }
+        for (a, b) in self.bands.iter_mut().zip(&o.bands) {
+            a.merge(b);
+        }
+        self.cost.merge(&o.cost);
+        self.agg = self.agg.merge(o.agg);
+        self
+    }
+}
+
+/// A value for TOML: whole numbers as integers, so `count` keys take them.
+fn toml_number(v: f64) -> toml::Value {
+    if v.fract() == 0.0 && v.abs() < 1e15 { toml::Value::Integer(v as i64) } else { toml::Value::Float(v) }
+}
+
+/// Every combination of the values of `dims`.
+fn grid(dims: &[Dim]) -> Vec<Vec<f64>> {
+    let mut out = vec![Vec::new()];
+    for d in dims {
+        out = out.into_iter().flat_map(|c| d.values.iter().map(move |&v| [c.clone(), vec![v]].concat())).collect();
+    }
+    out
+}
+
+/// The horizon to simulate: up to the last month any target reads, if
+/// every target reads a month (so a search for month 12 runs a year).
+fn horizon_days(m: &Model, targets: &[Target]) -> Option<(usize, f64)> {
+    let months: Option<Vec<usize>> = targets.iter().map(|t| t.month).collect();
+    let last = months?.into_iter().max()?;
+    let end = m.periods.last_date(last - 1).succ_opt()?;
+    Some((last, crate::model::periods::day_of(m.start, end)))
+}
+
+/// Run the search. `model` is the scenario with `plan.base` on top, which
+/// the targets were read against; `progress` hears of each replication.
+pub fn run(plan: &Plan, model: &Model, progress: &(dyn Fn(u64) + Sync)) -> Result<Outcome, Error> {
+    let horizon = horizon_days(model, &plan.targets);
+    let mut s = Search { plan, model_days: horizon.map(|h| h.1), evaluated: Vec::new(), progress };
+    let dims = &plan.dims;
+    let first = &dims[0].values;
+    let outer = grid(&dims[1..]);
+    // The smallest first value meeting the service targets, per combination.
+    let mut found: Vec<Vec<f64>> = Vec::new();
+    for rest in &outer {
+        let at = |i: usize| [vec![first[i]], rest.clone()].concat();
+        let (mut lo, mut hi) = (0usize, first.len() - 1);
+        if !s.meets(&at(hi), plan.coarse, true)? {
+            continue;
+        }
+        if s.meets(&at(lo), plan.coarse, true)? {
+            found.push(at(lo));
+            continue;
+        }
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if s.meets(&at(mid), plan.coarse, true)? {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        // A point above the answer must meet the targets too, or the
+        // answer rests on an assumption that does not hold.
+        let check = (hi + first.len() - 1).div_ceil(2);
+        if check != hi {
+            s.eval(&at(check), plan.coarse)?;
+        }
+        found.push(at(hi));
+    }
+    let cheapest = found
+        .iter()
+        .map(|v| s.eval(v, plan.coarse).map(|i| (i, s.evaluated[i].cost.quantile(0.5))))
+        .collect::<Result<Vec<_>, Error>>()?
+        .into_iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| s.evaluated[i].values.clone());
+    let mut answer = None;
+    let mut why_none = None;
+    if let Some(mut best) = cheapest {
+        // Confirm with more replications: up while short, down while the
+        // value below also meets the targets.
+        let step_index = |v: &[f64]| first.iter().position(|&x| x == v[0]).expect("a value of the range");
+        let mut k = step_index(&best);
+        while !s.meets(&best, plan.confirm, true)? {
+            if k + 1 == first.len() {
+                why_none = Some(format!(
+                    "with {} replications, even {} = {} falls short",
+                    plan.confirm, dims[0].key, first[k]
+                ));
+                break;
+            }
+            k += 1;
+            best[0] = first[k];
+        }
+        if why_none.is_none() {
+            while k > 0 {
+                let below = [vec![first[k - 1]], best[1..].to_vec()].concat();
+                if !s.meets(&below, plan.confirm, true)? {
+                    break;
+                }
+                k -= 1;
+                best = below;
+            }
+            let i = s.eval(&best, plan.confirm)?;
+            if s.evaluated[i].meets_all(&plan.targets, false) {
+                answer = Some(i);
+            } else {
+                let budgets: Vec<String> = plan
+                    .targets
+                    .iter()
+                    .enumerate()
+                    .filter(|(t, target)| is_budget(target) && !s.evaluated[i].meets(&plan.targets, *t))
+                    .map(|(_, target)| target.goal())
+                    .collect();
+                why_none = Some(format!(
+                    "the smallest staffing that meets the service targets does not meet {}, and more staff only cost more",
+                    budgets.join(" or ")
+                ));
+            }
+        }
+    } else {
+        why_none = Some("no candidate in the range meets every service target".into());
+    }
+    let closest = if answer.is_none() {
+        (0..s.evaluated.len()).min_by(|&a, &b| {
+            let (ca, cb) = (&s.evaluated[a], &s.evaluated[b]);
+            ca.shortfall(&plan.targets)
+                .total_cmp(&cb.shortfall(&plan.targets))
+                .then(cb.replications.cmp(&ca.replications))
+        })
+    } else {
+        None
+    };
+    let not_monotone = monotone_check(plan, &s.evaluated);
+    let grid_size: usize = dims.iter().map(|d| d.values.len()).product();
+    let method = format!(
+        "bisection on {} ({} values){}, {} replications a candidate, the answer confirmed with {}",
+        dims[0].key,
+        first.len(),
+        if outer.len() > 1 {
+            format!(
+                " for each of the {} combinations of {}",
+                outer.len(),
+                dims[1..].iter().map(|d| d.key.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        } else {
+            String::new()
+        },
+        plan.coarse,
+        plan.confirm
+    );
+    Ok(Outcome {
+        evaluated: s.evaluated,
+        grid: grid_size,
+        answer,
+        closest,
+        why_none,
+        not_monotone,
+        method,
+        months: horizon.map(|h| h.0),
+        days: horizon.map(|h| h.1),
+    })
+}
+
+/// Service targets should not fall as the first key rises (with the other
+/// keys and the replications the same); say where one does by more than
+/// chance would explain.
+fn monotone_check(plan: &Plan, evaluated: &[Candidate]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (t, target) in plan.targets.iter().enumerate().filter(|(_, t)| !is_budget(t)) {
+        let mut groups: Vec<Vec<&Candidate>> = Vec::new();
+        for c in evaluated {
+            match groups.iter_mut().find(|g| g[0].values[1..] == c.values[1..] && g[0].replications == c.replications) {
+                Some(g) => g.push(c),
+                None => groups.push(vec![c]),
+            }
+        }
+        for mut g in groups {
+            g.sort_by(|a, b| a.values[0].total_cmp(&b.values[0]));
+            for pair in g.windows(2) {
+                let (a, b) = (pair[0].probability(t), pair[1].probability(t));
+                // Two standard errors of the difference of two shares.
+                let n = pair[0].replications as f64;
+                let se = ((a * (1.0 - a) + b * (1.0 - b)) / n).sqrt().max(1.0 / n);
+                if b < a - 2.0 * se {
+                    out.push(format!(
+                        "'{}' is met less often as {} rises from {} to {} ({} to {} of futures)",
+                        target.text,
+                        plan.dims[0].key,
+                        pair[0].values[0],
+                        pair[1].values[0],
+                        crate::format::Unit::Probability.show(a),
+                        crate::format::Unit::Probability.show(b)
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Parse the targets of a plan against the scenario with its base changes.
+pub fn targets(texts: &[String], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, Error> {
+    let mut out: Vec<Target> =
+        texts.iter().map(|t| target::parse(t, m).map_err(Error::Usage)).collect::<Result<_, _>>()?;
+    if let Some(b) = budget {
+        let value = target::number(b)
+            .ok_or_else(|| Error::Usage(format!("--budget {b}: not an amount; write it as 9.5m or 950000")))?;
+        let years = m.horizon_days / 365.25;
+        let text = format!("total.cost <= {value}");
+        let mut t = target::parse(&text, m).map_err(Error::Usage)?;
+        t.label = format!("total cost over the {years:.1} years");
+        out.push(t);
+    }
+    if out.is_empty() {
+        return Err(Error::Usage("give at least one --target (or --budget)".into()));
+    }
+    Ok(out)
+}
+
+/// The scenario a plan searches over, for reading targets against.
+pub fn base_model(path: &Path, base: &[Change]) -> Result<Model, Error> {
+    Ok(scenario::load_with(path, base)?.model)
+}

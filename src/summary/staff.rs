@@ -1,0 +1,198 @@
+//! The staffing search as a report: the answer (or why there is none and
+//! what stops it), the targets, every candidate evaluated, and the
+//! frontier of cost against attainment.
+
+use super::doc::{Block, Chart, ChartKind, Doc, Marker, Panel, Section, Sentence, Series, Table};
+use super::report;
+use crate::format::{Unit, thousands};
+use crate::model::Model;
+use crate::search::{Candidate, Outcome, Plan, is_budget};
+use crate::stats::Bands;
+
+/// "roles.social_worker_bia.fte = 22, roles.independent_bia.per_week = 4".
+pub fn values(plan: &Plan, c: &Candidate) -> String {
+    plan.dims.iter().zip(&c.values).map(|(d, v)| format!("{} = {}", d.key, v)).collect::<Vec<_>>().join(", ")
+}
+
+fn meeting(plan: &Plan, c: &Candidate) -> String {
+    plan.targets
+        .iter()
+        .enumerate()
+        .map(|(t, target)| {
+            format!(
+                "{} in {} of futures (needs {})",
+                target.goal(),
+                Unit::Probability.show(c.probability(t)),
+                Unit::Probability.show(target.probability)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// " (the scenario has 19)".
+fn as_it_stands(plan: &Plan, now: &[Option<String>]) -> String {
+    let known: Vec<String> = plan
+        .dims
+        .iter()
+        .zip(now)
+        .filter_map(|(d, v)| v.as_ref().map(|v| if plan.dims.len() > 1 { format!("{} {v}", d.key) } else { v.clone() }))
+        .collect();
+    if known.is_empty() { String::new() } else { format!(" (the scenario has {})", known.join(", ")) }
+}
+
+/// The report. `model_of` gives the model of a candidate, for naming what
+/// limits it.
+/// `now` holds each varied key's value in the scenario as it stands.
+pub fn build(
+    plan: &Plan,
+    out: &Outcome,
+    name: &str,
+    now: &[Option<String>],
+    model_of: &dyn Fn(&Candidate) -> Option<Model>,
+) -> Doc {
+    let mut answer = Section::new("headline", "Answer");
+    let mut sentences = Vec::new();
+    let focus = out.answer.or(out.closest).map(|i| &out.evaluated[i]);
+    match (out.answer, focus) {
+        (Some(_), Some(c)) => sentences.push(Sentence::plain(format!(
+            "The smallest staffing that meets every target: {}{}. In {} simulated futures it meets {}. It costs {} a year.",
+            values(plan, c),
+            as_it_stands(plan, now),
+            thousands(c.replications as f64),
+            meeting(plan, c),
+            Unit::Money.band_words(&Bands::of(&c.cost))
+        ))),
+        (None, Some(c)) => sentences.push(Sentence::plain(format!(
+            "Nothing in the range meets every target: {}. The closest is {}, which meets {}; it costs {} a year.",
+            out.why_none.as_deref().unwrap_or("none does"),
+            values(plan, c),
+            meeting(plan, c),
+            Unit::Money.band_words(&Bands::of(&c.cost))
+        ))),
+        _ => sentences.push(Sentence::plain(format!(
+            "Nothing was evaluated: {}.",
+            out.why_none.as_deref().unwrap_or("no candidate")
+        ))),
+    }
+    if let Some(c) = focus {
+        if let Some(m) = model_of(c) {
+            let limits = report::limits(&m, &c.agg);
+            let what = if out.answer.is_some() { "With it" } else { "What stops it" };
+            for l in limits.iter().filter(|l| l.worst.is_some() || l.parts.len() > 1).take(3) {
+                sentences.push(Sentence::plain(format!("{what}: {}", l.sentence)));
+            }
+        }
+    }
+    sentences.push(Sentence::plain(format!(
+        "Method: {}. {} candidates evaluated of the {} in the grid{}.",
+        out.method,
+        out.evaluated.len(),
+        thousands(out.grid as f64),
+        out.months.map_or(String::new(), |m| format!("; each simulated for the {m} months the targets read"))
+    )));
+    for w in &out.not_monotone {
+        sentences.push(Sentence::plain(format!(
+            "Not monotone: {w}, so the smallest value found may not be the smallest that meets the targets; check the candidates below."
+        )));
+    }
+    answer.push(Block::Sentences(sentences));
+
+    let mut targets = Section::new("targets", "Targets");
+    let mut rows = Vec::new();
+    for (t, target) in plan.targets.iter().enumerate() {
+        let mut row = vec![target.text.clone(), target.goal(), Unit::Probability.show(target.probability)];
+        if let Some(c) = focus {
+            row.push(Unit::Probability.show(c.probability(t)));
+            row.push(target.unit.band(&Bands::of(&c.bands[t])));
+        }
+        rows.push(row);
+    }
+    let mut header = ["target as written", "meaning", "needed in this share of futures"].map(String::from).to_vec();
+    if focus.is_some() {
+        let who = if out.answer.is_some() { "the answer" } else { "the closest" };
+        header.push(format!("met by {who}"));
+        header.push(format!("{who}: P50 (P10-P90)"));
+    }
+    targets.push(Block::Table(Table { title: String::new(), header, rows }));
+
+    let mut candidates = Section::new("candidates", "Candidates evaluated");
+    let mut header: Vec<String> = plan.dims.iter().map(|d| d.key.clone()).collect();
+    header.push("replications".into());
+    header.extend(plan.targets.iter().map(|t| format!("met: {}", t.text)));
+    header.push("meets all".into());
+    header.push("cost a year P50 (P10-P90)".into());
+    let mut order: Vec<usize> = (0..out.evaluated.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&out.evaluated[a], &out.evaluated[b]);
+        x.values.partial_cmp(&y.values).unwrap_or(std::cmp::Ordering::Equal).then(x.replications.cmp(&y.replications))
+    });
+    let rows = order
+        .iter()
+        .map(|&i| {
+            let c = &out.evaluated[i];
+            let mut row: Vec<String> = c.values.iter().map(|v| v.to_string()).collect();
+            row.push(thousands(c.replications as f64));
+            row.extend((0..plan.targets.len()).map(|t| Unit::Probability.show(c.probability(t))));
+            row.push(if c.meets_all(&plan.targets, false) { "yes".into() } else { "no".into() });
+            row.push(Unit::Money.band(&Bands::of(&c.cost)));
+            row
+        })
+        .collect();
+    candidates.push(Block::Table(Table { title: String::new(), header, rows }));
+    candidates.push(Block::Chart(frontier(plan, out)));
+
+    Doc {
+        title: format!("{name}: staffing search"),
+        meta: vec![format!(
+            "Candidates are {name} with {} varied; all run on the same simulated futures (seed {}), so they differ only by what they change.",
+            plan.dims.iter().map(|d| d.key.as_str()).collect::<Vec<_>>().join(" and "),
+            plan.seed
+        )],
+        sections: vec![answer, targets, candidates],
+        reproduce: vec![
+            ("scenario".into(), plan.scenario.display().to_string()),
+            ("seed".into(), plan.seed.to_string()),
+            ("replications".into(), format!("{} a candidate, {} to confirm", plan.coarse, plan.confirm)),
+        ],
+    }
+}
+
+/// Cost a year against the share of futures meeting the hardest service
+/// target, one point a candidate (the best-replicated evaluation of each).
+fn frontier(plan: &Plan, out: &Outcome) -> Chart {
+    let mut best: Vec<&Candidate> = Vec::new();
+    for c in &out.evaluated {
+        match best.iter_mut().find(|b| b.values == c.values) {
+            Some(b) if b.replications < c.replications => *b = c,
+            Some(_) => {}
+            None => best.push(c),
+        }
+    }
+    best.sort_by(|a, b| a.cost.quantile(0.5).total_cmp(&b.cost.quantile(0.5)));
+    let service: Vec<usize> = (0..plan.targets.len()).filter(|&t| !is_budget(&plan.targets[t])).collect();
+    let attain = |c: &Candidate| service.iter().map(|&t| c.probability(t)).fold(1.0, f64::min);
+    let x: Vec<f64> = best.iter().map(|c| c.cost.quantile(0.5)).collect();
+    let y: Vec<f64> = best.iter().map(|c| 100.0 * attain(c)).collect();
+    let mut panel =
+        Panel::new("", vec![Series { label: "a candidate".into(), x, p10: y.clone(), p50: y.clone(), p90: y }]);
+    panel.ticks = best.iter().map(|c| c.values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("/")).collect();
+    let needed = service.iter().map(|&t| plan.targets[t].probability).fold(0.0, f64::max);
+    panel.marker = Some(Marker::at("probability needed", 100.0 * needed));
+    Chart {
+        id: "frontier".into(),
+        legend: "lower",
+        from_zero: true,
+        title: "Cost against attainment".into(),
+        caption: format!(
+            "Each point is a candidate, labelled by its {}: its cost a year (P50) against the share of simulated futures in which it meets the hardest of the service targets.",
+            plan.dims.iter().map(|d| d.key.as_str()).collect::<Vec<_>>().join("/")
+        ),
+        kind: ChartKind::Scatter,
+        x_label: "cost a year (£, P50)".into(),
+        y_label: "% of futures meeting the targets".into(),
+        x_ticks: Vec::new(),
+        x_marks: Vec::new(),
+        panels: vec![panel],
+    }
+}
