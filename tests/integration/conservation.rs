@@ -4,7 +4,7 @@ use caseflow::engine::simulate;
 use caseflow::results::{FlowKpi, FlowMetric};
 use caseflow::runner::{self, RunConfig};
 
-use crate::harness::{model, shipped};
+use crate::harness::{model, sets, shipped, vary};
 
 /// A network with everything the engine does: priorities, deadline order,
 /// shared caseloads, immediate and delayed follow-ups, a repeating review.
@@ -94,12 +94,14 @@ fn shipped_scenarios_conserve_items() {
     }
 }
 
+/// The network run long, with yearly periods, for steady-state averages.
+const LONG: [&str; 2] = ["scenario.days=20000", "scenario.period=\"year\""];
+
 #[test]
 fn littles_law_holds_per_flow() {
     // L = lambda W on a long run: time-average number in each flow against
     // arrival rate times mean days from arrival to completion.
-    let text = NETWORK.replace("days = 730", "days = 20000").replace("period = \"month\"", "period = \"year\"");
-    let m = model(&text);
+    let m = vary(NETWORK, &sets(&LONG));
     let agg = runner::run(&m, &RunConfig { replications: 4, seed: 9, threads: None }, &|| {}).unwrap();
     for (f, flow) in m.flows.iter().enumerate() {
         let l = agg.flow_kpi(f, FlowKpi::MeanInSystem).mean();
@@ -115,8 +117,7 @@ fn littles_law_holds_per_flow() {
 fn littles_law_holds_for_the_queue_and_its_period_means() {
     // Lq = lambda Wq: the number waiting, averaged over each period and
     // then over the periods, against arrival rate times mean days waited.
-    let text = NETWORK.replace("days = 730", "days = 20000").replace("period = \"month\"", "period = \"year\"");
-    let m = model(&text);
+    let m = vary(NETWORK, &sets(&LONG));
     let agg = runner::run(&m, &RunConfig { replications: 4, seed: 9, threads: None }, &|| {}).unwrap();
     let mut tested = 0;
     for (f, flow) in m.flows.iter().enumerate() {

@@ -2,14 +2,13 @@
 //! of people, deprivation, prevention, and the work in hand at the start.
 
 use caseflow::results::{FlowKpi, FlowMetric, TotalMetric};
+use caseflow::scenario::Change;
 use caseflow::stats::Aggregate;
 
-use crate::harness::{model, run};
+use crate::harness::{run, run_varied, sets, vary};
 
 /// A flow with generous staff, so arrivals are all that matters.
-fn flow(arrivals: &str, extra_flow: &str, extra: &str) -> String {
-    format!(
-        r#"
+const FLOW: &str = r#"
 [scenario]
 name = "demand"
 start = 2015-01-01
@@ -18,10 +17,9 @@ period = "month"
 
 [[flows]]
 name = "contact"
-effort_hours = {{ dist = "fixed", value = 0.5 }}
-duration_days = {{ dist = "fixed", value = 1 }}
-arrivals = {arrivals}
-{extra_flow}
+effort_hours = { dist = "fixed", value = 0.5 }
+duration_days = { dist = "fixed", value = 1 }
+arrivals = { per_month = 30 }
 
 [[roles]]
 name = "worker"
@@ -29,9 +27,11 @@ fte = 20
 hours_per_week = 37
 caseload_cap = 100
 skills = ["contact"]
-{extra}
-"#
-    )
+"#;
+
+/// The contact flow's arrivals replaced whole by `arrivals` (TOML).
+fn arrivals(arrivals: &str) -> Vec<Change> {
+    vec![Change::remove("flows.contact.arrivals"), Change::set_toml("flows.contact.arrivals", arrivals)]
 }
 
 fn monthly(agg: &Aggregate, flow: usize, m: FlowMetric) -> Vec<f64> {
@@ -40,8 +40,8 @@ fn monthly(agg: &Aggregate, flow: usize, m: FlowMetric) -> Vec<f64> {
 
 #[test]
 fn seasonality_shapes_the_months() {
-    let season = "[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2]";
-    let agg = run(&flow(&format!("{{ per_year = 1300, seasonality = {season} }}"), "", ""), 40, 1);
+    let agg =
+        run_varied(FLOW, &arrivals("{ per_year = 1300, seasonality = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2] }"), 40, 1);
     let a = monthly(&agg, 0, FlowMetric::Arrivals);
     // 13 "units" a year: 100 a unit; December is two units.
     let per_day_dec = a[11] / 31.0;
@@ -52,8 +52,9 @@ fn seasonality_shapes_the_months() {
 
 #[test]
 fn trend_and_step_change_multiply_the_rate() {
-    let agg = run(
-        &flow("{ per_year = 1000, trend_per_year = 0.2, changes = [{ from = 2016-01-01, multiplier = 3 }] }", "", ""),
+    let agg = run_varied(
+        FLOW,
+        &arrivals("{ per_year = 1000, trend_per_year = 0.2, changes = [{ from = 2016-01-01, multiplier = 3 }] }"),
         40,
         2,
     );
@@ -65,8 +66,8 @@ fn trend_and_step_change_multiply_the_rate() {
 
 #[test]
 fn dispersion_makes_monthly_counts_overdispersed() {
-    let var_to_mean = |arrivals: &str| {
-        let agg = run(&flow(arrivals, "", ""), 200, 3);
+    let var_to_mean = |given: &str| {
+        let agg = run_varied(FLOW, &arrivals(given), 200, 3);
         let b = agg.flow_period(0, 5, FlowMetric::Arrivals);
         b.sd().powi(2) / b.mean()
     };
@@ -85,8 +86,8 @@ name = "care home closure"
 date = 2015-06-10
 spawn = [{ flow = "contact", count = 40 }]
 "#;
-    let plain = run(&flow("{ per_month = 30 }", "", ""), 20, 4);
-    let hit = run(&flow("{ per_month = 30 }", "", shock), 20, 4);
+    let plain = run(FLOW, 20, 4);
+    let hit = run_varied(FLOW, &[Change::overlay(shock)], 20, 4);
     let june = 5;
     let extra =
         hit.flow_period(0, june, FlowMetric::Arrivals).mean() - plain.flow_period(0, june, FlowMetric::Arrivals).mean();
@@ -99,17 +100,16 @@ name = "care home closure"
 annual_probability = 0.5
 spawn = [{ flow = "contact", count = { dist = "uniform", min = 20, max = 60 } }]
 "#;
-    let agg = run(&flow("{ per_month = 30 }", "", random), 200, 4);
+    let agg = run_varied(FLOW, &[Change::overlay(random)], 200, 4);
     let gained = agg.flow_kpi(0, FlowKpi::Arrivals).mean() - plain.flow_kpi(0, FlowKpi::Arrivals).mean();
     // Two years at -ln(0.5) shocks a year, 40 items each.
     let expected = 2.0 * 0.5f64.ln().abs() * 40.0;
     assert!((gained - expected).abs() < 0.25 * expected, "gained {gained}, expected about {expected}");
 }
 
-/// DoLS requests from arrivals and a latent pool, for people who leave.
-fn dols(stock_rate: f64, pool: &str) -> String {
-    format!(
-        r#"
+/// DoLS requests from arrivals and a latent pool, for people who stay
+/// (`stocks.dols.leave_rate_per_year` makes them leave).
+const DOLS: &str = r#"
 [scenario]
 name = "dols"
 start = 2015-04-01
@@ -118,14 +118,14 @@ period = "month"
 
 [[stocks]]
 name = "dols"
-leave_rate_per_year = {stock_rate}
+leave_rate_per_year = 0
 
 [[flows]]
 name = "review"
-effort_hours = {{ dist = "fixed", value = 2 }}
-duration_days = {{ dist = "fixed", value = 5 }}
-arrivals = {{ per_month = 40 }}
-routes = [{{ to = "dols_standard", probability = 0.5, from_latent_pool = "care_homes" }}]
+effort_hours = { dist = "fixed", value = 2 }
+duration_days = { dist = "fixed", value = 5 }
+arrivals = { per_month = 40 }
+routes = [{ to = "dols_standard", probability = 0.5, from_latent_pool = "care_homes" }]
 
 [[flows]]
 name = "dols_standard"
@@ -133,9 +133,9 @@ kind = "dols"
 stock = "dols"
 deprivation = true
 deadline_days = 21
-effort_hours = {{ dist = "fixed", value = 10 }}
-duration_days = {{ dist = "fixed", value = 10 }}
-routes = [{{ to = "dols_signoff", probability = 1, keep_deadline = true }}]
+effort_hours = { dist = "fixed", value = 10 }
+duration_days = { dist = "fixed", value = 10 }
+routes = [{ to = "dols_signoff", probability = 1, keep_deadline = true }]
 
 [[flows]]
 name = "dols_signoff"
@@ -143,9 +143,9 @@ kind = "dols"
 stock = "dols"
 deprivation = true
 deadline_days = 21
-effort_hours = {{ dist = "fixed", value = 1 }}
-duration_days = {{ dist = "fixed", value = 10 }}
-routes = [{{ to = "dols_standard", probability = 0.8, delay_days = {{ dist = "fixed", value = 300 }} }}]
+effort_hours = { dist = "fixed", value = 1 }
+duration_days = { dist = "fixed", value = 10 }
+routes = [{ to = "dols_standard", probability = 0.8, delay_days = { dist = "fixed", value = 300 } }]
 
 [[roles]]
 name = "bia"
@@ -155,12 +155,6 @@ casework_share = 0.6
 caseload_cap = 30
 skills = ["review", "dols_standard", "dols_signoff"]
 
-{pool}
-"#
-    )
-}
-
-const POOL: &str = r#"
 [[latent_pools]]
 name = "care_homes"
 size = 300
@@ -170,7 +164,7 @@ to = "dols_standard"
 
 #[test]
 fn the_latent_pool_is_found_over_time_and_through_reviews() {
-    let agg = run(&dols(0.0, POOL), 20, 5);
+    let agg = run(DOLS, 20, 5);
     let latent: Vec<f64> =
         (0..agg.periods).map(|p| agg.total_period(p, TotalMetric::LatentUnidentified).mean()).collect();
     assert!(latent.windows(2).all(|w| w[1] <= w[0]), "the pool only shrinks");
@@ -183,8 +177,8 @@ fn the_latent_pool_is_found_over_time_and_through_reviews() {
 
 #[test]
 fn people_leaving_the_stock_withdraw_their_requests_and_renewals() {
-    let stay = run(&dols(0.0, POOL), 20, 6);
-    let leave = run(&dols(2.0, POOL), 20, 6);
+    let stay = run(DOLS, 20, 6);
+    let leave = run_varied(DOLS, &sets(&["stocks.dols.leave_rate_per_year=2"]), 20, 6);
     assert_eq!(stay.flow_kpi(1, FlowKpi::Withdrawn).mean(), 0.0);
     assert!(leave.flow_kpi(1, FlowKpi::Withdrawn).mean() > 0.0);
     let cancelled: u64 = leave.balance.iter().map(|b| b.follow_ups_cancelled).sum();
@@ -195,7 +189,7 @@ fn people_leaving_the_stock_withdraw_their_requests_and_renewals() {
 #[test]
 fn unauthorised_days_count_the_time_past_the_deadline() {
     // One BIA-day a week short: requests wait well past 21 days.
-    let agg = run(&dols(0.0, POOL).replace("fte = 2", "fte = 1"), 10, 7);
+    let agg = run_varied(DOLS, &sets(&["roles.bia.fte=1"]), 10, 7);
     let days = agg.total_kpi(TotalMetric::UnauthorisedDays).mean();
     let people = (0..agg.periods).map(|p| agg.total_period(p, TotalMetric::Unauthorised).mean()).fold(0.0, f64::max);
     assert!(days > 1000.0 && people > 10.0, "days {days}, people {people}");
@@ -207,7 +201,7 @@ fn unauthorised_days_count_the_time_past_the_deadline() {
     }
     // The sign-off stage keeps the request's deadline: it is late too.
     assert!(agg.flow_kpi(2, FlowKpi::WithinDeadlinePct).mean() < 50.0);
-    let generous = run(&dols(0.0, POOL).replace("fte = 2", "fte = 10"), 10, 7);
+    let generous = run_varied(DOLS, &sets(&["roles.bia.fte=10"]), 10, 7);
     assert!(generous.total_kpi(TotalMetric::UnauthorisedDays).mean() < 0.05 * days);
 }
 
@@ -215,7 +209,7 @@ fn unauthorised_days_count_the_time_past_the_deadline() {
 fn the_last_stage_of_a_request_counts_its_days_from_the_request() {
     // Generous staffing: the assessment takes its 10 days and the
     // sign-off its 10 more, so a request takes about 20 days in all.
-    let agg = run(&dols(0.0, POOL).replace("fte = 2", "fte = 10"), 10, 8);
+    let agg = run_varied(DOLS, &sets(&["roles.bia.fte=10"]), 10, 8);
     let assessment = agg.flow_kpi(1, FlowKpi::MeanDaysToComplete).mean();
     let request = agg.flow_kpi(2, FlowKpi::MeanDaysToComplete).mean();
     assert!((assessment - 10.0).abs() < 1.5, "assessment {assessment}");
@@ -224,39 +218,44 @@ fn the_last_stage_of_a_request_counts_its_days_from_the_request() {
 
 #[test]
 fn prevention_diverts_its_share_of_contacts() {
-    let text = |share: f64| {
-        flow(
-            "{ per_month = 200 }",
-            &format!("diverted_share = {share}\nroutes = [{{ to = \"assessment\", probability = 0.5 }}]"),
-            "",
-        )
-        .replace(
-            "[[roles]]",
-            "[[flows]]\nname = \"assessment\"\neffort_hours = { dist = \"fixed\", value = 1 }\n\n[[roles]]",
-        )
-        .replace("skills = [\"contact\"]", "skills = [\"contact\", \"assessment\"]")
+    // Half the contacts go on to an assessment, unless diverted first.
+    let assessment = r#"
+[[flows]]
+name = "assessment"
+effort_hours = { dist = "fixed", value = 1 }
+"#;
+    let changes = |share: f64| {
+        let mut changes = sets(&[
+            "flows.contact.arrivals.per_month=200",
+            "flows.contact.routes=[{ to = \"assessment\", probability = 0.5 }]",
+            "roles.worker.skills=[\"contact\", \"assessment\"]",
+        ]);
+        changes.push(Change::set("flows.contact.diverted_share", share));
+        changes.push(Change::overlay(assessment));
+        changes
     };
-    let base = run(&text(0.0), 20, 8).flow_kpi(1, FlowKpi::Arrivals).mean();
-    let prevented = run(&text(0.2), 20, 8).flow_kpi(1, FlowKpi::Arrivals).mean();
+    let base = run_varied(FLOW, &changes(0.0), 20, 8).flow_kpi(1, FlowKpi::Arrivals).mean();
+    let prevented = run_varied(FLOW, &changes(0.2), 20, 8).flow_kpi(1, FlowKpi::Arrivals).mean();
     assert!((prevented / base - 0.8).abs() < 0.03, "{prevented} / {base}");
 }
 
 #[test]
 fn work_in_hand_at_the_start() {
-    let initial = "initial = { waiting = 500, waiting_age_days = { dist = \"uniform\", min = 0, max = 60 }, in_service = 50, scheduled = 120, scheduled_over_days = 365 }";
-    let small = |t: String| t.replace("fte = 20", "fte = 1").replace("caseload_cap = 100", "caseload_cap = 3");
-    let text = small(flow("{ per_month = 10 }", initial, ""));
-    let agg = run(&text, 10, 9);
+    // One worker with room for three cases, ten contacts a month.
+    let small = ["roles.worker.fte=1", "roles.worker.caseload_cap=3", "flows.contact.arrivals.per_month=10"];
+    let initial = "flows.contact.initial={ waiting = 500, waiting_age_days = { dist = \"uniform\", min = 0, max = 60 }, in_service = 50, scheduled = 120, scheduled_over_days = 365 }";
+    let with_initial = sets(&[&small[..], &[initial]].concat());
+    let agg = run_varied(FLOW, &with_initial, 10, 9);
     let waiting = monthly(&agg, 0, FlowMetric::Waiting);
     assert!(waiting[0] > 300.0, "the backlog shows at the start: {waiting:?}");
     assert!(agg.flow_period(0, 0, FlowMetric::Overdue).mean() == 0.0, "no deadline, nothing overdue");
     // The 120 booked items fall due over the first year: 10 a month.
-    let plain = run(&small(flow("{ per_month = 10 }", "", "")), 10, 9);
+    let plain = run_varied(FLOW, &sets(&small), 10, 9);
     let extra: f64 = (0..12)
         .map(|p| {
             agg.flow_period(0, p, FlowMetric::Arrivals).mean() - plain.flow_period(0, p, FlowMetric::Arrivals).mean()
         })
         .sum();
     assert!((extra - 120.0).abs() < 1e-9, "{extra}");
-    let _ = model(&text);
+    assert_eq!(vary(FLOW, &with_initial).flows[0].initial.scheduled, 120, "the work in hand is the contact flow's");
 }

@@ -5,9 +5,9 @@ use caseflow::history::backtest::{self, BacktestOptions};
 use caseflow::history::simulated;
 use caseflow::history::{self, FitOptions, History};
 use caseflow::runner::{self, RunConfig};
-use caseflow::scenario;
+use caseflow::scenario::{self, Change};
 
-use crate::harness::{caseflow, model, scratch_dir};
+use crate::harness::{caseflow, scratch_dir, sets};
 
 fn errors_of(text: &str) -> String {
     match history::read::parse(text, "history.csv") {
@@ -119,11 +119,10 @@ fn fitting_recovers_what_the_simulator_was_given() {
     }
 }
 
-#[test]
-fn a_scenario_can_take_its_arrivals_from_history() {
-    let dir = env!("CARGO_MANIFEST_DIR");
-    let text = format!(
-        r#"
+/// Contacts forecast from the synthetic council's history. The history
+/// path is relative to the scenario, which is named as if it were a file
+/// in the crate root (`FROM_HISTORY_FILE`).
+const FROM_HISTORY: &str = r#"
 [scenario]
 name = "from-history"
 start = 2025-04-01
@@ -131,9 +130,9 @@ years = 1
 
 [[flows]]
 name = "contact"
-effort_hours = {{ dist = "fixed", value = 0.5 }}
-duration_days = {{ dist = "fixed", value = 1 }}
-arrivals = {{ history = "{dir}/data/synthetic-activity.csv" }}
+effort_hours = { dist = "fixed", value = 0.5 }
+duration_days = { dist = "fixed", value = 1 }
+arrivals = { history = "data/synthetic-activity.csv" }
 
 [[roles]]
 name = "worker"
@@ -141,9 +140,17 @@ fte = 10
 hours_per_week = 37
 caseload_cap = 100
 skills = ["contact"]
-"#
-    );
-    let m = model(&text);
+"#;
+
+const FROM_HISTORY_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/from-history.toml");
+
+fn from_history(changes: &[Change]) -> Result<caseflow::model::Model, caseflow::error::ScenarioError> {
+    scenario::parse_with(FROM_HISTORY, FROM_HISTORY_FILE, changes)
+}
+
+#[test]
+fn a_scenario_can_take_its_arrivals_from_history() {
+    let m = from_history(&[]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(m.inputs.len(), 1, "the history file is recorded with its hash");
     let a = m.flows[0].arrivals.as_ref().unwrap();
     assert!(a.level_cv > 0.0 && a.trend_sd > 0.0, "the fit's uncertainty is carried into the forecast");
@@ -152,14 +159,11 @@ skills = ["contact"]
     // data/synthetic-activity.csv: about 7,500 contacts a year by April 2025.
     assert!((6800.0..8400.0).contains(&per_year), "{per_year}");
 
-    let bad = text.replace("synthetic-activity.csv\" }", "synthetic-activity.csv\", flow = \"contacts\" }");
-    let e = scenario::parse(&bad, "test.toml").unwrap_err();
+    let e = from_history(&sets(&["flows.contact.arrivals.flow=\"contacts\""])).unwrap_err();
     assert!(e.mentions("flows[0].arrivals.flow", "has no flow 'contacts'"), "{e}");
-    let bad = text.replace("synthetic-activity.csv", "no-such.csv");
-    let e = scenario::parse(&bad, "test.toml").unwrap_err();
+    let e = from_history(&sets(&["flows.contact.arrivals.history=\"data/no-such.csv\""])).unwrap_err();
     assert!(e.mentions("flows[0].arrivals.history", "cannot read"), "{e}");
-    let bad = text.replace("arrivals = {", "arrivals = { per_year = 5,");
-    let e = scenario::parse(&bad, "test.toml").unwrap_err();
+    let e = from_history(&sets(&["flows.contact.arrivals.per_year=5"])).unwrap_err();
     assert!(e.mentions("flows[0].arrivals.per_year", "fitted from the history file"), "{e}");
 }
 

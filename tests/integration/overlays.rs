@@ -225,11 +225,31 @@ fn a_wrong_type_in_an_overlay_is_refused_in_words() {
     assert_refused(&dir.join("top.toml"), &[], "top.toml:4:9", "expected a number");
 }
 
+/// A base with a negative deadline (line 11, column 17).
+const BAD_BASE: &str = r#"# base: a deadline that cannot be
+[scenario]
+name = "bad-base"
+start = 2015-04-01
+years = 1
+
+[[flows]]
+name = "assessment"
+effort_hours = { dist = "fixed", value = 3 }
+arrivals = { per_day = 1 }
+deadline_days = -28
+
+[[roles]]
+name = "social_worker"
+count = 1
+hours_per_week = 37
+caseload_cap = 15
+skills = ["assessment"]
+"#;
+
 #[test]
 fn a_problem_in_the_base_is_placed_in_the_base() {
-    let bad = BASE.replacen("deadline_days = 28", "deadline_days = -28", 1);
-    let dir = files("overlay-in-base", &[("base.toml", &bad), ("top.toml", "base = \"base.toml\"\n")]);
-    assert_refused(&dir.join("top.toml"), &[], "base.toml:16:17", "must be");
+    let dir = files("overlay-in-base", &[("base.toml", BAD_BASE), ("top.toml", "base = \"base.toml\"\n")]);
+    assert_refused(&dir.join("top.toml"), &[], "base.toml:11:17", "must be");
 }
 
 #[test]

@@ -5,9 +5,10 @@
 //! with mean 24/mu hours gives service rate mu per day.
 
 use caseflow::results::FlowKpi;
+use caseflow::scenario::Change;
 use caseflow::stats::Aggregate;
 
-use crate::harness::run;
+use crate::harness::run_varied;
 
 /// Erlang C: probability an arrival waits in an M/M/c queue.
 pub(crate) fn erlang_c(c: u32, a: f64) -> f64 {
@@ -29,30 +30,38 @@ pub(crate) fn mmc_wq(c: u32, lambda: f64, mu: f64) -> f64 {
     erlang_c(c, lambda / mu) / (c as f64 * mu - lambda)
 }
 
-fn mmc_scenario(c: u32, lambda: f64, mu: f64, days: f64, warmup: f64) -> String {
-    format!(
-        r#"
+/// An M/M/1 queue at load 0.5; `mmc` sets its figures.
+const MMC: &str = r#"
 [scenario]
 name = "mmc"
 start = "2000-01-01"
-days = {days}
-warmup_days = {warmup}
+days = 1000
+warmup_days = 100
 period = "year"
 
 [[flows]]
 name = "customer"
-effort_hours = {{ dist = "exponential", mean = {effort} }}
-arrivals = {{ per_day = {lambda} }}
+effort_hours = { dist = "exponential", mean = 24 }
+arrivals = { per_day = 0.5 }
 
 [[roles]]
 name = "server"
-count = {c}
+count = 1
 hours_per_week = 168
 caseload_cap = 1
 skills = ["customer"]
-"#,
-        effort = 24.0 / mu
-    )
+"#;
+
+/// M/M/c with arrival rate `lambda` and service rate `mu` a day, run for
+/// `days` after `warmup` days.
+fn mmc(c: u32, lambda: f64, mu: f64, days: f64, warmup: f64) -> Vec<Change> {
+    vec![
+        Change::set("scenario.days", days),
+        Change::set("scenario.warmup_days", warmup),
+        Change::set("flows.customer.effort_hours.mean", 24.0 / mu),
+        Change::set("flows.customer.arrivals.per_day", lambda),
+        Change::set("roles.server.count", c),
+    ]
 }
 
 /// Assert that `theory` lies in the replications' 95% confidence interval
@@ -69,21 +78,21 @@ fn assert_in_ci(agg: &Aggregate, flow: usize, k: FlowKpi, theory: f64, what: &st
 #[test]
 fn mm2_at_load_075_matches_erlang_c() {
     let (c, lambda, mu) = (2, 1.5, 1.0);
-    let agg = run(&mmc_scenario(c, lambda, mu, 20_000.0, 500.0), 30, 11);
+    let agg = run_varied(MMC, &mmc(c, lambda, mu, 20_000.0, 500.0), 30, 11);
     assert_in_ci(&agg, 0, FlowKpi::MeanWaitDays, mmc_wq(c, lambda, mu), "M/M/2 rho=0.75 Wq");
 }
 
 #[test]
 fn mm20_at_load_09_matches_erlang_c() {
     let (c, lambda, mu) = (20, 18.0, 1.0);
-    let agg = run(&mmc_scenario(c, lambda, mu, 10_000.0, 500.0), 30, 12);
+    let agg = run_varied(MMC, &mmc(c, lambda, mu, 10_000.0, 500.0), 30, 12);
     assert_in_ci(&agg, 0, FlowKpi::MeanWaitDays, mmc_wq(c, lambda, mu), "M/M/20 rho=0.9 Wq");
 }
 
 #[test]
 fn mm1_at_load_095_matches_erlang_c() {
     let (c, lambda, mu) = (1, 0.95, 1.0);
-    let agg = run(&mmc_scenario(c, lambda, mu, 100_000.0, 2_000.0), 40, 13);
+    let agg = run_varied(MMC, &mmc(c, lambda, mu, 100_000.0, 2_000.0), 40, 13);
     assert_in_ci(&agg, 0, FlowKpi::MeanWaitDays, mmc_wq(c, lambda, mu), "M/M/1 rho=0.95 Wq");
 }
 
@@ -93,6 +102,36 @@ fn erlang_c_helper_matches_published_values() {
     assert!((erlang_c(1, 0.7) - 0.7).abs() < 1e-12);
     assert!((erlang_c(2, 1.0) - 1.0 / 3.0).abs() < 1e-12);
 }
+
+/// Two classes of customer at one server, urgent first; the test sets
+/// the arrival rates.
+const COBHAM: &str = r#"
+[scenario]
+name = "cobham"
+start = "2000-01-01"
+days = 50000
+warmup_days = 1000
+period = "year"
+
+[[flows]]
+name = "urgent"
+priority = 1
+effort_hours = { dist = "exponential", mean = 24 }
+arrivals = { per_day = 0.3 }
+
+[[flows]]
+name = "routine"
+priority = 2
+effort_hours = { dist = "exponential", mean = 24 }
+arrivals = { per_day = 0.5 }
+
+[[roles]]
+name = "server"
+count = 1
+hours_per_week = 168
+caseload_cap = 1
+skills = ["routine", "urgent"]
+"#;
 
 #[test]
 fn two_class_priority_matches_cobham() {
@@ -104,48 +143,14 @@ fn two_class_priority_matches_cobham() {
     let s2 = s1 + l2 / mu;
     let w_high = w0 / (1.0 - s1);
     let w_low = w0 / ((1.0 - s1) * (1.0 - s2));
-    let text = format!(
-        r#"
-[scenario]
-name = "cobham"
-start = "2000-01-01"
-days = 50000
-warmup_days = 1000
-period = "year"
-
-[[flows]]
-name = "urgent"
-priority = 1
-effort_hours = {{ dist = "exponential", mean = 24 }}
-arrivals = {{ per_day = {l1} }}
-
-[[flows]]
-name = "routine"
-priority = 2
-effort_hours = {{ dist = "exponential", mean = 24 }}
-arrivals = {{ per_day = {l2} }}
-
-[[roles]]
-name = "server"
-count = 1
-hours_per_week = 168
-caseload_cap = 1
-skills = ["routine", "urgent"]
-"#
-    );
-    let agg = run(&text, 40, 21);
+    let rates = [Change::set("flows.urgent.arrivals.per_day", l1), Change::set("flows.routine.arrivals.per_day", l2)];
+    let agg = run_varied(COBHAM, &rates, 40, 21);
     assert_in_ci(&agg, 0, FlowKpi::MeanWaitDays, w_high, "Cobham high priority Wq");
     assert_in_ci(&agg, 1, FlowKpi::MeanWaitDays, w_low, "Cobham low priority Wq");
 }
 
-#[test]
-fn tandem_matches_jackson() {
-    // Two M/M/1 stations in series: each behaves as M/M/1 with the same
-    // arrival rate (Burke), so L_i = rho_i / (1 - rho_i) and the time at
-    // station i is 1 / (mu_i - lambda).
-    let (lambda, mu1, mu2) = (1.0, 2.0, 1.5);
-    let text = format!(
-        r#"
+/// Two single-server stations in series; the test sets the rates.
+const JACKSON: &str = r#"
 [scenario]
 name = "jackson"
 start = "2000-01-01"
@@ -155,13 +160,13 @@ period = "year"
 
 [[flows]]
 name = "first"
-effort_hours = {{ dist = "exponential", mean = {e1} }}
-arrivals = {{ per_day = {lambda} }}
-routes = [ {{ to = "second", probability = 1.0 }} ]
+effort_hours = { dist = "exponential", mean = 12 }
+arrivals = { per_day = 1 }
+routes = [ { to = "second", probability = 1.0 } ]
 
 [[flows]]
 name = "second"
-effort_hours = {{ dist = "exponential", mean = {e2} }}
+effort_hours = { dist = "exponential", mean = 16 }
 
 [[roles]]
 name = "station1"
@@ -176,11 +181,20 @@ count = 1
 hours_per_week = 168
 caseload_cap = 1
 skills = ["second"]
-"#,
-        e1 = 24.0 / mu1,
-        e2 = 24.0 / mu2
-    );
-    let agg = run(&text, 30, 31);
+"#;
+
+#[test]
+fn tandem_matches_jackson() {
+    // Two M/M/1 stations in series: each behaves as M/M/1 with the same
+    // arrival rate (Burke), so L_i = rho_i / (1 - rho_i) and the time at
+    // station i is 1 / (mu_i - lambda).
+    let (lambda, mu1, mu2) = (1.0, 2.0, 1.5);
+    let rates = [
+        Change::set("flows.first.arrivals.per_day", lambda),
+        Change::set("flows.first.effort_hours.mean", 24.0 / mu1),
+        Change::set("flows.second.effort_hours.mean", 24.0 / mu2),
+    ];
+    let agg = run_varied(JACKSON, &rates, 30, 31);
     let (r1, r2) = (lambda / mu1, lambda / mu2);
     assert_in_ci(&agg, 0, FlowKpi::MeanDaysToComplete, 1.0 / (mu1 - lambda), "Jackson station 1 sojourn");
     assert_in_ci(&agg, 1, FlowKpi::MeanDaysToComplete, 1.0 / (mu2 - lambda), "Jackson station 2 sojourn");
