@@ -336,8 +336,10 @@ impl Worker {
     /// Whether the worker takes new care management work and new DoLS
     /// work now. Under a fixed share, care management fills the hours that
     /// the DoLS work in hand leaves (up to the share: with none in hand,
-    /// all of them), and new DoLS work is taken while this period's budget
-    /// is more than the DoLS work in hand needs.
+    /// all of them). New DoLS work is taken by a worker with none in hand
+    /// while any DoLS time is left, borrowing from the next period (so an
+    /// urgent request is not left for next week), and by one with some in
+    /// hand while this period's budget covers more than that work needs.
     #[inline]
     pub fn rooms(&self) -> [bool; 2] {
         if !self.at_work() || self.caseload() as u32 >= self.cap {
@@ -345,8 +347,15 @@ impl Worker {
         }
         match self.budget {
             Some(b) => [
-                self.lanes[0].reserved + self.lanes[1].reserved.min(b.share * self.rate) < self.rate * FULL,
-                self.dols_work_left() < b.left,
+                // DoLS work held up until the next period claims no hours.
+                self.lanes[0].reserved
+                    + if b.left > -b.per_period { self.lanes[1].reserved.min(b.share * self.rate) } else { 0.0 }
+                    < self.rate * FULL,
+                if self.lanes[1].slots.is_empty() {
+                    b.left + b.per_period > 0.0
+                } else {
+                    self.dols_work_left() < b.left
+                },
             ],
             None => [self.lanes[0].reserved < self.rate * FULL; 2],
         }
@@ -626,7 +635,7 @@ mod tests {
         assert!(w.has_room(true), "DoLS has its budget");
         w.add(2, 10.0, 5.0, true); // a 10-hour assessment, worked flat out
         assert!(!w.has_room(false), "care management has the hours the share leaves");
-        assert!(!w.has_room(true), "the work in hand needs more than the budget left");
+        assert!(!w.has_room(true), "the 10 hours in hand need more than this week's 7");
         // DoLS takes whole days: the assessment is done in 2 days, borrowing
         // 3 hours from next week.
         let (t, budget) = w.next_wake(&cal()).unwrap();
@@ -636,7 +645,7 @@ mod tests {
         assert!((a.hours_dols - 10.0).abs() < 1e-9, "{}", a.hours_dols);
         assert!((a.hours_worked - 10.0).abs() < 1e-9, "care management waited: {}", a.hours_worked);
         assert_eq!(w.take_first(), 2);
-        assert!(!w.has_room(true), "this week's DoLS time is spent");
+        assert!(w.has_room(true), "with none in hand, a new request may borrow from next week");
         w.touch(3.0, &cal());
         assert!((w.harvest().hours_worked - 4.0).abs() < 1e-9, "care management has the day back");
         w.reset_budget(7.0);

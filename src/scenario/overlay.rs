@@ -6,7 +6,8 @@
 //! built by code: benchmarks, backtests, the staffing search, tests) go on
 //! top. Merging:
 //!
-//! - tables merge key by key, and a value replaces the one below it;
+//! - tables merge key by key, and a value replaces the one below it; a
+//!   distribution (`{ dist = ... }`) is one value and replaces the old whole;
 //! - arrays of named tables (`[[flows]]`, `[[roles]]`, ...) are matched by
 //!   `name`: an entry changes the one of the same name key by key, is added
 //!   if there is none, or with `remove = true` takes it out;
@@ -402,6 +403,10 @@ fn merge_table<'a>(
         };
         let span = v.span();
         match (slot.get_mut(), v.into_inner()) {
+            // A distribution is one value: a new one replaces the old whole.
+            (DeValue::Table(_), DeValue::Table(o)) if o.contains_key("dist") => {
+                *slot = Spanned::new(span, DeValue::Table(o));
+            }
             (DeValue::Table(b), DeValue::Table(o)) => merge_table(b, o, &here, removed, problems),
             (DeValue::Array(b), DeValue::Array(o)) if is_named(b) && o.iter().all(|e| e.get_ref().is_table()) => {
                 merge_named(b, o, &key, &here, removed, problems);
@@ -608,7 +613,7 @@ fn put_in_table<'a>(
     drop_alternatives(t, seg, &[]);
     match t.get_mut(seg) {
         Some(slot) => match (slot.get_mut(), value.get_ref()) {
-            (DeValue::Table(b), DeValue::Table(_)) => {
+            (DeValue::Table(b), DeValue::Table(o)) if !o.contains_key("dist") => {
                 let DeValue::Table(o) = value.into_inner() else { unreachable!() };
                 let (mut removed, mut problems) = (Vec::new(), Vec::new());
                 merge_table(b, o, here, &mut removed, &mut problems);

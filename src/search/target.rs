@@ -268,9 +268,8 @@ pub fn parse(text: &str, m: &Model) -> Result<Target, String> {
             "'{measure}' should be NAME.MEASURE, e.g. standard_dols.within_deadline or total.dols_open"
         )));
     };
-    let lower = rest.to_lowercase();
-    let (value_text, mut tail) = match lower.find(" at ").or_else(|| lower.find(" with ")) {
-        Some(j) => (&rest[..j], rest[j..].to_lowercase()),
+    let (value_text, mut tail) = match rest.split_once(char::is_whitespace) {
+        Some((v, tail)) => (v, tail.to_lowercase()),
         None => (rest, String::new()),
     };
     let value = number(value_text).ok_or_else(|| fail(format!("'{}' is not a number", value_text.trim())))?;
