@@ -185,14 +185,11 @@ fn rows(c: &Setup) -> Vec<Row> {
     add("scenario", "total", cost, to_date, Unit::Money);
     add("scenario", "total", "cost_agency", format!("agency cost {over}"), Unit::Money);
     add("scenario", "total", "cost_bought_in", format!("bought-in assessment cost {over}"), Unit::Money);
-    for flow in base.flows.iter().filter(|f| f.stage_of.is_none() && f.deadline_days.is_some()) {
-        add(
-            "flow",
-            &flow.name,
-            "within_deadline_pct",
-            format!("{}: % within the deadline {over}", flow.label),
-            Unit::Pct,
-        );
+    for flow in base.flows.iter().filter(|f| f.stage_of.is_none()) {
+        if flow.deadline_days.is_some() {
+            let label = format!("{}: % within the deadline {over}", flow.label);
+            add("flow", &flow.name, "within_deadline_pct", label, Unit::Pct);
+        }
         add("flow", &flow.name, waiting, format!("{}: waiting for allocation {when}", flow.label), Unit::Count);
     }
     out
@@ -261,26 +258,27 @@ pub fn build(c: &Setup) -> Doc {
     }
 }
 
+/// For each scenario after the first, the measures it changes clearly
+/// (the paired difference's P10-P90 does not span zero), largest first.
 fn sentences(names: &[String], rows: &[Row]) -> Vec<Sentence> {
     let mut out = Vec::new();
     for (i, name) in names.iter().enumerate().skip(1) {
-        let parts: Vec<String> = rows
+        let mut clear: Vec<(&Row, Bands, f64)> = rows
             .iter()
-            .filter(|r| r.differences.get(i - 1).is_some_and(|d| d.p10 != 0.0 || d.p90 != 0.0))
-            .take(5)
             .filter_map(|r| {
-                let d = r.differences.get(i - 1)?;
-                Some(format!(
-                    "{} by {} (P10-P90: {} to {})",
-                    r.label,
-                    r.unit.show_diff(d.p50),
-                    r.unit.show_diff(d.p10),
-                    r.unit.show_diff(d.p90)
-                ))
+                let d = *r.differences.get(i - 1)?;
+                let base = r.values.first()?.p50.abs().max(1.0);
+                ((d.p10 > 0.0 && d.p90 > 0.0) || (d.p10 < 0.0 && d.p90 < 0.0)).then_some((r, d, d.p50.abs() / base))
             })
             .collect();
+        clear.sort_by(|a, b| b.2.total_cmp(&a.2));
+        let parts: Vec<String> =
+            clear.iter().take(6).map(|(r, d, _)| format!("{} by {}", r.label, r.unit.band_diff(d))).collect();
         out.push(Sentence::plain(if parts.is_empty() {
-            format!("Against {}, {} makes no difference to the measures compared.", names[0], name)
+            format!(
+                "Against {}, {} makes no clear difference: for every measure compared, the paired difference's P10-P90 includes zero.",
+                names[0], name
+            )
         } else {
             format!("Against {}, {} changes {}.", names[0], name, parts.join("; "))
         }));

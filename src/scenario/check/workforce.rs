@@ -127,7 +127,7 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
                 c.err(p.key("per_week"), "per_week is the weekly cap of bought-in capacity; staff roles change fte");
                 None
             } else {
-                c.positive(p.key("per_week"), w).map(PlanChange::PerWeek)
+                c.non_negative(p.key("per_week"), w).map(PlanChange::PerWeek)
             }
         } else {
             let d = s.recruitment_days.as_ref().expect("one change is given");
@@ -215,7 +215,7 @@ fn check_bought_in(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16
             c.err(path.clone(), "bought-in capacity needs per_week, the most assessments it can take a week");
             None
         }
-        Some(v) => c.positive(path.key("per_week"), v),
+        Some(v) => c.non_negative(path.key("per_week"), v),
     };
     let fee = c.non_negative(path.key("fee"), r.fee.unwrap_or(0.0));
     Some(Role {
