@@ -5,7 +5,7 @@
 use crate::model::Model;
 use crate::results::{
     FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS,
-    WAIT_BINS,
+    WAIT_BINS, YearMetric,
 };
 use crate::stats::{Aggregate, Band};
 
@@ -24,6 +24,8 @@ pub enum Reading {
     /// A quantile (in thousandths) of the days a flow's items waited for
     /// allocation over the horizon, in whole days.
     WaitQuantile(usize, u16),
+    /// In financial year `y` (an index into the model's years).
+    Year(usize, YearMetric),
 }
 
 impl Reading {
@@ -38,6 +40,7 @@ impl Reading {
             Reading::RoleAt(x, m, p) => r.role_period(x, p, m),
             Reading::RequestAt(q, m, p) => r.request_period(q, p, m),
             Reading::WaitQuantile(f, q) => wait_quantile(r, f, f64::from(q) / 1000.0),
+            Reading::Year(y, k) => r.year_totals[y * YearMetric::COUNT + k as usize],
         }
     }
 
@@ -58,6 +61,7 @@ impl Reading {
             Reading::RoleAt(x, m, p) => a.role_period(x, p, m),
             Reading::RequestAt(q, m, p) => a.request_period(q, p, m),
             Reading::WaitQuantile(..) => return None,
+            Reading::Year(y, k) => a.year_total(y, k),
         })
     }
 
@@ -149,6 +153,16 @@ pub fn all(m: &Model, at: Option<usize>) -> Vec<Named> {
                 metric: k.name(),
                 reading: Reading::FlowAt(f, k, p),
             })),
+        }
+    }
+    if at.is_none() {
+        for (y, fy) in m.years.iter().enumerate() {
+            out.extend(YearMetric::ALL.iter().map(|&k| Named {
+                scope: "year",
+                name: fy.label.clone(),
+                metric: k.name(),
+                reading: Reading::Year(y, k),
+            }));
         }
     }
     for (x, role) in m.roles.iter().enumerate() {

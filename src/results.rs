@@ -19,10 +19,12 @@ pub enum FlowMetric {
     WithinDeadlinePct,
     Unauthorised,
     UnauthorisedDays,
+    Hours,
+    Cost,
 }
 
 impl FlowMetric {
-    pub const ALL: [FlowMetric; 13] = [
+    pub const ALL: [FlowMetric; 15] = [
         FlowMetric::Arrivals,
         FlowMetric::Completed,
         FlowMetric::Withdrawn,
@@ -36,6 +38,8 @@ impl FlowMetric {
         FlowMetric::WithinDeadlinePct,
         FlowMetric::Unauthorised,
         FlowMetric::UnauthorisedDays,
+        FlowMetric::Hours,
+        FlowMetric::Cost,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -54,6 +58,8 @@ impl FlowMetric {
             FlowMetric::WithinDeadlinePct => "within_deadline_pct",
             FlowMetric::Unauthorised => "unauthorised",
             FlowMetric::UnauthorisedDays => "unauthorised_days",
+            FlowMetric::Hours => "hours",
+            FlowMetric::Cost => "cost",
         }
     }
 
@@ -82,6 +88,10 @@ impl FlowMetric {
                 "people deprived of liberty without authorisation at the end of the period (open past deadline and any extension)"
             }
             FlowMetric::UnauthorisedDays => "person-days deprived of liberty without authorisation in the period",
+            FlowMetric::Hours => "staff hours given to the flow's items in the period",
+            FlowMetric::Cost => {
+                "the flow's cost in the period: staff hours at their role's cost per hour available (salary, on-costs, agency, overtime), and fees for bought-in assessments (£)"
+            }
         }
     }
 }
@@ -193,10 +203,13 @@ pub enum FlowKpi {
     ArrivalsPerDay,
     CompletedPerDay,
     UnauthorisedDays,
+    Hours,
+    Cost,
+    CostPerCompleted,
 }
 
 impl FlowKpi {
-    pub const ALL: [FlowKpi; 13] = [
+    pub const ALL: [FlowKpi; 16] = [
         FlowKpi::Arrivals,
         FlowKpi::Completed,
         FlowKpi::Withdrawn,
@@ -210,6 +223,9 @@ impl FlowKpi {
         FlowKpi::ArrivalsPerDay,
         FlowKpi::CompletedPerDay,
         FlowKpi::UnauthorisedDays,
+        FlowKpi::Hours,
+        FlowKpi::Cost,
+        FlowKpi::CostPerCompleted,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -228,6 +244,9 @@ impl FlowKpi {
             FlowKpi::ArrivalsPerDay => "arrivals_per_day",
             FlowKpi::CompletedPerDay => "completed_per_day",
             FlowKpi::UnauthorisedDays => "unauthorised_days",
+            FlowKpi::Hours => "hours",
+            FlowKpi::Cost => "cost",
+            FlowKpi::CostPerCompleted => "cost_per_completed",
         }
     }
 
@@ -250,6 +269,9 @@ impl FlowKpi {
             FlowKpi::ArrivalsPerDay => "arrivals per day",
             FlowKpi::CompletedPerDay => "completions per day",
             FlowKpi::UnauthorisedDays => "person-days deprived of liberty without authorisation",
+            FlowKpi::Hours => "staff hours given to the flow over the horizon",
+            FlowKpi::Cost => "the flow's cost (staff time and fees) over the horizon (£)",
+            FlowKpi::CostPerCompleted => "the flow's cost over the horizon per item completed (£)",
         }
     }
 }
@@ -266,10 +288,12 @@ pub enum RequestMetric {
     MeanDaysToDecision,
     Unauthorised,
     UnauthorisedDays,
+    Hours,
+    Cost,
 }
 
 impl RequestMetric {
-    pub const ALL: [RequestMetric; 9] = [
+    pub const ALL: [RequestMetric; 11] = [
         RequestMetric::Arrivals,
         RequestMetric::Decided,
         RequestMetric::Withdrawn,
@@ -279,6 +303,8 @@ impl RequestMetric {
         RequestMetric::MeanDaysToDecision,
         RequestMetric::Unauthorised,
         RequestMetric::UnauthorisedDays,
+        RequestMetric::Hours,
+        RequestMetric::Cost,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -293,6 +319,8 @@ impl RequestMetric {
             RequestMetric::MeanDaysToDecision => "mean_days_to_decision",
             RequestMetric::Unauthorised => "unauthorised",
             RequestMetric::UnauthorisedDays => "unauthorised_days",
+            RequestMetric::Hours => "hours",
+            RequestMetric::Cost => "cost",
         }
     }
 
@@ -317,6 +345,8 @@ impl RequestMetric {
                 "people deprived of liberty without authorisation while their request waits, at the end of the period"
             }
             RequestMetric::UnauthorisedDays => "person-days without authorisation in the period",
+            RequestMetric::Hours => "staff hours given to the requests' stages in the period",
+            RequestMetric::Cost => "the requests' cost in the period: staff time and fees at every stage (£)",
         }
     }
 }
@@ -332,10 +362,13 @@ pub enum RequestKpi {
     WithinDeadlinePct,
     MeanDaysToDecision,
     UnauthorisedDays,
+    Hours,
+    Cost,
+    CostPerDecision,
 }
 
 impl RequestKpi {
-    pub const ALL: [RequestKpi; 8] = [
+    pub const ALL: [RequestKpi; 11] = [
         RequestKpi::Arrivals,
         RequestKpi::Decided,
         RequestKpi::Withdrawn,
@@ -344,6 +377,9 @@ impl RequestKpi {
         RequestKpi::WithinDeadlinePct,
         RequestKpi::MeanDaysToDecision,
         RequestKpi::UnauthorisedDays,
+        RequestKpi::Hours,
+        RequestKpi::Cost,
+        RequestKpi::CostPerDecision,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -357,6 +393,9 @@ impl RequestKpi {
             RequestKpi::WithinDeadlinePct => "within_deadline_pct",
             RequestKpi::MeanDaysToDecision => "mean_days_to_decision",
             RequestKpi::UnauthorisedDays => "unauthorised_days",
+            RequestKpi::Hours => "hours",
+            RequestKpi::Cost => "cost",
+            RequestKpi::CostPerDecision => "cost_per_decision",
         }
     }
 
@@ -372,6 +411,9 @@ impl RequestKpi {
                 "mean days from request to decision (requests made and decided in the horizon)"
             }
             RequestKpi::UnauthorisedDays => "person-days without authorisation",
+            RequestKpi::Hours => "staff hours given to the requests over the horizon",
+            RequestKpi::Cost => "the requests' cost (staff time and fees) over the horizon (£)",
+            RequestKpi::CostPerDecision => "the requests' cost over the horizon per request decided (£)",
         }
     }
 }
@@ -437,10 +479,13 @@ pub enum TotalMetric {
     CostOvertime,
     CostTotal,
     CostCumulative,
+    DolsHours,
+    DolsCost,
+    CostUnallocated,
 }
 
 impl TotalMetric {
-    pub const ALL: [TotalMetric; 12] = [
+    pub const ALL: [TotalMetric; 15] = [
         TotalMetric::DolsWaiting,
         TotalMetric::DolsOpen,
         TotalMetric::Unauthorised,
@@ -453,6 +498,9 @@ impl TotalMetric {
         TotalMetric::CostOvertime,
         TotalMetric::CostTotal,
         TotalMetric::CostCumulative,
+        TotalMetric::DolsHours,
+        TotalMetric::DolsCost,
+        TotalMetric::CostUnallocated,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -470,6 +518,9 @@ impl TotalMetric {
             TotalMetric::CostOvertime => "cost_overtime",
             TotalMetric::CostTotal => "cost_total",
             TotalMetric::CostCumulative => "cost_cumulative",
+            TotalMetric::DolsHours => "dols_hours",
+            TotalMetric::DolsCost => "dols_cost",
+            TotalMetric::CostUnallocated => "cost_unallocated",
         }
     }
 
@@ -489,6 +540,13 @@ impl TotalMetric {
             TotalMetric::CostOvertime => "overtime cost in the period (£)",
             TotalMetric::CostTotal => "all costs in the period (£)",
             TotalMetric::CostCumulative => "all costs from the start to the end of the period (£)",
+            TotalMetric::DolsHours => "staff hours given to DoLS work in the period, by any role",
+            TotalMetric::DolsCost => {
+                "the cost of DoLS work in the period: staff hours at their cost per hour, and fees (£)"
+            }
+            TotalMetric::CostUnallocated => {
+                "staff cost of hours available but given to no work in the period (£); with the work's costs it makes up the staff, agency and overtime cost"
+            }
         }
     }
 
@@ -503,6 +561,76 @@ impl TotalMetric {
                 | TotalMetric::LatentUnidentified
                 | TotalMetric::CostCumulative
         )
+    }
+}
+
+/// Per financial year (April to March): sums of the periods that start in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearMetric {
+    CostStaff,
+    CostAgency,
+    CostBoughtIn,
+    CostOvertime,
+    CostTotal,
+    DolsHours,
+    DolsCost,
+    CostUnallocated,
+}
+
+impl YearMetric {
+    pub const ALL: [YearMetric; 8] = [
+        YearMetric::CostStaff,
+        YearMetric::CostAgency,
+        YearMetric::CostBoughtIn,
+        YearMetric::CostOvertime,
+        YearMetric::CostTotal,
+        YearMetric::DolsHours,
+        YearMetric::DolsCost,
+        YearMetric::CostUnallocated,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// The period measure a year's figure adds up.
+    pub fn total(self) -> TotalMetric {
+        match self {
+            YearMetric::CostStaff => TotalMetric::CostStaff,
+            YearMetric::CostAgency => TotalMetric::CostAgency,
+            YearMetric::CostBoughtIn => TotalMetric::CostBoughtIn,
+            YearMetric::CostOvertime => TotalMetric::CostOvertime,
+            YearMetric::CostTotal => TotalMetric::CostTotal,
+            YearMetric::DolsHours => TotalMetric::DolsHours,
+            YearMetric::DolsCost => TotalMetric::DolsCost,
+            YearMetric::CostUnallocated => TotalMetric::CostUnallocated,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.total().name()
+    }
+}
+
+/// A budget line's test in a year: whether the cost went over, and by how much.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetMetric {
+    /// 1 when the year's cost is over the budget, else 0 (its mean over
+    /// replications is the probability of overspending).
+    Over,
+    /// How much over (0 when within): its mean is the expected overspend.
+    Overspend,
+    /// The year's cost on the line.
+    Spend,
+}
+
+impl BudgetMetric {
+    pub const ALL: [BudgetMetric; 3] = [BudgetMetric::Over, BudgetMetric::Overspend, BudgetMetric::Spend];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BudgetMetric::Over => "over_budget",
+            BudgetMetric::Overspend => "overspend",
+            BudgetMetric::Spend => "spend",
+        }
     }
 }
 
@@ -554,6 +682,10 @@ pub struct RepResult {
     pub total_periods: Vec<f64>,
     /// `[metric]` over the horizon: sums, or end levels.
     pub total_kpis: Vec<f64>,
+    /// `[year * YearMetric::COUNT + metric]`, per financial year.
+    pub year_totals: Vec<f64>,
+    /// `[(line * years + year) * BudgetMetric::COUNT + metric]`.
+    pub budget: Vec<f64>,
     /// `[flow * WAIT_BINS + bin]`: items allocated in the horizon by days waited.
     pub wait_hist: Vec<u32>,
     /// `[flow * WAIT_BINS + bin]`: items completed in the horizon by days

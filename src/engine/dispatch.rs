@@ -144,7 +144,7 @@ impl Sim<'_> {
         let wk = &mut self.workers[w];
         wk.touch(now, &self.m.calendar);
         let pace = wk.pace(effort, duration);
-        let changed = wk.add(id, effort, pace, dols) || !wk.pending;
+        let changed = wk.add(id, f as u16, effort, pace, dols) || !wk.pending;
         self.sync(w);
         changed
     }
@@ -174,6 +174,10 @@ impl Sim<'_> {
         self.workers[w].acc.completions += 1;
         let item = self.items.get(id);
         let f = item.flow as usize;
+        let role = self.workers[w].role as usize;
+        if super::counts_assessments(&self.m.roles[role].kind) {
+            self.rec.bought_completion(role, f);
+        }
         self.in_service[f] -= 1;
         self.rec.completed(f, item.started, item.allocated, item.deadline, item.lapse, now);
         // Waiting work is taken on before any follow-up is placed, so a

@@ -118,7 +118,9 @@ impl<'m> Sim<'m> {
                     DolsPolicy::FixedShare { share, .. } => Some(share),
                     _ => None,
                 };
-                Worker::new(w.role, w.fte, w.caseload_cap, w.hours_per_day, share)
+                let flows: Vec<(u16, bool)> =
+                    w.skills.iter().map(|&(_, f)| (f, m.flows[f as usize].kind == WorkKind::Dols)).collect();
+                Worker::new(w.role, w.fte, w.caseload_cap, w.hours_per_day, share, &flows)
             })
             .collect();
         let staff_rng = m

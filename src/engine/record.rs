@@ -1,10 +1,11 @@
 //! Tallies kept during one replication, turned into a `RepResult` at the end.
 
 use super::worker::Accrued;
+use crate::model::finance::BudgetItem;
 use crate::model::{Model, RoleKind, WorkKind};
 use crate::results::{
-    Balance, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
-    WAIT_BIN_DAYS, WAIT_BINS,
+    Balance, BudgetMetric, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
+    WAIT_BIN_DAYS, WAIT_BINS, YearMetric,
 };
 
 const DAYS_PER_YEAR: f64 = 365.25;
@@ -82,6 +83,10 @@ pub(crate) struct Recorder {
     wait_hist: Vec<u32>,
     done_hist: Vec<u32>,
     pub balance: Vec<Balance>,
+    /// `[(role * flows + flow) * periods + period]`: hours staff of the
+    /// role gave the flow, and bought-in assessments of it completed.
+    role_flow_hours: Vec<f64>,
+    bought_done: Vec<u64>,
 }
 
 impl Recorder {
@@ -104,6 +109,8 @@ impl Recorder {
             wait_hist: vec![0; flows * WAIT_BINS],
             done_hist: vec![0; flows * WAIT_BINS],
             balance: vec![Balance::default(); flows],
+            role_flow_hours: vec![0.0; roles * flows * periods],
+            bought_done: vec![0; roles * flows * periods],
         }
     }
 
@@ -260,6 +267,18 @@ impl Recorder {
         &mut self.role_periods[role * self.periods + period]
     }
 
+    /// Hours staff of `role` gave `flow` in `period`.
+    pub fn flow_hours(&mut self, period: usize, role: usize, flow: usize, hours: f64) {
+        self.role_flow_hours[(role * self.flows + flow) * self.periods + period] += hours;
+    }
+
+    /// A bought-in assessment of `flow` completed now.
+    pub fn bought_completion(&mut self, role: usize, flow: usize) {
+        if let Some(p) = self.period {
+            self.bought_done[(role * self.flows + flow) * self.periods + p] += 1;
+        }
+    }
+
     pub fn snapshot_latent(&mut self, period: usize, remaining: u64) {
         self.latent[period] = remaining;
     }
@@ -287,12 +306,17 @@ impl Recorder {
         let mut totals = vec![0.0; np * TotalMetric::COUNT];
         let mut total = |p: usize, t: TotalMetric, v: f64| totals[p * TotalMetric::COUNT + t as usize] += v;
 
+        let tallies: Vec<&RoleTally> = self.role_periods.iter().collect();
+        let costs = Costs::of(m, np, &tallies);
+        let activity = Activity::of(m, np, &costs, &self.role_flow_hours, &self.bought_done);
+
         let mut flow_periods = vec![f64::NAN; self.flows * np * FlowMetric::COUNT];
         for f in 0..self.flows {
             let dols = m.flows[f].kind == WorkKind::Dols;
             for p in 0..np {
                 let t = &self.flow_periods[f * np + p];
                 let s = &self.snapshots[f * np + p];
+                let (hours, cost) = (activity.hours[f * np + p], activity.cost[f * np + p]);
                 let base = (f * np + p) * FlowMetric::COUNT;
                 for k in FlowMetric::ALL {
                     flow_periods[base + k as usize] = match k {
@@ -309,11 +333,15 @@ impl Recorder {
                         FlowMetric::WithinDeadlinePct => pct(t.within, t.with_deadline),
                         FlowMetric::Unauthorised => s.unauthorised as f64,
                         FlowMetric::UnauthorisedDays => t.unauthorised_days,
+                        FlowMetric::Hours => hours,
+                        FlowMetric::Cost => cost,
                     };
                 }
                 if dols {
                     total(p, TotalMetric::DolsWaiting, s.waiting as f64);
                     total(p, TotalMetric::DolsOpen, s.open as f64);
+                    total(p, TotalMetric::DolsHours, hours);
+                    total(p, TotalMetric::DolsCost, cost);
                 }
                 total(p, TotalMetric::Unauthorised, s.unauthorised as f64);
                 total(p, TotalMetric::UnauthorisedDays, t.unauthorised_days);
@@ -324,6 +352,8 @@ impl Recorder {
         for f in 0..self.flows {
             let h = &self.horizon[f];
             let last = if np > 0 { self.snapshots[f * np + np - 1] } else { FlowSnapshot::default() };
+            let hours: f64 = activity.hours[f * np..(f + 1) * np].iter().sum();
+            let cost: f64 = activity.cost[f * np..(f + 1) * np].iter().sum();
             let base = f * FlowKpi::COUNT;
             for k in FlowKpi::ALL {
                 flow_kpis[base + k as usize] = match k {
@@ -340,6 +370,9 @@ impl Recorder {
                     FlowKpi::ArrivalsPerDay => h.arrivals as f64 / days,
                     FlowKpi::CompletedPerDay => h.completed as f64 / days,
                     FlowKpi::UnauthorisedDays => h.unauthorised_days,
+                    FlowKpi::Hours => hours,
+                    FlowKpi::Cost => cost,
+                    FlowKpi::CostPerCompleted => per(cost, h.completed as f64),
                 };
             }
         }
@@ -347,19 +380,12 @@ impl Recorder {
         let mut role_periods = vec![f64::NAN; self.roles * np * RoleMetric::COUNT];
         let mut role_kpis = vec![f64::NAN; self.roles * RoleKpi::COUNT];
         for (r, &dual) in dual_role.iter().enumerate().take(self.roles) {
-            let role = &m.roles[r];
             let mut sum = Accrued::default();
             let mut cost = 0.0;
             for p in 0..np {
                 let t = &self.role_periods[r * np + p];
                 let a = &t.acc;
-                let staff_cost = role.cost_per_fte_year() * a.permanent_fte_days / DAYS_PER_YEAR;
-                let agency_cost = role.agency.map_or(0.0, |ag| ag.day_rate * a.agency_working_days);
-                let fee_cost = match role.kind {
-                    RoleKind::BoughtIn { fee, .. } => fee * a.completions as f64,
-                    RoleKind::Staff => 0.0,
-                };
-                let overtime_cost = role.overtime.map_or(0.0, |o| o.hourly_rate * a.overtime_hours);
+                let c = costs.at(r, p);
                 let base = (r * np + p) * RoleMetric::COUNT;
                 for k in RoleMetric::ALL {
                     role_periods[base + k as usize] = match k {
@@ -376,21 +402,21 @@ impl Recorder {
                         RoleMetric::Caseload => per(a.case_days, a.post_days),
                         RoleMetric::CaseloadMax => t.caseload_max as f64,
                         RoleMetric::Assessments => a.completions as f64,
-                        RoleMetric::CostStaff => staff_cost,
-                        RoleMetric::CostAgency => agency_cost,
-                        RoleMetric::CostBoughtIn => fee_cost,
-                        RoleMetric::CostOvertime => overtime_cost,
+                        RoleMetric::CostStaff => c.staff,
+                        RoleMetric::CostAgency => c.agency,
+                        RoleMetric::CostBoughtIn => c.fees,
+                        RoleMetric::CostOvertime => c.overtime,
                     };
                 }
-                total(p, TotalMetric::CostStaff, staff_cost);
-                total(p, TotalMetric::CostAgency, agency_cost);
-                total(p, TotalMetric::CostBoughtIn, fee_cost);
-                total(p, TotalMetric::CostOvertime, overtime_cost);
-                total(p, TotalMetric::CostTotal, staff_cost + agency_cost + fee_cost + overtime_cost);
+                total(p, TotalMetric::CostStaff, c.staff);
+                total(p, TotalMetric::CostAgency, c.agency);
+                total(p, TotalMetric::CostBoughtIn, c.fees);
+                total(p, TotalMetric::CostOvertime, c.overtime);
+                total(p, TotalMetric::CostTotal, c.total());
                 if dual {
                     total(p, TotalMetric::DolsHoursDualRole, a.hours_dols);
                 }
-                cost += staff_cost + agency_cost + fee_cost + overtime_cost;
+                cost += c.total();
                 sum.add(a);
             }
             let base = r * RoleKpi::COUNT;
@@ -407,6 +433,7 @@ impl Recorder {
         }
         for p in 0..np {
             total(p, TotalMetric::LatentUnidentified, self.latent[p] as f64);
+            total(p, TotalMetric::CostUnallocated, activity.unallocated[p]);
         }
         let mut cumulative = 0.0;
         for row in totals.chunks_mut(TotalMetric::COUNT) {
@@ -420,7 +447,8 @@ impl Recorder {
                 if t.is_level() { column.next_back().unwrap_or(f64::NAN) } else { column.sum() }
             })
             .collect();
-
+        let year_totals = years(m, &totals);
+        let budget = budget(m, &year_totals);
         let (request_periods, request_kpis) = requests(m, np, &flow_periods, &flow_kpis);
         RepResult {
             replication,
@@ -433,12 +461,166 @@ impl Recorder {
             request_kpis,
             total_periods: totals,
             total_kpis,
+            year_totals,
+            budget,
             wait_hist: self.wait_hist,
             done_hist: self.done_hist,
             balance: self.balance,
             events,
         }
     }
+}
+
+/// One role's costs in one period, at that period's prices.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cost {
+    staff: f64,
+    agency: f64,
+    fees: f64,
+    overtime: f64,
+}
+
+impl Cost {
+    fn total(&self) -> f64 {
+        self.staff + self.agency + self.fees + self.overtime
+    }
+
+    /// What the role's people cost, less what it buys per assessment.
+    fn people(&self) -> f64 {
+        self.staff + self.agency + self.overtime
+    }
+}
+
+/// Every role's costs in every period, and what an hour of its staff's
+/// time available costs.
+struct Costs {
+    np: usize,
+    by: Vec<Cost>,
+    /// `[role * np + period]`: people's cost per casework hour available.
+    per_hour: Vec<f64>,
+}
+
+impl Costs {
+    fn of(m: &Model, np: usize, tallies: &[&RoleTally]) -> Costs {
+        let fy = fy_of_period(m, np);
+        let mut by = Vec::with_capacity(m.roles.len() * np);
+        let mut per_hour = Vec::with_capacity(m.roles.len() * np);
+        for (r, role) in m.roles.iter().enumerate() {
+            for p in 0..np {
+                let a = &tallies[r * np + p].acc;
+                let (pay, agency, fees) = (m.inflation.pay[fy[p]], m.inflation.agency[fy[p]], m.inflation.fees[fy[p]]);
+                let c = Cost {
+                    staff: pay * role.cost_per_fte_year() * a.permanent_fte_days / DAYS_PER_YEAR,
+                    agency: agency * role.agency.map_or(0.0, |ag| ag.day_rate * a.agency_working_days),
+                    fees: match role.kind {
+                        RoleKind::BoughtIn { fee, .. } => fees * fee * a.completions as f64,
+                        RoleKind::Staff => 0.0,
+                    },
+                    overtime: pay * role.overtime.map_or(0.0, |o| o.hourly_rate * a.overtime_hours),
+                };
+                let hourly = match role.kind {
+                    RoleKind::Staff if a.hours_available > 0.0 => c.people() / a.hours_available,
+                    _ => 0.0,
+                };
+                by.push(c);
+                per_hour.push(hourly);
+            }
+        }
+        Costs { np, by, per_hour }
+    }
+
+    fn at(&self, role: usize, period: usize) -> Cost {
+        self.by[role * self.np + period]
+    }
+}
+
+/// The financial year (index into `m.years`) of each period.
+fn fy_of_period(m: &Model, np: usize) -> Vec<usize> {
+    let mut out = vec![0; np];
+    for (k, y) in m.years.iter().enumerate() {
+        for p in y.periods.clone().filter(|&p| p < np) {
+            out[p] = k;
+        }
+    }
+    out
+}
+
+/// Each flow's hours and cost in each period: its staff hours at their
+/// role's cost per hour, and its bought-in assessments' fees; and the
+/// people's cost given to no work.
+struct Activity {
+    /// `[flow * np + period]`.
+    hours: Vec<f64>,
+    cost: Vec<f64>,
+    /// `[period]`.
+    unallocated: Vec<f64>,
+}
+
+impl Activity {
+    fn of(m: &Model, np: usize, costs: &Costs, hours: &[f64], bought: &[u64]) -> Activity {
+        let nf = m.flows.len();
+        let fy = fy_of_period(m, np);
+        let mut out = Activity { hours: vec![0.0; nf * np], cost: vec![0.0; nf * np], unallocated: vec![0.0; np] };
+        for (r, role) in m.roles.iter().enumerate() {
+            for (p, &year) in fy.iter().enumerate() {
+                let mut given = 0.0;
+                for f in 0..nf {
+                    let i = (r * nf + f) * np + p;
+                    match role.kind {
+                        RoleKind::Staff => {
+                            let cost = hours[i] * costs.per_hour[r * np + p];
+                            out.hours[f * np + p] += hours[i];
+                            out.cost[f * np + p] += cost;
+                            given += cost;
+                        }
+                        RoleKind::BoughtIn { fee, .. } => {
+                            out.cost[f * np + p] += m.inflation.fees[year] * fee * bought[i] as f64;
+                        }
+                    }
+                }
+                out.unallocated[p] += costs.at(r, p).people() - given;
+            }
+        }
+        out
+    }
+}
+
+/// Per financial year: the periods' totals added up.
+fn years(m: &Model, totals: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(m.years.len() * YearMetric::COUNT);
+    for y in &m.years {
+        for k in YearMetric::ALL {
+            out.push(y.periods.clone().map(|p| totals[p * TotalMetric::COUNT + k.total() as usize]).sum());
+        }
+    }
+    out
+}
+
+/// Each budget line in each year: over or not, by how much, and the spend.
+fn budget(m: &Model, years: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(m.budget.len() * m.years.len() * BudgetMetric::COUNT);
+    for line in &m.budget {
+        let metric = match line.item {
+            BudgetItem::Total => YearMetric::CostTotal,
+            BudgetItem::Staff => YearMetric::CostStaff,
+            BudgetItem::Agency => YearMetric::CostAgency,
+            BudgetItem::BoughtIn => YearMetric::CostBoughtIn,
+            BudgetItem::Overtime => YearMetric::CostOvertime,
+            BudgetItem::Dols => YearMetric::DolsCost,
+        };
+        for (k, &limit) in line.per_year.iter().enumerate() {
+            let spend = years[k * YearMetric::COUNT + metric as usize];
+            for b in BudgetMetric::ALL {
+                out.push(match (b, limit.is_nan()) {
+                    (_, true) => f64::NAN,
+                    (BudgetMetric::Over, _) => f64::from(u8::from(spend > limit)),
+                    (BudgetMetric::Overspend, _) => (spend - limit).max(0.0),
+                    (BudgetMetric::Spend, _) => spend,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Each request's measures from its stages' in the same replication: it
@@ -465,6 +647,8 @@ fn requests(m: &Model, np: usize, flow_periods: &[f64], flow_kpis: &[f64]) -> (V
                     RequestMetric::MeanDaysToDecision => fp(last, p, FlowMetric::MeanDaysToComplete),
                     RequestMetric::Unauthorised => sum(FlowMetric::Unauthorised),
                     RequestMetric::UnauthorisedDays => sum(FlowMetric::UnauthorisedDays),
+                    RequestMetric::Hours => sum(FlowMetric::Hours),
+                    RequestMetric::Cost => sum(FlowMetric::Cost),
                 });
             }
         }
@@ -479,6 +663,12 @@ fn requests(m: &Model, np: usize, flow_periods: &[f64], flow_kpis: &[f64]) -> (V
                 RequestKpi::WithinDeadlinePct => fk(last, FlowKpi::WithinDeadlinePct),
                 RequestKpi::MeanDaysToDecision => fk(last, FlowKpi::MeanDaysToComplete),
                 RequestKpi::UnauthorisedDays => sum(FlowKpi::UnauthorisedDays),
+                RequestKpi::Hours => sum(FlowKpi::Hours),
+                RequestKpi::Cost => sum(FlowKpi::Cost),
+                RequestKpi::CostPerDecision => {
+                    let decided = fk(last, FlowKpi::Completed);
+                    if decided > 0.0 { sum(FlowKpi::Cost) / decided } else { f64::NAN }
+                }
             });
         }
     }

@@ -21,6 +21,12 @@ impl Sim<'_> {
         for wk in &mut self.workers {
             wk.touch(now, &m.calendar);
             let a = wk.harvest();
+            for w in &mut wk.work {
+                if k > 0 {
+                    self.rec.flow_hours(k - 1, wk.role as usize, w.flow as usize, w.hours);
+                }
+                w.hours = 0.0;
+            }
             let t = &mut tallies[wk.role as usize];
             t.acc.add(&a);
             if wk.occupant() != Occupant::Closed {

@@ -30,6 +30,8 @@ pub(crate) struct Slot {
     pub finish: f64,
     pub pace: f64,
     pub item: u32,
+    /// Index of the item's flow in the worker's `work`.
+    pub skill: u8,
     pub dols: bool,
 }
 
@@ -102,6 +104,16 @@ impl Accrued {
     }
 }
 
+/// The hours a worker gives one of the flows they take: the paces of its
+/// open items, and the hours given since the last harvest.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct FlowWork {
+    pub flow: u16,
+    lane: u8,
+    reserved: f64,
+    pub hours: f64,
+}
+
 /// Slack for comparing sums of paces with the rate, so a worker whose
 /// items exactly fill their hours counts as full despite rounding.
 const FULL: f64 = 1.0 - 1e-9;
@@ -169,12 +181,15 @@ pub(crate) struct Worker {
     /// Whether whoever is in post is newly qualified, on a protected caseload.
     pub asye: bool,
     pub acc: Accrued,
+    /// Per flow the worker takes: hours given to it, for costing activity.
+    pub work: Vec<FlowWork>,
 }
 
 impl Worker {
     /// A post; with `dols_share`, its DoLS budget starts empty until the
     /// first reset.
-    pub fn new(role: u16, fte: f64, cap: u32, rate: f64, dols_share: Option<f64>) -> Worker {
+    /// `flows` are the flows the worker takes, each with whether it is DoLS.
+    pub fn new(role: u16, fte: f64, cap: u32, rate: f64, dols_share: Option<f64>, flows: &[(u16, bool)]) -> Worker {
         let mut w = Worker {
             role,
             fte,
@@ -198,6 +213,15 @@ impl Worker {
             tenure: 0,
             asye: false,
             acc: Accrued::default(),
+            work: flows
+                .iter()
+                .map(|&(flow, dols)| FlowWork {
+                    flow,
+                    lane: u8::from(dols && dols_share.is_some()),
+                    reserved: 0.0,
+                    hours: 0.0,
+                })
+                .collect(),
         };
         w.refresh();
         w
@@ -401,6 +425,9 @@ impl Worker {
         }
         if speed > 0.0 && dw > 0.0 {
             let working = speed * dw;
+            for w in &mut self.work {
+                w.hours += w.reserved * rates[w.lane as usize] * dw;
+            }
             self.lanes[0].clock += rates[0] * dw;
             self.lanes[1].clock += rates[1] * dw;
             a.hours_available += self.rate * working;
@@ -423,12 +450,14 @@ impl Worker {
     /// first. Returns whether the worker's next completion may have
     /// changed (and needs rescheduling).
     #[inline]
-    pub fn add(&mut self, item: u32, effort: f64, pace: f64, dols: bool) -> bool {
+    pub fn add(&mut self, item: u32, flow: u16, effort: f64, pace: f64, dols: bool) -> bool {
         let (rates_before, given_before) = (self.rates, self.given);
         let first_before = self.first_left(&rates_before);
         let l = self.lane_of(dols);
+        let skill = self.work.iter().position(|w| w.flow == flow).expect("a flow the worker takes");
+        self.work[skill].reserved += pace;
         let lane = &mut self.lanes[l];
-        let slot = Slot { finish: lane.clock + effort / pace, pace, item, dols };
+        let slot = Slot { finish: lane.clock + effort / pace, pace, item, skill: skill as u8, dols };
         lane.slots.push(Reverse(slot));
         lane.reserved += pace;
         if dols {
@@ -500,12 +529,16 @@ impl Worker {
     fn removed(&mut self, l: usize, slot: &Slot) {
         let lane = &mut self.lanes[l];
         lane.reserved -= slot.pace;
+        self.work[slot.skill as usize].reserved -= slot.pace;
         if lane.slots.is_empty() {
             // Restart an empty lane from zero so that sums cannot drift
             // and clock readings stay small over long runs (keeping the
             // heap's allocation).
             lane.clock = 0.0;
             lane.reserved = 0.0;
+            for w in self.work.iter_mut().filter(|w| w.lane as usize == l) {
+                w.reserved = 0.0;
+            }
         }
         if slot.dols {
             self.reserved_dols -= slot.pace;
@@ -551,12 +584,19 @@ impl Worker {
 mod tests {
     use super::*;
 
+    /// Flow 0 is care management, flow 1 DoLS.
+    const FLOWS: [(u16, bool); 2] = [(0, false), (1, true)];
+
+    fn flow(dols: bool) -> u16 {
+        u16::from(dols)
+    }
+
     fn cal() -> Calendar {
         Calendar::continuous()
     }
 
     fn worker(cap: u32, rate: f64) -> Worker {
-        Worker::new(0, 1.0, cap, rate, None)
+        Worker::new(0, 1.0, cap, rate, None, &FLOWS)
     }
 
     #[test]
@@ -565,7 +605,7 @@ mod tests {
         let pace = w.pace(10.0, 0.0);
         assert_eq!(pace, 5.0);
         assert!(w.has_room(false));
-        w.add(7, 10.0, pace, false);
+        w.add(7, flow(false), 10.0, pace, false);
         assert!(!w.has_room(false), "a second item must wait");
         assert_eq!(w.next_finish(&cal()), Some(2.0));
         w.touch(2.0, &cal());
@@ -582,7 +622,7 @@ mod tests {
         assert!((pace - 0.3).abs() < 1e-12);
         for i in 0..12 {
             assert!(w.has_room(false));
-            w.add(i, 6.0, pace, false);
+            w.add(i, flow(false), 6.0, pace, false);
         }
         assert!(!w.has_room(false), "the cap of 12 is reached before the hours");
         assert!((w.load() - 0.72).abs() < 1e-12);
@@ -599,11 +639,11 @@ mod tests {
         // 4 hours a day; three items at 2 hours a day overbook by half, so
         // items of 20 hours (10 days at full pace) take 15 days.
         let mut w = worker(10, 4.0);
-        w.add(1, 20.0, 2.0, false);
+        w.add(1, flow(false), 20.0, 2.0, false);
         assert!(w.has_room(false));
-        w.add(2, 20.0, 2.0, false);
+        w.add(2, flow(false), 20.0, 2.0, false);
         assert!(!w.has_room(false), "hours are full");
-        w.add(3, 20.0, 2.0, false);
+        w.add(3, flow(false), 20.0, 2.0, false);
         let t = w.next_finish(&cal()).unwrap();
         assert!((t - 15.0).abs() < 1e-9, "{t}");
         w.touch(t, &cal());
@@ -613,7 +653,7 @@ mod tests {
     #[test]
     fn time_away_delays_completion() {
         let mut w = worker(3, 5.0);
-        w.add(1, 5.0, w.pace(5.0, 10.0), false); // due on day 10
+        w.add(1, flow(false), 5.0, w.pace(5.0, 10.0), false); // due on day 10
         w.touch(4.0, &cal());
         w.set_away_sick(true);
         assert_eq!(w.next_finish(&cal()), None);
@@ -627,13 +667,13 @@ mod tests {
     #[test]
     fn a_fixed_dols_share_is_a_budget_spent_at_the_pace_dols_work_asks() {
         // 5 hours a day, 20% for DoLS: a week of 7 days holds 7 DoLS hours.
-        let mut w = Worker::new(0, 1.0, 20, 5.0, Some(0.2));
+        let mut w = Worker::new(0, 1.0, 20, 5.0, Some(0.2), &FLOWS);
         assert!(!w.has_room(true), "no budget before the first period starts");
         w.reset_budget(0.2 * 5.0 * 7.0);
-        w.add(1, 40.0, 4.0, false); // care management takes 80%
+        w.add(1, flow(false), 40.0, 4.0, false); // care management takes 80%
         assert!(w.has_room(false), "with no DoLS in hand, care management may take the rest");
         assert!(w.has_room(true), "DoLS has its budget");
-        w.add(2, 10.0, 5.0, true); // a 10-hour assessment, worked flat out
+        w.add(2, flow(true), 10.0, 5.0, true); // a 10-hour assessment, worked flat out
         assert!(!w.has_room(false), "care management has the hours the share leaves");
         assert!(!w.has_room(true), "the 10 hours in hand need more than this week's 7");
         // DoLS takes whole days: the assessment is done in 2 days, borrowing
@@ -652,7 +692,7 @@ mod tests {
         assert!((w.budget.unwrap().left - 4.0).abs() < 1e-9, "next week has 7 - 3 borrowed");
         // A second assessment of 20 hours stops when what can be borrowed is
         // spent: 4 left + 7 of the week after, at 5 a day.
-        w.add(3, 20.0, 5.0, true);
+        w.add(3, flow(true), 20.0, 5.0, true);
         let (t, budget) = w.next_wake(&cal()).unwrap();
         assert!(budget && (t - 5.2).abs() < 1e-9, "{t} {budget}");
         w.touch(t, &cal());
@@ -664,10 +704,10 @@ mod tests {
     fn rooms_agree_with_has_room() {
         let cases = [(None, [(1, 2.0, false), (2, 1.0, false)]), (Some(0.3), [(1, 3.0, false), (2, 1.2, true)])];
         for (share, items) in cases {
-            let mut w = Worker::new(0, 1.0, 3, 5.0, share);
+            let mut w = Worker::new(0, 1.0, 3, 5.0, share, &FLOWS);
             for (id, pace, dols) in items {
                 assert_eq!(w.rooms(), [w.has_room(false), w.has_room(true)]);
-                w.add(id, 10.0, pace, dols);
+                w.add(id, flow(dols), 10.0, pace, dols);
             }
             assert_eq!(w.rooms(), [w.has_room(false), w.has_room(true)]);
             w.set_away_sick(true);
@@ -678,7 +718,7 @@ mod tests {
     #[test]
     fn withdrawing_returns_the_work_left() {
         let mut w = worker(5, 4.0);
-        w.add(1, 8.0, 1.0, false);
+        w.add(1, flow(false), 8.0, 1.0, false);
         w.touch(3.0, &cal());
         let (left, pace) = w.withdraw(1).unwrap();
         assert!((left - 5.0).abs() < 1e-12 && pace == 1.0);

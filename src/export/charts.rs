@@ -332,7 +332,8 @@ fn stacked<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<
     let heights: Vec<f64> = (0..n)
         .map(|i| panel.series.iter().map(|s| s.p50.get(i).copied().filter(|v| v.is_finite()).unwrap_or(0.0)).sum())
         .collect();
-    let y_top = heights.iter().copied().fold(0.0, f64::max).max(1.0) * 1.15;
+    let whisker_top = panel.whiskers.iter().map(|w| w.1).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let y_top = heights.iter().copied().fold(whisker_top, f64::max).max(1.0) * 1.15;
     let mut c = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", caption_size(&panel.title)))
         .margin(10)
@@ -354,9 +355,15 @@ fn stacked<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<
         .bold_line_style(RGBColor(225, 225, 225))
         .draw()?;
     let mut base = vec![0.0; n];
+    // Two layers are light and dark shades of one colour (waiting, in
+    // progress); more take the palette.
+    let shades = panel.series.len() <= 2;
     for (k, s) in panel.series.iter().enumerate() {
-        // Light then dark shades of one colour: waiting, then in progress.
-        let colour = if k % 2 == 0 { BAR } else { LINE };
+        let colour = match (shades, k % 2) {
+            (true, 0) => BAR,
+            (true, _) => LINE,
+            (false, _) => PALETTE[k % PALETTE.len()],
+        };
         let bars: Vec<Rectangle<(f64, f64)>> = (0..n)
             .map(|i| {
                 let v = s.p50.get(i).copied().filter(|v| v.is_finite()).unwrap_or(0.0);
@@ -368,6 +375,18 @@ fn stacked<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<
         c.draw_series(bars)?
             .label(s.label.as_str())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], colour.filled()));
+    }
+    if !panel.whiskers.is_empty() {
+        let black = RGBColor(30, 30, 30);
+        c.draw_series(
+            panel
+                .whiskers
+                .iter()
+                .enumerate()
+                .map(|(i, &(lo, hi))| PathElement::new(vec![(i as f64, lo), (i as f64, hi)], black.stroke_width(2))),
+        )?
+        .label("total: P10-P90")
+        .legend(move |(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], black.stroke_width(2)));
     }
     legend(&mut c, SeriesLabelPosition::UpperRight)
 }

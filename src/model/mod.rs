@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod dist;
+pub mod finance;
 pub mod periods;
 pub mod workforce;
 
@@ -29,6 +30,10 @@ pub struct Model {
     /// Days reported from `start`.
     pub horizon_days: f64,
     pub periods: Periods,
+    /// The financial years the periods fall in.
+    pub years: Vec<finance::FinYear>,
+    pub inflation: finance::Inflation,
+    pub budget: Vec<finance::BudgetLine>,
     pub calendar: Calendar,
     pub flows: Vec<Flow>,
     pub roles: Vec<Role>,

@@ -28,6 +28,31 @@ pub struct RawScenario {
     pub shocks: Vec<RawShock>,
     #[serde(default)]
     pub requests: Vec<RawRequest>,
+    pub inflation: Option<RawInflation>,
+    pub budget: Option<RawBudget>,
+}
+
+/// Yearly increases: a number for every year, or a table by financial
+/// year (`{ "2027/28" = 0.04 }`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInflation {
+    pub pay: Option<toml::Value>,
+    pub agency: Option<toml::Value>,
+    pub fees: Option<toml::Value>,
+}
+
+/// Budgets a year (pounds): a number for every financial year, or a table
+/// by financial year.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBudget {
+    pub total: Option<toml::Value>,
+    pub staff: Option<toml::Value>,
+    pub agency: Option<toml::Value>,
+    pub bought_in: Option<toml::Value>,
+    pub overtime: Option<toml::Value>,
+    pub dols: Option<toml::Value>,
 }
 
 /// A request that passes through several flows, its stages, in order: a

@@ -26,7 +26,8 @@ impl Bands {
 
 use crate::model::Model;
 use crate::results::{
-    Balance, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BINS,
+    Balance, BudgetMetric, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
+    WAIT_BINS, YearMetric,
 };
 
 /// Every measure of a run, summarised over the replications folded in so
@@ -38,6 +39,9 @@ pub struct Aggregate {
     pub roles: usize,
     pub requests: usize,
     pub periods: usize,
+    /// Financial years, and budget lines.
+    pub years: usize,
+    pub budget_lines: usize,
     pub replications: u64,
     pub events: u64,
     pub flow_periods: Vec<Band>,
@@ -48,6 +52,8 @@ pub struct Aggregate {
     pub request_kpis: Vec<Band>,
     pub total_periods: Vec<Band>,
     pub total_kpis: Vec<Band>,
+    pub year_totals: Vec<Band>,
+    pub budget: Vec<Band>,
     /// Waiting times pooled over all replications, `[flow * WAIT_BINS + bin]`.
     pub wait_hist: Vec<u64>,
     /// Days to complete pooled over all replications, likewise.
@@ -61,7 +67,12 @@ pub struct Aggregate {
 impl Aggregate {
     /// An empty aggregate shaped for `m`'s results.
     pub fn for_model(m: &Model) -> Aggregate {
-        Aggregate::new(m.flows.len(), m.roles.len(), m.requests.len(), m.periods.len())
+        let mut a = Aggregate::new(m.flows.len(), m.roles.len(), m.requests.len(), m.periods.len());
+        a.years = m.years.len();
+        a.budget_lines = m.budget.len();
+        a.year_totals = vec![Band::new(); a.years * YearMetric::COUNT];
+        a.budget = vec![Band::new(); a.budget_lines * a.years * BudgetMetric::COUNT];
+        a
     }
 
     pub fn new(flows: usize, roles: usize, requests: usize, periods: usize) -> Aggregate {
@@ -70,6 +81,10 @@ impl Aggregate {
             roles,
             requests,
             periods,
+            years: 0,
+            budget_lines: 0,
+            year_totals: Vec::new(),
+            budget: Vec::new(),
             replications: 0,
             events: 0,
             flow_periods: vec![Band::new(); flows * periods * FlowMetric::COUNT],
@@ -98,6 +113,8 @@ impl Aggregate {
         add_all(&mut self.request_kpis, &r.request_kpis);
         add_all(&mut self.total_periods, &r.total_periods);
         add_all(&mut self.total_kpis, &r.total_kpis);
+        add_all(&mut self.year_totals, &r.year_totals);
+        add_all(&mut self.budget, &r.budget);
         for (a, &b) in self.wait_hist.iter_mut().zip(&r.wait_hist) {
             *a += b as u64;
         }
@@ -123,6 +140,8 @@ impl Aggregate {
         merge_all(&mut self.request_kpis, &other.request_kpis);
         merge_all(&mut self.total_periods, &other.total_periods);
         merge_all(&mut self.total_kpis, &other.total_kpis);
+        merge_all(&mut self.year_totals, &other.year_totals);
+        merge_all(&mut self.budget, &other.budget);
         for (a, b) in self.wait_hist.iter_mut().zip(&other.wait_hist) {
             *a += b;
         }
@@ -166,6 +185,14 @@ impl Aggregate {
 
     pub fn total_kpi(&self, m: TotalMetric) -> &Band {
         &self.total_kpis[m as usize]
+    }
+
+    pub fn year_total(&self, year: usize, m: YearMetric) -> &Band {
+        &self.year_totals[year * YearMetric::COUNT + m as usize]
+    }
+
+    pub fn budget(&self, line: usize, year: usize, m: BudgetMetric) -> &Band {
+        &self.budget[(line * self.years + year) * BudgetMetric::COUNT + m as usize]
     }
 
     pub fn wait_hist(&self, flow: usize) -> &[u64] {

@@ -219,11 +219,21 @@ pub struct Panel {
     /// This panel's own category labels (a stacked or bar chart whose
     /// panels have different categories); empty for the chart's `x_ticks`.
     pub ticks: Vec<String>,
+    /// On a stacked chart, a P10-P90 whisker per category for the whole
+    /// stack (the total's band, which is not the sum of the layers').
+    pub whiskers: Vec<(f64, f64)>,
 }
 
 impl Panel {
     pub fn new(title: &str, series: Vec<Series>) -> Panel {
-        Panel { title: title.to_string(), series, marker: None, points: Vec::new(), ticks: Vec::new() }
+        Panel {
+            title: title.to_string(),
+            series,
+            marker: None,
+            points: Vec::new(),
+            ticks: Vec::new(),
+            whiskers: Vec::new(),
+        }
     }
 }
 

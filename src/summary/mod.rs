@@ -12,7 +12,8 @@ use polars::prelude::*;
 
 use crate::model::Model;
 use crate::results::{
-    FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS, WAIT_BINS,
+    BudgetMetric, FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS,
+    WAIT_BINS, YearMetric,
 };
 use crate::stats::{Aggregate, Band};
 
@@ -44,6 +45,8 @@ pub struct Tables {
     pub flow_periods: DataFrame,
     pub role_periods: DataFrame,
     pub totals_periods: DataFrame,
+    pub year_totals: DataFrame,
+    pub budget: DataFrame,
     pub kpis: DataFrame,
     pub wait_histogram: DataFrame,
     pub completion_histogram: DataFrame,
@@ -52,12 +55,14 @@ pub struct Tables {
 
 impl Tables {
     /// (file stem, table) pairs in a fixed order.
-    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 8] {
+    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 10] {
         [
             ("request_periods", &mut self.request_periods),
             ("flow_periods", &mut self.flow_periods),
             ("role_periods", &mut self.role_periods),
             ("totals_periods", &mut self.totals_periods),
+            ("year_totals", &mut self.year_totals),
+            ("budget", &mut self.budget),
             ("kpis", &mut self.kpis),
             ("wait_histogram", &mut self.wait_histogram),
             ("completion_histogram", &mut self.completion_histogram),
@@ -153,6 +158,8 @@ pub fn tables(model: &Model, agg: &Aggregate, stamp: &Stamp) -> PolarsResult<Tab
         flow_periods: flow_periods(model, agg).finish(stamp)?,
         role_periods: role_periods(model, agg).finish(stamp)?,
         totals_periods: totals_periods(model, agg).finish(stamp)?,
+        year_totals: year_totals(model, agg).finish(stamp)?,
+        budget: budget(model, agg).finish(stamp)?,
         kpis: kpis(model, agg).finish(stamp)?,
         wait_histogram: histogram(model, |f| agg.wait_hist(f)).finish(stamp)?,
         completion_histogram: histogram(model, |f| agg.done_hist(f)).finish(stamp)?,
@@ -222,6 +229,36 @@ fn totals_periods(model: &Model, agg: &Aggregate) -> Builder {
             period_columns(&mut b, model, p);
             b.text("metric", m.name());
             b.band(agg.total_period(p, m));
+            b.end_row();
+        }
+    }
+    b
+}
+
+fn year_totals(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    for (y, fy) in model.years.iter().enumerate() {
+        for m in YearMetric::ALL {
+            b.text("financial_year", fy.label.clone());
+            b.num("share_of_year_covered", fy.covered);
+            b.text("metric", m.name());
+            b.band(agg.year_total(y, m));
+            b.end_row();
+        }
+    }
+    b
+}
+
+fn budget(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    for (l, line) in model.budget.iter().enumerate() {
+        for (y, fy) in model.years.iter().enumerate() {
+            b.text("item", line.item.key());
+            b.text("financial_year", fy.label.clone());
+            b.num("budget", line.per_year[y]);
+            b.num("probability_over", agg.budget(l, y, BudgetMetric::Over).mean());
+            b.num("expected_overspend", agg.budget(l, y, BudgetMetric::Overspend).mean());
+            b.band(agg.budget(l, y, BudgetMetric::Spend));
             b.end_row();
         }
     }

@@ -1,7 +1,7 @@
 //! The README's promises: its example scenario loads and runs, and it
 //! documents every output column the tool writes.
 
-use caseflow::results::{FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric};
+use caseflow::results::{FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, YearMetric};
 use caseflow::runner::{self, RunConfig};
 
 use crate::harness::model;
@@ -35,7 +35,9 @@ fn every_metric_is_documented() {
         .chain(RoleKpi::ALL.iter().map(|m| m.name()))
         .chain(RequestMetric::ALL.iter().map(|m| m.name()))
         .chain(RequestKpi::ALL.iter().map(|m| m.name()))
-        .chain(TotalMetric::ALL.iter().map(|m| m.name()));
+        .chain(TotalMetric::ALL.iter().map(|m| m.name()))
+        .chain(YearMetric::ALL.iter().map(|m| m.name()))
+        .chain(["year_totals", "budget", "probability_over", "expected_overspend"]);
     for name in names {
         assert!(text.contains(&format!("`{name}`")), "README does not document `{name}`");
     }

@@ -2,6 +2,7 @@
 //! problem (not just the first) with the key path it belongs to.
 
 mod dist;
+mod finance;
 mod flows;
 mod requests;
 mod stocks;
@@ -198,6 +199,11 @@ pub(crate) fn check(
     if !c.problems.is_empty() {
         return Err(c.problems);
     }
+    let periods = Periods::new(meta.period, meta.start, meta.horizon_days);
+    let years = crate::model::finance::years(&periods, meta.horizon_days);
+    let inflation = finance::check_inflation(&mut c, raw.inflation.as_ref(), &root.key("inflation"), &years);
+    let budget = finance::check_budget(&mut c, raw.budget.as_ref(), &root.key("budget"), &years);
+    let (Some(inflation), Some(budget)) = (inflation, budget) else { return Err(c.problems) };
     let flows = std::mem::take(flows_ok);
     let (workers, flows) = workforce::expand_workers(&roles, flows);
     let end = meta.warmup_days + meta.horizon_days;
@@ -211,7 +217,10 @@ pub(crate) fn check(
         start: meta.start,
         warmup_days: meta.warmup_days,
         horizon_days: meta.horizon_days,
-        periods: Periods::new(meta.period, meta.start, meta.horizon_days),
+        periods,
+        years,
+        inflation,
+        budget,
         calendar,
         flows,
         roles,
