@@ -134,6 +134,9 @@ pub struct FitWindow {
     /// A known step change (repeat for more), e.g. Cheshire West: 2014-03-19
     #[arg(long = "step", value_name = "DATE")]
     pub steps: Vec<String>,
+    /// Trend form: auto (chosen on held-out error), log_linear, or damped (growth that levels off)
+    #[arg(long, value_name = "FORM", default_value = "auto", value_parser = ["auto", "log_linear", "damped"])]
+    pub trend: String,
 }
 
 #[derive(Debug, Args)]
@@ -153,6 +156,9 @@ pub struct BacktestArgs {
     /// A known step change in the training data (repeat for more)
     #[arg(long = "step", value_name = "DATE")]
     pub steps: Vec<String>,
+    /// Trend form: auto (chosen on held-out error), log_linear, or damped (growth that levels off)
+    #[arg(long, value_name = "FORM", default_value = "auto", value_parser = ["auto", "log_linear", "damped"])]
+    pub trend: String,
     /// Number of replications
     #[arg(long, short = 'n', default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub replications: u64,
