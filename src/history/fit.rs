@@ -977,18 +977,19 @@ impl Fit {
         };
         lines.push(format!("#   trend form: {} ({how})", self.form.name()));
         lines.push(format!(
-            "#   level {} a year at {} (standard error {:.1}%); trend {} a year (standard error {:.1} points)",
+            "#   level {} a year at {} (standard error {:.1}%); {} {} (standard error {:.1} points)",
             crate::format::thousands(self.per_year),
             self.at,
             100.0 * self.level_cv,
+            if self.form == TrendForm::Damped { "growth in the first year" } else { "trend a year" },
             pct(self.trend_per_year),
             100.0 * self.trend_sd
         ));
         if self.form == TrendForm::Damped {
-            let se = if self.damping_se.is_finite() {
-                format!("standard error {:.2}", self.damping_se)
-            } else {
-                "not identified".to_string()
+            let se = match self.damping_se {
+                se if !se.is_finite() => "not identified".to_string(),
+                se if se > 0.25 => format!("standard error {se:.2}: poorly determined"),
+                se => format!("standard error {se:.2}"),
             };
             let ceiling = if self.damping < 1.0 {
                 let log_growth = self.trend_per_year.ln_1p();
