@@ -38,12 +38,12 @@ pub enum Command {
     Staff(StaffArgs),
     /// Fit demand (or turnover) to a history CSV and print it as scenario TOML
     #[command(
-        after_help = "Examples:\n  caseflow fit data/synthetic-monthly.csv\n  caseflow fit data/national-dols.csv --flows dols_received --step 2014-03-19 --until 2017-03-31\n  caseflow fit data/synthetic-staff.csv\n\nActivity history has columns period,flow,count; staff history has period,role,starters,leavers,in_post[,vacancies].\nPeriods: 2014/15 (financial year), 2015-04 (month), 2015 (year), 2015-04-06 (day), 2014-04-01..2014-09-30."
+        after_help = "Examples:\n  caseflow fit data/synthetic-activity.csv\n  caseflow fit data/national-dols.csv --flows dols_received --step 2014-03-19 --until 2017-03-31 --trend damped\n  caseflow fit data/synthetic-staff.csv\n\nActivity history has columns period,flow,count; staff history has period,role,starters,leavers,in_post[,vacancies].\nPeriods: 2014/15 (financial year), 2015-04 (month), 2015 (year), 2015-04-06 (day), 2014-04-01..2014-09-30."
     )]
     Fit(FitArgs),
     /// Fit on history up to a date, simulate the rest, and report how often the actual counts fall in the bands
     #[command(
-        after_help = "Example:\n  caseflow backtest scenarios/national-dols.toml data/national-dols.csv --train-until 2017-03-31 --step 2014-03-19"
+        after_help = "Example:\n  caseflow backtest scenarios/national-dols.toml data/national-dols.csv --train-until 2017-03-31 --step 2014-03-19 --trend damped"
     )]
     Backtest(BacktestArgs),
     /// Write one replication's arrivals and staffing as history CSVs
@@ -177,6 +177,9 @@ pub struct FitWindow {
     /// A known step change (repeat for more), e.g. Cheshire West: 2014-03-19
     #[arg(long = "step", value_name = "DATE")]
     pub steps: Vec<String>,
+    /// Trend form: auto (chosen on held-out error), log_linear, or damped (growth that levels off)
+    #[arg(long, value_name = "FORM", default_value = "auto", value_parser = ["auto", "log_linear", "damped"])]
+    pub trend: String,
 }
 
 #[derive(Debug, Args)]
@@ -196,6 +199,9 @@ pub struct BacktestArgs {
     /// A known step change in the training data (repeat for more)
     #[arg(long = "step", value_name = "DATE")]
     pub steps: Vec<String>,
+    /// Trend form: auto (chosen on held-out error), log_linear, or damped (growth that levels off)
+    #[arg(long, value_name = "FORM", default_value = "auto", value_parser = ["auto", "log_linear", "damped"])]
+    pub trend: String,
     /// Number of replications
     #[arg(long, short = 'n', default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub replications: u64,

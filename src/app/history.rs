@@ -10,7 +10,7 @@ use crate::cli::{BacktestArgs, FitArgs, FitWindow, HistoryArgs};
 use crate::error::Error;
 use crate::export;
 use crate::history::backtest::{self, BacktestOptions};
-use crate::history::{self as hist, FitOptions, History};
+use crate::history::{self as hist, FitOptions, History, TrendForm};
 use crate::runner::{self, RunConfig};
 use crate::scenario;
 
@@ -19,12 +19,19 @@ fn date(flag: &str, s: &str) -> Result<NaiveDate, Error> {
         .map_err(|_| Error::Usage(format!("--{flag} needs a date like 2017-03-31 (got '{s}')")))
 }
 
+/// The `--trend` flag: `None` for auto.
+fn trend(s: &str) -> Result<Option<TrendForm>, Error> {
+    TrendForm::parse(s)
+        .ok_or_else(|| Error::Usage(format!("--trend must be one of {} (got '{s}')", TrendForm::NAMES.join(", "))))
+}
+
 fn options(w: &FitWindow, start: Option<&str>) -> Result<FitOptions, Error> {
     Ok(FitOptions {
         from: w.from.as_deref().map(|s| date("from", s)).transpose()?,
         until: w.until.as_deref().map(|s| date("until", s)).transpose()?,
         steps: w.steps.iter().map(|s| date("step", s)).collect::<Result<_, _>>()?,
         at: start.map(|s| date("start", s)).transpose()?,
+        trend: trend(&w.trend)?,
     })
 }
 
@@ -93,6 +100,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
         train_until: date("train-until", &args.train_until)?,
         from: args.from.as_deref().map(|s| date("from", s)).transpose()?,
         steps: args.steps.iter().map(|s| date("step", s)).collect::<Result<_, _>>()?,
+        trend: trend(&args.trend)?,
     };
     let plan = backtest::plan(&sc.model, &series, &opts).map_err(Error::Usage)?;
     let history_path = std::fs::canonicalize(&args.history)
@@ -100,7 +108,9 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
         .display()
         .to_string();
     let changes: Vec<_> = given.into_iter().chain(backtest::changes(&history_path, &plan, &opts)).collect();
-    let model = scenario::load_with(&args.scenario, &changes)?.model;
+    let fitted = scenario::load_with(&args.scenario, &changes)?;
+    super::print_warnings(&fitted);
+    let model = fitted.model;
     let cfg = RunConfig { replications: args.replications, seed: args.seed, threads: args.threads.map(usize::from) };
     let bar = progress_bar(cfg.replications, args.quiet, "backtest");
     let agg = runner::run(&model, &cfg, &|| bar.inc(1))?;
@@ -113,13 +123,14 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
     let chart = crate::summary::backtest::chart(&checks, &plan.flows, &series, opts.train_until);
     let dir = args.out.join(format!("backtest-{}", sc.model.name));
     let command = format!(
-        "caseflow backtest {} {}{} --train-until {}{}{} --replications {} --seed {}",
+        "caseflow backtest {} {}{} --train-until {}{}{}{} --replications {} --seed {}",
         sc.file,
         args.history.display(),
         sc.changes.iter().map(|c| format!(" '{c}'")).collect::<String>(),
         opts.train_until,
         opts.from.map_or(String::new(), |d| format!(" --from {d}")),
         opts.steps.iter().map(|d| format!(" --step {d}")).collect::<String>(),
+        opts.trend.map_or(String::new(), |f| format!(" --trend {}", f.name())),
         cfg.replications,
         cfg.seed
     );

@@ -76,8 +76,16 @@ pub fn simulate(scenario: &Scenario, sim: &SimArgs, quiet: bool) -> Result<(Aggr
     Ok((agg, started.elapsed().as_secs_f64()))
 }
 
+/// What a scenario's checks accepted but flagged, on standard error.
+pub(crate) fn print_warnings(s: &Scenario) {
+    for w in &s.model.warnings {
+        eprintln!("warning: {}: {w}", s.file);
+    }
+}
+
 fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
     let scenario = args.changes.load(&args.scenario)?;
+    print_warnings(&scenario);
     let model = &scenario.model;
     let (agg, seconds) = simulate(&scenario, &args.sim, args.quiet)?;
     let stamp = Stamp::new(&model.name, &scenario.sha256, args.sim.seed, args.sim.replications);
@@ -124,6 +132,7 @@ fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
 
 fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
     let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| args.changes.load(p)).collect::<Result<_, _>>()?;
+    scenarios.iter().for_each(print_warnings);
     let mut names: Vec<&str> = Vec::new();
     for s in &scenarios {
         if names.contains(&s.model.name.as_str()) {
@@ -251,7 +260,10 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
     let mut failed = 0;
     for path in &args.scenarios {
         match scenario::load_with(path, &changes) {
-            Ok(s) if args.resolved => print!("{}", s.resolved),
+            Ok(s) if args.resolved => {
+                print_warnings(&s);
+                print!("{}", s.resolved);
+            }
             Ok(s) => {
                 let m = &s.model;
                 let based = if s.files.len() > 1 {
@@ -270,6 +282,7 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
                     m.horizon_days,
                     m.start
                 );
+                print_warnings(&s);
             }
             Err(e) => {
                 failed += 1;

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::fit::TrendForm;
 use super::read::{Series, Span};
 use crate::model::{Model, PeriodKind};
 use crate::results::FlowMetric;
@@ -14,6 +15,8 @@ pub struct BacktestOptions {
     pub train_until: NaiveDate,
     pub from: Option<NaiveDate>,
     pub steps: Vec<NaiveDate>,
+    /// The trend form to fit; `None` chooses on held-out error.
+    pub trend: Option<TrendForm>,
 }
 
 /// The held-out periods: the same kind of period for every flow, starting
@@ -99,6 +102,9 @@ pub fn changes(history_path: &str, plan: &Plan, opts: &BacktestOptions) -> Vec<C
         if !opts.steps.is_empty() {
             let steps = opts.steps.iter().map(|d| toml::Value::from(d.to_string())).collect();
             arrivals.insert("steps".into(), toml::Value::Array(steps));
+        }
+        if let Some(form) = opts.trend {
+            arrivals.insert("trend".into(), form.name().into());
         }
         // The fitted arrivals replace the scenario's whole, not key by key.
         let key = format!("flows.{name}.arrivals");

@@ -1,13 +1,57 @@
-//! Fitting demand to history: a log-linear Poisson model of counts,
+//! Fitting demand to history: a Poisson model of counts with one of two
+//! trend forms,
 //!
 //! ```text
-//! E[count] = days x exp(a + b t + sum of step terms + month effect)
+//! log-linear:  E[count] = days x exp(a + b t          + sum of step terms + month effect)
+//! damped:      E[count] = days x exp(a + b D(t; phi)  + sum of step terms + month effect)
+//!              D(t; phi) = (1 - phi^t) / (1 - phi),   0.1 <= phi <= 1
 //! ```
 //!
-//! with `t` in years, fitted by Newton-Raphson (iteratively reweighted
-//! least squares), over-dispersion by the method of moments, and standard
-//! errors (inflated by the Pearson dispersion when counts vary more than
-//! Poisson) that become the forecast's level and trend uncertainty.
+//! with `t` in years from the date the rate is given for (`at`), so `a` is
+//! the log-level there and `b` the log-growth over the year after it.
+//! Under the damped form each year's log-growth is `phi` times the year
+//! before's (b, b phi, b phi^2, ...), so demand levels off at a ceiling
+//! `exp(a + b / (1 - phi))`; it is a Gompertz curve,
+//! `log K - c exp(-r t)` with `r = -ln phi`, written so that `phi = 1` is
+//! the log-linear form. It is the form chosen here because it adds one
+//! parameter to the log-linear fit and contains it (the two nest, so they
+//! compare on equal terms), and because from 4-10 annual or 24-72 monthly
+//! points a damping rate is identifiable where a logistic's ceiling and
+//! midpoint, both far outside the data while growth is still steep, are
+//! not. Scenario files carry it as `damping = phi` beside
+//! `trend_per_year = exp(b) - 1`.
+//!
+//! For a fixed `phi` the model is a Poisson regression, fitted by
+//! Newton-Raphson (iteratively reweighted least squares); `phi` is chosen
+//! by profile likelihood (a grid over [0.1, 1], then golden section).
+//! Over-dispersion is estimated by the method of moments; standard errors
+//! come from the information matrix (with a column for `phi` in the damped
+//! form), inflated by the Pearson dispersion when counts vary more than
+//! Poisson, and become the forecast's level and trend uncertainty. When
+//! they rest on few residual degrees of freedom `nu`, they are widened by
+//! `t_nu(0.90) / z(0.90)`, so that an 80% band has its small-sample width
+//! (x2.4 at `nu = 1`, x1.15 at `nu = 5`, x1.07 at `nu = 10`).
+//!
+//! Choosing the form (`trend = "auto"`, the default): rolling-origin
+//! evaluation within the data. From each origin (at least half the data
+//! and enough points to fit the damped form with one to spare) both forms
+//! are fitted to the periods before it and forecast the total of the next
+//! year's periods; the error is `|ln((actual + 0.5) / (forecast + 0.5))|`,
+//! averaged over origins. The damped form wins only when its error is
+//! below 0.8 of the log-linear's, lower by more than the noise alone would
+//! make a year's total (its relative standard deviation under the
+//! log-linear fit, Poisson and dispersion), and its `phi` is below 0.98;
+//! otherwise, and whenever there are too few periods to compare, the
+//! simpler log-linear form is kept.
+//!
+//! Checks: a fit resting on fewer than 4 periods after its last step
+//! change (or fewer than its parameters + 2) is warned about; each count is
+//! compared with a fit to the others (leave one out) and one more than
+//! 5 standard deviations off is flagged, and refused when it is also 100
+//! times too big or too small (a mistyped count); growth of more than
+//! tenfold (or less than a tenth) a year, and levels or uncertainties that
+//! are not finite, are refused: `fit` never prints what a scenario would
+//! refuse.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -18,6 +62,70 @@ const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
 
 /// Monthly seasonality is fitted only from this many months of data.
 pub const MIN_MONTHS_FOR_SEASONALITY: usize = 24;
+/// A trend resting on fewer periods (after its last step change) is warned about.
+pub const MIN_PERIODS_FOR_TREND: usize = 4;
+/// The smallest yearly damping factor fitted.
+pub const MIN_DAMPING: f64 = 0.1;
+/// The damped form must forecast at least this much better than the
+/// log-linear one (its held-out error as a share of the other's).
+const DAMPED_MUST_BEAT: f64 = 0.8;
+/// A damping factor this close to 1 is the log-linear form.
+const DAMPING_NEGLIGIBLE: f64 = 0.98;
+/// A count this many standard deviations from a fit to the others is flagged.
+const OUTLIER_Z: f64 = 5.0;
+/// ... and refused when it is also this many times too big or too small.
+const GROSS_RATIO: f64 = 100.0;
+/// Growth beyond this factor a year (or below its inverse) is refused.
+const MAX_GROWTH_FACTOR: f64 = 10.0;
+/// A fitted level beyond this many times the highest rate seen is refused.
+const MAX_LEVEL_FACTOR: f64 = 1000.0;
+/// Uncertainty and noise beyond these are refused: a forecast drawn from
+/// them would be noise (and could flood a simulation with arrivals).
+const MAX_LEVEL_CV: f64 = 2.0;
+const MAX_TREND_SD: f64 = 1.0;
+const MAX_DISPERSION: f64 = 4.0;
+
+/// The shape of the trend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrendForm {
+    /// Constant growth: log-rate a + b t.
+    LogLinear,
+    /// Growth that shrinks by a factor phi a year toward a ceiling.
+    Damped,
+}
+
+impl TrendForm {
+    pub const NAMES: [&'static str; 3] = ["auto", "log_linear", "damped"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TrendForm::LogLinear => "log_linear",
+            TrendForm::Damped => "damped",
+        }
+    }
+
+    /// `auto` is `None`: choose on held-out error.
+    pub fn parse(s: &str) -> Option<Option<TrendForm>> {
+        match s {
+            "auto" => Some(None),
+            "log_linear" | "log-linear" => Some(Some(TrendForm::LogLinear)),
+            "damped" => Some(Some(TrendForm::Damped)),
+            _ => None,
+        }
+    }
+}
+
+/// The log-growth multiplier of a damped trend at `t` years: the sum of
+/// the yearly growth factors 1 + phi + phi^2 + ..., `(1 - phi^t) / (1 - phi)`,
+/// which is `t` itself when `phi = 1`.
+pub fn damped_years(t: f64, phi: f64) -> f64 {
+    if (1.0 - phi).abs() < 1e-12 {
+        t
+    } else {
+        let l = phi.ln();
+        (t * l).exp_m1() / l.exp_m1()
+    }
+}
 
 /// What to fit and where to project it.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +139,25 @@ pub struct FitOptions {
     /// The date the fitted rate is given for (a scenario's start); by
     /// default the end of the data used.
     pub at: Option<NaiveDate>,
+    /// The trend form; `None` chooses on held-out error.
+    pub trend: Option<TrendForm>,
+}
+
+/// How the trend form was chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    /// The form asked for, or `None` for a choice on held-out error.
+    pub asked: Option<TrendForm>,
+    /// Year-ahead forecasts made from origins inside the data (0 when too
+    /// few periods to compare).
+    pub forecasts: usize,
+    /// Mean absolute log error of those forecasts: log-linear, damped.
+    pub errors: Option<(f64, f64)>,
+    /// The noise alone in those forecasts (relative standard deviation):
+    /// the damped form must beat the log-linear by more than this.
+    pub noise: f64,
+    /// Periods a comparison needs.
+    pub needed: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +169,14 @@ pub struct Fit {
     /// The date `per_year` is for.
     pub at: NaiveDate,
     pub per_year: f64,
+    /// Growth over the year after `at`.
     pub trend_per_year: f64,
+    pub form: TrendForm,
+    /// Each year's log-growth as a share of the year before's (1 for the
+    /// log-linear form), and its standard error (NaN when not identified).
+    pub damping: f64,
+    pub damping_se: f64,
+    pub selection: Selection,
     /// Twelve multipliers, January first, averaging 1; empty when not fitted.
     pub seasonality: Vec<f64>,
     pub dispersion: f64,
@@ -54,13 +188,43 @@ pub struct Fit {
     /// Pearson chi-squared over residual degrees of freedom.
     pub pearson_ratio: f64,
     pub mean_abs_pct_error: f64,
+    /// What the user should know before trusting the fit.
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum FitError {
-    TooFew { name: String, points: usize },
-    AllZero { name: String },
-    NoConvergence { name: String },
+    TooFew {
+        name: String,
+        points: usize,
+    },
+    /// The damped form asked for needs more periods.
+    TooFewForDamped {
+        name: String,
+        points: usize,
+        needed: usize,
+    },
+    AllZero {
+        name: String,
+    },
+    /// `steps`: how many step changes the fit had.
+    NoConvergence {
+        name: String,
+        steps: usize,
+    },
+    /// A count far off what the others predict.
+    Outlier {
+        name: String,
+        period: String,
+        line: u64,
+        count: f64,
+        expected: f64,
+    },
+    /// A fitted value no forecast should use.
+    Absurd {
+        name: String,
+        what: String,
+    },
 }
 
 impl std::fmt::Display for FitError {
@@ -69,8 +233,35 @@ impl std::fmt::Display for FitError {
             FitError::TooFew { name, points } => {
                 write!(f, "'{name}': {points} periods are too few to fit a level and a trend (need at least 2)")
             }
+            FitError::TooFewForDamped { name, points, needed } => write!(
+                f,
+                "'{name}': a damped trend needs at least {needed} periods here and there are {points}; use the log-linear trend or more history"
+            ),
             FitError::AllZero { name } => write!(f, "'{name}': every count is zero, so there is no rate to fit"),
-            FitError::NoConvergence { name } => write!(f, "'{name}': the fit did not converge; try fewer step changes"),
+            FitError::NoConvergence { name, steps: 0 } => write!(
+                f,
+                "'{name}': the fit did not converge; look for counts that fall to zero or jump (a step change to give with --step, or a mistyped count), or fit a shorter window with --from/--until"
+            ),
+            FitError::NoConvergence { name, .. } => write!(
+                f,
+                "'{name}': the fit did not converge; try fewer step changes, or check that each has periods on both sides"
+            ),
+            FitError::Outlier { name, period, line, count, expected } => {
+                let ratio = (count + 0.5) / (expected + 0.5);
+                let how = if ratio >= 1.0 {
+                    format!("{} times", crate::format::thousands(ratio))
+                } else {
+                    format!("1/{} of", crate::format::thousands(1.0 / ratio))
+                };
+                write!(
+                    f,
+                    "'{name}': the count for {period} ({}{}) is {how} what the other periods predict (about {}); check it for a typing error, and correct or delete the line",
+                    crate::format::thousands(*count),
+                    if *line > 0 { format!(", line {line}") } else { String::new() },
+                    crate::format::thousands(*expected)
+                )
+            }
+            FitError::Absurd { name, what } => write!(f, "'{name}': {what}"),
         }
     }
 }
@@ -85,7 +276,7 @@ fn solve(a: &[Vec<f64>], b: &[f64]) -> Option<Vec<f64>> {
             let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
             if i == j {
                 let d = a[i][i] - s;
-                if d <= 1e-12 * a[i][i].abs().max(1e-300) {
+                if d.is_nan() || d <= 1e-12 * a[i][i].abs().max(1e-300) {
                     return None;
                 }
                 l[i][j] = d.sqrt();
@@ -145,37 +336,77 @@ fn is_month(s: &Span) -> bool {
 /// monthly seasonality must pass to be kept.
 const CHI2_11_95: f64 = 19.675;
 
-/// One fitted log-linear model.
-struct Estimate {
-    beta: Vec<f64>,
-    cov: Vec<Vec<f64>>,
-    mus: Vec<f64>,
-    deviance: f64,
-    pearson_ratio: f64,
+/// The terms of one fit: which steps, whether monthly effects, and the
+/// date time is measured from.
+#[derive(Clone, Copy)]
+struct Terms<'a> {
+    steps: &'a [NaiveDate],
+    seasonal: bool,
+    at: NaiveDate,
 }
 
-fn estimate(
-    name: &str,
-    pts: &[&Point],
-    steps: &[NaiveDate],
-    seasonal: bool,
-    reference: NaiveDate,
-) -> Result<Estimate, FitError> {
-    let p = 2 + steps.len() + if seasonal { 11 } else { 0 };
-    if pts.len() < p {
-        // Not enough points for the steps or seasonality asked for.
-        return Err(FitError::TooFew { name: name.into(), points: pts.len() });
+impl Terms<'_> {
+    /// Coefficients besides the damping: level, growth, steps, months.
+    fn count(&self) -> usize {
+        2 + self.steps.len() + if self.seasonal { 11 } else { 0 }
     }
-    let row = |s: &Span| -> Vec<f64> {
-        let mut x = vec![1.0, years_between(reference, midpoint(s))];
-        x.extend(steps.iter().map(|&d| after(s, d)));
-        if seasonal {
+
+    /// Coefficients of a form, the damping included.
+    fn params(&self, form: TrendForm) -> usize {
+        self.count() + usize::from(form == TrendForm::Damped)
+    }
+
+    fn years(&self, s: &Span) -> f64 {
+        years_between(self.at, midpoint(s))
+    }
+
+    fn row(&self, s: &Span, phi: f64) -> Vec<f64> {
+        let mut x = vec![1.0, damped_years(self.years(s), phi)];
+        x.extend(self.steps.iter().map(|&d| after(s, d)));
+        if self.seasonal {
             let m = s.start.month0() as usize;
             x.extend((1..12).map(|k| if m == k { 1.0 } else { 0.0 }));
         }
         x
-    };
-    let xs: Vec<Vec<f64>> = pts.iter().map(|pt| row(&pt.span)).collect();
+    }
+
+    /// Every step has periods on both sides.
+    fn straddled_by(&self, pts: &[&Point]) -> bool {
+        self.steps
+            .iter()
+            .all(|&d| pts.iter().any(|p| after(&p.span, d) > 0.0) && pts.iter().any(|p| after(&p.span, d) < 1.0))
+    }
+}
+
+/// One fitted model.
+#[derive(Clone)]
+struct Estimate {
+    phi: f64,
+    beta: Vec<f64>,
+    /// Covariance of `beta` (and of `phi`, last, in a damped fit whose
+    /// damping is identified).
+    cov: Vec<Vec<f64>>,
+    phi_se: f64,
+    mus: Vec<f64>,
+    deviance: f64,
+    pearson: f64,
+}
+
+impl Estimate {
+    fn predict(&self, terms: &Terms, s: &Span) -> f64 {
+        s.days() * terms.row(s, self.phi).iter().zip(&self.beta).map(|(x, b)| x * b).sum::<f64>().exp()
+    }
+}
+
+/// The model for a fixed damping `phi` (1: log-linear).
+fn estimate(name: &str, pts: &[&Point], terms: &Terms, phi: f64) -> Result<Estimate, FitError> {
+    let p = terms.count();
+    let no_convergence = || FitError::NoConvergence { name: name.into(), steps: terms.steps.len() };
+    if pts.len() < p {
+        // Not enough points for the steps or seasonality asked for.
+        return Err(FitError::TooFew { name: name.into(), points: pts.len() });
+    }
+    let xs: Vec<Vec<f64>> = pts.iter().map(|pt| terms.row(&pt.span, phi)).collect();
     let ys: Vec<f64> = pts.iter().map(|pt| pt.count).collect();
     let days: Vec<f64> = pts.iter().map(|pt| pt.span.days()).collect();
     let mut beta = vec![0.0; p];
@@ -196,7 +427,7 @@ fn estimate(
             }
         }
         let Some(step) = solve(&info, &score) else {
-            return Err(FitError::NoConvergence { name: name.into() });
+            return Err(no_convergence());
         };
         // Damp big steps so a poor start cannot overflow exp().
         let size = step.iter().map(|s| s.abs()).fold(0.0, f64::max);
@@ -210,15 +441,227 @@ fn estimate(
         }
     }
     if !converged || beta.iter().any(|b| !b.is_finite()) {
-        return Err(FitError::NoConvergence { name: name.into() });
+        return Err(no_convergence());
     }
     let mus: Vec<f64> = (0..ys.len()).map(|i| mu_of(&beta, i)).collect();
-    let dof = (ys.len() as f64 - p as f64).max(1.0);
     let pearson: f64 = ys.iter().zip(&mus).map(|(y, m)| (y - m).powi(2) / m).sum();
     let deviance: f64 =
         2.0 * ys.iter().zip(&mus).map(|(&y, &m)| if y > 0.0 { y * (y / m).ln() - (y - m) } else { m }).sum::<f64>();
-    let cov = inverse(&info).unwrap_or_else(|| vec![vec![0.0; p]; p]);
-    Ok(Estimate { beta, cov, mus, deviance, pearson_ratio: pearson / dof })
+    if !deviance.is_finite() {
+        return Err(no_convergence());
+    }
+    let cov = inverse(&info).unwrap_or_else(|| vec![vec![f64::INFINITY; p]; p]);
+    Ok(Estimate { phi, beta, cov, phi_se: 0.0, mus, deviance, pearson })
+}
+
+/// The damped form: the damping by profile likelihood, then the
+/// covariance of every coefficient with the damping's uncertainty in it.
+fn estimate_damped(name: &str, pts: &[&Point], terms: &Terms) -> Result<Estimate, FitError> {
+    if pts.len() < terms.params(TrendForm::Damped) {
+        return Err(FitError::TooFewForDamped {
+            name: name.into(),
+            points: pts.len(),
+            needed: terms.params(TrendForm::Damped),
+        });
+    }
+    let deviance = |phi: f64| estimate(name, pts, terms, phi).map_or(f64::INFINITY, |e| e.deviance);
+    let grid: Vec<f64> = (0..=18).map(|i| MIN_DAMPING + 0.05 * i as f64).collect();
+    let devs: Vec<f64> = grid.iter().map(|&phi| deviance(phi)).collect();
+    let best = (0..grid.len()).min_by(|&a, &b| devs[a].total_cmp(&devs[b])).expect("a grid");
+    if !devs[best].is_finite() {
+        return Err(FitError::NoConvergence { name: name.into(), steps: terms.steps.len() });
+    }
+    // Golden section between the best point's neighbours.
+    let (mut lo, mut hi) = (grid[best.saturating_sub(1)], grid[(best + 1).min(grid.len() - 1)]);
+    let g = (5f64.sqrt() - 1.0) / 2.0;
+    let (mut c, mut d) = (hi - g * (hi - lo), lo + g * (hi - lo));
+    let (mut fc, mut fd) = (deviance(c), deviance(d));
+    for _ in 0..30 {
+        if fc < fd {
+            hi = d;
+            d = c;
+            fd = fc;
+            c = hi - g * (hi - lo);
+            fc = deviance(c);
+        } else {
+            lo = c;
+            c = d;
+            fc = fd;
+            d = lo + g * (hi - lo);
+            fd = deviance(d);
+        }
+    }
+    let (phi, dev) = [(grid[best], devs[best]), (c, fc), (d, fd)]
+        .into_iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("candidates");
+    let phi = if dev.is_finite() { phi } else { grid[best] };
+    let mut e = estimate(name, pts, terms, phi)?;
+    // Information with a column for the damping: d(log mu)/d(phi) =
+    // b dD/dphi, by central differences inside [MIN_DAMPING, 1].
+    let h = 1e-5;
+    let (pa, pb) = ((phi - h).max(MIN_DAMPING), (phi + h).min(1.0));
+    let p = e.beta.len();
+    let mut info = vec![vec![0.0; p + 1]; p + 1];
+    for (i, pt) in pts.iter().enumerate() {
+        let mut x = terms.row(&pt.span, phi);
+        let t = terms.years(&pt.span);
+        x.push(e.beta[1] * (damped_years(t, pb) - damped_years(t, pa)) / (pb - pa));
+        for a in 0..=p {
+            for b in 0..=p {
+                info[a][b] += x[a] * x[b] * e.mus[i];
+            }
+        }
+    }
+    match inverse(&info) {
+        Some(cov) => {
+            e.phi_se = cov[p][p].max(0.0).sqrt();
+            e.cov = cov;
+        }
+        None => e.phi_se = f64::NAN,
+    }
+    Ok(e)
+}
+
+/// Periods to a year, by the typical period's length.
+fn periods_a_year(pts: &[&Point]) -> usize {
+    let mut days: Vec<f64> = pts.iter().map(|p| p.span.days()).collect();
+    days.sort_by(f64::total_cmp);
+    let median = days[days.len() / 2].max(1.0);
+    ((DAYS_PER_YEAR / median).round() as usize).max(1)
+}
+
+/// Most origins a comparison uses (spread evenly when there are more).
+const MAX_ORIGINS: usize = 12;
+
+/// The outcome of a rolling-origin comparison.
+struct HeldOut {
+    /// Periods a comparison needs.
+    needed: usize,
+    forecasts: usize,
+    /// Mean absolute log errors: log-linear, damped.
+    errors: Option<(f64, f64)>,
+    /// Mean relative standard deviation of the totals forecast, from the
+    /// noise alone: differences in error below it are chance.
+    noise: f64,
+}
+
+/// Rolling-origin comparison of the two forms: the mean absolute log
+/// error of year-ahead totals forecast from origins inside the data.
+fn held_out(name: &str, pts: &[&Point], terms: &Terms) -> HeldOut {
+    let n = pts.len();
+    let h = periods_a_year(pts).min(n);
+    let needed_train = (terms.params(TrendForm::Damped) + 1).max(n.div_ceil(2));
+    let needed = needed_train + h;
+    let none = HeldOut { needed, forecasts: 0, errors: None, noise: 0.0 };
+    if n < needed {
+        return none;
+    }
+    let origins: Vec<usize> = (needed_train..=n - h).collect();
+    let stride = origins.len().div_ceil(MAX_ORIGINS);
+    let (mut sum_l, mut sum_d, mut noise, mut count) = (0.0, 0.0, 0.0, 0);
+    let months = |d: f64| (d / DAYS_PER_MONTH).max(1.0);
+    for &k in origins.iter().rev().step_by(stride) {
+        let train = &pts[..k];
+        if !terms.straddled_by(train) {
+            continue;
+        }
+        let (Ok(l), Ok(d)) = (estimate(name, train, terms, 1.0), estimate_damped(name, train, terms)) else {
+            continue;
+        };
+        let window = &pts[k..k + h];
+        let actual: f64 = window.iter().map(|p| p.count).sum();
+        let err = |e: &Estimate| {
+            let forecast: f64 = window.iter().map(|p| e.predict(terms, &p.span)).sum();
+            ((actual + 0.5) / (forecast + 0.5)).ln().abs()
+        };
+        let (el, ed) = (err(&l), err(&d));
+        // Poisson and gamma noise of the total, by the log-linear fit.
+        let ys: Vec<f64> = train.iter().map(|p| p.count).collect();
+        let days: Vec<f64> = train.iter().map(|p| p.span.days()).collect();
+        let v = moment_dispersion(&ys, &l.mus, &days);
+        let mus: Vec<f64> = window.iter().map(|p| l.predict(terms, &p.span)).collect();
+        let var: f64 = mus.iter().zip(window).map(|(m, p)| m + v * m * m / months(p.span.days())).sum();
+        let sd = var.sqrt() / mus.iter().sum::<f64>();
+        if el.is_finite() && ed.is_finite() && sd.is_finite() {
+            sum_l += el;
+            sum_d += ed;
+            noise += sd;
+            count += 1;
+        }
+    }
+    if count == 0 {
+        return none;
+    }
+    let c = count as f64;
+    HeldOut { needed, forecasts: count, errors: Some((sum_l / c, sum_d / c)), noise: noise / c }
+}
+
+/// Over-dispersion by moments: Var = mu + v mu^2 / k for a period of k
+/// months of independent monthly multipliers of variance v.
+fn moment_dispersion(ys: &[f64], mus: &[f64], days: &[f64]) -> f64 {
+    let k = |d: f64| (d / DAYS_PER_MONTH).max(1.0);
+    let num: f64 = ys.iter().zip(mus).map(|(y, m)| (y - m).powi(2) - m).sum();
+    let den: f64 = mus.iter().zip(days).map(|(m, &d)| m * m / k(d)).sum();
+    if den > 0.0 { (num / den).max(0.0) } else { 0.0 }
+}
+
+/// A count far from what a fit to the other counts predicts.
+struct Outlier {
+    index: usize,
+    z: f64,
+    expected: f64,
+}
+
+/// Largest series checked point by point (leave one out); longer ones are
+/// checked against the fit to all of them.
+const MAX_LEAVE_ONE_OUT: usize = 200;
+
+/// Each count against a fit to the others with the same terms and damping:
+/// its standardised error, with the noise (Poisson and dispersion) and the
+/// uncertainty of the prediction.
+fn outliers(name: &str, pts: &[&Point], terms: &Terms, e: &Estimate, params: usize) -> Vec<Outlier> {
+    let n = pts.len();
+    let k = |d: f64| (d / DAYS_PER_MONTH).max(1.0);
+    let mut out = Vec::new();
+    if n > MAX_LEAVE_ONE_OUT {
+        let days: Vec<f64> = pts.iter().map(|p| p.span.days()).collect();
+        let ys: Vec<f64> = pts.iter().map(|p| p.count).collect();
+        let v = moment_dispersion(&ys, &e.mus, &days);
+        for (i, (&y, &m)) in ys.iter().zip(&e.mus).enumerate() {
+            let z = (y - m) / (m + v * m * m / k(days[i])).sqrt();
+            if z.abs() > OUTLIER_Z {
+                out.push(Outlier { index: i, z, expected: m });
+            }
+        }
+        return out;
+    }
+    // The others must leave at least two residual degrees of freedom.
+    if n < params + 3 {
+        return out;
+    }
+    for i in 0..n {
+        let others: Vec<&Point> = pts.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, p)| *p).collect();
+        if !terms.straddled_by(&others) {
+            continue;
+        }
+        let Ok(f) = estimate(name, &others, terms, e.phi) else { continue };
+        let days: Vec<f64> = others.iter().map(|p| p.span.days()).collect();
+        let ys: Vec<f64> = others.iter().map(|p| p.count).collect();
+        let v = moment_dispersion(&ys, &f.mus, &days);
+        let ratio = (f.pearson / (others.len() - terms.count()) as f64).max(1.0);
+        let s = &pts[i].span;
+        let x = terms.row(s, e.phi);
+        let p = x.len();
+        let var_log: f64 = (0..p).map(|a| (0..p).map(|b| x[a] * f.cov[a][b] * x[b]).sum::<f64>()).sum::<f64>() * ratio;
+        let m = f.predict(terms, s);
+        let var = m + v * m * m / k(s.days()) + m * m * var_log.max(0.0);
+        let z = (pts[i].count - m) / var.sqrt();
+        if z.abs() > OUTLIER_Z && m.is_finite() {
+            out.push(Outlier { index: i, z, expected: m });
+        }
+    }
+    out
 }
 
 pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitError> {
@@ -235,8 +678,9 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
     if pts.iter().all(|p| p.count == 0.0) {
         return Err(FitError::AllZero { name: name.into() });
     }
+    let n = pts.len();
     let first = pts[0].span;
-    let last = pts[pts.len() - 1].span;
+    let last = pts[n - 1].span;
     let at = opts.at.unwrap_or(last.end);
     let months: usize = pts.iter().filter(|p| is_month(&p.span)).count();
     let mut steps: Vec<NaiveDate> = opts
@@ -246,28 +690,62 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
         .filter(|&d| pts.iter().any(|p| after(&p.span, d) > 0.0) && pts.iter().any(|p| after(&p.span, d) < 1.0))
         .collect();
     steps.sort();
-    let plain = estimate(name, &pts, &steps, false, at)?;
+    let plain_terms = Terms { steps: &steps, seasonal: false, at };
+    let plain = estimate(name, &pts, &plain_terms, 1.0)?;
     // Monthly seasonality only from enough monthly data, and only when it
     // explains more than noise would (a likelihood-ratio test at 5%).
-    let seasonal = if months == pts.len() && months >= MIN_MONTHS_FOR_SEASONALITY {
-        let with = estimate(name, &pts, &steps, true, at)?;
-        let gain = (plain.deviance - with.deviance) / with.pearson_ratio.max(1.0);
-        (gain > CHI2_11_95).then_some(with)
-    } else {
-        None
+    let seasonal = months == pts.len() && months >= MIN_MONTHS_FOR_SEASONALITY && {
+        let terms = Terms { seasonal: true, ..plain_terms };
+        estimate(name, &pts, &terms, 1.0).is_ok_and(|with| {
+            let ratio = with.pearson / (n - terms.count()).max(1) as f64;
+            (plain.deviance - with.deviance) / ratio.max(1.0) > CHI2_11_95
+        })
     };
-    let seasonal_fit = seasonal.is_some();
-    let e = seasonal.unwrap_or(plain);
-    let (beta, cov, mus) = (&e.beta, &e.cov, &e.mus);
+    let terms = Terms { seasonal, ..plain_terms };
+    let log_linear = if seasonal { estimate(name, &pts, &terms, 1.0)? } else { plain };
+
+    // The trend form: as asked, or on held-out error.
+    let compared = held_out(name, &pts, &terms);
+    let errors = compared.errors;
+    let damped = match opts.trend {
+        Some(TrendForm::LogLinear) => None,
+        Some(TrendForm::Damped) => Some(estimate_damped(name, &pts, &terms)?),
+        None if errors.is_some() => estimate_damped(name, &pts, &terms).ok(),
+        None => None,
+    };
+    let (form, e) = match (opts.trend, damped) {
+        (Some(TrendForm::Damped), Some(d)) => (TrendForm::Damped, d),
+        (None, Some(d))
+            if d.phi < DAMPING_NEGLIGIBLE
+                && errors.is_some_and(|(l, dm)| dm < DAMPED_MUST_BEAT * l && l - dm > compared.noise) =>
+        {
+            (TrendForm::Damped, d)
+        }
+        _ => (TrendForm::LogLinear, log_linear.clone()),
+    };
+    let selection = Selection {
+        asked: opts.trend,
+        forecasts: compared.forecasts,
+        errors,
+        noise: compared.noise,
+        needed: compared.needed,
+    };
+
+    let params = terms.params(form);
+    let mut warnings = Vec::new();
     let ys: Vec<f64> = pts.iter().map(|pt| pt.count).collect();
     let days: Vec<f64> = pts.iter().map(|pt| pt.span.days()).collect();
-    // Var = mu + v mu^2 / k for a period of k months of independent
-    // monthly multipliers of variance v.
-    let k = |d: f64| (d / DAYS_PER_MONTH).max(1.0);
-    let num: f64 = ys.iter().zip(mus).map(|(y, m)| (y - m).powi(2) - m).sum();
-    let den: f64 = mus.iter().zip(&days).map(|(m, &d)| m * m / k(d)).sum();
-    let dispersion = if den > 0.0 { (num / den).max(0.0) } else { 0.0 };
-    let phi = e.pearson_ratio.max(1.0);
+    // An exact fit says nothing about noise: borrow the log-linear fit's
+    // (its residuals include its misfit, so it can only overstate it).
+    let exact = n <= params;
+    let (noise, noise_params) = if exact { (&log_linear, terms.count()) } else { (&e, params) };
+    let dispersion = moment_dispersion(&ys, &noise.mus, &days);
+    let pearson_ratio = noise.pearson / n.saturating_sub(noise_params).max(1) as f64;
+    let phi_ratio = pearson_ratio.max(1.0);
+    // Standard errors resting on few residual degrees of freedom widen to
+    // the small-sample width of an 80% band.
+    let small_sample = t90(n.saturating_sub(noise_params).max(1)) / Z90;
+    let (beta, cov) = (&e.beta, &e.cov);
     // Level at `at`: intercept plus every step in force by then.
     let mut var_level = cov[0][0];
     let mut log_level = beta[0];
@@ -281,27 +759,167 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
     // With seasonality, the intercept is January's level: per_year is the
     // average month's.
     let raw: Vec<f64> =
-        (0..12).map(|m| if m == 0 || !seasonal_fit { 1.0 } else { beta[2 + steps.len() + m - 1].exp() }).collect();
+        (0..12).map(|m| if m == 0 || !seasonal { 1.0 } else { beta[2 + steps.len() + m - 1].exp() }).collect();
     let season_mean = raw.iter().sum::<f64>() / 12.0;
-    let seasonality = if seasonal_fit { raw.iter().map(|v| v / season_mean).collect() } else { Vec::new() };
-    let mape = ys.iter().zip(mus).filter(|(y, _)| **y > 0.0).map(|(y, m)| ((y - m) / y).abs()).sum::<f64>()
+    let seasonality: Vec<f64> = if seasonal { raw.iter().map(|v| v / season_mean).collect() } else { Vec::new() };
+    let mape = ys.iter().zip(&e.mus).filter(|(y, _)| **y > 0.0).map(|(y, m)| ((y - m) / y).abs()).sum::<f64>()
         / ys.iter().filter(|y| **y > 0.0).count().max(1) as f64;
+    let per_year = log_level.exp() * season_mean * DAYS_PER_YEAR;
+    let level_cv = small_sample * (var_level * phi_ratio).max(0.0).sqrt();
+    let trend_sd = small_sample * (cov[1][1] * phi_ratio).max(0.0).sqrt();
+
+    // Counts far from what the others predict: refused when mistyped by
+    // orders of magnitude, else flagged.
+    let mut suspects = Vec::new();
+    for o in outliers(name, &pts, &terms, &e, params) {
+        let p = pts[o.index];
+        let ratio = (p.count + 0.5) / (o.expected + 0.5);
+        if !(1.0 / GROSS_RATIO..=GROSS_RATIO).contains(&ratio) {
+            return Err(FitError::Outlier {
+                name: name.into(),
+                period: p.span.label(),
+                line: p.line,
+                count: p.count,
+                expected: o.expected,
+            });
+        }
+        suspects.push(format!(
+            "the count for {}{} ({}) is {:.1} standard deviations from what the other periods predict (about {})",
+            p.span.label(),
+            if p.line > 0 { format!(" at line {}", p.line) } else { String::new() },
+            crate::format::thousands(p.count),
+            o.z.abs(),
+            crate::format::thousands(o.expected)
+        ));
+    }
+    warnings.extend(suspects.iter().map(|s| format!("{s}: check it, or give a step change")));
+
+    // Values no forecast should use; a suspect count is the likely cause.
+    let because = if suspects.is_empty() { String::new() } else { format!(" ({})", suspects.join("; ")) };
+    let absurd = |what: String| Err(FitError::Absurd { name: name.into(), what: format!("{what}{because}") });
+    let growth = beta[1];
+    if !growth.is_finite() || growth.abs() > MAX_GROWTH_FACTOR.ln() {
+        let hint = if steps.is_empty() {
+            "if demand stepped up or down, give the date of the step change (--step, or steps in a scenario); otherwise fit a shorter window (--from/--until) or check the counts"
+        } else {
+            "check the step dates and the counts, or fit a shorter window (--from/--until)"
+        };
+        return absurd(format!(
+            "a fitted {} of {} a year is not believable (the limit is tenfold up or down); {hint}",
+            if growth >= 0.0 { "growth" } else { "fall" },
+            format_growth(growth)
+        ));
+    }
+    let highest = pts.iter().map(|p| p.count / p.span.days() * DAYS_PER_YEAR).fold(0.0, f64::max);
+    if !per_year.is_finite() || per_year > MAX_LEVEL_FACTOR * highest {
+        return absurd(format!(
+            "the fitted level at {at} ({} a year) is over {} times the highest rate in the data; fit to a date nearer the data",
+            crate::format::thousands(per_year),
+            crate::format::thousands(MAX_LEVEL_FACTOR)
+        ));
+    }
+    for (what, v, most) in [
+        ("level uncertainty (level_cv)", level_cv, MAX_LEVEL_CV),
+        ("trend uncertainty (trend_sd)", trend_sd, MAX_TREND_SD),
+        ("dispersion", dispersion, MAX_DISPERSION),
+    ] {
+        if !v.is_finite() {
+            return absurd(format!(
+                "the {what} is not finite (the fit is degenerate); fit a longer or less extreme stretch of history"
+            ));
+        }
+        if v > most {
+            return absurd(format!(
+                "the fitted {what} of {} is beyond {most}: the history cannot support a forecast; look for mistyped counts or step changes, or give the rate by hand",
+                sig(v, 3)
+            ));
+        }
+    }
+    if seasonality.iter().any(|v| !v.is_finite()) {
+        return absurd("the monthly seasonality is not finite; fit without months that have no counts".into());
+    }
+
+    // Fits resting on too little.
+    let since_step = match steps.last() {
+        Some(&d) => pts.iter().filter(|p| after(&p.span, d) >= 1.0).count(),
+        None => n,
+    };
+    if since_step < MIN_PERIODS_FOR_TREND {
+        warnings.push(match steps.last() {
+            Some(d) => format!(
+                "the fit rests on {since_step} periods after the step change of {d}: a trend needs at least {MIN_PERIODS_FOR_TREND}, so treat it as a guess"
+            ),
+            None => format!(
+                "the fit rests on {n} periods: a trend needs at least {MIN_PERIODS_FOR_TREND}, so treat it as a guess"
+            ),
+        });
+    } else if n < params + 2 {
+        warnings.push(format!(
+            "the fit rests on {n} periods for {params} parameters: it is (nearly) exact and its uncertainty is unreliable"
+        ));
+    }
+    if exact && form == TrendForm::Damped {
+        warnings.push(
+            "the damped fit passes through every point; its noise and uncertainty borrow the log-linear fit's residuals".into(),
+        );
+    }
+    if level_cv > 1.0 || trend_sd > 0.5 {
+        warnings.push(format!(
+            "the uncertainty is very wide (level {:.0}%, trend {:.0} points a year): the history says little about the future",
+            100.0 * level_cv,
+            100.0 * trend_sd
+        ));
+    }
+    if dispersion > 1.0 {
+        warnings.push(format!(
+            "counts vary far more than a steady process would (dispersion {}): look for outliers or step changes",
+            sig(dispersion, 3)
+        ));
+    }
+
     Ok(Fit {
         name: name.into(),
-        points: pts.len(),
+        points: n,
         first,
         last,
         at,
-        per_year: log_level.exp() * season_mean * DAYS_PER_YEAR,
-        trend_per_year: beta[1].exp() - 1.0,
+        per_year,
+        trend_per_year: growth.exp() - 1.0,
+        form,
+        damping: if form == TrendForm::Damped { e.phi } else { 1.0 },
+        damping_se: if form == TrendForm::Damped { small_sample * e.phi_se * phi_ratio.sqrt() } else { 0.0 },
+        selection,
         seasonality,
         dispersion,
         steps: steps.iter().enumerate().map(|(j, &d)| (d, beta[2 + j].exp())).collect(),
-        level_cv: (var_level * phi).max(0.0).sqrt(),
-        trend_sd: (cov[1][1] * phi).max(0.0).sqrt(),
-        pearson_ratio: e.pearson_ratio,
+        level_cv,
+        trend_sd,
+        pearson_ratio,
         mean_abs_pct_error: 100.0 * mape,
+        warnings,
     })
+}
+
+fn format_growth(log_growth: f64) -> String {
+    let factor = log_growth.exp();
+    if (0.01..100.0).contains(&factor) { format!("{:+.0}%", 100.0 * (factor - 1.0)) } else { format!("x{factor:.2e}") }
+}
+
+/// The 90th percentile of the standard normal.
+const Z90: f64 = 1.281_551_6;
+
+/// The 90th percentile of Student's t with `dof` degrees of freedom: a
+/// table to 10, then the Cornish-Fisher expansion (within 0.001 beyond).
+fn t90(dof: usize) -> f64 {
+    const TABLE: [f64; 10] = [3.078, 1.886, 1.638, 1.533, 1.476, 1.440, 1.415, 1.397, 1.383, 1.372];
+    match dof {
+        0 => f64::INFINITY,
+        1..=10 => TABLE[dof - 1],
+        _ => {
+            let (z, v) = (Z90, dof as f64);
+            z + (z.powi(3) + z) / (4.0 * v) + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+        }
+    }
 }
 
 /// Round to a few significant figures for printing.
@@ -318,6 +936,9 @@ impl Fit {
     pub fn toml(&self) -> String {
         let mut parts = vec![format!("per_year = {}", sig(self.per_year, 4))];
         parts.push(format!("trend_per_year = {}", sig(self.trend_per_year, 3)));
+        if self.form == TrendForm::Damped {
+            parts.push(format!("damping = {}", sig(self.damping, 3)));
+        }
         if !self.seasonality.is_empty() {
             let s: Vec<String> = self.seasonality.iter().map(|v| format!("{}", sig(*v, 3))).collect();
             parts.push(format!("seasonality = [{}]", s.join(", ")));
@@ -328,7 +949,8 @@ impl Fit {
         format!("arrivals = {{ {} }}", parts.join(", "))
     }
 
-    /// Plain-language diagnostics, as TOML comments.
+    /// Plain-language diagnostics, as TOML comments; warnings last, each
+    /// on a `# warning:` line.
     pub fn diagnostics(&self) -> String {
         let pct = |v: f64| format!("{:+.1}%", 100.0 * v);
         let mut lines = vec![format!(
@@ -338,14 +960,51 @@ impl Fit {
             self.first.label(),
             self.last.label()
         )];
+        let s = &self.selection;
+        let how = match (s.asked, s.errors) {
+            (Some(_), None) => "as asked".to_string(),
+            (Some(_), Some((l, d))) | (None, Some((l, d))) => format!(
+                "{}held-out error of {} year-ahead forecasts: log-linear {:.1}%, damped {:.1}%; noise alone {:.1}%",
+                if s.asked.is_some() { "as asked; " } else { "" },
+                s.forecasts,
+                100.0 * l,
+                100.0 * d,
+                100.0 * s.noise
+            ),
+            (None, None) => {
+                format!("too few periods to compare forms on held-out error ({} needed), so the simpler form", s.needed)
+            }
+        };
+        lines.push(format!("#   trend form: {} ({how})", self.form.name()));
         lines.push(format!(
-            "#   level {} a year at {} (standard error {:.1}%); trend {} a year (standard error {:.1} points)",
+            "#   level {} a year at {} (standard error {:.1}%); {} {} (standard error {:.1} points)",
             crate::format::thousands(self.per_year),
             self.at,
             100.0 * self.level_cv,
+            if self.form == TrendForm::Damped { "growth in the first year" } else { "trend a year" },
             pct(self.trend_per_year),
             100.0 * self.trend_sd
         ));
+        if self.form == TrendForm::Damped {
+            let se = match self.damping_se {
+                se if !se.is_finite() => "not identified".to_string(),
+                se if se > 0.25 => format!("standard error {se:.2}: poorly determined"),
+                se => format!("standard error {se:.2}"),
+            };
+            let ceiling = if self.damping < 1.0 {
+                let log_growth = self.trend_per_year.ln_1p();
+                format!(
+                    "; levelling off near {} a year",
+                    crate::format::thousands(self.per_year * (log_growth / (1.0 - self.damping)).exp())
+                )
+            } else {
+                String::new()
+            };
+            lines.push(format!(
+                "#   damping {:.2} ({se}): each year's growth is that share of the year before's{ceiling}",
+                self.damping
+            ));
+        }
         if self.seasonality.is_empty() {
             lines.push(format!(
                 "#   no seasonality: it needs at least {MIN_MONTHS_FOR_SEASONALITY} monthly periods and nothing else, and must beat noise"
@@ -364,6 +1023,9 @@ impl Fit {
             sig(self.dispersion, 3),
             self.mean_abs_pct_error
         ));
+        for w in &self.warnings {
+            lines.push(format!("# warning: {w}"));
+        }
         lines.join("\n")
     }
 }
@@ -432,9 +1094,16 @@ impl StaffFit {
 }
 
 #[cfg(test)]
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::history::read::{Point, parse_period};
+
+    #[test]
+    fn t_quantiles_join_the_table_to_the_expansion() {
+        assert!((t90(10) - 1.372).abs() < 1e-3 && (t90(11) - 1.363).abs() < 1e-3);
+        assert!((t90(30) - 1.310).abs() < 1e-3 && (t90(1000) - Z90).abs() < 1e-3);
+    }
 
     #[test]
     fn cholesky_solves() {
@@ -459,6 +1128,42 @@ mod tests {
         // The level at the end of 2019: 1000 x 1.1^10 a year.
         assert!((f.per_year / (1000.0 * 1.1f64.powi(10)) - 1.0).abs() < 0.01, "{}", f.per_year);
         assert_eq!(f.at, "2020-01-01".parse().unwrap());
+    }
+
+    #[test]
+    fn damped_years_sum_the_yearly_growth_factors() {
+        assert!((damped_years(3.0, 0.5) - 1.75).abs() < 1e-12, "1 + 0.5 + 0.25");
+        assert!((damped_years(2.5, 1.0) - 2.5).abs() < 1e-12, "no damping is linear time");
+        assert!((damped_years(2.5, 1.0 - 1e-9) - 2.5).abs() < 1e-6, "continuous at 1");
+        assert!((damped_years(200.0, 0.6) - 2.5).abs() < 1e-9, "the ceiling is 1 / (1 - phi)");
+        assert!(damped_years(-1.0, 0.5) < -1.0, "growth was faster before");
+    }
+
+    #[test]
+    fn an_exact_damped_curve_is_recovered_and_chosen() {
+        // Ten years rising from 1,000 a year toward 1,000 x 2^(1/(1-0.5)):
+        // log-growth ln 2 in the year after 2010-01-01, halving every year.
+        let at: NaiveDate = "2010-01-01".parse().unwrap();
+        let points: Vec<Point> = (2010..2020)
+            .map(|y| {
+                let span = parse_period(&y.to_string()).unwrap();
+                let t = (y - 2010) as f64 + 0.5;
+                let count = (span.days() / DAYS_PER_YEAR * 1000.0 * (2f64.ln() * damped_years(t, 0.5)).exp()).round();
+                Point { span, count, line: 0 }
+            })
+            .collect();
+        let opts = FitOptions { at: Some(at), ..FitOptions::default() };
+        let f = fit("x", &points, &opts).unwrap();
+        assert_eq!(f.form, TrendForm::Damped, "{}", f.diagnostics());
+        assert!((f.damping - 0.5).abs() < 0.01, "{}", f.damping);
+        assert!((f.trend_per_year - 1.0).abs() < 0.02, "{}", f.trend_per_year);
+        assert!((f.per_year / 1000.0 - 1.0).abs() < 0.01, "{}", f.per_year);
+        assert!(f.toml().contains("damping = 0.5"), "{}", f.toml());
+        // Asked for the log-linear form, it gets it (and says so).
+        let f = fit("x", &points, &FitOptions { trend: Some(TrendForm::LogLinear), ..opts }).unwrap();
+        assert_eq!(f.form, TrendForm::LogLinear);
+        assert!(!f.toml().contains("damping"), "{}", f.toml());
+        assert!(f.diagnostics().contains("trend form: log_linear (as asked; held-out error"), "{}", f.diagnostics());
     }
 
     #[test]

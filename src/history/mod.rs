@@ -6,5 +6,5 @@ pub mod fit;
 pub mod read;
 pub mod simulated;
 
-pub use fit::{Fit, FitError, FitOptions, StaffFit, fit, fit_staff};
+pub use fit::{Fit, FitError, FitOptions, StaffFit, TrendForm, fit, fit_staff};
 pub use read::{History, HistoryError, Point, Series, Span, parse_period, read};

@@ -47,6 +47,9 @@ pub struct Model {
     pub requests: Vec<Request>,
     /// Other files the scenario read (history CSVs), with their SHA-256.
     pub inputs: Vec<(String, String)>,
+    /// What the checks accepted but the user should know, each led by its
+    /// key path (a demand fit resting on few points).
+    pub warnings: Vec<String>,
 }
 
 impl Model {

@@ -119,6 +119,10 @@ pub struct RawArrivals {
     pub per_year: Option<f64>,
     /// Growth per year, compounding: 0.03 is 3% a year.
     pub trend_per_year: Option<f64>,
+    /// A damped trend: each year's growth (in logs) is this share of the
+    /// year before's, so demand levels off; 0 < damping <= 1, and 1 (the
+    /// default) is steady growth. `trend_per_year` is the first year's.
+    pub damping: Option<f64>,
     /// Twelve monthly multipliers, January first (scaled to average 1).
     pub seasonality: Option<Vec<f64>>,
     /// Variance of a monthly gamma multiplier of mean 1 (negative
@@ -134,13 +138,16 @@ pub struct RawArrivals {
     pub ramps: Vec<RawRamp>,
     /// Fit the rate, trend, seasonality and dispersion to this history
     /// file (relative to the scenario file): its `flow` (default this
-    /// flow's name), periods `from`/`until`, with step changes at `steps`.
+    /// flow's name), periods `from`/`until`, with step changes at `steps`
+    /// and the trend form `trend` ("auto", the default, "log_linear" or
+    /// "damped").
     pub history: Option<String>,
     pub flow: Option<String>,
     pub from: Option<toml::Value>,
     pub until: Option<toml::Value>,
     #[serde(default)]
     pub steps: Vec<toml::Value>,
+    pub trend: Option<String>,
 }
 
 /// From a date on, the rate is multiplied (Cheshire West: ×10 from

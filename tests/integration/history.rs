@@ -177,7 +177,8 @@ fn backtesting_the_synthetic_council_covers_about_as_often_as_it_should() {
     let History::Activity(series) = history::read(path.as_ref()).unwrap() else { panic!() };
     let sc_path = format!("{dir}/scenarios/synthetic-council.toml");
     let sc = scenario::load(sc_path.as_ref()).unwrap();
-    let opts = BacktestOptions { train_until: "2023-03-31".parse().unwrap(), from: None, steps: Vec::new() };
+    let opts =
+        BacktestOptions { train_until: "2023-03-31".parse().unwrap(), from: None, steps: Vec::new(), trend: None };
     let plan = backtest::plan(&sc.model, &series, &opts).unwrap();
     assert_eq!(plan.flows.len(), 3);
     let m = scenario::load_with(sc_path.as_ref(), &backtest::changes(&path, &plan, &opts)).unwrap().model;

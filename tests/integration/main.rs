@@ -4,6 +4,7 @@ mod cli;
 mod conservation;
 mod demand;
 mod determinism;
+mod fitting;
 mod harness;
 mod history;
 mod overlays;

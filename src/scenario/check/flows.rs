@@ -183,6 +183,8 @@ fn check_initial(c: &mut Checker, i: &RawInitial, path: &KeyPath) -> Option<Init
 struct Shape {
     base: f64,
     trend: f64,
+    /// Yearly damping of the trend (1: none).
+    damping: f64,
     season: Option<Vec<f64>>,
     dispersion: f64,
     level_cv: f64,
@@ -229,7 +231,8 @@ fn check_arrivals(c: &mut Checker, cx: &Context, a: &RawArrivals, path: &KeyPath
         || dispersion.is_some()
         || !ramps.is_empty()
         || shape.trend_sd > 0.0;
-    let segments = segments(shape.base, meta, &changes, &ramps, shape.trend, shape.season.as_deref(), monthly);
+    let trend = (shape.trend, shape.damping);
+    let segments = segments(shape.base, meta, &changes, &ramps, trend, shape.season.as_deref(), monthly);
     Some(Arrivals { segments, dispersion, level_cv: shape.level_cv, trend_sd: shape.trend_sd })
 }
 
@@ -240,6 +243,7 @@ fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<
         ("from", a.from.is_some()),
         ("until", a.until.is_some()),
         ("steps", !a.steps.is_empty()),
+        ("trend", a.trend.is_some()),
     ] {
         if given {
             c.err(path.key(key), format!("{key} goes with history = \"file.csv\""));
@@ -272,6 +276,15 @@ fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<
     if !(trend.is_finite() && trend > -1.0) {
         c.err(path.key("trend_per_year"), format!("must be a growth rate above -1 (got {trend})"));
     }
+    let damping = a.damping.unwrap_or(1.0);
+    if !(damping.is_finite() && damping > 0.0 && damping <= 1.0) {
+        c.err(
+            path.key("damping"),
+            format!(
+                "must be above 0 and at most 1: the share of each year's growth kept the next year (got {damping})"
+            ),
+        );
+    }
     let season = match &a.seasonality {
         None => None,
         Some(s) if s.len() == 12 && s.iter().all(|v| v.is_finite() && *v >= 0.0) && s.iter().sum::<f64>() > 0.0 => {
@@ -292,7 +305,15 @@ fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<
     if c.count() > n {
         return None;
     }
-    Some(Shape { base: base?, trend, season, dispersion: dispersion?, level_cv: level_cv?, trend_sd: trend_sd? })
+    Some(Shape {
+        base: base?,
+        trend,
+        damping,
+        season,
+        dispersion: dispersion?,
+        level_cv: level_cv?,
+        trend_sd: trend_sd?,
+    })
 }
 
 /// Fit the flow's demand to a history file at the scenario's start date.
@@ -311,6 +332,7 @@ fn shape_from_history(
         ("per_month", a.per_month.is_some()),
         ("per_year", a.per_year.is_some()),
         ("trend_per_year", a.trend_per_year.is_some()),
+        ("damping", a.damping.is_some()),
         ("seasonality", a.seasonality.is_some()),
         ("dispersion", a.dispersion.is_some()),
         ("level_cv", a.level_cv.is_some()),
@@ -324,6 +346,14 @@ fn shape_from_history(
     let until = a.until.as_ref().and_then(|v| c.date(path.key("until"), v));
     let steps: Vec<NaiveDate> =
         a.steps.iter().enumerate().filter_map(|(i, v)| c.date(path.key("steps").index(i), v)).collect();
+    let trend = a.trend.as_deref().and_then(|s| {
+        let form = crate::history::TrendForm::parse(s);
+        if form.is_none() {
+            let names = crate::history::TrendForm::NAMES.join(", ");
+            c.err(path.key("trend"), format!("unknown trend form '{s}' (expected {names})"));
+        }
+        form.flatten()
+    });
     if c.count() > n {
         return None;
     }
@@ -358,16 +388,22 @@ fn shape_from_history(
         c.err(path.key("flow"), format!("{shown} has no flow '{wanted}' (it has {})", names.join(", ")));
         return None;
     };
-    let opts = crate::history::FitOptions { from, until, steps, at: Some(meta.start) };
+    let opts = crate::history::FitOptions { from, until, steps, at: Some(meta.start), trend };
     match crate::history::fit(&wanted, &s.points, &opts) {
-        Ok(f) => Some(Shape {
-            base: f.per_year / DAYS_PER_YEAR,
-            trend: f.trend_per_year,
-            season: (!f.seasonality.is_empty()).then_some(f.seasonality.clone()),
-            dispersion: f.dispersion,
-            level_cv: f.level_cv,
-            trend_sd: f.trend_sd,
-        }),
+        Ok(f) => {
+            for w in &f.warnings {
+                c.warn(path.key("history"), format!("{shown}: '{wanted}': {w}"));
+            }
+            Some(Shape {
+                base: f.per_year / DAYS_PER_YEAR,
+                trend: f.trend_per_year,
+                damping: f.damping,
+                season: (!f.seasonality.is_empty()).then_some(f.seasonality.clone()),
+                dispersion: f.dispersion,
+                level_cv: f.level_cv,
+                trend_sd: f.trend_sd,
+            })
+        }
         Err(e) => {
             c.err(path.key("history"), format!("{shown}: {e}"));
             None
@@ -376,13 +412,17 @@ fn shape_from_history(
 }
 
 /// Piecewise-constant rates: a new segment at every change date, and at
-/// every month start when the rate varies by month.
+/// every month start when the rate varies by month. `trend` is the growth
+/// over the first year and its yearly damping: the log-rate at `y` years
+/// from the start grows by `ln(1 + growth) x damped_years(y, damping)`
+/// (before the start, in a warm-up, at the first year's growth: a damped
+/// curve run backwards would grow without bound).
 fn segments(
     base: f64,
     meta: &Meta,
     changes: &[(f64, f64)],
     ramps: &[(f64, f64, f64)],
-    trend: f64,
+    (trend, damping): (f64, f64),
     season: Option<&[f64]>,
     monthly: bool,
 ) -> Vec<Segment> {
@@ -409,7 +449,9 @@ fn segments(
         let stop = bounds.get(i + 1).copied().unwrap_or(end).max(start);
         let mid = (start + stop) / 2.0;
         let mut rate = base;
-        rate *= (1.0 + trend).powf((mid - meta.warmup_days) / DAYS_PER_YEAR);
+        let years = (mid - meta.warmup_days) / DAYS_PER_YEAR;
+        let years = if years > 0.0 { crate::history::fit::damped_years(years, damping) } else { years };
+        rate *= (1.0 + trend).powf(years);
         if let Some(season) = season {
             rate *= season[date_at(start).month0() as usize];
         }
@@ -587,7 +629,7 @@ mod tests {
         season[3] = 2.0; // April
         let mean = season.iter().sum::<f64>() / 12.0;
         let season: Vec<f64> = season.iter().map(|v| v / mean).collect();
-        let s = segments(1.0, &meta(), &[], &[], 0.0, Some(&season), true);
+        let s = segments(1.0, &meta(), &[], &[], (0.0, 1.0), Some(&season), true);
         assert_eq!(s.len(), 12);
         assert_eq!(s[0].start, 0.0);
         assert!((s[0].rate_per_day - 2.0 / mean).abs() < 1e-12, "April");
@@ -598,7 +640,7 @@ mod tests {
     #[test]
     fn trend_compounds_and_steps_multiply() {
         let changes = [(100.0, 1.7)];
-        let s = segments(2.0, &meta(), &changes, &[], 0.10, None, true);
+        let s = segments(2.0, &meta(), &changes, &[], (0.10, 1.0), None, true);
         let before = s.iter().rev().find(|x| x.start < 100.0).unwrap();
         let after = s.iter().find(|x| x.start >= 100.0).unwrap();
         assert_eq!(after.start, 100.0);
@@ -606,5 +648,22 @@ mod tests {
         let last = s.last().unwrap();
         // The last month's midpoint is about 0.96 years in.
         assert!((last.rate_per_day / (2.0 * 1.7) - 1.1f64.powf(0.958)).abs() < 0.01);
+    }
+
+    #[test]
+    fn a_damped_trend_levels_off_at_its_ceiling() {
+        // Growth of 100% in the first year, each year's growth (in logs)
+        // half the year before's: the rate approaches 2^(1 / (1 - 0.5)) = 4.
+        let ten = Meta { horizon_days: 3652.0, ..meta() };
+        let s = segments(1.0, &ten, &[], &[], (1.0, 0.5), None, true);
+        let at = |years: f64| s.iter().rev().find(|x| x.start <= years * DAYS_PER_YEAR).unwrap().rate_per_day;
+        // April 2016, the thirteenth month: 2^D(its midpoint in years).
+        let mid = (s[12].start + s[13].start) / 2.0 / DAYS_PER_YEAR;
+        let want = 2f64.powf(crate::history::fit::damped_years(mid, 0.5));
+        assert!((s[12].rate_per_day / want - 1.0).abs() < 1e-9, "{} vs {want}", s[12].rate_per_day);
+        assert!(at(2.0) < 4.0 && at(9.9) > 3.99 && at(9.9) < 4.0, "{} {}", at(2.0), at(9.9));
+        // Undamped, the same growth doubles every year.
+        let s = segments(1.0, &ten, &[], &[], (1.0, 1.0), None, true);
+        assert!(s.last().unwrap().rate_per_day > 500.0);
     }
 }

@@ -25,6 +25,8 @@ const MAX_DAYS: f64 = 100_000.0;
 #[derive(Default)]
 pub(crate) struct Checker {
     pub problems: Vec<(KeyPath, String)>,
+    /// What loads but the user should know (a fit resting on few points).
+    pub warnings: Vec<(KeyPath, String)>,
     /// Files read besides the scenario, with their SHA-256.
     pub inputs: Vec<(String, String)>,
 }
@@ -32,6 +34,10 @@ pub(crate) struct Checker {
 impl Checker {
     pub fn err(&mut self, path: KeyPath, message: impl Into<String>) {
         self.problems.push((path, message.into()));
+    }
+
+    pub fn warn(&mut self, path: KeyPath, message: impl Into<String>) {
+        self.warnings.push((path, message.into()));
     }
 
     pub fn count(&self) -> usize {
@@ -231,6 +237,7 @@ pub(crate) fn check(
         requests,
         shocks,
         inputs: c.inputs,
+        warnings: c.warnings.into_iter().map(|(path, message)| format!("{path}: {message}")).collect(),
     })
 }
 
