@@ -39,7 +39,7 @@ impl Unit {
     pub fn show_diff(self, v: f64) -> String {
         let s = self.show(v.abs());
         if !v.is_finite()
-            || s.trim_start_matches('£').trim_end_matches(['%', 'm']).chars().all(|c| c == '0' || c == '.')
+            || s.trim_start_matches('£').trim_end_matches(['%', 'm', 'k']).chars().all(|c| c == '0' || c == '.')
         {
             s
         } else if v > 0.0 {
@@ -104,7 +104,18 @@ pub fn money(v: f64) -> String {
     if !v.is_finite() {
         return "-".into();
     }
-    if v.abs() >= 1e6 { format!("£{}m", decimal(v / 1e6, 2)) } else { format!("£{}", thousands(v)) }
+    // Three figures are all a budget reader needs; pounds below £10,000.
+    let sign = if v < 0.0 { "-" } else { "" };
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{sign}£{}m", decimal(a / 1e6, 2))
+    } else if a >= 99_950.0 {
+        format!("{sign}£{}k", thousands(a / 1e3))
+    } else if a >= 9_999.5 {
+        format!("{sign}£{}k", decimal(a / 1e3, 1))
+    } else {
+        format!("{sign}£{}", thousands(a))
+    }
 }
 
 /// "March 2018".
@@ -144,7 +155,10 @@ mod tests {
         assert_eq!(thousands(12.0), "12");
         assert_eq!(thousands(f64::NAN), "-");
         assert_eq!(money(9_086_745.0), "£9.09m");
-        assert_eq!(money(12_400.4), "£12,400");
+        assert_eq!(money(12_400.4), "£12.4k");
+        assert_eq!(money(475_136.0), "£475k");
+        assert_eq!(money(950.4), "£950");
+        assert_eq!(money(-1500.0), "-£1,500");
         assert_eq!(pct(20.6), "21%");
         let d: NaiveDate = "2018-03-31".parse().unwrap();
         assert_eq!(month_year(d), "March 2018");

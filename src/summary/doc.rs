@@ -98,6 +98,8 @@ pub enum Source {
     TotalPeriod { metric: &'static str, period: usize },
     /// `kpis.csv`: a scope, name and metric.
     Kpi { scope: &'static str, name: String, metric: &'static str },
+    /// `year_totals.csv`: metric in a financial year.
+    Year { year: String, metric: &'static str },
 }
 
 impl Source {

@@ -78,6 +78,7 @@ fn the_report_has_every_chart_with_data_and_its_headline_matches_the_tables() {
     // Every headline figure equals the summary CSV's value.
     let kpis = read_csv(&dir.join("kpis.csv"));
     let totals = read_csv(&dir.join("totals_periods.csv"));
+    let years = read_csv(&dir.join("year_totals.csv"));
     let sentences = rep.sentences();
     assert!(!sentences.is_empty());
     let mut checked = 0;
@@ -93,6 +94,10 @@ fn the_report_has_every_chart_with_data_and_its_headline_matches_the_tables() {
                     .iter()
                     .find(|r| r["metric"] == *metric && r["period"] == period.to_string())
                     .unwrap_or_else(|| panic!("no totals_periods.csv row for {metric} {period}")),
+                Source::Year { year, metric } => years
+                    .iter()
+                    .find(|r| r["metric"] == *metric && r["financial_year"] == *year)
+                    .unwrap_or_else(|| panic!("no year_totals.csv row for {metric} {year}")),
             };
             for (col, v) in [("p10", fig.bands.p10), ("p50", fig.bands.p50), ("p90", fig.bands.p90)] {
                 let csv: f64 = row[col].parse().unwrap();

@@ -21,6 +21,8 @@ pub(super) fn section(cx: &Cx) -> Section {
             figures: vec![Figure { source: Source::kpi("scenario", &cx.m.name, "cost_total"), bands: cost }],
         });
     }
+    sentences.extend(super::money::dols_sentence(cx));
+    sentences.extend(super::money::budget_sentences(cx));
     s.push(Block::Sentences(sentences));
     s.push(Block::Note(
         "Figures are medians (P50) with the range that 80% of simulated futures fall in (P10-P90).".into(),

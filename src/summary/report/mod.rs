@@ -3,8 +3,8 @@
 
 mod assumptions;
 mod bottleneck;
-mod costs;
 mod headline;
+mod money;
 mod waiting;
 mod work;
 mod workforce;
@@ -91,7 +91,7 @@ pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario: &Scenario) -> 
         bottleneck::section(&cx),
         waiting::section(&cx),
         workforce::section(&cx),
-        costs::section(&cx),
+        money::section(&cx),
         assumptions::section(&cx, scenario),
     ];
     let mut meta = Vec::new();
