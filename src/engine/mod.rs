@@ -33,7 +33,20 @@ use streams::{Stream, stream};
 use worker::Worker;
 
 /// Run replication `replication` of `model` with the given base seed.
+/// When the model has uncertain numbers, the replication first draws its
+/// own value of each, from a stream named by the number, so two scenarios
+/// compared draw the same values for the numbers they share.
 pub fn simulate(model: &Model, seed: u64, replication: u64) -> RepResult {
+    match &model.uncertain {
+        Some(u) => {
+            let drawn = u.draw(&mut |name, dist| dist.sample(&mut stream(seed, replication, "uncertain", name)));
+            run(&drawn, seed, replication)
+        }
+        None => run(model, seed, replication),
+    }
+}
+
+fn run(model: &Model, seed: u64, replication: u64) -> RepResult {
     let mut sim = Sim::new(model, seed, replication);
     sim.run();
     sim.finish()

@@ -50,6 +50,19 @@ pub struct Model {
     /// What the checks accepted but the user should know, each led by its
     /// key path (a demand fit resting on few points).
     pub warnings: Vec<String>,
+    /// Numbers given as distributions: each replication draws its own.
+    pub uncertain: Option<std::sync::Arc<dyn Draw>>,
+}
+
+/// A model some of whose numbers are uncertain. Each replication draws a
+/// value for each and runs the model those values make, so the bands carry
+/// the doubt about the numbers as well as the chance in the work.
+pub trait Draw: std::fmt::Debug + Send + Sync {
+    /// The model made by one set of draws; `sample` gives the value of the
+    /// named number. The result has no uncertain numbers of its own.
+    fn draw(&self, sample: &mut dyn FnMut(&str, &Dist) -> f64) -> Model;
+    /// Each uncertain number's name (as `--set` names it) and distribution.
+    fn params(&self) -> Vec<(String, Dist)>;
 }
 
 impl Model {

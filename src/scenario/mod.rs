@@ -99,7 +99,7 @@ fn resolve(sources: Sources, file: &str, dir: &Path) -> Result<Scenario, Scenari
         }
     };
     let dir_for = |path: &KeyPath| sources.dir_at(span_of(doc, path).map(|s| s.start), dir);
-    let model = check::check(&raw, &dir_for).map_err(|problems| {
+    let model = check::check(raw, &dir_for).map_err(|problems| {
         let problems = problems
             .into_iter()
             .map(|(path, message)| {

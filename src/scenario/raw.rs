@@ -98,7 +98,7 @@ pub struct RawFlow {
     pub deprivation: Option<bool>,
     pub extension_days: Option<f64>,
     pub stock: Option<String>,
-    pub diverted_share: Option<f64>,
+    pub diverted_share: Option<Num>,
     /// Items wait for the next batch, every this many days, before anyone
     /// takes them (sign-offs done once a week, say).
     pub batch_days: Option<f64>,
@@ -113,12 +113,12 @@ pub struct RawFlow {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawArrivals {
-    pub per_day: Option<f64>,
-    pub per_week: Option<f64>,
-    pub per_month: Option<f64>,
-    pub per_year: Option<f64>,
+    pub per_day: Option<Num>,
+    pub per_week: Option<Num>,
+    pub per_month: Option<Num>,
+    pub per_year: Option<Num>,
     /// Growth per year, compounding: 0.03 is 3% a year.
-    pub trend_per_year: Option<f64>,
+    pub trend_per_year: Option<Num>,
     /// A damped trend: each year's growth (in logs) is this share of the
     /// year before's, so demand levels off; 0 < damping <= 1, and 1 (the
     /// default) is steady growth. `trend_per_year` is the first year's.
@@ -156,7 +156,7 @@ pub struct RawArrivals {
 #[serde(deny_unknown_fields)]
 pub struct RawChange {
     pub from: toml::Value,
-    pub multiplier: f64,
+    pub multiplier: Num,
 }
 
 /// The rate moves in monthly steps from ×1 at `from` to ×`multiplier` at
@@ -166,14 +166,14 @@ pub struct RawChange {
 pub struct RawRamp {
     pub from: toml::Value,
     pub to: toml::Value,
-    pub multiplier: f64,
+    pub multiplier: Num,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRoute {
     pub to: String,
-    pub probability: f64,
+    pub probability: Num,
     pub delay_days: Option<RawDist>,
     pub group: Option<String>,
     pub keep_deadline: Option<bool>,
@@ -199,21 +199,21 @@ pub struct RawRole {
     pub count: Option<f64>,
     pub fte: Option<f64>,
     pub hours_per_week: Option<f64>,
-    pub casework_share: Option<f64>,
+    pub casework_share: Option<Num>,
     pub caseload_cap: Option<f64>,
     pub skills: Vec<String>,
     pub per_week: Option<f64>,
     pub fee: Option<f64>,
     pub salary: Option<f64>,
     pub on_costs: Option<f64>,
-    pub turnover_per_year: Option<f64>,
+    pub turnover_per_year: Option<Num>,
     pub recruitment_days: Option<RawDist>,
     pub vacancies: Option<f64>,
     pub new_starter: Option<RawNewStarter>,
     pub asye: Option<RawAsye>,
     pub agency: Option<RawAgency>,
     pub dols_policy: Option<String>,
-    pub dols_share: Option<f64>,
+    pub dols_share: Option<Num>,
     /// With a fixed share: the share is of each "week" (default) or "month".
     pub dols_budget: Option<String>,
     pub absence: Option<bool>,
@@ -285,7 +285,7 @@ pub struct RawAbsence {
 #[serde(deny_unknown_fields)]
 pub struct RawStock {
     pub name: String,
-    pub leave_rate_per_year: f64,
+    pub leave_rate_per_year: Num,
 }
 
 #[derive(Debug, Deserialize)]
@@ -293,7 +293,7 @@ pub struct RawStock {
 pub struct RawLatentPool {
     pub name: String,
     pub size: f64,
-    pub identified_per_year: f64,
+    pub identified_per_year: Num,
     pub to: String,
 }
 
@@ -314,8 +314,19 @@ pub struct RawSpawn {
     pub count: toml::Value,
 }
 
+/// A number that may be uncertain: a plain number, or a distribution
+/// (`{ dist = "triangular", min = 0.3, mode = 0.5, max = 0.8 }`) drawn
+/// once per replication, so that the bands carry what we do not know as
+/// well as chance.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Num {
+    Value(f64),
+    Dist(RawDist),
+}
+
 /// A distribution: `{ dist = "lognormal", median = 6, p90 = 14 }`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDist {
     pub dist: String,

@@ -7,7 +7,7 @@ use super::{Checker, Context, DAYS_PER_YEAR, Meta};
 use crate::model::periods::day_of;
 use crate::model::{Arrivals, Flow, Initial, QueueOrder, Route, RouteGroup, Segment, WorkKind};
 use crate::scenario::locate::KeyPath;
-use crate::scenario::raw::{RawArrivals, RawFlow, RawInitial, RawRoute};
+use crate::scenario::raw::{Num, RawArrivals, RawFlow, RawInitial, RawRoute};
 
 /// All flows, or `None` if any has a problem.
 pub(super) fn check_flows(c: &mut Checker, cx: &Context, path: &KeyPath) -> Option<Vec<Flow>> {
@@ -86,7 +86,10 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
             s.map(Some)
         }
     };
-    let diverted_share = c.share(path.key("diverted_share"), f.diverted_share.unwrap_or(0.0));
+    let diverted_share = match &f.diverted_share {
+        None => Some(0.0),
+        Some(v) => c.num(path.key("diverted_share"), v, 0.0, 1.0),
+    };
     let batch_days = match f.batch_days {
         None => Some(None),
         Some(d) => c.positive(path.key("batch_days"), d).map(Some),
@@ -180,7 +183,8 @@ fn check_initial(c: &mut Checker, i: &RawInitial, path: &KeyPath) -> Option<Init
 }
 
 /// The demand shape, as written or as fitted to a history file.
-struct Shape {
+#[derive(Clone, Debug)]
+pub(crate) struct Shape {
     base: f64,
     trend: f64,
     /// Yearly damping of the trend (1: none).
@@ -194,7 +198,17 @@ struct Shape {
 fn check_arrivals(c: &mut Checker, cx: &Context, a: &RawArrivals, path: &KeyPath, meta: &Meta) -> Option<Arrivals> {
     let n = c.count();
     let shape = match &a.history {
-        Some(file) => shape_from_history(c, cx, a, file, path, meta),
+        // Re-checking with one replication's draws reuses the first fit.
+        Some(file) => match c.fitted.get(&path.to_string()) {
+            Some(shape) => Some(shape.clone()),
+            None => {
+                let shape = shape_from_history(c, cx, a, file, path, meta);
+                if let Some(s) = &shape {
+                    c.fitted.insert(path.to_string(), s.clone());
+                }
+                shape
+            }
+        },
         None => shape_as_written(c, a, path),
     };
     let time_of = |date: NaiveDate| meta.warmup_days + day_of(meta.start, date);
@@ -202,7 +216,7 @@ fn check_arrivals(c: &mut Checker, cx: &Context, a: &RawArrivals, path: &KeyPath
     for (i, ch) in a.changes.iter().enumerate() {
         let p = path.key("changes").index(i);
         let date = c.date(p.key("from"), &ch.from);
-        let mult = c.non_negative(p.key("multiplier"), ch.multiplier);
+        let mult = c.num(p.key("multiplier"), &ch.multiplier, 0.0, f64::INFINITY);
         if let (Some(date), Some(mult)) = (date, mult) {
             changes.push((time_of(date), mult));
         }
@@ -212,7 +226,7 @@ fn check_arrivals(c: &mut Checker, cx: &Context, a: &RawArrivals, path: &KeyPath
         let p = path.key("ramps").index(i);
         let from = c.date(p.key("from"), &r.from);
         let to = c.date(p.key("to"), &r.to);
-        let mult = c.non_negative(p.key("multiplier"), r.multiplier);
+        let mult = c.num(p.key("multiplier"), &r.multiplier, 0.0, f64::INFINITY);
         if let (Some(from), Some(to), Some(mult)) = (from, to, mult) {
             if to <= from {
                 c.err(p.key("to"), format!("must be after from ({from})"));
@@ -249,14 +263,14 @@ fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<
             c.err(path.key(key), format!("{key} goes with history = \"file.csv\""));
         }
     }
-    let given: Vec<(&str, f64, f64)> = [
-        ("per_day", a.per_day, 1.0),
-        ("per_week", a.per_week, 1.0 / 7.0),
-        ("per_month", a.per_month, 12.0 / DAYS_PER_YEAR),
-        ("per_year", a.per_year, 1.0 / DAYS_PER_YEAR),
+    let given: Vec<(&str, &Num, f64)> = [
+        ("per_day", &a.per_day, 1.0),
+        ("per_week", &a.per_week, 1.0 / 7.0),
+        ("per_month", &a.per_month, 12.0 / DAYS_PER_YEAR),
+        ("per_year", &a.per_year, 1.0 / DAYS_PER_YEAR),
     ]
     .into_iter()
-    .filter_map(|(k, v, to_day)| v.map(|v| (k, v, to_day)))
+    .filter_map(|(k, v, to_day)| v.as_ref().map(|v| (k, v, to_day)))
     .collect();
     let base = match given.as_slice() {
         [] => {
@@ -266,16 +280,17 @@ fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<
             );
             None
         }
-        [(k, v, to_day)] => c.non_negative(path.key(k), *v).map(|v| v * to_day),
+        [(k, v, to_day)] => c.num(path.key(k), v, 0.0, f64::INFINITY).map(|v| v * to_day),
         [_, (k, _, _), ..] => {
             c.err(path.key(k), "give one rate only (per_day, per_week, per_month or per_year)");
             None
         }
     };
-    let trend = a.trend_per_year.unwrap_or(0.0);
-    if !(trend.is_finite() && trend > -1.0) {
-        c.err(path.key("trend_per_year"), format!("must be a growth rate above -1 (got {trend})"));
-    }
+    let trend = match &a.trend_per_year {
+        None => 0.0,
+        // A growth rate above -1 (a fall of all demand is not a trend).
+        Some(v) => c.num(path.key("trend_per_year"), v, -0.999, 100.0).unwrap_or(0.0),
+    };
     let damping = a.damping.unwrap_or(1.0);
     if !(damping.is_finite() && damping > 0.0 && damping <= 1.0) {
         c.err(
@@ -477,13 +492,16 @@ fn segments(
 fn check_routes(c: &mut Checker, cx: &Context, routes: &[RawRoute], path: &KeyPath) -> Option<Vec<RouteGroup>> {
     let n = c.count();
     let mut groups: Vec<(RouteGroup, Vec<usize>)> = Vec::new();
+    // The most each route's probability can be (its distribution's top).
+    let mut most: Vec<f64> = Vec::new();
     for (i, r) in routes.iter().enumerate() {
         let p = path.index(i);
         let to = cx.flow(&r.to);
         if to.is_none() {
             c.err(p.key("to"), format!("no flow is called '{}'", r.to));
         }
-        let probability = c.share(p.key("probability"), r.probability);
+        let probability = c.num(p.key("probability"), &r.probability, 0.0, 1.0);
+        most.push(c.most(&r.probability));
         let delay = match &r.delay_days {
             None => Some(None),
             Some(d) => check_dist(c, d, &p.key("delay_days")).map(Some),
@@ -522,7 +540,9 @@ fn check_routes(c: &mut Checker, cx: &Context, routes: &[RawRoute], path: &KeyPa
         }
     }
     for (g, members) in &groups {
-        let total: f64 = g.routes.iter().map(|r| r.probability).sum();
+        // With uncertain probabilities, the group must add up to at most 1
+        // however they are drawn.
+        let total: f64 = members.iter().map(|&i| most[i]).sum();
         if total > 1.0 + 1e-9 {
             let last = *members.last().expect("group has a member");
             c.err(
@@ -555,7 +575,7 @@ pub(super) fn check_instant_cycles(c: &mut Checker, cx: &Context, path: &KeyPath
                 Some(d) => d.dist == "fixed" && d.value.unwrap_or(0.0) == 0.0,
             };
             if let (true, Some(to)) = (instant, cx.flow(&r.to)) {
-                if r.probability > 0.0 {
+                if c.most(&r.probability) > 0.0 {
                     edges[i].push((to as usize, j));
                 }
             }

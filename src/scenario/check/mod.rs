@@ -12,10 +12,12 @@ use std::collections::HashMap;
 
 use chrono::{Months, NaiveDate};
 
-use super::locate::KeyPath;
-use super::raw::{RawMeta, RawScenario};
+use super::locate::{KeyPath, Seg};
+use super::raw::{Num, RawMeta, RawScenario};
 use crate::model::periods::day_of;
-use crate::model::{Calendar, FlowId, Model, PeriodKind, Periods};
+use crate::model::{Calendar, Dist, Draw, FlowId, Model, PeriodKind, Periods};
+use dist::check_dist;
+use std::sync::Arc;
 
 pub(crate) const DAYS_PER_YEAR: f64 = 365.25;
 /// Longest horizon accepted, in days (about 270 years): beyond this a
@@ -29,6 +31,14 @@ pub(crate) struct Checker {
     pub warnings: Vec<(KeyPath, String)>,
     /// Files read besides the scenario, with their SHA-256.
     pub inputs: Vec<(String, String)>,
+    /// When re-checking with one replication's draws: the value of each
+    /// uncertain number, by its key path.
+    pub draws: HashMap<String, f64>,
+    /// Uncertain numbers met (key path and distribution), on a first check.
+    pub uncertain: Vec<(KeyPath, Dist)>,
+    /// Demand fitted to history files, by key path: fitted once, reused
+    /// when re-checking with draws.
+    pub fitted: HashMap<String, flows::Shape>,
 }
 
 impl Checker {
@@ -50,6 +60,53 @@ impl Checker {
         } else {
             self.err(path, format!("must be > 0 (got {v})"));
             None
+        }
+    }
+
+    /// A number that may be uncertain, every value of which (the whole
+    /// range of its distribution) must lie in `lo..=hi`. Its value is the
+    /// distribution's mean, or this replication's draw when re-checking.
+    pub fn num(&mut self, path: KeyPath, v: &Num, lo: f64, hi: f64) -> Option<f64> {
+        let (value, least, most) = match v {
+            Num::Value(x) => (*x, *x, *x),
+            Num::Dist(d) => {
+                let dist = check_dist(self, d, &path)?;
+                let key = path.to_string();
+                let value = match self.draws.get(&key) {
+                    Some(&x) => x,
+                    None => {
+                        self.uncertain.push((path.clone(), dist.clone()));
+                        dist.mean()
+                    }
+                };
+                (value, dist.min(), dist.max())
+            }
+        };
+        if value.is_finite() && least >= lo && most <= hi {
+            return Some(value);
+        }
+        let rule = match (lo, hi) {
+            (0.0, 1.0) => "must be between 0 and 1".to_string(),
+            (lo, f64::INFINITY) => format!("must be >= {lo}"),
+            (lo, hi) => format!("must be between {lo} and {hi}"),
+        };
+        let got = if least == most {
+            format!("got {value}")
+        } else {
+            format!("its distribution runs from {least} to {most}")
+        };
+        self.err(path, format!("{rule} ({got})"));
+        None
+    }
+
+    /// The largest value an uncertain number can take.
+    pub fn most(&self, v: &Num) -> f64 {
+        match v {
+            Num::Value(x) => *x,
+            Num::Dist(d) => {
+                let mut scratch = Checker::default();
+                check_dist(&mut scratch, d, &KeyPath::root()).map_or(f64::NAN, |d| d.max())
+            }
         }
     }
 
@@ -147,13 +204,95 @@ fn unique_names<'a>(c: &mut Checker, path: &KeyPath, what: &str, names: impl Ite
     }
 }
 
+/// Check a scenario into a model. Numbers given as distributions take
+/// their mean here; the model carries them so each replication can draw
+/// its own (see [`Uncertain`]).
 pub(crate) fn check(
-    raw: &RawScenario,
+    raw: RawScenario,
     dir_for: &dyn Fn(&KeyPath) -> std::path::PathBuf,
 ) -> Result<Model, Vec<(KeyPath, String)>> {
     let mut c = Checker::default();
+    let mut model = check_with(&mut c, &raw, dir_for)?;
+    if !c.uncertain.is_empty() {
+        let params = c.uncertain.into_iter().map(|(path, dist)| (path.clone(), name_of(&raw, &path), dist)).collect();
+        model.uncertain = Some(Arc::new(Uncertain { raw, fitted: c.fitted, params }));
+    }
+    Ok(model)
+}
+
+/// The scenario as written, with the numbers it gives as distributions:
+/// drawing re-checks it with one value for each. History files were fitted
+/// once, on the first check, so drawing reads no files.
+#[derive(Debug)]
+struct Uncertain {
+    raw: RawScenario,
+    fitted: HashMap<String, flows::Shape>,
+    /// Key path, name as `--set` gives it, distribution.
+    params: Vec<(KeyPath, String, Dist)>,
+}
+
+impl Draw for Uncertain {
+    fn draw(&self, sample: &mut dyn FnMut(&str, &Dist) -> f64) -> Model {
+        let draws = self.params.iter().map(|(path, name, dist)| (path.to_string(), sample(name, dist))).collect();
+        let mut c = Checker { draws, fitted: self.fitted.clone(), ..Checker::default() };
+        let no_files = |_: &KeyPath| std::path::PathBuf::new();
+        match check_with(&mut c, &self.raw, &no_files) {
+            Ok(model) => model,
+            // Every draw lies in its distribution's range, which the first
+            // check accepted whole, so a drawn model cannot fail its checks.
+            Err(problems) => panic!("a drawn scenario failed its checks: {problems:?}"),
+        }
+    }
+
+    fn params(&self) -> Vec<(String, Dist)> {
+        self.params.iter().map(|(_, name, dist)| (name.clone(), dist.clone())).collect()
+    }
+}
+
+/// A key path as `--set` names it: lists of named tables by name
+/// (`flows.contact.arrivals.per_year`).
+fn name_of(raw: &RawScenario, path: &KeyPath) -> String {
+    let mut out = String::new();
+    let mut list: Option<&str> = None;
+    for seg in &path.0 {
+        match seg {
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+                list = (out == *k).then_some(k.as_str());
+            }
+            Seg::Index(i) => {
+                let name = match list {
+                    Some("flows") => raw.flows.get(*i).map(|f| f.name.as_str()),
+                    Some("roles") => raw.roles.get(*i).map(|r| r.name.as_str()),
+                    Some("stocks") => raw.stocks.get(*i).map(|s| s.name.as_str()),
+                    Some("latent_pools") => raw.latent_pools.get(*i).map(|p| p.name.as_str()),
+                    Some("requests") => raw.requests.get(*i).map(|r| r.name.as_str()),
+                    _ => None,
+                };
+                match name {
+                    Some(n) => {
+                        out.push('.');
+                        out.push_str(n);
+                    }
+                    None => out.push_str(&format!("[{i}]")),
+                }
+                list = None;
+            }
+        }
+    }
+    out
+}
+
+fn check_with(
+    c: &mut Checker,
+    raw: &RawScenario,
+    dir_for: &dyn Fn(&KeyPath) -> std::path::PathBuf,
+) -> Result<Model, Vec<(KeyPath, String)>> {
     let root = KeyPath::root();
-    let meta = check_meta(&mut c, &raw.scenario, &root.key("scenario"));
+    let meta = check_meta(c, &raw.scenario, &root.key("scenario"));
     let cx = Context { raw, meta: meta.as_ref(), dir_for };
 
     if raw.flows.is_empty() {
@@ -162,20 +301,20 @@ pub(crate) fn check(
     if raw.roles.is_empty() {
         c.err(root.key("roles"), "the scenario has no roles; add at least one [[roles]] table");
     }
-    unique_names(&mut c, &root.key("flows"), "flow", raw.flows.iter().map(|f| f.name.as_str()));
-    unique_names(&mut c, &root.key("roles"), "role", raw.roles.iter().map(|r| r.name.as_str()));
-    unique_names(&mut c, &root.key("stocks"), "stock", raw.stocks.iter().map(|s| s.name.as_str()));
-    unique_names(&mut c, &root.key("latent_pools"), "latent pool", raw.latent_pools.iter().map(|p| p.name.as_str()));
+    unique_names(c, &root.key("flows"), "flow", raw.flows.iter().map(|f| f.name.as_str()));
+    unique_names(c, &root.key("roles"), "role", raw.roles.iter().map(|r| r.name.as_str()));
+    unique_names(c, &root.key("stocks"), "stock", raw.stocks.iter().map(|s| s.name.as_str()));
+    unique_names(c, &root.key("latent_pools"), "latent pool", raw.latent_pools.iter().map(|p| p.name.as_str()));
 
-    let mut flows = flows::check_flows(&mut c, &cx, &root.key("flows"));
-    flows::check_instant_cycles(&mut c, &cx, &root.key("flows"));
-    let roles = workforce::check_roles(&mut c, &cx, &root.key("roles"));
-    let absence = workforce::check_absence(&mut c, raw.absence.as_ref(), &root.key("absence"));
-    let stocks = stocks::check_stocks(&mut c, &cx, &root.key("stocks"));
-    let pools = stocks::check_pools(&mut c, &cx, &root.key("latent_pools"));
-    let shocks = stocks::check_shocks(&mut c, &cx, &root.key("shocks"));
-    unique_names(&mut c, &root.key("requests"), "request", raw.requests.iter().map(|r| r.name.as_str()));
-    let requests = flows.as_mut().and_then(|f| requests::check_requests(&mut c, &cx, &root.key("requests"), f));
+    let mut flows = flows::check_flows(c, &cx, &root.key("flows"));
+    flows::check_instant_cycles(c, &cx, &root.key("flows"));
+    let roles = workforce::check_roles(c, &cx, &root.key("roles"));
+    let absence = workforce::check_absence(c, raw.absence.as_ref(), &root.key("absence"));
+    let stocks = stocks::check_stocks(c, &cx, &root.key("stocks"));
+    let pools = stocks::check_pools(c, &cx, &root.key("latent_pools"));
+    let shocks = stocks::check_shocks(c, &cx, &root.key("shocks"));
+    unique_names(c, &root.key("requests"), "request", raw.requests.iter().map(|r| r.name.as_str()));
+    let requests = flows.as_mut().and_then(|f| requests::check_requests(c, &cx, &root.key("requests"), f));
 
     if let Some(roles) = &roles {
         for (i, f) in raw.flows.iter().enumerate() {
@@ -200,16 +339,16 @@ pub(crate) fn check(
         Some(requests),
     ) = (meta, flows.as_mut(), roles, absence, stocks, pools, shocks, requests)
     else {
-        return Err(c.problems);
+        return Err(std::mem::take(&mut c.problems));
     };
     if !c.problems.is_empty() {
-        return Err(c.problems);
+        return Err(std::mem::take(&mut c.problems));
     }
     let periods = Periods::new(meta.period, meta.start, meta.horizon_days);
     let years = crate::model::finance::years(&periods, meta.horizon_days);
-    let inflation = finance::check_inflation(&mut c, raw.inflation.as_ref(), &root.key("inflation"), &years);
-    let budget = finance::check_budget(&mut c, raw.budget.as_ref(), &root.key("budget"), &years);
-    let (Some(inflation), Some(budget)) = (inflation, budget) else { return Err(c.problems) };
+    let inflation = finance::check_inflation(c, raw.inflation.as_ref(), &root.key("inflation"), &years);
+    let budget = finance::check_budget(c, raw.budget.as_ref(), &root.key("budget"), &years);
+    let (Some(inflation), Some(budget)) = (inflation, budget) else { return Err(std::mem::take(&mut c.problems)) };
     let flows = std::mem::take(flows_ok);
     let (workers, flows) = workforce::expand_workers(&roles, flows);
     let end = meta.warmup_days + meta.horizon_days;
@@ -236,8 +375,12 @@ pub(crate) fn check(
         latent_pools: pools,
         requests,
         shocks,
-        inputs: c.inputs,
-        warnings: c.warnings.into_iter().map(|(path, message)| format!("{path}: {message}")).collect(),
+        inputs: std::mem::take(&mut c.inputs),
+        warnings: std::mem::take(&mut c.warnings)
+            .into_iter()
+            .map(|(path, message)| format!("{path}: {message}"))
+            .collect(),
+        uncertain: None,
     })
 }
 

@@ -13,7 +13,7 @@ pub(super) fn check_stocks(c: &mut Checker, cx: &Context, path: &KeyPath) -> Opt
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let rate = c.non_negative(path.index(i).key("leave_rate_per_year"), s.leave_rate_per_year)?;
+            let rate = c.num(path.index(i).key("leave_rate_per_year"), &s.leave_rate_per_year, 0.0, f64::INFINITY)?;
             Some(Stock { name: s.name.clone(), leave_per_day: rate / DAYS_PER_YEAR })
         })
         .collect();
@@ -30,7 +30,7 @@ pub(super) fn check_pools(c: &mut Checker, cx: &Context, path: &KeyPath) -> Opti
         .map(|(i, p)| {
             let path = path.index(i);
             let size = c.whole(path.key("size"), p.size, 0.0);
-            let rate = c.non_negative(path.key("identified_per_year"), p.identified_per_year);
+            let rate = c.num(path.key("identified_per_year"), &p.identified_per_year, 0.0, f64::INFINITY);
             let to = cx.flow(&p.to);
             if to.is_none() {
                 c.err(path.key("to"), format!("no flow is called '{}'", p.to));

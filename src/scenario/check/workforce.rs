@@ -268,10 +268,10 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
         }
         Some(h) => c.positive(path.key("hours_per_week"), h),
     };
-    let share = r.casework_share.unwrap_or(1.0);
-    if !(share > 0.0 && share <= 1.0) {
-        c.err(path.key("casework_share"), format!("must be more than 0 and at most 1 (got {share})"));
-    }
+    let share = match &r.casework_share {
+        None => 1.0,
+        Some(v) => c.num(path.key("casework_share"), v, 0.001, 1.0).unwrap_or(1.0),
+    };
     let cap = match r.caseload_cap {
         None => {
             c.err(path.clone(), "missing caseload_cap (open items a worker may hold at once)");
@@ -281,7 +281,10 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
     };
     let salary = c.non_negative(path.key("salary"), r.salary.unwrap_or(0.0));
     let on_costs = c.non_negative(path.key("on_costs"), r.on_costs.unwrap_or(0.0));
-    let turnover = c.non_negative(path.key("turnover_per_year"), r.turnover_per_year.unwrap_or(0.0));
+    let turnover = match &r.turnover_per_year {
+        None => Some(0.0),
+        Some(v) => c.num(path.key("turnover_per_year"), v, 0.0, f64::INFINITY),
+    };
     let recruitment = match &r.recruitment_days {
         None => Some(None),
         Some(d) => check_dist(c, d, &path.key("recruitment_days")).map(Some),
@@ -338,7 +341,7 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
             }
         }
     };
-    let dols_policy = match (r.dols_policy.as_deref(), r.dols_share) {
+    let dols_policy = match (r.dols_policy.as_deref(), r.dols_share.as_ref()) {
         (None | Some("by_priority"), None) => Some(DolsPolicy::ByPriority),
         (Some("fixed_share"), Some(s)) => {
             let per = match r.dols_budget.as_deref() {
@@ -349,7 +352,7 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
                     None
                 }
             };
-            match (c.share(path.key("dols_share"), s), per) {
+            match (c.num(path.key("dols_share"), s, 0.0, 1.0), per) {
                 (Some(share), Some(per)) => Some(DolsPolicy::FixedShare { share, per }),
                 _ => None,
             }
