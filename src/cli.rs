@@ -33,7 +33,7 @@ pub enum Command {
     Compare(CompareArgs),
     /// Fit demand (or turnover) to a history CSV and print it as scenario TOML
     #[command(
-        after_help = "Examples:\n  caseflow fit data/synthetic-monthly.csv\n  caseflow fit data/national-dols.csv --flows dols_received --step 2014-03-19 --until 2017-03-31\n  caseflow fit data/synthetic-staff.csv\n\nActivity history has columns period,flow,count; staff history has period,role,starters,leavers,in_post[,vacancies].\nPeriods: 2014/15 (financial year), 2015-04 (month), 2015 (year), 2015-04-06 (day), 2014-04-01..2014-09-30."
+        after_help = "Examples:\n  caseflow fit data/synthetic-activity.csv\n  caseflow fit data/national-dols.csv --flows dols_received --step 2014-03-19 --until 2017-03-31\n  caseflow fit data/synthetic-staff.csv\n\nActivity history has columns period,flow,count; staff history has period,role,starters,leavers,in_post[,vacancies].\nPeriods: 2014/15 (financial year), 2015-04 (month), 2015 (year), 2015-04-06 (day), 2014-04-01..2014-09-30."
     )]
     Fit(FitArgs),
     /// Fit on history up to a date, simulate the rest, and report how often the actual counts fall in the bands
@@ -43,7 +43,7 @@ pub enum Command {
     Backtest(BacktestArgs),
     /// Write one replication's arrivals and staffing as history CSVs
     #[command(
-        after_help = "Example:\n  caseflow history scenarios/synthetic-council.toml --seed 2024 --out data/synthetic"
+        after_help = "Example:\n  caseflow history scenarios/synthetic-council.toml --seed 2024 --out data/synthetic --force"
     )]
     History(HistoryArgs),
     /// Check scenario files without running them
@@ -86,6 +86,9 @@ pub struct RunArgs {
     /// Folder for reports; results go to <OUT>/<scenario name>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
+    /// Replace the report folder if it is there from an earlier run
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
@@ -103,6 +106,9 @@ pub struct CompareArgs {
     /// Folder for reports; results go to <OUT>/compare-<a>-vs-<b>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
+    /// Replace the report folder if it is there from an earlier run
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
@@ -162,9 +168,15 @@ pub struct BacktestArgs {
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// Most memory the run may use, in GB (default: half the machine's)
+    #[arg(long, value_name = "GB", value_parser = memory_gb)]
+    pub max_memory: Option<f64>,
     /// Folder for reports; results go to <OUT>/backtest-<scenario>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
+    /// Replace the report folder if it is there from an earlier run
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
@@ -185,6 +197,9 @@ pub struct HistoryArgs {
     /// Path prefix: writes <OUT>-activity.csv and <OUT>-staff.csv
     #[arg(long, default_value = "history")]
     pub out: PathBuf,
+    /// Replace the two files if they are there from an earlier run
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options every simulating command shares.
@@ -199,4 +214,15 @@ pub struct SimArgs {
     /// Worker threads (default: one per core); results do not depend on it
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// Most memory the run may use, in GB (default: half the machine's): a
+    /// bigger run is refused before it starts, or uses fewer threads
+    #[arg(long, value_name = "GB", value_parser = memory_gb)]
+    pub max_memory: Option<f64>,
+}
+
+fn memory_gb(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.1..=1_000_000.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a number of GB from 0.1 to 1000000 (got '{s}')")),
+    }
 }

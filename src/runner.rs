@@ -3,6 +3,8 @@
 //! integer arithmetic, so results do not depend on the number of threads
 //! or on which thread ran what.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use crate::engine::simulate;
@@ -27,18 +29,35 @@ impl Default for RunConfig {
 /// Run every replication and fold them into one aggregate. `progress` is
 /// called once per finished replication, from any thread.
 pub fn run(model: &Model, cfg: &RunConfig, progress: &(dyn Fn() + Sync)) -> Result<Aggregate, Error> {
+    run_until(model, cfg, progress, &AtomicBool::new(false))
+}
+
+/// As `run`, stopping early when `stop` is set (Ctrl-C): replications
+/// under way finish, no new one starts, and the run is `Error::Interrupted`.
+pub fn run_until(
+    model: &Model,
+    cfg: &RunConfig,
+    progress: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> Result<Aggregate, Error> {
     let empty = || Aggregate::new(model.flows.len(), model.roles.len(), model.periods.len());
     let job = || {
         (0..cfg.replications)
             .into_par_iter()
             .fold(empty, |mut acc, rep| {
-                acc.add(&simulate(model, cfg.seed, rep));
-                progress();
+                if !stop.load(Ordering::Relaxed) {
+                    acc.add(&simulate(model, cfg.seed, rep));
+                    progress();
+                }
                 acc
             })
             .reduce(empty, Aggregate::merge)
     };
-    in_pool(cfg.threads, job)
+    let agg = in_pool(cfg.threads, job)?;
+    if stop.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted);
+    }
+    Ok(agg)
 }
 
 /// Run `job` on a pool of `threads` threads, or on rayon's global pool.

@@ -5,6 +5,7 @@ pub mod console;
 pub mod history;
 pub mod html;
 pub mod markdown;
+pub mod staging;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -17,6 +18,8 @@ use crate::error::Error;
 use crate::summary::compare::Comparison;
 use crate::summary::report::{Chart, Report};
 use crate::summary::{Stamp, Tables};
+
+pub use staging::Staging;
 
 /// The run's record, written beside the tables as `run.toml`.
 #[derive(Debug, Serialize)]

@@ -8,7 +8,7 @@ mod workforce;
 
 use std::collections::HashMap;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 
 use super::locate::KeyPath;
 use super::raw::{RawMeta, RawScenario};
@@ -17,8 +17,18 @@ use crate::model::{Calendar, FlowId, Model, PeriodKind, Periods};
 
 pub(crate) const DAYS_PER_YEAR: f64 = 365.25;
 /// Longest horizon accepted, in days (about 270 years): beyond this a
-/// typo is more likely than a plan.
-const MAX_DAYS: f64 = 100_000.0;
+/// typo is more likely than a plan. Also the longest span any length of
+/// time in a scenario may have.
+pub(crate) const MAX_DAYS: f64 = 100_000.0;
+/// Longest horizon in whole years.
+const MAX_YEARS: f64 = 270.0;
+/// Most flows or roles: their ids are 16-bit.
+const MAX_IDS: usize = u16::MAX as usize;
+/// Longest scenario name: it names the report folder.
+const MAX_NAME: usize = 100;
+/// Scenario dates are within these years (bank holidays and calendars are
+/// worked out for them).
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 #[derive(Default)]
 pub(crate) struct Checker {
@@ -154,6 +164,15 @@ pub(crate) fn check(
     if raw.roles.is_empty() {
         c.err(root.key("roles"), "the scenario has no roles; add at least one [[roles]] table");
     }
+    for (key, n) in [("flows", raw.flows.len()), ("roles", raw.roles.len()), ("stocks", raw.stocks.len())]
+        .into_iter()
+        .chain([("pools", raw.pools.len()), ("shocks", raw.shocks.len())])
+    {
+        if n > MAX_IDS {
+            c.err(root.key(key), format!("has {n} entries; at most {MAX_IDS} are allowed"));
+            return Err(c.problems);
+        }
+    }
     unique_names(&mut c, &root.key("flows"), "flow", raw.flows.iter().map(|f| f.name.as_str()));
     unique_names(&mut c, &root.key("roles"), "role", raw.roles.iter().map(|r| r.name.as_str()));
     unique_names(&mut c, &root.key("stocks"), "stock", raw.stocks.iter().map(|s| s.name.as_str()));
@@ -170,10 +189,21 @@ pub(crate) fn check(
     if let Some(roles) = &roles {
         for (i, f) in raw.flows.iter().enumerate() {
             let Some(id) = cx.flow(&f.name) else { continue };
-            if !roles.iter().any(|r| r.skills.contains(&id)) {
+            let skilled: Vec<&crate::model::Role> = roles.iter().filter(|r| r.skills.contains(&id)).collect();
+            if skilled.is_empty() {
                 c.err(
                     root.key("flows").index(i).key("name"),
                     format!("no role lists '{}' in its skills, so its work would never be done", f.name),
+                );
+            } else if skilled.iter().all(|r| !r.is_bought_in() && r.max_fte() == 0.0) {
+                let names: Vec<&str> = skilled.iter().map(|r| r.name.as_str()).collect();
+                c.err(
+                    root.key("flows").index(i).key("name"),
+                    format!(
+                        "every role that does '{}' ({}) has no staff (fte = 0) at any time, so its work would never be done",
+                        f.name,
+                        names.join(", ")
+                    ),
                 );
             }
         }
@@ -231,8 +261,25 @@ fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
             path.key("name"),
             format!("'{}' must use only letters, digits, '-', '_' and '.', as it names the report folder", m.name),
         );
+    } else if m.name.len() > MAX_NAME {
+        c.err(
+            path.key("name"),
+            format!(
+                "is {} characters long; at most {MAX_NAME} are allowed, as it names the report folder",
+                m.name.len()
+            ),
+        );
     }
-    let start = c.date(path.key("start"), &m.start);
+    let start = c.date(path.key("start"), &m.start).filter(|d| {
+        let ok = YEARS.contains(&d.year());
+        if !ok {
+            c.err(
+                path.key("start"),
+                format!("must be between {}-01-01 and {}-12-31 (got {d})", YEARS.start(), YEARS.end()),
+            );
+        }
+        ok
+    });
     let horizon_days = match (m.years, m.days) {
         (Some(_), Some(_)) => {
             c.err(path.key("days"), "give either years or days, not both");
@@ -243,8 +290,11 @@ fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
             None
         }
         (Some(y), None) => {
-            if !(y.is_finite() && (1.0..=270.0).contains(&y) && y.fract() == 0.0) {
+            if !(y.is_finite() && y >= 1.0 && y.fract() == 0.0) {
                 c.err(path.key("years"), format!("must be a whole number of years >= 1 (got {y}); use days otherwise"));
+                None
+            } else if y > MAX_YEARS {
+                c.err(path.key("years"), format!("must be at most {MAX_YEARS} years (got {y})"));
                 None
             } else {
                 start.map(|s| day_of(s, s + Months::new(12 * y as u32)))
