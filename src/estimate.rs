@@ -23,7 +23,7 @@ const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
 /// Engine memory per item alive: the item, its slab slot, queue and event
 /// entries and its person, with room for vectors that double as they grow.
-const ITEM_BYTES: f64 = 640.0;
+const ITEM_BYTES: f64 = 384.0;
 /// Per post: the engine's worker state, random stream and event entries.
 const POST_BYTES: f64 = 1024.0;
 /// Per flow: waiting-time and completion histograms (in the tallies and
