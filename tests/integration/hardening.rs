@@ -483,6 +483,11 @@ fn nonsense_values_are_refused_with_the_reason() {
         "must not be above",
     );
     refused(
+        &["roles.social_worker.plan=[{ from = 2025-06-01, fte = 12, vacant = true }]"],
+        "plan[0].vacant",
+        "stay empty for good",
+    );
+    refused(
         &["roles.social_worker.fte=0", "roles.community_care_worker.fte=0", "roles.occupational_therapist.fte=0"],
         "flows",
         "has no staff",

@@ -129,6 +129,12 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
         if s.vacant.is_some() && s.fte.is_none() {
             c.err(p.key("vacant"), "vacant goes with fte: it says whether the new posts open vacant");
         }
+        if s.vacant == Some(true)
+            && role.recruitment_days.is_none()
+            && !steps.iter().any(|x| x.recruitment_days.is_some())
+        {
+            c.err(p.key("vacant"), "the new posts would stay empty for good: give the role recruitment_days");
+        }
         let staff_only = |c: &mut Checker, key: &str| {
             c.err(p.key(key), format!("bought-in capacity has no {key}; change its per_week instead"));
         };
