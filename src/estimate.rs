@@ -344,36 +344,51 @@ impl fmt::Display for TooBig {
         let e = &self.estimate;
         let l = &self.limits;
         let over = match self.what {
-            Over::Items => {
-                format!(
-                    "about {} items of work in one replication (the limit is {})",
-                    count(e.items),
-                    count(l.items_per_replication)
-                )
-            }
+            Over::Items => format!(
+                "{} items of work in one replication (the limit is {})",
+                about(e.items),
+                count(l.items_per_replication)
+            ),
             Over::Events => format!(
-                "about {} events in one replication (the limit is {}, about {} minutes)",
-                count(e.events),
+                "{} events in one replication (the limit is {}, about {} minutes)",
+                about(e.events),
                 count(l.events_per_replication),
                 (l.events_per_replication / 5e6 / 60.0).round()
             ),
             Over::Memory => format!(
-                "about {} of memory even on one thread (the limit is {}; --max-memory GB raises it)",
-                bytes(e.memory_bytes),
+                "{} even on one thread (the limit is {}; --max-memory GB raises it)",
+                memory(e.memory_bytes),
                 bytes(l.memory_bytes)
             ),
         };
+        if !e.items.is_finite() {
+            return write!(
+                f,
+                "this run is too big to simulate: {over}. Some rate or count is so large that the numbers overflow. {}",
+                e.cause(self.what).map_or(String::new(), |c| format!("It comes from {c}."))
+            );
+        }
         write!(
             f,
-            "this run is too big to simulate: {over}. Estimate: {} posts, {} reporting periods, {} items and {} events a replication, {} of memory. {}",
+            "this run is too big to simulate: {over}. Estimate: {} posts, {} reporting periods, {} items and {} events a replication, {}. {}",
             count(e.posts),
             count(e.periods as f64),
             count(e.items),
             count(e.events),
-            bytes(e.memory_bytes),
+            memory(e.memory_bytes),
             e.cause(self.what).map_or(String::new(), |c| format!("Most of it comes from {c}."))
         )
     }
+}
+
+/// "about 1,234", or "unboundedly many" when it overflowed.
+fn about(v: f64) -> String {
+    if v.is_finite() { format!("about {}", count(v)) } else { "unboundedly many".into() }
+}
+
+/// "about 3.2 GB of memory", or "unbounded memory".
+fn memory(v: f64) -> String {
+    if v.is_finite() { format!("about {} of memory", bytes(v)) } else { "unbounded memory".into() }
 }
 
 /// A number for people: 1,234 or 3.2e12.
@@ -445,10 +460,7 @@ fn one_model(m: &Model, replications: u64, causes: &mut Vec<Cause>) -> Estimate 
             let dispersion = 1.0 + 2.0 * (a.dispersion.unwrap_or(0.0) / 12.0).sqrt();
             let n = expected * level * dispersion;
             entering[f] += n;
-            causes.push(Cause::items(
-                n,
-                format!("the arrivals of flow '{}' (about {} a replication)", flow.name, count(n)),
-            ));
+            causes.push(Cause::items(n, format!("the arrivals of flow '{}' ({} a replication)", flow.name, about(n))));
         }
         let init = &flow.initial;
         let initial = f64::from(init.waiting) + f64::from(init.in_service) + f64::from(init.scheduled);
@@ -466,7 +478,7 @@ fn one_model(m: &Model, replications: u64, causes: &mut Vec<Cause>) -> Estimate 
         for (flow, n) in &s.spawn {
             let items = strikes * high(n);
             entering[*flow as usize] += items;
-            causes.push(Cause::items(items, format!("shock '{}' (about {} items)", s.name, count(items))));
+            causes.push(Cause::items(items, format!("shock '{}' ({} items)", s.name, about(items))));
         }
     }
 
@@ -526,10 +538,7 @@ fn one_model(m: &Model, replications: u64, causes: &mut Vec<Cause>) -> Estimate 
             last_step * step_ratio / (1.0 - step_ratio)
         };
         if extra > 0.0 {
-            causes.push(Cause::items(
-                extra,
-                format!("follow-ups that repeat within the horizon (about {})", count(extra)),
-            ));
+            causes.push(Cause::items(extra, format!("follow-ups that repeat within the horizon ({})", about(extra))));
         }
         items += extra;
     }

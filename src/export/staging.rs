@@ -96,6 +96,9 @@ impl Staging {
             (true, Some(p)) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        if parent.exists() && !parent.is_dir() {
+            return Err(Error::OutPath { path: parent, reason: "it is a file, not a folder".into() });
+        }
         std::fs::create_dir_all(&parent).map_err(|e| Error::OutPath { path: parent.clone(), reason: e.to_string() })?;
         let temp = parent.join(format!(".{name}.partial-{}", unique_suffix()));
         std::fs::create_dir(&temp).map_err(|e| Error::OutPath {

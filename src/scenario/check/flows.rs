@@ -160,7 +160,10 @@ fn check_initial(c: &mut Checker, i: &RawInitial, path: &KeyPath) -> Option<Init
     let over = match (i.scheduled, i.scheduled_over_days) {
         (_, Some(d)) => c.positive(path.key("scheduled_over_days"), d).filter(|&d| {
             if d > super::MAX_DAYS {
-                c.err(path.key("scheduled_over_days"), format!("must be at most {} days (got {d})", super::MAX_DAYS));
+                c.err(
+                    path.key("scheduled_over_days"),
+                    format!("must be at most {} days (got {})", super::MAX_DAYS, super::shown(d)),
+                );
             }
             d <= super::MAX_DAYS
         }),
@@ -301,7 +304,8 @@ fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<
             c.err(
                 path.key("dispersion"),
                 format!(
-                    "must be at most {MAX_DISPERSION} (got {d}): beyond that most months get almost no arrivals and a few get enormous numbers"
+                    "must be at most {MAX_DISPERSION} (got {}): beyond that most months get almost no arrivals and a few get enormous numbers",
+                    super::shown(d)
                 ),
             );
         }

@@ -30,6 +30,12 @@ const MAX_NAME: usize = 100;
 /// worked out for them).
 const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
+/// A number as a message shows it: as written for everyday sizes, in
+/// scientific notation for extreme ones (`1e-300`, not 300 zeros).
+pub(crate) fn shown(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-6..1e15).contains(&v.abs()) { format!("{v:e}") } else { format!("{v}") }
+}
+
 #[derive(Default)]
 pub(crate) struct Checker {
     pub problems: Vec<(KeyPath, String)>,
@@ -50,7 +56,7 @@ impl Checker {
         if v.is_finite() && v > 0.0 {
             Some(v)
         } else {
-            self.err(path, format!("must be > 0 (got {v})"));
+            self.err(path, format!("must be > 0 (got {})", shown(v)));
             None
         }
     }
@@ -59,7 +65,7 @@ impl Checker {
         if v.is_finite() && v >= 0.0 {
             Some(v)
         } else {
-            self.err(path, format!("must be >= 0 (got {v})"));
+            self.err(path, format!("must be >= 0 (got {})", shown(v)));
             None
         }
     }
@@ -69,7 +75,7 @@ impl Checker {
         if (0.0..=1.0).contains(&v) {
             Some(v)
         } else {
-            self.err(path, format!("must be between 0 and 1 (got {v})"));
+            self.err(path, format!("must be between 0 and 1 (got {})", shown(v)));
             None
         }
     }
@@ -79,7 +85,7 @@ impl Checker {
         if v.is_finite() && v >= min && v.fract() == 0.0 && v <= u32::MAX as f64 {
             Some(v as u32)
         } else {
-            self.err(path, format!("must be a whole number >= {min} (got {v})"));
+            self.err(path, format!("must be a whole number >= {min} (got {})", shown(v)));
             None
         }
     }
@@ -291,10 +297,13 @@ fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
         }
         (Some(y), None) => {
             if !(y.is_finite() && y >= 1.0 && y.fract() == 0.0) {
-                c.err(path.key("years"), format!("must be a whole number of years >= 1 (got {y}); use days otherwise"));
+                c.err(
+                    path.key("years"),
+                    format!("must be a whole number of years >= 1 (got {}); use days otherwise", shown(y)),
+                );
                 None
             } else if y > MAX_YEARS {
-                c.err(path.key("years"), format!("must be at most {MAX_YEARS} years (got {y})"));
+                c.err(path.key("years"), format!("must be at most {MAX_YEARS} years (got {})", shown(y)));
                 None
             } else {
                 start.map(|s| day_of(s, s + Months::new(12 * y as u32)))

@@ -1,7 +1,7 @@
 //! Checks of `[[roles]]` and `[absence]`, and posts from roles.
 
 use super::dist::check_dist;
-use super::{Checker, Context};
+use super::{Checker, Context, shown};
 use crate::model::workforce::{PlanChange, PlanStep, post_fte};
 use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Pool, Ramp, Role, RoleKind, Worker};
 use crate::scenario::locate::KeyPath;
@@ -21,7 +21,7 @@ const MIN_SPELL: f64 = 0.5;
 fn fte_value(c: &mut Checker, path: KeyPath, v: f64) -> Option<f64> {
     let v = c.non_negative(path.clone(), v)?;
     if v > MAX_FTE {
-        c.err(path, format!("must be at most {MAX_FTE} (got {v}): every post is simulated"));
+        c.err(path, format!("must be at most {MAX_FTE} (got {}): every post is simulated", shown(v)));
         return None;
     }
     Some(v)
@@ -31,7 +31,7 @@ fn fte_value(c: &mut Checker, path: KeyPath, v: f64) -> Option<f64> {
 fn money(c: &mut Checker, path: KeyPath, v: f64, max: f64) -> Option<f64> {
     let v = c.non_negative(path.clone(), v)?;
     if v > max {
-        c.err(path, format!("must be at most {max} (got {v})"));
+        c.err(path, format!("must be at most {max} (got {})", shown(v)));
         return None;
     }
     Some(v)
@@ -453,7 +453,10 @@ pub(super) fn check_absence(c: &mut Checker, a: Option<&RawAbsence>, path: &KeyP
     let leave = c.non_negative(path.key("annual_leave_days"), a.annual_leave_days.unwrap_or(0.0));
     let spell = c.positive(path.key("leave_spell_days"), a.leave_spell_days.unwrap_or(5.0)).filter(|&s| {
         if s < MIN_SPELL {
-            c.err(path.key("leave_spell_days"), format!("must be at least {MIN_SPELL} (half a working day; got {s})"));
+            c.err(
+                path.key("leave_spell_days"),
+                format!("must be at least {MIN_SPELL} (half a working day; got {})", shown(s)),
+            );
         }
         s >= MIN_SPELL
     });
@@ -471,7 +474,7 @@ pub(super) fn check_absence(c: &mut Checker, a: Option<&RawAbsence>, path: &KeyP
     } else if let Some(mean) = sick_spell.as_ref().map(Dist::mean).filter(|&m| m.is_nan() || m < MIN_SPELL) {
         c.err(
             path.key("sickness_spell_days"),
-            format!("spells must last at least {MIN_SPELL} working days on average (half a day; got {mean})"),
+            format!("spells must last at least {MIN_SPELL} working days on average (half a day; got {})", shown(mean)),
         );
     }
     if leave.is_some_and(|l| l > 200.0) || sick.is_some_and(|s| s > 200.0) {
