@@ -39,6 +39,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let out: Out = &mut lock;
+    if !matches!(cli.command, Command::Fit(_) | Command::Validate(_)) {
+        // From here Ctrl-C stops cleanly rather than killing a half-written report.
+        stop_flag();
+    }
     let code = match cli.command {
         Command::Run(args) => run_scenario(&args, out),
         Command::Compare(args) => compare(&args, out),
