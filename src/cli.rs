@@ -48,7 +48,7 @@ pub enum Command {
     Backtest(BacktestArgs),
     /// Write one replication's arrivals and staffing as history CSVs
     #[command(
-        after_help = "Example:\n  caseflow history scenarios/synthetic-council.toml --seed 2024 --out data/synthetic"
+        after_help = "Example:\n  caseflow history scenarios/synthetic-council.toml --seed 2024 --out data/synthetic --force"
     )]
     History(HistoryArgs),
     /// Check scenario files without running them
@@ -91,6 +91,9 @@ pub struct RunArgs {
     /// Folder for reports; results go to <OUT>/<scenario name>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
+    /// Replace the report folder if it is there from an earlier run
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
@@ -111,6 +114,9 @@ pub struct CompareArgs {
     /// Folder for reports; results go to <OUT>/compare-<a>-vs-<b>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
+    /// Replace the report folder if it is there from an earlier run
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
@@ -146,6 +152,12 @@ pub struct StaffArgs {
     /// Folder for reports; results go to <OUT>/staff-<scenario>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
+    /// Replace the report folder if it is there from an earlier run
+    #[arg(long)]
+    pub force: bool,
+    /// Most memory each candidate's run may use, in GB (default: half the machine's)
+    #[arg(long, value_name = "GB", value_parser = memory_gb)]
+    pub max_memory: Option<f64>,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
@@ -211,9 +223,15 @@ pub struct BacktestArgs {
     /// Worker threads (default: one per core)
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// Most memory the run may use, in GB (default: half the machine's)
+    #[arg(long, value_name = "GB", value_parser = memory_gb)]
+    pub max_memory: Option<f64>,
     /// Folder for reports; results go to <OUT>/backtest-<scenario>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
+    /// Replace the report folder if it is there from an earlier run
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
@@ -234,6 +252,9 @@ pub struct HistoryArgs {
     /// Path prefix: writes <OUT>-activity.csv and <OUT>-staff.csv
     #[arg(long, default_value = "history")]
     pub out: PathBuf,
+    /// Replace the two files if they are there from an earlier run
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options every simulating command shares.
@@ -248,4 +269,15 @@ pub struct SimArgs {
     /// Worker threads (default: one per core); results do not depend on it
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// Most memory the run may use, in GB (default: half the machine's): a
+    /// bigger run is refused before it starts, or uses fewer threads
+    #[arg(long, value_name = "GB", value_parser = memory_gb)]
+    pub max_memory: Option<f64>,
+}
+
+fn memory_gb(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.1..=1_000_000.0).contains(&v) => Ok(v),
+        _ => Err(format!("expected a number of GB from 0.1 to 1000000 (got '{s}')")),
+    }
 }

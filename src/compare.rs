@@ -3,6 +3,8 @@
 //! the paired difference of a measure isolates the effect of what the
 //! scenarios change.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 use crate::engine::simulate;
@@ -98,8 +100,19 @@ pub fn run_paired(
     at: Option<usize>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Paired, Error> {
+    run_paired_until(models, cfg, at, progress, &AtomicBool::new(false))
+}
+
+/// As `run_paired`, stopping early when `stop` is set (Ctrl-C).
+pub fn run_paired_until(
+    models: &[&Model],
+    cfg: &RunConfig,
+    at: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> Result<Paired, Error> {
     if models.len() < 2 {
-        return Err(Error::Usage("compare needs at least two scenarios".into()));
+        return Err(Error::TooFewScenarios);
     }
     let measures: Vec<Vec<Measure>> = models[1..].iter().map(|b| measures(models[0], b, at)).collect();
     let empty = || Paired::empty(models, &measures);
@@ -107,12 +120,18 @@ pub fn run_paired(
         (0..cfg.replications)
             .into_par_iter()
             .fold(empty, |mut acc, rep| {
-                let results: Vec<RepResult> = models.iter().map(|m| simulate(m, cfg.seed, rep)).collect();
-                acc.add(&results);
-                progress();
+                if !stop.load(Ordering::Relaxed) {
+                    let results: Vec<RepResult> = models.iter().map(|m| simulate(m, cfg.seed, rep)).collect();
+                    acc.add(&results);
+                    progress();
+                }
                 acc
             })
             .reduce(empty, Paired::merge)
     };
-    in_pool(cfg.threads, job)
+    let paired = in_pool(cfg.threads, job)?;
+    if stop.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted);
+    }
+    Ok(paired)
 }

@@ -1,5 +1,7 @@
 //! Errors a user can act on. Each says which file, line, column and key is
-//! at fault; `main` maps them to exit codes (2 for bad input).
+//! at fault; `main` maps them to exit codes (2 for bad input, 1 otherwise,
+//! 130 when stopped by Ctrl-C). Every failure has its own variant, so a
+//! test can match the one it expects.
 
 use std::fmt;
 use std::ops::Range;
@@ -16,25 +18,130 @@ pub enum Error {
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
     History(#[from] crate::history::HistoryError),
-    #[error("cannot write {path}: {message}")]
+    #[error(transparent)]
+    Backtest(#[from] crate::history::backtest::BacktestError),
+    /// A `--set` argument that is not `KEY=VALUE`.
+    #[error("{message}")]
+    Set { arg: String, message: String },
+    #[error("--{flag} needs a date like 2017-03-31 (got '{value}')")]
+    Date { flag: &'static str, value: String },
+    #[error("two scenarios are both called '{name}'; give each its own [scenario] name")]
+    SameName { name: String },
+    #[error("compare needs at least two scenarios")]
+    TooFewScenarios,
+    #[error(
+        "{first} covers {first_days} days from {first_start} but {other} covers {other_days} days from {other_start}: \
+a comparison needs the same dates (give both the same start and years, or --set scenario.years=...)"
+    )]
+    DifferentHorizons {
+        first: String,
+        first_start: chrono::NaiveDate,
+        first_days: f64,
+        other: String,
+        other_start: chrono::NaiveDate,
+        other_days: f64,
+    },
+    #[error("--at {at}: the scenarios report {periods} {kind}s; give a period from 1 to {periods}")]
+    AtOutOfRange { at: u32, periods: usize, kind: String },
+    #[error("--trend must be one of {expected} (got '{value}')")]
+    Trend { value: String, expected: String },
+    /// A `--vary` range that does not parse, or at whose ends the scenario
+    /// does not load.
+    #[error("--vary {message}")]
+    Vary { message: String },
+    /// A `--target` or `--budget` that does not parse, or none given.
+    #[error("{message}")]
+    Target { message: String },
+    #[error("{} has none of the flows asked for ({})", file.display(), wanted.join(", "))]
+    NoSuchFlows { file: PathBuf, wanted: Vec<String> },
+    #[error("{} is staff history; backtest needs period,flow,count", file.display())]
+    StaffHistory { file: PathBuf },
+    #[error(transparent)]
+    TooBig(#[from] crate::estimate::TooBig),
+    /// The report folder (or history file) is there from an earlier run.
+    #[error("{} already exists; add --force to replace it", path.display())]
+    Exists { path: PathBuf },
+    #[error(
+        "{} is not a caseflow report folder ({reason}); caseflow will not replace it, even with --force",
+        path.display()
+    )]
+    NotAReport { path: PathBuf, reason: String },
+    #[error("cannot use {} for reports: {reason}", path.display())]
+    OutPath { path: PathBuf, reason: String },
+    /// Another run wrote the same report while this one was going.
+    #[error(
+        "{} was written by another caseflow run while this one was going; this run's report is kept in {} \
+(move it, or run again with --force)",
+        path.display(),
+        kept.display()
+    )]
+    Raced { path: PathBuf, kept: PathBuf },
+    #[error("stopped by Ctrl-C: nothing was written")]
+    Interrupted,
+    #[error("cannot write {}: {message}", path.display())]
     Write { path: PathBuf, message: String },
-    #[error("{0}")]
-    Usage(String),
+    /// Writing to standard output failed; a closed pipe (`| head`) ends
+    /// the program quietly instead.
+    #[error("cannot write to standard output: {0}")]
+    Output(#[source] std::io::Error),
     #[error("could not start {threads} worker threads: {message}")]
     Threads { threads: usize, message: String },
-    #[error("internal error: {0}")]
-    Internal(String),
+    #[error(
+        "internal error: {replications} replications lost or double-counted items; please report this with the scenario file"
+    )]
+    Unbalanced { replications: u64 },
+    #[error("internal error: building the tables failed ({message}); please report this with the scenario file")]
+    Tables { message: String },
+    #[error("internal error: drawing chart {chart} failed ({message}); please report this with the scenario file")]
+    Chart { chart: String, message: String },
 }
 
 impl Error {
-    /// 2 for anything wrong with what the user gave us, 1 otherwise.
+    /// 2 for anything wrong with what the user gave us, 130 when stopped
+    /// by Ctrl-C, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Read { .. } | Error::Scenario(_) | Error::History(_) | Error::Usage(_) => 2,
-            Error::Write { .. } | Error::Threads { .. } | Error::Internal(_) => 1,
+            Error::Read { .. }
+            | Error::Scenario(_)
+            | Error::History(_)
+            | Error::Backtest(_)
+            | Error::Set { .. }
+            | Error::Date { .. }
+            | Error::SameName { .. }
+            | Error::TooFewScenarios
+            | Error::DifferentHorizons { .. }
+            | Error::AtOutOfRange { .. }
+            | Error::Trend { .. }
+            | Error::Vary { .. }
+            | Error::Target { .. }
+            | Error::NoSuchFlows { .. }
+            | Error::StaffHistory { .. }
+            | Error::TooBig(_)
+            | Error::Exists { .. }
+            | Error::NotAReport { .. }
+            | Error::OutPath { .. } => 2,
+            Error::Interrupted => 130,
+            Error::Raced { .. }
+            | Error::Write { .. }
+            | Error::Output(_)
+            | Error::Threads { .. }
+            | Error::Unbalanced { .. }
+            | Error::Tables { .. }
+            | Error::Chart { .. } => 1,
         }
     }
+
+    /// Whether this is standard output closed under us (`caseflow ... | head`),
+    /// which ends the program quietly and successfully, as other tools do.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
 }
+
+/// Most problems printed for one scenario; the rest are counted.
+pub const MAX_SHOWN: usize = 50;
+/// Widest excerpt of a line shown under a problem, in characters.
+const MAX_EXCERPT: usize = 120;
 
 /// One thing wrong with a scenario file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +186,7 @@ impl std::error::Error for ScenarioError {}
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.problems.iter().enumerate() {
+        for (i, p) in self.problems.iter().take(MAX_SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
@@ -98,23 +205,39 @@ impl fmt::Display for ScenarioError {
             }
         }
         let n = self.problems.len();
+        if n > MAX_SHOWN {
+            writeln!(f, "... and {} more", n - MAX_SHOWN)?;
+        }
         write!(f, "{n} problem{} in {}", if n == 1 { "" } else { "s" }, self.file)
     }
 }
 
 /// The offending line with a caret under the span, as compilers show it
-/// (without a line number for a one-line `--set`).
+/// (without a line number for a one-line `--set`). A long line is cut to
+/// a window around the span.
 fn write_excerpt(f: &mut fmt::Formatter<'_>, text: &str, span: &Range<usize>, one_line: bool) -> fmt::Result {
     let (line, col) = line_col(text, span.start);
     let Some(content) = text.lines().nth(line - 1) else { return Ok(()) };
     let number = if one_line { String::new() } else { line.to_string() };
     let gutter = number.len();
-    let width = text[span.start.min(text.len())..span.end.min(text.len())]
-        .lines()
-        .next()
-        .map_or(1, |s| s.chars().count().max(1));
-    let width = width.min(content.chars().count().saturating_sub(col - 1).max(1));
+    let start = span.start.min(text.len());
+    let end = span.end.clamp(start, text.len());
+    let width = text.get(start..end).and_then(|s| s.lines().next()).map_or(1, |s| s.chars().count().max(1));
+    let chars = content.chars().count();
+    let width = width.min(chars.saturating_sub(col - 1).max(1));
+    // The window of the line shown: all of it, or MAX_EXCERPT characters
+    // starting a little before the span.
+    let (from, to) = if chars <= MAX_EXCERPT {
+        (0, chars)
+    } else {
+        let from = (col - 1).saturating_sub(20).min(chars.saturating_sub(MAX_EXCERPT));
+        (from, (from + MAX_EXCERPT).min(chars))
+    };
+    let shown: String = content.chars().skip(from).take(to - from).collect();
+    let (lead, tail) = (if from > 0 { "..." } else { "" }, if to < chars { "..." } else { "" });
+    let caret_at = lead.len() + (col - 1 - from.min(col - 1));
+    let width = width.min((to + lead.len()).saturating_sub(caret_at).max(1));
     writeln!(f, "{:gutter$} |", "")?;
-    writeln!(f, "{number} | {content}")?;
-    writeln!(f, "{:gutter$} | {}{}", "", " ".repeat(col - 1), "^".repeat(width))
+    writeln!(f, "{number} | {lead}{shown}{tail}")?;
+    writeln!(f, "{:gutter$} | {}{}", "", " ".repeat(caret_at), "^".repeat(width))
 }

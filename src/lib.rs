@@ -27,6 +27,7 @@ pub mod cli;
 pub mod compare;
 pub mod engine;
 pub mod error;
+pub mod estimate;
 pub mod export;
 pub mod format;
 pub mod history;

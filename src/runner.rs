@@ -4,6 +4,7 @@
 //! or on which thread ran what.
 
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::engine::simulate;
 use crate::error::Error;
@@ -28,7 +29,18 @@ impl Default for RunConfig {
 /// Run every replication and fold them into one aggregate. `progress` is
 /// called once per finished replication, from any thread.
 pub fn run(model: &Model, cfg: &RunConfig, progress: &(dyn Fn() + Sync)) -> Result<Aggregate, Error> {
-    fold(model, cfg, || Aggregate::for_model(model), |acc, r| acc.add(&r), Aggregate::merge, progress)
+    run_until(model, cfg, progress, &AtomicBool::new(false))
+}
+
+/// As `run`, stopping early when `stop` is set (Ctrl-C): replications
+/// under way finish, no new one starts, and the run is `Error::Interrupted`.
+pub fn run_until(
+    model: &Model,
+    cfg: &RunConfig,
+    progress: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> Result<Aggregate, Error> {
+    fold(model, cfg, || Aggregate::for_model(model), |acc, r| acc.add(&r), Aggregate::merge, progress, stop)
 }
 
 /// Run every replication and fold each result into an accumulator. For
@@ -41,18 +53,25 @@ pub fn fold<A: Send>(
     add: impl Fn(&mut A, RepResult) + Sync + Send,
     merge: impl Fn(A, A) -> A + Sync + Send,
     progress: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
 ) -> Result<A, Error> {
     let job = || {
         (0..cfg.replications)
             .into_par_iter()
             .fold(&empty, |mut acc, rep| {
-                add(&mut acc, simulate(model, cfg.seed, rep));
-                progress();
+                if !stop.load(Ordering::Relaxed) {
+                    add(&mut acc, simulate(model, cfg.seed, rep));
+                    progress();
+                }
                 acc
             })
             .reduce(&empty, &merge)
     };
-    in_pool(cfg.threads, job)
+    let out = in_pool(cfg.threads, job)?;
+    if stop.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted);
+    }
+    Ok(out)
 }
 
 /// Run `job` on a pool of `threads` threads, or on rayon's global pool.

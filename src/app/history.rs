@@ -5,24 +5,22 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::progress_bar;
+use super::{Out, progress_bar, say, size_check, stop_flag};
 use crate::cli::{BacktestArgs, FitArgs, FitWindow, HistoryArgs};
 use crate::error::Error;
-use crate::export;
+use crate::export::{self, Staging};
 use crate::history::backtest::{self, BacktestOptions};
 use crate::history::{self as hist, FitOptions, History, TrendForm};
 use crate::runner::{self, RunConfig};
 use crate::scenario;
 
-fn date(flag: &str, s: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::Usage(format!("--{flag} needs a date like 2017-03-31 (got '{s}')")))
+fn date(flag: &'static str, s: &str) -> Result<NaiveDate, Error> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Error::Date { flag, value: s.to_string() })
 }
 
 /// The `--trend` flag: `None` for auto.
 fn trend(s: &str) -> Result<Option<TrendForm>, Error> {
-    TrendForm::parse(s)
-        .ok_or_else(|| Error::Usage(format!("--trend must be one of {} (got '{s}')", TrendForm::NAMES.join(", "))))
+    TrendForm::parse(s).ok_or_else(|| Error::Trend { value: s.to_string(), expected: TrendForm::NAMES.join(", ") })
 }
 
 fn options(w: &FitWindow, start: Option<&str>) -> Result<FitOptions, Error> {
@@ -35,11 +33,12 @@ fn options(w: &FitWindow, start: Option<&str>) -> Result<FitOptions, Error> {
     })
 }
 
-pub fn fit(args: &FitArgs) -> Result<ExitCode, Error> {
+pub fn fit(args: &FitArgs, out: Out) -> Result<ExitCode, Error> {
     let history = hist::read(&args.history)?;
     let opts = options(&args.window, args.start.as_deref())?;
     let bytes = std::fs::read(&args.history).map_err(|source| Error::Read { path: args.history.clone(), source })?;
-    println!(
+    say!(
+        out,
         "# Fitted by caseflow {} from {} (sha256 {})",
         env!("CARGO_PKG_VERSION"),
         args.history.display(),
@@ -50,11 +49,11 @@ pub fn fit(args: &FitArgs) -> Result<ExitCode, Error> {
     let mut problems = Vec::new();
     match &history {
         History::Activity(series) => {
-            println!("# Paste each arrivals line into the [[flows]] table it names.\n");
+            say!(out, "# Paste each arrivals line into the [[flows]] table it names.\n");
             for s in series.iter().filter(|s| wanted(&s.name)) {
                 match hist::fit(&s.name, &s.points, &opts) {
                     Ok(f) => {
-                        println!("{}\n{}\n", f.diagnostics(), f.toml());
+                        say!(out, "{}\n{}\n", f.diagnostics(), f.toml());
                         fitted += 1;
                     }
                     Err(e) => problems.push(e.to_string()),
@@ -62,11 +61,11 @@ pub fn fit(args: &FitArgs) -> Result<ExitCode, Error> {
             }
         }
         History::Staff(roles) => {
-            println!("# Paste these lines into the [[roles]] table each names.\n");
+            say!(out, "# Paste these lines into the [[roles]] table each names.\n");
             for (role, points) in roles.iter().filter(|(r, _)| wanted(r)) {
                 match hist::fit_staff(role, points, &opts) {
                     Ok(f) => {
-                        println!("{}\n", f.toml());
+                        say!(out, "{}\n", f.toml());
                         fitted += 1;
                     }
                     Err(e) => problems.push(e.to_string()),
@@ -78,23 +77,16 @@ pub fn fit(args: &FitArgs) -> Result<ExitCode, Error> {
         eprintln!("error: {p}");
     }
     if fitted == 0 && problems.is_empty() {
-        return Err(Error::Usage(format!(
-            "{} has none of the flows asked for ({})",
-            args.history.display(),
-            args.flows.join(", ")
-        )));
+        return Err(Error::NoSuchFlows { file: args.history.clone(), wanted: args.flows.clone() });
     }
     Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
-pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
+pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
     let given = args.changes.parsed()?;
     let sc = scenario::load_with(&args.scenario, &given)?;
     let History::Activity(series) = hist::read(&args.history)? else {
-        return Err(Error::Usage(format!(
-            "{} is staff history; backtest needs period,flow,count",
-            args.history.display()
-        )));
+        return Err(Error::StaffHistory { file: args.history.clone() });
     };
     let opts = BacktestOptions {
         train_until: date("train-until", &args.train_until)?,
@@ -102,7 +94,7 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
         steps: args.steps.iter().map(|s| date("step", s)).collect::<Result<_, _>>()?,
         trend: trend(&args.trend)?,
     };
-    let plan = backtest::plan(&sc.model, &series, &opts).map_err(Error::Usage)?;
+    let plan = backtest::plan(&sc.model, &series, &opts)?;
     let history_path = std::fs::canonicalize(&args.history)
         .map_err(|source| Error::Read { path: args.history.clone(), source })?
         .display()
@@ -111,17 +103,20 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
     let fitted = scenario::load_with(&args.scenario, &changes)?;
     super::print_warnings(&fitted);
     let model = fitted.model;
-    let cfg = RunConfig { replications: args.replications, seed: args.seed, threads: args.threads.map(usize::from) };
+    let threads = size_check(&[&model], args.replications, args.threads.map(usize::from), args.max_memory, args.quiet)?;
+    let cfg = RunConfig { replications: args.replications, seed: args.seed, threads };
+    let dir = args.out.join(format!("backtest-{}", sc.model.name));
+    let staging = Staging::folder(&dir, args.force)?;
     let bar = progress_bar(cfg.replications, args.quiet, "backtest");
-    let agg = runner::run(&model, &cfg, &|| bar.inc(1))?;
+    let agg = runner::run_until(&model, &cfg, &|| bar.inc(1), stop_flag());
     bar.finish_and_clear();
+    let agg = agg?;
     let checks = backtest::checks(&model, &agg, &series, &plan);
     if checks.is_empty() {
-        return Err(Error::Usage("no held-out period lines up with the simulated periods".into()));
+        return Err(backtest::BacktestError::NothingLinesUp.into());
     }
     let (c80, c90) = backtest::coverage(&checks);
     let chart = crate::summary::backtest::chart(&checks, &plan.flows, &series, opts.train_until);
-    let dir = args.out.join(format!("backtest-{}", sc.model.name));
     let command = format!(
         "caseflow backtest {} {}{} --train-until {}{}{}{} --replications {} --seed {}",
         sc.file,
@@ -135,14 +130,22 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
         cfg.seed
     );
     let inputs = sc.files.iter().cloned().chain(model.inputs.iter().cloned()).collect::<Vec<_>>();
-    export::write_backtest(&dir, &checks, &chart, (c80, c90), &inputs, &command)?;
+    export::write_backtest(staging.path(), &checks, &chart, (c80, c90), &inputs, &command)?;
+    staging.finish(stop_flag())?;
     if !args.quiet {
-        println!(
+        say!(
+            out,
             "{:<28} {:>12} {:>12} {:>26} {:>7} {:>7}",
-            "flow", "period", "actual", "forecast P50 (P10-P90)", "80%", "90%"
+            "flow",
+            "period",
+            "actual",
+            "forecast P50 (P10-P90)",
+            "80%",
+            "90%"
         );
         for c in &checks {
-            println!(
+            say!(
+                out,
                 "{:<28} {:>12} {:>12} {:>26} {:>7} {:>7}",
                 c.flow,
                 c.period,
@@ -157,19 +160,27 @@ pub fn backtest(args: &BacktestArgs) -> Result<ExitCode, Error> {
                 if c.in_90() { "in" } else { "out" }
             );
         }
-        println!(
+        say!(
+            out,
             "\nCoverage over {} held-out periods: {:.0}% inside P10-P90 (80% expected), {:.0}% inside P5-P95 (90% expected).",
             checks.len(),
             100.0 * c80,
             100.0 * c90
         );
-        println!("Wrote {}/: backtest.csv, backtest.md, charts/backtest.png and .svg", dir.display());
+        say!(out, "Wrote {}/: backtest.csv, backtest.md, charts/backtest.png and .svg", dir.display());
     }
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn write_history(args: &HistoryArgs) -> Result<ExitCode, Error> {
+pub fn write_history(args: &HistoryArgs, out: Out) -> Result<ExitCode, Error> {
     let sc = args.changes.load(&args.scenario)?;
+    size_check(&[&sc.model], 1, Some(1), None, true)?;
+    let prefix = args.out.display().to_string();
+    let activity = Path::new(&format!("{prefix}-activity.csv")).to_path_buf();
+    let staff = Path::new(&format!("{prefix}-staff.csv")).to_path_buf();
+    let dir = activity.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+    let name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let staging = Staging::files(&dir, &[name(&activity), name(&staff)], args.force)?;
     let r = crate::engine::simulate(&sc.model, args.seed, args.replication);
     let note = format!(
         "synthetic: caseflow {} replication {} seed {} of {} (sha256 {})",
@@ -179,14 +190,9 @@ pub fn write_history(args: &HistoryArgs) -> Result<ExitCode, Error> {
         sc.file,
         &sc.sha256[..12]
     );
-    let prefix = args.out.display().to_string();
-    let activity = Path::new(&format!("{prefix}-activity.csv")).to_path_buf();
-    let staff = Path::new(&format!("{prefix}-staff.csv")).to_path_buf();
-    if let Some(dir) = activity.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Write { path: dir.to_path_buf(), message: e.to_string() })?;
-    }
-    export::history::activity(&activity, &hist::simulated::activity(&sc.model, &r), &note)?;
-    export::history::staff(&staff, &hist::simulated::staff(&sc.model, &r), &note)?;
-    println!("Wrote {} and {}", activity.display(), staff.display());
+    export::history::activity(&staging.path().join(name(&activity)), &hist::simulated::activity(&sc.model, &r), &note)?;
+    export::history::staff(&staging.path().join(name(&staff)), &hist::simulated::staff(&sc.model, &r), &note)?;
+    staging.finish(stop_flag())?;
+    say!(out, "Wrote {} and {}", activity.display(), staff.display());
     Ok(ExitCode::SUCCESS)
 }

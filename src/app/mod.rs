@@ -1,38 +1,113 @@
-//! The commands: load → validate → simulate → summarise → export.
+//! The commands: load → validate → estimate → simulate → summarise → export.
+//!
+//! Every command writes what it prints through `Out`, so a closed pipe
+//! (`caseflow run ... | head -1`) or a full disk is an error to report, or
+//! a reason to stop quietly, never a panic.
 
 mod history;
 mod staff;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{Changes, Cli, Command, CompareArgs, RunArgs, SimArgs, ValidateArgs};
 use crate::error::Error;
-use crate::export::{self, Manifest, console};
+use crate::estimate::{Estimate, Limits};
+use crate::export::{self, Manifest, Staging, console};
+use crate::model::Model;
 use crate::runner::{self, RunConfig};
 use crate::scenario::{self, Change, Scenario};
 use crate::stats::Aggregate;
 use crate::summary::{self, Stamp};
 
+/// Where commands print: standard output, locked once.
+pub(crate) type Out<'a> = &'a mut dyn Write;
+
+/// `writeln!` to `Out`, with a failed write as `Error::Output`.
+macro_rules! say {
+    ($out:expr) => { writeln!($out).map_err($crate::error::Error::Output)? };
+    ($out:expr, $($arg:tt)*) => { writeln!($out, $($arg)*).map_err($crate::error::Error::Output)? };
+}
+pub(crate) use say;
+
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
-    match cli.command {
-        Command::Run(args) => run_scenario(&args),
-        Command::Compare(args) => compare(&args),
-        Command::Staff(args) => staff::staff(&args),
-        Command::Fit(args) => history::fit(&args),
-        Command::Backtest(args) => history::backtest(&args),
-        Command::History(args) => history::write_history(&args),
-        Command::Validate(args) => validate(&args),
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    let out: Out = &mut lock;
+    if !matches!(cli.command, Command::Fit(_) | Command::Validate(_)) {
+        // From here Ctrl-C stops cleanly rather than killing a half-written report.
+        stop_flag();
     }
+    let code = match cli.command {
+        Command::Run(args) => run_scenario(&args, out),
+        Command::Compare(args) => compare(&args, out),
+        Command::Staff(args) => staff::staff(&args, out),
+        Command::Fit(args) => history::fit(&args, out),
+        Command::Backtest(args) => history::backtest(&args, out),
+        Command::History(args) => history::write_history(&args, out),
+        Command::Validate(args) => validate(&args, out),
+    }?;
+    out.flush().map_err(Error::Output)?;
+    Ok(code)
+}
+
+/// A last resort: a panic (a bug) prints one line asking for a report,
+/// not a backtrace (`RUST_BACKTRACE=1` still shows one).
+pub fn quiet_panics() {
+    if std::env::var_os("RUST_BACKTRACE").is_some() {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: internal error in caseflow {}: {message}{place}; please report this with the command and scenario file",
+            env!("CARGO_PKG_VERSION")
+        );
+    }));
+}
+
+/// Set by Ctrl-C (or SIGTERM): simulations stop at the next replication
+/// and nothing is written. A second Ctrl-C ends the program at once.
+pub(crate) fn stop_flag() -> &'static AtomicBool {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // The first signal sets the flag; one arriving when it is set exits.
+            let _ = signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&flag));
+            let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
+        }
+        let watched = Arc::clone(&flag);
+        std::thread::spawn(move || {
+            while !watched.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            let _ = writeln!(
+                std::io::stderr(),
+                "\nStopping: finishing the replications under way; nothing will be written (Ctrl-C again to quit at once)"
+            );
+        });
+        flag
+    })
 }
 
 impl Changes {
     /// The `--set` arguments as changes; a malformed one is refused.
     pub fn parsed(&self) -> Result<Vec<Change>, Error> {
-        self.set.iter().map(|s| Change::parse(s).map_err(Error::Usage)).collect()
+        self.set.iter().map(|s| Change::parse(s).map_err(|message| Error::Set { arg: s.clone(), message })).collect()
     }
 
     /// Load a scenario file with these changes on top.
@@ -45,6 +120,40 @@ impl SimArgs {
     pub fn config(&self) -> RunConfig {
         RunConfig { replications: self.replications, seed: self.seed, threads: self.threads.map(usize::from) }
     }
+
+    /// The run's configuration once its size is known: refused if too big,
+    /// on fewer threads if that keeps memory within the limit.
+    pub fn sized(&self, models: &[&Model], quiet: bool) -> Result<RunConfig, Error> {
+        let (replications, threads) = (self.replications, self.threads.map(usize::from));
+        size_check(models, replications, threads, self.max_memory, quiet).map(|threads| RunConfig {
+            replications,
+            seed: self.seed,
+            threads,
+        })
+    }
+}
+
+/// Estimate the run and check it against the limits; the threads to use.
+pub(crate) fn size_check(
+    models: &[&Model],
+    replications: u64,
+    threads: Option<usize>,
+    max_memory_gb: Option<f64>,
+    quiet: bool,
+) -> Result<Option<usize>, Error> {
+    let max_memory_gb = max_memory_gb.unwrap_or_else(crate::estimate::default_memory_gib);
+    let asked = threads.unwrap_or_else(rayon::current_num_threads);
+    let estimate = Estimate::of(models, replications, asked).check(&Limits::with_memory_gib(max_memory_gb))?;
+    if estimate.threads < asked {
+        if !quiet {
+            eprintln!(
+                "note: using {} threads rather than {asked} to keep memory within {max_memory_gb:.1} GB (results are the same)",
+                estimate.threads
+            );
+        }
+        return Ok(Some(estimate.threads));
+    }
+    Ok(threads)
 }
 
 pub(crate) fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
@@ -61,17 +170,14 @@ pub(crate) fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar 
 }
 
 /// Simulate with a progress bar; checks the engine's own conservation.
-pub fn simulate(scenario: &Scenario, sim: &SimArgs, quiet: bool) -> Result<(Aggregate, f64), Error> {
-    let cfg = sim.config();
+pub fn simulate(scenario: &Scenario, cfg: &RunConfig, quiet: bool) -> Result<(Aggregate, f64), Error> {
     let bar = progress_bar(cfg.replications, quiet, &scenario.model.name);
     let started = Instant::now();
-    let agg = runner::run(&scenario.model, &cfg, &|| bar.inc(1))?;
+    let agg = runner::run_until(&scenario.model, cfg, &|| bar.inc(1), stop_flag());
     bar.finish_and_clear();
+    let agg = agg?;
     if agg.unbalanced > 0 {
-        return Err(Error::Internal(format!(
-            "{} replications lost or double-counted items; please report this with the scenario file",
-            agg.unbalanced
-        )));
+        return Err(Error::Unbalanced { replications: agg.unbalanced });
     }
     Ok((agg, started.elapsed().as_secs_f64()))
 }
@@ -83,14 +189,16 @@ pub(crate) fn print_warnings(s: &Scenario) {
     }
 }
 
-fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
+fn run_scenario(args: &RunArgs, out: Out) -> Result<ExitCode, Error> {
     let scenario = args.changes.load(&args.scenario)?;
     print_warnings(&scenario);
     let model = &scenario.model;
-    let (agg, seconds) = simulate(&scenario, &args.sim, args.quiet)?;
-    let stamp = Stamp::new(&model.name, &scenario.sha256, args.sim.seed, args.sim.replications);
-    let mut tables = summary::tables(model, &agg, &stamp).map_err(|e| Error::Internal(e.to_string()))?;
+    let cfg = args.sim.sized(&[model], args.quiet)?;
     let dir = args.out.join(&model.name);
+    let staging = Staging::folder(&dir, args.force)?;
+    let (agg, seconds) = simulate(&scenario, &cfg, args.quiet)?;
+    let stamp = Stamp::new(&model.name, &scenario.sha256, args.sim.seed, args.sim.replications);
+    let mut tables = summary::tables(model, &agg, &stamp).map_err(|e| Error::Tables { message: e.to_string() })?;
     let manifest = Manifest {
         stamp: &stamp,
         scenario_file: &scenario.file,
@@ -112,7 +220,7 @@ fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
             .collect(),
         files: Vec::new(),
     };
-    let mut files = export::write_run(&dir, &mut tables, manifest)?;
+    let mut files = export::write_run(staging.path(), &mut tables, manifest)?;
     let report = summary::report::build(model, &agg, &stamp, &scenario);
     let command = format!(
         "caseflow run {}{} --replications {} --seed {}",
@@ -121,64 +229,69 @@ fn run_scenario(args: &RunArgs) -> Result<ExitCode, Error> {
         args.sim.replications,
         args.sim.seed
     );
-    files.extend(export::write_report(&dir, &report, &command)?);
+    files.extend(export::write_report(staging.path(), &report, &command)?);
+    staging.finish(stop_flag())?;
     if !args.quiet {
-        print_header(&scenario, &stamp, &agg, seconds);
-        print!("{}", console::summary_table(model, &agg));
-        print_files(&dir, &files);
+        print_header(out, &scenario, &stamp, &agg, seconds)?;
+        write!(out, "{}", console::summary_table(model, &agg)).map_err(Error::Output)?;
+        print_files(out, &dir, &files)?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
+fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
     let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| args.changes.load(p)).collect::<Result<_, _>>()?;
     scenarios.iter().for_each(print_warnings);
     let mut names: Vec<&str> = Vec::new();
     for s in &scenarios {
         if names.contains(&s.model.name.as_str()) {
-            return Err(Error::Usage(format!(
-                "two scenarios are both called '{}'; give each its own [scenario] name",
-                s.model.name
-            )));
+            return Err(Error::SameName { name: s.model.name.clone() });
         }
         names.push(&s.model.name);
     }
-    let models: Vec<&crate::model::Model> = scenarios.iter().map(|s| &s.model).collect();
-    let (start, days) = (models[0].start, models[0].horizon_days);
-    if let Some(other) = models.iter().find(|m| m.start != start || m.horizon_days != days) {
-        return Err(Error::Usage(format!(
-            "'{}' runs from {} for {} days but '{}' from {} for {} days; compare scenarios over the same horizon (--set scenario.start=... --set scenario.years=...)",
-            models[0].name, start, days, other.name, other.start, other.horizon_days
-        )));
+    let first = &scenarios[0];
+    for other in &scenarios[1..] {
+        let (a, b) = (&first.model, &other.model);
+        if a.start != b.start || a.horizon_days != b.horizon_days || a.periods.kind != b.periods.kind {
+            return Err(Error::DifferentHorizons {
+                first: first.file.clone(),
+                first_start: a.start,
+                first_days: a.horizon_days,
+                other: other.file.clone(),
+                other_start: b.start,
+                other_days: b.horizon_days,
+            });
+        }
     }
+    let models: Vec<&crate::model::Model> = scenarios.iter().map(|s| &s.model).collect();
     let at = match args.at {
         None => None,
         Some(n) if (n as usize) <= models[0].periods.len() && n > 0 => Some(n as usize - 1),
         Some(n) => {
-            return Err(Error::Usage(format!(
-                "--at {n}: the scenarios report {} {}s; give a period from 1 to {}",
-                models[0].periods.len(),
-                models[0].periods.kind.name(),
-                models[0].periods.len()
-            )));
+            return Err(Error::AtOutOfRange {
+                at: n,
+                periods: models[0].periods.len(),
+                kind: models[0].periods.kind.name().to_string(),
+            });
         }
     };
-    let cfg = args.sim.config();
+    let cfg = args.sim.sized(&models, args.quiet)?;
+    let dir = args.out.join(format!("compare-{}", names.join("-vs-")));
+    let staging = Staging::folder(&dir, args.force)?;
     let bar = progress_bar(cfg.replications, args.quiet, "compare");
     let started = Instant::now();
-    let paired = crate::compare::run_paired(&models, &cfg, at, &|| bar.inc(1))?;
+    let paired = crate::compare::run_paired_until(&models, &cfg, at, &|| bar.inc(1), stop_flag());
     bar.finish_and_clear();
-    if paired.aggregates.iter().any(|a| a.unbalanced > 0) {
-        return Err(Error::Internal(
-            "items were lost or double-counted; please report this with the scenario files".into(),
-        ));
+    let paired = paired?;
+    if let Some(a) = paired.aggregates.iter().find(|a| a.unbalanced > 0) {
+        return Err(Error::Unbalanced { replications: a.unbalanced });
     }
     let entries: Vec<summary::compare::Entry> = scenarios
         .iter()
         .map(|s| summary::compare::Entry { model: &s.model, file: s.file.clone(), sha256: s.sha256.clone() })
         .collect();
     let mut table = summary::compare::table(&entries, &paired, cfg.seed, cfg.replications)
-        .map_err(|e| Error::Internal(e.to_string()))?;
+        .map_err(|e| Error::Tables { message: e.to_string() })?;
     let setup = summary::compare::Setup {
         entries: &entries,
         paired: &paired,
@@ -187,7 +300,6 @@ fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         at,
     };
     let comparison = summary::compare::build(&setup);
-    let dir = args.out.join(format!("compare-{}", names.join("-vs-")));
     let files: Vec<String> = scenarios.iter().map(|s| s.file.clone()).collect();
     let command = format!(
         "caseflow compare {}{}{} --replications {} --seed {}",
@@ -197,9 +309,11 @@ fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         cfg.replications,
         cfg.seed
     );
-    export::write_comparison(&dir, &mut table, &comparison, &command)?;
+    export::write_comparison(staging.path(), &mut table, &comparison, &command)?;
+    staging.finish(stop_flag())?;
     if !args.quiet {
-        println!(
+        say!(
+            out,
             "{} scenarios, {} replications each, seed {}: {:.2} s\n",
             scenarios.len(),
             cfg.replications,
@@ -209,11 +323,12 @@ fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
         for s in comparison.section("headline").into_iter().flat_map(|s| &s.blocks) {
             if let crate::summary::doc::Block::Sentences(list) = s {
                 for line in list {
-                    println!("{}\n", line.text);
+                    say!(out, "{}\n", line.text);
                 }
             }
         }
-        println!(
+        say!(
+            out,
             "Wrote {}/: compare.html (open it in a browser), compare.md, comparison.csv and .parquet, charts",
             dir.display()
         );
@@ -221,9 +336,10 @@ fn compare(args: &CompareArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_header(scenario: &Scenario, stamp: &Stamp, agg: &Aggregate, seconds: f64) {
+fn print_header(out: Out, scenario: &Scenario, stamp: &Stamp, agg: &Aggregate, seconds: f64) -> Result<(), Error> {
     let m = &scenario.model;
-    println!(
+    say!(
+        out,
         "{} ({}, sha256 {}), seed {}, {} replications: {:.1} million events in {:.2} s",
         m.name,
         scenario.file,
@@ -233,21 +349,25 @@ fn print_header(scenario: &Scenario, stamp: &Stamp, agg: &Aggregate, seconds: f6
         agg.events as f64 / 1e6,
         seconds
     );
-    println!(
+    say!(
+        out,
         "Reported from {} to {} by {}.\n",
         m.start,
         m.periods.last_date(m.periods.len() - 1),
         m.periods.kind.name()
     );
+    Ok(())
 }
 
-fn print_files(dir: &Path, files: &[PathBuf]) {
+fn print_files(out: Out, dir: &Path, files: &[PathBuf]) -> Result<(), Error> {
     let tables = files.iter().filter(|p| p.extension().is_some_and(|e| e == "csv")).count();
     let charts = files.iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
-    println!(
+    say!(
+        out,
         "\nWrote {}/: report.html (open it in a browser), report.md, {charts} charts (PNG and SVG), {tables} tables (CSV and Parquet), run.toml",
         dir.display()
     );
+    Ok(())
 }
 
 /// The `--set` flags that reproduce a scenario's changes, quoted for a shell.
@@ -255,14 +375,20 @@ fn set_flags(s: &Scenario) -> String {
     s.changes.iter().map(|c| format!(" '{c}'")).collect()
 }
 
-fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
+fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
     let changes = args.changes.parsed()?;
     let mut failed = 0;
     for path in &args.scenarios {
-        match scenario::load_with(path, &changes) {
+        // A scenario that loads but is too big to run fails here too, at
+        // the default replications and threads.
+        let loaded = scenario::load_with(path, &changes).and_then(|s| {
+            let defaults = SimArgs { replications: 1000, seed: 1, threads: None, max_memory: None };
+            defaults.sized(&[&s.model], true).map(|_| s)
+        });
+        match loaded {
             Ok(s) if args.resolved => {
                 print_warnings(&s);
-                print!("{}", s.resolved);
+                write!(out, "{}", s.resolved).map_err(Error::Output)?;
             }
             Ok(s) => {
                 let m = &s.model;
@@ -272,7 +398,8 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
                 } else {
                     String::new()
                 };
-                println!(
+                say!(
+                    out,
                     "ok: {} ({}: {} flows, {} roles, {} workers, {} days from {}{based})",
                     s.file,
                     m.name,
@@ -286,7 +413,10 @@ fn validate(args: &ValidateArgs) -> Result<ExitCode, Error> {
             }
             Err(e) => {
                 failed += 1;
-                eprintln!("error: {e}");
+                match e {
+                    Error::TooBig(_) => eprintln!("error: {}: {e}", path.display()),
+                    _ => eprintln!("error: {e}"),
+                }
             }
         }
     }

@@ -3,18 +3,19 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::progress_bar;
+use super::{Out, progress_bar, say, size_check, stop_flag};
 use crate::cli::StaffArgs;
 use crate::error::Error;
-use crate::export;
+use crate::export::{self, Staging};
 use crate::scenario::{self, Change};
 use crate::search::{self, Dim, Plan};
 use crate::summary;
 
-pub fn staff(args: &StaffArgs) -> Result<ExitCode, Error> {
+pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
     let base = args.changes.parsed()?;
     let sc = scenario::load_with(&args.scenario, &base)?;
-    let dims: Vec<Dim> = args.vary.iter().map(|v| Dim::parse(v).map_err(Error::Usage)).collect::<Result<_, _>>()?;
+    let dims: Vec<Dim> =
+        args.vary.iter().map(|v| Dim::parse(v).map_err(|message| Error::Vary { message })).collect::<Result<_, _>>()?;
     // Each varied key must exist and take the values: try the first and last.
     for d in &dims {
         for v in [d.values[0], *d.values.last().expect("a value")] {
@@ -22,13 +23,16 @@ pub fn staff(args: &StaffArgs) -> Result<ExitCode, Error> {
             changes.push(Change::set(&d.key, v));
             scenario::load_with(&args.scenario, &changes).map_err(|e| match e {
                 Error::Scenario(e) => {
-                    Error::Usage(format!("--vary {}: at {v} the scenario does not load:\n{e}", d.key))
+                    Error::Vary { message: format!("{}: at {v} the scenario does not load:\n{e}", d.key) }
                 }
                 other => other,
             })?;
         }
     }
     let targets = search::targets(&args.targets, args.budget.as_deref(), &sc.model)?;
+    let threads = size_check(&[&sc.model], args.confirm, args.threads.map(usize::from), args.max_memory, args.quiet)?;
+    let dir = args.out.join(format!("staff-{}", sc.model.name));
+    let staging = Staging::folder(&dir, args.force)?;
     let plan = Plan {
         scenario: args.scenario.clone(),
         base: base.clone(),
@@ -37,7 +41,7 @@ pub fn staff(args: &StaffArgs) -> Result<ExitCode, Error> {
         coarse: args.replications,
         confirm: args.confirm.max(args.replications),
         seed: args.seed,
-        threads: args.threads.map(usize::from),
+        threads,
     };
     let first = plan.dims[0].values.len() as f64;
     let outer: usize = plan.dims[1..].iter().map(|d| d.values.len()).product();
@@ -50,19 +54,24 @@ pub fn staff(args: &StaffArgs) -> Result<ExitCode, Error> {
             .progress_chars("=> "),
     );
     let started = Instant::now();
-    let out = search::run(&plan, &sc.model, &|n| {
-        if bar.position() + n < bar.length().unwrap_or(u64::MAX) {
-            bar.inc(n);
-        }
-    })?;
+    let found = search::run(
+        &plan,
+        &sc.model,
+        &|n| {
+            if bar.position() + n < bar.length().unwrap_or(u64::MAX) {
+                bar.inc(n);
+            }
+        },
+        stop_flag(),
+    );
     bar.finish_and_clear();
+    let found = found?;
     let seconds = started.elapsed().as_secs_f64();
     let model_of = |c: &search::Candidate| {
-        scenario::load_with(&args.scenario, &search::changes(&plan, out.days, &c.values)).ok().map(|s| s.model)
+        scenario::load_with(&args.scenario, &search::changes(&plan, found.days, &c.values)).ok().map(|s| s.model)
     };
     let now: Vec<Option<String>> = plan.dims.iter().map(|d| sc.value_at(&d.key).map(|v| v.to_string())).collect();
-    let doc = summary::staff::build(&plan, &out, &sc.model.name, &now, &model_of);
-    let dir = args.out.join(format!("staff-{}", sc.model.name));
+    let doc = summary::staff::build(&plan, &found, &sc.model.name, &now, &model_of);
     let command = format!(
         "caseflow staff {}{}{}{}{} --replications {} --confirm {} --seed {}",
         sc.file,
@@ -74,21 +83,23 @@ pub fn staff(args: &StaffArgs) -> Result<ExitCode, Error> {
         plan.confirm,
         plan.seed
     );
-    export::write_staff(&dir, &doc, &command)?;
+    export::write_staff(staging.path(), &doc, &command)?;
+    staging.finish(stop_flag())?;
     if !args.quiet {
         for s in doc.section("headline").into_iter().flat_map(|s| &s.blocks) {
             if let summary::doc::Block::Sentences(list) = s {
                 for line in list {
-                    println!("{}\n", line.text);
+                    say!(out, "{}\n", line.text);
                 }
             }
         }
-        println!(
+        say!(
+            out,
             "{} candidates evaluated (of {} in the grid) in {seconds:.1} s.",
-            out.evaluated.len(),
-            crate::format::thousands(out.grid as f64)
+            found.evaluated.len(),
+            crate::format::thousands(found.grid as f64)
         );
-        println!("Wrote {}/: staff.html (open it in a browser), staff.md, candidates.csv, charts", dir.display());
+        say!(out, "Wrote {}/: staff.html (open it in a browser), staff.md, candidates.csv, charts", dir.display());
     }
     Ok(ExitCode::SUCCESS)
 }

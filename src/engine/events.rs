@@ -84,6 +84,10 @@ const BEFORE_BOUNDARY_BIT: u128 = 1 << 63;
 
 /// Days per block of far-future events.
 const BLOCK: f64 = 8.0;
+/// The last block: events further ahead than any horizon allowed (a few
+/// thousand years) share it, rather than growing the list of blocks without
+/// bound for an event that will never be reached.
+const LAST_BLOCK: usize = 1 << 16;
 
 /// Events in the next few days sit in a binary heap; later ones wait in
 /// unsorted blocks of `BLOCK` days and join the heap when their block
@@ -136,7 +140,7 @@ impl EventQueue {
             key &= !BEFORE_BOUNDARY_BIT;
         }
         let entry = Entry { key, event };
-        let block = (t / BLOCK) as usize;
+        let block = ((t / BLOCK) as usize).min(LAST_BLOCK);
         if block < self.next_block {
             self.heap.push(entry);
         } else {

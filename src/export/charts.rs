@@ -26,7 +26,25 @@ const PALETTE: [RGBColor; 4] =
 const MARKER: RGBColor = RGBColor(200, 50, 40);
 const BAR: RGBColor = RGBColor(90, 150, 200);
 
+/// Most panels drawn in one chart: beyond this a chart would be metres
+/// tall (and big enough to exhaust memory); the rest are in the tables.
+const MAX_PANELS: usize = 24;
+
 static FONTS: Once = Once::new();
+
+/// The panels drawn: the first `MAX_PANELS`.
+fn shown(chart: &Chart) -> &[Panel] {
+    &chart.panels[..chart.panels.len().min(MAX_PANELS)]
+}
+
+/// The chart's title, saying when not every panel is drawn.
+fn title(chart: &Chart) -> String {
+    if chart.panels.len() > MAX_PANELS {
+        format!("{} (first {MAX_PANELS} of {}; all are in the tables)", chart.title, chart.panels.len())
+    } else {
+        chart.title.clone()
+    }
+}
 
 fn register_fonts() {
     FONTS.call_once(|| {
@@ -40,7 +58,7 @@ fn register_fonts() {
 
 /// Pixel size of a chart: wide enough for A4, taller with more panels.
 pub fn size(chart: &Chart) -> (u32, u32) {
-    let (rows, _) = grid(chart.panels.len());
+    let (rows, _) = grid(shown(chart).len());
     match rows {
         0 | 1 => (1100, 520),
         r => (1100, 70 + 330 * r as u32),
@@ -62,8 +80,8 @@ pub fn svg(chart: &Chart) -> Result<String, Error> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, size(chart)).into_drawing_area();
-        draw(chart, &root).map_err(|e| Error::Internal(format!("chart {}: {e}", chart.id)))?;
-        root.present().map_err(|e| Error::Internal(format!("chart {}: {e}", chart.id)))?;
+        draw(chart, &root).map_err(|e| Error::Chart { chart: chart.id.to_string(), message: e.to_string() })?;
+        root.present().map_err(|e| Error::Chart { chart: chart.id.to_string(), message: e.to_string() })?;
     }
     Ok(out)
 }
@@ -94,10 +112,10 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
 
 fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let root = root.titled(&chart.title, ("sans-serif", 24).into_font().style(FontStyle::Bold))?;
-    let (rows, cols) = grid(chart.panels.len());
+    let root = root.titled(&title(chart), ("sans-serif", 24).into_font().style(FontStyle::Bold))?;
+    let (rows, cols) = grid(shown(chart).len());
     let areas = root.split_evenly((rows, cols));
-    for (panel, area) in chart.panels.iter().zip(&areas) {
+    for (panel, area) in shown(chart).iter().zip(&areas) {
         match chart.kind {
             ChartKind::Fan => fan(chart, panel, area)?,
             ChartKind::Histogram => histogram(chart, panel, area)?,

@@ -5,6 +5,7 @@ pub mod console;
 pub mod history;
 pub mod html;
 pub mod markdown;
+pub mod staging;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -16,6 +17,8 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::summary::doc::{Chart, Doc};
 use crate::summary::{Stamp, Tables};
+
+pub use staging::Staging;
 
 /// The run's record, written beside the tables as `run.toml`.
 #[derive(Debug, Serialize)]

@@ -19,6 +19,26 @@ pub struct BacktestOptions {
     pub trend: Option<TrendForm>,
 }
 
+/// Why a backtest cannot be run, each with its own variant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BacktestError {
+    #[error("--train-until {0} leaves no day after it to test on")]
+    NoDayAfter(NaiveDate),
+    #[error(
+        "no flow has history both before and after {train_until} under a name the scenario uses for a flow with arrivals (the history has {})",
+        names.join(", ")
+    )]
+    NoOverlap { train_until: NaiveDate, names: Vec<String> },
+    #[error("held-out period {0} is not a day, month or year")]
+    PeriodKind(String),
+    #[error("held-out periods mix kinds ({0} and {1}); backtest one kind at a time")]
+    MixedPeriods(String, String),
+    #[error("the held-out periods must start on {0}, the day after training ends")]
+    HeldOutStart(NaiveDate),
+    #[error("no held-out period lines up with the simulated periods")]
+    NothingLinesUp,
+}
+
 /// The held-out periods: the same kind of period for every flow, starting
 /// the day after training ends.
 #[derive(Debug, Clone)]
@@ -31,8 +51,8 @@ pub struct Plan {
 
 /// Which flows to test and over what: history flows that the scenario has
 /// (with arrivals of their own), and periods after `train_until`.
-pub fn plan(model: &Model, series: &[Series], opts: &BacktestOptions) -> Result<Plan, String> {
-    let start = opts.train_until.succ_opt().ok_or("bad training end")?;
+pub fn plan(model: &Model, series: &[Series], opts: &BacktestOptions) -> Result<Plan, BacktestError> {
+    let start = opts.train_until.succ_opt().ok_or(BacktestError::NoDayAfter(opts.train_until))?;
     let mut flows = Vec::new();
     let mut spans: Vec<Span> = Vec::new();
     for s in series {
@@ -49,12 +69,8 @@ pub fn plan(model: &Model, series: &[Series], opts: &BacktestOptions) -> Result<
         spans.extend(held);
     }
     if flows.is_empty() {
-        let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
-        return Err(format!(
-            "no flow has history both before and after {} under a name the scenario uses for a flow with arrivals (the history has {})",
-            opts.train_until,
-            names.join(", ")
-        ));
+        let names = series.iter().map(|s| s.name.clone()).collect();
+        return Err(BacktestError::NoOverlap { train_until: opts.train_until, names });
     }
     let kind = |sp: &Span| -> Option<PeriodKind> {
         let label = sp.label();
@@ -66,17 +82,12 @@ pub fn plan(model: &Model, series: &[Series], opts: &BacktestOptions) -> Result<
             _ => None,
         }
     };
-    let period =
-        kind(&spans[0]).ok_or_else(|| format!("held-out period {} is not a day, month or year", spans[0].label()))?;
+    let period = kind(&spans[0]).ok_or_else(|| BacktestError::PeriodKind(spans[0].label()))?;
     if let Some(other) = spans.iter().find(|s| kind(s) != Some(period)) {
-        return Err(format!(
-            "held-out periods mix kinds ({} and {}); backtest one kind at a time",
-            spans[0].label(),
-            other.label()
-        ));
+        return Err(BacktestError::MixedPeriods(spans[0].label(), other.label()));
     }
     if spans.iter().any(|s| s.start < start) || !spans.iter().any(|s| s.start == start) {
-        return Err(format!("the held-out periods must start on {start}, the day after training ends"));
+        return Err(BacktestError::HeldOutStart(start));
     }
     let end = spans.iter().map(|s| s.end).max().expect("some spans");
     Ok(Plan { start, end, period, flows })

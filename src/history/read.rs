@@ -76,6 +76,13 @@ pub fn parse_period(s: &str) -> Result<Span, String> {
         [y, z] if y.len() == 4 && z.len() == 2 && (s.contains('/') || num(z)? > 12) => {
             let y = num(y)?;
             if (y + 1) % 100 != num(z)? {
+                if !s.contains('/') {
+                    // 2015-13: a mistyped month more likely than a financial year.
+                    return Err(format!(
+                        "'{s}' is not a period: months go from 01 to 12, and a financial year starting in {y} is {y}/{:02}",
+                        (y + 1) % 100
+                    ));
+                }
                 return Err(format!("'{s}' is not a financial year: {}/{:02} follows {y}", y, (y + 1) % 100));
             }
             Ok(Span { start: ymd(y, 4, 1)?, end: ymd(y + 1, 4, 1)? })

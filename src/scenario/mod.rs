@@ -151,6 +151,10 @@ fn plain_words(message: &str) -> String {
             out.replace_range(i..end, plain);
         }
     }
+    // A whole number beyond 64 bits: "invalid type: integer `N` as i128".
+    if let Some((n, rest)) = out.strip_prefix("invalid type: integer `").and_then(|r| r.split_once("` as i128")) {
+        out = format!("{n} is too large{rest}");
+    }
     out
 }
 

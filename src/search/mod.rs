@@ -24,6 +24,7 @@ use crate::results::{RepResult, TotalMetric};
 use crate::runner::{self, RunConfig};
 use crate::scenario::{self, Change};
 use crate::stats::{Aggregate, Band};
+use std::sync::atomic::AtomicBool;
 pub use target::Target;
 
 /// A key varied over a range of values.
@@ -161,6 +162,7 @@ struct Search<'a> {
     model_days: Option<f64>,
     evaluated: Vec<Candidate>,
     progress: &'a (dyn Fn(u64) + Sync),
+    stop: &'a AtomicBool,
 }
 
 /// The changes that make a candidate of `plan` with `values`, simulated
@@ -202,11 +204,9 @@ impl Search<'_> {
             acc.agg.add(&r);
         };
         let progress = self.progress;
-        let tally = runner::fold(m, &cfg, empty, add, Tally::merge, &|| progress(1))?;
+        let tally = runner::fold(m, &cfg, empty, add, Tally::merge, &|| progress(1), self.stop)?;
         if tally.agg.unbalanced > 0 {
-            return Err(Error::Internal(
-                "items were lost or double-counted; please report this with the scenario".into(),
-            ));
+            return Err(Error::Unbalanced { replications: tally.agg.unbalanced });
         }
         self.evaluated.push(Candidate {
             values: values.to_vec(),
@@ -279,10 +279,11 @@ fn horizon_days(m: &Model, targets: &[Target]) -> Option<(usize, f64)> {
 }
 
 /// Run the search. `model` is the scenario with `plan.base` on top, which
-/// the targets were read against; `progress` hears of each replication.
-pub fn run(plan: &Plan, model: &Model, progress: &(dyn Fn(u64) + Sync)) -> Result<Outcome, Error> {
+/// the targets were read against; `progress` hears of each replication,
+/// and setting `stop` (Ctrl-C) ends the search with `Error::Interrupted`.
+pub fn run(plan: &Plan, model: &Model, progress: &(dyn Fn(u64) + Sync), stop: &AtomicBool) -> Result<Outcome, Error> {
     let horizon = horizon_days(model, &plan.targets);
-    let mut s = Search { plan, model_days: horizon.map(|h| h.1), evaluated: Vec::new(), progress };
+    let mut s = Search { plan, model_days: horizon.map(|h| h.1), evaluated: Vec::new(), progress, stop };
     let dims = &plan.dims;
     let first = &dims[0].values;
     let outer = grid(&dims[1..]);
@@ -448,19 +449,22 @@ fn monotone_check(plan: &Plan, evaluated: &[Candidate]) -> Vec<String> {
 
 /// Parse the targets of a plan against the scenario with its base changes.
 pub fn targets(texts: &[String], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, Error> {
-    let mut out: Vec<Target> =
-        texts.iter().map(|t| target::parse(t, m).map_err(Error::Usage)).collect::<Result<_, _>>()?;
+    let mut out: Vec<Target> = texts
+        .iter()
+        .map(|t| target::parse(t, m).map_err(|message| Error::Target { message }))
+        .collect::<Result<_, _>>()?;
     if let Some(b) = budget {
-        let value = target::number(b)
-            .ok_or_else(|| Error::Usage(format!("--budget {b}: not an amount; write it as 9.5m or 950000")))?;
+        let value = target::number(b).ok_or_else(|| Error::Target {
+            message: format!("--budget {b}: not an amount; write it as 9.5m or 950000"),
+        })?;
         let years = m.horizon_days / 365.25;
         let text = format!("total.cost <= {value}");
-        let mut t = target::parse(&text, m).map_err(Error::Usage)?;
+        let mut t = target::parse(&text, m).map_err(|message| Error::Target { message })?;
         t.label = format!("total cost over the {years:.1} years");
         out.push(t);
     }
     if out.is_empty() {
-        return Err(Error::Usage("give at least one --target (or --budget)".into()));
+        return Err(Error::Target { message: "give at least one --target (or --budget)".into() });
     }
     Ok(out)
 }

@@ -82,7 +82,7 @@ pub fn table(entries: &[Entry], paired: &Paired, seed: u64, replications: u64) -
     }
     let n = cols[0].1.len();
     let mut columns: Vec<Column> = cols.into_iter().map(|(name, v)| Column::new(name.into(), v)).collect();
-    columns.insert(4, Column::new("seed".into(), vec![seed as i64; n]));
+    columns.insert(4, Column::new("seed".into(), vec![seed; n]));
     columns.insert(5, Column::new("replications".into(), vec![replications as i64; n]));
     columns.insert(6, Column::new("version".into(), vec![env!("CARGO_PKG_VERSION"); n]));
     for (name, v) in num_names.iter().zip(nums) {

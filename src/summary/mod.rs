@@ -22,6 +22,7 @@ use crate::stats::{Aggregate, Band};
 pub struct Stamp {
     pub scenario: String,
     pub scenario_sha256: String,
+    #[serde(serialize_with = "seed_for_toml")]
     pub seed: u64,
     pub replications: u64,
     pub version: String,
@@ -36,6 +37,16 @@ impl Stamp {
             replications,
             version: env!("CARGO_PKG_VERSION").to_string(),
         }
+    }
+}
+
+/// A seed as TOML can hold it: an integer up to 2^63 - 1, beyond that the
+/// same digits as text (`seed = "18446744073709551615"`), which `--seed`
+/// takes back as given.
+fn seed_for_toml<S: serde::Serializer>(seed: &u64, s: S) -> Result<S::Ok, S::Error> {
+    match i64::try_from(*seed) {
+        Ok(v) => s.serialize_i64(v),
+        Err(_) => s.serialize_str(&seed.to_string()),
     }
 }
 
@@ -114,7 +125,8 @@ impl Builder {
         let mut columns = vec![
             Column::new("scenario".into(), vec![stamp.scenario.as_str(); n]),
             Column::new("scenario_sha256".into(), vec![stamp.scenario_sha256.as_str(); n]),
-            Column::new("seed".into(), vec![stamp.seed as i64; n]),
+            // Unsigned, as seeds are: every u64 seed is written as given.
+            Column::new("seed".into(), vec![stamp.seed; n]),
             Column::new("replications".into(), vec![stamp.replications as i64; n]),
             Column::new("version".into(), vec![stamp.version.as_str(); n]),
         ];

@@ -1,15 +1,18 @@
 //! One integration-test binary; each module covers one promise.
 
+mod alloc;
 mod cli;
 mod conservation;
 mod demand;
 mod determinism;
 mod fitting;
+mod hardening;
 mod harness;
 mod history;
 mod overlays;
 mod pathway;
 mod plans;
+mod properties;
 mod queueing;
 mod readme;
 mod report;
@@ -17,3 +20,6 @@ mod scenario_errors;
 mod scenarios;
 mod staffing;
 mod workforce;
+
+#[global_allocator]
+static COUNTING: alloc::Counting = alloc::Counting;

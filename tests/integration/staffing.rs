@@ -65,7 +65,7 @@ fn the_search_finds_erlang_cs_smallest_number_of_servers() {
             seed: 3,
             threads: None,
         };
-        let out = search::run(&plan, &model, &|_| {}).unwrap();
+        let out = search::run(&plan, &model, &|_| {}, &std::sync::atomic::AtomicBool::new(false)).unwrap();
         let answer = &out.evaluated[out.answer.expect("an answer")];
         assert_eq!(answer.values[0] as u32, c, "Erlang C says {c} servers for a mean wait of {w} at {lambda} a day");
         assert!(out.evaluated.len() < 13, "cheaper than the grid: {} evaluations", out.evaluated.len());

@@ -9,6 +9,10 @@ use crate::model::{Arrivals, Flow, Initial, QueueOrder, Route, RouteGroup, Segme
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{Num, RawArrivals, RawFlow, RawInitial, RawRoute};
 
+/// Largest over-dispersion accepted: the variance of the monthly gamma
+/// multiplier (mean 1).
+const MAX_DISPERSION: f64 = 10.0;
+
 /// All flows, or `None` if any has a problem.
 pub(super) fn check_flows(c: &mut Checker, cx: &Context, path: &KeyPath) -> Option<Vec<Flow>> {
     let n = c.count();
@@ -163,7 +167,15 @@ fn check_initial(c: &mut Checker, i: &RawInitial, path: &KeyPath) -> Option<Init
         Some(d) => check_dist(c, d, &path.key("waiting_age_days")).map(Some),
     };
     let over = match (i.scheduled, i.scheduled_over_days) {
-        (_, Some(d)) => c.positive(path.key("scheduled_over_days"), d),
+        (_, Some(d)) => c.positive(path.key("scheduled_over_days"), d).filter(|&d| {
+            if d > super::MAX_DAYS {
+                c.err(
+                    path.key("scheduled_over_days"),
+                    format!("must be at most {} days (got {})", super::MAX_DAYS, super::shown(d)),
+                );
+            }
+            d <= super::MAX_DAYS
+        }),
         (Some(s), None) if s > 0.0 => {
             c.err(path.key("scheduled_over_days"), "say over how many days the scheduled items fall due");
             None
@@ -307,14 +319,32 @@ fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<
             Some(s.iter().map(|v| v / mean).collect::<Vec<f64>>())
         }
         Some(s) => {
+            let why = if s.len() != 12 {
+                format!("got {} values", s.len())
+            } else if let Some((i, v)) = s.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+                format!("month {} is {v}", i + 1)
+            } else {
+                "they are all 0".to_string()
+            };
             c.err(
                 path.key("seasonality"),
-                format!("needs 12 monthly multipliers >= 0, January first (got {})", s.len()),
+                format!("needs 12 monthly multipliers >= 0, January first, not all 0 ({why})"),
             );
             None
         }
     };
-    let dispersion = c.non_negative(path.key("dispersion"), a.dispersion.unwrap_or(0.0));
+    let dispersion = c.non_negative(path.key("dispersion"), a.dispersion.unwrap_or(0.0)).filter(|&d| {
+        if d > MAX_DISPERSION {
+            c.err(
+                path.key("dispersion"),
+                format!(
+                    "must be at most {MAX_DISPERSION} (got {}): beyond that most months get almost no arrivals and a few get enormous numbers",
+                    super::shown(d)
+                ),
+            );
+        }
+        d <= MAX_DISPERSION
+    });
     let level_cv = c.non_negative(path.key("level_cv"), a.level_cv.unwrap_or(0.0));
     let trend_sd = c.non_negative(path.key("trend_sd"), a.trend_sd.unwrap_or(0.0));
     if c.count() > n {

@@ -10,7 +10,7 @@ mod workforce;
 
 use std::collections::HashMap;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 
 use super::locate::{KeyPath, Seg};
 use super::raw::{Num, RawMeta, RawScenario};
@@ -21,8 +21,24 @@ use std::sync::Arc;
 
 pub(crate) const DAYS_PER_YEAR: f64 = 365.25;
 /// Longest horizon accepted, in days (about 270 years): beyond this a
-/// typo is more likely than a plan.
-const MAX_DAYS: f64 = 100_000.0;
+/// typo is more likely than a plan. Also the longest span any length of
+/// time in a scenario may have.
+pub(crate) const MAX_DAYS: f64 = 100_000.0;
+/// Longest horizon in whole years.
+const MAX_YEARS: f64 = 270.0;
+/// Most flows or roles: their ids are 16-bit.
+const MAX_IDS: usize = u16::MAX as usize;
+/// Longest scenario name: it names the report folder.
+const MAX_NAME: usize = 100;
+/// Scenario dates are within these years (bank holidays and calendars are
+/// worked out for them).
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// A number as a message shows it: as written for everyday sizes, in
+/// scientific notation for extreme ones (`1e-300`, not 300 zeros).
+pub(crate) fn shown(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-6..1e15).contains(&v.abs()) { format!("{v:e}") } else { format!("{v}") }
+}
 
 #[derive(Default)]
 pub(crate) struct Checker {
@@ -58,7 +74,7 @@ impl Checker {
         if v.is_finite() && v > 0.0 {
             Some(v)
         } else {
-            self.err(path, format!("must be > 0 (got {v})"));
+            self.err(path, format!("must be > 0 (got {})", shown(v)));
             None
         }
     }
@@ -114,7 +130,7 @@ impl Checker {
         if v.is_finite() && v >= 0.0 {
             Some(v)
         } else {
-            self.err(path, format!("must be >= 0 (got {v})"));
+            self.err(path, format!("must be >= 0 (got {})", shown(v)));
             None
         }
     }
@@ -124,7 +140,7 @@ impl Checker {
         if (0.0..=1.0).contains(&v) {
             Some(v)
         } else {
-            self.err(path, format!("must be between 0 and 1 (got {v})"));
+            self.err(path, format!("must be between 0 and 1 (got {})", shown(v)));
             None
         }
     }
@@ -134,7 +150,7 @@ impl Checker {
         if v.is_finite() && v >= min && v.fract() == 0.0 && v <= u32::MAX as f64 {
             Some(v as u32)
         } else {
-            self.err(path, format!("must be a whole number >= {min} (got {v})"));
+            self.err(path, format!("must be a whole number >= {min} (got {})", shown(v)));
             None
         }
     }
@@ -301,6 +317,18 @@ fn check_with(
     if raw.roles.is_empty() {
         c.err(root.key("roles"), "the scenario has no roles; add at least one [[roles]] table");
     }
+    for (key, n) in
+        [("flows", raw.flows.len()), ("roles", raw.roles.len()), ("stocks", raw.stocks.len())].into_iter().chain([
+            ("latent_pools", raw.latent_pools.len()),
+            ("shocks", raw.shocks.len()),
+            ("requests", raw.requests.len()),
+        ])
+    {
+        if n > MAX_IDS {
+            c.err(root.key(key), format!("has {n} entries; at most {MAX_IDS} are allowed"));
+            return Err(std::mem::take(&mut c.problems));
+        }
+    }
     unique_names(c, &root.key("flows"), "flow", raw.flows.iter().map(|f| f.name.as_str()));
     unique_names(c, &root.key("roles"), "role", raw.roles.iter().map(|r| r.name.as_str()));
     unique_names(c, &root.key("stocks"), "stock", raw.stocks.iter().map(|s| s.name.as_str()));
@@ -319,10 +347,21 @@ fn check_with(
     if let Some(roles) = &roles {
         for (i, f) in raw.flows.iter().enumerate() {
             let Some(id) = cx.flow(&f.name) else { continue };
-            if !roles.iter().any(|r| r.skills.contains(&id)) {
+            let skilled: Vec<&crate::model::Role> = roles.iter().filter(|r| r.skills.contains(&id)).collect();
+            if skilled.is_empty() {
                 c.err(
                     root.key("flows").index(i).key("name"),
                     format!("no role lists '{}' in its skills, so its work would never be done", f.name),
+                );
+            } else if skilled.iter().all(|r| !r.is_bought_in() && r.max_fte() == 0.0) {
+                let names: Vec<&str> = skilled.iter().map(|r| r.name.as_str()).collect();
+                c.err(
+                    root.key("flows").index(i).key("name"),
+                    format!(
+                        "every role that does '{}' ({}) has no staff (fte = 0) at any time, so its work would never be done",
+                        f.name,
+                        names.join(", ")
+                    ),
                 );
             }
         }
@@ -402,8 +441,25 @@ fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
             path.key("name"),
             format!("'{}' must use only letters, digits, '-', '_' and '.', as it names the report folder", m.name),
         );
+    } else if m.name.len() > MAX_NAME {
+        c.err(
+            path.key("name"),
+            format!(
+                "is {} characters long; at most {MAX_NAME} are allowed, as it names the report folder",
+                m.name.len()
+            ),
+        );
     }
-    let start = c.date(path.key("start"), &m.start);
+    let start = c.date(path.key("start"), &m.start).filter(|d| {
+        let ok = YEARS.contains(&d.year());
+        if !ok {
+            c.err(
+                path.key("start"),
+                format!("must be between {}-01-01 and {}-12-31 (got {d})", YEARS.start(), YEARS.end()),
+            );
+        }
+        ok
+    });
     let horizon_days = match (m.years, m.days) {
         (Some(_), Some(_)) => {
             c.err(path.key("days"), "give either years or days, not both");
@@ -414,8 +470,14 @@ fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
             None
         }
         (Some(y), None) => {
-            if !(y.is_finite() && (1.0..=270.0).contains(&y) && y.fract() == 0.0) {
-                c.err(path.key("years"), format!("must be a whole number of years >= 1 (got {y}); use days otherwise"));
+            if !(y.is_finite() && y >= 1.0 && y.fract() == 0.0) {
+                c.err(
+                    path.key("years"),
+                    format!("must be a whole number of years >= 1 (got {}); use days otherwise", shown(y)),
+                );
+                None
+            } else if y > MAX_YEARS {
+                c.err(path.key("years"), format!("must be at most {MAX_YEARS} years (got {})", shown(y)));
                 None
             } else {
                 start.map(|s| day_of(s, s + Months::new(12 * y as u32)))

@@ -1,7 +1,7 @@
 //! Checks of `[[roles]]` and `[absence]`, and posts from roles.
 
 use super::dist::check_dist;
-use super::{Checker, Context};
+use super::{Checker, Context, shown};
 use crate::model::workforce::{BudgetPeriod, PlanChange, PlanStep, label_of, post_fte};
 use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Ramp, Role, RoleKind, WorkKind, Worker};
 use crate::scenario::locate::KeyPath;
@@ -9,6 +9,33 @@ use crate::scenario::raw::{RawAbsence, RawPlanStep, RawRole};
 
 /// Caseload cap of bought-in capacity: in effect none; the weekly cap binds.
 const UNCAPPED: u32 = 1_000_000;
+/// Most FTE a role may have: far beyond any council, and each post is
+/// simulated.
+const MAX_FTE: f64 = 100_000.0;
+/// Most a salary (a year per FTE) or a fee may be, in pounds.
+const MAX_PAY: f64 = 10_000_000.0;
+/// Shortest spell of absence, in working days.
+const MIN_SPELL: f64 = 0.5;
+
+/// An FTE from 0 to `MAX_FTE`.
+fn fte_value(c: &mut Checker, path: KeyPath, v: f64) -> Option<f64> {
+    let v = c.non_negative(path.clone(), v)?;
+    if v > MAX_FTE {
+        c.err(path, format!("must be at most {MAX_FTE} (got {}): every post is simulated", shown(v)));
+        return None;
+    }
+    Some(v)
+}
+
+/// Money from 0 to `max` pounds.
+fn money(c: &mut Checker, path: KeyPath, v: f64, max: f64) -> Option<f64> {
+    let v = c.non_negative(path.clone(), v)?;
+    if v > max {
+        c.err(path, format!("must be at most {max} (got {})", shown(v)));
+        return None;
+    }
+    Some(v)
+}
 
 /// All roles, or `None` if any has a problem.
 pub(super) fn check_roles(c: &mut Checker, cx: &Context, path: &KeyPath) -> Option<Vec<Role>> {
@@ -102,6 +129,12 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
         if s.vacant.is_some() && s.fte.is_none() {
             c.err(p.key("vacant"), "vacant goes with fte: it says whether the new posts open vacant");
         }
+        if s.vacant == Some(true)
+            && role.recruitment_days.is_none()
+            && !steps.iter().any(|x| x.recruitment_days.is_some())
+        {
+            c.err(p.key("vacant"), "the new posts would stay empty for good: give the role recruitment_days");
+        }
         let staff_only = |c: &mut Checker, key: &str| {
             c.err(p.key(key), format!("bought-in capacity has no {key}; change its per_week instead"));
         };
@@ -110,7 +143,7 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
                 staff_only(c, "fte");
                 None
             } else {
-                c.non_negative(p.key("fte"), f).map(|fte| PlanChange::Fte { fte, vacant: s.vacant.unwrap_or(false) })
+                fte_value(c, p.key("fte"), f).map(|fte| PlanChange::Fte { fte, vacant: s.vacant.unwrap_or(false) })
             }
         } else if let Some(a) = s.agency {
             if bought {
@@ -217,7 +250,7 @@ fn check_bought_in(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16
         }
         Some(v) => c.non_negative(path.key("per_week"), v),
     };
-    let fee = c.non_negative(path.key("fee"), r.fee.unwrap_or(0.0));
+    let fee = money(c, path.key("fee"), r.fee.unwrap_or(0.0), MAX_PAY);
     Some(Role {
         name: r.name.clone(),
         label: r.label.clone().unwrap_or_else(|| label_of(&r.name)),
@@ -254,8 +287,8 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
             c.err(path.clone(), "missing the staffing: add `count = 3` (people) or `fte = 2.5`");
             None
         }
-        (Some(n), None) => c.whole(path.key("count"), n, 0.0).map(f64::from),
-        (None, Some(f)) => c.non_negative(path.key("fte"), f),
+        (Some(n), None) => c.whole(path.key("count"), n, 0.0).and_then(|n| fte_value(c, path.key("count"), n.into())),
+        (None, Some(f)) => fte_value(c, path.key("fte"), f),
     };
     let hours = match r.hours_per_week {
         None => {
@@ -279,8 +312,8 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
         }
         Some(v) => c.whole(path.key("caseload_cap"), v, 1.0),
     };
-    let salary = c.non_negative(path.key("salary"), r.salary.unwrap_or(0.0));
-    let on_costs = c.non_negative(path.key("on_costs"), r.on_costs.unwrap_or(0.0));
+    let salary = money(c, path.key("salary"), r.salary.unwrap_or(0.0), MAX_PAY);
+    let on_costs = money(c, path.key("on_costs"), r.on_costs.unwrap_or(0.0), 10.0);
     let turnover = match &r.turnover_per_year {
         None => Some(0.0),
         Some(v) => c.num(path.key("turnover_per_year"), v, 0.0, f64::INFINITY),
@@ -293,6 +326,9 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
         c.err(path.key("turnover_per_year"), "leavers' posts would stay empty for good: add recruitment_days");
     }
     let vacancies = c.whole(path.key("vacancies"), r.vacancies.unwrap_or(0.0), 0.0).map(f64::from);
+    if vacancies.is_some_and(|v| v > 0.0) && r.recruitment_days.is_none() {
+        c.err(path.key("vacancies"), "vacant posts would stay empty for good: add recruitment_days");
+    }
     if let (Some(v), Some(f)) = (vacancies, fte) {
         if v > f.floor() {
             c.err(path.key("vacancies"), format!("{v} vacant posts is more than the {} full-time posts", f.floor()));
@@ -318,7 +354,17 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
         Some(a) => {
             let p = path.key("asye");
             let share = c.share(p.key("share"), a.share);
-            let cap = c.whole(p.key("caseload_cap"), a.caseload_cap, 1.0);
+            let cap = c.whole(p.key("caseload_cap"), a.caseload_cap, 1.0).filter(|&asye_cap| {
+                let role_cap = r.caseload_cap.unwrap_or(f64::INFINITY);
+                let ok = f64::from(asye_cap) <= role_cap;
+                if !ok {
+                    c.err(
+                        p.key("caseload_cap"),
+                        format!("a protected caseload must not be above the role's caseload_cap of {role_cap} (got {asye_cap})"),
+                    );
+                }
+                ok
+            });
             let days = c.positive(p.key("days"), a.days.unwrap_or(365.0));
             match (share, cap, days) {
                 (Some(share), Some(caseload_cap), Some(days)) => Some(Some(Asye { share, caseload_cap, days })),
@@ -331,7 +377,7 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
         Some(a) => {
             let p = path.key("agency");
             let after = c.non_negative(p.key("after_days"), a.after_days);
-            let rate = c.non_negative(p.key("day_rate"), a.day_rate);
+            let rate = money(c, p.key("day_rate"), a.day_rate, MAX_PAY / 100.0);
             let productivity = c.positive(p.key("productivity"), a.productivity.unwrap_or(1.0));
             match (after, rate, productivity) {
                 (Some(after_days), Some(day_rate), Some(productivity)) => {
@@ -386,7 +432,7 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
         Some(o) => {
             let p = path.key("overtime");
             let hours = c.positive(p.key("hours_per_week"), o.hours_per_week);
-            let rate = c.non_negative(p.key("hourly_rate"), o.hourly_rate);
+            let rate = money(c, p.key("hourly_rate"), o.hourly_rate, MAX_PAY / 1000.0);
             let over = c.whole(p.key("when_waiting_over"), o.when_waiting_over, 0.0);
             match (hours, rate, over) {
                 (Some(hours_per_week), Some(hourly_rate), Some(when_waiting_over)) => {
@@ -427,7 +473,15 @@ pub(super) fn check_absence(c: &mut Checker, a: Option<&RawAbsence>, path: &KeyP
     let Some(a) = a else { return Some(None) };
     let n = c.count();
     let leave = c.non_negative(path.key("annual_leave_days"), a.annual_leave_days.unwrap_or(0.0));
-    let spell = c.positive(path.key("leave_spell_days"), a.leave_spell_days.unwrap_or(5.0));
+    let spell = c.positive(path.key("leave_spell_days"), a.leave_spell_days.unwrap_or(5.0)).filter(|&s| {
+        if s < MIN_SPELL {
+            c.err(
+                path.key("leave_spell_days"),
+                format!("must be at least {MIN_SPELL} (half a working day; got {})", shown(s)),
+            );
+        }
+        s >= MIN_SPELL
+    });
     let sick = c.non_negative(path.key("sickness_days"), a.sickness_days.unwrap_or(0.0));
     let sick_spell = match &a.sickness_spell_days {
         Some(d) => check_dist(c, d, &path.key("sickness_spell_days")),
@@ -439,6 +493,11 @@ pub(super) fn check_absence(c: &mut Checker, a: Option<&RawAbsence>, path: &KeyP
     };
     if sick_spell.as_ref().is_some_and(|d| !d.is_positive()) {
         c.err(path.key("sickness_spell_days"), "spells must last more than 0 days");
+    } else if let Some(mean) = sick_spell.as_ref().map(Dist::mean).filter(|&m| m.is_nan() || m < MIN_SPELL) {
+        c.err(
+            path.key("sickness_spell_days"),
+            format!("spells must last at least {MIN_SPELL} working days on average (half a day; got {})", shown(mean)),
+        );
     }
     if leave.is_some_and(|l| l > 200.0) || sick.is_some_and(|s| s > 200.0) {
         c.err(path.clone(), "more than 200 days a year away leaves no working year");
