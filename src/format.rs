@@ -95,6 +95,17 @@ pub fn decimal(v: f64, places: usize) -> String {
     if v.is_finite() { format!("{v:.places$}") } else { "-".into() }
 }
 
+/// A parameter as a person would write it: `figures` significant figures,
+/// no trailing zeros ("0.5333", "1800", "0.5").
+pub fn significant(v: f64, figures: i32) -> String {
+    if !v.is_finite() {
+        return "-".into();
+    }
+    let places = if v == 0.0 { 0 } else { (figures - 1 - v.abs().log10().floor() as i32).clamp(0, 12) as usize };
+    let s = format!("{v:.places$}");
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+}
+
 pub fn pct(v: f64) -> String {
     if v.is_finite() { format!("{}%", decimal(v, 0)) } else { "-".into() }
 }
@@ -160,6 +171,10 @@ mod tests {
         assert_eq!(money(950.4), "£950");
         assert_eq!(money(-1500.0), "-£1,500");
         assert_eq!(pct(20.6), "21%");
+        assert_eq!(significant(0.533333, 4), "0.5333");
+        assert_eq!(significant(1800.0, 4), "1800");
+        assert_eq!(significant(0.5, 4), "0.5");
+        assert_eq!(significant(123456.0, 4), "123456");
         let d: NaiveDate = "2018-03-31".parse().unwrap();
         assert_eq!(month_year(d), "March 2018");
         assert_eq!(short_month(d), "Mar 18");

@@ -151,7 +151,7 @@ impl Dist {
 
     /// In words: "triangular 0.3-0.8, most likely 0.5".
     pub fn describe(&self) -> String {
-        let n = |v: f64| format!("{}", (v * 1e6).round() / 1e6);
+        let n = |v: f64| crate::format::significant(v, 4);
         match self {
             Dist::Fixed(v) => n(*v),
             Dist::Exponential { mean } => format!("exponential, mean {}", n(*mean)),

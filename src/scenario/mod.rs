@@ -128,13 +128,17 @@ fn resolve(sources: Sources, file: &str, dir: &Path) -> Result<Scenario, Scenari
 /// A reader's message says what a value should be, not which Rust type
 /// it fills.
 fn plain_words(message: &str) -> String {
-    const TYPES: [(&str, &str); 10] = [
+    const TYPES: [(&str, &str); 11] = [
         ("expected f64", "expected a number"),
         ("expected i64", "expected a whole number"),
         ("expected u64", "expected a whole number"),
         ("expected u32", "expected a whole number"),
         ("expected a boolean", "expected true or false"),
         ("expected a string", "expected text in quotes"),
+        (
+            "data did not match any variant of untagged enum Num",
+            "expected a number, or a distribution such as { dist = \"triangular\", min = 0.3, mode = 0.5, max = 0.8 }",
+        ),
         ("expected struct RawDist", "expected a distribution such as { dist = \"lognormal\", median = 6, p90 = 14 }"),
         ("expected struct RawArrivals", "expected a table such as { per_year = 100 }"),
         ("expected a sequence", "expected a list in [ ]"),

@@ -5,6 +5,7 @@ mod cli;
 mod conservation;
 mod demand;
 mod determinism;
+mod finance;
 mod fitting;
 mod hardening;
 mod harness;

@@ -2,7 +2,7 @@
 //! the notes at the top of the scenario file.
 
 use super::Cx;
-use crate::format::{decimal, money, pct, thousands};
+use crate::format::{decimal, money, pct, significant, thousands};
 use crate::model::{Model, RoleKind};
 use crate::results::{FlowKpi, RequestKpi};
 use crate::scenario::Scenario;
@@ -49,6 +49,21 @@ fn items(cx: &Cx, scenario: &Scenario) -> Vec<(String, String)> {
     }
     if !scenario.changes.is_empty() {
         out.push(("Changed for this run".into(), scenario.changes.join("; ")));
+    }
+    if let Some(u) = &m.uncertain {
+        let params: Vec<String> = u
+            .params()
+            .iter()
+            .map(|(name, d)| format!("{name}: {} (mean {})", d.describe(), significant(d.mean(), 4)))
+            .collect();
+        out.push((
+            "Uncertain numbers".into(),
+            format!(
+                "each replication draws its own value of {}, so the bands carry this doubt as well as chance; \
+the figures below show their means",
+                params.join("; ")
+            ),
+        ));
     }
     let years = m.horizon_days / 365.25;
     out.push((
