@@ -9,6 +9,8 @@ pub enum FlowMetric {
     Arrivals,
     Completed,
     Withdrawn,
+    NotRequired,
+    RenewalsCancelled,
     Waiting,
     WaitingMean,
     Open,
@@ -24,10 +26,12 @@ pub enum FlowMetric {
 }
 
 impl FlowMetric {
-    pub const ALL: [FlowMetric; 15] = [
+    pub const ALL: [FlowMetric; 17] = [
         FlowMetric::Arrivals,
         FlowMetric::Completed,
         FlowMetric::Withdrawn,
+        FlowMetric::NotRequired,
+        FlowMetric::RenewalsCancelled,
         FlowMetric::Waiting,
         FlowMetric::WaitingMean,
         FlowMetric::Open,
@@ -48,6 +52,8 @@ impl FlowMetric {
             FlowMetric::Arrivals => "arrivals",
             FlowMetric::Completed => "completed",
             FlowMetric::Withdrawn => "withdrawn",
+            FlowMetric::NotRequired => "not_required",
+            FlowMetric::RenewalsCancelled => "renewals_cancelled",
             FlowMetric::Waiting => "waiting",
             FlowMetric::WaitingMean => "waiting_mean",
             FlowMetric::Open => "open",
@@ -67,6 +73,12 @@ impl FlowMetric {
         match self {
             FlowMetric::Arrivals => "items that joined the flow in the period (new and follow-up)",
             FlowMetric::Completed => "items completed in the period",
+            FlowMetric::NotRequired => {
+                "open items withdrawn in the period because, after a change in the law, the person no longer needs them (part of withdrawn)"
+            }
+            FlowMetric::RenewalsCancelled => {
+                "booked follow-ups (renewals) cancelled in the period because, after a change in the law, the person no longer needs them"
+            }
             FlowMetric::Withdrawn => "items that left without completion in the period",
             FlowMetric::Waiting => "items not yet allocated to a worker at the end of the period (the backlog)",
             FlowMetric::WaitingMean => {
@@ -193,6 +205,8 @@ pub enum FlowKpi {
     Arrivals,
     Completed,
     Withdrawn,
+    NotRequired,
+    RenewalsCancelled,
     WaitingAtEnd,
     OpenAtEnd,
     MeanWaitDays,
@@ -209,10 +223,12 @@ pub enum FlowKpi {
 }
 
 impl FlowKpi {
-    pub const ALL: [FlowKpi; 16] = [
+    pub const ALL: [FlowKpi; 18] = [
         FlowKpi::Arrivals,
         FlowKpi::Completed,
         FlowKpi::Withdrawn,
+        FlowKpi::NotRequired,
+        FlowKpi::RenewalsCancelled,
         FlowKpi::WaitingAtEnd,
         FlowKpi::OpenAtEnd,
         FlowKpi::MeanWaitDays,
@@ -234,6 +250,8 @@ impl FlowKpi {
             FlowKpi::Arrivals => "arrivals",
             FlowKpi::Completed => "completed",
             FlowKpi::Withdrawn => "withdrawn",
+            FlowKpi::NotRequired => "not_required",
+            FlowKpi::RenewalsCancelled => "renewals_cancelled",
             FlowKpi::WaitingAtEnd => "waiting_at_end",
             FlowKpi::OpenAtEnd => "open_at_end",
             FlowKpi::MeanWaitDays => "mean_wait_days",
@@ -254,6 +272,12 @@ impl FlowKpi {
         match self {
             FlowKpi::Arrivals => "items that joined the flow over the horizon",
             FlowKpi::Completed => "items completed over the horizon",
+            FlowKpi::NotRequired => {
+                "open items withdrawn because, after a change in the law, the person no longer needs them (part of withdrawn)"
+            }
+            FlowKpi::RenewalsCancelled => {
+                "booked follow-ups (renewals) cancelled because, after a change in the law, the person no longer needs them"
+            }
             FlowKpi::Withdrawn => "items withdrawn over the horizon",
             FlowKpi::WaitingAtEnd => "items unallocated at the end of the horizon",
             FlowKpi::OpenAtEnd => "items waiting or allocated at the end of the horizon",
@@ -282,6 +306,8 @@ pub enum RequestMetric {
     Arrivals,
     Decided,
     Withdrawn,
+    NotRequired,
+    RenewalsCancelled,
     Waiting,
     Open,
     WithinDeadlinePct,
@@ -293,10 +319,12 @@ pub enum RequestMetric {
 }
 
 impl RequestMetric {
-    pub const ALL: [RequestMetric; 11] = [
+    pub const ALL: [RequestMetric; 13] = [
         RequestMetric::Arrivals,
         RequestMetric::Decided,
         RequestMetric::Withdrawn,
+        RequestMetric::NotRequired,
+        RequestMetric::RenewalsCancelled,
         RequestMetric::Waiting,
         RequestMetric::Open,
         RequestMetric::WithinDeadlinePct,
@@ -313,6 +341,8 @@ impl RequestMetric {
             RequestMetric::Arrivals => "arrivals",
             RequestMetric::Decided => "decided",
             RequestMetric::Withdrawn => "withdrawn",
+            RequestMetric::NotRequired => "not_required",
+            RequestMetric::RenewalsCancelled => "renewals_cancelled",
             RequestMetric::Waiting => "waiting",
             RequestMetric::Open => "open",
             RequestMetric::WithinDeadlinePct => "within_deadline_pct",
@@ -328,6 +358,12 @@ impl RequestMetric {
         match self {
             RequestMetric::Arrivals => "requests received in the period (new and renewals)",
             RequestMetric::Decided => "requests decided (their last stage completed) in the period",
+            RequestMetric::NotRequired => {
+                "requests withdrawn in the period because, after a change in the law, the person no longer needs authorisation (part of withdrawn)"
+            }
+            RequestMetric::RenewalsCancelled => {
+                "renewals cancelled in the period because, after a change in the law, the person no longer needs authorisation"
+            }
             RequestMetric::Withdrawn => {
                 "requests that ended without a decision in the period (the person died, moved or was discharged)"
             }
@@ -357,6 +393,8 @@ pub enum RequestKpi {
     Arrivals,
     Decided,
     Withdrawn,
+    NotRequired,
+    RenewalsCancelled,
     WaitingAtEnd,
     OpenAtEnd,
     WithinDeadlinePct,
@@ -368,10 +406,12 @@ pub enum RequestKpi {
 }
 
 impl RequestKpi {
-    pub const ALL: [RequestKpi; 11] = [
+    pub const ALL: [RequestKpi; 13] = [
         RequestKpi::Arrivals,
         RequestKpi::Decided,
         RequestKpi::Withdrawn,
+        RequestKpi::NotRequired,
+        RequestKpi::RenewalsCancelled,
         RequestKpi::WaitingAtEnd,
         RequestKpi::OpenAtEnd,
         RequestKpi::WithinDeadlinePct,
@@ -388,6 +428,8 @@ impl RequestKpi {
             RequestKpi::Arrivals => "arrivals",
             RequestKpi::Decided => "decided",
             RequestKpi::Withdrawn => "withdrawn",
+            RequestKpi::NotRequired => "not_required",
+            RequestKpi::RenewalsCancelled => "renewals_cancelled",
             RequestKpi::WaitingAtEnd => "waiting_at_end",
             RequestKpi::OpenAtEnd => "open_at_end",
             RequestKpi::WithinDeadlinePct => "within_deadline_pct",
@@ -403,6 +445,12 @@ impl RequestKpi {
         match self {
             RequestKpi::Arrivals => "requests received over the horizon (new and renewals)",
             RequestKpi::Decided => "requests decided over the horizon",
+            RequestKpi::NotRequired => {
+                "requests withdrawn because, after a change in the law, the person no longer needs authorisation (part of withdrawn)"
+            }
+            RequestKpi::RenewalsCancelled => {
+                "renewals cancelled because, after a change in the law, the person no longer needs authorisation"
+            }
             RequestKpi::Withdrawn => "requests that ended without a decision over the horizon",
             RequestKpi::WaitingAtEnd => "requests waiting at any stage at the end of the horizon",
             RequestKpi::OpenAtEnd => "requests not yet decided at the end of the horizon: the backlog",

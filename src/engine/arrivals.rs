@@ -141,6 +141,10 @@ impl Sim<'_> {
         for (flow, count) in &m.shocks[s].spawn {
             let n = count.sample(&mut self.shock_rng[s]).round().max(0.0) as u64;
             for _ in 0..n {
+                let entries = &self.legal_entries[*flow as usize];
+                if !super::legal::still_qualifies(m, &self.legal, entries, None, &mut self.shock_rng[s]) {
+                    continue;
+                }
                 let seed = self.shock_rng[s].next_u64();
                 let id = self.create(*flow as usize, item_stream(seed), self.now, NOBODY, None);
                 self.join(id);

@@ -149,6 +149,20 @@ impl Sim<'_> {
                 if u < cumulative {
                     let child_seed = item.rng.next_u64();
                     let delay = route.delay_days.as_ref().map_or(0.0, |d| d.sample(&mut item.rng));
+                    // After a change in the law, someone found through
+                    // other work may no longer need the request.
+                    if !self.legal_entries[route.to as usize].is_empty()
+                        && route.from_latent_pool.is_none()
+                        && !super::legal::still_qualifies(
+                            m,
+                            &self.legal,
+                            &self.legal_entries[route.to as usize],
+                            Some(f),
+                            &mut item.rng,
+                        )
+                    {
+                        break;
+                    }
                     if let Some(p) = route.from_latent_pool {
                         if self.latent[p].remaining == 0 {
                             break; // nobody left to find
@@ -197,33 +211,39 @@ impl Sim<'_> {
     /// waiting, in progress or booked.
     pub(super) fn on_person_leaves(&mut self, person: u32) {
         for id in self.people.items_of(person) {
-            let item = self.items.get(id);
-            let (f, state, lapse) = (item.flow as usize, item.state, item.lapse);
-            match state {
-                State::Scheduled => self.rec.balance[f].follow_ups_cancelled += 1,
-                State::Waiting => {
-                    self.waiting[f] -= 1;
-                    self.rec.waiting(f, self.now, false);
-                    self.rec.withdrawn(f, lapse, self.now);
-                }
-                State::InService => {
-                    let w = self.worker_holding(id).expect("an item in service has a worker");
-                    let cal = &self.m.calendar;
-                    self.workers[w].touch(self.now, cal);
-                    self.workers[w].withdraw(id);
-                    self.sync(w);
-                    self.in_service[f] -= 1;
-                    self.rec.withdrawn(f, lapse, self.now);
-                    self.free_item(id);
-                    self.fill(w);
-                    self.reschedule(w);
-                    continue;
-                }
-                State::Free => continue,
-            }
-            // Queued entries and pending events expire with the generation.
-            self.free_item(id);
+            self.withdraw(id);
         }
+    }
+
+    /// An item leaves without completion: taken from its queue or worker,
+    /// or, if only booked, cancelled.
+    pub(super) fn withdraw(&mut self, id: u32) {
+        let item = self.items.get(id);
+        let (f, state, lapse) = (item.flow as usize, item.state, item.lapse);
+        match state {
+            State::Scheduled => self.rec.balance[f].follow_ups_cancelled += 1,
+            State::Waiting => {
+                self.waiting[f] -= 1;
+                self.rec.waiting(f, self.now, false);
+                self.rec.withdrawn(f, lapse, self.now);
+            }
+            State::InService => {
+                let w = self.worker_holding(id).expect("an item in service has a worker");
+                let cal = &self.m.calendar;
+                self.workers[w].touch(self.now, cal);
+                self.workers[w].withdraw(id);
+                self.sync(w);
+                self.in_service[f] -= 1;
+                self.rec.withdrawn(f, lapse, self.now);
+                self.free_item(id);
+                self.fill(w);
+                self.reschedule(w);
+                return;
+            }
+            State::Free => return,
+        }
+        // Queued entries and pending events expire with the generation.
+        self.free_item(id);
     }
 
     fn worker_holding(&self, id: u32) -> Option<usize> {

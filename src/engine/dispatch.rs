@@ -191,5 +191,8 @@ impl Sim<'_> {
             self.follow_up(f, &mut item);
         }
         self.free_item(id);
+        if !self.screenings.is_empty() {
+            self.screened(id);
+        }
     }
 }

@@ -37,6 +37,8 @@ pub enum Event {
     BudgetReset { per: u8 },
     /// A batched flow's waiting items are released to workers.
     Batch { flow: u16 },
+    /// A change in the law takes effect.
+    Legal { change: u16 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -96,6 +96,11 @@ impl Items {
     pub fn live(&self) -> impl Iterator<Item = &Item> {
         self.items.iter().filter(|i| i.state != State::Free)
     }
+
+    /// Live items with their ids, in slot order.
+    pub fn live_ids(&self) -> impl Iterator<Item = (u32, &Item)> {
+        self.items.iter().enumerate().filter(|(_, i)| i.state != State::Free).map(|(id, i)| (id as u32, i))
+    }
 }
 
 /// People in a stock, with their live items, so that when someone leaves

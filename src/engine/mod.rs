@@ -17,6 +17,7 @@ mod cases;
 mod dispatch;
 mod events;
 mod items;
+mod legal;
 mod record;
 mod report;
 mod staffing;
@@ -113,6 +114,11 @@ struct Sim<'m> {
     work: Vec<Stream>,
     latent: Vec<PoolState>,
     shock_rng: Vec<Stream>,
+    legal: Vec<legal::LegalState>,
+    /// Per flow: the legal changes for which it is where new people enter.
+    legal_entries: Vec<Vec<u16>>,
+    /// Screening items under way after a legal change, by item id.
+    screenings: std::collections::HashMap<u32, legal::Screening>,
     rec: Recorder,
     processed: u64,
 }
@@ -200,6 +206,18 @@ impl<'m> Sim<'m> {
                 })
                 .collect(),
             shock_rng: m.shocks.iter().map(|s| stream(seed, replication, "shock", &s.name)).collect(),
+            legal: m
+                .legal_changes
+                .iter()
+                .map(|l| legal::LegalState { done: false, rng: stream(seed, replication, "legal", &l.name) })
+                .collect(),
+            legal_entries: (0..nf)
+                .map(|f| {
+                    let entered = |l: &&crate::model::LegalChange| l.entries.contains(&(f as u16));
+                    m.legal_changes.iter().enumerate().filter(|(_, l)| entered(l)).map(|(k, _)| k as u16).collect()
+                })
+                .collect(),
+            screenings: std::collections::HashMap::new(),
             rec: Recorder::new(origin, end, nf, m.roles.len(), m.periods.len()),
             processed: 0,
         };
@@ -215,6 +233,11 @@ impl<'m> Sim<'m> {
         }
         for per in 0..2 {
             sim.next_budget_reset(per);
+        }
+        for (k, l) in m.legal_changes.iter().enumerate() {
+            if l.at <= end {
+                sim.events.push(l.at, Event::Legal { change: k as u16 });
+            }
         }
         for (f, flow) in m.flows.iter().enumerate() {
             if let Some(days) = flow.batch_days.filter(|&d| d <= end) {
@@ -270,6 +293,7 @@ impl<'m> Sim<'m> {
                 Event::Plan { role, step } => self.on_plan(role as usize, step as usize),
                 Event::BudgetReset { per } => self.on_budget_reset(per as usize),
                 Event::Batch { flow } => self.on_batch(flow as usize),
+                Event::Legal { change } => self.on_legal(change as usize),
             }
         }
     }

@@ -15,6 +15,10 @@ struct FlowTally {
     arrivals: u64,
     completed: u64,
     withdrawn: u64,
+    /// Of those withdrawn, no longer required after a change in the law;
+    /// and booked follow-ups cancelled for that reason.
+    not_required: u64,
+    renewals_cancelled: u64,
     wait_sum: f64,
     wait_n: u64,
     service_sum: f64,
@@ -241,6 +245,20 @@ impl Recorder {
         }
     }
 
+    /// An item about to be withdrawn (or, if `booked`, cancelled) because
+    /// its person no longer needs it after a change in the law.
+    pub fn not_required(&mut self, flow: usize, booked: bool) {
+        if let Some((p, h)) = self.tallies(flow) {
+            for t in [p, h] {
+                if booked {
+                    t.renewals_cancelled += 1;
+                } else {
+                    t.not_required += 1;
+                }
+            }
+        }
+    }
+
     /// Count unauthorised days of an item leaving now, from the later of
     /// its lapse and the current period's start (boundaries counted the
     /// days before).
@@ -323,6 +341,8 @@ impl Recorder {
                         FlowMetric::Arrivals => t.arrivals as f64,
                         FlowMetric::Completed => t.completed as f64,
                         FlowMetric::Withdrawn => t.withdrawn as f64,
+                        FlowMetric::NotRequired => t.not_required as f64,
+                        FlowMetric::RenewalsCancelled => t.renewals_cancelled as f64,
                         FlowMetric::Waiting => s.waiting as f64,
                         FlowMetric::WaitingMean => t.waiting_mean,
                         FlowMetric::Open => s.open as f64,
@@ -360,6 +380,8 @@ impl Recorder {
                     FlowKpi::Arrivals => h.arrivals as f64,
                     FlowKpi::Completed => h.completed as f64,
                     FlowKpi::Withdrawn => h.withdrawn as f64,
+                    FlowKpi::NotRequired => h.not_required as f64,
+                    FlowKpi::RenewalsCancelled => h.renewals_cancelled as f64,
                     FlowKpi::WaitingAtEnd => last.waiting as f64,
                     FlowKpi::OpenAtEnd => last.open as f64,
                     FlowKpi::MeanWaitDays => ratio(h.wait_sum, h.wait_n),
@@ -641,6 +663,8 @@ fn requests(m: &Model, np: usize, flow_periods: &[f64], flow_kpis: &[f64]) -> (V
                     RequestMetric::Arrivals => fp(first, p, FlowMetric::Arrivals),
                     RequestMetric::Decided => fp(last, p, FlowMetric::Completed),
                     RequestMetric::Withdrawn => sum(FlowMetric::Withdrawn),
+                    RequestMetric::NotRequired => sum(FlowMetric::NotRequired),
+                    RequestMetric::RenewalsCancelled => sum(FlowMetric::RenewalsCancelled),
                     RequestMetric::Waiting => sum(FlowMetric::Waiting),
                     RequestMetric::Open => sum(FlowMetric::Open),
                     RequestMetric::WithinDeadlinePct => fp(last, p, FlowMetric::WithinDeadlinePct),
@@ -658,6 +682,8 @@ fn requests(m: &Model, np: usize, flow_periods: &[f64], flow_kpis: &[f64]) -> (V
                 RequestKpi::Arrivals => fk(first, FlowKpi::Arrivals),
                 RequestKpi::Decided => fk(last, FlowKpi::Completed),
                 RequestKpi::Withdrawn => sum(FlowKpi::Withdrawn),
+                RequestKpi::NotRequired => sum(FlowKpi::NotRequired),
+                RequestKpi::RenewalsCancelled => sum(FlowKpi::RenewalsCancelled),
                 RequestKpi::WaitingAtEnd => sum(FlowKpi::WaitingAtEnd),
                 RequestKpi::OpenAtEnd => sum(FlowKpi::OpenAtEnd),
                 RequestKpi::WithinDeadlinePct => fk(last, FlowKpi::WithinDeadlinePct),

@@ -45,6 +45,8 @@ pub struct Model {
     pub shocks: Vec<Shock>,
     /// Requests that pass through several flows (their stages).
     pub requests: Vec<Request>,
+    /// Changes in the law that narrow who needs a request, each on a date.
+    pub legal_changes: Vec<LegalChange>,
     /// Other files the scenario read (history CSVs), with their SHA-256.
     pub inputs: Vec<(String, String)>,
     /// What the checks accepted but the user should know, each led by its
@@ -175,6 +177,32 @@ impl Request {
     }
 }
 
+/// A change in the law on a date after which only a share of people need
+/// the requests it names. Every source of new people is thinned from the
+/// date: direct arrivals (their rate), routes from other flows (a review
+/// that finds a DoLS need), latent pools (the not yet identified) and
+/// shocks. People already in the system (open requests, authorisations in
+/// force with a renewal booked) are screened once, on the date or by a
+/// reassessment flow; those who no longer qualify have their request
+/// withdrawn and their renewal cancelled. Renewals of people who still
+/// qualify are not thinned again.
+#[derive(Debug, Clone)]
+pub struct LegalChange {
+    pub name: String,
+    /// Plain-language name for reports ("the Supreme Court ruling").
+    pub label: String,
+    /// Engine time it takes effect.
+    pub at: f64,
+    /// Share of people who still need the requests under the new law.
+    pub still_required: f64,
+    /// Every flow of the requests it names (all their stages).
+    pub flows: Vec<FlowId>,
+    /// The first stage of each: where new people enter.
+    pub entries: Vec<FlowId>,
+    /// The flow whose items screen people in the system on the date.
+    pub reassess: Option<FlowId>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkKind {
     CareManagement,
@@ -269,6 +297,19 @@ impl Arrivals {
             dispersion: None,
             level_cv: 0.0,
             trend_sd: 0.0,
+        }
+    }
+
+    /// Multiply the rate from engine time `t` on by `k`, splitting the
+    /// segment that `t` falls in.
+    pub fn scale_from(&mut self, t: f64, k: f64) {
+        let at = self.segments.partition_point(|s| s.start < t);
+        if at > 0 && self.segments.get(at).is_none_or(|s| s.start > t) {
+            let rate = self.segments[at - 1].rate_per_day;
+            self.segments.insert(at, Segment { start: t, rate_per_day: rate });
+        }
+        for s in &mut self.segments[at..] {
+            s.rate_per_day *= k;
         }
     }
 

@@ -28,6 +28,8 @@ pub struct RawScenario {
     pub shocks: Vec<RawShock>,
     #[serde(default)]
     pub requests: Vec<RawRequest>,
+    #[serde(default)]
+    pub legal_changes: Vec<RawLegalChange>,
     pub inflation: Option<RawInflation>,
     pub budget: Option<RawBudget>,
 }
@@ -64,6 +66,23 @@ pub struct RawRequest {
     pub name: String,
     pub label: Option<String>,
     pub stages: Vec<String>,
+}
+
+/// A change in the law on a date: fewer people need the requests named
+/// (a court ruling that narrows who is deprived of liberty).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLegalChange {
+    pub name: String,
+    pub label: Option<String>,
+    pub from: toml::Value,
+    /// Requests (or flows) it applies to.
+    pub requests: Vec<String>,
+    /// The share of people who still need them under the new law.
+    pub multiplier: Num,
+    /// A flow that screens the open requests and authorisations in force
+    /// on the date; without it they are decided at once.
+    pub reassess: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

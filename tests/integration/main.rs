@@ -10,6 +10,7 @@ mod fitting;
 mod hardening;
 mod harness;
 mod history;
+mod legal;
 mod overlays;
 mod pathway;
 mod plans;

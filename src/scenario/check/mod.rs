@@ -4,6 +4,7 @@
 mod dist;
 mod finance;
 mod flows;
+mod legal;
 mod requests;
 mod stocks;
 mod workforce;
@@ -286,6 +287,7 @@ fn name_of(raw: &RawScenario, path: &KeyPath) -> String {
                     Some("stocks") => raw.stocks.get(*i).map(|s| s.name.as_str()),
                     Some("latent_pools") => raw.latent_pools.get(*i).map(|p| p.name.as_str()),
                     Some("requests") => raw.requests.get(*i).map(|r| r.name.as_str()),
+                    Some("legal_changes") => raw.legal_changes.get(*i).map(|l| l.name.as_str()),
                     _ => None,
                 };
                 match name {
@@ -343,6 +345,11 @@ fn check_with(
     let shocks = stocks::check_shocks(c, &cx, &root.key("shocks"));
     unique_names(c, &root.key("requests"), "request", raw.requests.iter().map(|r| r.name.as_str()));
     let requests = flows.as_mut().and_then(|f| requests::check_requests(c, &cx, &root.key("requests"), f));
+    unique_names(c, &root.key("legal_changes"), "legal change", raw.legal_changes.iter().map(|l| l.name.as_str()));
+    let legal_changes = match (flows.as_mut(), &requests, meta.as_ref()) {
+        (Some(f), Some(r), Some(meta)) => legal::check_legal_changes(c, &cx, &root.key("legal_changes"), meta, f, r),
+        _ => None,
+    };
 
     if let Some(roles) = &roles {
         for (i, f) in raw.flows.iter().enumerate() {
@@ -376,7 +383,8 @@ fn check_with(
         Some(pools),
         Some(shocks),
         Some(requests),
-    ) = (meta, flows.as_mut(), roles, absence, stocks, pools, shocks, requests)
+        Some(legal_changes),
+    ) = (meta, flows.as_mut(), roles, absence, stocks, pools, shocks, requests, legal_changes)
     else {
         return Err(std::mem::take(&mut c.problems));
     };
@@ -413,6 +421,7 @@ fn check_with(
         stocks,
         latent_pools: pools,
         requests,
+        legal_changes,
         shocks,
         inputs: std::mem::take(&mut c.inputs),
         warnings: std::mem::take(&mut c.warnings)
