@@ -8,7 +8,7 @@ use crate::compare::Paired;
 use crate::format::{Unit, month_year, thousands};
 use crate::measure;
 use crate::model::{Model, WorkKind};
-use crate::results::{FlowKpi, FlowMetric, TotalMetric};
+use crate::results::{FlowKpi, FlowMetric, TotalMetric, YearMetric};
 use crate::stats::{Aggregate, Bands};
 
 /// One scenario in a comparison, with what reproduces it.
@@ -160,6 +160,8 @@ fn rows(c: &Setup) -> Vec<Row> {
             format!("hours dual-role staff gave to DoLS {over}"),
             Unit::Hours,
         );
+        add("scenario", "total", "dols_hours", format!("staff hours given to DoLS {over}"), Unit::Hours);
+        add("scenario", "total", "dols_cost", format!("DoLS cost (staff time and fees) {over}"), Unit::Money);
     }
     for request in &base.requests {
         let label = &request.label;
@@ -195,12 +197,77 @@ fn rows(c: &Setup) -> Vec<Row> {
     out
 }
 
+/// Per financial year: what DoLS work costs and the staff hours it takes
+/// (when the scenarios have DoLS), and the total cost.
+fn year_rows(c: &Setup) -> Vec<(String, Vec<Row>)> {
+    let base = c.entries[0].model;
+    if c.at.is_some() {
+        return Vec::new();
+    }
+    let dols = base.flows.iter().any(|f| f.kind == WorkKind::Dols);
+    let mut out = Vec::new();
+    for (y, fy) in base.years.iter().enumerate() {
+        let label = if fy.covered < 0.999 { format!("{} (part)", fy.label) } else { fy.label.clone() };
+        let mut rows = Vec::new();
+        let mut add = |metric: YearMetric, what: &str, unit: Unit| {
+            let mut values = Vec::new();
+            for agg in &c.paired.aggregates {
+                values.push(Bands::of(measure::Reading::Year(y, metric).band(agg)));
+            }
+            let differences =
+                (0..c.entries.len() - 1).filter_map(|i| find(c.paired, i, "year", &fy.label, metric.name())).collect();
+            rows.push(Row { label: format!("{what}, {label}"), unit, values, differences });
+        };
+        if dols {
+            add(YearMetric::DolsCost, "DoLS cost (staff time and fees)", Unit::Money);
+            add(YearMetric::DolsHours, "staff hours given to DoLS", Unit::Hours);
+        }
+        add(YearMetric::CostTotal, "total cost", Unit::Money);
+        out.push((label, rows));
+    }
+    out
+}
+
+/// What one scenario adds to the first's DoLS work, year by year.
+fn dols_by_year(names: &[String], years: &[(String, Vec<Row>)]) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    for (i, name) in names.iter().enumerate().skip(1) {
+        let part = |k: usize| -> Vec<String> {
+            years
+                .iter()
+                .filter_map(|(label, rows)| {
+                    let r = rows.get(k)?;
+                    Some(format!("{} in {label}", r.unit.band_diff(r.differences.get(i - 1)?)))
+                })
+                .collect()
+        };
+        let (cost, hours, bill) = (part(0), part(1), part(2));
+        if cost.is_empty() {
+            continue;
+        }
+        out.push(Sentence::plain(format!(
+            "DoLS work in {name} against {}: its cost (staff time at each role's cost per hour, and fees) changes by {}; staff hours on DoLS by {}. The total bill changes by {}: staff are paid either way, so the rest of the DoLS cost is time taken from other work.",
+            names[0],
+            cost.join(", "),
+            hours.join(", "),
+            bill.join(", ")
+        )));
+    }
+    out
+}
+
 pub fn build(c: &Setup) -> Doc {
     let entries = c.entries;
     let names: Vec<String> = entries.iter().map(|e| e.model.name.clone()).collect();
     let rows = rows(c);
+    let years = year_rows(c);
+    let dols = entries[0].model.flows.iter().any(|f| f.kind == WorkKind::Dols);
     let mut headline = Section::new("headline", "In short");
-    headline.push(Block::Sentences(sentences(&names, &rows)));
+    let mut said = sentences(&names, &rows);
+    if dols {
+        said.extend(dols_by_year(&names, &years));
+    }
+    headline.push(Block::Sentences(said));
     headline.push(Block::Note(format!(
         "Differences are paired: each simulated future's value in one scenario minus the same future's value in {}. Figures are P50 (P10-P90).",
         names[0]
@@ -222,6 +289,26 @@ pub fn build(c: &Setup) -> Doc {
             })
             .collect(),
     }));
+    let mut money = Section::new("years", "By financial year");
+    if !years.is_empty() {
+        let mut header = vec!["measure".to_string()];
+        header.extend(names.iter().map(|n| format!("{n} P50 (P10-P90)")));
+        header.extend(names[1..].iter().map(|n| format!("{n} minus {} P50 (P10 to P90)", names[0])));
+        let rows = years
+            .iter()
+            .flat_map(|(_, rows)| rows)
+            .map(|r| {
+                let mut cells = vec![r.label.clone()];
+                cells.extend(r.values.iter().map(|v| r.unit.band(v)));
+                cells.extend(r.differences.iter().map(|d| r.unit.band_diff(d)));
+                cells
+            })
+            .collect();
+        money.push(Block::Table(Table { title: String::new(), header, rows }));
+        money.push(Block::Note(
+            "Financial years run April to March; a part-year covers only the months simulated. DoLS cost is the staff time given to DoLS at each role's cost per hour available, with fees for bought-in assessments.".into(),
+        ));
+    }
     let mut limits = Section::new("bottleneck", "What limits the work");
     let mut said = Vec::new();
     for (e, agg) in entries.iter().zip(&c.paired.aggregates) {
@@ -253,7 +340,7 @@ pub fn build(c: &Setup) -> Doc {
             thousands(c.replications as f64),
             c.seed
         )],
-        sections: vec![headline, side, limits, charts_section].into_iter().filter(|s| !s.is_empty()).collect(),
+        sections: vec![headline, side, money, limits, charts_section].into_iter().filter(|s| !s.is_empty()).collect(),
         reproduce,
     }
 }
