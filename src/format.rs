@@ -22,6 +22,9 @@ pub enum Unit {
     Ratio,
     /// A probability in 0-1, shown as a percentage.
     Probability,
+    /// Whether something happened in a simulated future (0 or 1): its
+    /// band is summed up by its mean, the chance of it.
+    Chance,
 }
 
 impl Unit {
@@ -31,7 +34,7 @@ impl Unit {
             Unit::Pct => pct(v),
             Unit::Days | Unit::Ratio => decimal(v, 1),
             Unit::Money => money(v),
-            Unit::Probability => pct(100.0 * v),
+            Unit::Probability | Unit::Chance => pct(100.0 * v),
         }
     }
 
@@ -51,6 +54,9 @@ impl Unit {
 
     /// "P50 (P10-P90)": the compact form for tables.
     pub fn band(self, b: &Bands) -> String {
+        if self == Unit::Chance {
+            return self.show(b.mean);
+        }
         if !b.p50.is_finite() {
             return "-".into();
         }
@@ -59,6 +65,9 @@ impl Unit {
 
     /// "P50 (P10-P90: low-high)": the form for sentences.
     pub fn band_words(self, b: &Bands) -> String {
+        if self == Unit::Chance {
+            return format!("a {} chance", self.show(b.mean));
+        }
         if !b.p50.is_finite() {
             return "-".into();
         }
@@ -67,6 +76,10 @@ impl Unit {
 
     /// A band of differences: "+P50 (P10 to P90)".
     pub fn band_diff(self, b: &Bands) -> String {
+        if self == Unit::Chance {
+            let points = 100.0 * b.mean;
+            return if points.abs() < 0.5 { "0 points".into() } else { format!("{points:+.0} points") };
+        }
         if !b.p50.is_finite() {
             return "-".into();
         }
@@ -188,6 +201,9 @@ mod tests {
         let d = Bands { p10: -1500.0, p50: 0.2, p90: 2500.0, mean: 0.0 };
         assert_eq!(Unit::Money.band_diff(&d), "£0 (-£1,500 to +£2,500)");
         assert_eq!(Unit::Probability.show(0.9), "90%");
+        let over = Bands { p10: 0.0, p50: 1.0, p90: 1.0, mean: 0.67 };
+        assert_eq!(Unit::Chance.band(&over), "67%");
+        assert_eq!(Unit::Chance.band_diff(&Bands { mean: -0.452, ..over }), "-45 points");
         assert_eq!(Unit::Count.band(&Bands { p10: f64::NAN, p50: f64::NAN, p90: f64::NAN, mean: f64::NAN }), "-");
     }
 }

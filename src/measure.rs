@@ -4,8 +4,8 @@
 
 use crate::model::Model;
 use crate::results::{
-    FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS,
-    WAIT_BINS, YearMetric,
+    BudgetMetric, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
+    WAIT_BIN_DAYS, WAIT_BINS, YearMetric,
 };
 use crate::stats::{Aggregate, Band};
 
@@ -26,6 +26,8 @@ pub enum Reading {
     WaitQuantile(usize, u16),
     /// In financial year `y` (an index into the model's years).
     Year(usize, YearMetric),
+    /// Budget line `l` in financial year `y`.
+    Budget(usize, usize, BudgetMetric),
 }
 
 impl Reading {
@@ -41,6 +43,10 @@ impl Reading {
             Reading::RequestAt(q, m, p) => r.request_period(q, p, m),
             Reading::WaitQuantile(f, q) => wait_quantile(r, f, f64::from(q) / 1000.0),
             Reading::Year(y, k) => r.year_totals[y * YearMetric::COUNT + k as usize],
+            Reading::Budget(l, y, k) => {
+                let years = r.year_totals.len() / YearMetric::COUNT;
+                r.budget[(l * years + y) * BudgetMetric::COUNT + k as usize]
+            }
         }
     }
 
@@ -62,6 +68,7 @@ impl Reading {
             Reading::RequestAt(q, m, p) => a.request_period(q, p, m),
             Reading::WaitQuantile(..) => return None,
             Reading::Year(y, k) => a.year_total(y, k),
+            Reading::Budget(l, y, k) => a.budget(l, y, k),
         })
     }
 
@@ -163,6 +170,14 @@ pub fn all(m: &Model, at: Option<usize>) -> Vec<Named> {
                 metric: k.name(),
                 reading: Reading::Year(y, k),
             }));
+            for (l, line) in m.budget.iter().enumerate() {
+                out.extend(BudgetMetric::ALL.iter().map(|&k| Named {
+                    scope: "budget",
+                    name: format!("{} {}", line.item.key(), fy.label),
+                    metric: k.name(),
+                    reading: Reading::Budget(l, y, k),
+                }));
+            }
         }
     }
     for (x, role) in m.roles.iter().enumerate() {

@@ -623,10 +623,11 @@ pub enum YearMetric {
     DolsHours,
     DolsCost,
     CostUnallocated,
+    UnauthorisedDays,
 }
 
 impl YearMetric {
-    pub const ALL: [YearMetric; 8] = [
+    pub const ALL: [YearMetric; 9] = [
         YearMetric::CostStaff,
         YearMetric::CostAgency,
         YearMetric::CostBoughtIn,
@@ -635,6 +636,7 @@ impl YearMetric {
         YearMetric::DolsHours,
         YearMetric::DolsCost,
         YearMetric::CostUnallocated,
+        YearMetric::UnauthorisedDays,
     ];
     pub const COUNT: usize = Self::ALL.len();
 
@@ -649,6 +651,7 @@ impl YearMetric {
             YearMetric::DolsHours => TotalMetric::DolsHours,
             YearMetric::DolsCost => TotalMetric::DolsCost,
             YearMetric::CostUnallocated => TotalMetric::CostUnallocated,
+            YearMetric::UnauthorisedDays => TotalMetric::UnauthorisedDays,
         }
     }
 

@@ -331,6 +331,8 @@ impl Recorder {
         let mut flow_periods = vec![f64::NAN; self.flows * np * FlowMetric::COUNT];
         for f in 0..self.flows {
             let dols = m.flows[f].kind == WorkKind::Dols;
+            // Screenings after a change in the law are DoLS work but not requests.
+            let backlog = dols && !m.is_screening(f);
             for p in 0..np {
                 let t = &self.flow_periods[f * np + p];
                 let s = &self.snapshots[f * np + p];
@@ -357,9 +359,11 @@ impl Recorder {
                         FlowMetric::Cost => cost,
                     };
                 }
-                if dols {
+                if backlog {
                     total(p, TotalMetric::DolsWaiting, s.waiting as f64);
                     total(p, TotalMetric::DolsOpen, s.open as f64);
+                }
+                if dols {
                     total(p, TotalMetric::DolsHours, hours);
                     total(p, TotalMetric::DolsCost, cost);
                 }

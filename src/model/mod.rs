@@ -82,6 +82,12 @@ impl Model {
         }
     }
 
+    /// Whether flow `f` screens people after a change in the law (DoLS
+    /// work, but not requests: it is no part of the backlog).
+    pub fn is_screening(&self, f: usize) -> bool {
+        self.legal_changes.iter().any(|l| l.reassess == Some(f as FlowId))
+    }
+
     pub fn request_id(&self, name: &str) -> Option<usize> {
         self.requests.iter().position(|r| r.name == name)
     }

@@ -5,7 +5,7 @@ use polars::prelude::*;
 use super::doc::{Block, Chart, ChartKind, Doc, Panel, Section, Sentence, Series, Table};
 use super::report;
 use crate::compare::Paired;
-use crate::format::{Unit, month_year, thousands};
+use crate::format::{Unit, money, month_year, thousands};
 use crate::measure;
 use crate::model::{Model, WorkKind};
 use crate::results::{FlowKpi, FlowMetric, TotalMetric, YearMetric};
@@ -221,8 +221,41 @@ fn year_rows(c: &Setup) -> Vec<(String, Vec<Row>)> {
         if dols {
             add(YearMetric::DolsCost, "DoLS cost (staff time and fees)", Unit::Money);
             add(YearMetric::DolsHours, "staff hours given to DoLS", Unit::Hours);
+            add(YearMetric::UnauthorisedDays, "person-days without authorisation", Unit::Count);
         }
         add(YearMetric::CostTotal, "total cost", Unit::Money);
+        // Budgets: the chance each scenario spends more than the first's.
+        for line in &base.budget {
+            let limit = line.per_year[y];
+            if limit.is_nan() {
+                continue;
+            }
+            let name = format!("{} {}", line.item.key(), fy.label);
+            let mut values = Vec::new();
+            for (e, agg) in c.entries.iter().zip(&c.paired.aggregates) {
+                let all = measure::all(e.model, None);
+                let Some(m) = all.iter().find(|m| m.scope == "budget" && m.name == name && m.metric == "over_budget")
+                else {
+                    break;
+                };
+                values.push(Bands::of(m.reading.band(agg)));
+            }
+            if values.len() < c.entries.len() {
+                continue;
+            }
+            let differences =
+                (0..c.entries.len() - 1).filter_map(|i| find(c.paired, i, "budget", &name, "over_budget")).collect();
+            rows.push(Row {
+                label: format!(
+                    "chance of spending more than the {} budget ({}), {label}",
+                    line.item.label(),
+                    money(limit)
+                ),
+                unit: Unit::Chance,
+                values,
+                differences,
+            });
+        }
         out.push((label, rows));
     }
     out
@@ -241,7 +274,7 @@ fn dols_by_year(names: &[String], years: &[(String, Vec<Row>)]) -> Vec<Sentence>
                 })
                 .collect()
         };
-        let (cost, hours, bill) = (part(0), part(1), part(2));
+        let (cost, hours, bill) = (part(0), part(1), part(3));
         if cost.is_empty() {
             continue;
         }

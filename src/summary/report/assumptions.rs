@@ -190,6 +190,9 @@ the figures below show their means",
             ),
         ));
     }
+    for k in 0..m.legal_changes.len() {
+        out.push(super::legal::assumption(cx, k));
+    }
     for s in &m.shocks {
         let when = match s.when {
             crate::model::ShockTime::At(t) => format!("on {}", m.date_at(t)),

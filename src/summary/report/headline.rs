@@ -13,6 +13,7 @@ pub(super) fn section(cx: &Cx) -> Section {
     if cx.has_dols() {
         sentences.extend(dols(cx));
     }
+    sentences.extend(super::legal::sentences(cx));
     sentences.extend(care_management(cx));
     let cost = Bands::of(cx.agg.total_kpi(TotalMetric::CostTotal));
     if cost.p50 > 0.0 {

@@ -4,6 +4,7 @@
 mod assumptions;
 mod bottleneck;
 mod headline;
+mod legal;
 mod money;
 mod waiting;
 mod work;

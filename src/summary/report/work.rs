@@ -57,8 +57,23 @@ fn requests(cx: &Cx) -> KpiTable {
         };
         t.rows.push(per_year("received a year", RequestKpi::Arrivals));
         t.rows.push(per_year("decided a year", RequestKpi::Decided));
-        t.rows
-            .push(per_year("ended undecided a year (the person died, moved or left hospital)", RequestKpi::Withdrawn));
+        let legal = m.legal_changes.iter().any(|l| l.flows.contains(&request.stages[0]));
+        if legal {
+            t.rows.push(per_year(
+                "ended undecided a year (the person died, moved or left hospital, or no longer needs authorisation)",
+                RequestKpi::Withdrawn,
+            ));
+            t.rows.push(per_year("of those, no longer needing authorisation a year", RequestKpi::NotRequired));
+            t.rows.push(per_year(
+                "renewals cancelled a year (no longer needing authorisation)",
+                RequestKpi::RenewalsCancelled,
+            ));
+        } else {
+            t.rows.push(per_year(
+                "ended undecided a year (the person died, moved or left hospital)",
+                RequestKpi::Withdrawn,
+            ));
+        }
         if let Some(d) = m.flows[request.first()].deadline_days {
             t.rows.push(row(&format!("% decided within {d:.0} days"), RequestKpi::WithinDeadlinePct, Unit::Pct));
         }
