@@ -182,6 +182,7 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
     let n = x_max as usize + 1;
     let y_min = bottom(chart, panel);
     let y_top = top(panel, true).max(y_min + 1.0);
+    let (corner, y_top) = legend_corner(chart, panel, area.dim_in_pixel(), x_max, y_min, y_top);
     // Ticks where the summary asked (financial years), else evenly spread.
     let marks: Vec<f64> = if chart.x_marks.is_empty() {
         let step = (n as f64 / 6.0).ceil().max(1.0);
@@ -259,10 +260,71 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
             .label(m.label.as_str())
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }
-    legend(
-        &mut c,
-        if chart.legend == "lower" { SeriesLabelPosition::LowerRight } else { SeriesLabelPosition::UpperLeft },
-    )
+    legend(&mut c, corner)
+}
+
+/// The corner of a fan panel where the legend covers least of the data,
+/// preferring the one the chart asks for; if every top corner is covered,
+/// the y axis grows until the chosen one is clear.
+fn legend_corner(
+    chart: &Chart,
+    panel: &Panel,
+    (width, height): (u32, u32),
+    x_max: f64,
+    y_min: f64,
+    y_top: f64,
+) -> (SeriesLabelPosition, f64) {
+    use SeriesLabelPosition::{LowerLeft, LowerRight, UpperLeft, UpperRight};
+    let several = panel.series.len() > 1;
+    let mut labels: Vec<usize> =
+        if several { panel.series.iter().map(|s| s.label.len() + 16).collect() } else { vec![7, 3] };
+    labels.extend(panel.marker.iter().map(|m| m.label.len()));
+    labels.extend(std::iter::repeat_n(14, usize::from(!panel.points.is_empty()) * 2));
+    // The legend's share of the plot, from its text at 11 px.
+    let plot_w = (f64::from(width) - 100.0).max(50.0);
+    let plot_h = (f64::from(height) - 110.0).max(50.0);
+    let box_w = ((labels.iter().max().copied().unwrap_or(8) as f64 * 6.5 + 44.0) / plot_w).min(0.9);
+    let box_h = ((labels.len() as f64 * 15.0 + 16.0) / plot_h).min(0.8);
+    // The highest (and lowest) value in the legend's columns.
+    let span = |left: bool| {
+        let (lo, hi) = if left { (0.0, box_w * x_max) } else { ((1.0 - box_w) * x_max, x_max) };
+        let mut top = f64::NEG_INFINITY;
+        let mut low = f64::INFINITY;
+        for s in &panel.series {
+            for (i, &x) in s.x.iter().enumerate() {
+                if (lo..=hi).contains(&x) {
+                    for v in [s.p10.get(i), s.p50.get(i), s.p90.get(i)].into_iter().flatten() {
+                        if v.is_finite() {
+                            top = top.max(*v);
+                            low = low.min(*v);
+                        }
+                    }
+                }
+            }
+        }
+        (low, top)
+    };
+    let range = y_top - y_min;
+    let clear = |corner: &SeriesLabelPosition| {
+        let (low, top) = span(matches!(corner, UpperLeft | LowerLeft));
+        match corner {
+            UpperLeft | UpperRight => top < y_top - box_h * range,
+            _ => low > y_min + box_h * range,
+        }
+    };
+    let order = if chart.legend == "lower" {
+        [LowerRight, LowerLeft, UpperRight, UpperLeft]
+    } else {
+        [UpperLeft, UpperRight, LowerRight, LowerLeft]
+    };
+    if let Some(c) = order.iter().find(|c| clear(c)) {
+        return (c.clone(), y_top);
+    }
+    // No corner is clear: raise the top above the lower of the two upper corners' data.
+    let (left, right) = (span(true).1, span(false).1);
+    let (corner, high) = if left <= right { (UpperLeft, left) } else { (UpperRight, right) };
+    let grown = y_min + (high - y_min) / (1.0 - box_h) * 1.03;
+    (corner, grown.max(y_top))
 }
 
 fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
@@ -351,7 +413,15 @@ fn stacked<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<
         .map(|i| panel.series.iter().map(|s| s.p50.get(i).copied().filter(|v| v.is_finite()).unwrap_or(0.0)).sum())
         .collect();
     let whisker_top = panel.whiskers.iter().map(|w| w.1).filter(|v| v.is_finite()).fold(0.0, f64::max);
-    let y_top = heights.iter().copied().fold(whisker_top, f64::max).max(1.0) * 1.15;
+    // Layers that are nothing in every bar (no agency, say) stay out of
+    // the legend too.
+    let layers: Vec<&Series> =
+        panel.series.iter().filter(|s| s.p50.iter().any(|v| v.is_finite() && *v != 0.0)).collect();
+    // Room above the tallest bar for the legend, so it never covers a bar.
+    let entries = layers.len() + usize::from(!panel.whiskers.is_empty());
+    let plot_px = (area.dim_in_pixel().1 as f64 - 110.0).max(100.0);
+    let legend_share = ((18 * entries + 20) as f64 / plot_px).min(0.6);
+    let y_top = heights.iter().copied().fold(whisker_top, f64::max).max(1.0) * 1.05 / (1.0 - legend_share);
     let mut c = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", caption_size(&panel.title)))
         .margin(10)
@@ -377,6 +447,9 @@ fn stacked<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<
     // progress); more take the palette.
     let shades = panel.series.len() <= 2;
     for (k, s) in panel.series.iter().enumerate() {
+        if !layers.iter().any(|l| std::ptr::eq(*l, s)) {
+            continue;
+        }
         let colour = match (shades, k % 2) {
             (true, 0) => BAR,
             (true, _) => LINE,
