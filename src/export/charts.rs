@@ -159,8 +159,17 @@ fn top(panel: &Panel, marker_on_y: bool) -> f64 {
 /// An axis label; on an axis that reaches millions every label is in
 /// millions, so that "500,000" does not sit under "1.0m".
 fn axis_number(v: f64, axis_top: f64) -> String {
+    axis_number_over(v, axis_top, axis_top)
+}
+
+/// As `axis_number`, on an axis `span` wide: millions get as many decimal
+/// places as it takes for six ticks across the span to read differently
+/// (£2.72m, £2.74m rather than £2.7m, £2.7m).
+fn axis_number_over(v: f64, axis_top: f64, span: f64) -> String {
     if (axis_top >= 1e6 && v != 0.0) || v.abs() >= 1e6 {
-        format!("{}m", crate::format::decimal(v / 1e6, 1))
+        let step = span / 6.0 / 1e6;
+        let places = if step > 0.0 { (-step.log10()).ceil().clamp(1.0, 3.0) as usize } else { 1 };
+        format!("{}m", crate::format::decimal(v / 1e6, places))
     } else if v.abs() >= 1000.0 || v == v.round() {
         thousands(v)
     } else {
@@ -498,7 +507,8 @@ fn scatter<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<
         .y_label_area_size(56)
         .build_cartesian_2d((x_min - pad)..(x_max + pad), 0.0..y_top)?;
     let x_top = x_max + pad;
-    let x_fmt = |x: &f64| axis_number(*x, x_top);
+    let x_span = x_top - (x_min - pad);
+    let x_fmt = |x: &f64| axis_number_over(*x, x_top, x_span);
     let y_fmt = |y: &f64| axis_number(*y, y_top);
     c.configure_mesh()
         .x_labels(6)
@@ -536,4 +546,16 @@ fn scatter<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }
     legend(&mut c, SeriesLabelPosition::LowerRight)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_across_a_narrow_range_of_millions_read_differently() {
+        let ticks: Vec<String> = (0..6).map(|i| axis_number_over(2.70e6 + 0.02e6 * i as f64, 2.82e6, 0.12e6)).collect();
+        assert_eq!(ticks, ["2.70m", "2.72m", "2.74m", "2.76m", "2.78m", "2.80m"]);
+        assert_eq!(axis_number(3.0e6, 9.0e6), "3.0m", "a wide axis keeps one place");
+    }
 }
