@@ -3,6 +3,7 @@
 //! → checked `Model`. Every problem is reported with its file, line,
 //! column and key path.
 
+mod areas;
 mod check;
 pub mod locate;
 pub mod overlay;
@@ -85,6 +86,9 @@ fn resolve(sources: Sources, file: &str, dir: &Path) -> Result<Scenario, Scenari
         problems,
     };
     let merged = overlay::merge(&sources).map_err(|p| fail(&sources, p))?;
+    if areas::is_region(&merged) {
+        return areas::resolve(&sources, &merged, file, dir);
+    }
     let doc = merged.doc.get_ref();
     let raw = match raw::RawScenario::deserialize(toml::de::Deserializer::from(merged.doc.clone())) {
         Ok(raw) => raw,

@@ -99,6 +99,10 @@ pub struct RawMeta {
     pub period: Option<String>,
     pub calendar: Option<String>,
     pub bank_holidays: Option<bool>,
+    /// The areas laid side by side in this scenario (written by caseflow
+    /// for a region): entries named `<area>_<name>` that give the same
+    /// uncertain number draw it once for all areas.
+    pub areas: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,6 +1,7 @@
 //! One integration-test binary; each module covers one promise.
 
 mod alloc;
+mod areas;
 mod cli;
 mod conservation;
 mod demand;

@@ -262,12 +262,27 @@ impl Draw for Uncertain {
     }
 
     fn params(&self) -> Vec<(String, Dist)> {
-        self.params.iter().map(|(_, name, dist)| (name.clone(), dist.clone())).collect()
+        let mut out: Vec<(String, Dist)> = Vec::new();
+        for (_, name, dist) in &self.params {
+            if !out.iter().any(|(n, _)| n == name) {
+                out.push((name.clone(), dist.clone()));
+            }
+        }
+        out
     }
 }
 
-/// A key path as `--set` names it: lists of named tables by name
-/// (`flows.contact.arrivals.per_year`).
+/// An entry's name without its area's prefix, in a scenario of areas: the
+/// ruling's effect, say, is one uncertain number for the whole region,
+/// not one per council.
+fn area_common<'a>(raw: &RawScenario, name: &'a str) -> &'a str {
+    let areas = raw.scenario.areas.iter().flatten();
+    areas.filter_map(|a| name.strip_prefix(a.as_str())?.strip_prefix('_')).next().unwrap_or(name)
+}
+
+/// A key path as `--set` names it (lists of named tables by name:
+/// `flows.contact.arrivals.per_year`); in a scenario of areas, without
+/// the area's prefix, as draws are shared by that name.
 fn name_of(raw: &RawScenario, path: &KeyPath) -> String {
     let mut out = String::new();
     let mut list: Option<&str> = None;
@@ -293,7 +308,7 @@ fn name_of(raw: &RawScenario, path: &KeyPath) -> String {
                 match name {
                     Some(n) => {
                         out.push('.');
-                        out.push_str(n);
+                        out.push_str(area_common(raw, n));
                     }
                     None => out.push_str(&format!("[{i}]")),
                 }

@@ -1,0 +1,286 @@
+//! Several areas in one scenario: a regional DoLS hub, or the councils of
+//! a region, each with its own demand and staff, run together.
+//!
+//! A file with `[[areas]]` names, for each area, a council scenario (with
+//! `set` changes on top, as `--set` gives them). Each area is loaded and
+//! checked on its own, so a problem is reported in the area's file at its
+//! line; then every flow, role, stock, pool, shock, request and legal
+//! change is renamed `<area>_<name>` (labelled "<Area>: ...") and the areas
+//! are laid side by side in one scenario under the region's `[scenario]`
+//! dates. That scenario is an ordinary one: every command, report, target
+//! and measure works on it, per area by the names, and in total over the
+//! whole region by the totals. No worker of one area takes another's work.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::locate::{KeyPath, path_at, span_of};
+use super::overlay::{Change, Merged, Sources};
+use super::{Scenario, header_comment, sha256_hex, to_toml};
+use crate::error::{Problem, ScenarioError};
+
+/// The tables that hold named entries, each renamed per area.
+const NAMED: [&str; 7] = ["flows", "roles", "stocks", "latent_pools", "shocks", "requests", "legal_changes"];
+
+/// Tables of which a region keeps one: the region's own if it gives one,
+/// else the one every area gives alike. A budget is the region's own or
+/// none: the areas' budgets are theirs, not the region's.
+const SHARED: [&str; 3] = ["absence", "inflation", "budget"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegion {
+    scenario: toml::Table,
+    areas: Vec<RawArea>,
+    absence: Option<toml::Value>,
+    inflation: Option<toml::Value>,
+    budget: Option<toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArea {
+    name: String,
+    label: Option<String>,
+    /// A council scenario file, relative to the region's file.
+    scenario: String,
+    /// Changes on top of it, as `--set` takes them: `{ "roles.social_worker_bia.fte" = 12 }`.
+    #[serde(default)]
+    set: toml::Table,
+}
+
+/// Whether a merged scenario document is a region (it has areas).
+pub(super) fn is_region(merged: &Merged<'_>) -> bool {
+    merged.doc.get_ref().get("areas").is_some()
+}
+
+/// Load a region: each area on its own, then all of them side by side.
+pub(super) fn resolve(
+    sources: &Sources,
+    merged: &Merged<'_>,
+    file: &str,
+    dir: &Path,
+) -> Result<Scenario, ScenarioError> {
+    let fail = |problems: Vec<Problem>| ScenarioError { file: file.to_string(), sources: sources.clone(), problems };
+    let doc = merged.doc.get_ref();
+    let region = RawRegion::deserialize(toml::de::Deserializer::from(merged.doc.clone())).map_err(|e| {
+        let span = e.span();
+        let path = span.as_ref().map(|s| path_at(doc, s.start).to_string()).unwrap_or_default();
+        fail(vec![Problem { path, message: e.message().trim().to_string(), span }])
+    })?;
+    let at = |path: KeyPath, message: String| {
+        let span = span_of(doc, &path);
+        fail(vec![Problem { path: path.to_string(), message, span }])
+    };
+    let root = KeyPath::root();
+    if region.areas.is_empty() {
+        return Err(at(root.key("areas"), "give at least one area".into()));
+    }
+    let mut areas = Vec::new();
+    for (i, a) in region.areas.iter().enumerate() {
+        let kp = root.key("areas").index(i);
+        let path = kp.to_string();
+        if a.name.is_empty() || !a.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+            return Err(at(
+                kp.key("name"),
+                format!("'{}': an area's name is lower-case letters, digits and _", a.name),
+            ));
+        }
+        if region.areas[..i].iter().any(|b| b.name == a.name) {
+            return Err(at(kp.key("name"), format!("two areas are called '{}'", a.name)));
+        }
+        let changes: Vec<Change> = a.set.iter().map(|(k, v)| Change::set(k, v.clone())).collect();
+        let area_file = dir.join(&a.scenario);
+        if !area_file.is_file() {
+            return Err(at(kp.key("scenario"), format!("no scenario file {}", area_file.display())));
+        }
+        let loaded = super::load_with(&area_file, &changes).map_err(|e| match e {
+            crate::error::Error::Scenario(e) => e,
+            other => fail(vec![Problem { path: format!("{path}.scenario"), message: other.to_string(), span: None }]),
+        })?;
+        let mut body: toml::Table = loaded.resolved.parse().map_err(|e: toml::de::Error| {
+            fail(vec![Problem {
+                path: path.clone(),
+                message: format!("area '{}': {}", a.name, e.message()),
+                span: None,
+            }])
+        })?;
+        let label = a.label.clone().unwrap_or_else(|| capitalised(&a.name.replace('_', " ")));
+        rename(&mut body, &a.name, &label, area_file.parent().unwrap_or(dir));
+        areas.push((a, label, body, loaded));
+    }
+    let mut meta = region.scenario.clone();
+    let names = areas.iter().map(|(a, _, _, _)| toml::Value::String(a.name.clone())).collect();
+    meta.insert("areas".into(), toml::Value::Array(names));
+    let mut combined = toml::Table::new();
+    combined.insert("scenario".into(), toml::Value::Table(meta));
+    for key in NAMED {
+        let all: Vec<toml::Value> = areas
+            .iter()
+            .flat_map(|(_, _, body, _)| body.get(key).and_then(toml::Value::as_array).cloned().unwrap_or_default())
+            .collect();
+        if !all.is_empty() {
+            combined.insert(key.into(), toml::Value::Array(all));
+        }
+    }
+    let given = [&region.absence, &region.inflation, &region.budget];
+    for (key, own) in SHARED.iter().zip(given) {
+        let value = match own {
+            Some(v) => Some(v.clone()),
+            None => shared(key, &areas.iter().map(|(a, _, body, _)| (a.name.as_str(), body)).collect::<Vec<_>>())
+                .map_err(|m| at(root.key(key), m))?,
+        };
+        if let Some(v) = value {
+            combined.insert((*key).into(), v);
+        }
+    }
+    let body = to_toml(&combined);
+    let mut head = String::from("# Resolved scenario, made by caseflow from the region ");
+    head.push_str(&format!("{file} and its areas:\n"));
+    for (a, _, _, loaded) in &areas {
+        head.push_str(&format!("#   {}: {} ({})\n", a.name, loaded.file, loaded.changes.join(" ")));
+    }
+    let resolved = format!("{head}\n{}", body.trim_start());
+    let mut model = super::parse(&resolved, file)?;
+    if region.budget.is_none() && areas.iter().any(|(_, _, body, _)| body.contains_key("budget")) {
+        model.warnings.push(
+            "budget: the areas' own budgets are left out; a region's budget is given in the region's file".into(),
+        );
+    }
+    model
+        .warnings
+        .extend(areas.iter().flat_map(|(a, _, _, l)| l.model.warnings.iter().map(move |w| format!("{}: {w}", a.name))));
+    let mut files = sources.files();
+    for (_, _, _, loaded) in &areas {
+        for f in &loaded.files {
+            if !files.contains(f) {
+                files.push(f.clone());
+            }
+        }
+    }
+    let mut header = header_comment(sources.layer_text(0));
+    for (a, label, _, loaded) in &areas {
+        let h = loaded.header.lines().next().unwrap_or_default();
+        header.push_str(&format!("\n\nArea {label} ({}): {h}", a.name));
+    }
+    let changes = sources
+        .layers
+        .iter()
+        .filter(|l| matches!(l.origin, super::overlay::Origin::Change(_)))
+        .map(|l| l.name.clone())
+        .collect();
+    Ok(Scenario {
+        model,
+        file: file.to_string(),
+        sha256: sha256_hex(body.as_bytes()),
+        header,
+        files,
+        changes,
+        resolved,
+    })
+}
+
+/// A table the areas share: the one they all give alike, or none if none
+/// gives it; areas that differ must have the region say which applies.
+fn shared(key: &str, areas: &[(&str, &toml::Table)]) -> Result<Option<toml::Value>, String> {
+    let given: Vec<(&str, &toml::Value)> = areas.iter().filter_map(|(n, b)| b.get(key).map(|v| (*n, v))).collect();
+    let Some(&(first, value)) = given.first() else { return Ok(None) };
+    if let Some((other, _)) = given.iter().find(|(_, v)| *v != value) {
+        return Err(format!(
+            "areas '{first}' and '{other}' have different [{key}] tables; give the region's own [{key}] in this file"
+        ));
+    }
+    if key == "budget" {
+        return Ok(None);
+    }
+    Ok(Some(value.clone()))
+}
+
+/// Rename every named entry of an area's scenario, and every reference to
+/// one, to `<area>_<name>`; labels lead with the area's.
+fn rename(body: &mut toml::Table, area: &str, label: &str, dir: &Path) {
+    let p = |n: &str| toml::Value::String(format!("{area}_{n}"));
+    let relabel = |t: &mut toml::Table, default: String| {
+        let own = t.get("label").and_then(toml::Value::as_str).map_or(default, str::to_string);
+        t.insert("label".into(), toml::Value::String(format!("{label}: {own}")));
+    };
+    let each = |body: &mut toml::Table, key: &str, f: &mut dyn FnMut(&mut toml::Table)| {
+        for v in body.get_mut(key).and_then(toml::Value::as_array_mut).into_iter().flatten() {
+            if let Some(t) = v.as_table_mut() {
+                f(t);
+            }
+        }
+    };
+    let rename_str = |t: &mut toml::Table, key: &str| {
+        if let Some(n) = t.get(key).and_then(toml::Value::as_str).map(str::to_string) {
+            t.insert(key.into(), p(&n));
+        }
+    };
+    let rename_list = |t: &mut toml::Table, key: &str| {
+        if let Some(a) = t.get_mut(key).and_then(toml::Value::as_array_mut) {
+            for v in a.iter_mut() {
+                if let Some(n) = v.as_str().map(str::to_string) {
+                    *v = p(&n);
+                }
+            }
+        }
+    };
+    for key in NAMED {
+        each(body, key, &mut |t| {
+            let name = t.get("name").and_then(toml::Value::as_str).unwrap_or_default().to_string();
+            let default = match key {
+                "flows" | "roles" => crate::model::workforce::label_of(&name),
+                _ => name.replace('_', " "),
+            };
+            if matches!(key, "flows" | "roles" | "requests") {
+                relabel(t, default);
+            } else if key == "legal_changes" {
+                // Read as "after <the change> in <Area>".
+                let own = t.get("label").and_then(toml::Value::as_str).map_or(default, str::to_string);
+                t.insert("label".into(), toml::Value::String(format!("{own} in {label}")));
+            }
+            rename_str(t, "name");
+        });
+    }
+    each(body, "flows", &mut |t| {
+        rename_str(t, "stock");
+        let name = t.get("name").and_then(toml::Value::as_str).map(|n| n[area.len() + 1..].to_string());
+        if let Some(arrivals) = t.get_mut("arrivals").and_then(toml::Value::as_table_mut) {
+            if let Some(h) = arrivals.get("history").and_then(toml::Value::as_str).map(PathBuf::from) {
+                // History files are found beside the area's file, and a
+                // history's column keeps the flow's own name.
+                let full = if h.is_absolute() { h } else { dir.join(h) };
+                arrivals.insert("history".into(), toml::Value::String(full.display().to_string()));
+                if !arrivals.contains_key("flow") {
+                    arrivals.insert("flow".into(), toml::Value::String(name.unwrap_or_default()));
+                }
+            }
+        }
+        for r in t.get_mut("routes").and_then(toml::Value::as_array_mut).into_iter().flatten() {
+            if let Some(r) = r.as_table_mut() {
+                rename_str(r, "to");
+                rename_str(r, "from_latent_pool");
+            }
+        }
+    });
+    each(body, "roles", &mut |t| rename_list(t, "skills"));
+    each(body, "latent_pools", &mut |t| rename_str(t, "to"));
+    each(body, "shocks", &mut |t| {
+        for s in t.get_mut("spawn").and_then(toml::Value::as_array_mut).into_iter().flatten() {
+            if let Some(s) = s.as_table_mut() {
+                rename_str(s, "flow");
+            }
+        }
+    });
+    each(body, "requests", &mut |t| rename_list(t, "stages"));
+    each(body, "legal_changes", &mut |t| {
+        rename_list(t, "requests");
+        rename_str(t, "reassess");
+    });
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}

@@ -1,0 +1,109 @@
+//! Several areas in one scenario: each area checked in its own file, laid
+//! side by side under the region's dates, none taking another's work, and
+//! an uncertain number the areas share drawn once for all of them.
+
+use std::path::{Path, PathBuf};
+
+use caseflow::model::Dist;
+use caseflow::results::FlowKpi;
+use caseflow::scenario;
+
+use crate::harness::{run_model, scratch_dir};
+
+fn shipped(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)
+}
+
+/// A region file in a scratch folder, its areas given as TOML.
+fn region(name: &str, areas: &str) -> PathBuf {
+    let dir = scratch_dir(name);
+    let mm20 = shipped("mm20.toml");
+    let text = format!(
+        "[scenario]\nname = \"{name}\"\nstart = 2000-01-01\ndays = 400\nperiod = \"year\"\n{}",
+        areas.replace("MM20", mm20.to_str().unwrap())
+    );
+    let file = dir.join("region.toml");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
+#[test]
+fn areas_are_laid_side_by_side_and_keep_their_own_work() {
+    let file = region(
+        "areas-two",
+        "[[areas]]\nname = \"north\"\nscenario = \"MM20\"\n\n\
+         [[areas]]\nname = \"south\"\nscenario = \"MM20\"\nset = { \"flows.customer.arrivals.per_day\" = 9, \"roles.server.count\" = 10 }\n",
+    );
+    let s = scenario::load(&file).unwrap_or_else(|e| panic!("{e}"));
+    let m = &s.model;
+    let names: Vec<&str> = m.flows.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["north_customer", "south_customer"]);
+    assert_eq!(m.roles[1].label, "South: server");
+    assert_eq!(m.workers.len(), 30, "20 servers in the north, 10 in the south");
+    // The region's dates, not the areas'.
+    assert_eq!(m.horizon_days, 400.0);
+    // Every worker takes only their own area's flow.
+    for w in &m.workers {
+        let role = &m.roles[w.role as usize].name;
+        for &(_, f) in &w.skills {
+            let flow = &m.flows[f as usize].name;
+            assert_eq!(role.split('_').next(), flow.split('_').next(), "{role} takes {flow}");
+        }
+    }
+    let agg = run_model(m, 20, 1);
+    let arrivals = |f: usize| agg.flow_kpi(f, FlowKpi::Arrivals).mean();
+    // 18 and 9 a day over 400 days.
+    assert!((arrivals(0) / 7200.0 - 1.0).abs() < 0.02, "north {}", arrivals(0));
+    assert!((arrivals(1) / 3600.0 - 1.0).abs() < 0.02, "south {}", arrivals(1));
+    // Both are M/M/c at 90% load; the smaller pool waits longer (Erlang C).
+    let wait = |f: usize| agg.flow_kpi(f, FlowKpi::MeanWaitDays).mean();
+    assert!(wait(1) > wait(0), "south {} north {}", wait(1), wait(0));
+}
+
+#[test]
+fn the_ruling_is_one_uncertain_number_for_the_whole_region() {
+    let s = scenario::load(&shipped("region-2026.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let u = s.model.uncertain.as_ref().expect("the ruling's effect is uncertain");
+    let params = u.params();
+    let rulings: Vec<&String> = params.iter().map(|(n, _)| n).filter(|n| n.contains("legal_changes")).collect();
+    assert_eq!(rulings, ["legal_changes.supreme_court_2026.multiplier"], "one number, not one per area");
+    // Each area's draw asks for the same name, so in a simulated future
+    // every area has the same multiplier.
+    let mut asked = Vec::new();
+    let drawn = u.draw(&mut |name: &str, d: &Dist| {
+        asked.push(name.to_string());
+        if name.contains("legal_changes") { 0.42 } else { d.mean() }
+    });
+    assert_eq!(asked.iter().filter(|n| n.contains("legal_changes")).count(), 5, "five areas, one name");
+    assert_eq!(drawn.legal_changes.len(), 5);
+    assert!(drawn.legal_changes.iter().all(|l| l.still_required == 0.42));
+}
+
+#[test]
+fn a_problem_in_an_area_is_reported_in_words_and_areas_that_differ_must_be_settled() {
+    let file = region(
+        "areas-bad-set",
+        "[[areas]]\nname = \"north\"\nscenario = \"MM20\"\nset = { \"roles.nobody.fte\" = 3 }\n",
+    );
+    let e = scenario::load(&file).unwrap_err().to_string();
+    assert!(e.contains("roles.nobody.fte"), "{e}");
+
+    let file = region("areas-missing", "[[areas]]\nname = \"north\"\nscenario = \"nowhere.toml\"\n");
+    let e = scenario::load(&file).unwrap_err().to_string();
+    assert!(e.contains("areas[0].scenario") && e.contains("nowhere.toml"), "{e}");
+
+    let file = region(
+        "areas-absence",
+        "[[areas]]\nname = \"north\"\nscenario = \"MM20\"\nset = { \"absence.annual_leave_days\" = 20 }\n\n\
+         [[areas]]\nname = \"south\"\nscenario = \"MM20\"\nset = { \"absence.annual_leave_days\" = 30 }\n",
+    );
+    let e = scenario::load(&file).unwrap_err().to_string();
+    assert!(e.contains("different [absence]"), "{e}");
+
+    let file = region(
+        "areas-twice",
+        "[[areas]]\nname = \"north\"\nscenario = \"MM20\"\n\n[[areas]]\nname = \"north\"\nscenario = \"MM20\"\n",
+    );
+    let e = scenario::load(&file).unwrap_err().to_string();
+    assert!(e.contains("two areas are called 'north'"), "{e}");
+}
