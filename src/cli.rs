@@ -51,6 +51,12 @@ pub enum Command {
         after_help = "Example:\n  caseflow history scenarios/synthetic-council.toml --seed 2024 --out data/synthetic --force"
     )]
     History(HistoryArgs),
+    /// The principal social worker's annual health check: last year observed, the year ahead simulated, rated against the employer standards
+    #[command(
+        name = "health-check",
+        after_help = "Examples:\n  caseflow health-check scenarios/fenmouth-2026.toml --staff-history data/fenmouth-staff.csv --activity-history data/fenmouth-activity.csv\n  caseflow health-check scenarios/fenmouth-2026.toml --staff-history data/fenmouth-staff.csv --activity-history data/fenmouth-activity.csv \\\n      --previous reports/health-check-fenmouth-2025 --out reports\n  caseflow health-check scenarios/fenmouth-2026.toml --staff-history S.csv --activity-history A.csv --set health_check.caseload.sw_complex_care=18 --no-search\n\nThe scenario describes today's position (staff, vacancies, people allocated, work waiting) and has a [health_check]\ntable with each role's safe caseload (people allocated per worker). The year ahead is simulated from its start for one year.\nStaff history: period,role,starters,leavers,in_post[,vacancies,agency,sickness_days,asye,asye_protected,people_allocated,\nsupervision_due_hours,supervision_given_hours]; activity history: period,flow,count[,completed]. Last year is the last twelve\nmonths of the staff history. --previous takes the folder last year's health check wrote (or its health_check.csv)."
+    )]
+    HealthCheck(HealthArgs),
     /// Check scenario files without running them
     #[command(
         after_help = "Examples:\n  caseflow validate scenarios/*.toml\n  caseflow validate --resolved scenarios/halton-2015-more-bias.toml\n  caseflow validate scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22"
@@ -255,6 +261,40 @@ pub struct HistoryArgs {
     /// Replace the two files if they are there from an earlier run
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Scenario file (TOML): today's position, with a [health_check] table
+    pub scenario: PathBuf,
+    /// Staff history (CSV): starters, leavers, staff in post and more, by role and month
+    #[arg(long, value_name = "CSV")]
+    pub staff_history: PathBuf,
+    /// Activity history (CSV): work received (count) and completed, by flow and month
+    #[arg(long, value_name = "CSV")]
+    pub activity_history: PathBuf,
+    /// Last year's health check (its folder, or its health_check.csv), for a year-on-year comparison
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    #[command(flatten)]
+    pub changes: Changes,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Replications for each candidate of the staffing search (the answer is confirmed with four times as many)
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=1_000_000))]
+    pub search_replications: u64,
+    /// Do not search for the staffing that brings caseloads under their safe level
+    #[arg(long)]
+    pub no_search: bool,
+    /// Folder for reports; results go to <OUT>/health-check-<scenario>/
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Replace the report folder if it is there from an earlier run
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options every simulating command shares.

@@ -56,6 +56,9 @@ a comparison needs the same dates (give both the same start and years, or --set 
     NoSuchFlows { file: PathBuf, wanted: Vec<String> },
     #[error("{} is staff history; backtest needs period,flow,count", file.display())]
     StaffHistory { file: PathBuf },
+    /// What the health check needs and did not get, naming the flag or key.
+    #[error("{message}")]
+    HealthCheck { message: String },
     #[error(transparent)]
     TooBig(#[from] crate::estimate::TooBig),
     /// The report folder (or history file) is there from an earlier run.
@@ -116,6 +119,7 @@ impl Error {
             | Error::Target { .. }
             | Error::NoSuchFlows { .. }
             | Error::StaffHistory { .. }
+            | Error::HealthCheck { .. }
             | Error::TooBig(_)
             | Error::Exists { .. }
             | Error::NotAReport { .. }

@@ -5,7 +5,7 @@
 use crate::model::Model;
 use crate::results::{
     BudgetMetric, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
-    WAIT_BIN_DAYS, WAIT_BINS, YearMetric,
+    WAIT_BIN_DAYS, WAIT_BINS, WorkforceMetric, YearMetric,
 };
 use crate::stats::{Aggregate, Band};
 
@@ -28,6 +28,10 @@ pub enum Reading {
     Year(usize, YearMetric),
     /// Budget line `l` in financial year `y`.
     Budget(usize, usize, BudgetMetric),
+    /// A workforce measure of scope `s` (an index into
+    /// `results::workforce_scopes`), over the horizon or in period `p`.
+    Workforce(usize, WorkforceMetric),
+    WorkforceAt(usize, WorkforceMetric, usize),
 }
 
 impl Reading {
@@ -47,6 +51,8 @@ impl Reading {
                 let years = r.year_totals.len() / YearMetric::COUNT;
                 r.budget[(l * years + y) * BudgetMetric::COUNT + k as usize]
             }
+            Reading::Workforce(s, k) => r.workforce_kpi(s, k),
+            Reading::WorkforceAt(s, k, p) => r.workforce_period(s, p, k),
         }
     }
 
@@ -69,6 +75,8 @@ impl Reading {
             Reading::WaitQuantile(..) => return None,
             Reading::Year(y, k) => a.year_total(y, k),
             Reading::Budget(l, y, k) => a.budget(l, y, k),
+            Reading::Workforce(s, k) => a.workforce_kpi(s, k),
+            Reading::WorkforceAt(s, k, p) => a.workforce_period(s, p, k),
         })
     }
 
@@ -78,7 +86,8 @@ impl Reading {
             Reading::TotalAt(_, p)
             | Reading::FlowAt(_, _, p)
             | Reading::RoleAt(_, _, p)
-            | Reading::RequestAt(_, _, p) => Some(p),
+            | Reading::RequestAt(_, _, p)
+            | Reading::WorkforceAt(_, _, p) => Some(p),
             _ => None,
         }
     }

@@ -685,6 +685,182 @@ impl BudgetMetric {
     }
 }
 
+/// Who a workforce measure is about: a staff role, a team, or the whole
+/// workforce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Role(usize),
+    Team(usize),
+    Total,
+}
+
+impl Scope {
+    /// "role", "team" or "total", as the tables print it.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Scope::Role(_) => "role",
+            Scope::Team(_) => "team",
+            Scope::Total => "total",
+        }
+    }
+
+    /// The role's or team's name, or "total".
+    pub fn name(self, m: &crate::model::Model) -> String {
+        match self {
+            Scope::Role(r) => m.roles[r].name.clone(),
+            Scope::Team(t) => m.teams[t].name.clone(),
+            Scope::Total => "total".into(),
+        }
+    }
+
+    /// A name for reports: "social workers", "complex care team".
+    pub fn label(self, m: &crate::model::Model) -> String {
+        match self {
+            Scope::Role(r) => m.roles[r].label.clone(),
+            Scope::Team(t) => format!("{} team", m.teams[t].label),
+            Scope::Total => "everyone".into(),
+        }
+    }
+
+    /// Whether staff role `r` is in this scope.
+    pub fn has(self, m: &crate::model::Model, r: usize) -> bool {
+        match self {
+            Scope::Role(x) => x == r,
+            Scope::Team(t) => m.roles[r].team == Some(t as u16),
+            Scope::Total => true,
+        }
+    }
+}
+
+/// The scopes of the workforce tables, in order: staff roles, teams, then
+/// everyone; none when the model does not track the workforce (see
+/// `Model::tracks_workforce`).
+pub fn workforce_scopes(m: &crate::model::Model) -> Vec<Scope> {
+    if !m.tracks_workforce() {
+        return Vec::new();
+    }
+    let mut out: Vec<Scope> = (0..m.roles.len()).filter(|&r| !m.roles[r].is_bought_in()).map(Scope::Role).collect();
+    out.extend((0..m.teams.len()).map(Scope::Team));
+    out.push(Scope::Total);
+    out
+}
+
+/// Per role, team or the whole workforce, and reporting period: caseloads
+/// of people, supervision and development, and workforce rates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkforceMetric {
+    PeopleAllocated,
+    PeopleAllocatedTotal,
+    PeopleAllocatedMax,
+    OverThresholdPct,
+    PeopleWaiting,
+    CompletedPerWorkerYear,
+    Caseload,
+    SupervisionPlannedHours,
+    SupervisionDeliveredHours,
+    SupervisionDeliveredPct,
+    DevelopmentHours,
+    VacancyPct,
+    AgencyPct,
+    TurnoverPct,
+    SicknessDays,
+    AsyeInPost,
+    AsyeProtectedPct,
+    Staff,
+    UtilisationPct,
+}
+
+impl WorkforceMetric {
+    pub const ALL: [WorkforceMetric; 19] = [
+        WorkforceMetric::PeopleAllocated,
+        WorkforceMetric::PeopleAllocatedTotal,
+        WorkforceMetric::PeopleAllocatedMax,
+        WorkforceMetric::OverThresholdPct,
+        WorkforceMetric::PeopleWaiting,
+        WorkforceMetric::CompletedPerWorkerYear,
+        WorkforceMetric::Caseload,
+        WorkforceMetric::SupervisionPlannedHours,
+        WorkforceMetric::SupervisionDeliveredHours,
+        WorkforceMetric::SupervisionDeliveredPct,
+        WorkforceMetric::DevelopmentHours,
+        WorkforceMetric::VacancyPct,
+        WorkforceMetric::AgencyPct,
+        WorkforceMetric::TurnoverPct,
+        WorkforceMetric::SicknessDays,
+        WorkforceMetric::AsyeInPost,
+        WorkforceMetric::AsyeProtectedPct,
+        WorkforceMetric::Staff,
+        WorkforceMetric::UtilisationPct,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        match self {
+            WorkforceMetric::PeopleAllocated => "people_allocated",
+            WorkforceMetric::PeopleAllocatedTotal => "people_allocated_total",
+            WorkforceMetric::PeopleAllocatedMax => "people_allocated_max",
+            WorkforceMetric::OverThresholdPct => "over_threshold_pct",
+            WorkforceMetric::PeopleWaiting => "people_waiting",
+            WorkforceMetric::CompletedPerWorkerYear => "completed_per_worker_year",
+            WorkforceMetric::Caseload => "caseload",
+            WorkforceMetric::SupervisionPlannedHours => "supervision_planned_hours",
+            WorkforceMetric::SupervisionDeliveredHours => "supervision_delivered_hours",
+            WorkforceMetric::SupervisionDeliveredPct => "supervision_delivered_pct",
+            WorkforceMetric::DevelopmentHours => "development_hours",
+            WorkforceMetric::VacancyPct => "vacancy_pct",
+            WorkforceMetric::AgencyPct => "agency_pct",
+            WorkforceMetric::TurnoverPct => "turnover_pct",
+            WorkforceMetric::SicknessDays => "sickness_days",
+            WorkforceMetric::AsyeInPost => "asye_in_post",
+            WorkforceMetric::AsyeProtectedPct => "asye_protected_pct",
+            WorkforceMetric::Staff => "staff",
+            WorkforceMetric::UtilisationPct => "utilisation_pct",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            WorkforceMetric::PeopleAllocated => {
+                "people allocated per worker in post, averaged over time: as social workers count a caseload (people with open work, and people kept allocated after it)"
+            }
+            WorkforceMetric::PeopleAllocatedTotal => "people allocated to the workers, averaged over time",
+            WorkforceMetric::PeopleAllocatedMax => "most people allocated to one worker at the end of the period",
+            WorkforceMetric::OverThresholdPct => {
+                "% of workers in post with more people allocated than their role's caseload threshold, at the end of the period"
+            }
+            WorkforceMetric::PeopleWaiting => {
+                "people waiting for allocation at the end of the period: waiting items of people's work, and people kept on vacant posts (teams and everyone only)"
+            }
+            WorkforceMetric::CompletedPerWorkerYear => {
+                "items of people's work completed per FTE in post, a year: the measure the seed council called 'average worker case load' (assessments and reviews completed / workers)"
+            }
+            WorkforceMetric::Caseload => {
+                "open items (pieces of work in progress) per worker in post, averaged over time"
+            }
+            WorkforceMetric::SupervisionPlannedHours => "supervision hours due to workers in post in the period",
+            WorkforceMetric::SupervisionDeliveredHours => "supervision hours given in the period",
+            WorkforceMetric::SupervisionDeliveredPct => "supervision hours given as % of hours due",
+            WorkforceMetric::DevelopmentHours => "hours of protected development time (CPD, ASYE) taken in the period",
+            WorkforceMetric::VacancyPct => {
+                "FTE without an employed holder (vacant or covered by agency) as % of the establishment, averaged over time"
+            }
+            WorkforceMetric::AgencyPct => "agency FTE as % of FTE in post, averaged over time",
+            WorkforceMetric::TurnoverPct => "leavers as % of employed FTE, a year",
+            WorkforceMetric::SicknessDays => "working days lost to sickness per FTE in post, a year",
+            WorkforceMetric::AsyeInPost => "newly qualified (ASYE) workers in post at the end of the period",
+            WorkforceMetric::AsyeProtectedPct => {
+                "% of ASYE workers in post whose people allocated are within their protected caseload (the role's threshold times asye_share), at the end of the period"
+            }
+            WorkforceMetric::Staff => "FTE in post (employed or agency) at the end of the period",
+            WorkforceMetric::UtilisationPct => "casework hours worked as % of hours available",
+        }
+    }
+}
+
+/// Caseloads of people are counted per worker up to this many; the last
+/// bin holds everyone with more.
+pub const PEOPLE_BINS: usize = 151;
+
 /// Width in days of each bin of the waiting-time histogram, and how many
 /// bins; the last bin takes everything longer.
 pub const WAIT_BIN_DAYS: f64 = 1.0;
@@ -745,6 +921,14 @@ pub struct RepResult {
     pub done_hist: Vec<u32>,
     pub balance: Vec<Balance>,
     pub events: u64,
+    /// `[(scope * periods + period) * WorkforceMetric::COUNT + metric]`,
+    /// scopes as `workforce_scopes` lists them (empty when not tracked).
+    pub workforce_periods: Vec<f64>,
+    /// `[scope * WorkforceMetric::COUNT + metric]` over the horizon.
+    pub workforce_kpis: Vec<f64>,
+    /// `[role * PEOPLE_BINS + people]`: workers in post at the ends of
+    /// periods by people allocated (empty when not tracked).
+    pub people_hist: Vec<u32>,
 }
 
 impl RepResult {
@@ -778,5 +962,13 @@ impl RepResult {
 
     pub fn total_kpi(&self, m: TotalMetric) -> f64 {
         self.total_kpis[m as usize]
+    }
+
+    pub fn workforce_period(&self, scope: usize, period: usize, m: WorkforceMetric) -> f64 {
+        self.workforce_periods[(scope * self.periods + period) * WorkforceMetric::COUNT + m as usize]
+    }
+
+    pub fn workforce_kpi(&self, scope: usize, m: WorkforceMetric) -> f64 {
+        self.workforce_kpis[scope * WorkforceMetric::COUNT + m as usize]
     }
 }

@@ -4,6 +4,7 @@
 //! (`caseflow run ... | head -1`) or a full disk is an error to report, or
 //! a reason to stop quietly, never a panic.
 
+mod health;
 mod history;
 mod staff;
 
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Fit(args) => history::fit(&args, out),
         Command::Backtest(args) => history::backtest(&args, out),
         Command::History(args) => history::write_history(&args, out),
+        Command::HealthCheck(args) => health::health_check(&args, out),
         Command::Validate(args) => validate(&args, out),
     }?;
     out.flush().map_err(Error::Output)?;
@@ -359,7 +361,7 @@ fn print_header(out: Out, scenario: &Scenario, stamp: &Stamp, agg: &Aggregate, s
     Ok(())
 }
 
-fn print_files(out: Out, dir: &Path, files: &[PathBuf]) -> Result<(), Error> {
+pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf]) -> Result<(), Error> {
     let tables = files.iter().filter(|p| p.extension().is_some_and(|e| e == "csv")).count();
     let charts = files.iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
     say!(
@@ -371,7 +373,7 @@ fn print_files(out: Out, dir: &Path, files: &[PathBuf]) -> Result<(), Error> {
 }
 
 /// The `--set` flags that reproduce a scenario's changes, quoted for a shell.
-fn set_flags(s: &Scenario) -> String {
+pub(crate) fn set_flags(s: &Scenario) -> String {
     s.changes.iter().map(|c| format!(" '{c}'")).collect()
 }
 

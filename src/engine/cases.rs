@@ -5,7 +5,7 @@ use rand_distr::{Distribution, Exp1};
 
 use super::Sim;
 use super::events::Event;
-use super::items::{Item, NOBODY, State};
+use super::items::{Item, NO_CASE, NOBODY, State};
 use super::streams::{Stream, item_stream};
 
 /// What a follow-up carries over from the item it comes from.
@@ -16,6 +16,8 @@ pub(super) struct Inherit {
     pub person: u32,
     pub class: u8,
     pub started: f64,
+    /// The kept person's allocation, which follow-ups go back to.
+    pub case: u32,
 }
 
 impl Sim<'_> {
@@ -57,6 +59,8 @@ impl Sim<'_> {
             duration,
             person,
             class,
+            counted: false,
+            case: NO_CASE,
             rng,
         });
         if person != NOBODY {
@@ -176,6 +180,7 @@ impl Sim<'_> {
                         person: item.person,
                         class: item.class,
                         started: item.started,
+                        case: item.case,
                     };
                     self.spawn(route.to as usize, child_seed, delay, inherit, route.keep_deadline);
                     break;
@@ -184,10 +189,11 @@ impl Sim<'_> {
         }
     }
 
-    fn spawn(&mut self, to: usize, seed: u64, delay: f64, from: Inherit, keep_deadline: bool) {
+    pub(super) fn spawn(&mut self, to: usize, seed: u64, delay: f64, from: Inherit, keep_deadline: bool) {
         let at = self.now + delay;
         let inherit = keep_deadline.then_some(from);
         let id = self.create(to, item_stream(seed), at, from.person, inherit);
+        self.items.get_mut(id).case = from.case;
         if delay > 0.0 {
             self.schedule_due(id, State::Scheduled);
         } else {
@@ -232,6 +238,9 @@ impl Sim<'_> {
                 let cal = &self.m.calendar;
                 self.workers[w].touch(self.now, cal);
                 self.workers[w].withdraw(id);
+                if self.items.get(id).counted {
+                    self.workers[w].people -= 1;
+                }
                 self.sync(w);
                 self.in_service[f] -= 1;
                 self.rec.withdrawn(f, lapse, self.now);
@@ -259,8 +268,12 @@ impl Sim<'_> {
         let ids: Vec<u32> = self.workers[w].open().map(|s| s.item).collect();
         for id in ids {
             let (left, pace) = self.workers[w].withdraw(id).expect("an open item");
+            if self.items.get(id).counted {
+                self.workers[w].people -= 1;
+            }
             self.sync(w);
             let item = self.items.get_mut(id);
+            item.counted = false;
             item.effort = left.max(1e-9);
             item.duration = if pace > 0.0 { item.effort / pace } else { 0.0 };
             let f = item.flow as usize;

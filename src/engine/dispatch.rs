@@ -33,7 +33,11 @@ impl Sim<'_> {
 
     fn place_at(&mut self, id: u32, front: bool) {
         let f = self.items.get(id).flow as usize;
-        match self.free_worker(f) {
+        let worker = match self.case_worker(id, f) {
+            Some(w) => Some(w),
+            None => self.free_worker(f),
+        };
+        match worker {
             Some(w) => {
                 if self.start(w, id) {
                     self.reschedule(w);
@@ -141,9 +145,12 @@ impl Sim<'_> {
             self.rec.allocated(f, arrived, now);
         }
         let dols = self.is_dols(f);
+        let counted = self.m.flows[f].people && !self.holds_case(w, id);
+        self.items.get_mut(id).counted = counted;
         let wk = &mut self.workers[w];
         wk.touch(now, &self.m.calendar);
         let pace = wk.pace(effort, duration);
+        wk.people += u32::from(counted);
         let changed = wk.add(id, f as u16, effort, pace, dols) || !wk.pending;
         self.sync(w);
         changed
@@ -174,6 +181,15 @@ impl Sim<'_> {
         self.workers[w].acc.completions += 1;
         let item = self.items.get(id);
         let f = item.flow as usize;
+        if self.m.flows[f].people {
+            let wk = &mut self.workers[w];
+            wk.people -= u32::from(item.counted);
+            wk.acc.people_completions += 1;
+            if self.m.flows[f].keep.is_some() {
+                self.keep_allocated(w, id);
+            }
+        }
+        let item = self.items.get(id);
         let role = self.workers[w].role as usize;
         if super::counts_assessments(&self.m.roles[role].kind) {
             self.rec.bought_completion(role, f);

@@ -39,6 +39,12 @@ pub enum Event {
     Batch { flow: u16 },
     /// A change in the law takes effect.
     Legal { change: u16 },
+    /// A kept person's allocation ends.
+    CaseEnds { case: u32 },
+    /// A post's supervision session is due; stale if the post changed hands.
+    Supervision { worker: u32, generation: u32 },
+    /// A supervision session ends.
+    SupervisionEnds { worker: u32, generation: u32 },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,6 +8,8 @@ use crate::model::QueueOrder;
 
 /// No person: the item is not part of a stock of people.
 pub(crate) const NOBODY: u32 = u32::MAX;
+/// No case: the item's person is not kept allocated to anyone.
+pub(crate) const NO_CASE: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum State {
@@ -42,6 +44,12 @@ pub(crate) struct Item {
     pub person: u32,
     /// Triage class (0 most urgent) from the flow's screening.
     pub class: u8,
+    /// Whether the item counts as a person allocated to its worker (an
+    /// item of people's work, for someone not already kept by them).
+    pub counted: bool,
+    /// The allocation (kept person) it belongs to, if any: it goes back to
+    /// that worker where it can.
+    pub case: u32,
     /// This item's own random draws (effort, routing, delays, children),
     /// so the same arrival has the same fate whatever the staffing.
     pub rng: Stream,

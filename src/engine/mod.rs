@@ -18,10 +18,12 @@ mod dispatch;
 mod events;
 mod items;
 mod legal;
+mod people;
 mod record;
 mod report;
 mod staffing;
 pub mod streams;
+mod supervision;
 mod worker;
 
 use crate::model::workforce::BudgetPeriod;
@@ -119,6 +121,10 @@ struct Sim<'m> {
     legal_entries: Vec<Vec<u16>>,
     /// Screening items under way after a legal change, by item id.
     screenings: std::collections::HashMap<u32, legal::Screening>,
+    /// People kept allocated after their work, by case id (never reused).
+    cases: Vec<people::Case>,
+    /// Per post, its supervision sessions (empty without supervision).
+    sessions: Vec<supervision::Sessions>,
     rec: Recorder,
     processed: u64,
 }
@@ -139,7 +145,11 @@ impl<'m> Sim<'m> {
                 };
                 let flows: Vec<(u16, bool)> =
                     w.skills.iter().map(|&(_, f)| (f, m.flows[f as usize].kind == WorkKind::Dols)).collect();
-                Worker::new(w.role, w.fte, w.caseload_cap, w.hours_per_day, share, &flows)
+                let mut worker = Worker::new(w.role, w.fte, w.caseload_cap, w.hours_per_day, share, &flows);
+                if role.cpd_share > 0.0 {
+                    worker.set_development(role.rates(w.fte, false).1);
+                }
+                worker
             })
             .collect();
         let staff_rng = m
@@ -218,7 +228,13 @@ impl<'m> Sim<'m> {
                 })
                 .collect(),
             screenings: std::collections::HashMap::new(),
-            rec: Recorder::new(origin, end, nf, m.roles.len(), m.periods.len()),
+            cases: Vec::new(),
+            sessions: if m.supervision.is_some() {
+                vec![supervision::Sessions::default(); m.workers.len()]
+            } else {
+                Vec::new()
+            },
+            rec: Recorder::new(origin, end, nf, m.roles.len(), m.periods.len(), m.tracks_workforce()),
             processed: 0,
         };
         sim.events.push(origin, Event::Boundary);
@@ -252,6 +268,7 @@ impl<'m> Sim<'m> {
             sim.start_arrivals(f);
         }
         sim.start_pools_and_shocks();
+        sim.initial_allocated();
         sim.initial_work();
         if m.roles.iter().any(|r| r.overtime.is_some()) {
             sim.events.push(0.0, Event::Daily);
@@ -294,6 +311,9 @@ impl<'m> Sim<'m> {
                 Event::BudgetReset { per } => self.on_budget_reset(per as usize),
                 Event::Batch { flow } => self.on_batch(flow as usize),
                 Event::Legal { change } => self.on_legal(change as usize),
+                Event::CaseEnds { case } => self.on_case_ends(case as usize),
+                Event::Supervision { worker, generation } => self.on_supervision(worker as usize, generation),
+                Event::SupervisionEnds { worker, generation } => self.on_supervision_ends(worker as usize, generation),
             }
         }
     }
@@ -418,6 +438,7 @@ fn eligible_ranges(m: &Model) -> (Vec<Ranges>, Vec<Ranges>) {
                     .filter(|(r, role)| {
                         role.is_bought_in() == bought
                             && role.skills.contains(&(f as u16))
+                            && (m.flows[f].team.is_none() || m.flows[f].team == role.team)
                             && role_range[*r].0 < usize::MAX
                     })
                     .map(|(r, _)| role_range[r])

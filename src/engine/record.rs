@@ -4,8 +4,8 @@ use super::worker::Accrued;
 use crate::model::finance::BudgetItem;
 use crate::model::{Model, RoleKind, WorkKind};
 use crate::results::{
-    Balance, BudgetMetric, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
-    WAIT_BIN_DAYS, WAIT_BINS, YearMetric,
+    Balance, BudgetMetric, FlowKpi, FlowMetric, PEOPLE_BINS, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric,
+    Scope, TotalMetric, WAIT_BIN_DAYS, WAIT_BINS, WorkforceMetric, YearMetric, workforce_scopes,
 };
 
 const DAYS_PER_YEAR: f64 = 365.25;
@@ -48,6 +48,19 @@ pub(crate) struct RoleTally {
     pub vacant_fte: f64,
     pub agency_fte: f64,
     pub caseload_max: u64,
+    /// At the period's end, when the workforce is tracked: workers in
+    /// post; of them with a caseload threshold, and above it; the most
+    /// people one holds; newly qualified workers, those with a protected
+    /// caseload to keep within, and those within it; people kept on
+    /// vacant posts.
+    pub in_post: u32,
+    pub rated: u32,
+    pub over: u32,
+    pub people_max: u32,
+    pub asye: u32,
+    pub asye_rated: u32,
+    pub asye_within: u32,
+    pub vacant_people: u64,
 }
 
 /// Time-average of the number of items in a flow over the reported horizon.
@@ -91,10 +104,14 @@ pub(crate) struct Recorder {
     /// role gave the flow, and bought-in assessments of it completed.
     role_flow_hours: Vec<f64>,
     bought_done: Vec<u64>,
+    /// Whether the workforce measures are kept (`Model::tracks_workforce`).
+    pub track: bool,
+    /// `[role * PEOPLE_BINS + people]`, at the ends of periods.
+    people_hist: Vec<u32>,
 }
 
 impl Recorder {
-    pub fn new(origin: f64, end: f64, flows: usize, roles: usize, periods: usize) -> Recorder {
+    pub fn new(origin: f64, end: f64, flows: usize, roles: usize, periods: usize, track: bool) -> Recorder {
         Recorder {
             origin,
             end,
@@ -115,6 +132,8 @@ impl Recorder {
             balance: vec![Balance::default(); flows],
             role_flow_hours: vec![0.0; roles * flows * periods],
             bought_done: vec![0; roles * flows * periods],
+            track,
+            people_hist: if track { vec![0; roles * PEOPLE_BINS] } else { Vec::new() },
         }
     }
 
@@ -297,6 +316,11 @@ impl Recorder {
         }
     }
 
+    /// A worker in post of role `r` holds `people` at a period's end.
+    pub fn people_at_end(&mut self, role: usize, people: u32) {
+        self.people_hist[role * PEOPLE_BINS + (people as usize).min(PEOPLE_BINS - 1)] += 1;
+    }
+
     pub fn snapshot_latent(&mut self, period: usize, remaining: u64) {
         self.latent[period] = remaining;
     }
@@ -476,6 +500,8 @@ impl Recorder {
         let year_totals = years(m, &totals);
         let budget = budget(m, &year_totals);
         let (request_periods, request_kpis) = requests(m, np, &flow_periods, &flow_kpis);
+        let (workforce_periods, workforce_kpis) =
+            if self.track { workforce(m, np, &self.role_periods, &self.snapshots) } else { (Vec::new(), Vec::new()) };
         RepResult {
             replication,
             periods: np,
@@ -493,7 +519,109 @@ impl Recorder {
             done_hist: self.done_hist,
             balance: self.balance,
             events,
+            workforce_periods,
+            workforce_kpis,
+            people_hist: self.people_hist,
         }
+    }
+}
+
+/// The workforce measures of every scope (role, team, everyone) in every
+/// period and over the horizon, from the roles' tallies: numerators and
+/// denominators are added within the scope first, so a team's share is
+/// its workers' share, not an average of its roles'.
+fn workforce(m: &Model, np: usize, roles: &[RoleTally], snapshots: &[FlowSnapshot]) -> (Vec<f64>, Vec<f64>) {
+    let scopes = workforce_scopes(m);
+    let nf = m.flows.len();
+    let flow_team: Vec<Option<u16>> = (0..nf).map(|f| m.flow_team(f)).collect();
+    let mut periods = vec![f64::NAN; scopes.len() * np * WorkforceMetric::COUNT];
+    let mut kpis = vec![f64::NAN; scopes.len() * WorkforceMetric::COUNT];
+    for (s, &scope) in scopes.iter().enumerate() {
+        let members: Vec<usize> =
+            (0..m.roles.len()).filter(|&r| !m.roles[r].is_bought_in() && scope.has(m, r)).collect();
+        // People waiting: in the scope's flows, and on its vacant posts.
+        let waiting_at = |p: usize| -> f64 {
+            let flows: u64 = (0..nf)
+                .filter(|&f| {
+                    m.flows[f].people
+                        && match scope {
+                            Scope::Role(_) => false,
+                            Scope::Team(t) => flow_team[f] == Some(t as u16),
+                            Scope::Total => true,
+                        }
+                })
+                .map(|f| snapshots[f * np + p].waiting)
+                .sum();
+            let vacant: u64 = members.iter().map(|&r| roles[r * np + p].vacant_people).sum();
+            (flows + vacant) as f64
+        };
+        let mut all = RoleTally::default();
+        let mut horizon_max = 0u32;
+        for p in 0..np {
+            let mut t = RoleTally::default();
+            for &r in &members {
+                let x = &roles[r * np + p];
+                t.acc.add(&x.acc);
+                t.staff_fte += x.staff_fte;
+                t.in_post += x.in_post;
+                t.rated += x.rated;
+                t.over += x.over;
+                t.people_max = t.people_max.max(x.people_max);
+                t.asye += x.asye;
+                t.asye_rated += x.asye_rated;
+                t.asye_within += x.asye_within;
+            }
+            let days = m.periods.days(p);
+            let waiting = if matches!(scope, Scope::Role(_)) { f64::NAN } else { waiting_at(p) };
+            let row = &mut periods[(s * np + p) * WorkforceMetric::COUNT..][..WorkforceMetric::COUNT];
+            fill(row, &t, days, waiting);
+            all.acc.add(&t.acc);
+            all.rated += t.rated;
+            all.over += t.over;
+            all.asye_rated += t.asye_rated;
+            all.asye_within += t.asye_within;
+            horizon_max = horizon_max.max(t.people_max);
+            if p + 1 == np {
+                all.staff_fte = t.staff_fte;
+                all.asye = t.asye;
+            }
+        }
+        all.people_max = horizon_max;
+        let days = m.horizon_days;
+        let waiting = if matches!(scope, Scope::Role(_)) || np == 0 { f64::NAN } else { waiting_at(np - 1) };
+        fill(&mut kpis[s * WorkforceMetric::COUNT..][..WorkforceMetric::COUNT], &all, days, waiting);
+    }
+    (periods, kpis)
+}
+
+/// One row of workforce measures from a scope's tally over `days`.
+fn fill(row: &mut [f64], t: &RoleTally, days: f64, waiting: f64) {
+    let a = &t.acc;
+    let per = |x: f64, y: f64| if y > 0.0 { x / y } else { f64::NAN };
+    let fte_days = a.permanent_fte_days + a.agency_fte_days;
+    let funded = fte_days + a.vacant_fte_days;
+    for k in WorkforceMetric::ALL {
+        row[k as usize] = match k {
+            WorkforceMetric::PeopleAllocated => per(a.people_days, a.post_days),
+            WorkforceMetric::PeopleAllocatedTotal => per(a.people_days, days),
+            WorkforceMetric::PeopleAllocatedMax => f64::from(t.people_max),
+            WorkforceMetric::OverThresholdPct => per(100.0 * f64::from(t.over), f64::from(t.rated)),
+            WorkforceMetric::PeopleWaiting => waiting,
+            WorkforceMetric::CompletedPerWorkerYear => per(a.people_completions as f64 * DAYS_PER_YEAR, fte_days),
+            WorkforceMetric::Caseload => per(a.case_days, a.post_days),
+            WorkforceMetric::SupervisionPlannedHours => a.supervision_planned,
+            WorkforceMetric::SupervisionDeliveredHours => a.supervision_delivered,
+            WorkforceMetric::SupervisionDeliveredPct => per(100.0 * a.supervision_delivered, a.supervision_planned),
+            WorkforceMetric::DevelopmentHours => a.development_hours,
+            WorkforceMetric::VacancyPct => per(100.0 * (a.vacant_fte_days + a.agency_fte_days), funded),
+            WorkforceMetric::AgencyPct => per(100.0 * a.agency_fte_days, fte_days),
+            WorkforceMetric::TurnoverPct => per(100.0 * a.leavers as f64 * DAYS_PER_YEAR, a.permanent_fte_days),
+            WorkforceMetric::SicknessDays => per(a.sick_days * DAYS_PER_YEAR, fte_days),
+            WorkforceMetric::AsyeInPost => f64::from(t.asye),
+            WorkforceMetric::AsyeProtectedPct => per(100.0 * f64::from(t.asye_within), f64::from(t.asye_rated)),
+            WorkforceMetric::Staff => t.staff_fte,
+            WorkforceMetric::UtilisationPct => per(100.0 * a.hours_worked, a.hours_available),
+        };
     }
 }
 

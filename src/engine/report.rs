@@ -42,6 +42,34 @@ impl Sim<'_> {
                 Occupant::Permanent => t.staff_fte += wk.fte,
             }
             t.caseload_max = t.caseload_max.max(wk.caseload() as u64);
+            if self.rec.track {
+                if wk.in_post() {
+                    let people = wk.people;
+                    t.in_post += 1;
+                    t.people_max = t.people_max.max(people);
+                    let threshold = m.health.as_ref().and_then(|h| h.caseload[wk.role as usize]);
+                    if let Some(limit) = threshold {
+                        t.rated += 1;
+                        t.over += u32::from(f64::from(people) > limit);
+                    }
+                    if wk.asye {
+                        t.asye += 1;
+                        if let Some(limit) = m.health.as_ref().and_then(|h| h.asye_threshold(wk.role as usize)) {
+                            t.asye_rated += 1;
+                            t.asye_within += u32::from(f64::from(people) <= limit);
+                        }
+                    }
+                } else if wk.occupant() == Occupant::Vacant {
+                    t.vacant_people += u64::from(wk.people);
+                }
+            }
+        }
+        if self.rec.track && k > 0 {
+            for wk in &self.workers {
+                if wk.in_post() && !m.roles[wk.role as usize].is_bought_in() {
+                    self.rec.people_at_end(wk.role as usize, wk.people);
+                }
+            }
         }
         if k > 0 {
             let p = k - 1;

@@ -48,6 +48,8 @@ impl Sim<'_> {
                 self.start_vacancy(w);
             } else {
                 self.schedule_leaving(w);
+                // Sessions spread over the first days of the month.
+                self.start_sessions(w, f64::NEG_INFINITY, Some((w % 20) as f64));
             }
             if role.absence && m.absence.is_some() {
                 self.schedule_leave(w);
@@ -105,8 +107,12 @@ impl Sim<'_> {
                     if new == 0.0 {
                         self.close_post(w);
                     } else {
-                        let (rate, cap) = (role.hours_per_day(new), role.cap_for(new, self.workers[w].asye));
-                        self.change_worker(w, |wk| wk.set_size(new, rate, cap));
+                        let asye = self.workers[w].asye;
+                        let ((rate, dev), cap) = (role.rates(new, asye), role.cap_for(new, asye));
+                        self.change_worker(w, |wk| {
+                            wk.set_size(new, rate, cap);
+                            wk.set_development(dev);
+                        });
                         if old == 0.0 {
                             self.open_post(w, vacant);
                         }
@@ -120,6 +126,7 @@ impl Sim<'_> {
                         // Cover ends: the post is vacant again, recruitment goes on.
                         Occupant::Agency if !on => {
                             self.workers[w].touch(self.now, &m.calendar);
+                            self.stop_sessions(w);
                             self.workers[w].set_occupant(Occupant::Vacant);
                             self.workers[w].set_productivity(1.0);
                             self.requeue_all(w);
@@ -163,6 +170,7 @@ impl Sim<'_> {
             self.start_vacancy(w);
         } else {
             self.schedule_leaving(w);
+            self.start_sessions(w, self.now, None);
         }
     }
 
@@ -170,6 +178,7 @@ impl Sim<'_> {
     /// as a leaver), their work goes back to the queues.
     fn close_post(&mut self, w: usize) {
         self.workers[w].touch(self.now, &self.m.calendar);
+        self.stop_sessions(w);
         let wk = &mut self.workers[w];
         wk.tenure = wk.tenure.wrapping_add(1);
         wk.asye = false;
@@ -177,6 +186,7 @@ impl Sim<'_> {
         wk.set_occupant(Occupant::Closed);
         self.requeue_all(w);
         self.sync(w);
+        self.hand_on_cases(w);
     }
 
     fn schedule_leave(&mut self, w: usize) {
@@ -229,6 +239,7 @@ impl Sim<'_> {
             StaffEvent::Leaves if current && self.workers[w].occupant() == Occupant::Permanent => {
                 let cal = &m.calendar;
                 self.workers[w].touch(self.now, cal);
+                self.stop_sessions(w);
                 let wk = &mut self.workers[w];
                 wk.acc.leavers += 1;
                 wk.set_occupant(Occupant::Vacant);
@@ -236,6 +247,12 @@ impl Sim<'_> {
                 wk.set_productivity(1.0);
                 wk.asye = false;
                 wk.cap = role.cap_for(wk.fte, false);
+                if role.development_share(true) != role.development_share(false) {
+                    let (rate, dev) = role.rates(wk.fte, false);
+                    let cap = wk.cap;
+                    wk.set_size(wk.fte, rate, cap);
+                    wk.set_development(dev);
+                }
                 self.requeue_all(w);
                 self.start_vacancy(w);
             }
@@ -245,6 +262,7 @@ impl Sim<'_> {
             {
                 let asye = role.asye.filter(|a| self.staff_rng[w].random::<f64>() < a.share);
                 let ramp = role.new_starter;
+                let development = role.development_share(true) != role.development_share(false);
                 self.change_worker(w, |wk| {
                     // An agency worker hands their caseload to the recruit.
                     wk.acc.starters += 1;
@@ -252,7 +270,15 @@ impl Sim<'_> {
                     wk.set_productivity(ramp.map_or(1.0, |r| r.productivity));
                     wk.asye = asye.is_some();
                     wk.cap = role.cap_for(wk.fte, wk.asye);
+                    if development {
+                        // Newly qualified: protected development time.
+                        let (rate, dev) = role.rates(wk.fte, wk.asye);
+                        let cap = wk.cap;
+                        wk.set_size(wk.fte, rate, cap);
+                        wk.set_development(dev);
+                    }
                 });
+                self.start_sessions(w, self.now, None);
                 if let Some(r) = ramp {
                     self.staff_event(w, r.days, StaffEvent::RampEnds);
                 }
@@ -271,14 +297,22 @@ impl Sim<'_> {
                     wk.set_occupant(Occupant::Agency);
                     wk.set_productivity(productivity);
                 });
+                self.start_sessions(w, self.now, None);
             }
             StaffEvent::RampEnds if current && self.workers[w].occupant() == Occupant::Permanent => {
                 self.change_worker(w, |wk| wk.set_productivity(1.0));
             }
             StaffEvent::AsyeEnds if current && self.workers[w].occupant() == Occupant::Permanent => {
+                let development = role.development_share(true) != role.development_share(false);
                 self.change_worker(w, |wk| {
                     wk.asye = false;
                     wk.cap = role.cap_for(wk.fte, false);
+                    if development {
+                        let (rate, dev) = role.rates(wk.fte, false);
+                        let cap = wk.cap;
+                        wk.set_size(wk.fte, rate, cap);
+                        wk.set_development(dev);
+                    }
                 });
             }
             // Superseded: the post changed hands since this was booked.

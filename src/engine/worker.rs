@@ -84,6 +84,17 @@ pub(crate) struct Accrued {
     /// People who left the post, and recruits who started in it.
     pub leavers: u64,
     pub starters: u64,
+    /// People allocated times days, over days in post.
+    pub people_days: f64,
+    /// Items of people's work completed.
+    pub people_completions: u64,
+    /// FTE working days away sick.
+    pub sick_days: f64,
+    /// Hours of protected development time (CPD).
+    pub development_hours: f64,
+    /// Supervision hours due, and given.
+    pub supervision_planned: f64,
+    pub supervision_delivered: f64,
 }
 
 impl Accrued {
@@ -101,6 +112,12 @@ impl Accrued {
         self.completions += o.completions;
         self.leavers += o.leavers;
         self.starters += o.starters;
+        self.people_days += o.people_days;
+        self.people_completions += o.people_completions;
+        self.sick_days += o.sick_days;
+        self.development_hours += o.development_hours;
+        self.supervision_planned += o.supervision_planned;
+        self.supervision_delivered += o.supervision_delivered;
     }
 }
 
@@ -111,6 +128,8 @@ pub(crate) struct FlowWork {
     pub flow: u16,
     lane: u8,
     reserved: f64,
+    /// Paces of the people kept allocated after this flow's work.
+    case_pace: f64,
     pub hours: f64,
 }
 
@@ -153,6 +172,8 @@ pub(crate) struct Worker {
     occupant: Occupant,
     away_on_leave: bool,
     away_sick: bool,
+    /// In a supervision session.
+    away_supervision: bool,
     /// Productivity of whoever is in post (new starters, agency).
     productivity: f64,
     /// Extra share of hours worked as overtime.
@@ -168,6 +189,16 @@ pub(crate) struct Worker {
     last_work: f64,
     /// Sum of the paces of open DoLS items (in either lane).
     reserved_dols: f64,
+    /// Sum of the paces of the people kept allocated to the post (care
+    /// management, in lane 0 beside its open items).
+    case_pace: f64,
+    /// People kept allocated to the post after their work was done.
+    pub cases: u32,
+    /// People allocated: kept ones, and open items of people's work that
+    /// are not for someone already kept here.
+    pub people: u32,
+    /// Hours a day of the working clock taken out for protected development.
+    dev_rate: f64,
     /// `speed()`, `given()` and the lanes' clock rates as of the last
     /// change: every change goes through a method that calls `refresh`,
     /// because they are read on every event.
@@ -198,6 +229,7 @@ impl Worker {
             occupant: Occupant::Permanent,
             away_on_leave: false,
             away_sick: false,
+            away_supervision: false,
             productivity: 1.0,
             overtime: 0.0,
             budget: dols_share.map(|share| Budget { share, left: 0.0, per_period: 0.0 }),
@@ -206,6 +238,10 @@ impl Worker {
             last: 0.0,
             last_work: 0.0,
             reserved_dols: 0.0,
+            case_pace: 0.0,
+            cases: 0,
+            people: 0,
+            dev_rate: 0.0,
             speed: 1.0,
             given: [0.0; 2],
             rates: [1.0; 2],
@@ -219,6 +255,7 @@ impl Worker {
                     flow,
                     lane: u8::from(dols && dols_share.is_some()),
                     reserved: 0.0,
+                    case_pace: 0.0,
                     hours: 0.0,
                 })
                 .collect(),
@@ -239,7 +276,24 @@ impl Worker {
 
     #[inline]
     pub fn at_work(&self) -> bool {
-        matches!(self.occupant, Occupant::Permanent | Occupant::Agency) && !self.away_on_leave && !self.away_sick
+        matches!(self.occupant, Occupant::Permanent | Occupant::Agency)
+            && !self.away_on_leave
+            && !self.away_sick
+            && !self.away_supervision
+    }
+
+    /// Whether someone (employed or agency) holds the post.
+    #[inline]
+    pub fn in_post(&self) -> bool {
+        matches!(self.occupant, Occupant::Permanent | Occupant::Agency)
+    }
+
+    pub fn in_supervision(&self) -> bool {
+        self.away_supervision
+    }
+
+    pub fn away(&self) -> bool {
+        self.away_on_leave || self.away_sick || self.away_supervision
     }
 
     /// How fast the worker's clock runs against the calendar's.
@@ -272,6 +326,45 @@ impl Worker {
 
     pub fn set_away_sick(&mut self, away: bool) {
         self.away_sick = away;
+        self.refresh();
+    }
+
+    pub fn set_away_supervision(&mut self, away: bool) {
+        self.away_supervision = away;
+        self.refresh();
+    }
+
+    /// Hours a day of the working clock set aside for protected development.
+    pub fn set_development(&mut self, dev_rate: f64) {
+        self.dev_rate = dev_rate;
+    }
+
+    /// A person stays allocated to the post after `flow`'s work, taking
+    /// `pace` hours a day. Call `touch(now)` first; reschedule after.
+    pub fn add_case(&mut self, flow: u16, pace: f64) {
+        let skill = self.work.iter().position(|w| w.flow == flow).expect("a flow the worker takes");
+        self.work[skill].case_pace += pace;
+        self.case_pace += pace;
+        self.cases += 1;
+        self.people += 1;
+        self.refresh();
+    }
+
+    /// A kept person's allocation ends. Call `touch(now)` first.
+    pub fn remove_case(&mut self, flow: u16, pace: f64) {
+        let skill = self.work.iter().position(|w| w.flow == flow).expect("a flow the worker takes");
+        self.cases -= 1;
+        self.people -= 1;
+        if self.cases == 0 {
+            // Start again from zero so that sums cannot drift.
+            self.case_pace = 0.0;
+            for w in &mut self.work {
+                w.case_pace = 0.0;
+            }
+        } else {
+            self.work[skill].case_pace -= pace;
+            self.case_pace -= pace;
+        }
         self.refresh();
     }
 
@@ -335,11 +428,12 @@ impl Worker {
     /// management the rest.
     #[inline]
     fn compute_given(&self) -> [f64; 2] {
+        let care = self.lanes[0].reserved + self.case_pace;
         match self.budget {
-            None => [self.lanes[0].reserved.min(self.rate), 0.0],
+            None => [care.min(self.rate), 0.0],
             Some(b) => {
                 let dols = if b.left > -b.per_period { self.lanes[1].reserved.min(self.rate) } else { 0.0 };
-                [self.lanes[0].reserved.min(self.rate - dols), dols]
+                [care.min(self.rate - dols), dols]
             }
         }
     }
@@ -351,7 +445,7 @@ impl Worker {
         let given = self.given;
         let speed = self.speed;
         let rate = |l: usize| {
-            let r = self.lanes[l].reserved;
+            let r = if l == 0 { self.lanes[0].reserved + self.case_pace } else { self.lanes[1].reserved };
             if r > 0.0 { speed * given[l] / r } else { speed }
         };
         [rate(0), rate(1)]
@@ -373,6 +467,7 @@ impl Worker {
             Some(b) => [
                 // DoLS work held up until the next period claims no hours.
                 self.lanes[0].reserved
+                    + self.case_pace
                     + if b.left > -b.per_period { self.lanes[1].reserved.min(b.share * self.rate) } else { 0.0 }
                     < self.rate * FULL,
                 if self.lanes[1].slots.is_empty() {
@@ -381,7 +476,7 @@ impl Worker {
                     self.dols_work_left() < b.left
                 },
             ],
-            None => [self.lanes[0].reserved < self.rate * FULL; 2],
+            None => [self.lanes[0].reserved + self.case_pace < self.rate * FULL; 2],
         }
     }
 
@@ -395,7 +490,11 @@ impl Worker {
     /// overbooked).
     #[inline]
     pub fn load(&self) -> f64 {
-        if self.rate > 0.0 { (self.lanes[0].reserved + self.lanes[1].reserved) / self.rate } else { f64::INFINITY }
+        if self.rate > 0.0 {
+            (self.lanes[0].reserved + self.case_pace + self.lanes[1].reserved) / self.rate
+        } else {
+            f64::INFINITY
+        }
     }
 
     /// Bring the worker's clock and tallies up to `now`.
@@ -409,6 +508,7 @@ impl Worker {
         let dw = work - self.last_work;
         let (speed, rates, given) = (self.speed, self.rates, self.given);
         let caseload = self.caseload() as f64;
+        let people = self.people as f64;
         let a = &mut self.acc;
         match self.occupant {
             Occupant::Closed => {}
@@ -422,11 +522,20 @@ impl Worker {
         if matches!(self.occupant, Occupant::Permanent | Occupant::Agency) {
             a.post_days += dt;
             a.case_days += caseload * dt;
+            a.people_days += people * dt;
+            if self.away_sick {
+                // Working days: the clock runs 7/5 on a working week's days.
+                let per = match cal.kind {
+                    crate::model::CalendarKind::Continuous => 1.0,
+                    crate::model::CalendarKind::WorkingWeek { .. } => 5.0 / 7.0,
+                };
+                a.sick_days += self.fte * dw * per;
+            }
         }
         if speed > 0.0 && dw > 0.0 {
             let working = speed * dw;
             for w in &mut self.work {
-                w.hours += w.reserved * rates[w.lane as usize] * dw;
+                w.hours += (w.reserved + w.case_pace) * rates[w.lane as usize] * dw;
             }
             self.lanes[0].clock += rates[0] * dw;
             self.lanes[1].clock += rates[1] * dw;
@@ -436,11 +545,12 @@ impl Worker {
                 b.left = (b.left - given[1] * working).max(-b.per_period);
                 given[1] * working
             } else if self.reserved_dols > 0.0 {
-                self.reserved_dols * given[0] / self.lanes[0].reserved * working
+                self.reserved_dols * given[0] / (self.lanes[0].reserved + self.case_pace) * working
             } else {
                 0.0
             };
             a.overtime_hours += self.rate * self.productivity * self.overtime * dw;
+            a.development_hours += self.dev_rate * working;
         }
         self.last = now;
         self.last_work = work;

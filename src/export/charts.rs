@@ -369,8 +369,14 @@ fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingAre
             .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], BAR.filled()));
     }
     if let Some(m) = &panel.marker {
+        // A deadline is a number of days; other markers say what they are.
+        let text = if chart.x_label.contains("days") {
+            format!("{} ({} days)", m.label, thousands(m.value))
+        } else {
+            m.label.clone()
+        };
         c.draw_series(DashedLineSeries::new(vec![(m.value, 0.0), (m.value, y_top)], 6, 4, MARKER.stroke_width(2)))?
-            .label(format!("{} ({} days)", m.label, thousands(m.value)))
+            .label(text)
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }
     legend(&mut c, SeriesLabelPosition::UpperRight)

@@ -11,29 +11,47 @@ fn fail(path: &Path, e: impl std::fmt::Display) -> Error {
 
 pub fn activity(path: &Path, rows: &[ActivityRow], note: &str) -> Result<(), Error> {
     let mut w = csv::Writer::from_path(path).map_err(|e| fail(path, e))?;
-    w.write_record(["period", "flow", "count", "source"]).map_err(|e| fail(path, e))?;
+    let completed = rows.iter().any(|r| r.completed.is_some());
+    let header: &[&str] = if completed {
+        &["period", "flow", "count", "completed", "source"]
+    } else {
+        &["period", "flow", "count", "source"]
+    };
+    w.write_record(header).map_err(|e| fail(path, e))?;
     for r in rows {
-        w.write_record([r.period.as_str(), r.flow.as_str(), &format!("{}", r.count), note])
-            .map_err(|e| fail(path, e))?;
+        let mut row = vec![r.period.clone(), r.flow.clone(), format!("{}", r.count)];
+        if completed {
+            row.push(format!("{}", r.completed.unwrap_or(0.0)));
+        }
+        row.push(note.to_string());
+        w.write_record(&row).map_err(|e| fail(path, e))?;
     }
     w.flush().map_err(|e| fail(path, e))
 }
 
 pub fn staff(path: &Path, rows: &[StaffRow], note: &str) -> Result<(), Error> {
     let mut w = csv::Writer::from_path(path).map_err(|e| fail(path, e))?;
-    w.write_record(["period", "role", "starters", "leavers", "in_post", "vacancies", "source"])
-        .map_err(|e| fail(path, e))?;
+    let extra = rows.iter().any(|r| !r.extra.is_empty());
+    let mut header = vec!["period", "role", "starters", "leavers", "in_post", "vacancies"];
+    if extra {
+        header.extend(crate::history::read::STAFF_EXTRA);
+    }
+    header.push("source");
+    w.write_record(&header).map_err(|e| fail(path, e))?;
     for r in rows {
-        w.write_record([
-            r.period.as_str(),
-            r.role.as_str(),
-            &format!("{}", r.starters),
-            &format!("{}", r.leavers),
-            &format!("{}", r.in_post),
-            &format!("{}", r.vacancies),
-            note,
-        ])
-        .map_err(|e| fail(path, e))?;
+        let mut row = vec![
+            r.period.clone(),
+            r.role.clone(),
+            format!("{}", r.starters),
+            format!("{}", r.leavers),
+            format!("{}", r.in_post),
+            format!("{}", r.vacancies),
+        ];
+        if extra {
+            row.extend(r.extra.iter().map(|v| format!("{v}")));
+        }
+        row.push(note.to_string());
+        w.write_record(&row).map_err(|e| fail(path, e))?;
     }
     w.flush().map_err(|e| fail(path, e))
 }

@@ -30,6 +30,7 @@ th, td { border-bottom: 1px solid #e3e8ee; padding: 0.3em 0.5em; text-align: rig
 th:first-child, td:first-child { text-align: left; }
 thead th { background: #f1f5f9; }
 td.p50 { font-weight: 600; }
+td.rag { font-weight: 700; text-align: center; color: #fff; } td.rag-green { background: #2e7d32; } td.rag-amber { background: #b26a00; } td.rag-red { background: #c62828; }
 figure { margin: 1.4em 0; page-break-inside: avoid; } figure svg { width: 100%; height: auto; border: 1px solid #e3e8ee; }
 figcaption { color: #56606b; font-size: 0.9em; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 0.3em 1.2em; } dt { font-weight: 600; } dd { margin: 0; }
@@ -181,7 +182,15 @@ fn table(h: &mut String, t: &Table) {
     for row in &t.rows {
         h.push_str("<tr>");
         for c in row {
-            let _ = write!(h, "<td>{}</td>", escape(c));
+            // A rating reads at a glance in its colour.
+            match c.as_str() {
+                "green" | "amber" | "red" => {
+                    let _ = write!(h, "<td class=\"rag rag-{c}\">{c}</td>");
+                }
+                _ => {
+                    let _ = write!(h, "<td>{}</td>", escape(c));
+                }
+            }
         }
         h.push_str("</tr>\n");
     }

@@ -182,6 +182,29 @@ pub fn write_staff(dir: &Path, doc: &Doc, command: &str) -> Result<Vec<PathBuf>,
     Ok(written)
 }
 
+/// Write a health check: the run's tables and `run.toml` (as `write_run`),
+/// `health_check.csv` (the ratings, which `--previous` reads next year),
+/// `observed.csv` (last year), and `health-check.html` and `.md` with
+/// their charts.
+pub fn write_health_check(
+    dir: &Path,
+    tables: &mut Tables,
+    manifest: Manifest<'_>,
+    ratings: &mut DataFrame,
+    observed: &mut DataFrame,
+    doc: &Doc,
+    command: &str,
+) -> Result<Vec<PathBuf>, Error> {
+    let mut written = write_run(dir, tables, manifest)?;
+    for (stem, df) in [("health_check", ratings), ("observed", observed)] {
+        let path = dir.join(format!("{stem}.csv"));
+        write_csv(df, &path)?;
+        written.push(path);
+    }
+    written.extend(write_doc(dir, "health-check", doc, command)?);
+    Ok(written)
+}
+
 /// Write a backtest: `backtest.csv`, `backtest.md` and its chart.
 pub fn write_backtest(
     dir: &Path,

@@ -1120,7 +1120,7 @@ mod tests {
             .map(|y| {
                 let span = parse_period(&y.to_string()).unwrap();
                 let count = (1000.0 * 1.1f64.powf((y - 2010) as f64 + 0.5)).round();
-                Point { span, count, line: 0 }
+                Point { span, count, completed: None, line: 0 }
             })
             .collect();
         let f = fit("x", &points, &FitOptions::default()).unwrap();
@@ -1149,7 +1149,7 @@ mod tests {
                 let span = parse_period(&y.to_string()).unwrap();
                 let t = (y - 2010) as f64 + 0.5;
                 let count = (span.days() / DAYS_PER_YEAR * 1000.0 * (2f64.ln() * damped_years(t, 0.5)).exp()).round();
-                Point { span, count, line: 0 }
+                Point { span, count, completed: None, line: 0 }
             })
             .collect();
         let opts = FitOptions { at: Some(at), ..FitOptions::default() };
@@ -1172,7 +1172,7 @@ mod tests {
             .map(|y| {
                 let span = parse_period(&y.to_string()).unwrap();
                 let count = if y >= 2014 { 10_000.0 } else { 1_000.0 };
-                Point { span, count, line: 0 }
+                Point { span, count, completed: None, line: 0 }
             })
             .collect();
         let opts = FitOptions { steps: vec!["2014-01-01".parse().unwrap()], ..FitOptions::default() };

@@ -3,6 +3,7 @@
 
 pub mod backtest;
 pub mod fit;
+pub mod observed;
 pub mod read;
 pub mod simulated;
 

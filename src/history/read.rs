@@ -104,6 +104,9 @@ pub fn parse_period(s: &str) -> Result<Span, String> {
 pub struct Point {
     pub span: Span,
     pub count: f64,
+    /// Items completed in the period, where the file says (column
+    /// `completed`); `count` is then what was received.
+    pub completed: Option<f64>,
     pub line: u64,
 }
 
@@ -122,8 +125,41 @@ pub struct StaffPoint {
     pub leavers: f64,
     pub in_post: f64,
     pub vacancies: Option<f64>,
+    /// The health check's optional columns, each where the file has it.
+    pub extra: StaffExtra,
     pub line: u64,
 }
+
+/// What a staff history may say beyond starters, leavers and staff in
+/// post, for the health check: each value for the period (counts in it,
+/// or levels at its end).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StaffExtra {
+    /// FTE covered by agency staff at the end (part of `vacancies`).
+    pub agency: Option<f64>,
+    /// Working days lost to sickness in the period.
+    pub sickness_days: Option<f64>,
+    /// Newly qualified (ASYE) workers in post at the end, and those of
+    /// them whose caseload was within its protected level.
+    pub asye: Option<f64>,
+    pub asye_protected: Option<f64>,
+    /// People allocated to the role's workers at the end.
+    pub people_allocated: Option<f64>,
+    /// Supervision hours due, and given, in the period.
+    pub supervision_due_hours: Option<f64>,
+    pub supervision_given_hours: Option<f64>,
+}
+
+/// The optional columns of a staff history, in `StaffExtra` order.
+pub const STAFF_EXTRA: [&str; 7] = [
+    "agency",
+    "sickness_days",
+    "asye",
+    "asye_protected",
+    "people_allocated",
+    "supervision_due_hours",
+    "supervision_given_hours",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum History {
@@ -182,7 +218,8 @@ pub fn parse(text: &str, file: &str) -> Result<History, HistoryError> {
     }
     let staff = headers.iter().any(|h| h == "leavers" || h == "role");
     let required: &[&str] = if staff { &STAFF } else { &ACTIVITY };
-    let optional: &[&str] = if staff { &["vacancies"] } else { &[] };
+    let staff_optional: Vec<&str> = std::iter::once("vacancies").chain(STAFF_EXTRA).collect();
+    let optional: &[&str] = if staff { &staff_optional } else { &["completed"] };
     let mut problems = Vec::new();
     for r in required {
         if !headers.iter().any(|h| h == r) {
@@ -259,14 +296,45 @@ pub fn parse(text: &str, file: &str) -> Result<History, HistoryError> {
             ) else {
                 continue;
             };
-            rows.push((name, Row::Staff(StaffPoint { span, starters, leavers, in_post, vacancies, line })));
+            let mut extra = [None; STAFF_EXTRA.len()];
+            let mut bad = false;
+            for (k, column) in STAFF_EXTRA.iter().enumerate() {
+                if col(column).is_some() {
+                    match number(column, false) {
+                        Some(v) => extra[k] = v,
+                        None => bad = true,
+                    }
+                }
+            }
+            if bad {
+                continue;
+            }
+            let [agency, sickness_days, asye, asye_protected, people_allocated, due, given] = extra;
+            let extra = StaffExtra {
+                agency,
+                sickness_days,
+                asye,
+                asye_protected,
+                people_allocated,
+                supervision_due_hours: due,
+                supervision_given_hours: given,
+            };
+            rows.push((name, Row::Staff(StaffPoint { span, starters, leavers, in_post, vacancies, extra, line })));
         } else {
             let Some(Some(count)) = number("count", true) else { continue };
             if count.fract() != 0.0 {
                 problems.push((Some(line), format!("count must be a whole number (got {count})")));
                 continue;
             }
-            rows.push((name, Row::Count(Point { span, count, line })));
+            let completed = if col("completed").is_some() {
+                match number("completed", false) {
+                    Some(v) => v,
+                    None => continue,
+                }
+            } else {
+                None
+            };
+            rows.push((name, Row::Count(Point { span, count, completed, line })));
         }
         if problems.len() >= MAX_PROBLEMS {
             break;

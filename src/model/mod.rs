@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod dist;
 pub mod finance;
+pub mod health;
 pub mod periods;
 pub mod workforce;
 
@@ -47,6 +48,12 @@ pub struct Model {
     pub requests: Vec<Request>,
     /// Changes in the law that narrow who needs a request, each on a date.
     pub legal_changes: Vec<LegalChange>,
+    /// Teams, as the roles name them, in order of first mention.
+    pub teams: Vec<health::Team>,
+    /// Supervision sessions for every staff role that has them.
+    pub supervision: Option<health::Supervision>,
+    /// Caseload thresholds and rating limits of the health check.
+    pub health: Option<health::HealthCheck>,
     /// Other files the scenario read (history CSVs), with their SHA-256.
     pub inputs: Vec<(String, String)>,
     /// What the checks accepted but the user should know, each led by its
@@ -99,6 +106,30 @@ impl Model {
     /// The calendar date of engine time `t` (the day it falls in).
     pub fn date_at(&self, t: f64) -> NaiveDate {
         self.start + chrono::TimeDelta::days((t - self.warmup_days).floor() as i64)
+    }
+
+    /// Whether the scenario uses caseloads of people, teams, supervision or
+    /// the health check: only then are the workforce measures kept, so a
+    /// scenario without them runs as it did before they existed.
+    pub fn tracks_workforce(&self) -> bool {
+        self.flows.iter().any(|f| f.people)
+            || !self.teams.is_empty()
+            || self.supervision.is_some()
+            || self.health.is_some()
+            || self.roles.iter().any(|r| r.cpd_share > 0.0)
+    }
+
+    /// The team a flow's waiting people belong to: the flow's own, or the
+    /// one team of every staff role that takes it.
+    pub fn flow_team(&self, f: usize) -> Option<u16> {
+        let flow = &self.flows[f];
+        if flow.team.is_some() {
+            return flow.team;
+        }
+        let mut teams =
+            self.roles.iter().filter(|r| !r.is_bought_in() && r.skills.contains(&(f as u16))).map(|r| r.team);
+        let first = teams.next()??;
+        teams.all(|t| t == Some(first)).then_some(first)
     }
 
     /// The engine time at which a calendar date starts.
@@ -160,6 +191,13 @@ pub struct Flow {
     pub batch_days: Option<f64>,
     /// The request this flow is a stage of, and which stage (0 first).
     pub stage_of: Option<(usize, usize)>,
+    /// Its items are people: an open one is a person allocated to its
+    /// worker, a waiting one a person waiting for allocation.
+    pub people: bool,
+    /// People who stay allocated after the work is done.
+    pub keep: Option<health::Keep>,
+    /// Only roles of this team take it.
+    pub team: Option<u16>,
 }
 
 /// A request that passes through several flows, its stages: one request
@@ -236,6 +274,9 @@ pub struct Initial {
     /// over the next `scheduled_over_days`.
     pub scheduled: u32,
     pub scheduled_over_days: f64,
+    /// People already allocated (kept after their work), spread over the
+    /// workers who take the flow, each with part of their time left.
+    pub allocated: u32,
 }
 
 /// A stock of people (for example everyone subject to DoLS) who leave it

@@ -49,6 +49,9 @@ pub struct Asye {
     pub share: f64,
     pub caseload_cap: u32,
     pub days: f64,
+    /// Protected development time: a share of casework hours for learning
+    /// while newly qualified (`None`: the role's own `cpd_share`).
+    pub development_share: Option<f64>,
 }
 
 /// A vacancy is covered by an agency worker after a delay.
@@ -110,6 +113,12 @@ pub struct Role {
     pub overtime: Option<Overtime>,
     /// Dated changes after the start, in time order (see `PlanStep`).
     pub plan: Vec<PlanStep>,
+    /// The team its workers belong to (an index into `Model::teams`).
+    pub team: Option<u16>,
+    /// Whether its workers have the scenario's supervision sessions.
+    pub supervised: bool,
+    /// Protected development time (CPD): a share of casework hours.
+    pub cpd_share: f64,
 }
 
 /// A dated change to a role: "+3 BIAs from October", "agency cover ends
@@ -175,6 +184,23 @@ impl Role {
             RoleKind::BoughtIn { per_week, .. } => per_week / 7.0,
             RoleKind::Staff => self.hours_per_week * self.casework_share / 7.0 * fte,
         }
+    }
+
+    /// Share of casework hours given to protected development (CPD), for
+    /// a newly qualified worker with `asye`.
+    pub fn development_share(&self, asye: bool) -> f64 {
+        match (asye, self.asye) {
+            (true, Some(a)) => a.development_share.unwrap_or(self.cpd_share),
+            _ => self.cpd_share,
+        }
+    }
+
+    /// Casework hours a day of a post of `fte` once protected development
+    /// time is taken out, and the development hours a day.
+    pub fn rates(&self, fte: f64, asye: bool) -> (f64, f64) {
+        let full = self.hours_per_day(fte);
+        let dev = self.development_share(asye);
+        if dev > 0.0 { (full * (1.0 - dev), full * dev) } else { (full, 0.0) }
     }
 
     /// Caseload cap of a post of `fte` (of an ASYE worker, with `asye`).

@@ -32,6 +32,96 @@ pub struct RawScenario {
     pub legal_changes: Vec<RawLegalChange>,
     pub inflation: Option<RawInflation>,
     pub budget: Option<RawBudget>,
+    pub supervision: Option<RawSupervision>,
+    pub health_check: Option<RawHealthCheck>,
+}
+
+/// Supervision sessions for every staff role that does not say
+/// `supervision = false`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSupervision {
+    /// Hours a session.
+    pub hours: f64,
+    /// "week", "fortnight" or "month" (default).
+    pub every: Option<String>,
+    /// Newly qualified workers: `[{ until_day = 42, every = "week" }, ...]`.
+    #[serde(default)]
+    pub asye: Vec<RawAsyeSupervision>,
+    /// Protected development time (CPD) of every supervised worker: a
+    /// share of casework hours.
+    pub cpd_share: Option<f64>,
+    /// Under pressure: "keep" (default) or "cancel" sessions of workers
+    /// whose promised hours are above `cancel_above_load`.
+    pub when_busy: Option<String>,
+    pub cancel_above_load: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAsyeSupervision {
+    pub until_day: f64,
+    pub every: String,
+}
+
+/// The health check: safe caseloads (people allocated per worker) by role
+/// or team, and rating limits per measure.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHealthCheck {
+    /// People allocated per worker: `{ social_worker = 20, ot_team = 30 }`.
+    pub caseload: Option<toml::Table>,
+    pub asye_share: Option<f64>,
+    pub over_threshold_pct: Option<RawRag>,
+    pub people_waiting: Option<RawRag>,
+    pub supervision_delivered_pct: Option<RawRag>,
+    pub asye_protected_pct: Option<RawRag>,
+    pub vacancy_pct: Option<RawRag>,
+    pub turnover_pct: Option<RawRag>,
+    pub agency_pct: Option<RawRag>,
+    pub sickness_days: Option<RawRag>,
+    pub utilisation_pct: Option<RawRag>,
+}
+
+/// Green up to (or, where more is better, from) `green`; amber up to `amber`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRag {
+    pub green: f64,
+    pub amber: f64,
+}
+
+impl RawHealthCheck {
+    /// The limits given for a rated measure, by its key.
+    pub fn limits(&self, key: &str) -> Option<&RawRag> {
+        match key {
+            "over_threshold_pct" => self.over_threshold_pct.as_ref(),
+            "people_waiting" => self.people_waiting.as_ref(),
+            "supervision_delivered_pct" => self.supervision_delivered_pct.as_ref(),
+            "asye_protected_pct" => self.asye_protected_pct.as_ref(),
+            "vacancy_pct" => self.vacancy_pct.as_ref(),
+            "turnover_pct" => self.turnover_pct.as_ref(),
+            "agency_pct" => self.agency_pct.as_ref(),
+            "sickness_days" => self.sickness_days.as_ref(),
+            "utilisation_pct" => self.utilisation_pct.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// After the work is done, a share of people stay allocated to the worker.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKeep {
+    /// Share of people kept (default 1).
+    pub share: Option<Num>,
+    /// How long they stay allocated.
+    pub days: RawDist,
+    /// Casework hours a week each person kept takes.
+    pub hours_per_week: Option<f64>,
+    /// When the allocation ends, a share of people transfer to this flow.
+    pub transfer_to: Option<String>,
+    pub transfer_share: Option<Num>,
 }
 
 /// Yearly increases: a number for every year, or a table by financial
@@ -131,6 +221,11 @@ pub struct RawFlow {
     #[serde(default)]
     pub routes: Vec<RawRoute>,
     pub initial: Option<RawInitial>,
+    /// Items are people allocated to their worker (for caseloads of people).
+    pub people: Option<bool>,
+    pub keep_allocated: Option<RawKeep>,
+    /// Only roles of this team take the flow.
+    pub team: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,6 +306,8 @@ pub struct RawInitial {
     pub in_service: Option<f64>,
     pub scheduled: Option<f64>,
     pub scheduled_over_days: Option<f64>,
+    /// People already allocated, with a flow's `keep_allocated`.
+    pub allocated: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -244,6 +341,10 @@ pub struct RawRole {
     /// Dated changes: the staffing plan.
     #[serde(default)]
     pub plan: Vec<RawPlanStep>,
+    /// The team its workers belong to.
+    pub team: Option<String>,
+    /// Whether the scenario's `[supervision]` applies (default true).
+    pub supervision: Option<bool>,
 }
 
 /// One dated change to a role, from `from` (until `until`, if given).
@@ -277,6 +378,7 @@ pub struct RawAsye {
     pub share: f64,
     pub caseload_cap: f64,
     pub days: Option<f64>,
+    pub development_share: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -17,7 +17,10 @@
 use crate::format::Unit;
 use crate::measure::Reading;
 use crate::model::Model;
-use crate::results::{FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric};
+use crate::results::{
+    FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, Scope, TotalMetric, WorkforceMetric,
+    workforce_scopes,
+};
 
 /// The probability a target must be met with when none is given.
 pub const DEFAULT_PROBABILITY: f64 = 0.9;
@@ -90,6 +93,7 @@ fn names(m: &Model) -> String {
     all.extend(m.requests.iter().map(|r| r.name.clone()));
     all.extend(m.flows.iter().map(|f| f.name.clone()));
     all.extend(m.roles.iter().map(|r| r.name.clone()));
+    all.extend(m.teams.iter().map(|t| t.name.clone()));
     all.join(", ")
 }
 
@@ -124,6 +128,8 @@ fn words(metric: &str) -> String {
         "cost_total" => "total cost".into(),
         "cost_cumulative" => "cost to date".into(),
         "utilisation_pct" => "utilisation".into(),
+        "people_allocated" => "people allocated per worker".into(),
+        "over_threshold_pct" => "% of workers above the caseload threshold".into(),
         other => other.replace('_', " "),
     }
 }
@@ -137,7 +143,9 @@ fn is_level(metric: &str) -> bool {
 }
 
 fn unit_of(metric: &str) -> Unit {
-    if metric.ends_with("_pct") {
+    if metric.starts_with("people_allocated") || metric == "completed_per_worker_year" || metric == "sickness_days" {
+        Unit::Ratio
+    } else if metric.ends_with("_pct") {
         Unit::Pct
     } else if metric.contains("days") && !metric.contains("unauthorised") {
         Unit::Days
@@ -213,20 +221,42 @@ fn reading(m: &Model, name: &str, metric: &str, at: Option<usize>) -> Result<(Re
         let x = x as usize;
         let metric = canonical("role", metric, at.is_some());
         let label = &m.roles[x].label;
-        return match at {
-            None => RoleKpi::ALL
-                .iter()
-                .find(|k| k.name() == metric)
-                .map(|&k| (Reading::Role(x, k), label.clone(), metric.clone()))
-                .ok_or_else(|| unknown("over the horizon", RoleKpi::ALL.iter().map(|k| k.name()).collect())),
-            Some(p) => RoleMetric::ALL
-                .iter()
-                .find(|k| k.name() == metric)
-                .map(|&k| (Reading::RoleAt(x, k, p), label.clone(), metric.clone()))
-                .ok_or_else(|| unknown("at a month", RoleMetric::ALL.iter().map(|k| k.name()).collect())),
+        let own = match at {
+            None => RoleKpi::ALL.iter().find(|k| k.name() == metric).map(|&k| Reading::Role(x, k)),
+            Some(p) => RoleMetric::ALL.iter().find(|k| k.name() == metric).map(|&k| Reading::RoleAt(x, k, p)),
         };
+        if let Some(r) = own.or_else(|| workforce(m, Scope::Role(x), &metric, at)) {
+            return Ok((r, label.clone(), metric));
+        }
+        let mut list: Vec<&str> = match at {
+            None => RoleKpi::ALL.iter().map(|k| k.name()).collect(),
+            Some(_) => RoleMetric::ALL.iter().map(|k| k.name()).collect(),
+        };
+        if !workforce_scopes(m).is_empty() {
+            let more: Vec<&str> = WorkforceMetric::ALL.iter().map(|k| k.name()).filter(|n| !list.contains(n)).collect();
+            list.extend(more);
+        }
+        return Err(unknown(if at.is_some() { "at a month" } else { "over the horizon" }, list));
+    }
+    if let Some(t) = m.teams.iter().position(|t| t.name == name) {
+        let metric = canonical("team", metric, at.is_some());
+        let scope = Scope::Team(t);
+        return workforce(m, scope, &metric, at)
+            .map(|r| (r, scope.label(m), metric.clone()))
+            .ok_or_else(|| unknown("", WorkforceMetric::ALL.iter().map(|k| k.name()).collect()));
     }
     Err(format!("nothing in the scenario is called '{name}'; targets can be about: {}", names(m)))
+}
+
+/// A workforce measure (people allocated, supervision, rates) of a role or
+/// team, when the scenario keeps them.
+fn workforce(m: &Model, scope: Scope, metric: &str, at: Option<usize>) -> Option<Reading> {
+    let s = workforce_scopes(m).iter().position(|&x| x == scope)?;
+    let k = WorkforceMetric::ALL.iter().copied().find(|k| k.name() == metric)?;
+    Some(match at {
+        None => Reading::Workforce(s, k),
+        Some(p) => Reading::WorkforceAt(s, k, p),
+    })
 }
 
 /// A value as written: "80%", "28", "£9.5m", "950k", "1,200".

@@ -26,8 +26,8 @@ impl Bands {
 
 use crate::model::Model;
 use crate::results::{
-    Balance, BudgetMetric, FlowKpi, FlowMetric, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
-    WAIT_BINS, YearMetric,
+    Balance, BudgetMetric, FlowKpi, FlowMetric, PEOPLE_BINS, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric,
+    TotalMetric, WAIT_BINS, WorkforceMetric, YearMetric,
 };
 
 /// Every measure of a run, summarised over the replications folded in so
@@ -62,6 +62,13 @@ pub struct Aggregate {
     pub unbalanced: u64,
     /// Balances summed over replications, per flow.
     pub balance: Vec<Balance>,
+    /// Workforce scopes (roles, teams, everyone; 0 when not tracked).
+    pub scopes: usize,
+    pub workforce_periods: Vec<Band>,
+    pub workforce_kpis: Vec<Band>,
+    /// Workers in post at period ends by people allocated, pooled over
+    /// replications, `[role * PEOPLE_BINS + people]`.
+    pub people_hist: Vec<u64>,
 }
 
 impl Aggregate {
@@ -72,6 +79,12 @@ impl Aggregate {
         a.budget_lines = m.budget.len();
         a.year_totals = vec![Band::new(); a.years * YearMetric::COUNT];
         a.budget = vec![Band::new(); a.budget_lines * a.years * BudgetMetric::COUNT];
+        a.scopes = crate::results::workforce_scopes(m).len();
+        if a.scopes > 0 {
+            a.workforce_periods = vec![Band::new(); a.scopes * a.periods * WorkforceMetric::COUNT];
+            a.workforce_kpis = vec![Band::new(); a.scopes * WorkforceMetric::COUNT];
+            a.people_hist = vec![0; a.roles * PEOPLE_BINS];
+        }
         a
     }
 
@@ -99,6 +112,10 @@ impl Aggregate {
             done_hist: vec![0; flows * WAIT_BINS],
             unbalanced: 0,
             balance: vec![Balance::default(); flows],
+            scopes: 0,
+            workforce_periods: Vec::new(),
+            workforce_kpis: Vec::new(),
+            people_hist: Vec::new(),
         }
     }
 
@@ -115,6 +132,11 @@ impl Aggregate {
         add_all(&mut self.total_kpis, &r.total_kpis);
         add_all(&mut self.year_totals, &r.year_totals);
         add_all(&mut self.budget, &r.budget);
+        add_all(&mut self.workforce_periods, &r.workforce_periods);
+        add_all(&mut self.workforce_kpis, &r.workforce_kpis);
+        for (a, &b) in self.people_hist.iter_mut().zip(&r.people_hist) {
+            *a += u64::from(b);
+        }
         for (a, &b) in self.wait_hist.iter_mut().zip(&r.wait_hist) {
             *a += b as u64;
         }
@@ -142,6 +164,11 @@ impl Aggregate {
         merge_all(&mut self.total_kpis, &other.total_kpis);
         merge_all(&mut self.year_totals, &other.year_totals);
         merge_all(&mut self.budget, &other.budget);
+        merge_all(&mut self.workforce_periods, &other.workforce_periods);
+        merge_all(&mut self.workforce_kpis, &other.workforce_kpis);
+        for (a, b) in self.people_hist.iter_mut().zip(&other.people_hist) {
+            *a += b;
+        }
         for (a, b) in self.wait_hist.iter_mut().zip(&other.wait_hist) {
             *a += b;
         }
@@ -193,6 +220,19 @@ impl Aggregate {
 
     pub fn budget(&self, line: usize, year: usize, m: BudgetMetric) -> &Band {
         &self.budget[(line * self.years + year) * BudgetMetric::COUNT + m as usize]
+    }
+
+    pub fn workforce_period(&self, scope: usize, period: usize, m: WorkforceMetric) -> &Band {
+        &self.workforce_periods[(scope * self.periods + period) * WorkforceMetric::COUNT + m as usize]
+    }
+
+    pub fn workforce_kpi(&self, scope: usize, m: WorkforceMetric) -> &Band {
+        &self.workforce_kpis[scope * WorkforceMetric::COUNT + m as usize]
+    }
+
+    /// Workers of role `r` in post at period ends, by people allocated.
+    pub fn people_hist(&self, r: usize) -> &[u64] {
+        &self.people_hist[r * PEOPLE_BINS..(r + 1) * PEOPLE_BINS]
     }
 
     pub fn wait_hist(&self, flow: usize) -> &[u64] {

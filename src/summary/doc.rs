@@ -100,6 +100,11 @@ pub enum Source {
     Kpi { scope: &'static str, name: String, metric: &'static str },
     /// `year_totals.csv`: metric in a financial year.
     Year { year: String, metric: &'static str },
+    /// `workforce_kpis.csv`: a role, team or the total, and a metric.
+    Workforce { scope: &'static str, name: String, metric: &'static str },
+    /// `observed.csv` (a health check's last year, as the histories
+    /// record it): its `value` for a scope, name and metric.
+    Observed { scope: &'static str, name: String, metric: &'static str },
 }
 
 impl Source {

@@ -5,6 +5,7 @@
 pub mod backtest;
 pub mod compare;
 pub mod doc;
+pub mod health;
 pub mod report;
 pub mod staff;
 
@@ -12,8 +13,8 @@ use polars::prelude::*;
 
 use crate::model::Model;
 use crate::results::{
-    BudgetMetric, FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BIN_DAYS,
-    WAIT_BINS, YearMetric,
+    BudgetMetric, FlowKpi, FlowMetric, PEOPLE_BINS, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
+    WAIT_BIN_DAYS, WAIT_BINS, WorkforceMetric, YearMetric, workforce_scopes,
 };
 use crate::stats::{Aggregate, Band};
 
@@ -62,11 +63,16 @@ pub struct Tables {
     pub wait_histogram: DataFrame,
     pub completion_histogram: DataFrame,
     pub balance: DataFrame,
+    /// Caseloads of people, supervision and workforce rates, by role, team
+    /// and everyone: empty unless the scenario uses them.
+    pub workforce_periods: DataFrame,
+    pub workforce_kpis: DataFrame,
+    pub caseload_histogram: DataFrame,
 }
 
 impl Tables {
     /// (file stem, table) pairs in a fixed order.
-    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 10] {
+    pub fn named(&mut self) -> [(&'static str, &mut DataFrame); 13] {
         [
             ("request_periods", &mut self.request_periods),
             ("flow_periods", &mut self.flow_periods),
@@ -78,6 +84,9 @@ impl Tables {
             ("wait_histogram", &mut self.wait_histogram),
             ("completion_histogram", &mut self.completion_histogram),
             ("balance", &mut self.balance),
+            ("workforce_periods", &mut self.workforce_periods),
+            ("workforce_kpis", &mut self.workforce_kpis),
+            ("caseload_histogram", &mut self.caseload_histogram),
         ]
     }
 }
@@ -91,7 +100,7 @@ fn opt(v: f64) -> Option<f64> {
 
 /// Columns built up row by row.
 #[derive(Default)]
-struct Builder {
+pub(crate) struct Builder {
     text: Vec<(&'static str, Vec<String>)>,
     ints: Vec<(&'static str, Vec<i64>)>,
     nums: Vec<(&'static str, Vec<Option<f64>>)>,
@@ -100,27 +109,27 @@ struct Builder {
 }
 
 impl Builder {
-    fn text(&mut self, name: &'static str, v: impl Into<String>) {
+    pub(crate) fn text(&mut self, name: &'static str, v: impl Into<String>) {
         push_col(&mut self.text, &mut self.order, 't', name, v.into());
     }
-    fn int(&mut self, name: &'static str, v: i64) {
+    pub(crate) fn int(&mut self, name: &'static str, v: i64) {
         push_col(&mut self.ints, &mut self.order, 'i', name, v);
     }
-    fn num(&mut self, name: &'static str, v: f64) {
+    pub(crate) fn num(&mut self, name: &'static str, v: f64) {
         push_col(&mut self.nums, &mut self.order, 'n', name, opt(v));
     }
-    fn band(&mut self, b: &Band) {
+    pub(crate) fn band(&mut self, b: &Band) {
         self.num("mean", b.mean());
         for (name, q) in QUANTILES {
             self.num(name, b.quantile(q));
         }
         self.int("replications_with_value", b.count() as i64);
     }
-    fn end_row(&mut self) {
+    pub(crate) fn end_row(&mut self) {
         self.rows += 1;
     }
 
-    fn finish(self, stamp: &Stamp) -> PolarsResult<DataFrame> {
+    pub(crate) fn finish(self, stamp: &Stamp) -> PolarsResult<DataFrame> {
         let n = self.rows;
         let mut columns = vec![
             Column::new("scenario".into(), vec![stamp.scenario.as_str(); n]),
@@ -176,7 +185,63 @@ pub fn tables(model: &Model, agg: &Aggregate, stamp: &Stamp) -> PolarsResult<Tab
         wait_histogram: histogram(model, |f| agg.wait_hist(f)).finish(stamp)?,
         completion_histogram: histogram(model, |f| agg.done_hist(f)).finish(stamp)?,
         balance: balance(model, agg).finish(stamp)?,
+        workforce_periods: workforce_periods(model, agg).finish(stamp)?,
+        workforce_kpis: workforce_kpis(model, agg).finish(stamp)?,
+        caseload_histogram: caseload_histogram(model, agg).finish(stamp)?,
     })
+}
+
+fn workforce_periods(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    for (s, scope) in workforce_scopes(model).into_iter().enumerate() {
+        for p in 0..model.periods.len() {
+            for m in WorkforceMetric::ALL {
+                b.text("scope", scope.kind());
+                b.text("name", scope.name(model));
+                period_columns(&mut b, model, p);
+                b.text("metric", m.name());
+                b.band(agg.workforce_period(s, p, m));
+                b.end_row();
+            }
+        }
+    }
+    b
+}
+
+/// The workforce measures over the whole horizon, in the shape of `kpis`.
+fn workforce_kpis(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    for (s, scope) in workforce_scopes(model).into_iter().enumerate() {
+        for m in WorkforceMetric::ALL {
+            kpi_row(&mut b, scope.kind(), &scope.name(model), m.name(), agg.workforce_kpi(s, m));
+        }
+    }
+    b
+}
+
+/// Workers in post at the ends of periods by people allocated, per staff
+/// role, pooled over replications.
+fn caseload_histogram(model: &Model, agg: &Aggregate) -> Builder {
+    let mut b = Builder::default();
+    if agg.people_hist.is_empty() {
+        return b;
+    }
+    for (r, role) in model.roles.iter().enumerate().filter(|(_, r)| !r.is_bought_in()) {
+        let hist = agg.people_hist(r);
+        let total: u64 = hist.iter().sum();
+        let last_used = hist.iter().rposition(|&c| c > 0).unwrap_or(0);
+        let threshold = model.health.as_ref().and_then(|h| h.caseload[r]);
+        for (people, &count) in hist.iter().enumerate().take(last_used + 1) {
+            b.text("role", role.name.clone());
+            b.int("people", people as i64);
+            b.text("or_more", if people + 1 == PEOPLE_BINS { "yes" } else { "no" });
+            b.int("workers", count as i64);
+            b.num("share", if total > 0 { count as f64 / total as f64 } else { f64::NAN });
+            b.text("over_threshold", if threshold.is_some_and(|t| people as f64 > t) { "yes" } else { "no" });
+            b.end_row();
+        }
+    }
+    b
 }
 
 fn period_columns(b: &mut Builder, model: &Model, p: usize) {
@@ -277,22 +342,26 @@ fn budget(model: &Model, agg: &Aggregate) -> Builder {
     b
 }
 
+/// A row of a table in the shape of `kpis`: a measure's band with its
+/// mean's confidence interval.
+fn kpi_row(b: &mut Builder, scope: &str, name: &str, metric: &str, band: &Band) {
+    b.text("scope", scope);
+    b.text("name", name);
+    b.text("metric", metric);
+    b.num("mean", band.mean());
+    b.num("sd", band.sd());
+    b.num("ci95_low", band.mean() - band.ci95());
+    b.num("ci95_high", band.mean() + band.ci95());
+    for (q, v) in QUANTILES {
+        b.num(q, band.quantile(v));
+    }
+    b.int("replications_with_value", band.count() as i64);
+    b.end_row();
+}
+
 fn kpis(model: &Model, agg: &Aggregate) -> Builder {
     let mut b = Builder::default();
-    let row = |b: &mut Builder, scope: &str, name: &str, metric: &str, band: &Band| {
-        b.text("scope", scope);
-        b.text("name", name);
-        b.text("metric", metric);
-        b.num("mean", band.mean());
-        b.num("sd", band.sd());
-        b.num("ci95_low", band.mean() - band.ci95());
-        b.num("ci95_high", band.mean() + band.ci95());
-        for (q, v) in QUANTILES {
-            b.num(q, band.quantile(v));
-        }
-        b.int("replications_with_value", band.count() as i64);
-        b.end_row();
-    };
+    let row = kpi_row;
     for (r, request) in model.requests.iter().enumerate() {
         for k in RequestKpi::ALL {
             row(&mut b, "request", &request.name, k.name(), agg.request_kpi(r, k));

@@ -98,6 +98,7 @@ fn the_report_has_every_chart_with_data_and_its_headline_matches_the_tables() {
                     .iter()
                     .find(|r| r["metric"] == *metric && r["financial_year"] == *year)
                     .unwrap_or_else(|| panic!("no year_totals.csv row for {metric} {year}")),
+                other => panic!("the run report has no figure from {other:?}"),
             };
             for (col, v) in [("p10", fig.bands.p10), ("p50", fig.bands.p50), ("p90", fig.bands.p90)] {
                 let csv: f64 = row[col].parse().unwrap();

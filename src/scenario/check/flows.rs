@@ -132,6 +132,33 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
         None => Some(Initial::default()),
         Some(i) => check_initial(c, i, &path.key("initial")),
     };
+    let keep = match &f.keep_allocated {
+        None => Some(None),
+        Some(k) => super::health::check_keep(c, cx, k, &path.key("keep_allocated")).map(Some),
+    };
+    if f.keep_allocated.is_some() {
+        if f.people == Some(false) {
+            c.err(path.key("people"), "keep_allocated keeps people allocated, so the flow's items are people");
+        }
+        if kind == Some(WorkKind::Dols) {
+            c.err(path.key("keep_allocated"), "DoLS work keeps no one allocated: leave keep_allocated out");
+        }
+    } else if initial.as_ref().is_some_and(|i| i.allocated > 0) {
+        c.err(
+            path.key("initial").key("allocated"),
+            "people allocated at the start need keep_allocated, which says for how long",
+        );
+    }
+    let team = match &f.team {
+        None => Some(None),
+        Some(t) => match cx.team(t) {
+            Some(id) => Some(Some(id)),
+            None => {
+                c.err(path.key("team"), format!("no role is in a team called '{t}' (teams are named by roles' team)"));
+                None
+            }
+        },
+    };
     if c.count() > n {
         return None;
     }
@@ -154,6 +181,9 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
         eligible: Vec::new(),
         batch_days: batch_days?,
         stage_of: None,
+        people: f.people.unwrap_or(false) || f.keep_allocated.is_some(),
+        keep: keep?,
+        team: team?,
     })
 }
 
@@ -162,6 +192,7 @@ fn check_initial(c: &mut Checker, i: &RawInitial, path: &KeyPath) -> Option<Init
     let waiting = c.whole(path.key("waiting"), i.waiting.unwrap_or(0.0), 0.0);
     let in_service = c.whole(path.key("in_service"), i.in_service.unwrap_or(0.0), 0.0);
     let scheduled = c.whole(path.key("scheduled"), i.scheduled.unwrap_or(0.0), 0.0);
+    let allocated = c.whole(path.key("allocated"), i.allocated.unwrap_or(0.0), 0.0);
     let age = match &i.waiting_age_days {
         None => Some(None),
         Some(d) => check_dist(c, d, &path.key("waiting_age_days")).map(Some),
@@ -191,6 +222,7 @@ fn check_initial(c: &mut Checker, i: &RawInitial, path: &KeyPath) -> Option<Init
         in_service: in_service?,
         scheduled: scheduled?,
         scheduled_over_days: over?,
+        allocated: allocated?,
     })
 }
 

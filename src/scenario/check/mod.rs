@@ -4,6 +4,7 @@
 mod dist;
 mod finance;
 mod flows;
+mod health;
 mod legal;
 mod requests;
 mod stocks;
@@ -199,6 +200,21 @@ impl Context<'_> {
         self.raw.stocks.iter().position(|s| s.name == name)
     }
 
+    /// Teams in order of first mention by a role.
+    pub fn teams(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for t in self.raw.roles.iter().filter_map(|r| r.team.as_deref()) {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+        out
+    }
+
+    pub fn team(&self, name: &str) -> Option<u16> {
+        self.teams().iter().position(|t| *t == name).map(|i| i as u16)
+    }
+
     pub fn latent_pool(&self, name: &str) -> Option<usize> {
         self.raw.latent_pools.iter().position(|p| p.name == name)
     }
@@ -369,8 +385,19 @@ fn check_with(
     if let Some(roles) = &roles {
         for (i, f) in raw.flows.iter().enumerate() {
             let Some(id) = cx.flow(&f.name) else { continue };
-            let skilled: Vec<&crate::model::Role> = roles.iter().filter(|r| r.skills.contains(&id)).collect();
-            if skilled.is_empty() {
+            let team = f.team.as_deref().and_then(|t| cx.team(t));
+            let skilled: Vec<&crate::model::Role> =
+                roles.iter().filter(|r| r.skills.contains(&id) && (team.is_none() || r.team == team)).collect();
+            if skilled.is_empty() && team.is_some() {
+                c.err(
+                    root.key("flows").index(i).key("team"),
+                    format!(
+                        "no role in team '{}' lists '{}' in its skills, so its work would never be done",
+                        f.team.as_deref().unwrap_or(""),
+                        f.name
+                    ),
+                );
+            } else if skilled.is_empty() {
                 c.err(
                     root.key("flows").index(i).key("name"),
                     format!("no role lists '{}' in its skills, so its work would never be done", f.name),
@@ -399,7 +426,7 @@ fn check_with(
         Some(shocks),
         Some(requests),
         Some(legal_changes),
-    ) = (meta, flows.as_mut(), roles, absence, stocks, pools, shocks, requests, legal_changes)
+    ) = (meta.clone(), flows.as_mut(), roles, absence, stocks, pools, shocks, requests, legal_changes)
     else {
         return Err(std::mem::take(&mut c.problems));
     };
@@ -410,7 +437,17 @@ fn check_with(
     let years = crate::model::finance::years(&periods, meta.horizon_days);
     let inflation = finance::check_inflation(c, raw.inflation.as_ref(), &root.key("inflation"), &years);
     let budget = finance::check_budget(c, raw.budget.as_ref(), &root.key("budget"), &years);
-    let (Some(inflation), Some(budget)) = (inflation, budget) else { return Err(std::mem::take(&mut c.problems)) };
+    let supervision = health::check_supervision(c, raw.supervision.as_ref(), &root.key("supervision"));
+    let health = health::check_health(c, &cx, &roles, raw.health_check.as_ref(), &root.key("health_check"));
+    let (Some(inflation), Some(budget), Some(supervision), Some(health)) = (inflation, budget, supervision, health)
+    else {
+        return Err(std::mem::take(&mut c.problems));
+    };
+    let teams = cx
+        .teams()
+        .into_iter()
+        .map(|t| crate::model::health::Team { name: t.to_string(), label: crate::model::workforce::label_of(t) })
+        .collect();
     let flows = std::mem::take(flows_ok);
     let (workers, flows) = workforce::expand_workers(&roles, flows);
     let end = meta.warmup_days + meta.horizon_days;
@@ -438,6 +475,9 @@ fn check_with(
         requests,
         legal_changes,
         shocks,
+        teams,
+        supervision,
+        health,
         inputs: std::mem::take(&mut c.inputs),
         warnings: std::mem::take(&mut c.warnings)
             .into_iter()
@@ -447,6 +487,7 @@ fn check_with(
     })
 }
 
+#[derive(Clone)]
 pub(crate) struct Meta {
     pub start: NaiveDate,
     pub horizon_days: f64,

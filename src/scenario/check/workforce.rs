@@ -71,7 +71,7 @@ fn check_role(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath) -> Opt
         }
     }
     let mut role = match r.kind.as_deref() {
-        None | Some("staff") => check_staff(c, r, path, skills),
+        None | Some("staff") => check_staff(c, cx, r, path, skills),
         Some("bought_in") => check_bought_in(c, r, path, skills),
         Some(other) => {
             c.err(path.key("kind"), format!("unknown kind '{other}' (expected staff or bought_in)"));
@@ -80,6 +80,10 @@ fn check_role(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath) -> Opt
     };
     if let Some(role) = role.as_mut() {
         role.plan = check_plan(c, cx, &r.plan, &path.key("plan"), role);
+        role.team = r.team.as_deref().and_then(|t| cx.team(t));
+        if r.team.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            c.err(path.key("team"), "must not be empty");
+        }
     }
     if c.count() > n { None } else { role }
 }
@@ -241,6 +245,7 @@ fn check_bought_in(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16
             ("dols_budget", r.dols_budget.is_some()),
             ("absence", r.absence.is_some()),
             ("overtime", r.overtime.is_some()),
+            ("supervision", r.supervision.is_some()),
         ],
     );
     let per_week = match r.per_week {
@@ -272,10 +277,13 @@ fn check_bought_in(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16
         absence: false,
         overtime: None,
         plan: Vec::new(),
+        team: None,
+        supervised: false,
+        cpd_share: 0.0,
     })
 }
 
-fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -> Option<Role> {
+fn check_staff(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -> Option<Role> {
     let n = c.count();
     refuse(c, path, "staff", &[("per_week", r.per_week.is_some()), ("fee", r.fee.is_some())]);
     let fte = match (r.count, r.fte) {
@@ -366,8 +374,18 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
                 ok
             });
             let days = c.positive(p.key("days"), a.days.unwrap_or(365.0));
-            match (share, cap, days) {
-                (Some(share), Some(caseload_cap), Some(days)) => Some(Some(Asye { share, caseload_cap, days })),
+            let development = match a.development_share {
+                None => Some(None),
+                Some(v) if (0.0..0.9).contains(&v) => Some(Some(v)),
+                Some(v) => {
+                    c.err(p.key("development_share"), format!("must be from 0 to below 0.9 (got {})", shown(v)));
+                    None
+                }
+            };
+            match (share, cap, days, development) {
+                (Some(share), Some(caseload_cap), Some(days), Some(development_share)) => {
+                    Some(Some(Asye { share, caseload_cap, days, development_share }))
+                }
                 _ => None,
             }
         }
@@ -466,6 +484,13 @@ fn check_staff(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -
         absence: r.absence.unwrap_or(true),
         overtime: overtime?,
         plan: Vec::new(),
+        team: None,
+        supervised: cx.raw.supervision.is_some() && r.supervision.unwrap_or(true),
+        cpd_share: if r.supervision.unwrap_or(true) {
+            cx.raw.supervision.as_ref().and_then(|s| s.cpd_share).filter(|v| (0.0..0.9).contains(v)).unwrap_or(0.0)
+        } else {
+            0.0
+        },
     })
 }
 
@@ -519,9 +544,11 @@ pub(super) fn check_absence(c: &mut Checker, a: Option<&RawAbsence>, path: &KeyP
 pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worker>, Vec<Flow>) {
     let mut workers = Vec::new();
     for (r, role) in roles.iter().enumerate() {
+        // A flow routed to a team is taken only by that team's roles.
         let mut skills: Vec<(u64, u16)> = role
             .skills
             .iter()
+            .filter(|&&f| flows[f as usize].team.is_none() || flows[f as usize].team == role.team)
             .map(|&f| {
                 let flow = &flows[f as usize];
                 let dols = flow.kind == WorkKind::Dols;
@@ -539,7 +566,7 @@ pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worke
                 role: r as u16,
                 share: 1.0,
                 fte: 1.0,
-                hours_per_day: role.hours_per_day(1.0),
+                hours_per_day: role.rates(1.0, false).0,
                 caseload_cap: role.caseload_cap,
                 skills,
                 vacant_at_start: false,
@@ -561,7 +588,7 @@ pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worke
                         role: r as u16,
                         share,
                         fte,
-                        hours_per_day: role.hours_per_day(fte),
+                        hours_per_day: role.rates(fte, false).0,
                         caseload_cap: role.cap_for(fte, false),
                         skills: skills.clone(),
                         vacant_at_start: i < vacant,
@@ -572,9 +599,13 @@ pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worke
     }
     for pass in [false, true] {
         for (w, worker) in workers.iter().enumerate() {
-            if roles[worker.role as usize].is_bought_in() == pass {
+            let role = &roles[worker.role as usize];
+            if role.is_bought_in() == pass {
                 for &(_, f) in &worker.skills {
-                    flows[f as usize].eligible.push(w as u32);
+                    let team = flows[f as usize].team;
+                    if team.is_none() || role.team == team {
+                        flows[f as usize].eligible.push(w as u32);
+                    }
                 }
             }
         }

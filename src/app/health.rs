@@ -1,0 +1,280 @@
+//! `caseflow health-check`: last year from the histories, the year ahead
+//! simulated from today's position, ratings against the employer
+//! standards, the staffing that brings caseloads to a safe level, and
+//! last year's health check beside this one.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::{Out, print_files, progress_bar, say, set_flags, simulate, stop_flag};
+use crate::cli::HealthArgs;
+use crate::error::Error;
+use crate::export::{self, Manifest, Staging};
+use crate::history::{self as hist, History, observed};
+use crate::model::Model;
+use crate::results::{RoleKpi, Scope, WorkforceMetric, workforce_scopes};
+use crate::scenario::{self, Change, Scenario};
+use crate::search::{self, Dim, Plan};
+use crate::stats::{Aggregate, Bands};
+use crate::summary::health::{self, Input, Staffing};
+use crate::summary::{self, Stamp};
+
+fn fail(message: impl Into<String>) -> Error {
+    Error::HealthCheck { message: message.into() }
+}
+
+/// The scenario over one year from its start, whatever horizon it has.
+fn year_ahead(args: &HealthArgs) -> Result<(Scenario, Vec<Change>), Error> {
+    let mut changes = args.changes.parsed()?;
+    let sc = scenario::load_with(&args.scenario, &changes)?;
+    let m = &sc.model;
+    let one_year = crate::model::periods::day_of(m.start, m.start + chrono::Months::new(12));
+    if m.horizon_days == one_year {
+        return Ok((sc, changes));
+    }
+    changes.push(Change::set("scenario.years", 1));
+    Ok((scenario::load_with(&args.scenario, &changes)?, changes))
+}
+
+/// What the health check needs of a scenario.
+fn check_scenario(sc: &Scenario) -> Result<(), Error> {
+    let m = &sc.model;
+    if m.health.is_none() {
+        return Err(fail(format!(
+            "{}: the scenario has no [health_check] table; add one with each role's safe caseload (people allocated per worker), e.g.\n\n[health_check]\ncaseload = {{ {} = 20 }}",
+            sc.file,
+            m.roles.iter().find(|r| !r.is_bought_in()).map_or("social_worker", |r| r.name.as_str())
+        )));
+    }
+    if !m.flows.iter().any(|f| f.people) {
+        return Err(fail(format!(
+            "{}: no flow has people = true (or keep_allocated), so nobody is ever allocated to a worker; mark the flows whose items are people (assessments, reviews, enquiries)",
+            sc.file
+        )));
+    }
+    Ok(())
+}
+
+/// Read a history file that must be of one kind.
+fn history(path: &Path, staff: bool, flag: &str) -> Result<(History, String), Error> {
+    let h = hist::read(path)?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    match (&h, staff) {
+        (History::Staff(_), true) | (History::Activity(_), false) => Ok((h, text)),
+        (History::Activity(_), true) => Err(fail(format!(
+            "--{flag} {}: this is activity history (period,flow,count); give the staff history (period,role,starters,leavers,in_post,...)",
+            path.display()
+        ))),
+        (History::Staff(_), false) => Err(fail(format!(
+            "--{flag} {}: this is staff history; give the activity history (period,flow,count[,completed])",
+            path.display()
+        ))),
+    }
+}
+
+fn sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Last year's health check: its folder or its `health_check.csv`.
+fn previous(path: &Path) -> Result<health::Previous, Error> {
+    let file = if path.is_dir() { path.join("health_check.csv") } else { path.to_path_buf() };
+    let text = std::fs::read_to_string(&file).map_err(|e| {
+        fail(format!(
+            "--previous {}: cannot read {} ({e}); give the folder last year's caseflow health-check wrote",
+            path.display(),
+            file.display()
+        ))
+    })?;
+    health::read_previous(&text, &file.display().to_string()).map_err(fail)
+}
+
+pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
+    let (sc, changes) = year_ahead(args)?;
+    super::print_warnings(&sc);
+    check_scenario(&sc)?;
+    let model = &sc.model;
+    let (staff, staff_text) = history(&args.staff_history, true, "staff-history")?;
+    let (activity, activity_text) = history(&args.activity_history, false, "activity-history")?;
+    let last_year = observed::of(model, &staff, &activity);
+    let synthetic = [model.description.as_str(), sc.header.as_str(), &staff_text, &activity_text]
+        .iter()
+        .any(|t| t.to_lowercase().contains("synthetic"));
+    let previous = args.previous.as_deref().map(previous).transpose()?;
+    let cfg = args.sim.sized(&[model], args.quiet)?;
+    let dir = args.out.join(format!("health-check-{}", model.name));
+    let staging = Staging::folder(&dir, args.force)?;
+    let (agg, seconds) = simulate(&sc, &cfg, args.quiet)?;
+    let staffing = if args.no_search { Vec::new() } else { search_staffing(args, &sc, &changes, &agg, cfg.threads)? };
+    let stamp = Stamp::new(&model.name, &sc.sha256, cfg.seed, cfg.replications);
+    let histories = vec![
+        (args.staff_history.display().to_string(), sha256(&staff_text)),
+        (args.activity_history.display().to_string(), sha256(&activity_text)),
+    ];
+    let input = Input {
+        model,
+        agg: &agg,
+        stamp: &stamp,
+        scenario: &sc,
+        observed: &last_year,
+        synthetic,
+        histories: histories.clone(),
+        staffing: &staffing,
+        previous: previous.as_ref(),
+    };
+    let tables_err = |e: polars::prelude::PolarsError| Error::Tables { message: e.to_string() };
+    let mut tables = summary::tables(model, &agg, &stamp).map_err(tables_err)?;
+    let mut ratings = health::table(&input).map_err(tables_err)?;
+    let mut seen = health::observed_table(&input).map_err(tables_err)?;
+    let doc = health::build(&input);
+    let mut inputs: Vec<export::Input> = model
+        .inputs
+        .iter()
+        .map(|(file, sha256)| export::Input { file: file.clone(), sha256: sha256.clone() })
+        .collect();
+    inputs.extend(histories.iter().map(|(file, sha256)| export::Input { file: file.clone(), sha256: sha256.clone() }));
+    let manifest = Manifest {
+        stamp: &stamp,
+        scenario_file: &sc.file,
+        scenario_files: sc
+            .files
+            .iter()
+            .map(|(file, sha256)| export::Input { file: file.clone(), sha256: sha256.clone() })
+            .collect(),
+        changes: sc.changes.clone(),
+        resolved: export::resolved_table(&sc.resolved),
+        period: model.periods.kind.name(),
+        start: model.start.to_string(),
+        horizon_days: model.horizon_days,
+        warmup_days: model.warmup_days,
+        inputs,
+        files: Vec::new(),
+    };
+    let command = format!(
+        "caseflow health-check {}{} --staff-history {} --activity-history {}{} --replications {} --seed {}{}",
+        sc.file,
+        set_flags(&sc),
+        args.staff_history.display(),
+        args.activity_history.display(),
+        args.previous.as_ref().map_or(String::new(), |p| format!(" --previous {}", p.display())),
+        cfg.replications,
+        cfg.seed,
+        if args.no_search {
+            " --no-search".to_string()
+        } else {
+            format!(" --search-replications {}", args.search_replications)
+        }
+    );
+    let files =
+        export::write_health_check(staging.path(), &mut tables, manifest, &mut ratings, &mut seen, &doc, &command)?;
+    staging.finish(stop_flag())?;
+    if !args.quiet {
+        say!(
+            out,
+            "{} ({}), seed {}, {} replications of the year ahead: {:.1} s\n",
+            model.name,
+            sc.file,
+            cfg.seed,
+            cfg.replications,
+            seconds
+        );
+        if let Some(s) = doc.section("summary") {
+            for b in &s.blocks {
+                if let summary::doc::Block::Sentences(list) = b {
+                    for line in list {
+                        say!(out, "- {}", line.text);
+                    }
+                }
+            }
+        }
+        let files: Vec<PathBuf> = files.into_iter().filter(|f| !f.ends_with("health-check.html")).collect();
+        print_files(out, &dir, &files)?;
+        say!(out, "The health check: {}", dir.join("health-check.html").display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// For each role whose median caseload in the year ahead is above its
+/// safe level, the smallest FTE of that role (others as they are) that
+/// keeps people allocated per worker under it in 9 futures out of 10.
+fn search_staffing(
+    args: &HealthArgs,
+    sc: &Scenario,
+    changes: &[Change],
+    agg: &Aggregate,
+    threads: Option<usize>,
+) -> Result<Vec<Staffing>, Error> {
+    let m = &sc.model;
+    let scopes = workforce_scopes(m);
+    let years = m.horizon_days / 365.25;
+    let mut out = Vec::new();
+    for (r, role) in m.roles.iter().enumerate() {
+        let Some(threshold) = m.health.as_ref().and_then(|h| h.caseload[r]) else { continue };
+        let Some(s) = scopes.iter().position(|&x| x == Scope::Role(r)) else { continue };
+        if Bands::of(agg.workforce_kpi(s, WorkforceMetric::PeopleAllocated)).p50 <= threshold || role.fte <= 0.0 {
+            continue;
+        }
+        let key = format!("roles.{}.fte", role.name);
+        let hi = (role.fte * 2.0).ceil().max(role.fte + 4.0);
+        let values: Vec<f64> = (0..).map(|i| role.fte + i as f64).take_while(|&v| v <= hi).collect();
+        let target_text = format!("{}.people_allocated <= {} with probability 0.9", role.name, threshold);
+        let targets = search::targets(std::slice::from_ref(&target_text), None, m)?;
+        let plan = Plan {
+            scenario: args.scenario.clone(),
+            base: changes.to_vec(),
+            dims: vec![Dim { key: key.clone(), values: values.clone() }],
+            targets,
+            coarse: args.search_replications,
+            confirm: 4 * args.search_replications,
+            seed: args.sim.seed,
+            threads,
+        };
+        let estimate = ((values.len() as f64).log2().ceil() as u64 + 3) * plan.coarse + 2 * plan.confirm;
+        let bar = progress_bar(estimate, args.quiet, &format!("staffing {}", role.name));
+        let found = search::run(
+            &plan,
+            m,
+            &|n| {
+                if bar.position() + n < bar.length().unwrap_or(u64::MAX) {
+                    bar.inc(n);
+                }
+            },
+            stop_flag(),
+        );
+        bar.finish_and_clear();
+        let found = found?;
+        let now_cost = Bands::of(agg.role_kpi(r, RoleKpi::Cost)).scaled(1.0 / years);
+        let answer = found.answer.map(|i| &found.evaluated[i]);
+        let cost_at = |agg: &Aggregate, model: &Model| {
+            let r = model.role_id(&role.name).map(usize::from).unwrap_or(r);
+            Bands::of(agg.role_kpi(r, RoleKpi::Cost)).scaled(1.0 / years)
+        };
+        out.push(Staffing {
+            role: r,
+            threshold,
+            now: role.fte,
+            answer: answer.map(|c| c.values[0]),
+            people: answer.map(|c| Bands::of(&c.bands[0])),
+            cost: answer.map(|c| (cost_at(&c.agg, m), now_cost)),
+            note: match answer {
+                Some(_) => found.method.clone(),
+                None => found.why_none.clone().unwrap_or_default(),
+            },
+            command: format!(
+                "caseflow staff {}{} --vary {key}={}..{} --target '{target_text}'",
+                sc.file,
+                changes
+                    .iter()
+                    .filter_map(|c| match c {
+                        Change::Set { key, value } => Some(format!(" --set '{key}={value}'")),
+                        _ => None,
+                    })
+                    .collect::<String>(),
+                values[0],
+                values[values.len() - 1]
+            ),
+        });
+    }
+    Ok(out)
+}
