@@ -189,7 +189,7 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
             }
         }
         let files: Vec<PathBuf> = files.into_iter().filter(|f| !f.ends_with("health-check.html")).collect();
-        print_files(out, &dir, &files)?;
+        print_files(out, &dir, &files, "health-check")?;
         say!(out, "The health check: {}", dir.join("health-check.html").display());
     }
     Ok(ExitCode::SUCCESS)

@@ -236,7 +236,7 @@ fn run_scenario(args: &RunArgs, out: Out) -> Result<ExitCode, Error> {
     if !args.quiet {
         print_header(out, &scenario, &stamp, &agg, seconds)?;
         write!(out, "{}", console::summary_table(model, &agg)).map_err(Error::Output)?;
-        print_files(out, &dir, &files)?;
+        print_files(out, &dir, &files, "report")?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -361,12 +361,13 @@ fn print_header(out: Out, scenario: &Scenario, stamp: &Stamp, agg: &Aggregate, s
     Ok(())
 }
 
-pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf]) -> Result<(), Error> {
+/// `report` is the stem of the HTML and Markdown files ("report").
+pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf], report: &str) -> Result<(), Error> {
     let tables = files.iter().filter(|p| p.extension().is_some_and(|e| e == "csv")).count();
     let charts = files.iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
     say!(
         out,
-        "\nWrote {}/: report.html (open it in a browser), report.md, {charts} charts (PNG and SVG), {tables} tables (CSV and Parquet), run.toml",
+        "\nWrote {}/: {report}.html (open it in a browser), {report}.md, {charts} charts (PNG and SVG), {tables} tables (CSV and Parquet), run.toml",
         dir.display()
     );
     Ok(())

@@ -38,13 +38,16 @@ fn span(m: &Model, p: usize) -> Span {
     Span { start, end: start + Days::new(m.periods.days(p).round() as u64) }
 }
 
-/// Arrivals of every flow with arrivals of its own, period by period.
+/// Arrivals of every flow with arrivals of its own, period by period; with
+/// caseloads of people, also every flow of people's work (a council's
+/// records count assessments and reviews however they arose), so that
+/// last year's work completed per worker counts all of it.
 pub fn activity(m: &Model, r: &RepResult) -> Vec<ActivityRow> {
     let mut out = Vec::new();
     for p in 0..m.periods.len() {
         let period = span(m, p).label();
         for (f, flow) in m.flows.iter().enumerate() {
-            if flow.arrivals.is_some() {
+            if flow.arrivals.is_some() || (flow.people && m.tracks_workforce()) {
                 out.push(ActivityRow {
                     period: period.clone(),
                     flow: flow.name.clone(),

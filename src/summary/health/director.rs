@@ -31,7 +31,7 @@ fn overview(cx: &Cx) -> Sentence {
     let count = |r: Rating| rated.iter().filter(|x| x.1 == r).count();
     let names = |r: Rating| rated.iter().filter(|x| x.1 == r).map(|x| x.0.title()).collect::<Vec<_>>().join("; ");
     let mut text = format!(
-        "Of the {} employer standards the model can measure, for the year ahead ({}) {} are green, {} amber and {} red.",
+        "Of the {} employer standards the model can measure, the year ahead ({}) has {} green, {} amber and {} red.",
         rated.len(),
         cx.year_ahead(),
         count(Rating::Green),
