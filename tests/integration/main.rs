@@ -10,6 +10,7 @@ mod finance;
 mod fitting;
 mod hardening;
 mod harness;
+mod health;
 mod history;
 mod legal;
 mod overlays;

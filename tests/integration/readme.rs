@@ -1,7 +1,9 @@
 //! The README's promises: its example scenario loads and runs, and it
 //! documents every output column the tool writes.
 
-use caseflow::results::{FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, YearMetric};
+use caseflow::results::{
+    FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WorkforceMetric, YearMetric,
+};
 use caseflow::runner::{self, RunConfig};
 
 use crate::harness::model;
@@ -37,6 +39,7 @@ fn every_metric_is_documented() {
         .chain(RequestKpi::ALL.iter().map(|m| m.name()))
         .chain(TotalMetric::ALL.iter().map(|m| m.name()))
         .chain(YearMetric::ALL.iter().map(|m| m.name()))
+        .chain(WorkforceMetric::ALL.iter().map(|m| m.name()))
         .chain(["year_totals", "budget", "probability_over", "expected_overspend"]);
     for name in names {
         assert!(text.contains(&format!("`{name}`")), "README does not document `{name}`");

@@ -112,7 +112,7 @@ fn the_report_has_every_chart_with_data_and_its_headline_matches_the_tables() {
     assert!(md.contains(&sentences[0].text) && md.contains("charts/backlog.png"));
 }
 
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| {
         let out = Command::new("which").arg(name).output().ok()?;
         out.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
@@ -121,7 +121,7 @@ fn chromium() -> Option<PathBuf> {
 
 /// Load a page in headless Chromium with the network shut off; return
 /// the DOM after scripts ran and the console messages.
-fn browse(chrome: &Path, page: &Path, screenshot: &Path) -> (String, Vec<String>) {
+pub(crate) fn browse(chrome: &Path, page: &Path, screenshot: &Path) -> (String, Vec<String>) {
     let profile = scratch_dir(&format!("chrome-{}", page.file_stem().unwrap().to_string_lossy()));
     let base = |cmd: &mut Command| {
         cmd.args([
