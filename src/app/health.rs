@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::export::{self, Manifest, Staging};
 use crate::history::{self as hist, History, observed};
 use crate::model::Model;
+use crate::model::health::Rated;
 use crate::results::{RoleKpi, Scope, WorkforceMetric, workforce_scopes};
 use crate::scenario::{self, Change, Scenario};
 use crate::search::{self, Dim, Plan};
@@ -196,8 +197,10 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
 }
 
 /// For each role whose median caseload in the year ahead is above its
-/// safe level, the smallest FTE of that role (others as they are) that
-/// keeps people allocated per worker under it in 9 futures out of 10.
+/// safe level, or whose share of workers above it is not green, the
+/// smallest FTE of that role (others as they are) that brings the share
+/// of workers above the safe caseload within its green limit in the
+/// median future: the same median the rating reads.
 fn search_staffing(
     args: &HealthArgs,
     sc: &Scenario,
@@ -208,17 +211,21 @@ fn search_staffing(
     let m = &sc.model;
     let scopes = workforce_scopes(m);
     let years = m.horizon_days / 365.25;
+    let Some(health) = m.health.as_ref() else { return Ok(Vec::new()) };
+    let limit = health.limits(Rated::OverThresholdPct).green;
     let mut out = Vec::new();
     for (r, role) in m.roles.iter().enumerate() {
-        let Some(threshold) = m.health.as_ref().and_then(|h| h.caseload[r]) else { continue };
+        let Some(threshold) = health.caseload[r] else { continue };
         let Some(s) = scopes.iter().position(|&x| x == Scope::Role(r)) else { continue };
-        if Bands::of(agg.workforce_kpi(s, WorkforceMetric::PeopleAllocated)).p50 <= threshold || role.fte <= 0.0 {
+        let people = Bands::of(agg.workforce_kpi(s, WorkforceMetric::PeopleAllocated)).p50;
+        let over = Bands::of(agg.workforce_kpi(s, WorkforceMetric::OverThresholdPct)).p50;
+        if (people <= threshold && over <= limit) || role.fte <= 0.0 {
             continue;
         }
         let key = format!("roles.{}.fte", role.name);
         let hi = (role.fte * 2.0).ceil().max(role.fte + 4.0);
         let values: Vec<f64> = (0..).map(|i| role.fte + i as f64).take_while(|&v| v <= hi).collect();
-        let target_text = format!("{}.people_allocated <= {} with probability 0.9", role.name, threshold);
+        let target_text = format!("{}.over_threshold_pct <= {} with probability 0.5", role.name, limit);
         let targets = search::targets(std::slice::from_ref(&target_text), None, m)?;
         let plan = Plan {
             scenario: args.scenario.clone(),
@@ -255,7 +262,9 @@ fn search_staffing(
             threshold,
             now: role.fte,
             answer: answer.map(|c| c.values[0]),
-            people: answer.map(|c| Bands::of(&c.bands[0])),
+            limit,
+            over: answer.map(|c| Bands::of(&c.bands[0])),
+            people: answer.map(|c| Bands::of(c.agg.workforce_kpi(s, WorkforceMetric::PeopleAllocated))),
             cost: answer.map(|c| (cost_at(&c.agg, m), now_cost)),
             note: match answer {
                 Some(_) => found.method.clone(),

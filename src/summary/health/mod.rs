@@ -36,9 +36,14 @@ pub struct Staffing {
     pub threshold: f64,
     /// FTE in the scenario.
     pub now: f64,
-    /// The smallest FTE found, with people allocated per worker and the
-    /// role's cost a year there, and the cost a year now.
+    /// The green limit of the share of workers above the safe caseload,
+    /// which the search brings the median within.
+    pub limit: f64,
+    /// The smallest FTE found, with the share of workers above the safe
+    /// caseload, people allocated per worker and the role's cost a year
+    /// there, and the cost a year now.
     pub answer: Option<f64>,
+    pub over: Option<Bands>,
     pub people: Option<Bands>,
     pub cost: Option<(Bands, Bands)>,
     /// How it was searched, or why there is no answer.

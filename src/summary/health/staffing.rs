@@ -1,6 +1,7 @@
 //! "Staffing to reach safe caseloads": for each role whose caseload in
-//! the year ahead is above its safe level, the smallest FTE the staffing
-//! search found that brings people allocated per worker under it.
+//! the year ahead is above its safe level (or too many of whose workers
+//! are), the smallest FTE the staffing search found that brings the share
+//! of workers above it within its green limit.
 
 use super::Cx;
 use crate::format::Unit;
@@ -11,13 +12,13 @@ pub(super) fn section(cx: &Cx) -> Section {
     if cx.input.staffing.is_empty() {
         if cx.staff_roles().iter().any(|&r| cx.threshold(r).is_some()) {
             s.push(Block::Paragraph(
-                "Every role with a safe caseload is under it in the median future of the year ahead (or the search was not asked for), so no staffing was searched.".into(),
+                "In the median future of the year ahead every role with a safe caseload is under it, and no more of its workers are above it than the green limit (or the search was not asked for), so no staffing was searched.".into(),
             ));
         }
         return s;
     }
     s.push(Block::Paragraph(
-        "For each role above its safe caseload, the staffing search (caseflow staff) tried more FTE of that role alone, on the same simulated futures, for the smallest that keeps people allocated per worker under the safe caseload in at least 9 futures out of 10. Other roles stay as they are.".into(),
+        "For each role above its safe caseload, or with more of its workers above it than the green limit, the staffing search (caseflow staff) tried more FTE of that role alone, on the same simulated futures, for the smallest that brings the share of workers above the safe caseload within the green limit in the median future, as the rating reads it. Other roles stay as they are.".into(),
     ));
     let mut t = Table {
         title: String::new(),
@@ -26,7 +27,8 @@ pub(super) fn section(cx: &Cx) -> Section {
             "safe caseload",
             "FTE now",
             "FTE needed",
-            "people per worker then: P50 (P10-P90)",
+            "% of workers above then: P50 (P10-P90)",
+            "people per worker then",
             "the role's cost a year: now",
             "then",
             "how found",
@@ -42,6 +44,7 @@ pub(super) fn section(cx: &Cx) -> Section {
             Unit::Ratio.show(st.threshold),
             Unit::Ratio.show(st.now),
             st.answer.map_or("not found".into(), |v| Unit::Ratio.show(v)),
+            st.over.as_ref().map_or("-".into(), |b| Unit::Pct.band(b)),
             st.people.as_ref().map_or("-".into(), |b| Unit::Ratio.band(b)),
             st.cost.as_ref().map_or("-".into(), |c| Unit::Money.show(c.1.p50)),
             st.cost.as_ref().map_or("-".into(), |c| Unit::Money.show(c.0.p50)),
