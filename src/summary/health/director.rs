@@ -169,16 +169,18 @@ fn staffing(cx: &Cx) -> Vec<Sentence> {
             let label = &cx.m.roles[st.role].label;
             match (st.answer, &st.cost) {
                 (Some(fte), Some((then, now))) => Sentence::plain(format!(
-                    "To bring {label} under {} people each in 9 futures out of 10 would take {} FTE (now {}), about {} a year more.",
+                    "To bring the {label} above their safe caseload ({} people) to {} or fewer would take {} FTE (now {}), about {} a year more.",
                     Unit::Ratio.show(st.threshold),
+                    Unit::Pct.show(st.limit),
                     Unit::Ratio.show(fte),
                     Unit::Ratio.show(st.now),
                     Unit::Money.show(then.p50 - now.p50)
                 )),
                 _ => Sentence::plain(format!(
-                    "{}: no staffing searched brings them under {} people each ({}).",
+                    "{}: no staffing searched brings those above their safe caseload ({} people) to {} or fewer ({}).",
                     capital(label),
                     Unit::Ratio.show(st.threshold),
+                    Unit::Pct.show(st.limit),
                     st.note
                 )),
             }

@@ -26,7 +26,7 @@ pub(super) fn section(cx: &Cx) -> Section {
     s.push(Block::Table(summary));
     let mut t = Table {
         title: "By measure".into(),
-        header: ["standard", "measure", "last year", "rating", "year ahead: P50 (P10-P90)", "rating", "why"]
+        header: ["standard", "measure", "last year", "its rating", "year ahead: P50 (P10-P90)", "its rating", "why"]
             .into_iter()
             .map(String::from)
             .collect(),
