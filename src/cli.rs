@@ -14,7 +14,7 @@ use crate::shard::Shard;
     long_about = "caseflow simulates the flows of adult social care work (contacts, Care Act \
 assessments, reviews, safeguarding, DoLS) against a workforce, many times over, and reports \
 backlogs, waiting times, caseloads and deadline breaches with P10/P50/P90 bands.",
-    after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 2000 --seed 7 --threads 2\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22\n  caseflow run scenarios/halton-2015-baseline.toml --precision 1%\n  caseflow validate scenarios/*.toml"
+    after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 2000 --seed 7 --threads 2\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22\n  caseflow run scenarios/halton-2015-baseline.toml --precision 1%\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 1/3 --out shards   (and 2/3, 3/3; then:)\n  caseflow merge shards\n  caseflow validate scenarios/*.toml"
 )]
 pub struct Cli {
     #[command(subcommand)]
