@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::shard::Shard;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "caseflow",
@@ -12,7 +14,7 @@ use clap::{Args, Parser, Subcommand};
     long_about = "caseflow simulates the flows of adult social care work (contacts, Care Act \
 assessments, reviews, safeguarding, DoLS) against a workforce, many times over, and reports \
 backlogs, waiting times, caseloads and deadline breaches with P10/P50/P90 bands.",
-    after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 2000 --seed 7 --threads 2\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22\n  caseflow validate scenarios/*.toml"
+    after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 2000 --seed 7 --threads 2\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22\n  caseflow run scenarios/halton-2015-baseline.toml --precision 1%\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 1/3 --out shards   (and 2/3, 3/3; then:)\n  caseflow merge shards\n  caseflow validate scenarios/*.toml"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,7 +25,11 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and write its tables under reports/<scenario>/
     #[command(
-        after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 200 --out /tmp/reports\n  caseflow run scenarios/halton-2015-baseline.toml --set scenario.years=5\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22 --set scenario.name=plus-3-bias"
+        after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 200 --out /tmp/reports\n  caseflow run scenarios/halton-2015-baseline.toml --set scenario.years=5\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22 --set scenario.name=plus-3-bias\n  caseflow run scenarios/halton-2015-baseline.toml --precision 1%\n  caseflow run scenarios/quickstart.toml --replications auto --max-replications 5000\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 2/3 --out shards\n\n\
+--precision (or --replications auto, which is --precision 2%) adds replications 100 at a time until the 95% confidence\n\
+interval of every headline figure is within that share of it; the report says how many it took, and that number\n\
+(--replications N) reproduces it. --shard I/N runs part I of N of the replications and writes it to\n\
+<OUT>/<scenario>-shards/shard-I-of-N.parquet; once every part has run, caseflow merge writes the report."
     )]
     Run(RunArgs),
     /// Run scenarios on the same simulated futures and compare them
@@ -57,6 +63,14 @@ pub enum Command {
         after_help = "Examples:\n  caseflow health-check scenarios/health-check-example.toml --staff-history data/health-check-example-staff.csv \\\n      --activity-history data/health-check-example-activity.csv\n  caseflow health-check scenarios/health-check-example.toml --staff-history S.csv --activity-history A.csv \\\n      --previous reports/health-check-fenmouth-2026 --out reports/2027\n  caseflow health-check scenarios/health-check-example.toml --staff-history S.csv --activity-history A.csv \\\n      --set health_check.caseload.social_worker=18 --no-search\n\nThe scenario describes today's position (staff, vacancies, people allocated, work waiting) and has a [health_check]\ntable with each role's safe caseload (people allocated per worker). The year ahead is simulated from its start for one year.\nStaff history: period,role,starters,leavers,in_post[,vacancies,agency,sickness_days,asye,asye_protected,people_allocated,\nsupervision_due_hours,supervision_given_hours]; activity history: period,flow,count[,completed]. Last year is the last twelve\nmonths of the staff history. --previous takes the folder last year's health check wrote (or its health_check.csv)."
     )]
     HealthCheck(HealthArgs),
+    /// Combine the shards of a run (caseflow run --shard) into its report
+    #[command(
+        after_help = "Examples:\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 1/3 --out shards   (and 2/3, 3/3, anywhere)\n  caseflow merge shards\n  caseflow merge shards/halton-2015-baseline-shards --out /tmp/reports --force\n\n\
+The report is the one caseflow run with the same scenario, seed and replications writes, byte for byte.\n\
+The scenario is read again from the file the shards ran (give --scenario if it has moved); it must not have changed.\n\
+Shards of different scenarios, seeds or splits, a shard given twice, or a shard missing are refused."
+    )]
+    Merge(MergeArgs),
     /// Check scenario files without running them
     #[command(
         after_help = "Examples:\n  caseflow validate scenarios/*.toml\n  caseflow validate --resolved scenarios/halton-2015-more-bias.toml\n  caseflow validate scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22"
@@ -94,6 +108,35 @@ pub struct RunArgs {
     pub changes: Changes,
     #[command(flatten)]
     pub sim: SimArgs,
+    /// Add replications until the 95% confidence interval of every headline figure is within
+    /// this share of it, e.g. 2% or 0.5% (--replications auto is 2%)
+    #[arg(long, value_name = "PCT", value_parser = tolerance)]
+    pub precision: Option<f64>,
+    /// The most replications --precision may run [default: 20000]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub max_replications: Option<u64>,
+    /// Run part I of N of the replications and write it to <OUT>/<scenario name>-shards/ for caseflow merge
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Folder for reports; results go to <OUT>/<scenario name>/
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Replace the report folder if it is there from an earlier run
+    #[arg(long)]
+    pub force: bool,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Folders holding shard-I-of-N.parquet files (their subfolders are searched too), or the files
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// The scenario file, if it is no longer where the shards read it (it must resolve to the same scenario)
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
     /// Folder for reports; results go to <OUT>/<scenario name>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
@@ -300,9 +343,10 @@ pub struct HealthArgs {
 /// Options every simulating command shares.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct SimArgs {
-    /// Number of replications (independent simulated futures)
-    #[arg(long, short = 'n', default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
-    pub replications: u64,
+    /// Number of replications (independent simulated futures) [default: 1000]; caseflow run also
+    /// takes `auto`: until the headline figures are precise (as --precision 2%)
+    #[arg(long, short = 'n', value_name = "N", value_parser = replications)]
+    pub replications: Option<Replications>,
     /// Base random seed; the same seed gives the same numbers
     #[arg(long, short, default_value_t = 1)]
     pub seed: u64,
@@ -313,6 +357,36 @@ pub struct SimArgs {
     /// bigger run is refused before it starts, or uses fewer threads
     #[arg(long, value_name = "GB", value_parser = memory_gb)]
     pub max_memory: Option<f64>,
+}
+
+/// `--replications`: a number, or `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replications {
+    Count(u64),
+    Auto,
+}
+
+/// Replications when none are asked for.
+pub const DEFAULT_REPLICATIONS: u64 = 1000;
+
+fn replications(s: &str) -> Result<Replications, String> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("auto") {
+        return Ok(Replications::Auto);
+    }
+    match s.replace(['_', ','], "").parse::<u64>() {
+        Ok(n) if (1..=10_000_000).contains(&n) => Ok(Replications::Count(n)),
+        _ => Err(format!("expected a number from 1 to 10000000, or auto (got '{s}')")),
+    }
+}
+
+/// A share written as a percentage, `2%` or `2`, as a fraction (0.02).
+fn tolerance(s: &str) -> Result<f64, String> {
+    let number = s.trim().trim_end_matches('%').trim();
+    match number.parse::<f64>() {
+        Ok(p) if p.is_finite() && (0.01..=50.0).contains(&p) => Ok(p / 100.0),
+        _ => Err(format!("expected a percentage from 0.01% to 50%, such as 2% (got '{s}')")),
+    }
 }
 
 fn memory_gb(s: &str) -> Result<f64, String> {

@@ -93,6 +93,64 @@ a comparison needs the same dates (give both the same start and years, or --set 
         "internal error: {replications} replications lost or double-counted items; please report this with the scenario file"
     )]
     Unbalanced { replications: u64 },
+    #[error(
+        "give either --replications {replications} or --precision, not both (--precision runs until the figures are precise)"
+    )]
+    PrecisionAndCount { replications: u64 },
+    #[error("--max-replications caps a run until precise: add --precision 2% (or --replications auto), or drop it")]
+    MaxWithoutPrecision,
+    #[error("--replications auto is for caseflow run; give caseflow {command} a number of replications")]
+    AutoNotHere { command: &'static str },
+    #[error(
+        "--shard needs a fixed number of replications (--replications N): a shard cannot know when the others \
+are precise. Run --precision once to find N, then shard that run"
+    )]
+    ShardWithPrecision,
+    #[error("--shard {shard}: {replications} replications cannot be split into {shards} shards of at least one each")]
+    ShardsExceedReplications { shard: crate::shard::Shard, shards: u32, replications: u64 },
+    #[error("no shards to merge in {}: caseflow run --shard writes shard-I-of-N.parquet files", list(dirs))]
+    NoShards { dirs: Vec<PathBuf> },
+    #[error("{} is not a caseflow shard: {reason}", path.display())]
+    NotAShard { path: PathBuf, reason: String },
+    #[error(
+        "{} and {} are shards of different scenarios ({first_scenario} and {other_scenario}); merge the shards of one run",
+        first.display(),
+        other.display()
+    )]
+    ShardScenarios { first: PathBuf, first_scenario: String, other: PathBuf, other_scenario: String },
+    #[error(
+        "{} and {} are shards of runs with different seeds ({first_seed} and {other_seed}); merge the shards of one run",
+        first.display(),
+        other.display()
+    )]
+    ShardSeeds { first: PathBuf, first_seed: String, other: PathBuf, other_seed: String },
+    #[error(
+        "{} and {} were written by different versions of caseflow ({first_version} and {other_version}); run every shard with one version",
+        first.display(),
+        other.display()
+    )]
+    ShardVersions { first: PathBuf, first_version: String, other: PathBuf, other_version: String },
+    #[error(
+        "{} is {first_split} but {} is {other_split}; merge the shards of one run",
+        first.display(),
+        other.display()
+    )]
+    ShardSplits { first: PathBuf, first_split: String, other: PathBuf, other_split: String },
+    #[error("shard {shard} is there twice: {} and {}; give each shard once", first.display(), other.display())]
+    ShardDuplicate { shard: crate::shard::Shard, first: PathBuf, other: PathBuf },
+    #[error(
+        "{} of {shards} {} missing; merge once every shard has finished",
+        numbered(missing),
+        if missing.len() == 1 { "is" } else { "are" }
+    )]
+    ShardsMissing { missing: Vec<u32>, shards: u32 },
+    #[error("{} is incomplete or damaged: {reason}; run that shard again", path.display())]
+    ShardIncomplete { path: PathBuf, reason: String },
+    #[error(
+        "the scenario has changed since the shards ran: {file} now resolves to sha256 {now}, the shards to {recorded} \
+(merge with the scenario as it was, or run the shards again)"
+    )]
+    ShardScenarioChanged { file: String, recorded: String, now: String },
     #[error("internal error: building the tables failed ({message}); please report this with the scenario file")]
     Tables { message: String },
     #[error("internal error: drawing chart {chart} failed ({message}); please report this with the scenario file")]
@@ -123,7 +181,22 @@ impl Error {
             | Error::TooBig(_)
             | Error::Exists { .. }
             | Error::NotAReport { .. }
-            | Error::OutPath { .. } => 2,
+            | Error::OutPath { .. }
+            | Error::PrecisionAndCount { .. }
+            | Error::MaxWithoutPrecision
+            | Error::AutoNotHere { .. }
+            | Error::ShardWithPrecision
+            | Error::ShardsExceedReplications { .. }
+            | Error::NoShards { .. }
+            | Error::NotAShard { .. }
+            | Error::ShardScenarios { .. }
+            | Error::ShardSeeds { .. }
+            | Error::ShardVersions { .. }
+            | Error::ShardSplits { .. }
+            | Error::ShardDuplicate { .. }
+            | Error::ShardsMissing { .. }
+            | Error::ShardIncomplete { .. }
+            | Error::ShardScenarioChanged { .. } => 2,
             Error::Interrupted => 130,
             Error::Raced { .. }
             | Error::Write { .. }
@@ -140,6 +213,40 @@ impl Error {
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
+}
+
+/// Paths in a sentence: "a, b and c".
+fn list(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    match names.split_last() {
+        None => "the folders given".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Shards in a sentence: "shard 2", "shards 2 and 3", "shards 1, 2 and 5 to 9".
+fn numbered(missing: &[u32]) -> String {
+    let mut items: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < missing.len() {
+        let mut j = i;
+        while j + 1 < missing.len() && missing[j + 1] == missing[j] + 1 {
+            j += 1;
+        }
+        if j - i >= 2 {
+            items.push(format!("{} to {}", missing[i], missing[j]));
+        } else {
+            items.extend(missing[i..=j].iter().map(u32::to_string));
+        }
+        i = j + 1;
+    }
+    let text = match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    };
+    if missing.len() == 1 { format!("shard {text}") } else { format!("shards {text}") }
 }
 
 /// Most problems printed for one scenario; the rest are counted.

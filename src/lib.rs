@@ -33,10 +33,12 @@ pub mod format;
 pub mod history;
 pub mod measure;
 pub mod model;
+pub mod precision;
 pub mod results;
 pub mod runner;
 pub mod scenario;
 pub mod search;
+pub mod shard;
 pub mod stats;
 pub mod summary;
 

@@ -4,12 +4,15 @@
 //! or on which thread ran what.
 
 use rayon::prelude::*;
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::engine::simulate;
 use crate::error::Error;
 use crate::model::Model;
+use crate::precision::{BATCH, Headline, Reached};
 use crate::results::RepResult;
+use crate::shard::Shard;
 use crate::stats::Aggregate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,23 +58,132 @@ pub fn fold<A: Send>(
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
 ) -> Result<A, Error> {
-    let job = || {
-        (0..cfg.replications)
-            .into_par_iter()
-            .fold(&empty, |mut acc, rep| {
-                if !stop.load(Ordering::Relaxed) {
-                    add(&mut acc, simulate(model, cfg.seed, rep));
-                    progress();
-                }
-                acc
-            })
-            .reduce(&empty, &merge)
-    };
+    let job = || fold_range(model, cfg.seed, 0..cfg.replications, &empty, &add, &merge, progress, stop);
     let out = in_pool(cfg.threads, job)?;
     if stop.load(Ordering::SeqCst) {
         return Err(Error::Interrupted);
     }
     Ok(out)
+}
+
+/// Fold the replications in `range` on the current pool.
+#[allow(clippy::too_many_arguments)]
+fn fold_range<A: Send>(
+    model: &Model,
+    seed: u64,
+    range: Range<u64>,
+    empty: &(impl Fn() -> A + Sync + Send),
+    add: &(impl Fn(&mut A, RepResult) + Sync + Send),
+    merge: &(impl Fn(A, A) -> A + Sync + Send),
+    progress: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> A {
+    range
+        .into_par_iter()
+        .fold(empty, |mut acc, rep| {
+            if !stop.load(Ordering::Relaxed) {
+                add(&mut acc, simulate(model, seed, rep));
+                progress();
+            }
+            acc
+        })
+        .reduce(empty, merge)
+}
+
+/// Until when a precision run adds replications.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Until {
+    /// The largest relative half-width allowed (0.02 for 2%).
+    pub tolerance: f64,
+    pub max_replications: u64,
+}
+
+/// Add replications in batches of `BATCH` until every headline measure is
+/// within the tolerance or the cap is reached. Batch `k` is replications
+/// `k * BATCH ..`, each drawn from its own (seed, replication) streams, and
+/// batches merge exactly, so the stopping point and every figure are those
+/// of a plain run of the same count, whatever the threads. `batch_done` is
+/// told the precision after each batch.
+#[allow(clippy::too_many_arguments)]
+pub fn run_precise(
+    model: &Model,
+    seed: u64,
+    threads: Option<usize>,
+    until: Until,
+    headline: &[Headline],
+    progress: &(dyn Fn() + Sync),
+    batch_done: &(dyn Fn(&Reached) + Sync),
+    stop: &AtomicBool,
+) -> Result<(Aggregate, Reached), Error> {
+    let job = || {
+        let mut agg = Aggregate::for_model(model);
+        loop {
+            let done = agg.replications;
+            let next = (done + BATCH).min(until.max_replications);
+            let batch = fold_range(
+                model,
+                seed,
+                done..next,
+                &|| Aggregate::for_model(model),
+                &|acc: &mut Aggregate, r: RepResult| acc.add(&r),
+                &Aggregate::merge,
+                progress,
+                stop,
+            );
+            agg = agg.merge(batch);
+            let reached = Reached::of(headline, &agg);
+            batch_done(&reached);
+            if stop.load(Ordering::SeqCst) || reached.within(until.tolerance) || next >= until.max_replications {
+                return (agg, reached);
+            }
+        }
+    };
+    let out = in_pool(threads, job)?;
+    if stop.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted);
+    }
+    Ok(out)
+}
+
+/// Run one shard's replications in batches of `BATCH`, handing each
+/// batch's results to `sink` in replication order, so a shard of any size
+/// holds one batch in memory at a time. Returns the events simulated.
+pub fn run_shard(
+    model: &Model,
+    cfg: &RunConfig,
+    shard: Shard,
+    progress: &(dyn Fn() + Sync),
+    sink: &mut (dyn FnMut(Vec<RepResult>) -> Result<(), Error> + Send),
+    stop: &AtomicBool,
+) -> Result<u64, Error> {
+    let range = shard.range(cfg.replications);
+    let job = || {
+        let mut events = 0;
+        let mut from = range.start;
+        while from < range.end {
+            let to = (from + BATCH).min(range.end);
+            let batch: Vec<RepResult> = (from..to)
+                .into_par_iter()
+                .map(|rep| {
+                    let r = simulate(model, cfg.seed, rep);
+                    progress();
+                    r
+                })
+                .collect();
+            if stop.load(Ordering::SeqCst) {
+                return Err(Error::Interrupted);
+            }
+            let unbalanced = batch.iter().filter(|r| !r.balance.iter().all(|b| b.holds())).count() as u64;
+            if unbalanced > 0 {
+                return Err(Error::Unbalanced { replications: unbalanced });
+            }
+            events += batch.iter().map(|r| r.events).sum::<u64>();
+            sink(batch)?;
+            from = to;
+        }
+        Ok(events)
+    };
+    in_pool(cfg.threads, job)?
 }
 
 /// Run `job` on a pool of `threads` threads, or on rayon's global pool.

@@ -103,7 +103,7 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
         .iter()
         .any(|t| t.to_lowercase().contains("synthetic"));
     let previous = args.previous.as_deref().map(previous).transpose()?;
-    let cfg = args.sim.sized(&[model], args.quiet)?;
+    let cfg = args.sim.sized("health-check", &[model], args.quiet)?;
     let dir = args.out.join(format!("health-check-{}", model.name));
     let staging = Staging::folder(&dir, args.force)?;
     let (agg, seconds) = simulate(&sc, &cfg, args.quiet)?;
@@ -151,6 +151,7 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
         warmup_days: model.warmup_days,
         inputs,
         files: Vec::new(),
+        precision: None,
     };
     let command = format!(
         "caseflow health-check {}{} --staff-history {} --activity-history {}{} --replications {} --seed {}{}",

@@ -6,10 +6,13 @@
 
 mod health;
 mod history;
+mod merge;
+mod run;
 mod staff;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -17,15 +20,15 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Changes, Cli, Command, CompareArgs, RunArgs, SimArgs, ValidateArgs};
+use crate::cli::{Changes, Cli, Command, CompareArgs, DEFAULT_REPLICATIONS, Replications, SimArgs, ValidateArgs};
 use crate::error::Error;
 use crate::estimate::{Estimate, Limits};
-use crate::export::{self, Manifest, Staging, console};
+use crate::export::{self, Staging};
 use crate::model::Model;
 use crate::runner::{self, RunConfig};
 use crate::scenario::{self, Change, Scenario};
 use crate::stats::Aggregate;
-use crate::summary::{self, Stamp};
+use crate::summary;
 
 /// Where commands print: standard output, locked once.
 pub(crate) type Out<'a> = &'a mut dyn Write;
@@ -46,7 +49,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         stop_flag();
     }
     let code = match cli.command {
-        Command::Run(args) => run_scenario(&args, out),
+        Command::Run(args) => run::run(&args, out),
+        Command::Merge(args) => merge::merge(&args, out),
         Command::Compare(args) => compare(&args, out),
         Command::Staff(args) => staff::staff(&args, out),
         Command::Fit(args) => history::fit(&args, out),
@@ -119,14 +123,25 @@ impl Changes {
 }
 
 impl SimArgs {
-    pub fn config(&self) -> RunConfig {
-        RunConfig { replications: self.replications, seed: self.seed, threads: self.threads.map(usize::from) }
+    /// The number of replications asked for; `auto` is refused by the
+    /// commands other than `run`.
+    pub fn count(&self, command: &'static str) -> Result<u64, Error> {
+        match self.replications {
+            None => Ok(DEFAULT_REPLICATIONS),
+            Some(Replications::Count(n)) => Ok(n),
+            Some(Replications::Auto) => Err(Error::AutoNotHere { command }),
+        }
     }
 
     /// The run's configuration once its size is known: refused if too big,
     /// on fewer threads if that keeps memory within the limit.
-    pub fn sized(&self, models: &[&Model], quiet: bool) -> Result<RunConfig, Error> {
-        let (replications, threads) = (self.replications, self.threads.map(usize::from));
+    pub fn sized(&self, command: &'static str, models: &[&Model], quiet: bool) -> Result<RunConfig, Error> {
+        self.sized_for(self.count(command)?, models, quiet)
+    }
+
+    /// As `sized`, for `replications` whatever was asked.
+    pub(crate) fn sized_for(&self, replications: u64, models: &[&Model], quiet: bool) -> Result<RunConfig, Error> {
+        let threads = self.threads.map(usize::from);
         size_check(models, replications, threads, self.max_memory, quiet).map(|threads| RunConfig {
             replications,
             seed: self.seed,
@@ -191,57 +206,8 @@ pub(crate) fn print_warnings(s: &Scenario) {
     }
 }
 
-fn run_scenario(args: &RunArgs, out: Out) -> Result<ExitCode, Error> {
-    let scenario = args.changes.load(&args.scenario)?;
-    print_warnings(&scenario);
-    let model = &scenario.model;
-    let cfg = args.sim.sized(&[model], args.quiet)?;
-    let dir = args.out.join(&model.name);
-    let staging = Staging::folder(&dir, args.force)?;
-    let (agg, seconds) = simulate(&scenario, &cfg, args.quiet)?;
-    let stamp = Stamp::new(&model.name, &scenario.sha256, args.sim.seed, args.sim.replications);
-    let mut tables = summary::tables(model, &agg, &stamp).map_err(|e| Error::Tables { message: e.to_string() })?;
-    let manifest = Manifest {
-        stamp: &stamp,
-        scenario_file: &scenario.file,
-        scenario_files: scenario
-            .files
-            .iter()
-            .map(|(file, sha256)| export::Input { file: file.clone(), sha256: sha256.clone() })
-            .collect(),
-        changes: scenario.changes.clone(),
-        resolved: export::resolved_table(&scenario.resolved),
-        period: model.periods.kind.name(),
-        start: model.start.to_string(),
-        horizon_days: model.horizon_days,
-        warmup_days: model.warmup_days,
-        inputs: model
-            .inputs
-            .iter()
-            .map(|(file, sha256)| export::Input { file: file.clone(), sha256: sha256.clone() })
-            .collect(),
-        files: Vec::new(),
-    };
-    let mut files = export::write_run(staging.path(), &mut tables, manifest)?;
-    let report = summary::report::build(model, &agg, &stamp, &scenario);
-    let command = format!(
-        "caseflow run {}{} --replications {} --seed {}",
-        scenario.file,
-        set_flags(&scenario),
-        args.sim.replications,
-        args.sim.seed
-    );
-    files.extend(export::write_report(staging.path(), &report, &command)?);
-    staging.finish(stop_flag())?;
-    if !args.quiet {
-        print_header(out, &scenario, &stamp, &agg, seconds)?;
-        write!(out, "{}", console::summary_table(model, &agg)).map_err(Error::Output)?;
-        print_files(out, &dir, &files, "report")?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
 fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
+    args.sim.count("compare")?;
     let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| args.changes.load(p)).collect::<Result<_, _>>()?;
     scenarios.iter().for_each(print_warnings);
     let mut names: Vec<&str> = Vec::new();
@@ -277,7 +243,7 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
             });
         }
     };
-    let cfg = args.sim.sized(&models, args.quiet)?;
+    let cfg = args.sim.sized("compare", &models, args.quiet)?;
     let dir = args.out.join(format!("compare-{}", names.join("-vs-")));
     let staging = Staging::folder(&dir, args.force)?;
     let bar = progress_bar(cfg.replications, args.quiet, "compare");
@@ -338,29 +304,6 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_header(out: Out, scenario: &Scenario, stamp: &Stamp, agg: &Aggregate, seconds: f64) -> Result<(), Error> {
-    let m = &scenario.model;
-    say!(
-        out,
-        "{} ({}, sha256 {}), seed {}, {} replications: {:.1} million events in {:.2} s",
-        m.name,
-        scenario.file,
-        &stamp.scenario_sha256[..12],
-        stamp.seed,
-        stamp.replications,
-        agg.events as f64 / 1e6,
-        seconds
-    );
-    say!(
-        out,
-        "Reported from {} to {} by {}.\n",
-        m.start,
-        m.periods.last_date(m.periods.len() - 1),
-        m.periods.kind.name()
-    );
-    Ok(())
-}
-
 /// `report` is the stem of the HTML and Markdown files ("report").
 pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf], report: &str) -> Result<(), Error> {
     let tables = files.iter().filter(|p| p.extension().is_some_and(|e| e == "csv")).count();
@@ -385,8 +328,8 @@ fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
         // A scenario that loads but is too big to run fails here too, at
         // the default replications and threads.
         let loaded = scenario::load_with(path, &changes).and_then(|s| {
-            let defaults = SimArgs { replications: 1000, seed: 1, threads: None, max_memory: None };
-            defaults.sized(&[&s.model], true).map(|_| s)
+            let defaults = SimArgs { replications: None, seed: 1, threads: None, max_memory: None };
+            defaults.sized("validate", &[&s.model], true).map(|_| s)
         });
         match loaded {
             Ok(s) if args.resolved => {

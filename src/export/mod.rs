@@ -5,6 +5,7 @@ pub mod console;
 pub mod history;
 pub mod html;
 pub mod markdown;
+pub mod partition;
 pub mod staging;
 
 use std::fs::File;
@@ -38,6 +39,10 @@ pub struct Manifest<'a> {
     /// Other files the scenario read, with their SHA-256 (last: TOML puts
     /// tables after plain values).
     pub inputs: Vec<Input>,
+    /// How a run until precise stopped (absent for a fixed number of
+    /// replications, which is what reproduces it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionRecord>,
     /// The resolved scenario (bases and changes merged) the run used; its
     /// SHA-256 is `scenario_sha256`.
     pub resolved: toml::Table,
@@ -46,6 +51,41 @@ pub struct Manifest<'a> {
 /// The resolved scenario's text as a table for the manifest.
 pub fn resolved_table(text: &str) -> toml::Table {
     text.parse().expect("the resolved scenario is TOML caseflow wrote")
+}
+
+/// A run until precise, in `run.toml`.
+#[derive(Debug, Serialize)]
+pub struct PrecisionRecord {
+    /// The largest half-width of a headline figure's 95% confidence
+    /// interval allowed, as % of the figure (or of its floor).
+    pub tolerance_pct: f64,
+    /// The largest reached.
+    pub reached_pct: f64,
+    /// Whether every headline figure was within the tolerance (else the
+    /// run stopped at `max_replications`).
+    pub precise: bool,
+    /// The headline figure with the widest interval.
+    pub least_settled: String,
+    pub batch: u64,
+    pub max_replications: u64,
+    /// The headline figures, as `caseflow staff` targets name them.
+    pub headline: Vec<String>,
+}
+
+impl PrecisionRecord {
+    pub fn of(p: &crate::precision::Precision, headline: &[crate::precision::Headline]) -> PrecisionRecord {
+        // Four decimals of a percentage: enough to read, stable to print.
+        let pct = |share: f64| if share.is_finite() { (share * 1e6).round() / 1e4 } else { f64::MAX };
+        PrecisionRecord {
+            tolerance_pct: pct(p.tolerance),
+            reached_pct: pct(p.reached.worst),
+            precise: p.precise(),
+            least_settled: p.limiting.as_ref().map(|(key, _)| key.clone()).unwrap_or_default(),
+            batch: crate::precision::BATCH,
+            max_replications: p.max_replications,
+            headline: headline.iter().map(|h| h.key.clone()).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -151,6 +151,24 @@ impl Aggregate {
         }
     }
 
+    /// Whether a replication's results have this aggregate's shape (one
+    /// read back from a file might not).
+    pub fn fits(&self, r: &RepResult) -> bool {
+        r.flow_periods.len() == self.flow_periods.len()
+            && r.role_periods.len() == self.role_periods.len()
+            && r.flow_kpis.len() == self.flow_kpis.len()
+            && r.role_kpis.len() == self.role_kpis.len()
+            && r.request_periods.len() == self.request_periods.len()
+            && r.request_kpis.len() == self.request_kpis.len()
+            && r.total_periods.len() == self.total_periods.len()
+            && r.total_kpis.len() == self.total_kpis.len()
+            && r.year_totals.len() == self.year_totals.len()
+            && r.budget.len() == self.budget.len()
+            && r.wait_hist.len() == self.wait_hist.len()
+            && r.done_hist.len() == self.done_hist.len()
+            && r.balance.len() == self.balance.len()
+    }
+
     pub fn merge(mut self, other: Aggregate) -> Aggregate {
         self.replications += other.replications;
         self.events += other.events;

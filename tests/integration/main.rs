@@ -5,6 +5,7 @@ mod areas;
 mod cli;
 mod conservation;
 mod demand;
+mod deploy;
 mod determinism;
 mod finance;
 mod fitting;
@@ -22,7 +23,9 @@ mod readme;
 mod report;
 mod scenario_errors;
 mod scenarios;
+mod shards;
 mod staffing;
+mod until_precise;
 mod workforce;
 
 #[global_allocator]

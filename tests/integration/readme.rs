@@ -45,3 +45,53 @@ fn every_metric_is_documented() {
         assert!(text.contains(&format!("`{name}`")), "README does not document `{name}`");
     }
 }
+
+#[test]
+fn runs_until_precise_shards_and_the_cluster_files_are_documented() {
+    let text = readme();
+    for (column, _) in caseflow::export::partition::COLUMNS {
+        assert!(text.contains(&format!("| `{column}` |")), "README does not document the partition column `{column}`");
+    }
+    let record = caseflow::shard::ShardRecord {
+        scenario: String::new(),
+        scenario_sha256: String::new(),
+        seed: String::new(),
+        replications: 0,
+        version: String::new(),
+        shard: 1,
+        shards: 1,
+        first_replication: 0,
+        replications_in_shard: 0,
+        scenario_file: String::new(),
+        changes: Vec::new(),
+    };
+    let fields: toml::Table = record.to_toml().parse().unwrap();
+    for key in fields.keys() {
+        assert!(text.contains(&format!("`{key}`")), "README does not document the shard record's `{key}`");
+    }
+    for field in ["tolerance_pct", "reached_pct", "precise", "least_settled", "batch", "max_replications", "headline"] {
+        assert!(text.contains(&format!("`{field}`")), "README does not document run.toml's precision `{field}`");
+    }
+    use caseflow::precision::{FLOOR_DAYS, FLOOR_ITEMS, FLOOR_PERCENT, FLOOR_POUNDS};
+    for floor in [
+        format!("{FLOOR_PERCENT} percentage points"),
+        format!("{FLOOR_DAYS} days"),
+        format!("{FLOOR_ITEMS} items"),
+        format!("£{}", caseflow::format::thousands(FLOOR_POUNDS)),
+    ] {
+        assert!(text.contains(&floor), "README does not give the floor {floor}");
+    }
+    for needed in [
+        "`--precision 2%`",
+        "`--replications auto`",
+        "`--max-replications N`",
+        "`--shard I/N`",
+        "`caseflow merge DIR...`",
+        "`--scenario FILE`",
+        "## Running on a cluster",
+        "`deploy/slurm/caseflow-array.sbatch`",
+        "`deploy/kubernetes/caseflow-indexed-job.yaml`",
+    ] {
+        assert!(text.contains(needed), "README does not mention {needed}");
+    }
+}

@@ -44,7 +44,7 @@ fn the_report_has_every_chart_with_data_and_its_headline_matches_the_tables() {
     let cfg = RunConfig { replications: REPS.parse().unwrap(), seed: SEED.parse().unwrap(), threads: None };
     let agg = runner::run(&sc.model, &cfg, &|| {}).unwrap();
     let stamp = Stamp::new(&sc.model.name, &sc.sha256, cfg.seed, cfg.replications);
-    let rep = report::build(&sc.model, &agg, &stamp, &sc);
+    let rep = report::build(&sc.model, &agg, &stamp, &sc, None);
 
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     let charts = rep.charts();

@@ -14,6 +14,7 @@ pub use bottleneck::{Limit, StagePart, limits};
 
 use crate::format::{Unit, month_year, thousands};
 use crate::model::{Model, WorkKind};
+use crate::precision::{Precision, percent};
 use crate::scenario::Scenario;
 use crate::stats::{Aggregate, Bands};
 use crate::summary::Stamp;
@@ -84,7 +85,7 @@ pub(crate) fn words(b: &Bands, unit: Unit) -> String {
     unit.band_words(b)
 }
 
-pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario: &Scenario) -> Doc {
+pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario: &Scenario, precision: Option<&Precision>) -> Doc {
     let cx = Cx::new(m, agg);
     let sections = vec![
         headline::section(&cx),
@@ -100,19 +101,54 @@ pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario: &Scenario) -> 
         meta.push(m.description.clone());
     }
     meta.push(format!(
-        "{} to {}, by {}; {} simulated futures (replications), seed {}.",
+        "{} to {}, by {}; {} simulated futures (replications), seed {}{}",
         m.start,
         m.periods.last_date(cx.last),
         m.periods.kind.name(),
         thousands(stamp.replications as f64),
-        stamp.seed
+        stamp.seed,
+        precision.map_or(".".to_string(), |p| format!(": {}", how_precise(p)))
     ));
-    Doc {
-        title: m.name.clone(),
-        meta,
-        sections: sections.into_iter().filter(|s| !s.is_empty()).collect(),
-        reproduce: reproduce(stamp, scenario),
+    let mut reproduce = reproduce(stamp, scenario);
+    if let Some(p) = precision {
+        reproduce.push(("precision".into(), precision_row(p, stamp.replications)));
     }
+    Doc { title: m.name.clone(), meta, sections: sections.into_iter().filter(|s| !s.is_empty()).collect(), reproduce }
+}
+
+/// How precise a run until precise got, for the line under the title.
+fn how_precise(p: &Precision) -> String {
+    let least = p.limiting.as_ref().map_or(String::new(), |(_, words)| format!("; the least settled is {words}"));
+    if p.precise() {
+        format!(
+            "enough for every headline figure to be known within ±{} (95% confidence; reached ±{}{least}).",
+            percent(p.tolerance),
+            percent(p.reached.worst)
+        )
+    } else {
+        format!(
+            "the most allowed; the headline figures are known within ±{} (95% confidence), short of the ±{} asked for{least}.",
+            percent(p.reached.worst),
+            percent(p.tolerance)
+        )
+    }
+}
+
+/// The reproduce row of a run until precise.
+fn precision_row(p: &Precision, replications: u64) -> String {
+    format!(
+        "replications added {} at a time until every headline figure's 95% confidence interval was within ±{} of it, \
+at most {}: {} after {}; --replications {replications} gives the same figures",
+        crate::precision::BATCH,
+        percent(p.tolerance),
+        thousands(p.max_replications as f64),
+        if p.precise() {
+            format!("reached ±{}", percent(p.reached.worst))
+        } else {
+            format!("stopped at ±{}", percent(p.reached.worst))
+        },
+        thousands(replications as f64)
+    )
 }
 
 /// The stamp rows every run report ends with.

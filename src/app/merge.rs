@@ -1,0 +1,137 @@
+//! `caseflow merge`: the shards of a run put back together into the report
+//! the single run writes.
+//!
+//! Each replication is read back as it was simulated and folded into the
+//! aggregate in turn, a batch at a time, so memory does not grow with the
+//! number of replications; the aggregate's merge is exact, so the report
+//! is the single run's, byte for byte.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use super::run::{print_summary, write_report};
+use super::{Out, progress_bar, stop_flag};
+use crate::cli::MergeArgs;
+use crate::error::Error;
+use crate::export::Staging;
+use crate::export::partition;
+use crate::scenario::{self, Change};
+use crate::shard::{self, ShardRecord};
+use crate::stats::Aggregate;
+
+pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
+    let files = partitions(&args.dirs)?;
+    if files.is_empty() {
+        return Err(Error::NoShards { dirs: args.dirs.clone() });
+    }
+    let records: Vec<(PathBuf, ShardRecord)> =
+        files.into_iter().map(|p| partition::read_record(&p).map(|r| (p, r))).collect::<Result<_, _>>()?;
+    let parts = shard::complete_set(records)?;
+    let (first_path, first) = &parts[0];
+    let seed = first.seed().map_err(|reason| Error::NotAShard { path: first_path.clone(), reason })?;
+    let changes: Vec<Change> = first
+        .changes
+        .iter()
+        .map(|c| Change::parse(c).map_err(|message| Error::Set { arg: c.clone(), message }))
+        .collect::<Result<_, _>>()?;
+    let file = args.scenario.clone().unwrap_or_else(|| PathBuf::from(&first.scenario_file));
+    let scenario = scenario::load_with(&file, &changes)?;
+    if scenario.sha256 != first.scenario_sha256 {
+        return Err(Error::ShardScenarioChanged {
+            file: scenario.file.clone(),
+            recorded: first.scenario_sha256.clone(),
+            now: scenario.sha256.clone(),
+        });
+    }
+    let model = &scenario.model;
+    let dir = args.out.join(&model.name);
+    let staging = Staging::folder(&dir, args.force)?;
+    let bar = progress_bar(first.replications, args.quiet, &format!("merge {}", model.name));
+    let started = Instant::now();
+    let mut agg = Aggregate::for_model(model);
+    for (path, record) in &parts {
+        let mut next = record.first_replication;
+        let damaged = |reason: String| Error::ShardIncomplete { path: path.clone(), reason };
+        let rows = partition::read_results(path, model.periods.len(), &mut |rep| {
+            if rep.replication != next {
+                return Err(damaged(format!("replication {} is where {next} should be", rep.replication)));
+            }
+            if !agg.fits(&rep) {
+                return Err(damaged(format!("replication {next} does not have the scenario's shape")));
+            }
+            if stop_flag().load(Ordering::SeqCst) {
+                return Err(Error::Interrupted);
+            }
+            agg.add(&rep);
+            bar.inc(1);
+            next += 1;
+            Ok(())
+        });
+        let rows = rows.inspect_err(|_| bar.finish_and_clear())?;
+        if rows != record.replications_in_shard {
+            bar.finish_and_clear();
+            return Err(damaged(format!(
+                "it holds {rows} replications of the {} it should",
+                record.replications_in_shard
+            )));
+        }
+    }
+    bar.finish_and_clear();
+    if agg.unbalanced > 0 {
+        return Err(Error::Unbalanced { replications: agg.unbalanced });
+    }
+    let written = write_report(staging.path(), &scenario, &agg, seed, None)?;
+    staging.finish(stop_flag())?;
+    if !args.quiet {
+        let timing = format!("merged from {} shards in {:.2} s", parts.len(), started.elapsed().as_secs_f64());
+        print_summary(out, &scenario, &agg, seed, &timing, None, &dir, &written)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The shard files named, or in the folders named and their subfolders,
+/// in order. Hidden entries are skipped: a shard still being written sits
+/// in a hidden folder beside where it goes.
+fn partitions(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut out = Vec::new();
+    for d in dirs {
+        if d.is_file() {
+            out.push(d.clone());
+            continue;
+        }
+        let entries = listed(d)?;
+        for p in &entries {
+            if p.is_dir() {
+                out.extend(listed(p)?.into_iter().filter(|q| is_shard_file(q)));
+            } else if is_shard_file(p) {
+                out.push(p.clone());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// A folder's visible entries, sorted.
+fn listed(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let read = std::fs::read_dir(dir).map_err(|source| Error::Read { path: dir.to_path_buf(), source })?;
+    let mut out = Vec::new();
+    for entry in read {
+        let entry = entry.map_err(|source| Error::Read { path: dir.to_path_buf(), source })?;
+        if !entry.file_name().to_string_lossy().starts_with('.') {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn is_shard_file(p: &Path) -> bool {
+    p.is_file()
+        && p.file_name()
+            .map(|n| n.to_string_lossy())
+            .is_some_and(|n| n.starts_with("shard-") && n.ends_with(".parquet"))
+}

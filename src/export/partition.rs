@@ -1,0 +1,283 @@
+//! Shard partitions: a shard's per-replication results as one Parquet
+//! file, one row per replication, and reading them back for the merge.
+//! Writing and reading live together so the format has one home.
+//!
+//! Each array of a replication's results is a list column, in the order
+//! `RepResult` documents, so the merge rebuilds every replication exactly
+//! (Parquet keeps each 64-bit float as it was) and folds it into the same
+//! aggregate the single run would have. What the shard is a part of is in
+//! the file's metadata under [`RECORD_KEY`], as TOML. Rows are written a
+//! batch at a time and read a batch at a time, so neither side holds more
+//! than one batch of replications.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use polars::io::parquet::write::BatchedWriter;
+use polars::prelude::*;
+
+use crate::error::Error;
+use crate::precision::BATCH;
+use crate::results::{Balance, RepResult};
+use crate::shard::ShardRecord;
+
+/// The metadata key holding the shard's record.
+pub const RECORD_KEY: &str = "caseflow.shard";
+
+/// The columns of a partition and what each holds (the README lists them).
+pub const COLUMNS: [(&str, &str); 18] = [
+    ("replication", "the replication's number in the whole run, from 0"),
+    ("events", "events simulated"),
+    ("flow_periods", "per flow, period and flow_periods metric"),
+    ("role_periods", "per role, period and role_periods metric"),
+    ("flow_kpis", "per flow and kpis flow measure"),
+    ("role_kpis", "per role and kpis role measure"),
+    ("request_periods", "per request, period and request_periods metric"),
+    ("request_kpis", "per request and kpis request measure"),
+    ("total_periods", "per period and totals_periods metric"),
+    ("total_kpis", "per kpis scenario measure"),
+    ("year_totals", "per financial year and year_totals metric"),
+    ("budget", "per budget line, financial year and over_budget, overspend, spend"),
+    ("wait_hist", "per flow, items allocated by whole days waited"),
+    ("done_hist", "per flow, items completed by whole days to complete"),
+    ("balance", "per flow, the balance counts"),
+    ("workforce_periods", "per workforce scope, period and workforce metric (empty when not tracked)"),
+    ("workforce_kpis", "per workforce scope and workforce metric over the horizon (empty when not tracked)"),
+    ("people_hist", "per role, workers in post at the ends of periods by people allocated (empty when not tracked)"),
+];
+
+const BALANCE_FIELDS: usize = 9;
+
+fn schema() -> Schema {
+    let list = |inner: DataType| DataType::List(Box::new(inner));
+    COLUMNS
+        .iter()
+        .map(|&(name, _)| {
+            let dtype = match name {
+                "replication" | "events" => DataType::UInt64,
+                "wait_hist" | "done_hist" | "people_hist" => list(DataType::UInt32),
+                "balance" => list(DataType::UInt64),
+                _ => list(DataType::Float64),
+            };
+            Field::new(name.into(), dtype)
+        })
+        .collect()
+}
+
+fn write_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Write { path: path.to_path_buf(), message: e.to_string() }
+}
+
+/// A partition being written, a batch of replications at a time.
+pub struct PartitionWriter {
+    path: PathBuf,
+    writer: BatchedWriter<BufWriter<File>>,
+}
+
+impl PartitionWriter {
+    pub fn create(path: &Path, record: &ShardRecord) -> Result<PartitionWriter, Error> {
+        let file = File::create(path).map_err(|e| write_err(path, e))?;
+        let metadata = KeyValueMetadata::from_static(vec![(RECORD_KEY.to_string(), record.to_toml())]);
+        let writer = ParquetWriter::new(BufWriter::new(file))
+            .with_key_value_metadata(Some(metadata))
+            .batched(&schema())
+            .map_err(|e| write_err(path, e))?;
+        Ok(PartitionWriter { path: path.to_path_buf(), writer })
+    }
+
+    /// Append replications, in order, as one row group.
+    pub fn write(&mut self, batch: &[RepResult]) -> Result<(), Error> {
+        let df = frame(batch).map_err(|e| write_err(&self.path, e))?;
+        self.writer.write_batch(&df).map_err(|e| write_err(&self.path, e))
+    }
+
+    pub fn finish(self) -> Result<(), Error> {
+        self.writer.finish().map_err(|e| write_err(&self.path, e))?;
+        Ok(())
+    }
+}
+
+fn frame(batch: &[RepResult]) -> PolarsResult<DataFrame> {
+    fn floats(name: &str, batch: &[RepResult], get: impl Fn(&RepResult) -> &[f64]) -> Column {
+        let rows: Vec<Series> = batch.iter().map(|r| Series::new(PlSmallStr::EMPTY, get(r))).collect();
+        Column::new(name.into(), rows)
+    }
+    fn counts(name: &str, batch: &[RepResult], get: impl Fn(&RepResult) -> &[u32]) -> Column {
+        let rows: Vec<Series> = batch.iter().map(|r| Series::new(PlSmallStr::EMPTY, get(r))).collect();
+        Column::new(name.into(), rows)
+    }
+    let balance: Vec<Series> = batch
+        .iter()
+        .map(|r| Series::new(PlSmallStr::EMPTY, r.balance.iter().flat_map(balance_counts).collect::<Vec<u64>>()))
+        .collect();
+    let columns = vec![
+        Column::new("replication".into(), batch.iter().map(|r| r.replication).collect::<Vec<u64>>()),
+        Column::new("events".into(), batch.iter().map(|r| r.events).collect::<Vec<u64>>()),
+        floats("flow_periods", batch, |r| &r.flow_periods),
+        floats("role_periods", batch, |r| &r.role_periods),
+        floats("flow_kpis", batch, |r| &r.flow_kpis),
+        floats("role_kpis", batch, |r| &r.role_kpis),
+        floats("request_periods", batch, |r| &r.request_periods),
+        floats("request_kpis", batch, |r| &r.request_kpis),
+        floats("total_periods", batch, |r| &r.total_periods),
+        floats("total_kpis", batch, |r| &r.total_kpis),
+        floats("year_totals", batch, |r| &r.year_totals),
+        floats("budget", batch, |r| &r.budget),
+        counts("wait_hist", batch, |r| &r.wait_hist),
+        counts("done_hist", batch, |r| &r.done_hist),
+        Column::new("balance".into(), balance),
+        floats("workforce_periods", batch, |r| &r.workforce_periods),
+        floats("workforce_kpis", batch, |r| &r.workforce_kpis),
+        counts("people_hist", batch, |r| &r.people_hist),
+    ];
+    // An empty list column has no element type to infer; give every column the schema's.
+    let schema = schema();
+    let columns = columns
+        .into_iter()
+        .map(|c| {
+            let dtype = schema.get(c.name()).expect("a column of the schema").clone();
+            if c.dtype() == &dtype { Ok(c) } else { c.cast(&dtype) }
+        })
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(batch.len(), columns)
+}
+
+fn balance_counts(b: &Balance) -> [u64; BALANCE_FIELDS] {
+    [
+        b.arrived,
+        b.completed,
+        b.withdrawn,
+        b.waiting,
+        b.in_service,
+        b.scheduled,
+        b.follow_ups_created,
+        b.follow_ups_due,
+        b.follow_ups_cancelled,
+    ]
+}
+
+fn balance_from(c: &[u64]) -> Balance {
+    Balance {
+        arrived: c[0],
+        completed: c[1],
+        withdrawn: c[2],
+        waiting: c[3],
+        in_service: c[4],
+        scheduled: c[5],
+        follow_ups_created: c[6],
+        follow_ups_due: c[7],
+        follow_ups_cancelled: c[8],
+    }
+}
+
+fn not_a_shard(path: &Path, reason: impl std::fmt::Display) -> Error {
+    Error::NotAShard { path: path.to_path_buf(), reason: reason.to_string() }
+}
+
+fn open(path: &Path) -> Result<ParquetReader<File>, Error> {
+    let file = File::open(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    Ok(ParquetReader::new(file))
+}
+
+/// A partition's record, from its metadata.
+pub fn read_record(path: &Path) -> Result<ShardRecord, Error> {
+    let mut reader = open(path)?;
+    let metadata =
+        reader.get_metadata().map_err(|e| not_a_shard(path, format!("it is not a readable Parquet file ({e})")))?;
+    let text = metadata
+        .key_value_metadata()
+        .iter()
+        .flatten()
+        .find(|kv| kv.key == RECORD_KEY)
+        .and_then(|kv| kv.value.clone())
+        .ok_or_else(|| not_a_shard(path, "it has no caseflow shard record in its metadata"))?;
+    ShardRecord::from_toml(&text).map_err(|e| not_a_shard(path, format!("its shard record does not read ({e})")))
+}
+
+/// Read a partition's replications in order, a batch at a time, handing
+/// each to `each`. `periods` shapes the results as the model does.
+pub fn read_results(
+    path: &Path,
+    periods: usize,
+    each: &mut dyn FnMut(RepResult) -> Result<(), Error>,
+) -> Result<u64, Error> {
+    let damaged =
+        |e: &dyn std::fmt::Display| Error::ShardIncomplete { path: path.to_path_buf(), reason: e.to_string() };
+    let mut reader = open(path)?;
+    let metadata = reader.get_metadata().map_err(|e| damaged(&e))?.clone();
+    let rows = metadata.num_rows;
+    let mut offset = 0;
+    while offset < rows {
+        let len = (rows - offset).min(BATCH as usize);
+        let mut reader = open(path)?.with_slice(Some((offset, len)));
+        reader.set_metadata(metadata.clone());
+        let df = reader.finish().map_err(|e| damaged(&e))?;
+        for rep in results(&df, periods).map_err(|e| damaged(&e))? {
+            each(rep)?;
+        }
+        offset += len;
+    }
+    Ok(rows as u64)
+}
+
+fn results(df: &DataFrame, periods: usize) -> PolarsResult<Vec<RepResult>> {
+    let list = |name: &str| -> PolarsResult<ListChunked> { Ok(df.column(name)?.list()?.clone()) };
+    fn row<T: PolarsNumericType>(list: &ListChunked, i: usize) -> PolarsResult<Vec<T::Native>> {
+        let s = list.get_as_series(i).ok_or_else(|| polars_err!(ComputeError: "row {i} is missing a list"))?;
+        let ca = s.unpack::<T>()?;
+        if ca.null_count() > 0 {
+            polars_bail!(ComputeError: "row {i} has empty values");
+        }
+        Ok(ca.into_no_null_iter().collect())
+    }
+    let replication = df.column("replication")?.u64()?.clone();
+    let events = df.column("events")?.u64()?.clone();
+    let names = [
+        "flow_periods",
+        "role_periods",
+        "flow_kpis",
+        "role_kpis",
+        "request_periods",
+        "request_kpis",
+        "total_periods",
+        "total_kpis",
+        "year_totals",
+        "budget",
+        "workforce_periods",
+        "workforce_kpis",
+    ];
+    let floats: Vec<ListChunked> = names.iter().map(|n| list(n)).collect::<PolarsResult<_>>()?;
+    let (wait, done, balance) = (list("wait_hist")?, list("done_hist")?, list("balance")?);
+    let people = list("people_hist")?;
+    let mut out = Vec::with_capacity(df.height());
+    for i in 0..df.height() {
+        let f = |k: usize| row::<Float64Type>(&floats[k], i);
+        let counts = row::<UInt64Type>(&balance, i)?;
+        if counts.len() % BALANCE_FIELDS != 0 {
+            polars_bail!(ComputeError: "row {i} has a balance of {} counts", counts.len());
+        }
+        out.push(RepResult {
+            replication: replication.get(i).ok_or_else(|| polars_err!(ComputeError: "row {i} has no replication"))?,
+            periods,
+            flow_periods: f(0)?,
+            role_periods: f(1)?,
+            flow_kpis: f(2)?,
+            role_kpis: f(3)?,
+            request_periods: f(4)?,
+            request_kpis: f(5)?,
+            total_periods: f(6)?,
+            total_kpis: f(7)?,
+            year_totals: f(8)?,
+            budget: f(9)?,
+            wait_hist: row::<UInt32Type>(&wait, i)?,
+            done_hist: row::<UInt32Type>(&done, i)?,
+            balance: counts.chunks(BALANCE_FIELDS).map(balance_from).collect(),
+            events: events.get(i).ok_or_else(|| polars_err!(ComputeError: "row {i} has no events"))?,
+            workforce_periods: f(10)?,
+            workforce_kpis: f(11)?,
+            people_hist: row::<UInt32Type>(&people, i)?,
+        });
+    }
+    Ok(out)
+}
