@@ -150,12 +150,12 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
                 c.flow,
                 c.period,
                 crate::format::thousands(c.actual),
-                format!(
-                    "{} ({}-{})",
-                    crate::format::thousands(c.bands[2]),
-                    crate::format::thousands(c.bands[1]),
-                    crate::format::thousands(c.bands[3])
-                ),
+                crate::format::Unit::Count.band(&crate::stats::Bands {
+                    p10: c.bands[1],
+                    p50: c.bands[2],
+                    p90: c.bands[3],
+                    mean: f64::NAN
+                }),
                 if c.in_80() { "in" } else { "out" },
                 if c.in_90() { "in" } else { "out" }
             );
