@@ -341,7 +341,7 @@ fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingAre
     // number of days, on the x axis.
     let width = |s: &Series| if s.x.len() > 1 { s.x[1] - s.x[0] } else { 1.0 };
     let x_max = panel.series.iter().map(|s| s.x.last().map_or(1.0, |&x| x + width(s))).fold(2.0, f64::max);
-    let y_top = top(panel, false);
+    let (corner, y_top) = legend_corner(chart, panel, area.dim_in_pixel(), x_max, 0.0, top(panel, false));
     let mut c = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", caption_size(&panel.title)))
         .margin(8)
@@ -379,7 +379,7 @@ fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingAre
             .label(text)
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }
-    legend(&mut c, SeriesLabelPosition::UpperRight)
+    legend(&mut c, corner)
 }
 
 fn bars<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
