@@ -12,6 +12,8 @@ pub enum Unit {
     Count,
     /// A percentage already in 0-100.
     Pct,
+    /// A workforce rate in 0-100, to a tenth as published ("14.5%").
+    Rate,
     /// Days, to a tenth.
     Days,
     /// Pounds: "£12,400", "£1.25m".
@@ -32,9 +34,28 @@ impl Unit {
         match self {
             Unit::Count | Unit::Hours => thousands(v),
             Unit::Pct => pct(v),
+            Unit::Rate => {
+                if v.is_finite() {
+                    format!("{}%", decimal(v, 1))
+                } else {
+                    "-".into()
+                }
+            }
             Unit::Days | Unit::Ratio => decimal(v, 1),
             Unit::Money => money(v),
             Unit::Probability | Unit::Chance => pct(100.0 * v),
+        }
+    }
+
+    /// The value as a reader sees it shown: what a rating against a limit
+    /// must compare, so that a figure shown as "14.5%" is within a limit
+    /// of 14.5% whatever digits lie beyond.
+    pub fn as_shown(self, v: f64) -> f64 {
+        match self {
+            Unit::Count | Unit::Hours | Unit::Pct => v.round(),
+            Unit::Rate | Unit::Days | Unit::Ratio => (v * 10.0).round() / 10.0,
+            Unit::Money => v,
+            Unit::Probability | Unit::Chance => (v * 100.0).round() / 100.0,
         }
     }
 
@@ -82,6 +103,11 @@ impl Unit {
         }
         if !b.p50.is_finite() {
             return "-".into();
+        }
+        if matches!(self, Unit::Pct | Unit::Rate) {
+            // A difference of percentages is in points, not per cent.
+            let points = |v: f64| self.show_diff(v).trim_end_matches('%').to_string();
+            return format!("{} points ({} to {})", points(b.p50), points(b.p10), points(b.p90));
         }
         format!("{} ({} to {})", self.show_diff(b.p50), self.show_diff(b.p10), self.show_diff(b.p90))
     }

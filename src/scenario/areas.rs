@@ -69,9 +69,15 @@ pub(super) fn resolve(
         let path = span.as_ref().map(|s| path_at(doc, s.start).to_string()).unwrap_or_default();
         fail(vec![Problem { path, message: e.message().trim().to_string(), span }])
     })?;
+    // Placed by index, named by the area's name as `--set` would name it.
     let at = |path: KeyPath, message: String| {
         let span = span_of(doc, &path);
-        fail(vec![Problem { path: path.to_string(), message, span }])
+        let named = region
+            .areas
+            .iter()
+            .enumerate()
+            .fold(path.to_string(), |p, (i, a)| p.replace(&format!("areas[{i}]"), &format!("areas.{}", a.name)));
+        fail(vec![Problem { path: named, message, span }])
     };
     let root = KeyPath::root();
     if region.areas.is_empty() {
@@ -93,10 +99,22 @@ pub(super) fn resolve(
         let changes: Vec<Change> = a.set.iter().map(|(k, v)| Change::set(k, v.clone())).collect();
         let area_file = dir.join(&a.scenario);
         if !area_file.is_file() {
-            return Err(at(kp.key("scenario"), format!("no scenario file {}", area_file.display())));
+            let message = format!(
+                "area '{}': no scenario file {} (an area's scenario is found beside the region's file)",
+                a.name,
+                area_file.display()
+            );
+            return Err(at(kp.key("scenario"), message));
         }
         let loaded = super::load_with(&area_file, &changes).map_err(|e| match e {
-            crate::error::Error::Scenario(e) => e,
+            crate::error::Error::Scenario(mut e) => {
+                // Say which area of which region, since the user wrote the
+                // change in the region's file, not on the command line.
+                for p in &mut e.problems {
+                    p.message = format!("{} (area '{}' of {file}, its set or its scenario)", p.message, a.name);
+                }
+                e
+            }
             other => fail(vec![Problem { path: format!("{path}.scenario"), message: other.to_string(), span: None }]),
         })?;
         let mut body: toml::Table = loaded.resolved.parse().map_err(|e: toml::de::Error| {
@@ -236,9 +254,9 @@ fn rename(body: &mut toml::Table, area: &str, label: &str, dir: &Path) {
             if matches!(key, "flows" | "roles" | "requests") {
                 relabel(t, default);
             } else if key == "legal_changes" {
-                // Read as "after <the change> in <Area>".
+                // Read as "after <the change>, as it applies in <Area>".
                 let own = t.get("label").and_then(toml::Value::as_str).map_or(default, str::to_string);
-                t.insert("label".into(), toml::Value::String(format!("{own} in {label}")));
+                t.insert("label".into(), toml::Value::String(format!("{own}, as it applies in {label}")));
             }
             rename_str(t, "name");
         });

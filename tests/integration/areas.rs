@@ -86,11 +86,11 @@ fn a_problem_in_an_area_is_reported_in_words_and_areas_that_differ_must_be_settl
         "[[areas]]\nname = \"north\"\nscenario = \"MM20\"\nset = { \"roles.nobody.fte\" = 3 }\n",
     );
     let e = scenario::load(&file).unwrap_err().to_string();
-    assert!(e.contains("roles.nobody.fte"), "{e}");
+    assert!(e.contains("roles.nobody.fte") && e.contains("area 'north'"), "{e}");
 
     let file = region("areas-missing", "[[areas]]\nname = \"north\"\nscenario = \"nowhere.toml\"\n");
     let e = scenario::load(&file).unwrap_err().to_string();
-    assert!(e.contains("areas[0].scenario") && e.contains("nowhere.toml"), "{e}");
+    assert!(e.contains("areas.north.scenario") && e.contains("nowhere.toml"), "{e}");
 
     let file = region(
         "areas-absence",

@@ -111,14 +111,15 @@ fn workforce(cx: &Cx) -> Option<Sentence> {
             continue;
         }
         let mut notes = Vec::new();
-        let value = Unit::Pct.show(ahead.bands.p50);
+        let unit = super::unit_of(rated);
+        let value = unit.show(ahead.bands.p50);
         figures.push(ahead);
         if let Some(o) = cx.observed(Scope::Total, k) {
-            notes.push(format!("last year {}", Unit::Pct.show(o.bands.p50)));
+            notes.push(format!("last year {}", unit.show(o.bands.p50)));
             figures.push(o);
         }
         if let Some((n, _)) = super::national(rated) {
-            notes.push(format!("national {}", Unit::Pct.show(n)));
+            notes.push(format!("national {}", unit.show(n)));
         }
         let what = super::words_of(rated);
         parts.push(if notes.is_empty() {

@@ -188,6 +188,7 @@ pub fn unit_of(r: Rated) -> Unit {
     match r {
         Rated::PeopleWaiting => Unit::Count,
         Rated::SicknessDays => Unit::Ratio,
+        Rated::VacancyPct | Rated::TurnoverPct | Rated::AgencyPct => Unit::Rate,
         _ => Unit::Pct,
     }
 }
@@ -271,12 +272,17 @@ pub(crate) fn assess(m: &Model, agg: &Aggregate, observed: &Observed, scopes: &[
                 bands: Bands { p10: v, p50: v, p90: v, mean: v },
             });
             let limits = h.limits(rated);
-            let rating_ahead = limits.rate(rated, bands.p50);
-            let rating_observed = observed.as_ref().and_then(|o| limits.rate(rated, o.bands.p50));
+            let unit = unit_of(rated);
+            // A share of a group that most futures do not have (no newly
+            // qualified worker in post, say) rests on too few to rate.
+            let band = agg.workforce_kpi(i, k);
+            let futures = agg.replications.max(1);
+            let too_few = band.count() * 2 < futures;
+            let rating_ahead = if too_few { None } else { limits.rate(rated, unit.as_shown(bands.p50)) };
+            let rating_observed = observed.as_ref().and_then(|o| limits.rate(rated, unit.as_shown(o.bands.p50)));
             if rating_ahead.is_none() && rating_observed.is_none() {
                 continue; // nothing to rate (no ASYE workers, say)
             }
-            let unit = unit_of(rated);
             let mut reason = match rating_ahead {
                 Some(r) => format!(
                     "year ahead {}: {} (green {}, amber {})",
@@ -284,6 +290,11 @@ pub(crate) fn assess(m: &Model, agg: &Aggregate, observed: &Observed, scopes: &[
                     r.name(),
                     limit_words(rated, limits.green),
                     limit_words(rated, limits.amber)
+                ),
+                None if too_few && band.count() > 0 => format!(
+                    "not rated for the year ahead: only {} of {futures} simulated futures have anyone to measure ({} when they do)",
+                    band.count(),
+                    unit.band_words(&bands)
                 ),
                 None => "no value in the year ahead".to_string(),
             };

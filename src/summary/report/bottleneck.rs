@@ -139,14 +139,24 @@ fn finish(name: String, label: String, days: Bands, parts: Vec<StagePart>, to: &
         .filter(|&(_, share)| share >= MINOR_WAIT);
     limit.worst = worst;
     let days = format!("{} days {to} on average", Unit::Days.show(limit.days.mean));
+    if !limit.days.mean.is_finite() {
+        limit.sentence = format!("No {} were completed, so nothing can be said of what holds them up.", limit.label);
+        return limit;
+    }
     limit.sentence = match worst {
         Some((i, share)) => {
             let p = &limit.parts[i];
             let full = p.resources.iter().any(|r| r.1 >= FULL_PCT);
+            // A flow of one stage waits for the people who do it, not for itself.
+            let what = if p.label.eq_ignore_ascii_case(&limit.label) {
+                "someone to take them".to_string()
+            } else {
+                p.label.clone()
+            };
             format!(
                 "{} wait longest for {}{}: {} of their {days} is spent waiting for it ({}){}.",
                 sentence_case(&limit.label),
-                p.label,
+                what,
                 p.batch_days.map_or(String::new(), |d| format!(", which is done in a batch every {d:.0} days")),
                 Unit::Pct.show(100.0 * share),
                 use_words(&p.resources),
