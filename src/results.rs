@@ -612,6 +612,63 @@ impl TotalMetric {
     }
 }
 
+/// Per area of a scenario of areas (a council in a region), over the
+/// horizon: sums over its requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AreaMetric {
+    Decided,
+    OpenAtEnd,
+    WithinDeadlinePct,
+    UnauthorisedDays,
+}
+
+impl AreaMetric {
+    pub const ALL: [AreaMetric; 4] =
+        [AreaMetric::Decided, AreaMetric::OpenAtEnd, AreaMetric::WithinDeadlinePct, AreaMetric::UnauthorisedDays];
+    pub const COUNT: usize = Self::ALL.len();
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AreaMetric::Decided => "decided",
+            AreaMetric::OpenAtEnd => "open_at_end",
+            AreaMetric::WithinDeadlinePct => "within_deadline_pct",
+            AreaMetric::UnauthorisedDays => "unauthorised_days",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            AreaMetric::Decided => "requests of every kind decided over the horizon",
+            AreaMetric::OpenAtEnd => "requests not yet decided at the end: the area's backlog",
+            AreaMetric::WithinDeadlinePct => {
+                "% of requests decided within their own deadline (7 days urgent, 21 standard)"
+            }
+            AreaMetric::UnauthorisedDays => "person-days deprived of liberty without authorisation over the horizon",
+        }
+    }
+
+    /// This replication's value for the area whose requests are `requests`.
+    pub fn of(self, r: &RepResult, requests: &[usize]) -> f64 {
+        let sum = |k: RequestKpi| requests.iter().map(|&q| r.request_kpi(q, k)).filter(|v| v.is_finite()).sum::<f64>();
+        match self {
+            AreaMetric::Decided => sum(RequestKpi::Decided),
+            AreaMetric::OpenAtEnd => sum(RequestKpi::OpenAtEnd),
+            AreaMetric::UnauthorisedDays => sum(RequestKpi::UnauthorisedDays),
+            AreaMetric::WithinDeadlinePct => {
+                let decided = sum(RequestKpi::Decided);
+                let within: f64 = requests
+                    .iter()
+                    .map(|&q| {
+                        r.request_kpi(q, RequestKpi::WithinDeadlinePct) / 100.0 * r.request_kpi(q, RequestKpi::Decided)
+                    })
+                    .filter(|v| v.is_finite())
+                    .sum();
+                if decided > 0.0 { 100.0 * within / decided } else { f64::NAN }
+            }
+        }
+    }
+}
+
 /// Per financial year (April to March): sums of the periods that start in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum YearMetric {

@@ -54,6 +54,8 @@ pub struct Model {
     pub supervision: Option<health::Supervision>,
     /// Caseload thresholds and rating limits of the health check.
     pub health: Option<health::HealthCheck>,
+    /// In a scenario of areas (a region), each area's flows and requests.
+    pub areas: Vec<Area>,
     /// Other files the scenario read (history CSVs), with their SHA-256.
     pub inputs: Vec<(String, String)>,
     /// What the checks accepted but the user should know, each led by its
@@ -198,6 +200,16 @@ pub struct Flow {
     pub keep: Option<health::Keep>,
     /// Only roles of this team take it.
     pub team: Option<u16>,
+}
+
+/// One area of a scenario of areas: a council in a regional hub.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Area {
+    pub name: String,
+    /// Plain-language name for reports ("Ashby").
+    pub label: String,
+    pub flows: Vec<FlowId>,
+    pub requests: Vec<usize>,
 }
 
 /// A request that passes through several flows, its stages: one request

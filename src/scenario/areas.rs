@@ -129,7 +129,15 @@ pub(super) fn resolve(
         areas.push((a, label, body, loaded));
     }
     let mut meta = region.scenario.clone();
-    let names = areas.iter().map(|(a, _, _, _)| toml::Value::String(a.name.clone())).collect();
+    let names = areas
+        .iter()
+        .map(|(a, label, _, _)| {
+            let mut t = toml::Table::new();
+            t.insert("name".into(), toml::Value::String(a.name.clone()));
+            t.insert("label".into(), toml::Value::String(label.clone()));
+            toml::Value::Table(t)
+        })
+        .collect();
     meta.insert("areas".into(), toml::Value::Array(names));
     let mut combined = toml::Table::new();
     combined.insert("scenario".into(), toml::Value::Table(meta));

@@ -192,7 +192,16 @@ pub struct RawMeta {
     /// The areas laid side by side in this scenario (written by caseflow
     /// for a region): entries named `<area>_<name>` that give the same
     /// uncertain number draw it once for all areas.
-    pub areas: Option<Vec<String>>,
+    pub areas: Option<Vec<RawAreaTag>>,
+}
+
+/// An area laid out in a scenario of areas: its entries are named
+/// `<name>_...`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAreaTag {
+    pub name: String,
+    pub label: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -26,8 +26,8 @@ impl Bands {
 
 use crate::model::Model;
 use crate::results::{
-    Balance, BudgetMetric, FlowKpi, FlowMetric, PEOPLE_BINS, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric,
-    TotalMetric, WAIT_BINS, WorkforceMetric, YearMetric,
+    AreaMetric, Balance, BudgetMetric, FlowKpi, FlowMetric, PEOPLE_BINS, RepResult, RequestKpi, RequestMetric, RoleKpi,
+    RoleMetric, TotalMetric, WAIT_BINS, WorkforceMetric, YearMetric,
 };
 
 /// Every measure of a run, summarised over the replications folded in so
@@ -69,6 +69,21 @@ pub struct Aggregate {
     /// Workers in post at period ends by people allocated, pooled over
     /// replications, `[role * PEOPLE_BINS + people]`.
     pub people_hist: Vec<u64>,
+    /// Areas of a scenario of areas: `[area * AreaMetric::COUNT + metric]`,
+    /// and DoLS cost `[area * years + year]`, each summed over the area
+    /// within a replication so that its bands are of the area's totals.
+    pub area_kpis: Vec<Band>,
+    pub area_years: Vec<Band>,
+    area_index: Vec<AreaIndex>,
+}
+
+/// What an area sums over: its requests, its DoLS flows, and the periods
+/// of each financial year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct AreaIndex {
+    requests: Vec<usize>,
+    dols_flows: Vec<usize>,
+    years: Vec<std::ops::Range<usize>>,
 }
 
 impl Aggregate {
@@ -85,7 +100,32 @@ impl Aggregate {
             a.workforce_kpis = vec![Band::new(); a.scopes * WorkforceMetric::COUNT];
             a.people_hist = vec![0; a.roles * PEOPLE_BINS];
         }
+        a.area_index = m
+            .areas
+            .iter()
+            .map(|area| AreaIndex {
+                requests: area.requests.clone(),
+                dols_flows: area
+                    .flows
+                    .iter()
+                    .map(|&f| f as usize)
+                    .filter(|&f| m.flows[f].kind == crate::model::WorkKind::Dols)
+                    .collect(),
+                years: m.years.iter().map(|y| y.periods.clone()).collect(),
+            })
+            .collect();
+        a.area_kpis = vec![Band::new(); m.areas.len() * AreaMetric::COUNT];
+        a.area_years = vec![Band::new(); m.areas.len() * a.years];
         a
+    }
+
+    pub fn area_kpi(&self, area: usize, k: AreaMetric) -> &Band {
+        &self.area_kpis[area * AreaMetric::COUNT + k as usize]
+    }
+
+    /// An area's DoLS cost (staff time and fees) in financial year `y`.
+    pub fn area_dols_cost(&self, area: usize, y: usize) -> &Band {
+        &self.area_years[area * self.years + y]
     }
 
     pub fn new(flows: usize, roles: usize, requests: usize, periods: usize) -> Aggregate {
@@ -116,10 +156,26 @@ impl Aggregate {
             workforce_periods: Vec::new(),
             workforce_kpis: Vec::new(),
             people_hist: Vec::new(),
+            area_kpis: Vec::new(),
+            area_years: Vec::new(),
+            area_index: Vec::new(),
         }
     }
 
     pub fn add(&mut self, r: &RepResult) {
+        for (a, index) in self.area_index.iter().enumerate() {
+            for k in AreaMetric::ALL {
+                self.area_kpis[a * AreaMetric::COUNT + k as usize].add(k.of(r, &index.requests));
+            }
+            for (y, periods) in index.years.iter().enumerate() {
+                let cost: f64 = index
+                    .dols_flows
+                    .iter()
+                    .flat_map(|&f| periods.clone().map(move |p| r.flow_period(f, p, FlowMetric::Cost)))
+                    .sum();
+                self.area_years[a * index.years.len() + y].add(cost);
+            }
+        }
         self.replications += 1;
         self.events += r.events;
         add_all(&mut self.flow_periods, &r.flow_periods);
@@ -170,6 +226,8 @@ impl Aggregate {
     }
 
     pub fn merge(mut self, other: Aggregate) -> Aggregate {
+        merge_all(&mut self.area_kpis, &other.area_kpis);
+        merge_all(&mut self.area_years, &other.area_years);
         self.replications += other.replications;
         self.events += other.events;
         merge_all(&mut self.flow_periods, &other.flow_periods);

@@ -107,3 +107,27 @@ fn a_problem_in_an_area_is_reported_in_words_and_areas_that_differ_must_be_settl
     let e = scenario::load(&file).unwrap_err().to_string();
     assert!(e.contains("two areas are called 'north'"), "{e}");
 }
+
+#[test]
+fn the_areas_add_up_to_the_region() {
+    use caseflow::results::{AreaMetric, RequestKpi, YearMetric};
+    let s = scenario::load_with(&shipped("region-2026.toml"), &[scenario::Change::set("scenario.years", 1)])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let m = &s.model;
+    assert_eq!(m.areas.len(), 5);
+    assert_eq!(m.areas[2].label, "Carrow");
+    let agg = run_model(m, 8, 3);
+    // Means add exactly where medians need not: each area's DoLS cost in
+    // the year sums to the region's, and its backlog to the requests'.
+    let areas_cost: f64 = (0..5).map(|a| agg.area_dols_cost(a, 0).mean()).sum();
+    let region_cost = agg.year_total(0, YearMetric::DolsCost).mean();
+    assert!((areas_cost / region_cost - 1.0).abs() < 1e-9, "{areas_cost} against {region_cost}");
+    let areas_open: f64 = (0..5).map(|a| agg.area_kpi(a, AreaMetric::OpenAtEnd).mean()).sum();
+    let requests_open: f64 = (0..m.requests.len()).map(|r| agg.request_kpi(r, RequestKpi::OpenAtEnd).mean()).sum();
+    assert!((areas_open - requests_open).abs() < 1e-6, "{areas_open} against {requests_open}");
+    // Within deadline pools an area's request types by how many each decided.
+    for (a, area) in m.areas.iter().enumerate() {
+        let pct = agg.area_kpi(a, AreaMetric::WithinDeadlinePct).mean();
+        assert!((0.0..=100.0).contains(&pct), "{}: {pct}", area.name);
+    }
+}

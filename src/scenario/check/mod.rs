@@ -293,7 +293,7 @@ impl Draw for Uncertain {
 /// not one per council.
 fn area_common<'a>(raw: &RawScenario, name: &'a str) -> &'a str {
     let areas = raw.scenario.areas.iter().flatten();
-    areas.filter_map(|a| name.strip_prefix(a.as_str())?.strip_prefix('_')).next().unwrap_or(name)
+    areas.filter_map(|a| name.strip_prefix(a.name.as_str())?.strip_prefix('_')).next().unwrap_or(name)
 }
 
 /// A key path as `--set` names it (lists of named tables by name:
@@ -455,7 +455,9 @@ fn check_with(
         None => Calendar::continuous(),
         Some(bank_holidays) => Calendar::working_week(bank_holidays, meta.start, meta.warmup_days, end),
     };
+    let areas = areas_of(raw, &flows, &requests);
     Ok(Model {
+        areas,
         name: raw.scenario.name.clone(),
         description: raw.scenario.description.clone(),
         start: meta.start,
@@ -485,6 +487,27 @@ fn check_with(
             .collect(),
         uncertain: None,
     })
+}
+
+/// The areas of a scenario of areas, each with its flows and requests
+/// (named `<area>_...`).
+fn areas_of(
+    raw: &RawScenario,
+    flows: &[crate::model::Flow],
+    requests: &[crate::model::Request],
+) -> Vec<crate::model::Area> {
+    let mine = |area: &str, name: &str| name.strip_prefix(area).is_some_and(|rest| rest.starts_with('_'));
+    raw.scenario
+        .areas
+        .iter()
+        .flatten()
+        .map(|a| crate::model::Area {
+            name: a.name.clone(),
+            label: a.label.clone(),
+            flows: (0..flows.len()).filter(|&f| mine(&a.name, &flows[f].name)).map(|f| f as FlowId).collect(),
+            requests: (0..requests.len()).filter(|&r| mine(&a.name, &requests[r].name)).collect(),
+        })
+        .collect()
 }
 
 #[derive(Clone)]

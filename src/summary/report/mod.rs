@@ -1,6 +1,7 @@
 //! The run report, built section by section over the same bands as the
 //! CSV tables. Each module makes one section; `build` puts them in order.
 
+mod areas;
 mod assumptions;
 mod bottleneck;
 mod headline;
@@ -89,6 +90,7 @@ pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario: &Scenario, pre
     let cx = Cx::new(m, agg);
     let sections = vec![
         headline::section(&cx),
+        areas::section(&cx),
         work::section(&cx),
         bottleneck::section(&cx),
         waiting::section(&cx),
