@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::format::{Unit, thousands};
-use crate::model::Model;
+use crate::model::{Model, RoleKind};
 use crate::results::{FlowKpi, RequestKpi, RoleKpi};
 use crate::stats::{Aggregate, Band, Bands};
 
@@ -76,15 +76,24 @@ pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
         .enumerate()
         .map(|(r, role)| {
             let k = |k| agg.role_kpi(r, k);
-            [
-                role.name.clone(),
-                Unit::Ratio.show(role.fte),
-                band(k(RoleKpi::UtilisationPct), Unit::Pct),
-                band(k(RoleKpi::Caseload), Unit::Ratio),
-            ]
+            // Bought-in capacity is a weekly cap of assessments, not staff.
+            match role.kind {
+                RoleKind::BoughtIn { per_week, .. } => [
+                    role.name.clone(),
+                    format!("{} a week", Unit::Ratio.show(per_week)),
+                    band(k(RoleKpi::UtilisationPct), Unit::Pct),
+                    "-".into(),
+                ],
+                _ => [
+                    role.name.clone(),
+                    Unit::Ratio.show(role.fte),
+                    band(k(RoleKpi::UtilisationPct), Unit::Pct),
+                    band(k(RoleKpi::Caseload), Unit::Ratio),
+                ],
+            }
         })
         .collect();
-    write_table(&mut out, &["role", "fte", "utilisation", "caseload per worker"], &rows);
+    write_table(&mut out, &["role", "fte (or cap)", "utilisation", "caseload per worker"], &rows);
     out.push_str("Figures are P50 (P10-P90) over replications.\n");
     out
 }

@@ -80,7 +80,7 @@ fn table(cx: &Cx) -> KpiTable {
             };
             t.rows.push(row(format!("{}: {what}", role.label), RoleKpi::HoursDols, unit));
         }
-        t.rows.push(row(format!("{}: cost", role.label), RoleKpi::Cost, Unit::Money));
+        t.rows.push(row(format!("{}: cost over {:.1} years", role.label, cx.years), RoleKpi::Cost, Unit::Money));
     }
     t
 }
