@@ -240,18 +240,7 @@ fn search_staffing(
         };
         let estimate = ((values.len() as f64).log2().ceil() as u64 + 3) * plan.coarse + 2 * plan.confirm;
         let bar = progress_bar(estimate, args.quiet, &format!("staffing {}", role.name));
-        let found = search::run(
-            &plan,
-            m,
-            &|n| {
-                if bar.position() + n < bar.length().unwrap_or(u64::MAX) {
-                    bar.inc(n);
-                }
-            },
-            stop_flag(),
-        );
-        bar.finish_and_clear();
-        let found = found?;
+        let found = super::search_with_bar(&plan, m, &bar)?;
         let now_cost = Bands::of(agg.role_kpi(r, RoleKpi::Cost)).scaled(1.0 / years);
         let answer = found.answer.map(|i| &found.evaluated[i]);
         let cost_at = |agg: &Aggregate, model: &Model| {

@@ -173,6 +173,27 @@ pub(crate) fn size_check(
     Ok(threads)
 }
 
+/// Run a staffing search with `bar` showing its replications; the bar is
+/// an estimate, so it never runs past its end.
+pub(crate) fn search_with_bar(
+    plan: &crate::search::Plan,
+    model: &crate::model::Model,
+    bar: &ProgressBar,
+) -> Result<crate::search::Outcome, Error> {
+    let found = crate::search::run(
+        plan,
+        model,
+        &|n| {
+            if bar.position() + n < bar.length().unwrap_or(u64::MAX) {
+                bar.inc(n);
+            }
+        },
+        stop_flag(),
+    );
+    bar.finish_and_clear();
+    found
+}
+
 pub(crate) fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     if quiet {

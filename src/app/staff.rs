@@ -54,18 +54,7 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
             .progress_chars("=> "),
     );
     let started = Instant::now();
-    let found = search::run(
-        &plan,
-        &sc.model,
-        &|n| {
-            if bar.position() + n < bar.length().unwrap_or(u64::MAX) {
-                bar.inc(n);
-            }
-        },
-        stop_flag(),
-    );
-    bar.finish_and_clear();
-    let found = found?;
+    let found = super::search_with_bar(&plan, &sc.model, &bar)?;
     let seconds = started.elapsed().as_secs_f64();
     let model_of = |c: &search::Candidate| {
         scenario::load_with(&args.scenario, &search::changes(&plan, found.days, &c.values)).ok().map(|s| s.model)

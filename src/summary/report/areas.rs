@@ -51,6 +51,10 @@ pub(super) fn section(cx: &Cx) -> Section {
         ))]));
     }
     s.push(Block::Table(Table { title: "By area".into(), header, rows }));
+    let legal = super::legal::sentences(cx);
+    if !legal.is_empty() {
+        s.push(Block::Sentences(legal));
+    }
     s.push(Block::Note(
         "Each figure is the area's total (all its request types) in each simulated future: P50 (P10-P90). Urgent requests count against their 7-day deadline, standard ones against 21 days. The region's totals are in the other sections.".into(),
     ));

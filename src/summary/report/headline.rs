@@ -13,7 +13,10 @@ pub(super) fn section(cx: &Cx) -> Section {
     if cx.has_dols() {
         sentences.extend(dols(cx));
     }
-    sentences.extend(super::legal::sentences(cx));
+    // A region's changes in the law are told per area, in "Areas".
+    if cx.m.areas.is_empty() {
+        sentences.extend(super::legal::sentences(cx));
+    }
     sentences.extend(care_management(cx));
     let cost = Bands::of(cx.agg.total_kpi(TotalMetric::CostTotal));
     if cost.p50 > 0.0 {
@@ -62,8 +65,9 @@ fn dols(cx: &Cx) -> Vec<Sentence> {
     );
     let mut figures =
         vec![Figure { source: Source::TotalPeriod { metric: "dols_open", period: cx.last }, bands: backlog }];
-    // Each DoLS request with a deadline: how many are decided in time.
-    for (r, request) in m.requests.iter().enumerate() {
+    // Each DoLS request with a deadline: how many are decided in time (in
+    // a region, per area in "Areas").
+    for (r, request) in m.requests.iter().enumerate().filter(|_| m.areas.is_empty()) {
         let first = &m.flows[request.first()];
         let (WorkKind::Dols, Some(deadline)) = (first.kind, first.deadline_days) else { continue };
         let within = Bands::of(agg.request_kpi(r, RequestKpi::WithinDeadlinePct));
