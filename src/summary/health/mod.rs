@@ -244,8 +244,9 @@ pub fn limit_words(r: Rated, v: f64) -> String {
     if r.more_is_better() { format!("at least {}", unit.show(v)) } else { format!("at most {}", unit.show(v)) }
 }
 
-/// Rate every measure the scenario can speak to: caseloads by role (and
-/// everyone), people waiting by team (and everyone), the rest for everyone.
+/// Rate every measure the scenario can speak to: caseloads, utilisation
+/// and supervision by role (and everyone), people waiting by team (and
+/// everyone), the rest for everyone.
 pub(crate) fn assess(m: &Model, agg: &Aggregate, observed: &Observed, scopes: &[Scope]) -> Vec<Assessment> {
     let Some(h) = &m.health else { return Vec::new() };
     let mut out = Vec::new();
@@ -256,6 +257,11 @@ pub(crate) fn assess(m: &Model, agg: &Aggregate, observed: &Observed, scopes: &[
                 scopes.iter().copied().filter(|s| matches!(s, Scope::Role(r) if h.caseload[*r].is_some())).collect()
             }
             Rated::PeopleWaiting => scopes.iter().copied().filter(|s| matches!(s, Scope::Team(_))).collect(),
+            // A role that is worked to the bone, or loses its supervision,
+            // is not hidden by an average over everyone.
+            Rated::UtilisationPct | Rated::SupervisionDeliveredPct => {
+                scopes.iter().copied().filter(|s| matches!(s, Scope::Role(_))).collect()
+            }
             _ => Vec::new(),
         };
         which.push(Scope::Total);
