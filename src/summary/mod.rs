@@ -13,8 +13,8 @@ use polars::prelude::*;
 
 use crate::model::Model;
 use crate::results::{
-    BudgetMetric, FlowKpi, FlowMetric, PEOPLE_BINS, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
-    WAIT_BIN_DAYS, WAIT_BINS, WorkforceMetric, YearMetric, workforce_scopes,
+    AreaMetric, BudgetMetric, FlowKpi, FlowMetric, PEOPLE_BINS, RequestKpi, RequestMetric, RoleKpi, RoleMetric,
+    TotalMetric, WAIT_BIN_DAYS, WAIT_BINS, WorkforceMetric, YearMetric, workforce_scopes,
 };
 use crate::stats::{Aggregate, Band};
 
@@ -379,6 +379,15 @@ fn kpis(model: &Model, agg: &Aggregate) -> Builder {
     }
     for t in TotalMetric::ALL {
         row(&mut b, "scenario", &model.name, t.name(), agg.total_kpi(t));
+    }
+    // A region's areas: each area's own totals in each future.
+    for (a, area) in model.areas.iter().enumerate().filter(|_| !agg.area_kpis.is_empty()) {
+        for k in AreaMetric::ALL {
+            row(&mut b, "area", &area.name, k.name(), agg.area_kpi(a, k));
+        }
+        for (y, fy) in model.years.iter().enumerate() {
+            row(&mut b, "area", &area.name, &format!("dols_cost_{}", fy.label), agg.area_dols_cost(a, y));
+        }
     }
     b
 }
