@@ -14,6 +14,37 @@ pub fn values(plan: &Plan, c: &Candidate) -> String {
     plan.dims.iter().zip(&c.values).map(|(d, v)| format!("{} = {}", d.key, v)).collect::<Vec<_>>().join(", ")
 }
 
+/// When more of what is varied barely moves a target that the answer only
+/// just meets, the answer is where chance first tipped it over: say so,
+/// so "8" is read as "about this many, and more will not buy much".
+fn levels_off(plan: &Plan, out: &Outcome) -> Option<String> {
+    let [dim] = plan.dims.as_slice() else { return None };
+    let answer = &out.evaluated[out.answer?];
+    let above: Vec<&Candidate> =
+        out.evaluated.iter().filter(|c| c.replications == plan.coarse && c.values[0] >= answer.values[0]).collect();
+    if above.len() < 3 {
+        return None;
+    }
+    let top = above.iter().map(|c| c.values[0]).fold(f64::NEG_INFINITY, f64::max);
+    plan.targets.iter().enumerate().find_map(|(t, target)| {
+        let shares: Vec<f64> = above.iter().map(|c| c.probability(t)).collect();
+        let lo = shares.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = shares.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (hi - lo < 0.08 && hi < target.probability + 0.08).then(|| {
+            format!(
+                "More than this barely helps: from {} = {} to {top}, {} is met in {}-{} of futures, close to the {} needed, so the value that first meets it rests partly on chance; more of {} will not buy much (what limits the work is said above).",
+                dim.key,
+                answer.values[0],
+                target.label,
+                Unit::Probability.show(lo),
+                Unit::Probability.show(hi),
+                Unit::Probability.show(target.probability),
+                dim.key
+            )
+        })
+    })
+}
+
 fn meeting(plan: &Plan, c: &Candidate) -> String {
     plan.targets
         .iter()
@@ -84,6 +115,7 @@ pub fn build(
             }
         }
     }
+    sentences.extend(levels_off(plan, out).map(Sentence::plain));
     sentences.push(Sentence::plain(format!(
         "Method: {}. {} candidates evaluated of the {} in the grid{}.",
         out.method,
