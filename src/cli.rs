@@ -14,7 +14,7 @@ use crate::shard::Shard;
     long_about = "caseflow simulates the flows of adult social care work (contacts, Care Act \
 assessments, reviews, safeguarding, DoLS) against a workforce, many times over, and reports \
 backlogs, waiting times, caseloads and deadline breaches with P10/P50/P90 bands.",
-    after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 2000 --seed 7 --threads 2\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22\n  caseflow run scenarios/halton-2015-baseline.toml --precision 1%\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 1/3 --out shards   (and 2/3, 3/3; then:)\n  caseflow merge shards\n  caseflow validate scenarios/*.toml"
+    after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 2000 --seed 7 --threads 2\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22\n  caseflow run scenarios/halton-2015-baseline.toml --precision 3%\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 1/3 --out shards   (and 2/3, 3/3; then:)\n  caseflow merge shards\n  caseflow validate scenarios/*.toml"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -25,7 +25,7 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and write its tables under reports/<scenario>/
     #[command(
-        after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 200 --out /tmp/reports\n  caseflow run scenarios/halton-2015-baseline.toml --set scenario.years=5\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22 --set scenario.name=plus-3-bias\n  caseflow run scenarios/halton-2015-baseline.toml --precision 1%\n  caseflow run scenarios/quickstart.toml --replications auto --max-replications 5000\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 2/3 --out shards\n\n\
+        after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 200 --out /tmp/reports\n  caseflow run scenarios/halton-2015-baseline.toml --set scenario.years=5\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22 --set scenario.name=plus-3-bias\n  caseflow run scenarios/halton-2015-baseline.toml --precision 3%\n  caseflow run scenarios/quickstart.toml --replications auto --max-replications 5000\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 2/3 --out shards\n\n\
 --precision (or --replications auto, which is --precision 2%) adds replications 100 at a time until the 95% confidence\n\
 interval of every headline figure is within that share of it; the report says how many it took, and that number\n\
 (--replications N) reproduces it. --shard I/N runs part I of N of the replications and writes it to\n\
