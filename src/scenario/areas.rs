@@ -108,10 +108,31 @@ pub(super) fn resolve(
         }
         let loaded = super::load_with(&area_file, &changes).map_err(|e| match e {
             crate::error::Error::Scenario(mut e) => {
-                // Say which area of which region, since the user wrote the
-                // change in the region's file, not on the command line.
+                // A problem with one of the area's `set` changes was written
+                // in the region's file, so it is placed there; one in the
+                // area's scenario stays in that file, saying which area.
+                let in_set = |p: &Problem| {
+                    p.span
+                        .as_ref()
+                        .and_then(|sp| e.sources.locate(sp.start))
+                        .is_some_and(|(l, _)| matches!(l.origin, super::overlay::Origin::Change(_)))
+                };
+                if !e.problems.is_empty() && e.problems.iter().all(in_set) {
+                    let set = kp.key("set");
+                    let span = span_of(doc, &set);
+                    let problems = e
+                        .problems
+                        .iter()
+                        .map(|p| Problem {
+                            path: format!("areas.{}.set", a.name),
+                            message: format!("area '{}': {}", a.name, p.message),
+                            span: span.clone(),
+                        })
+                        .collect();
+                    return fail(problems);
+                }
                 for p in &mut e.problems {
-                    p.message = format!("{} (area '{}' of {file}, its set or its scenario)", p.message, a.name);
+                    p.message = format!("{} (area '{}' of {file})", p.message, a.name);
                 }
                 e
             }

@@ -87,6 +87,8 @@ fn a_problem_in_an_area_is_reported_in_words_and_areas_that_differ_must_be_settl
     );
     let e = scenario::load(&file).unwrap_err().to_string();
     assert!(e.contains("roles.nobody.fte") && e.contains("area 'north'"), "{e}");
+    // The change was written in the region's file, so it is placed there.
+    assert!(e.contains("region.toml:") && e.contains("areas.north.set"), "{e}");
 
     let file = region("areas-missing", "[[areas]]\nname = \"north\"\nscenario = \"nowhere.toml\"\n");
     let e = scenario::load(&file).unwrap_err().to_string();
