@@ -280,23 +280,18 @@ fn dols_by_year(names: &[String], years: &[(String, Vec<Row>)]) -> Vec<Sentence>
         }
         // The chance of overspending each budget, this scenario against the first.
         let mut chances = Vec::new();
-        for (label, rows) in years {
+        for (_, rows) in years {
             for r in rows.iter().filter(|r| r.unit == Unit::Chance) {
                 let (Some(a), Some(b)) = (r.values.first(), r.values.get(i)) else { continue };
-                let what =
-                    r.label.trim_end_matches(&format!(", {label}")).replace("chance of spending more than the ", "");
                 chances.push(format!(
-                    "{} against {} in {label} ({what})",
+                    "{}: {} against {}",
+                    r.label,
                     Unit::Chance.show(b.mean),
                     Unit::Chance.show(a.mean)
                 ));
             }
         }
-        let chances = if chances.is_empty() {
-            String::new()
-        } else {
-            format!(" The chance of overspending: {}.", chances.join("; "))
-        };
+        let chances = if chances.is_empty() { String::new() } else { format!(" The {}.", chances.join("; the ")) };
         out.push(Sentence::plain(format!(
             "DoLS work in {name} against {}: its cost (staff time at each role's cost per hour, and fees) changes by {}; staff hours on DoLS by {}. The total bill, the money the council pays out, changes by {}; the rest of the change in DoLS cost is staff time, paid either way, that goes to other work or comes from it.{chances}",
             names[0],

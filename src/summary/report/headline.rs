@@ -66,8 +66,9 @@ fn dols(cx: &Cx) -> Vec<Sentence> {
     let mut figures =
         vec![Figure { source: Source::TotalPeriod { metric: "dols_open", period: cx.last }, bands: backlog }];
     // Each DoLS request with a deadline: how many are decided in time (in
-    // a region, per area in "Areas").
-    for (r, request) in m.requests.iter().enumerate().filter(|_| m.areas.is_empty()) {
+    // a region, per area in "Areas" instead).
+    let requests = if m.areas.is_empty() { m.requests.as_slice() } else { &[] };
+    for (r, request) in requests.iter().enumerate() {
         let first = &m.flows[request.first()];
         let (WorkKind::Dols, Some(deadline)) = (first.kind, first.deadline_days) else { continue };
         let within = Bands::of(agg.request_kpi(r, RequestKpi::WithinDeadlinePct));

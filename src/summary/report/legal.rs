@@ -12,13 +12,11 @@ use crate::summary::doc::{Figure, Sentence, Source};
 /// each future draws from, or the one figure.
 pub(super) fn share_in_words(cx: &Cx, k: usize) -> String {
     let change = &cx.m.legal_changes[k];
-    // In a scenario of areas the number is named without the area's prefix.
-    let names_it = |name: &str| {
-        name.strip_prefix("legal_changes.")
-            .and_then(|n| n.strip_suffix(".multiplier"))
-            .is_some_and(|n| change.name == n || change.name.strip_suffix(n).is_some_and(|area| area.ends_with('_')))
-    };
-    let drawn = cx.m.uncertain.as_ref().and_then(|u| u.params().into_iter().find(|(name, _)| names_it(name)));
+    // In a scenario of areas the areas share the number, named without
+    // the area's prefix.
+    let common = cx.m.areas.iter().find_map(|a| change.name.strip_prefix(&a.name)?.strip_prefix('_'));
+    let key = format!("legal_changes.{}.multiplier", common.unwrap_or(&change.name));
+    let drawn = cx.m.uncertain.as_ref().and_then(|u| u.params().into_iter().find(|(name, _)| *name == key));
     match drawn {
         Some((_, d)) => format!(
             "between {} and {} (drawn afresh in each simulated future; {} on average)",
