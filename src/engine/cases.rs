@@ -95,7 +95,6 @@ impl Sim<'_> {
 
     /// An item of a batched flow waits, unseen by workers, for the next batch.
     fn hold(&mut self, f: usize, id: u32) {
-        self.waiting[f] += 1;
         self.rec.waiting(f, self.now, true);
         self.items.get_mut(id).state = State::Waiting;
         let g = self.items.generation(id);
@@ -107,7 +106,6 @@ impl Sim<'_> {
         for (id, g) in std::mem::take(&mut self.held[f]) {
             // People who left since are gone with their items' generation.
             if self.items.generation(id) == g {
-                self.waiting[f] -= 1;
                 self.rec.waiting(f, self.now, false);
                 self.place(id);
             }
@@ -229,20 +227,17 @@ impl Sim<'_> {
         match state {
             State::Scheduled => self.rec.balance[f].follow_ups_cancelled += 1,
             State::Waiting => {
-                self.waiting[f] -= 1;
                 self.rec.waiting(f, self.now, false);
                 self.rec.withdrawn(f, lapse, self.now);
             }
             State::InService => {
                 let w = self.worker_holding(id).expect("an item in service has a worker");
-                let cal = &self.m.calendar;
-                self.workers[w].touch(self.now, cal);
-                self.workers[w].withdraw(id);
-                if self.items.get(id).counted {
-                    self.workers[w].people -= 1;
-                }
-                self.sync(w);
-                self.in_service[f] -= 1;
+                let counted = self.items.get(id).counted;
+                let mut wk = self.touched(w);
+                wk.withdraw(id);
+                wk.people -= u32::from(counted);
+                drop(wk);
+                self.rec.serving(f, false);
                 self.rec.withdrawn(f, lapse, self.now);
                 self.free_item(id);
                 self.fill(w);
@@ -256,28 +251,25 @@ impl Sim<'_> {
     }
 
     fn worker_holding(&self, id: u32) -> Option<usize> {
-        self.workers.iter().position(|w| w.open().any(|s| s.item == id))
+        self.staff.iter().position(|w| w.open().any(|s| s.item == id))
     }
 
     /// Hand a worker's open items back to the queues (they left the post),
     /// with the work left on each, ahead of later arrivals.
     pub(super) fn requeue_all(&mut self, w: usize) {
-        let cal = &self.m.calendar;
-        self.workers[w].touch(self.now, cal);
-        self.sync(w);
-        let ids: Vec<u32> = self.workers[w].open().map(|s| s.item).collect();
+        let ids: Vec<u32> = self.touched(w).open().map(|s| s.item).collect();
         for id in ids {
-            let (left, pace) = self.workers[w].withdraw(id).expect("an open item");
-            if self.items.get(id).counted {
-                self.workers[w].people -= 1;
-            }
-            self.sync(w);
+            let counted = self.items.get(id).counted;
+            let mut wk = self.staff.post(w);
+            let (left, pace) = wk.withdraw(id).expect("an open item");
+            wk.people -= u32::from(counted);
+            drop(wk);
             let item = self.items.get_mut(id);
             item.counted = false;
             item.effort = left.max(1e-9);
             item.duration = if pace > 0.0 { item.effort / pace } else { 0.0 };
             let f = item.flow as usize;
-            self.in_service[f] -= 1;
+            self.rec.serving(f, false);
             self.place_again(id);
         }
         self.reschedule(w);

@@ -44,7 +44,6 @@ impl Sim<'_> {
                 }
             }
             None => {
-                self.waiting[f] += 1;
                 self.rec.waiting(f, self.now, true);
                 let g = self.items.generation(id);
                 let item = self.items.get_mut(id);
@@ -62,34 +61,16 @@ impl Sim<'_> {
     /// bought-in capacity, lowest index first among equals.
     #[inline]
     fn free_worker(&self, f: usize) -> Option<usize> {
-        let keys = &self.room_key[usize::from(self.is_dols(f))];
-        for ranges in [&self.staff_ranges[f], &self.bought_ranges[f]] {
-            let mut best = None;
-            let mut best_load = f64::INFINITY;
-            'scan: for &(lo, hi) in ranges {
-                for (i, &load) in keys[lo..hi].iter().enumerate() {
-                    if load < best_load {
-                        best_load = load;
-                        best = Some(lo + i);
-                        if load <= 0.0 {
-                            break 'scan; // nobody has less than nothing to do
-                        }
-                    }
-                }
-            }
-            if let Some(w) = best {
-                debug_assert!(self.workers[w].has_room(usize::from(self.is_dols(f)) == 1), "room_key out of step");
-                return best;
-            }
-        }
-        None
+        let dols = self.is_dols(f);
+        self.staff
+            .least_loaded(dols, &self.staff_ranges[f])
+            .or_else(|| self.staff.least_loaded(dols, &self.bought_ranges[f]))
     }
 
     /// Worker `w` may have room again: take picks while there is room.
     pub(super) fn fill(&mut self, w: usize) {
         while let Some(f) = self.pick(w) {
             let id = self.queues[f].pop().expect("a pick is a queue head");
-            self.waiting[f] -= 1;
             self.rec.waiting(f, self.now, false);
             self.start(w, id);
         }
@@ -100,8 +81,7 @@ impl Sim<'_> {
     /// they have room for.
     fn pick(&mut self, w: usize) -> Option<usize> {
         let m = self.m;
-        let wk = &self.workers[w];
-        let [room_cm, room_dols] = wk.rooms();
+        let [room_cm, room_dols] = self.staff[w].rooms();
         if !room_cm && !room_dols {
             return None;
         }
@@ -112,7 +92,7 @@ impl Sim<'_> {
                 break; // skills are sorted by tier
             }
             let room = if m.flows[f].kind == WorkKind::Dols { room_dols } else { room_cm };
-            if !room || self.waiting[f] == 0 {
+            if !room || self.rec.waiting_now(f) == 0 {
                 continue;
             }
             self.queues[f].clean(&self.items);
@@ -129,7 +109,7 @@ impl Sim<'_> {
     /// rescheduling: their next completion changed or none is pending.
     fn start(&mut self, w: usize, id: u32) -> bool {
         let now = self.now;
-        let bought_in = super::counts_assessments(&self.m.roles[self.workers[w].role as usize].kind);
+        let bought_in = super::counts_assessments(&self.m.roles[self.staff[w].role as usize].kind);
         let item = self.items.get_mut(id);
         item.state = State::InService;
         // A reallocation (after a worker left) does not count its wait again.
@@ -140,25 +120,22 @@ impl Sim<'_> {
         let (f, arrived, duration) = (item.flow as usize, item.arrived, item.duration);
         // Bought-in capacity is counted in assessments, one per item.
         let effort = if bought_in { 1.0 } else { item.effort };
-        self.in_service[f] += 1;
+        self.rec.serving(f, true);
         if first {
             self.rec.allocated(f, arrived, now);
         }
         let dols = self.is_dols(f);
         let counted = self.m.flows[f].people && !self.holds_case(w, id);
         self.items.get_mut(id).counted = counted;
-        let wk = &mut self.workers[w];
-        wk.touch(now, &self.m.calendar);
+        let mut wk = self.touched(w);
         let pace = wk.pace(effort, duration);
         wk.people += u32::from(counted);
-        let changed = wk.add(id, f as u16, effort, pace, dols) || !wk.pending;
-        self.sync(w);
-        changed
+        wk.add(id, f as u16, effort, pace, dols) || !wk.pending
     }
 
     /// Replace worker `w`'s pending completion event.
     pub(super) fn reschedule(&mut self, w: usize) {
-        let wk = &mut self.workers[w];
+        let mut wk = self.staff.post(w);
         let wake = wk.next_wake(&self.m.calendar).filter(|&(t, _)| t <= self.end);
         wk.pending = wake.is_some();
         wk.wake_for_budget = wake.is_some_and(|(_, budget)| budget);
@@ -167,38 +144,37 @@ impl Sim<'_> {
 
     pub(super) fn on_done(&mut self, w: usize) {
         let now = self.now;
-        self.workers[w].touch(now, &self.m.calendar);
-        self.workers[w].pending = false;
-        if self.workers[w].wake_for_budget {
+        let mut wk = self.staff.post_at(w, now, &self.m.calendar);
+        wk.pending = false;
+        if wk.wake_for_budget {
             // The DoLS budget ran out: care management gets the hours back.
-            self.workers[w].budget_spent();
-            self.sync(w);
+            wk.budget_spent();
+            drop(wk);
             self.fill(w);
             self.reschedule(w);
             return;
         }
-        let id = self.workers[w].take_first();
-        self.workers[w].acc.completions += 1;
+        let id = wk.take_first();
+        wk.acc.completions += 1;
+        let role = wk.role as usize;
         let item = self.items.get(id);
         let f = item.flow as usize;
         if self.m.flows[f].people {
-            let wk = &mut self.workers[w];
             wk.people -= u32::from(item.counted);
             wk.acc.people_completions += 1;
-            if self.m.flows[f].keep.is_some() {
-                self.keep_allocated(w, id);
-            }
+        }
+        drop(wk);
+        if self.m.flows[f].people && self.m.flows[f].keep.is_some() {
+            self.keep_allocated(w, id);
         }
         let item = self.items.get(id);
-        let role = self.workers[w].role as usize;
         if super::counts_assessments(&self.m.roles[role].kind) {
             self.rec.bought_completion(role, f);
         }
-        self.in_service[f] -= 1;
+        self.rec.serving(f, false);
         self.rec.completed(f, item.started, item.allocated, item.deadline, item.lapse, now);
         // Waiting work is taken on before any follow-up is placed, so a
         // follow-up never jumps ahead of work that was already waiting.
-        self.sync(w);
         self.fill(w);
         self.reschedule(w);
         // Follow-ups first, so a person with more to come stays on record.

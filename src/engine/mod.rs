@@ -21,6 +21,7 @@ mod legal;
 mod people;
 mod record;
 mod report;
+mod staff;
 mod staffing;
 pub mod streams;
 mod supervision;
@@ -32,6 +33,7 @@ use crate::results::RepResult;
 use events::{Event, EventQueue};
 use items::{FlowQueue, Items, People, State};
 use record::Recorder;
+use staff::Staff;
 use streams::{Stream, stream};
 use worker::Worker;
 
@@ -82,20 +84,13 @@ struct Sim<'m> {
     items: Items,
     people: People,
     queues: Vec<FlowQueue>,
-    waiting: Vec<u64>,
-    in_service: Vec<u64>,
-    workers: Vec<Worker>,
+    staff: Staff,
     /// Per worker: their own random stream (absence, turnover, recruits).
     staff_rng: Vec<Stream>,
     /// Per flow: ranges of workers (a role's posts are contiguous) who
     /// may take it, staff first, then bought-in capacity.
     staff_ranges: Vec<Ranges>,
     bought_ranges: Vec<Ranges>,
-    /// Per kind of work (care management, DoLS) and worker: the worker's
-    /// load if they have room for it, else infinity. Kept in step with
-    /// the workers by `sync`, so finding the least-loaded worker with room
-    /// is a scan of a few contiguous numbers.
-    room_key: [Vec<f64>; 2],
     /// Per role: skilled for both care management and DoLS.
     dual_role: Vec<bool>,
     /// Per role with overtime: whether it is being worked now.
@@ -179,12 +174,9 @@ impl<'m> Sim<'m> {
             items: Items::default(),
             people: People::default(),
             queues: m.flows.iter().map(|f| FlowQueue::new(f.order, !f.triage.is_empty())).collect(),
-            waiting: vec![0; nf],
-            in_service: vec![0; nf],
             staff_ranges,
             bought_ranges,
-            room_key: [vec![f64::INFINITY; m.workers.len()], vec![f64::INFINITY; m.workers.len()]],
-            workers,
+            staff: Staff::new(workers),
             staff_rng,
             dual_role,
             overtime_on: vec![false; m.roles.len()],
@@ -261,9 +253,6 @@ impl<'m> Sim<'m> {
             }
         }
         sim.start_staffing();
-        for w in 0..sim.workers.len() {
-            sim.sync(w);
-        }
         for f in 0..nf {
             sim.start_arrivals(f);
         }
@@ -322,23 +311,15 @@ impl<'m> Sim<'m> {
     /// reschedule their next completion and let them take work if they
     /// now have room.
     fn change_worker(&mut self, w: usize, change: impl FnOnce(&mut Worker)) {
-        let cal = &self.m.calendar;
-        self.workers[w].touch(self.now, cal);
-        change(&mut self.workers[w]);
-        self.sync(w);
+        change(&mut self.touched(w));
         self.fill(w);
         self.reschedule(w);
     }
 
-    /// Refresh worker `w`'s entries in `room_key` after any change to their
-    /// load or room.
+    /// Post `w` brought up to `now`, to change.
     #[inline]
-    pub(super) fn sync(&mut self, w: usize) {
-        let wk = &self.workers[w];
-        let load = wk.load();
-        let rooms = wk.rooms();
-        self.room_key[0][w] = if rooms[0] { load } else { f64::INFINITY };
-        self.room_key[1][w] = if rooms[1] { load } else { f64::INFINITY };
+    fn touched(&mut self, w: usize) -> staff::PostMut<'_> {
+        self.staff.post_at(w, self.now, &self.m.calendar)
     }
 
     fn finish(mut self) -> RepResult {
@@ -355,7 +336,7 @@ impl<'m> Sim<'m> {
             }
         }
         let mut in_service = vec![0u64; nf];
-        for wk in &self.workers {
+        for wk in self.staff.iter() {
             for slot in wk.open() {
                 in_service[self.items.get(slot.item).flow as usize] += 1;
             }
@@ -365,8 +346,8 @@ impl<'m> Sim<'m> {
             b.waiting = waiting[f];
             b.in_service = in_service[f];
             b.scheduled = scheduled[f];
-            debug_assert_eq!(waiting[f], self.waiting[f]);
-            debug_assert_eq!(in_service[f], self.in_service[f]);
+            debug_assert_eq!(waiting[f], self.rec.waiting_now(f));
+            debug_assert_eq!(in_service[f], self.rec.in_service_now(f));
         }
         let dual = self.dual_role.clone();
         self.rec.finish(self.m, &dual, self.replication, self.processed)

@@ -49,7 +49,7 @@ impl Sim<'_> {
         let w = self.cases[c as usize].post as usize;
         let takes = self.staff_ranges[f].iter().any(|&(lo, hi)| (lo..hi).contains(&w));
         let dols = self.m.flows[f].kind == crate::model::WorkKind::Dols;
-        (takes && self.workers[w].has_room(dols)).then_some(w)
+        (takes && self.staff[w].has_room(dols)).then_some(w)
     }
 
     /// Item `id` of a flow with `keep_allocated` was completed by post
@@ -80,8 +80,7 @@ impl Sim<'_> {
         let pace = self.m.flows[f].keep.as_ref().map_or(0.0, |k| k.hours_per_day);
         let c = self.cases.len() as u32;
         self.cases.push(Case { post: w as u32, flow: f as u16, pace, transfer, seed, person, open: true });
-        self.workers[w].add_case(f as u16, pace);
-        self.sync(w);
+        self.staff.post(w).add_case(f as u16, pace);
         let t = self.now + days;
         if t <= self.end {
             self.events.push(t, Event::CaseEnds { case: c });
@@ -118,10 +117,10 @@ impl Sim<'_> {
     /// Post `w` closed: its kept people go to the open post of the same
     /// role with fewest people allocated, or, with none open, their cases close.
     pub(super) fn hand_on_cases(&mut self, w: usize) {
-        if self.workers[w].cases == 0 {
+        if self.staff[w].cases == 0 {
             return;
         }
-        let role = self.workers[w].role as usize;
+        let role = self.staff[w].role as usize;
         let (lo, hi) = self.role_posts[role];
         for c in 0..self.cases.len() {
             if !self.cases[c].open || self.cases[c].post as usize != w {
@@ -130,8 +129,8 @@ impl Sim<'_> {
             let (flow, pace) = (self.cases[c].flow, self.cases[c].pace);
             self.change_worker(w, |wk| wk.remove_case(flow, pace));
             let to = (lo..hi)
-                .filter(|&x| x != w && self.workers[x].occupant() != super::worker::Occupant::Closed)
-                .min_by_key(|&x| (self.workers[x].people, x));
+                .filter(|&x| x != w && self.staff[x].occupant() != super::worker::Occupant::Closed)
+                .min_by_key(|&x| (self.staff[x].people, x));
             match to {
                 Some(x) => {
                     self.cases[c].post = x as u32;
@@ -161,10 +160,10 @@ impl Sim<'_> {
                 let post = self.staff_ranges[f]
                     .iter()
                     .flat_map(|&(lo, hi)| lo..hi)
-                    .filter(|&w| self.workers[w].occupant() != super::worker::Occupant::Closed)
-                    .min_by_key(|&w| (self.workers[w].people, w));
+                    .filter(|&w| self.staff[w].occupant() != super::worker::Occupant::Closed)
+                    .min_by_key(|&w| (self.staff[w].people, w));
                 if let Some(w) = post {
-                    self.workers[w].touch(self.now, &m.calendar);
+                    self.touched(w);
                     self.open_case(w, f, days, transfer, seed, super::items::NOBODY);
                 }
             }

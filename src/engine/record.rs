@@ -97,6 +97,8 @@ pub(crate) struct Recorder {
     horizon: Vec<FlowTally>,
     in_system: Vec<InSystem>,
     waiting: Vec<Waiting>,
+    /// Per flow: items with a worker now.
+    in_service: Vec<u64>,
     wait_hist: Vec<u32>,
     done_hist: Vec<u32>,
     pub balance: Vec<Balance>,
@@ -127,6 +129,7 @@ impl Recorder {
             horizon: vec![FlowTally::default(); flows],
             in_system: vec![InSystem::default(); flows],
             waiting: vec![Waiting::default(); flows],
+            in_service: vec![0; flows],
             wait_hist: vec![0; flows * WAIT_BINS],
             done_hist: vec![0; flows * WAIT_BINS],
             balance: vec![Balance::default(); flows],
@@ -173,6 +176,27 @@ impl Recorder {
         } else {
             w.n -= 1;
         }
+    }
+
+    /// Items of a flow waiting now.
+    #[inline]
+    pub fn waiting_now(&self, flow: usize) -> u64 {
+        self.waiting[flow].n
+    }
+
+    /// One more (or one fewer) of a flow's items is with a worker.
+    #[inline]
+    pub fn serving(&mut self, flow: usize, up: bool) {
+        if up {
+            self.in_service[flow] += 1;
+        } else {
+            self.in_service[flow] -= 1;
+        }
+    }
+
+    /// Items of a flow with a worker now.
+    pub fn in_service_now(&self, flow: usize) -> u64 {
+        self.in_service[flow]
     }
 
     /// A reporting period closes at `now` (or, with `None`, reporting

@@ -18,12 +18,13 @@ impl Sim<'_> {
         let nf = m.flows.len();
         // Harvest every post; at the first boundary this drops the warm-up.
         let mut tallies = vec![super::record::RoleTally::default(); nr];
-        for wk in &mut self.workers {
-            wk.touch(now, &m.calendar);
+        for w in 0..self.staff.len() {
+            let mut wk = self.staff.post_at(w, now, &m.calendar);
             let a = wk.harvest();
+            let role = wk.role as usize;
             for w in &mut wk.work {
                 if k > 0 {
-                    self.rec.flow_hours(k - 1, wk.role as usize, w.flow as usize, w.hours);
+                    self.rec.flow_hours(k - 1, role, w.flow as usize, w.hours);
                 }
                 w.hours = 0.0;
             }
@@ -65,7 +66,7 @@ impl Sim<'_> {
             }
         }
         if self.rec.track && k > 0 {
-            for wk in &self.workers {
+            for wk in self.staff.iter() {
                 if wk.in_post() && !m.roles[wk.role as usize].is_bought_in() {
                     self.rec.people_at_end(wk.role as usize, wk.people);
                 }
@@ -95,8 +96,8 @@ impl Sim<'_> {
             for f in 0..nf {
                 self.rec.unauthorised_days(f, late_days[f]);
                 let s = &mut snaps[f];
-                s.waiting = self.waiting[f];
-                s.open = self.waiting[f] + self.in_service[f];
+                s.waiting = self.rec.waiting_now(f);
+                s.open = s.waiting + self.rec.in_service_now(f);
                 self.rec.snapshot_flow(p, f, *s);
             }
             let latent: u64 = self.latent.iter().map(|p| u64::from(p.remaining)).sum();

@@ -22,7 +22,7 @@ impl Sim<'_> {
     fn staff_event(&mut self, w: usize, after: f64, what: StaffEvent) {
         let t = self.now + after;
         if t <= self.end {
-            let tenure = self.workers[w].tenure;
+            let tenure = self.staff[w].tenure;
             self.events.push(t, Event::Staff { worker: w as u32, tenure, what });
         }
     }
@@ -35,16 +35,16 @@ impl Sim<'_> {
 
     pub(super) fn start_staffing(&mut self) {
         let m = self.m;
-        for w in 0..self.workers.len() {
+        for w in 0..self.staff.len() {
             let spec = &m.workers[w];
             let role = &m.roles[spec.role as usize];
             if let RoleKind::BoughtIn { .. } = role.kind {
                 continue;
             }
             if spec.fte == 0.0 {
-                self.workers[w].set_occupant(Occupant::Closed);
+                self.staff.post(w).set_occupant(Occupant::Closed);
             } else if spec.vacant_at_start {
-                self.workers[w].set_occupant(Occupant::Vacant);
+                self.staff.post(w).set_occupant(Occupant::Vacant);
                 self.start_vacancy(w);
             } else {
                 self.schedule_leaving(w);
@@ -59,7 +59,7 @@ impl Sim<'_> {
     }
 
     fn schedule_leaving(&mut self, w: usize) {
-        let rate = self.m.roles[self.workers[w].role as usize].turnover_per_year;
+        let rate = self.m.roles[self.staff[w].role as usize].turnover_per_year;
         if rate > 0.0 {
             let after = self.gap(w, 365.25 / rate);
             self.staff_event(w, after, StaffEvent::Leaves);
@@ -69,7 +69,7 @@ impl Sim<'_> {
     /// A post has just become vacant: recruitment and agency cover begin.
     fn start_vacancy(&mut self, w: usize) {
         self.start_recruitment(w);
-        let r = self.workers[w].role as usize;
+        let r = self.staff[w].role as usize;
         if let (Some(a), true) = (self.m.roles[r].agency, self.agency_on[r]) {
             self.staff_event(w, a.after_days, StaffEvent::AgencyStarts);
         }
@@ -78,7 +78,7 @@ impl Sim<'_> {
     /// Book a recruit for post `w`, after the lag of any recruitment drive
     /// on now, else the role's own.
     fn start_recruitment(&mut self, w: usize) {
-        let r = self.workers[w].role as usize;
+        let r = self.staff[w].role as usize;
         let lag = self.recruitment[r].as_ref().or(self.m.roles[r].recruitment_days.as_ref());
         if let Some(d) = lag {
             let after = d.sample(&mut self.staff_rng[w]);
@@ -100,14 +100,14 @@ impl Sim<'_> {
             PlanChange::Fte { fte, vacant } => {
                 for (i, w) in self.posts(r).enumerate() {
                     let new = post_fte(fte, i, m.workers[w].share);
-                    let old = if self.workers[w].occupant() == Occupant::Closed { 0.0 } else { self.workers[w].fte };
+                    let old = if self.staff[w].occupant() == Occupant::Closed { 0.0 } else { self.staff[w].fte };
                     if new == old {
                         continue;
                     }
                     if new == 0.0 {
                         self.close_post(w);
                     } else {
-                        let asye = self.workers[w].asye;
+                        let asye = self.staff[w].asye;
                         let ((rate, dev), cap) = (role.rates(new, asye), role.cap_for(new, asye));
                         self.change_worker(w, |wk| {
                             wk.set_size(new, rate, cap);
@@ -122,15 +122,16 @@ impl Sim<'_> {
             PlanChange::Agency(on) => {
                 self.agency_on[r] = on;
                 for w in self.posts(r) {
-                    match self.workers[w].occupant() {
+                    match self.staff[w].occupant() {
                         // Cover ends: the post is vacant again, recruitment goes on.
                         Occupant::Agency if !on => {
-                            self.workers[w].touch(self.now, &m.calendar);
+                            self.touched(w);
                             self.stop_sessions(w);
-                            self.workers[w].set_occupant(Occupant::Vacant);
-                            self.workers[w].set_productivity(1.0);
+                            let mut wk = self.staff.post(w);
+                            wk.set_occupant(Occupant::Vacant);
+                            wk.set_productivity(1.0);
+                            drop(wk);
                             self.requeue_all(w);
-                            self.sync(w);
                         }
                         Occupant::Vacant if on => {
                             let after = role.agency.map_or(0.0, |a| a.after_days);
@@ -142,7 +143,7 @@ impl Sim<'_> {
             }
             PlanChange::PerWeek(per_week) => {
                 for w in self.posts(r) {
-                    let cap = self.workers[w].cap;
+                    let cap = self.staff[w].cap;
                     self.change_worker(w, |wk| wk.set_size(1.0, per_week / 7.0, cap));
                 }
             }
@@ -151,7 +152,7 @@ impl Sim<'_> {
                 // A drive also speeds up posts already being recruited to:
                 // whichever recruit comes first takes the post.
                 for w in self.posts(r) {
-                    if matches!(self.workers[w].occupant(), Occupant::Vacant | Occupant::Agency) {
+                    if matches!(self.staff[w].occupant(), Occupant::Vacant | Occupant::Agency) {
                         self.start_recruitment(w);
                     }
                 }
@@ -177,15 +178,15 @@ impl Sim<'_> {
     /// A post leaves the establishment: whoever held it goes (not counted
     /// as a leaver), their work goes back to the queues.
     fn close_post(&mut self, w: usize) {
-        self.workers[w].touch(self.now, &self.m.calendar);
+        self.touched(w);
         self.stop_sessions(w);
-        let wk = &mut self.workers[w];
+        let mut wk = self.staff.post(w);
         wk.tenure = wk.tenure.wrapping_add(1);
         wk.asye = false;
         wk.set_productivity(1.0);
         wk.set_occupant(Occupant::Closed);
+        drop(wk);
         self.requeue_all(w);
-        self.sync(w);
         self.hand_on_cases(w);
     }
 
@@ -214,8 +215,8 @@ impl Sim<'_> {
 
     pub(super) fn on_staff(&mut self, w: usize, tenure: u32, what: StaffEvent) {
         let m = self.m;
-        let role = &m.roles[self.workers[w].role as usize];
-        let current = self.workers[w].tenure == tenure;
+        let role = &m.roles[self.staff[w].role as usize];
+        let current = self.staff[w].tenure == tenure;
         match what {
             StaffEvent::LeaveStarts => {
                 self.change_worker(w, |wk| wk.set_away_on_leave(true));
@@ -236,11 +237,10 @@ impl Sim<'_> {
                 self.change_worker(w, |wk| wk.set_away_sick(false));
                 self.schedule_sickness(w);
             }
-            StaffEvent::Leaves if current && self.workers[w].occupant() == Occupant::Permanent => {
-                let cal = &m.calendar;
-                self.workers[w].touch(self.now, cal);
+            StaffEvent::Leaves if current && self.staff[w].occupant() == Occupant::Permanent => {
+                self.touched(w);
                 self.stop_sessions(w);
-                let wk = &mut self.workers[w];
+                let mut wk = self.staff.post(w);
                 wk.acc.leavers += 1;
                 wk.set_occupant(Occupant::Vacant);
                 wk.tenure = wk.tenure.wrapping_add(1);
@@ -249,16 +249,17 @@ impl Sim<'_> {
                 wk.cap = role.cap_for(wk.fte, false);
                 if role.development_share(true) != role.development_share(false) {
                     let (rate, dev) = role.rates(wk.fte, false);
-                    let cap = wk.cap;
-                    wk.set_size(wk.fte, rate, cap);
+                    let (fte, cap) = (wk.fte, wk.cap);
+                    wk.set_size(fte, rate, cap);
                     wk.set_development(dev);
                 }
+                drop(wk);
                 self.requeue_all(w);
                 self.start_vacancy(w);
             }
             // A second recruit booked by a recruitment drive finds the post filled.
             StaffEvent::Starts
-                if current && matches!(self.workers[w].occupant(), Occupant::Vacant | Occupant::Agency) =>
+                if current && matches!(self.staff[w].occupant(), Occupant::Vacant | Occupant::Agency) =>
             {
                 let asye = role.asye.filter(|a| self.staff_rng[w].random::<f64>() < a.share);
                 let ramp = role.new_starter;
@@ -289,8 +290,8 @@ impl Sim<'_> {
             }
             StaffEvent::AgencyStarts
                 if current
-                    && self.workers[w].occupant() == Occupant::Vacant
-                    && self.agency_on[self.workers[w].role as usize] =>
+                    && self.staff[w].occupant() == Occupant::Vacant
+                    && self.agency_on[self.staff[w].role as usize] =>
             {
                 let productivity = role.agency.map_or(1.0, |a| a.productivity);
                 self.change_worker(w, |wk| {
@@ -299,10 +300,10 @@ impl Sim<'_> {
                 });
                 self.start_sessions(w, self.now, None);
             }
-            StaffEvent::RampEnds if current && self.workers[w].occupant() == Occupant::Permanent => {
+            StaffEvent::RampEnds if current && self.staff[w].occupant() == Occupant::Permanent => {
                 self.change_worker(w, |wk| wk.set_productivity(1.0));
             }
-            StaffEvent::AsyeEnds if current && self.workers[w].occupant() == Occupant::Permanent => {
+            StaffEvent::AsyeEnds if current && self.staff[w].occupant() == Occupant::Permanent => {
                 let development = role.development_share(true) != role.development_share(false);
                 self.change_worker(w, |wk| {
                     wk.asye = false;
@@ -336,12 +337,12 @@ impl Sim<'_> {
         self.next_reset[per] += 1;
         let until = self.budget_resets[per].get(self.next_reset[per]).copied().unwrap_or(self.end);
         let work = m.calendar.work(until) - m.calendar.work(self.now);
-        for w in 0..self.workers.len() {
-            let DolsPolicy::FixedShare { share, per: p } = m.roles[self.workers[w].role as usize].dols_policy else {
+        for w in 0..self.staff.len() {
+            let DolsPolicy::FixedShare { share, per: p } = m.roles[self.staff[w].role as usize].dols_policy else {
                 continue;
             };
             if p as usize == per {
-                let hours = share * self.workers[w].rate * work;
+                let hours = share * self.staff[w].rate * work;
                 self.change_worker(w, |wk| wk.reset_budget(hours));
             }
         }
@@ -354,13 +355,13 @@ impl Sim<'_> {
         let m = self.m;
         for (r, role) in m.roles.iter().enumerate() {
             let Some(ot) = role.overtime else { continue };
-            let waiting: u64 = role.skills.iter().map(|&f| self.waiting[f as usize]).sum();
+            let waiting: u64 = role.skills.iter().map(|&f| self.rec.waiting_now(f as usize)).sum();
             let on = waiting > u64::from(ot.when_waiting_over);
             if on != self.overtime_on[r] {
                 self.overtime_on[r] = on;
                 let extra = if on { ot.hours_per_week / (role.hours_per_week * role.casework_share) } else { 0.0 };
-                for w in 0..self.workers.len() {
-                    if self.workers[w].role as usize == r {
+                for w in 0..self.staff.len() {
+                    if self.staff[w].role as usize == r {
                         self.change_worker(w, |wk| wk.set_overtime(extra));
                     }
                 }

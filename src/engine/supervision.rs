@@ -23,7 +23,7 @@ pub(crate) struct Sessions {
 
 impl Sim<'_> {
     fn supervised(&self, w: usize) -> bool {
-        self.m.supervision.is_some() && self.m.roles[self.workers[w].role as usize].supervised
+        self.m.supervision.is_some() && self.m.roles[self.staff[w].role as usize].supervised
     }
 
     /// Sessions of post `w` begin for a new holder who started at `since`;
@@ -50,8 +50,8 @@ impl Sim<'_> {
         let s = &mut self.sessions[w];
         s.generation = s.generation.wrapping_add(1);
         // The caller has touched the worker and reschedules them.
-        if self.workers[w].in_supervision() {
-            self.workers[w].set_away_supervision(false);
+        if self.staff[w].in_supervision() {
+            self.staff.post(w).set_away_supervision(false);
         }
     }
 
@@ -59,7 +59,7 @@ impl Sim<'_> {
     fn next_session(&self, w: usize, t: f64) -> f64 {
         let s = self.m.supervision.as_ref().expect("supervision");
         let age = t - self.sessions[w].since;
-        let every = if self.workers[w].asye {
+        let every = if self.staff[w].asye {
             s.asye.iter().find(|(until, _)| age < *until).map_or(s.every, |x| x.1)
         } else {
             s.every
@@ -77,26 +77,27 @@ impl Sim<'_> {
     }
 
     pub(super) fn on_supervision(&mut self, w: usize, generation: u32) {
-        if generation != self.sessions[w].generation || !self.workers[w].in_post() {
+        if generation != self.sessions[w].generation || !self.staff[w].in_post() {
             return;
         }
         let s = self.m.supervision.as_ref().expect("supervision");
         let due = self.sessions[w].due;
         let next = self.next_session(w, due);
-        if self.workers[w].away() && self.now + 1.0 < next {
+        if self.staff[w].away() && self.now + 1.0 < next {
             // Away: the session waits for them, a day at a time.
             if self.now + 1.0 <= self.end {
                 self.events.push(self.now + 1.0, Event::Supervision { worker: w as u32, generation });
             }
             return;
         }
-        let busy = s.cancel_above_load.is_some_and(|limit| self.workers[w].load() > limit);
-        let wk = &mut self.workers[w];
+        let busy = s.cancel_above_load.is_some_and(|limit| self.staff[w].load() > limit);
+        let mut wk = self.staff.post(w);
         wk.acc.supervision_planned += s.hours;
         if !wk.away() && !busy && wk.rate > 0.0 {
             wk.acc.supervision_delivered += s.hours;
             let cal = &self.m.calendar;
             let end = cal.time_at(cal.work(self.now) + s.hours / wk.rate).max(self.now);
+            drop(wk);
             self.change_worker(w, |wk| wk.set_away_supervision(true));
             if end <= self.end {
                 self.events.push(end, Event::SupervisionEnds { worker: w as u32, generation });

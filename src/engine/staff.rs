@@ -1,0 +1,156 @@
+//! The posts, with an index of who has room for which kind of work.
+//!
+//! New work goes to the least-loaded post with room, so that question is
+//! asked on nearly every event. The index answers it from a few
+//! contiguous numbers per post, and it is only right if it follows every
+//! change to a post. So a post can be changed only through `post(w)`,
+//! whose guard refreshes the post's entries when it goes out of scope:
+//! no call site has to remember to.
+
+use std::ops::{Deref, DerefMut, Index};
+
+use super::worker::Worker;
+use crate::model::Calendar;
+
+pub(crate) struct Staff {
+    posts: Vec<Worker>,
+    /// Per kind of work (care management, DoLS) and post: the post's load
+    /// if they have room for that kind, else infinity.
+    room_key: [Vec<f64>; 2],
+}
+
+impl Staff {
+    pub fn new(posts: Vec<Worker>) -> Staff {
+        let n = posts.len();
+        let mut staff = Staff { posts, room_key: [vec![f64::INFINITY; n], vec![f64::INFINITY; n]] };
+        for w in 0..n {
+            staff.sync(w);
+        }
+        staff
+    }
+
+    pub fn len(&self) -> usize {
+        self.posts.len()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Worker> {
+        self.posts.iter()
+    }
+
+    /// Post `w`, to change; the index follows when the guard is dropped.
+    #[inline]
+    pub fn post(&mut self, w: usize) -> PostMut<'_> {
+        PostMut { staff: self, w }
+    }
+
+    /// Post `w` with its clock and tallies brought up to `now`, to change.
+    #[inline]
+    pub fn post_at(&mut self, w: usize, now: f64, cal: &Calendar) -> PostMut<'_> {
+        let mut post = self.post(w);
+        post.touch(now, cal);
+        post
+    }
+
+    #[inline]
+    fn sync(&mut self, w: usize) {
+        let wk = &self.posts[w];
+        let load = wk.load();
+        let rooms = wk.rooms();
+        self.room_key[0][w] = if rooms[0] { load } else { f64::INFINITY };
+        self.room_key[1][w] = if rooms[1] { load } else { f64::INFINITY };
+    }
+
+    /// The least-loaded post with room for the kind of work (DoLS or care
+    /// management) among `ranges` of posts, lowest index first among
+    /// equals.
+    #[inline]
+    pub fn least_loaded(&self, dols: bool, ranges: &[(usize, usize)]) -> Option<usize> {
+        let keys = &self.room_key[usize::from(dols)];
+        let mut best = None;
+        let mut best_load = f64::INFINITY;
+        for &(lo, hi) in ranges {
+            for (i, &load) in keys[lo..hi].iter().enumerate() {
+                if load < best_load {
+                    best_load = load;
+                    best = Some(lo + i);
+                    if load <= 0.0 {
+                        return best; // nobody has less than nothing to do
+                    }
+                }
+            }
+        }
+        debug_assert!(best.is_none_or(|w| self.posts[w].has_room(dols)), "room index out of step");
+        best
+    }
+}
+
+impl Index<usize> for Staff {
+    type Output = Worker;
+
+    #[inline]
+    fn index(&self, w: usize) -> &Worker {
+        &self.posts[w]
+    }
+}
+
+/// A post being changed; its entries in the index are refreshed on drop.
+pub(crate) struct PostMut<'a> {
+    staff: &'a mut Staff,
+    w: usize,
+}
+
+impl Deref for PostMut<'_> {
+    type Target = Worker;
+
+    #[inline]
+    fn deref(&self) -> &Worker {
+        &self.staff.posts[self.w]
+    }
+}
+
+impl DerefMut for PostMut<'_> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut Worker {
+        &mut self.staff.posts[self.w]
+    }
+}
+
+impl Drop for PostMut<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        self.staff.sync(self.w);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLOWS: [(u16, bool); 2] = [(0, false), (1, true)];
+
+    fn staff(n: usize) -> Staff {
+        Staff::new((0..n).map(|_| Worker::new(0, 1.0, 2, 5.0, None, &FLOWS)).collect())
+    }
+
+    #[test]
+    fn the_index_follows_every_change_made_through_a_post() {
+        let mut s = staff(3);
+        assert_eq!(s.least_loaded(false, &[(0, 3)]), Some(0), "all idle: the first");
+        s.post(0).add(1, 0, 10.0, 2.0, false);
+        assert_eq!(s.least_loaded(false, &[(0, 3)]), Some(1), "post 0 is busier now");
+        s.post(1).add(2, 0, 10.0, 1.0, false);
+        s.post(2).add(3, 0, 10.0, 1.0, false);
+        assert_eq!(s.least_loaded(false, &[(0, 3)]), Some(1), "equal loads: the lowest index");
+        {
+            let mut p = s.post(1);
+            p.add(4, 0, 10.0, 1.0, false);
+            p.set_away_sick(true);
+        }
+        assert_eq!(s.least_loaded(false, &[(0, 3)]), Some(2), "post 1 has no room while away");
+        s.post(2).add(5, 0, 10.0, 0.5, false);
+        assert_eq!(s.least_loaded(false, &[(0, 3)]), Some(0), "post 2 is at its cap of 2");
+        assert_eq!(s.least_loaded(false, &[(1, 3)]), None, "nobody in the range has room");
+        s.post(0).add(6, 0, 10.0, 0.5, false);
+        assert_eq!(s.least_loaded(false, &[(0, 3)]), None, "every cap is reached");
+    }
+}
