@@ -4,6 +4,11 @@
 //!   mu = 1) with T = 100,000 days
 //!   (about 1.8 million customers, 3.6 million events) on one thread;
 //!   criterion's "thrpt" is events per second.
+//! - `limit/mm20_hand_written`: the same queue as a minimal hand-written
+//!   event loop (a binary heap of times, a FIFO of arrival times, a count
+//!   of busy servers), with the engine's own random number generator and
+//!   the same horizon: the practical speed limit, measured in the same
+//!   sitting, so the ratio of the two throughputs is the figure to quote.
 //! - `mm20_1000_reps/threads_N`: 1,000 replications with T = 1,000 on N
 //!   threads; "thrpt" is replications per second.
 //! - `halton_baseline_5y/...`: scenarios/halton-2015-baseline.toml run for
@@ -39,6 +44,61 @@ fn one_replication(c: &mut Criterion) {
     g.finish();
 }
 
+/// M/M/20 (arrivals 18 a day, service mean 1 day) with nothing around it.
+/// Returns the events handled and the mean wait, so neither is optimised away.
+fn hand_written_mm20(horizon: f64, seed: u64) -> (u64, f64) {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, Exp};
+    use std::cmp::Reverse;
+    use std::collections::{BinaryHeap, VecDeque};
+
+    /// Time as order-preserving bits (times are non-negative), and whether
+    /// the event is a departure.
+    type Key = Reverse<(u64, bool)>;
+    let key = |t: f64, departure: bool| -> Key { Reverse((t.to_bits(), departure)) };
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(seed);
+    let (arrival, service) = (Exp::new(18.0).unwrap(), Exp::new(1.0).unwrap());
+    let mut heap: BinaryHeap<Key> = BinaryHeap::with_capacity(64);
+    let mut queue: VecDeque<f64> = VecDeque::with_capacity(1024);
+    let (mut busy, mut events, mut waits, mut wait_sum) = (0usize, 0u64, 0u64, 0.0);
+    heap.push(key(arrival.sample(&mut rng), false));
+    while let Some(Reverse((bits, departure))) = heap.pop() {
+        let now = f64::from_bits(bits);
+        if now > horizon {
+            break;
+        }
+        events += 1;
+        if !departure {
+            heap.push(key(now + arrival.sample(&mut rng), false));
+            if busy < 20 {
+                busy += 1;
+                waits += 1;
+                heap.push(key(now + service.sample(&mut rng), true));
+            } else {
+                queue.push_back(now);
+            }
+        } else if let Some(arrived) = queue.pop_front() {
+            waits += 1;
+            wait_sum += now - arrived;
+            heap.push(key(now + service.sample(&mut rng), true));
+        } else {
+            busy -= 1;
+        }
+    }
+    (events, wait_sum / waits as f64)
+}
+
+fn limit(c: &mut Criterion) {
+    let (events, wait) = hand_written_mm20(100_000.0, 1);
+    // Erlang C's mean wait for M/M/20 at load 0.9 is 0.275 days.
+    assert!((wait - 0.275).abs() < 0.03, "the hand-written loop is not M/M/20: mean wait {wait}");
+    let mut g = c.benchmark_group("limit");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("mm20_hand_written", |b| b.iter(|| hand_written_mm20(100_000.0, 1).0));
+    g.finish();
+}
+
 fn many_replications(c: &mut Criterion) {
     let model = mm20(1_000);
     let mut g = c.benchmark_group("mm20_1000_reps");
@@ -70,5 +130,5 @@ fn halton_baseline(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, one_replication, many_replications, halton_baseline);
+criterion_group!(benches, one_replication, limit, many_replications, halton_baseline);
 criterion_main!(benches);
