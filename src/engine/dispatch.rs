@@ -11,8 +11,8 @@
 //! New work goes to the least-loaded staff member with room; bought-in
 //! capacity is used only when no staff member has room.
 
-use super::Sim;
 use super::items::{Item, State};
+use super::{Sim, Wake};
 use crate::model::WorkKind;
 
 impl Sim<'_> {
@@ -127,26 +127,29 @@ impl Sim<'_> {
         let dols = self.is_dols(f);
         let counted = self.m.flows[f].people && !self.holds_case(w, id);
         self.items.get_mut(id).counted = counted;
+        let unbooked = self.wakes[w] == Wake::Nothing;
         let mut wk = self.touched(w);
         let pace = wk.pace(effort, duration);
         wk.people += u32::from(counted);
-        wk.add(id, f as u16, effort, pace, dols) || !wk.pending
+        wk.add(id, f as u16, effort, pace, dols) || unbooked
     }
 
-    /// Replace worker `w`'s pending completion event.
+    /// Replace worker `w`'s booked wake-up.
     pub(super) fn reschedule(&mut self, w: usize) {
-        let mut wk = self.staff.post(w);
-        let wake = wk.next_wake(&self.m.calendar).filter(|&(t, _)| t <= self.end);
-        wk.pending = wake.is_some();
-        wk.wake_for_budget = wake.is_some_and(|(_, budget)| budget);
+        let wake = self.staff[w].next_wake(&self.m.calendar).filter(|&(t, _)| t <= self.end);
+        self.wakes[w] = match wake {
+            None => Wake::Nothing,
+            Some((_, false)) => Wake::ItemDone,
+            Some((_, true)) => Wake::BudgetSpent,
+        };
         self.events.complete_at(w, wake.map(|(t, _)| t));
     }
 
     pub(super) fn on_done(&mut self, w: usize) {
         let now = self.now;
         let mut wk = self.staff.post_at(w, now, &self.m.calendar);
-        wk.pending = false;
-        if wk.wake_for_budget {
+        let wake = std::mem::replace(&mut self.wakes[w], Wake::Nothing);
+        if wake == Wake::BudgetSpent {
             // The DoLS budget ran out: care management gets the hours back.
             wk.budget_spent();
             drop(wk);

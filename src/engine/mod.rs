@@ -66,6 +66,15 @@ struct ArrivalState {
     rng: Stream,
 }
 
+/// What a post's booked wake-up (a `Done` event) is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wake {
+    Nothing,
+    ItemDone,
+    /// The DoLS budget, with what may be borrowed, runs out.
+    BudgetSpent,
+}
+
 struct PoolState {
     remaining: u32,
     generation: u32,
@@ -85,6 +94,8 @@ struct Sim<'m> {
     people: People,
     queues: Vec<FlowQueue>,
     staff: Staff,
+    /// Per post: what its booked wake-up is for.
+    wakes: Vec<Wake>,
     /// Per worker: their own random stream (absence, turnover, recruits).
     staff_rng: Vec<Stream>,
     /// Per flow: ranges of workers (a role's posts are contiguous) who
@@ -176,6 +187,7 @@ impl<'m> Sim<'m> {
             queues: m.flows.iter().map(|f| FlowQueue::new(f.order, !f.triage.is_empty())).collect(),
             staff_ranges,
             bought_ranges,
+            wakes: vec![Wake::Nothing; workers.len()],
             staff: Staff::new(workers),
             staff_rng,
             dual_role,

@@ -180,9 +180,6 @@ pub(crate) struct Worker {
     overtime: f64,
     /// The DoLS budget, under a fixed-share policy.
     pub budget: Option<Budget>,
-    /// Whether the booked wake-up is the DoLS budget running out rather
-    /// than an item finishing.
-    pub wake_for_budget: bool,
     lanes: [Lane; 2],
     /// Engine time and calendar reading at the last `touch`.
     last: f64,
@@ -205,8 +202,6 @@ pub(crate) struct Worker {
     speed: f64,
     given: [f64; 2],
     rates: [f64; 2],
-    /// Whether a completion is booked.
-    pub pending: bool,
     /// Bumped whenever the post changes hands, to expire its events.
     pub tenure: u32,
     /// Whether whoever is in post is newly qualified, on a protected caseload.
@@ -233,7 +228,6 @@ impl Worker {
             productivity: 1.0,
             overtime: 0.0,
             budget: dols_share.map(|share| Budget { share, left: 0.0, per_period: 0.0 }),
-            wake_for_budget: false,
             lanes: [Lane::default(), Lane::default()],
             last: 0.0,
             last_work: 0.0,
@@ -245,7 +239,6 @@ impl Worker {
             speed: 1.0,
             given: [0.0; 2],
             rates: [1.0; 2],
-            pending: false,
             tenure: 0,
             asye: false,
             acc: Accrued::default(),
