@@ -416,12 +416,7 @@ fn role_posts(m: &Model) -> Vec<(usize, usize)> {
 /// Each flow's eligible workers as ranges of post indices, staff roles
 /// then bought-in roles, each in role order.
 fn eligible_ranges(m: &Model) -> (Vec<Ranges>, Vec<Ranges>) {
-    let mut role_range = vec![(usize::MAX, 0usize); m.roles.len()];
-    for (w, spec) in m.workers.iter().enumerate() {
-        let r = &mut role_range[spec.role as usize];
-        r.0 = r.0.min(w);
-        r.1 = r.1.max(w + 1);
-    }
+    let role_range = role_posts(m);
     let ranges = |bought: bool| -> Vec<Ranges> {
         (0..m.flows.len())
             .map(|f| {
@@ -432,7 +427,7 @@ fn eligible_ranges(m: &Model) -> (Vec<Ranges>, Vec<Ranges>) {
                         role.is_bought_in() == bought
                             && role.skills.contains(&(f as u16))
                             && (m.flows[f].team.is_none() || m.flows[f].team == role.team)
-                            && role_range[*r].0 < usize::MAX
+                            && role_range[*r].1 > role_range[*r].0
                     })
                     .map(|(r, _)| role_range[r])
                     .collect()
