@@ -1,11 +1,13 @@
 //! `caseflow merge`: the shards of a run put back together into the report
 //! the single run writes.
 //!
-//! Each replication is read back as it was simulated and folded into the
-//! aggregate in turn, a batch at a time, so memory does not grow with the
-//! number of replications; the aggregate's merge is exact, so the report
-//! is the single run's, byte for byte.
+//! Each replication is read back as it was simulated and folded into its
+//! shard's aggregate in turn, a batch at a time, so memory does not grow
+//! with the number of replications; shards are read side by side, and the
+//! aggregate's merge is exact, so the report is the single run's, byte for
+//! byte.
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
@@ -50,32 +52,18 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
     let staging = Staging::folder(&dir, args.force)?;
     let bar = progress_bar(first.replications, args.quiet, &format!("merge {}", model.name));
     let started = Instant::now();
+    // Shards are folded side by side, each into its own aggregate; merging
+    // aggregates is exact and order-free, so this is the single run's.
+    let folded: Vec<Result<Aggregate, Error>> =
+        parts.par_iter().map(|(path, record)| fold_shard(model, path, record, &bar)).collect();
     let mut agg = Aggregate::for_model(model);
-    for (path, record) in &parts {
-        let mut next = record.first_replication;
-        let damaged = |reason: String| Error::ShardIncomplete { path: path.clone(), reason };
-        let rows = partition::read_results(path, model.periods.len(), &mut |rep| {
-            if rep.replication != next {
-                return Err(damaged(format!("replication {} is where {next} should be", rep.replication)));
+    for part in folded {
+        match part {
+            Ok(a) => agg = agg.merge(a),
+            Err(e) => {
+                bar.finish_and_clear();
+                return Err(e);
             }
-            if !agg.fits(&rep) {
-                return Err(damaged(format!("replication {next} does not have the scenario's shape")));
-            }
-            if stop_flag().load(Ordering::SeqCst) {
-                return Err(Error::Interrupted);
-            }
-            agg.add(&rep);
-            bar.inc(1);
-            next += 1;
-            Ok(())
-        });
-        let rows = rows.inspect_err(|_| bar.finish_and_clear())?;
-        if rows != record.replications_in_shard {
-            bar.finish_and_clear();
-            return Err(damaged(format!(
-                "it holds {rows} replications of the {} it should",
-                record.replications_in_shard
-            )));
         }
     }
     bar.finish_and_clear();
@@ -89,6 +77,37 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
         print_summary(out, &scenario, &agg, seed, &timing, None, &dir, &written)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Read one shard's replications back, in order, into an aggregate.
+fn fold_shard(
+    model: &crate::model::Model,
+    path: &Path,
+    record: &ShardRecord,
+    bar: &indicatif::ProgressBar,
+) -> Result<Aggregate, Error> {
+    let mut agg = Aggregate::for_model(model);
+    let mut next = record.first_replication;
+    let damaged = |reason: String| Error::ShardIncomplete { path: path.to_path_buf(), reason };
+    let rows = partition::read_results(path, model.periods.len(), &mut |rep| {
+        if rep.replication != next {
+            return Err(damaged(format!("replication {} is where {next} should be", rep.replication)));
+        }
+        if !agg.fits(&rep) {
+            return Err(damaged(format!("replication {next} does not have the scenario's shape")));
+        }
+        if stop_flag().load(Ordering::SeqCst) {
+            return Err(Error::Interrupted);
+        }
+        agg.add(&rep);
+        bar.inc(1);
+        next += 1;
+        Ok(())
+    })?;
+    if rows != record.replications_in_shard {
+        return Err(damaged(format!("it holds {rows} replications of the {} it should", record.replications_in_shard)));
+    }
+    Ok(agg)
 }
 
 /// The shard files named, or in the folders named and their subfolders,
