@@ -54,18 +54,11 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
     let started = Instant::now();
     // Shards are folded side by side, each into its own aggregate; merging
     // aggregates is exact and order-free, so this is the single run's.
-    let folded: Vec<Result<Aggregate, Error>> =
-        parts.par_iter().map(|(path, record)| fold_shard(model, path, record, &bar)).collect();
-    let mut agg = Aggregate::for_model(model);
-    for part in folded {
-        match part {
-            Ok(a) => agg = agg.merge(a),
-            Err(e) => {
-                bar.finish_and_clear();
-                return Err(e);
-            }
-        }
-    }
+    let agg = parts
+        .par_iter()
+        .map(|(path, record)| fold_shard(model, path, record, &bar))
+        .try_reduce(|| Aggregate::for_model(model), |a, b| Ok(a.merge(b)))
+        .inspect_err(|_| bar.finish_and_clear())?;
     bar.finish_and_clear();
     if agg.unbalanced > 0 {
         return Err(Error::Unbalanced { replications: agg.unbalanced });
