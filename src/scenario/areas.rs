@@ -7,7 +7,8 @@
 //! line; then every flow, role, stock, pool, shock, request and legal
 //! change is renamed `<area>_<name>` (labelled "<Area>: ...") and the areas
 //! are laid side by side in one scenario under the region's `[scenario]`
-//! dates. That scenario is an ordinary one: every command, report, target
+//! dates, with the working calendar, period and warm-up the areas share
+//! (or the region sets). That scenario is an ordinary one: every command, report, target
 //! and measure works on it, per area by the names, and in total over the
 //! whole region by the totals. No worker of one area takes another's work.
 
@@ -26,7 +27,12 @@ const NAMED: [&str; 7] = ["flows", "roles", "stocks", "latent_pools", "shocks", 
 /// Tables of which a region keeps one: the region's own if it gives one,
 /// else the one every area gives alike. A budget is the region's own or
 /// none: the areas' budgets are theirs, not the region's.
-const SHARED: [&str; 3] = ["absence", "inflation", "budget"];
+const SHARED: [&str; 5] = ["absence", "inflation", "budget", "supervision", "health_check"];
+
+/// Settings of `[scenario]` that change how the work runs, not only what
+/// is reported: the region's own if it gives them, else the ones every
+/// area gives alike, so that an area runs in the region as it runs alone.
+const SHARED_SETTINGS: [&str; 4] = ["calendar", "bank_holidays", "warmup_days", "period"];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +42,8 @@ struct RawRegion {
     absence: Option<toml::Value>,
     inflation: Option<toml::Value>,
     budget: Option<toml::Value>,
+    supervision: Option<toml::Value>,
+    health_check: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,6 +158,30 @@ pub(super) fn resolve(
         areas.push((a, label, body, loaded));
     }
     let mut meta = region.scenario.clone();
+    for key in SHARED_SETTINGS {
+        if meta.contains_key(key) {
+            continue;
+        }
+        let given: Vec<(&str, Option<&toml::Value>)> = areas
+            .iter()
+            .map(|(a, _, body, _)| {
+                (a.name.as_str(), body.get("scenario").and_then(toml::Value::as_table).and_then(|t| t.get(key)))
+            })
+            .collect();
+        let (first, value) = given[0];
+        if let Some((other, v)) = given.iter().find(|(_, v)| *v != value) {
+            let says = |v: Option<&toml::Value>| v.map_or("nothing (the default)".to_string(), |v| v.to_string());
+            let message = format!(
+                "areas '{first}' and '{other}' differ in scenario.{key} ({} and {}); set scenario.{key} in this file",
+                says(value),
+                says(*v)
+            );
+            return Err(at(root.key("scenario"), message));
+        }
+        if let Some(v) = value {
+            meta.insert(key.into(), v.clone());
+        }
+    }
     let names = areas
         .iter()
         .map(|(a, label, _, _)| {
@@ -171,7 +203,7 @@ pub(super) fn resolve(
             combined.insert(key.into(), toml::Value::Array(all));
         }
     }
-    let given = [&region.absence, &region.inflation, &region.budget];
+    let given = [&region.absence, &region.inflation, &region.budget, &region.supervision, &region.health_check];
     for (key, own) in SHARED.iter().zip(given) {
         let value = match own {
             Some(v) => Some(v.clone()),

@@ -111,6 +111,37 @@ fn a_problem_in_an_area_is_reported_in_words_and_areas_that_differ_must_be_settl
 }
 
 #[test]
+fn an_area_runs_in_the_region_on_the_calendar_it_runs_on_alone() {
+    use caseflow::model::CalendarKind;
+    let working_week = "set = { \"scenario.calendar\" = \"working_week\", \"scenario.bank_holidays\" = true }";
+    let both = format!(
+        "[[areas]]\nname = \"north\"\nscenario = \"MM20\"\n{working_week}\n\n\
+         [[areas]]\nname = \"south\"\nscenario = \"MM20\"\n{working_week}\n"
+    );
+    let s = scenario::load(&region("areas-calendar", &both)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        matches!(s.model.calendar.kind, CalendarKind::WorkingWeek { bank_holidays: true }),
+        "the areas' working week, not the default seven days: {:?}",
+        s.model.calendar.kind
+    );
+    // The region may say otherwise for all of them.
+    let own = format!("calendar = \"continuous\"\nbank_holidays = false\n{both}");
+    let s = scenario::load(&region("areas-calendar-own", &own)).unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(s.model.calendar.kind, CalendarKind::Continuous));
+    // Areas that run on different calendars must have the region settle it.
+    let differ = format!(
+        "[[areas]]\nname = \"north\"\nscenario = \"MM20\"\n{working_week}\n\n\
+         [[areas]]\nname = \"south\"\nscenario = \"MM20\"\n"
+    );
+    let e = scenario::load(&region("areas-calendar-differ", &differ)).unwrap_err().to_string();
+    assert!(
+        e.contains("'north' and 'south' differ in scenario.calendar")
+            && e.contains("set scenario.calendar in this file"),
+        "{e}"
+    );
+}
+
+#[test]
 fn the_areas_add_up_to_the_region() {
     use caseflow::results::{AreaMetric, RequestKpi, YearMetric};
     let s = scenario::load_with(&shipped("region-2026.toml"), &[scenario::Change::set("scenario.years", 1)])

@@ -597,7 +597,10 @@ fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
     };
     let calendar = match m.calendar.as_deref() {
         None | Some("continuous") => {
-            if m.bank_holidays.is_some() {
+            // A seven-day week keeps no bank holidays; saying so is fine,
+            // so a file with them can be run seven days a week with
+            // `--set scenario.calendar=continuous --set scenario.bank_holidays=false`.
+            if m.bank_holidays == Some(true) {
                 c.err(path.key("bank_holidays"), "bank holidays need calendar = \"working_week\"");
             }
             Some(None)
