@@ -147,10 +147,16 @@ are precise. Run --precision once to find N, then shard that run"
     #[error("{} is incomplete or damaged: {reason}; run that shard again", path.display())]
     ShardIncomplete { path: PathBuf, reason: String },
     #[error(
-        "the scenario has changed since the shards ran: {file} now resolves to sha256 {now}, the shards to {recorded} \
-(merge with the scenario as it was, or run the shards again)"
+        "{file} is not the scenario the shards ran (shards: sha256 {recorded}; {file}: {now}): either it has \
+changed since, or it is another file (merge with the scenario the shards ran, as it was then, or run the shards again)"
     )]
     ShardScenarioChanged { file: String, recorded: String, now: String },
+    #[error(
+        "the shards ran {}, which is not there from this folder: run caseflow merge where the shards ran, or \
+name the scenario with --scenario FILE",
+        file.display()
+    )]
+    ShardScenarioMissing { file: PathBuf },
     #[error("internal error: building the tables failed ({message}); please report this with the scenario file")]
     Tables { message: String },
     #[error("internal error: drawing chart {chart} failed ({message}); please report this with the scenario file")]
@@ -196,7 +202,8 @@ impl Error {
             | Error::ShardDuplicate { .. }
             | Error::ShardsMissing { .. }
             | Error::ShardIncomplete { .. }
-            | Error::ShardScenarioChanged { .. } => 2,
+            | Error::ShardScenarioChanged { .. }
+            | Error::ShardScenarioMissing { .. } => 2,
             Error::Interrupted => 130,
             Error::Raced { .. }
             | Error::Write { .. }

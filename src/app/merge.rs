@@ -39,6 +39,9 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
         .map(|c| Change::parse(c).map_err(|message| Error::Set { arg: c.clone(), message }))
         .collect::<Result<_, _>>()?;
     let file = args.scenario.clone().unwrap_or_else(|| PathBuf::from(&first.scenario_file));
+    if args.scenario.is_none() && !file.is_file() {
+        return Err(Error::ShardScenarioMissing { file });
+    }
     let scenario = scenario::load_with(&file, &changes)?;
     if scenario.sha256 != first.scenario_sha256 {
         return Err(Error::ShardScenarioChanged {

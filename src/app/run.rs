@@ -186,10 +186,12 @@ fn one_shard(args: &RunArgs, scenario: &Scenario, shard: Shard, total: u64, out:
         );
         say!(
             out,
-            "Wrote {}; once all {} shards have run: caseflow merge {}",
+            "Wrote {}; once all {} shards have run, caseflow merge {} writes the report to reports/{}/ \
+(--out chooses another folder)",
             dir.join(&name).display(),
             shard.count,
-            dir.display()
+            dir.display(),
+            scenario.model.name
         );
     }
     Ok(ExitCode::SUCCESS)

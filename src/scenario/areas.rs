@@ -75,7 +75,11 @@ pub(super) fn resolve(
     let region = RawRegion::deserialize(toml::de::Deserializer::from(merged.doc.clone())).map_err(|e| {
         let span = e.span();
         let path = span.as_ref().map(|s| path_at(doc, s.start).to_string()).unwrap_or_default();
-        fail(vec![Problem { path, message: e.message().trim().to_string(), span }])
+        let mut message = e.message().trim().to_string();
+        if let Some(hint) = area_hint(&path) {
+            message.push_str(&hint);
+        }
+        fail(vec![Problem { path, message, span }])
     })?;
     // Placed by index, named by the area's name as `--set` would name it.
     let at = |path: KeyPath, message: String| {
@@ -258,6 +262,27 @@ pub(super) fn resolve(
         changes,
         resolved,
     })
+}
+
+/// For a change aimed at a region as if it were a council (`roles.carrow_dols_bia.fte`):
+/// how to make it through the area instead.
+fn area_hint(path: &str) -> Option<String> {
+    let (table, rest) = path.split_once('.').unwrap_or((path, ""));
+    if !NAMED.contains(&table) {
+        return None;
+    }
+    // `carrow_dols_bia.fte` names the area and the council's own entry.
+    let (area, key) = match rest.split_once('.') {
+        Some((entry, key)) => match entry.split_once('_') {
+            Some((area, name)) => (area.to_string(), format!("{table}.{name}.{key}")),
+            None => ("<area>".to_string(), format!("{table}.{entry}.{key}")),
+        },
+        None => ("<area>".to_string(), format!("{table}.<name>.<key>")),
+    };
+    Some(format!(
+        "; a region's {table} belong to its areas: change one through its set, as in \
+--set 'areas.{area}.set={{\"{key}\" = ...}}'"
+    ))
 }
 
 /// A table the areas share: the one they all give alike, or none if none

@@ -102,6 +102,20 @@ fn a_problem_in_an_area_is_reported_in_words_and_areas_that_differ_must_be_settl
     let e = scenario::load(&file).unwrap_err().to_string();
     assert!(e.contains("different [absence]"), "{e}");
 
+    // A change aimed at the region as if it were a council says how to
+    // make it through the area.
+    let e = scenario::load_with(&shipped("region-2026.toml"), &[scenario::Change::set("roles.carrow_dols_bia.fte", 6)])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--set 'areas.carrow.set={\"roles.dols_bia.fte\" = ...}'"), "{e}");
+    let s = scenario::load_with(
+        &shipped("region-2026.toml"),
+        &[scenario::Change::parse("areas.carrow.set={\"roles.dols_bia.fte\" = 6}").unwrap()],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let carrow = s.model.roles.iter().position(|r| r.name == "carrow_dols_bia").unwrap();
+    assert_eq!(s.model.workers.iter().filter(|w| w.role as usize == carrow).count(), 6);
+
     let file = region(
         "areas-twice",
         "[[areas]]\nname = \"north\"\nscenario = \"MM20\"\n\n[[areas]]\nname = \"north\"\nscenario = \"MM20\"\n",

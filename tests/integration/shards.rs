@@ -190,7 +190,11 @@ fn the_merge_refuses_mixed_incomplete_or_damaged_shards_with_clear_errors() {
     let text = std::fs::read_to_string(&moved).unwrap().replacen("warmup_days = 180", "warmup_days = 150", 1);
     std::fs::write(&moved, text).unwrap();
     let e = merge(&[&dir.join("changed").display().to_string()]);
-    assert!(e.contains("the scenario has changed since the shards ran"), "{e}");
+    assert!(e.contains("is not the scenario the shards ran") && e.contains("changed since"), "{e}");
+    // ...or is no longer where the shards read it.
+    std::fs::remove_file(&moved).unwrap();
+    let e = merge(&[&dir.join("changed").display().to_string()]);
+    assert!(e.contains("which is not there from this folder") && e.contains("--scenario FILE"), "{e}");
     assert!(!dir.join("reports").exists(), "nothing written");
 }
 
