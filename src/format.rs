@@ -193,9 +193,26 @@ pub fn short_month(d: NaiveDate) -> String {
     format!("{} {:02}", MONTHS[d.month0() as usize], d.year() % 100)
 }
 
+/// Names in a sentence: "A", "A and B", "A, B and C".
+pub fn list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_listed_as_in_a_sentence() {
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["Ashby"]), "Ashby");
+        assert_eq!(list(&["Ashby", "Carrow"]), "Ashby and Carrow");
+        assert_eq!(list(&["Ashby", "Brookfield", "Carrow"]), "Ashby, Brookfield and Carrow");
+    }
 
     #[test]
     fn numbers_read_well() {

@@ -100,23 +100,29 @@ impl Aggregate {
             a.workforce_kpis = vec![Band::new(); a.scopes * WorkforceMetric::COUNT];
             a.people_hist = vec![0; a.roles * PEOPLE_BINS];
         }
+        let index = |requests: Vec<usize>, flows: &mut dyn Iterator<Item = usize>| AreaIndex {
+            requests,
+            dols_flows: flows.filter(|&f| m.flows[f].kind == crate::model::WorkKind::Dols).collect(),
+            years: m.years.iter().map(|y| y.periods.clone()).collect(),
+        };
         a.area_index = m
             .areas
             .iter()
-            .map(|area| AreaIndex {
-                requests: area.requests.clone(),
-                dols_flows: area
-                    .flows
-                    .iter()
-                    .map(|&f| f as usize)
-                    .filter(|&f| m.flows[f].kind == crate::model::WorkKind::Dols)
-                    .collect(),
-                years: m.years.iter().map(|y| y.periods.clone()).collect(),
-            })
+            .map(|area| index(area.requests.clone(), &mut area.flows.iter().map(|&f| f as usize)))
             .collect();
-        a.area_kpis = vec![Band::new(); m.areas.len() * AreaMetric::COUNT];
-        a.area_years = vec![Band::new(); m.areas.len() * a.years];
+        if !m.areas.is_empty() {
+            // The whole region, after its areas, summed within each future.
+            a.area_index.push(index((0..m.requests.len()).collect(), &mut (0..m.flows.len())));
+        }
+        a.area_kpis = vec![Band::new(); a.area_index.len() * AreaMetric::COUNT];
+        a.area_years = vec![Band::new(); a.area_index.len() * a.years];
         a
+    }
+
+    /// The region's own totals, as an area's (after the areas); `None`
+    /// for a scenario without areas.
+    pub fn region(&self) -> Option<usize> {
+        self.area_index.len().checked_sub(1)
     }
 
     pub fn area_kpi(&self, area: usize, k: AreaMetric) -> &Band {

@@ -389,6 +389,14 @@ fn kpis(model: &Model, agg: &Aggregate) -> Builder {
             row(&mut b, "area", &area.name, &format!("dols_cost_{}", fy.label), agg.area_dols_cost(a, y));
         }
     }
+    if let Some(region) = agg.region().filter(|_| !model.areas.is_empty()) {
+        for k in AreaMetric::ALL {
+            row(&mut b, "region", &model.name, k.name(), agg.area_kpi(region, k));
+        }
+        for (y, fy) in model.years.iter().enumerate() {
+            row(&mut b, "region", &model.name, &format!("dols_cost_{}", fy.label), agg.area_dols_cost(region, y));
+        }
+    }
     b
 }
 

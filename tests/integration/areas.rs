@@ -172,6 +172,15 @@ fn the_areas_add_up_to_the_region() {
     let areas_open: f64 = (0..5).map(|a| agg.area_kpi(a, AreaMetric::OpenAtEnd).mean()).sum();
     let requests_open: f64 = (0..m.requests.len()).map(|r| agg.request_kpi(r, RequestKpi::OpenAtEnd).mean()).sum();
     assert!((areas_open - requests_open).abs() < 1e-6, "{areas_open} against {requests_open}");
+    // The region's own row is its total in each future: the same bands as
+    // the region's figures elsewhere, not sums of the areas' medians.
+    let region = agg.region().expect("a scenario of areas has a region row");
+    assert_eq!(region, 5);
+    let (own, total) = (agg.area_dols_cost(region, 0), agg.year_total(0, YearMetric::DolsCost));
+    assert_eq!(own.quantile(0.5), total.quantile(0.5));
+    assert!((own.mean() / total.mean() - 1.0).abs() < 1e-12, "summed in another order, to rounding");
+    let open = agg.area_kpi(region, AreaMetric::OpenAtEnd).mean();
+    assert!((open - requests_open).abs() < 1e-6, "{open} against {requests_open}");
     // Within deadline pools an area's request types by how many each decided.
     for (a, area) in m.areas.iter().enumerate() {
         let pct = agg.area_kpi(a, AreaMetric::WithinDeadlinePct).mean();

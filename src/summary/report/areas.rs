@@ -41,12 +41,40 @@ pub(super) fn section(cx: &Cx) -> Section {
         row.extend((0..m.years.len()).map(|y| Unit::Money.band(&Bands::of(agg.area_dols_cost(a, y)))));
         rows.push(row);
     }
+    if let Some(region) = agg.region() {
+        let kpi = |k: AreaMetric| Bands::of(agg.area_kpi(region, k));
+        let mut row = vec![
+            "Region".to_string(),
+            Unit::Count.band(&kpi(AreaMetric::Decided)),
+            Unit::Count.band(&kpi(AreaMetric::OpenAtEnd)),
+            Unit::Pct.band(&kpi(AreaMetric::WithinDeadlinePct)),
+            Unit::Count.band(&kpi(AreaMetric::UnauthorisedDays)),
+        ];
+        row.extend((0..m.years.len()).map(|y| Unit::Money.band(&Bands::of(agg.area_dols_cost(region, y)))));
+        rows.push(row);
+    }
     if let Some((a, _)) = worst {
         let kpi = |k: AreaMetric| Bands::of(agg.area_kpi(a, k));
+        let within = kpi(AreaMetric::WithinDeadlinePct);
+        // An area whose middle 80% of futures reaches below the worst's
+        // median could as well be the worst.
+        let close: Vec<&str> = (0..m.areas.len())
+            .filter(|&b| b != a && Bands::of(agg.area_kpi(b, AreaMetric::WithinDeadlinePct)).p10 <= within.p50)
+            .map(|b| m.areas[b].label.as_str())
+            .collect();
+        let doubt = if close.is_empty() {
+            String::new()
+        } else {
+            let whose = match close.as_slice() {
+                [one] => format!("{one}'s share is"),
+                many => format!("The shares of {} are", crate::format::list(many)),
+            };
+            format!(" {whose} as low in at least one simulated future in ten, so which area does worst is not settled.")
+        };
         s.push(Block::Sentences(vec![Sentence::plain(format!(
-            "{} decides the smallest share of its DoLS requests within their deadline: {}, with a backlog of {} at the end.",
+            "{} decides the smallest share of its DoLS requests within their deadline: {}, with a backlog of {} at the end.{doubt}",
             m.areas[a].label,
-            Unit::Pct.band_words(&kpi(AreaMetric::WithinDeadlinePct)),
+            Unit::Pct.band_words(&within),
             Unit::Count.band_words(&kpi(AreaMetric::OpenAtEnd))
         ))]));
     }
@@ -56,7 +84,7 @@ pub(super) fn section(cx: &Cx) -> Section {
         s.push(Block::Sentences(legal));
     }
     s.push(Block::Note(
-        "Each figure is the area's total (all its request types) in each simulated future: P50 (P10-P90). Urgent requests count against their 7-day deadline, standard ones against 21 days. The region's totals are in the other sections.".into(),
+        "Each figure is the area's total (all its request types) in each simulated future: P50 (P10-P90). Urgent requests count against their 7-day deadline, standard ones against 21 days. The Region row is the region's total in each future: its P50 need not be the sum of the areas' P50s (a middle future for one area is not a middle future for all), though its mean is the sum of theirs (kpis.csv has the means).".into(),
     ));
     s
 }
