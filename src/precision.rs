@@ -175,6 +175,30 @@ impl Precision {
     pub fn precise(&self) -> bool {
         self.reached.within(self.tolerance)
     }
+
+    /// Short of the tolerance: about how many replications would reach it,
+    /// as the half-width shrinks with the square root of the count, in
+    /// whole batches. A guide, not a promise: the spread itself is an
+    /// estimate.
+    pub fn needed(&self) -> Option<u64> {
+        let (worst, n) = (self.reached.worst, self.reached.replications);
+        if self.precise() || !worst.is_finite() || n == 0 || self.tolerance <= 0.0 {
+            return None;
+        }
+        let estimate = (n as f64 * (worst / self.tolerance).powi(2)).min(1e15) as u64;
+        Some(estimate.div_ceil(BATCH) * BATCH)
+    }
+
+    /// "; about 3,800 replications would reach ±5% (--max-replications 3800)", or nothing.
+    pub fn needed_words(&self) -> String {
+        self.needed().map_or(String::new(), |n| {
+            format!(
+                "; about {} replications would reach ±{} (--max-replications {n})",
+                crate::format::Unit::Count.show(n as f64),
+                percent(self.tolerance)
+            )
+        })
+    }
 }
 
 /// A share as a percentage for a sentence: "2%", "0.5%", "1.97%".
@@ -191,6 +215,23 @@ pub fn percent(share: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_of_the_tolerance_it_says_about_how_many_would_reach_it() {
+        let at = |worst: f64, replications: u64| Precision {
+            tolerance: 0.05,
+            max_replications: replications,
+            reached: Reached { replications, worst, limiting: None },
+            limiting: None,
+        };
+        // Four times the half-width needs sixteen times the replications.
+        assert_eq!(at(0.2, 500).needed(), Some(8_000));
+        // Rounded up to whole batches.
+        assert_eq!(at(0.06, 500).needed(), Some(800));
+        assert_eq!(at(0.04, 500).needed(), None, "already precise");
+        assert_eq!(at(f64::INFINITY, 1).needed(), None, "no spread to go on");
+        assert!(at(0.2, 500).needed_words().contains("about 8,000 replications would reach ±5%"));
+    }
 
     #[test]
     fn percent_drops_trailing_zeros() {

@@ -115,20 +115,22 @@ fn until_precise(args: &RunArgs, scenario: &Scenario, until: Until, out: Out) ->
     staging.finish(stop_flag())?;
     if !p.precise() {
         eprintln!(
-            "warning: stopped at --max-replications {}: the headline figures are known within ±{}, not the ±{} asked for",
+            "warning: stopped at --max-replications {}: the headline figures are known within ±{}, not the ±{} asked for{}",
             p.max_replications,
             percent(p.reached.worst),
-            percent(p.tolerance)
+            percent(p.tolerance),
+            p.needed_words()
         );
     }
     if !args.quiet {
         let least = p.limiting.as_ref().map_or(String::new(), |(_, words)| format!("; the least settled: {words}"));
         let how = if p.precise() { "until every headline figure was within" } else { "the most allowed; short of" };
         let note = format!(
-            "Ran {} replications, {how} ±{} at 95% confidence (reached ±{}{least}); --replications {} --seed {} reproduces them.",
+            "Ran {} replications, {how} ±{} at 95% confidence (reached ±{}{least}{}); --replications {} --seed {} reproduces them.",
             agg.replications,
             percent(p.tolerance),
             percent(p.reached.worst),
+            p.needed_words(),
             agg.replications,
             cfg.seed
         );

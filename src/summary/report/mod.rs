@@ -129,9 +129,10 @@ fn how_precise(p: &Precision) -> String {
         )
     } else {
         format!(
-            "the most allowed; the headline figures are known within ±{} (95% confidence), short of the ±{} asked for{least}.",
+            "the most allowed; the headline figures are known within ±{} (95% confidence), short of the ±{} asked for{least}{}.",
             percent(p.reached.worst),
-            percent(p.tolerance)
+            percent(p.tolerance),
+            p.needed_words()
         )
     }
 }
