@@ -58,20 +58,46 @@ fn register_fonts() {
 
 /// Pixel size of a chart: wide enough for A4, taller with more panels.
 pub fn size(chart: &Chart) -> (u32, u32) {
-    let (rows, _) = grid(shown(chart).len());
+    let (rows, _) = grid(chart);
     match rows {
         0 | 1 => (1100, 520),
         r => (1100, 70 + 330 * r as u32),
     }
 }
 
-fn grid(n: usize) -> (usize, usize) {
+/// Rows and columns of panels: three across unless a panel's tick labels
+/// would run into each other at that width.
+fn grid(chart: &Chart) -> (usize, usize) {
+    let n = shown(chart).len();
     let cols = match n {
         0 | 1 => 1,
         2 | 4 => 2,
+        _ if widest_ticks(chart) > TICKS_PX_AT_THREE => 2,
         _ => 3,
     };
     (n.div_ceil(cols), cols)
+}
+
+/// Room for a panel's x tick labels at three panels across, in pixels.
+const TICKS_PX_AT_THREE: f64 = 300.0;
+
+/// The pixels a panel's x tick labels need side by side, at the tick
+/// font's average character width, for the panel that needs most.
+fn widest_ticks(chart: &Chart) -> f64 {
+    const CHAR_PX: f64 = 6.0;
+    shown(chart)
+        .iter()
+        .map(|p| {
+            let ticks = if p.ticks.is_empty() { &chart.x_ticks } else { &p.ticks };
+            let widest = ticks.iter().map(|t| t.chars().count()).max().unwrap_or(0);
+            // Categorical axes give every tick the same slot.
+            if matches!(chart.kind, ChartKind::Stacked | ChartKind::Bars) {
+                ticks.len() as f64 * (widest as f64 + 2.0) * CHAR_PX
+            } else {
+                0.0
+            }
+        })
+        .fold(0.0, f64::max)
 }
 
 /// The chart as an SVG document.
@@ -113,7 +139,7 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
 fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let root = root.titled(&title(chart), ("sans-serif", 24).into_font().style(FontStyle::Bold))?;
-    let (rows, cols) = grid(shown(chart).len());
+    let (rows, cols) = grid(chart);
     let areas = root.split_evenly((rows, cols));
     for (panel, area) in shown(chart).iter().zip(&areas) {
         match chart.kind {

@@ -86,7 +86,15 @@ impl Model {
     pub fn flow_title(&self, f: usize) -> String {
         let flow = &self.flows[f];
         match flow.stage_of {
-            Some((r, _)) => format!("{}: {}", self.requests[r].label, flow.label),
+            Some((r, _)) => {
+                let request = &self.requests[r].label;
+                // In a region both name the area ("Carrow: ..."): once is enough.
+                let stage = request
+                    .split_once(": ")
+                    .and_then(|(area, _)| flow.label.strip_prefix(&format!("{area}: ")))
+                    .unwrap_or(&flow.label);
+                format!("{request}: {stage}")
+            }
             None => flow.label.clone(),
         }
     }
