@@ -47,6 +47,15 @@ impl Unit {
         }
     }
 
+    /// A figure the scenario gives (a budget), as given: money to the
+    /// pound, so "£4,845,000" is not read back as "£4.84m".
+    pub fn show_given(self, v: f64) -> String {
+        match self {
+            Unit::Money if v.is_finite() => format!("{}£{}", if v < 0.0 { "-" } else { "" }, thousands(v.abs())),
+            _ => self.show(v),
+        }
+    }
+
     /// The value as a reader sees it shown: what a rating against a limit
     /// must compare, so that a figure shown as "14.5%" is within a limit
     /// of 14.5% whatever digits lie beyond.
@@ -205,6 +214,13 @@ pub fn list(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figure_given_reads_as_given() {
+        assert_eq!(Unit::Money.show_given(4_845_000.0), "£4,845,000");
+        assert_eq!(Unit::Money.show(4_845_000.0), "£4.84m");
+        assert_eq!(Unit::Pct.show_given(21.0), Unit::Pct.show(21.0));
+    }
 
     #[test]
     fn names_are_listed_as_in_a_sentence() {

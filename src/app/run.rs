@@ -274,6 +274,11 @@ pub(super) fn print_summary(
         say!(out, "{note}");
     }
     say!(out);
+    // What the report says first, money and totals included.
+    for sentence in crate::summary::report::in_short(m, agg) {
+        say!(out, "- {sentence}");
+    }
+    say!(out);
     write!(out, "{}", console::summary_table(m, agg)).map_err(Error::Output)?;
     super::print_files(out, dir, files, "report")
 }

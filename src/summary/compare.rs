@@ -5,7 +5,7 @@ use polars::prelude::*;
 use super::doc::{Block, Chart, ChartKind, Doc, Panel, Section, Sentence, Series, Table};
 use super::report;
 use crate::compare::Paired;
-use crate::format::{Unit, money, month_year, thousands};
+use crate::format::{Unit, month_year, thousands};
 use crate::measure;
 use crate::model::{Model, WorkKind};
 use crate::results::{FlowKpi, FlowMetric, TotalMetric, YearMetric};
@@ -249,7 +249,7 @@ fn year_rows(c: &Setup) -> Vec<(String, Vec<Row>)> {
                 label: format!(
                     "chance of spending more than the {} budget ({}), {label}",
                     line.item.label(),
-                    money(limit)
+                    Unit::Money.show_given(limit)
                 ),
                 unit: Unit::Chance,
                 values,

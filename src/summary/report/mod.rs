@@ -19,7 +19,7 @@ use crate::precision::{Precision, percent};
 use crate::scenario::Scenario;
 use crate::stats::{Aggregate, Bands};
 use crate::summary::Stamp;
-use crate::summary::doc::{Chart, ChartKind, Doc, Panel};
+use crate::summary::doc::{Block, Chart, ChartKind, Doc, Panel};
 
 /// What every section reads.
 pub(crate) struct Cx<'a> {
@@ -84,6 +84,20 @@ pub(crate) fn year_starts(m: &Model) -> Vec<usize> {
 /// "X (P10-P90: a-b)" in a sentence.
 pub(crate) fn words(b: &Bands, unit: Unit) -> String {
     unit.band_words(b)
+}
+
+/// The report's "In short" sentences, for the console.
+pub fn in_short(m: &Model, agg: &Aggregate) -> Vec<String> {
+    let section = headline::section(&Cx::new(m, agg));
+    section
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Sentences(s) => Some(s.iter().map(|s| s.text.clone())),
+            _ => None,
+        })
+        .flatten()
+        .collect()
 }
 
 pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario: &Scenario, precision: Option<&Precision>) -> Doc {

@@ -38,11 +38,13 @@ pub(super) fn dols_sentence(cx: &Cx) -> Option<Sentence> {
         })
         .collect();
     let hours = Bands::of(cx.agg.total_kpi(TotalMetric::DolsHours));
+    // A region's cost per decision is per area and request: its tables
+    // have them, a sentence of ten would not be read.
     let per =
         cx.m.requests
             .iter()
             .enumerate()
-            .filter(|(_, r)| cx.m.flows[r.first()].kind == WorkKind::Dols)
+            .filter(|(_, r)| cx.m.areas.is_empty() && cx.m.flows[r.first()].kind == WorkKind::Dols)
             .map(|(q, r)| {
                 let b = Bands::of(cx.agg.request_kpi(q, RequestKpi::CostPerDecision));
                 figures.push(Figure { source: Source::kpi("request", &r.name, "cost_per_decision"), bands: b });
@@ -81,7 +83,7 @@ pub(super) fn budget_sentences(cx: &Cx) -> Vec<Sentence> {
                         "{}: {} chance of spending more than {} (expected overspend {})",
                         year_label(cx, y),
                         Unit::Probability.show(p),
-                        Unit::Money.show(line.per_year[y]),
+                        Unit::Money.show_given(line.per_year[y]),
                         Unit::Money.show(over)
                     )
                 })
@@ -223,7 +225,7 @@ fn budget_table(cx: &Cx) -> Table {
             rows.push(vec![
                 line.item.label().to_string(),
                 year_label(cx, y),
-                Unit::Money.show(line.per_year[y]),
+                Unit::Money.show_given(line.per_year[y]),
                 Unit::Money.band(&Bands::of(cx.agg.budget(l, y, BudgetMetric::Spend))),
                 Unit::Probability.show(cx.agg.budget(l, y, BudgetMetric::Over).mean()),
                 Unit::Money.show(cx.agg.budget(l, y, BudgetMetric::Overspend).mean()),
