@@ -199,8 +199,11 @@ pub(crate) fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar 
     if quiet {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
-    let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} replications ({per_sec}, {eta} left)")
+    let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} replications ({rate} a second, {eta} left)")
         .expect("a valid progress template")
+        .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}", state.per_sec());
+        })
         .progress_chars("=> ");
     bar.set_style(style);
     bar.set_message(label.to_string());

@@ -226,7 +226,7 @@ fn table(l: &Limit) -> Table {
         header: [
             "stage",
             "who does it, and how much of their time is used",
-            "mean waiting",
+            "mean number waiting",
             "days waiting",
             "days in progress",
             "share of the days",
