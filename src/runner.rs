@@ -6,6 +6,7 @@
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use crate::engine::simulate;
 use crate::error::Error;
@@ -78,16 +79,45 @@ fn fold_range<A: Send>(
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
 ) -> A {
-    range
-        .into_par_iter()
-        .fold(empty, |mut acc, rep| {
-            if !stop.load(Ordering::Relaxed) {
-                add(&mut acc, simulate(model, seed, rep));
-                progress();
-            }
-            acc
-        })
-        .reduce(empty, merge)
+    par_fold(range, &|rep| simulate(model, seed, rep), empty, add, merge, progress, stop)
+}
+
+/// Compute `item(i)` for every `i` in `range` in parallel and fold the
+/// items into accumulators, merged into one at the end.
+///
+/// An accumulator is taken from a shared stack only to add an item to it
+/// (the item is computed without one) and put back at once, so no more
+/// accumulators ever exist than items are added at the same moment: at
+/// most one per thread, however many items there are and however rayon
+/// splits the range. (rayon's own `fold` starts one per piece of the range
+/// it splits off, and keeps several alive until they are reduced.) Which
+/// items end up in which accumulator depends on timing, so for results
+/// that do not depend on it `merge` must be exact and order-free.
+#[allow(clippy::too_many_arguments)]
+pub fn par_fold<T, A: Send>(
+    range: Range<u64>,
+    item: &(impl Fn(u64) -> T + Sync + Send),
+    empty: &(impl Fn() -> A + Sync + Send),
+    add: &(impl Fn(&mut A, T) + Sync + Send),
+    merge: &(impl Fn(A, A) -> A + Sync + Send),
+    progress: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> A {
+    let spare: Mutex<Vec<A>> = Mutex::new(Vec::new());
+    let take = || spare.lock().unwrap_or_else(PoisonError::into_inner).pop();
+    let put = |acc| spare.lock().unwrap_or_else(PoisonError::into_inner).push(acc);
+    range.into_par_iter().for_each(|i| {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let t = item(i);
+        let mut acc = take().unwrap_or_else(empty);
+        add(&mut acc, t);
+        put(acc);
+        progress();
+    });
+    let all = spare.into_inner().unwrap_or_else(PoisonError::into_inner);
+    all.into_iter().reduce(merge).unwrap_or_else(empty)
 }
 
 /// Until when a precision run adds replications.

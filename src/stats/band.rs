@@ -70,6 +70,11 @@ impl Band {
         self.sum_sq = self.sum_sq.saturating_add(other.sum_sq);
     }
 
+    /// How many distinct buckets the band holds: what its memory grows with.
+    pub fn buckets(&self) -> usize {
+        self.buckets.len()
+    }
+
     /// How many replications had a value.
     pub fn count(&self) -> u64 {
         self.n

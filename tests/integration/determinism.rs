@@ -1,6 +1,9 @@
 //! Same seed, same numbers, whatever the thread count; other seeds differ.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use caseflow::runner::{self, RunConfig};
+use caseflow::stats::Aggregate;
 
 use crate::conservation::NETWORK;
 use crate::harness::{caseflow, model, read_dir_bytes, scratch_dir};
@@ -14,6 +17,27 @@ fn aggregates_are_identical_for_any_thread_count() {
     assert_eq!(one.replications, 24);
     for threads in [2, 3, 8] {
         assert!(run(threads) == one, "{threads} threads gave different results from 1 thread");
+    }
+}
+
+#[test]
+fn a_run_keeps_at_most_one_aggregate_per_thread_whatever_the_replications() {
+    // Memory must not grow with the number of aggregates alive: rayon's
+    // own fold starts one for every piece it splits the replications into.
+    let m = model(NETWORK);
+    let one = runner::run(&m, &RunConfig { replications: 200, seed: 3, threads: Some(1) }, &|| {}).unwrap();
+    for threads in [1, 2, 3] {
+        let made = AtomicUsize::new(0);
+        let empty = || {
+            made.fetch_add(1, Ordering::SeqCst);
+            Aggregate::for_model(&m)
+        };
+        let cfg = RunConfig { replications: 200, seed: 3, threads: Some(threads) };
+        let stop = AtomicBool::new(false);
+        let agg = runner::fold(&m, &cfg, empty, |a, r| a.add(&r), Aggregate::merge, &|| {}, &stop).unwrap();
+        let made = made.into_inner();
+        assert!((1..=threads).contains(&made), "{made} aggregates for 200 replications on {threads} threads");
+        assert!(agg == one, "{threads} threads gave different results from 1 thread");
     }
 }
 
