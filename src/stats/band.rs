@@ -11,8 +11,6 @@
 //! numbers below 512 are kept exactly and anything else to within 0.2%.
 //! Means and variances come from fixed-point sums (2^-32 resolution).
 
-use std::collections::BTreeMap;
-
 const MANTISSA_BITS: u32 = 9;
 const SHIFT: u32 = 52 - MANTISSA_BITS;
 const SCALE: f64 = 4_294_967_296.0; // 2^32
@@ -37,10 +35,19 @@ fn fixed(v: f64) -> i128 {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Band {
-    buckets: BTreeMap<i32, u64>,
+    /// (bucket, how many values fell in it), sorted by bucket, each bucket
+    /// once: 8 bytes a bucket.
+    buckets: Vec<(i32, u32)>,
     n: u64,
     sum: i128,
     sum_sq: i128,
+}
+
+/// `a + b` for a bucket's count. Four billion values in one bucket would
+/// take four billion replications; runs are capped far below that.
+#[inline]
+fn add_counts(a: u32, b: u32) -> u32 {
+    a.checked_add(b).expect("more than 4,294,967,295 values in one bucket of a band")
 }
 
 impl Band {
@@ -55,16 +62,24 @@ impl Band {
         if v.is_nan() {
             return;
         }
-        *self.buckets.entry(bucket(v)).or_insert(0) += 1;
+        let k = bucket(v);
+        match self.buckets.binary_search_by_key(&k, |&(b, _)| b) {
+            Ok(i) => self.buckets[i].1 = add_counts(self.buckets[i].1, 1),
+            Err(i) => {
+                if self.buckets.len() == self.buckets.capacity() {
+                    // Grow by an eighth, not double: little room is left unused.
+                    self.buckets.reserve_exact((self.buckets.len() / 8).max(4));
+                }
+                self.buckets.insert(i, (k, 1));
+            }
+        }
         self.n += 1;
         self.sum = self.sum.saturating_add(fixed(v));
         self.sum_sq = self.sum_sq.saturating_add(fixed(v * v));
     }
 
     pub fn merge(&mut self, other: &Band) {
-        for (&k, &c) in &other.buckets {
-            *self.buckets.entry(k).or_insert(0) += c;
-        }
+        merge_buckets(&mut self.buckets, &other.buckets);
         self.n += other.n;
         self.sum = self.sum.saturating_add(other.sum);
         self.sum_sq = self.sum_sq.saturating_add(other.sum_sq);
@@ -124,22 +139,68 @@ impl Band {
     /// The value of rank `i` (0-based) in ascending order.
     fn order_statistic(&self, i: u64) -> f64 {
         let mut seen = 0;
-        for (&k, &c) in &self.buckets {
-            seen += c;
+        for &(k, c) in &self.buckets {
+            seen += u64::from(c);
             if seen > i {
                 return representative(k);
             }
         }
-        representative(*self.buckets.keys().next_back().expect("non-empty band"))
+        representative(self.buckets.last().expect("non-empty band").0)
     }
 
     pub fn min(&self) -> f64 {
-        self.buckets.keys().next().map_or(f64::NAN, |&k| representative(k))
+        self.buckets.first().map_or(f64::NAN, |&(k, _)| representative(k))
     }
 
     pub fn max(&self) -> f64 {
-        self.buckets.keys().next_back().map_or(f64::NAN, |&k| representative(k))
+        self.buckets.last().map_or(f64::NAN, |&(k, _)| representative(k))
     }
+}
+
+/// Append a bucket to sorted buckets whose last is no greater, adding its
+/// count to the last one's when they are the same bucket.
+#[inline]
+fn push(out: &mut Vec<(i32, u32)>, (k, c): (i32, u32)) {
+    match out.last_mut() {
+        Some(last) if last.0 == k => last.1 = add_counts(last.1, c),
+        _ => out.push((k, c)),
+    }
+}
+
+/// Add the sorted buckets `theirs` into the sorted buckets `mine`.
+fn merge_buckets(mine: &mut Vec<(i32, u32)>, theirs: &[(i32, u32)]) {
+    // Usually every bucket of theirs is among mine (once a band has seen
+    // many values): then the counts are added in place.
+    let mut j = 0;
+    let all_mine = theirs.iter().all(|&(k, _)| {
+        while j < mine.len() && mine[j].0 < k {
+            j += 1;
+        }
+        j < mine.len() && mine[j].0 == k
+    });
+    if all_mine {
+        let mut j = 0;
+        for &(k, c) in theirs {
+            while mine[j].0 < k {
+                j += 1;
+            }
+            mine[j].1 = add_counts(mine[j].1, c);
+        }
+        return;
+    }
+    let mut out = Vec::with_capacity(mine.len() + theirs.len());
+    let (mut i, mut j) = (0, 0);
+    while i < mine.len() || j < theirs.len() {
+        if j == theirs.len() || (i < mine.len() && mine[i].0 <= theirs[j].0) {
+            push(&mut out, mine[i]);
+            i += 1;
+        } else {
+            push(&mut out, theirs[j]);
+            j += 1;
+        }
+    }
+    out.shrink_to_fit();
+    *mine = out;
 }
 
 #[cfg(test)]
