@@ -24,14 +24,13 @@ fn aggregates_are_identical_for_any_thread_count() {
 struct Counted<'a> {
     agg: Aggregate,
     alive: &'a AtomicUsize,
-    most: &'a AtomicUsize,
 }
 
 impl<'a> Counted<'a> {
     fn new(agg: Aggregate, alive: &'a AtomicUsize, most: &'a AtomicUsize) -> Counted<'a> {
         let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
         most.fetch_max(now, Ordering::SeqCst);
-        Counted { agg, alive, most }
+        Counted { agg, alive }
     }
 
     fn merge(mut self, mut other: Counted<'a>) -> Counted<'a> {
