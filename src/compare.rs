@@ -5,14 +5,12 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use rayon::prelude::*;
-
 use crate::engine::simulate;
 use crate::error::Error;
 use crate::measure::{self, Named, Reading};
 use crate::model::Model;
 use crate::results::RepResult;
-use crate::runner::{RunConfig, in_pool};
+use crate::runner::{RunConfig, in_pool, par_fold};
 use crate::stats::{Aggregate, Band};
 
 /// A measure found in both the baseline and another scenario.
@@ -117,17 +115,9 @@ pub fn run_paired_until(
     let measures: Vec<Vec<Measure>> = models[1..].iter().map(|b| measures(models[0], b, at)).collect();
     let empty = || Paired::empty(models, &measures);
     let job = || {
-        (0..cfg.replications)
-            .into_par_iter()
-            .fold(empty, |mut acc, rep| {
-                if !stop.load(Ordering::Relaxed) {
-                    let results: Vec<RepResult> = models.iter().map(|m| simulate(m, cfg.seed, rep)).collect();
-                    acc.add(&results);
-                    progress();
-                }
-                acc
-            })
-            .reduce(empty, Paired::merge)
+        let item = |rep| models.iter().map(|m| simulate(m, cfg.seed, rep)).collect::<Vec<RepResult>>();
+        let add = |acc: &mut Paired, results: Vec<RepResult>| acc.add(&results);
+        par_fold(0..cfg.replications, &item, &empty, &add, &Paired::merge, progress, stop)
     };
     let paired = in_pool(cfg.threads, job)?;
     if stop.load(Ordering::SeqCst) {

@@ -11,12 +11,15 @@
 //! (arrivals, initial work, latent pools, shocks, follow-ups generation by
 //! generation) plus a margin for chance; memory counts what the engine
 //! keeps per item alive, per post, per flow and per reporting period, and
-//! the bands kept per thread.
+//! the bands: the run's total, with at most `MAX_BUCKETS` buckets a band,
+//! and each thread's over its last few replications.
 
 use std::fmt;
 
 use crate::model::{Dist, Model, RoleKind, ShockTime};
 use crate::results::{FlowKpi, FlowMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BINS};
+use crate::runner::FLUSH;
+use crate::stats::MAX_BUCKETS;
 
 const DAYS_PER_YEAR: f64 = 365.25;
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
@@ -35,15 +38,13 @@ const FLOW_PERIOD_BYTES: f64 = 512.0;
 const ROLE_PERIOD_BYTES: f64 = 768.0;
 /// Per reporting period: totals and latent counts.
 const PERIOD_BYTES: f64 = 256.0;
-/// A band: its counts and sums, and its first tree node once it has a value.
-const BAND_BYTES: f64 = 64.0;
-const BAND_NODE_BYTES: f64 = 192.0;
-/// Each distinct bucket of a band's quantile sketch.
-const BUCKET_BYTES: f64 = 48.0;
-/// Distinct values a band is expected to hold at most: with up to this many
-/// replications it is a bound, beyond it a typical figure (values cluster;
-/// whole numbers below 512 share buckets).
-const TYPICAL_BUCKETS: f64 = 64.0;
+/// A band: its counts and sums, and room for its first buckets once it has
+/// a value.
+const BAND_BYTES: f64 = 80.0;
+const BAND_FIRST_BYTES: f64 = 32.0;
+/// Each distinct bucket of a band's quantile sketch, with the eighth more
+/// its vector may have room for.
+const BUCKET_BYTES: f64 = 9.0;
 /// Per table row while the tables are built and written.
 const ROW_BYTES: f64 = 512.0;
 /// Anything else: the program, the model, buffers.
@@ -103,6 +104,9 @@ pub struct Estimate {
     pub replication_bytes: f64,
     /// One set of bands over replications, in bytes.
     pub aggregate_bytes: f64,
+    /// One thread's set of bands over the few replications it folds
+    /// before they are merged into the total, in bytes.
+    pub accumulator_bytes: f64,
     /// Bytes of the tables built from the bands.
     pub table_bytes: f64,
     pub threads: usize,
@@ -247,6 +251,7 @@ impl Estimate {
             events: 0.0,
             replication_bytes: 0.0,
             aggregate_bytes: 0.0,
+            accumulator_bytes: 0.0,
             table_bytes: 0.0,
             threads: threads.max(1),
             memory_bytes: 0.0,
@@ -262,13 +267,15 @@ impl Estimate {
             e.events += one.events;
             e.replication_bytes += one.replication_bytes;
             e.aggregate_bytes += one.aggregate_bytes;
+            e.accumulator_bytes += one.accumulator_bytes;
             e.table_bytes += one.table_bytes;
         }
         if models.len() > 1 {
             // The paired differences: one band per measure per other model.
-            let k = buckets(replications);
             let measures = models[0].flows.len() * FlowKpi::COUNT + models[0].roles.len() * RoleKpi::COUNT + 12;
-            e.aggregate_bytes += (models.len() - 1) as f64 * measures as f64 * band_bytes(k);
+            let bands = (models.len() - 1) as f64 * measures as f64;
+            e.aggregate_bytes += bands * band_bytes(buckets(replications));
+            e.accumulator_bytes += bands * band_bytes(buckets(replications.min(FLUSH)));
         }
         e.memory_bytes = e.memory_at(e.threads);
         e.causes = causes;
@@ -286,11 +293,13 @@ impl Estimate {
     }
 
     /// Memory of the run on `threads` threads: each thread runs a
-    /// replication and keeps bands (rayon may keep a second set per thread
-    /// until they are merged), then the tables are built from the total.
+    /// replication and keeps bands over its last few replications, which
+    /// it merges into the total (with room for a second total: a precision
+    /// run's batch before it is merged into the run's), then the tables
+    /// are built from the total.
     pub fn memory_at(&self, threads: usize) -> f64 {
         let t = threads.max(1) as f64;
-        let simulating = t * self.replication_bytes + (2.0 * t + 1.0) * self.aggregate_bytes;
+        let simulating = t * (self.replication_bytes + self.accumulator_bytes) + 2.0 * self.aggregate_bytes;
         let summarising = self.aggregate_bytes + self.table_bytes;
         BASE_BYTES + simulating.max(summarising)
     }
@@ -414,12 +423,14 @@ fn bytes(v: f64) -> String {
     }
 }
 
+/// The most buckets a band over `replications` holds: one per value, up
+/// to the bound at which it coarsens.
 fn buckets(replications: u64) -> f64 {
-    (replications as f64).min(TYPICAL_BUCKETS)
+    replications.min(MAX_BUCKETS as u64) as f64
 }
 
 fn band_bytes(buckets: f64) -> f64 {
-    BAND_BYTES + if buckets > 0.0 { BAND_NODE_BYTES + BUCKET_BYTES * buckets } else { 0.0 }
+    BAND_BYTES + if buckets > 0.0 { BAND_FIRST_BYTES + BUCKET_BYTES * buckets } else { 0.0 }
 }
 
 /// A high value of a distribution: its mean plus a margin for spread,
@@ -595,14 +606,16 @@ fn one_model(m: &Model, replications: u64, causes: &mut Vec<Cause>) -> Estimate 
         + np * PERIOD_BYTES;
     let period_bands = np * (nf * FlowMetric::COUNT as f64 + nr * RoleMetric::COUNT as f64 + TotalMetric::COUNT as f64);
     let other_bands = nf * FlowKpi::COUNT as f64 + nr * RoleKpi::COUNT as f64 + TotalMetric::COUNT as f64;
-    let k = buckets(replications);
-    let aggregate_bytes = (period_bands + other_bands) * band_bytes(k) + nf * (WAIT_BINS as f64) * 16.0 + nf * 128.0;
+    let (k, few) = (buckets(replications), buckets(replications.min(FLUSH)));
+    let histograms = nf * (WAIT_BINS as f64) * 16.0 + nf * 128.0;
+    let aggregate_bytes = (period_bands + other_bands) * band_bytes(k) + histograms;
+    let accumulator_bytes = (period_bands + other_bands) * band_bytes(few) + histograms;
     let table_bytes = (period_bands + other_bands + nf * WAIT_BINS as f64 * 2.0) * ROW_BYTES;
     causes.push(Cause {
         items: 0.0,
         events: np,
         bytes: np * (nf * FLOW_PERIOD_BYTES + nr * ROLE_PERIOD_BYTES + PERIOD_BYTES)
-            + period_bands * (3.0 * band_bytes(k) + ROW_BYTES),
+            + period_bands * (2.0 * band_bytes(k) + band_bytes(few) + ROW_BYTES),
         what: format!(
             "the {} reporting periods (period = \"{}\") times {} flows and {} roles",
             count(np),
@@ -619,6 +632,7 @@ fn one_model(m: &Model, replications: u64, causes: &mut Vec<Cause>) -> Estimate 
         events,
         replication_bytes,
         aggregate_bytes,
+        accumulator_bytes,
         table_bytes,
         threads: 1,
         memory_bytes: 0.0,

@@ -6,6 +6,7 @@
 use rayon::prelude::*;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use crate::engine::simulate;
 use crate::error::Error;
@@ -78,16 +79,64 @@ fn fold_range<A: Send>(
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
 ) -> A {
-    range
-        .into_par_iter()
-        .fold(empty, |mut acc, rep| {
-            if !stop.load(Ordering::Relaxed) {
-                add(&mut acc, simulate(model, seed, rep));
-                progress();
-            }
-            acc
-        })
-        .reduce(empty, merge)
+    par_fold(range, &|rep| simulate(model, seed, rep), empty, add, merge, progress, stop)
+}
+
+/// Items a thread's accumulator takes before it is merged into the total.
+pub const FLUSH: u64 = 16;
+
+/// Compute `item(i)` for every `i` in `range` in parallel and fold the
+/// items into one total.
+///
+/// Each item is added to a small accumulator, taken from a shared stack
+/// only to add to it (the item is computed without one) and put back at
+/// once; after `FLUSH` items it is merged into the total, under a lock, and
+/// a fresh one is started. So at any moment there are the total and at
+/// most one small accumulator per thread, holding fewer than `FLUSH` items
+/// each, however many items there are and however rayon splits the range.
+/// (rayon's own `fold` starts an accumulator for every piece of the range
+/// it splits off, each growing with its piece, and keeps several alive
+/// until they are reduced.) Which items end up in which accumulator
+/// depends on timing, so for results that do not depend on it `merge`
+/// must be exact and order-free.
+#[allow(clippy::too_many_arguments)]
+pub fn par_fold<T, A: Send>(
+    range: Range<u64>,
+    item: &(impl Fn(u64) -> T + Sync + Send),
+    empty: &(impl Fn() -> A + Sync + Send),
+    add: &(impl Fn(&mut A, T) + Sync + Send),
+    merge: &(impl Fn(A, A) -> A + Sync + Send),
+    progress: &(dyn Fn() + Sync),
+    stop: &AtomicBool,
+) -> A {
+    let total: Mutex<Option<A>> = Mutex::new(None);
+    let spare: Mutex<Vec<(A, u64)>> = Mutex::new(Vec::new());
+    let into_total = |acc: A| {
+        let mut total = total.lock().unwrap_or_else(PoisonError::into_inner);
+        *total = Some(match total.take() {
+            Some(t) => merge(t, acc),
+            None => acc,
+        });
+    };
+    range.into_par_iter().for_each(|i| {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let t = item(i);
+        let taken = spare.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        let (mut acc, added) = taken.unwrap_or_else(|| (empty(), 0));
+        add(&mut acc, t);
+        if added + 1 >= FLUSH {
+            into_total(acc);
+        } else {
+            spare.lock().unwrap_or_else(PoisonError::into_inner).push((acc, added + 1));
+        }
+        progress();
+    });
+    for (acc, _) in spare.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        into_total(acc);
+    }
+    total.into_inner().unwrap_or_else(PoisonError::into_inner).unwrap_or_else(empty)
 }
 
 /// Until when a precision run adds replications.

@@ -2,7 +2,7 @@
 
 mod band;
 
-pub use band::Band;
+pub use band::{Band, MAX_BUCKETS};
 
 /// P10, P50, P90 and mean of a band: what reports show of it.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,6 +1,9 @@
 //! Same seed, same numbers, whatever the thread count; other seeds differ.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use caseflow::runner::{self, RunConfig};
+use caseflow::stats::Aggregate;
 
 use crate::conservation::NETWORK;
 use crate::harness::{caseflow, model, read_dir_bytes, scratch_dir};
@@ -14,6 +17,56 @@ fn aggregates_are_identical_for_any_thread_count() {
     assert_eq!(one.replications, 24);
     for threads in [2, 3, 8] {
         assert!(run(threads) == one, "{threads} threads gave different results from 1 thread");
+    }
+}
+
+/// An aggregate that keeps count of how many are alive at once.
+struct Counted<'a> {
+    agg: Aggregate,
+    alive: &'a AtomicUsize,
+}
+
+impl<'a> Counted<'a> {
+    fn new(agg: Aggregate, alive: &'a AtomicUsize, most: &'a AtomicUsize) -> Counted<'a> {
+        let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
+        most.fetch_max(now, Ordering::SeqCst);
+        Counted { agg, alive }
+    }
+
+    fn merge(mut self, mut other: Counted<'a>) -> Counted<'a> {
+        let empty = || Aggregate::new(0, 0, 0, 0);
+        let (a, b) = (std::mem::replace(&mut self.agg, empty()), std::mem::replace(&mut other.agg, empty()));
+        self.agg = a.merge(b);
+        self
+    }
+}
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.alive.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_run_keeps_a_total_and_one_small_aggregate_per_thread_whatever_the_replications() {
+    // Memory must not grow with the number of aggregates alive, nor with
+    // what each holds: rayon's own fold starts one for every piece it
+    // splits the replications into, each growing with its piece.
+    let m = model(NETWORK);
+    let one = runner::run(&m, &RunConfig { replications: 300, seed: 3, threads: Some(1) }, &|| {}).unwrap();
+    for threads in [1, 2, 3] {
+        let (alive, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let empty = || Counted::new(Aggregate::for_model(&m), &alive, &most);
+        let add = |acc: &mut Counted, r| {
+            assert!(acc.agg.replications < runner::FLUSH, "an aggregate added to holds {}", acc.agg.replications);
+            acc.agg.add(&r);
+        };
+        let cfg = RunConfig { replications: 300, seed: 3, threads: Some(threads) };
+        let total = runner::fold(&m, &cfg, empty, add, Counted::merge, &|| {}, &AtomicBool::new(false)).unwrap();
+        assert!(total.agg == one, "{threads} threads gave different results from 1 thread");
+        drop(total);
+        let most = most.into_inner();
+        assert!(most <= threads + 1, "{most} aggregates alive at once on {threads} threads");
     }
 }
 

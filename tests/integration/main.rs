@@ -14,6 +14,7 @@ mod harness;
 mod health;
 mod history;
 mod legal;
+mod memory;
 mod overlays;
 mod pathway;
 mod plans;
