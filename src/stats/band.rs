@@ -10,8 +10,8 @@
 //!
 //! Quantiles come from a log-bucketed histogram that keeps the sign, the
 //! exponent and the top 9 bits of the mantissa of each value: whole
-//! numbers below 512 (below 1,024, in fact) are kept exactly and anything
-//! else to within 0.2%. A bucket is stored in 8 bytes.
+//! numbers below 1,024 are kept exactly and anything else to within 0.2%.
+//! A bucket is stored in 8 bytes.
 //!
 //! Memory is flat in the number of replications: a band keeps at most
 //! `MAX_BUCKETS` (512) buckets. A band whose values fill more than that
@@ -348,6 +348,15 @@ mod tests {
         assert_eq!(b.min(), 1.0);
         assert_eq!(b.max(), 9.0);
         assert!((b.mean() - 44.0 / 11.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn whole_numbers_below_1024_are_exact() {
+        let mut b = Band::new();
+        for v in [1021.0, 1022.0, 1023.0] {
+            b.add(v);
+        }
+        assert_eq!((b.min(), b.quantile(0.5), b.max()), (1021.0, 1022.0, 1023.0));
     }
 
     #[test]
