@@ -88,12 +88,7 @@ impl Model {
         match flow.stage_of {
             Some((r, _)) => {
                 let request = &self.requests[r].label;
-                // In a region both name the area ("Carrow: ..."): once is enough.
-                let stage = request
-                    .split_once(": ")
-                    .and_then(|(area, _)| flow.label.strip_prefix(&format!("{area}: ")))
-                    .unwrap_or(&flow.label);
-                format!("{request}: {stage}")
+                format!("{request}: {}", within(request, &flow.label))
             }
             None => flow.label.clone(),
         }
@@ -208,6 +203,16 @@ pub struct Flow {
     pub keep: Option<health::Keep>,
     /// Only roles of this team take it.
     pub team: Option<u16>,
+}
+
+/// A label shown under another that names its area already ("Carrow:
+/// standard DoLS applications"): without the area ("sign-off", not
+/// "Carrow: sign-off"). Labels outside a region are as they are.
+pub fn within<'a>(context: &str, label: &'a str) -> &'a str {
+    context
+        .split_once(": ")
+        .and_then(|(area, _)| label.strip_prefix(area).and_then(|rest| rest.strip_prefix(": ")))
+        .unwrap_or(label)
 }
 
 /// One area of a scenario of areas: a council in a regional hub.
@@ -413,4 +418,16 @@ pub struct Route {
     /// The route needs someone from this latent pool, and happens only
     /// while the pool is not empty.
     pub from_latent_pool: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_label_under_its_area_does_not_name_the_area_again() {
+        use super::within;
+        assert_eq!(within("Carrow: standard DoLS applications", "Carrow: sign-off"), "sign-off");
+        assert_eq!(within("Carrow: standard DoLS applications", "Ashby: sign-off"), "Ashby: sign-off");
+        assert_eq!(within("standard DoLS requests", "sign-off"), "sign-off");
+        assert_eq!(within("Carrow: x", "Carrowby: sign-off"), "Carrowby: sign-off");
+    }
 }

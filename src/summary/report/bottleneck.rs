@@ -256,12 +256,7 @@ fn chart(limits: &[&Limit]) -> Chart {
             let mut panel = Panel::new(&l.label, vec![layer("waiting", true), layer("in progress", false)]);
             // In an area's panel ("Ashby: urgent DoLS applications") its
             // stages need not say the area again.
-            let area = l.label.split_once(": ").map(|(a, _)| format!("{a}: "));
-            panel.ticks = l
-                .parts
-                .iter()
-                .map(|p| area.as_deref().and_then(|a| p.label.strip_prefix(a)).unwrap_or(&p.label).to_string())
-                .collect();
+            panel.ticks = l.parts.iter().map(|p| crate::model::within(&l.label, &p.label).to_string()).collect();
             panel
         })
         .collect();
