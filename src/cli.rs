@@ -42,6 +42,17 @@ interval of every headline figure is within that share of it; the report says ho
         after_help = "Examples:\n  caseflow staff scenarios/halton-2015-baseline.toml --vary roles.social_worker_bia.fte=10..40 \\\n      --target \"standard_dols.within_deadline >= 80% at month 12 with probability 0.9\"\n  caseflow staff scenarios/halton-2015-independent-bias.toml --vary roles.independent_bia.per_week=0..20 \\\n      --target \"standard_dols.within_deadline >= 80% at month 12\" --budget 9.5m\n  caseflow staff scenarios/mm20.toml --vary roles.server.count=15..30 --target \"work.mean_wait_days <= 0.5 with probability 0.5\"\n\nTargets: NAME.MEASURE OP VALUE [at month N] [with probability P]\n  NAME     a request, flow or role of the scenario, or total\n  MEASURE  a measure as the tables name it (kpis.csv; request_periods.csv etc. with 'at month'),\n           or: within_deadline, backlog, cost, p90_wait (a flow's P90 days waiting), utilisation\n  OP       >=, <=, > or <;   VALUE  80%, 28, 50, 9.5m\n  Without 'at month N' a measure is over the whole horizon; without a probability, 0.9.\n\nThe first --vary is searched by bisection (more of it is taken to be better); further --vary keys form a grid.\nCandidates share the same simulated futures (common random numbers)."
     )]
     Staff(StaffArgs),
+    /// Find the values a council does not know so that the model reproduces where it stands today
+    #[command(
+        after_help = "Examples:\n  caseflow calibrate scenarios/dols-2026.toml\n  caseflow calibrate scenarios/halton-2015-baseline.toml --replications 100\n  caseflow calibrate my-council.toml --fit roles.social_worker_bia.dols_share=0.05..0.5 --write my-council-calibrated.toml\n\n\
+The scenario's [[observed]] entries say where the council stands (its DoLS backlog, % completed within 21 days,\n\
+mean days, completions, waiting lists, each at a date or over a year); its [[calibrate]] entries (or --fit) say which\n\
+values the council does not know and the range each may take. Every candidate is simulated on the same futures\n\
+(common random numbers); a space-filling start and Nelder-Mead find the values whose simulated means come closest.\n\
+The result is an overlay of the scenario (base = the original) with those values, and a report of observed\n\
+against simulated. caseflow run on the overlay checks itself against the same observed figures."
+    )]
+    Calibrate(CalibrateArgs),
     /// Fit demand (or turnover) to a history CSV and print it as scenario TOML
     #[command(
         after_help = "Examples:\n  caseflow fit data/synthetic-activity.csv\n  caseflow fit data/national-dols.csv --flows dols_received --step 2014-03-19 --until 2017-03-31 --trend damped\n  caseflow fit data/synthetic-staff.csv\n\nActivity history has columns period,flow,count; staff history has period,role,starters,leavers,in_post[,vacancies].\nPeriods: 2014/15 (financial year), 2015-04 (month), 2015 (year), 2015-04-06 (day), 2014-04-01..2014-09-30."
@@ -207,6 +218,44 @@ pub struct StaffArgs {
     /// Most memory each candidate's run may use, in GB (default: half the machine's)
     #[arg(long, value_name = "GB", value_parser = memory_gb)]
     pub max_memory: Option<f64>,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Scenario file (TOML) with [[observed]] figures
+    pub scenario: PathBuf,
+    /// Another value to calibrate, with its range: KEY=LOW..HIGH (repeatable)
+    #[arg(long = "fit", value_name = "KEY=LOW..HIGH", value_parser = crate::calibrate::parse_fit)]
+    pub fit: Vec<crate::model::Unknown>,
+    #[command(flatten)]
+    pub changes: Changes,
+    /// Replications for each candidate while searching
+    #[arg(long, short = 'n', default_value_t = 100, value_parser = clap::value_parser!(u64).range(10..=1_000_000))]
+    pub replications: u64,
+    /// Replications to confirm the calibrated scenario with
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(10..=10_000_000))]
+    pub confirm: u64,
+    /// The most candidates to simulate
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(2..=10_000))]
+    pub max_runs: u64,
+    /// Base random seed; every candidate uses the same simulated futures
+    #[arg(long, short, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (default: one per core); results do not depend on it
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Where to write the calibrated scenario [default: beside the scenario, <name>-calibrated.toml]
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+    /// Folder for reports; results go to <OUT>/calibrate-<scenario>/
+    #[arg(long, default_value = "reports")]
+    pub out: PathBuf,
+    /// Replace the report folder and the calibrated scenario if they are there from an earlier run
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,

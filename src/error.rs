@@ -20,6 +20,8 @@ pub enum Error {
     History(#[from] crate::history::HistoryError),
     #[error(transparent)]
     Backtest(#[from] crate::history::backtest::BacktestError),
+    #[error(transparent)]
+    Calibration(#[from] crate::calibrate::CalibrationError),
     /// A `--set` argument that is not `KEY=VALUE`.
     #[error("{message}")]
     Set { arg: String, message: String },
@@ -204,6 +206,7 @@ impl Error {
             | Error::ShardIncomplete { .. }
             | Error::ShardScenarioChanged { .. }
             | Error::ShardScenarioMissing { .. } => 2,
+            Error::Calibration(e) => e.exit_code(),
             Error::Interrupted => 130,
             Error::Raced { .. }
             | Error::Write { .. }

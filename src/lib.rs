@@ -23,6 +23,7 @@
 //! ```
 
 pub mod app;
+pub mod calibrate;
 pub mod cli;
 pub mod compare;
 pub mod engine;

@@ -304,6 +304,7 @@ impl FlowKpi {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestMetric {
     Arrivals,
+    Completed,
     Decided,
     Withdrawn,
     NotRequired,
@@ -311,6 +312,8 @@ pub enum RequestMetric {
     Waiting,
     Open,
     WithinDeadlinePct,
+    DecidedWithinDeadlinePct,
+    MeanDaysToCompletion,
     MeanDaysToDecision,
     Unauthorised,
     UnauthorisedDays,
@@ -319,8 +322,9 @@ pub enum RequestMetric {
 }
 
 impl RequestMetric {
-    pub const ALL: [RequestMetric; 13] = [
+    pub const ALL: [RequestMetric; 16] = [
         RequestMetric::Arrivals,
+        RequestMetric::Completed,
         RequestMetric::Decided,
         RequestMetric::Withdrawn,
         RequestMetric::NotRequired,
@@ -328,6 +332,8 @@ impl RequestMetric {
         RequestMetric::Waiting,
         RequestMetric::Open,
         RequestMetric::WithinDeadlinePct,
+        RequestMetric::DecidedWithinDeadlinePct,
+        RequestMetric::MeanDaysToCompletion,
         RequestMetric::MeanDaysToDecision,
         RequestMetric::Unauthorised,
         RequestMetric::UnauthorisedDays,
@@ -339,6 +345,7 @@ impl RequestMetric {
     pub fn name(self) -> &'static str {
         match self {
             RequestMetric::Arrivals => "arrivals",
+            RequestMetric::Completed => "completed",
             RequestMetric::Decided => "decided",
             RequestMetric::Withdrawn => "withdrawn",
             RequestMetric::NotRequired => "not_required",
@@ -346,6 +353,8 @@ impl RequestMetric {
             RequestMetric::Waiting => "waiting",
             RequestMetric::Open => "open",
             RequestMetric::WithinDeadlinePct => "within_deadline_pct",
+            RequestMetric::DecidedWithinDeadlinePct => "decided_within_deadline_pct",
+            RequestMetric::MeanDaysToCompletion => "mean_days_to_completion",
             RequestMetric::MeanDaysToDecision => "mean_days_to_decision",
             RequestMetric::Unauthorised => "unauthorised",
             RequestMetric::UnauthorisedDays => "unauthorised_days",
@@ -357,6 +366,9 @@ impl RequestMetric {
     pub fn description(self) -> &'static str {
         match self {
             RequestMetric::Arrivals => "requests received in the period (new and renewals)",
+            RequestMetric::Completed => {
+                "requests completed in the period as councils' DoLS returns count them: decided, or closed without a decision"
+            }
             RequestMetric::Decided => "requests decided (their last stage completed) in the period",
             RequestMetric::NotRequired => {
                 "requests withdrawn in the period because, after a change in the law, the person no longer needs authorisation (part of withdrawn)"
@@ -372,7 +384,13 @@ impl RequestMetric {
             }
             RequestMetric::Open => "requests not yet decided, at any stage, at the end of the period: the backlog",
             RequestMetric::WithinDeadlinePct => {
+                "% of requests completed in the period (decided or closed without a decision, as DoLS returns count them) that were completed within the deadline"
+            }
+            RequestMetric::DecidedWithinDeadlinePct => {
                 "% of requests decided in the period that were decided within the deadline"
+            }
+            RequestMetric::MeanDaysToCompletion => {
+                "mean days from request to completion (decision or closure without one, as DoLS returns count them), over requests completed in the period"
             }
             RequestMetric::MeanDaysToDecision => {
                 "mean days from request to decision, over requests decided in the period"
@@ -391,6 +409,7 @@ impl RequestMetric {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestKpi {
     Arrivals,
+    Completed,
     Decided,
     Withdrawn,
     NotRequired,
@@ -398,6 +417,8 @@ pub enum RequestKpi {
     WaitingAtEnd,
     OpenAtEnd,
     WithinDeadlinePct,
+    DecidedWithinDeadlinePct,
+    MeanDaysToCompletion,
     MeanDaysToDecision,
     UnauthorisedDays,
     Hours,
@@ -406,8 +427,9 @@ pub enum RequestKpi {
 }
 
 impl RequestKpi {
-    pub const ALL: [RequestKpi; 13] = [
+    pub const ALL: [RequestKpi; 16] = [
         RequestKpi::Arrivals,
+        RequestKpi::Completed,
         RequestKpi::Decided,
         RequestKpi::Withdrawn,
         RequestKpi::NotRequired,
@@ -415,6 +437,8 @@ impl RequestKpi {
         RequestKpi::WaitingAtEnd,
         RequestKpi::OpenAtEnd,
         RequestKpi::WithinDeadlinePct,
+        RequestKpi::DecidedWithinDeadlinePct,
+        RequestKpi::MeanDaysToCompletion,
         RequestKpi::MeanDaysToDecision,
         RequestKpi::UnauthorisedDays,
         RequestKpi::Hours,
@@ -426,6 +450,7 @@ impl RequestKpi {
     pub fn name(self) -> &'static str {
         match self {
             RequestKpi::Arrivals => "arrivals",
+            RequestKpi::Completed => "completed",
             RequestKpi::Decided => "decided",
             RequestKpi::Withdrawn => "withdrawn",
             RequestKpi::NotRequired => "not_required",
@@ -433,6 +458,8 @@ impl RequestKpi {
             RequestKpi::WaitingAtEnd => "waiting_at_end",
             RequestKpi::OpenAtEnd => "open_at_end",
             RequestKpi::WithinDeadlinePct => "within_deadline_pct",
+            RequestKpi::DecidedWithinDeadlinePct => "decided_within_deadline_pct",
+            RequestKpi::MeanDaysToCompletion => "mean_days_to_completion",
             RequestKpi::MeanDaysToDecision => "mean_days_to_decision",
             RequestKpi::UnauthorisedDays => "unauthorised_days",
             RequestKpi::Hours => "hours",
@@ -444,6 +471,9 @@ impl RequestKpi {
     pub fn description(self) -> &'static str {
         match self {
             RequestKpi::Arrivals => "requests received over the horizon (new and renewals)",
+            RequestKpi::Completed => {
+                "requests completed over the horizon as DoLS returns count them: decided, or closed without a decision"
+            }
             RequestKpi::Decided => "requests decided over the horizon",
             RequestKpi::NotRequired => {
                 "requests withdrawn because, after a change in the law, the person no longer needs authorisation (part of withdrawn)"
@@ -454,7 +484,13 @@ impl RequestKpi {
             RequestKpi::Withdrawn => "requests that ended without a decision over the horizon",
             RequestKpi::WaitingAtEnd => "requests waiting at any stage at the end of the horizon",
             RequestKpi::OpenAtEnd => "requests not yet decided at the end of the horizon: the backlog",
-            RequestKpi::WithinDeadlinePct => "% of requests decided within the deadline",
+            RequestKpi::WithinDeadlinePct => {
+                "% of requests completed (decided or closed without a decision, as DoLS returns count them) within the deadline"
+            }
+            RequestKpi::DecidedWithinDeadlinePct => "% of requests decided that were decided within the deadline",
+            RequestKpi::MeanDaysToCompletion => {
+                "mean days from request to completion, decision or closure (requests made and completed in the horizon)"
+            }
             RequestKpi::MeanDaysToDecision => {
                 "mean days from request to decision (requests made and decided in the horizon)"
             }

@@ -4,6 +4,7 @@
 //! (`caseflow run ... | head -1`) or a full disk is an error to report, or
 //! a reason to stop quietly, never a panic.
 
+mod calibrate;
 mod health;
 mod history;
 mod merge;
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Merge(args) => merge::merge(&args, out),
         Command::Compare(args) => compare(&args, out),
         Command::Staff(args) => staff::staff(&args, out),
+        Command::Calibrate(args) => calibrate::calibrate(&args, out),
         Command::Fit(args) => history::fit(&args, out),
         Command::Backtest(args) => history::backtest(&args, out),
         Command::History(args) => history::write_history(&args, out),

@@ -209,6 +209,9 @@ pub(super) fn write_report(
     precision: Option<(&Precision, &[precision::Headline])>,
 ) -> Result<Vec<PathBuf>, Error> {
     let model = &scenario.model;
+    for w in summary::report::today::warnings(model, agg) {
+        eprintln!("warning: {w}");
+    }
     let stamp = Stamp::new(&model.name, &scenario.sha256, seed, agg.replications);
     let mut tables = summary::tables(model, agg, &stamp).map_err(|e| Error::Tables { message: e.to_string() })?;
     let input = |(file, sha256): &(String, String)| export::Input { file: file.clone(), sha256: sha256.clone() };

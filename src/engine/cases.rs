@@ -6,6 +6,7 @@ use rand_distr::{Distribution, Exp1};
 use super::Sim;
 use super::events::Event;
 use super::items::{Item, NO_CASE, NOBODY, State};
+use super::record::Ended;
 use super::streams::{Stream, item_stream};
 
 /// What a follow-up carries over from the item it comes from.
@@ -223,12 +224,13 @@ impl Sim<'_> {
     /// or, if only booked, cancelled.
     pub(super) fn withdraw(&mut self, id: u32) {
         let item = self.items.get(id);
-        let (f, state, lapse) = (item.flow as usize, item.state, item.lapse);
+        let (f, state) = (item.flow as usize, item.state);
+        let ended = Ended { started: item.started, deadline: item.deadline, lapse: item.lapse };
         match state {
             State::Scheduled => self.rec.balance[f].follow_ups_cancelled += 1,
             State::Waiting => {
                 self.rec.waiting(f, self.now, false);
-                self.rec.withdrawn(f, lapse, self.now);
+                self.rec.withdrawn(f, ended, self.now);
             }
             State::InService => {
                 let w = self.worker_holding(id).expect("an item in service has a worker");
@@ -238,7 +240,7 @@ impl Sim<'_> {
                 wk.people -= u32::from(counted);
                 drop(wk);
                 self.rec.serving(f, false);
-                self.rec.withdrawn(f, lapse, self.now);
+                self.rec.withdrawn(f, ended, self.now);
                 self.free_item(id);
                 self.fill(w);
                 self.reschedule(w);

@@ -19,6 +19,12 @@ struct FlowTally {
     /// and booked follow-ups cancelled for that reason.
     not_required: u64,
     renewals_cancelled: u64,
+    /// Of those withdrawn: their days from request, and those withdrawn
+    /// by the deadline, for measures that count a closure as a completion.
+    closed_days: f64,
+    closed_n: u64,
+    closed_within: u64,
+    closed_with_deadline: u64,
     wait_sum: f64,
     wait_n: u64,
     service_sum: f64,
@@ -30,6 +36,16 @@ struct FlowTally {
     unauthorised_days: f64,
     /// Mean number waiting over the period, set when it closes.
     waiting_mean: f64,
+}
+
+/// What the recorder needs of an item that ends without completion.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ended {
+    /// When its request was made (a later stage counts from the request).
+    pub started: f64,
+    pub deadline: f64,
+    /// When its person became unauthorised.
+    pub lapse: f64,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -278,13 +294,28 @@ impl Recorder {
     }
 
     /// An open item left without completion (its person left the stock).
-    pub fn withdrawn(&mut self, flow: usize, lapse: f64, now: f64) {
+    pub fn withdrawn(&mut self, flow: usize, item: Ended, now: f64) {
         self.balance[flow].withdrawn += 1;
         self.in_system(flow, now, false);
-        self.close_deprivation(flow, lapse, now);
+        self.close_deprivation(flow, item.lapse, now);
+        let origin = self.origin;
+        let days = now - item.started;
+        let has_deadline = item.deadline.is_finite();
+        let within = now <= item.deadline;
         if let Some((p, h)) = self.tallies(flow) {
-            p.withdrawn += 1;
-            h.withdrawn += 1;
+            for t in [&mut *p, &mut *h] {
+                t.withdrawn += 1;
+                if has_deadline {
+                    t.closed_with_deadline += 1;
+                    t.closed_within += within as u64;
+                }
+            }
+            p.closed_days += days;
+            p.closed_n += 1;
+            if item.started >= origin {
+                h.closed_days += days;
+                h.closed_n += 1;
+            }
         }
     }
 
@@ -523,7 +554,9 @@ impl Recorder {
             .collect();
         let year_totals = years(m, &totals);
         let budget = budget(m, &year_totals);
-        let (request_periods, request_kpis) = requests(m, np, &flow_periods, &flow_kpis);
+        let tallies =
+            Tallies { periods: &flow_periods, kpis: &flow_kpis, by_period: &self.flow_periods, horizon: &self.horizon };
+        let (request_periods, request_kpis) = requests(m, np, tallies);
         let (workforce_periods, workforce_kpis) =
             if self.track { workforce(m, np, &self.role_periods, &self.snapshots) } else { (Vec::new(), Vec::new()) };
         RepResult {
@@ -804,7 +837,8 @@ fn budget(m: &Model, years: &[f64]) -> Vec<f64> {
 /// Each request's measures from its stages' in the same replication: it
 /// arrives at its first stage, is decided at its last, and is open,
 /// waiting or unauthorised at any.
-fn requests(m: &Model, np: usize, flow_periods: &[f64], flow_kpis: &[f64]) -> (Vec<f64>, Vec<f64>) {
+fn requests(m: &Model, np: usize, flows: Tallies<'_>) -> (Vec<f64>, Vec<f64>) {
+    let Tallies { periods: flow_periods, kpis: flow_kpis, by_period, horizon } = flows;
     let fp = |f: usize, p: usize, k: FlowMetric| flow_periods[(f * np + p) * FlowMetric::COUNT + k as usize];
     let fk = |f: usize, k: FlowKpi| flow_kpis[f * FlowKpi::COUNT + k as usize];
     let mut periods = Vec::with_capacity(m.requests.len() * np * RequestMetric::COUNT);
@@ -814,16 +848,20 @@ fn requests(m: &Model, np: usize, flow_periods: &[f64], flow_kpis: &[f64]) -> (V
         let all = || r.stages.iter().map(|&f| f as usize);
         for p in 0..np {
             let sum = |k: FlowMetric| all().map(|f| fp(f, p, k)).sum::<f64>();
+            let ends = Completions::of(all().map(|f| &by_period[f * np + p]), &by_period[last * np + p], true);
             for k in RequestMetric::ALL {
                 periods.push(match k {
                     RequestMetric::Arrivals => fp(first, p, FlowMetric::Arrivals),
+                    RequestMetric::Completed => ends.count(),
                     RequestMetric::Decided => fp(last, p, FlowMetric::Completed),
                     RequestMetric::Withdrawn => sum(FlowMetric::Withdrawn),
                     RequestMetric::NotRequired => sum(FlowMetric::NotRequired),
                     RequestMetric::RenewalsCancelled => sum(FlowMetric::RenewalsCancelled),
                     RequestMetric::Waiting => sum(FlowMetric::Waiting),
                     RequestMetric::Open => sum(FlowMetric::Open),
-                    RequestMetric::WithinDeadlinePct => fp(last, p, FlowMetric::WithinDeadlinePct),
+                    RequestMetric::WithinDeadlinePct => ends.within_pct(),
+                    RequestMetric::DecidedWithinDeadlinePct => fp(last, p, FlowMetric::WithinDeadlinePct),
+                    RequestMetric::MeanDaysToCompletion => ends.mean_days(),
                     RequestMetric::MeanDaysToDecision => fp(last, p, FlowMetric::MeanDaysToComplete),
                     RequestMetric::Unauthorised => sum(FlowMetric::Unauthorised),
                     RequestMetric::UnauthorisedDays => sum(FlowMetric::UnauthorisedDays),
@@ -833,16 +871,20 @@ fn requests(m: &Model, np: usize, flow_periods: &[f64], flow_kpis: &[f64]) -> (V
             }
         }
         let sum = |k: FlowKpi| all().map(|f| fk(f, k)).sum::<f64>();
+        let ends = Completions::of(all().map(|f| &horizon[f]), &horizon[last], false);
         for k in RequestKpi::ALL {
             kpis.push(match k {
                 RequestKpi::Arrivals => fk(first, FlowKpi::Arrivals),
+                RequestKpi::Completed => ends.count(),
                 RequestKpi::Decided => fk(last, FlowKpi::Completed),
                 RequestKpi::Withdrawn => sum(FlowKpi::Withdrawn),
                 RequestKpi::NotRequired => sum(FlowKpi::NotRequired),
                 RequestKpi::RenewalsCancelled => sum(FlowKpi::RenewalsCancelled),
                 RequestKpi::WaitingAtEnd => sum(FlowKpi::WaitingAtEnd),
                 RequestKpi::OpenAtEnd => sum(FlowKpi::OpenAtEnd),
-                RequestKpi::WithinDeadlinePct => fk(last, FlowKpi::WithinDeadlinePct),
+                RequestKpi::WithinDeadlinePct => ends.within_pct(),
+                RequestKpi::DecidedWithinDeadlinePct => fk(last, FlowKpi::WithinDeadlinePct),
+                RequestKpi::MeanDaysToCompletion => ends.mean_days(),
                 RequestKpi::MeanDaysToDecision => fk(last, FlowKpi::MeanDaysToComplete),
                 RequestKpi::UnauthorisedDays => sum(FlowKpi::UnauthorisedDays),
                 RequestKpi::Hours => sum(FlowKpi::Hours),
@@ -855,4 +897,59 @@ fn requests(m: &Model, np: usize, flow_periods: &[f64], flow_kpis: &[f64]) -> (V
         }
     }
     (periods, kpis)
+}
+
+/// The flows' measures and the tallies behind them, per period and over
+/// the horizon.
+struct Tallies<'a> {
+    periods: &'a [f64],
+    kpis: &'a [f64],
+    by_period: &'a [FlowTally],
+    horizon: &'a [FlowTally],
+}
+
+/// A request's completions as councils' DoLS returns count them: decided
+/// at the last stage, or closed without a decision at any stage.
+#[derive(Debug, Clone, Copy, Default)]
+struct Completions {
+    n: u64,
+    with_deadline: u64,
+    within: u64,
+    days: f64,
+    /// Completions whose days are counted (over the horizon, those of
+    /// requests made in it, as for days to decision).
+    days_n: u64,
+}
+
+impl Completions {
+    fn of<'a>(stages: impl Iterator<Item = &'a FlowTally>, last: &FlowTally, in_period: bool) -> Completions {
+        let mut c = Completions {
+            n: last.completed,
+            with_deadline: last.with_deadline,
+            within: last.within,
+            days: last.done_sum,
+            days_n: last.done_n,
+        };
+        for t in stages {
+            c.n += t.withdrawn;
+            c.with_deadline += t.closed_with_deadline;
+            c.within += t.closed_within;
+            c.days += t.closed_days;
+            c.days_n += t.closed_n;
+        }
+        debug_assert!(!in_period || c.days_n == c.n);
+        c
+    }
+
+    fn count(&self) -> f64 {
+        self.n as f64
+    }
+
+    fn within_pct(&self) -> f64 {
+        if self.with_deadline > 0 { 100.0 * self.within as f64 / self.with_deadline as f64 } else { f64::NAN }
+    }
+
+    fn mean_days(&self) -> f64 {
+        if self.days_n > 0 { self.days / self.days_n as f64 } else { f64::NAN }
+    }
 }

@@ -410,10 +410,17 @@ fn histogram<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingAre
 
 fn bars<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
     let n = chart.x_ticks.len().max(1);
-    let y_top = top(panel, true).max(100.0);
-    let mut c = ChartBuilder::on(area)
+    // Shares run to 100%; other measures to a little above the tallest
+    // whisker or marker, with room over it for the legend.
+    let tallest = top(panel, true);
+    let y_top = if chart.y_label.contains('%') { tallest.max(100.0) } else { (tallest * 1.35).max(1.0) };
+    let mut builder = ChartBuilder::on(area);
+    if !panel.title.is_empty() {
+        builder.caption(&panel.title, ("sans-serif", caption_size(&panel.title)));
+    }
+    let mut c = builder
         .margin(12)
-        .x_label_area_size(90)
+        .x_label_area_size(if chart.x_label.is_empty() { 30 } else { 90 })
         .y_label_area_size(60)
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..y_top)?;
     let ticks = &chart.x_ticks;
@@ -438,10 +445,19 @@ fn bars<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB,
         c.draw_series(
             s.x.iter()
                 .zip(s.p10.iter().zip(&s.p90))
+                .filter(|(_, (lo, hi))| lo != hi)
                 .map(|(&x, (&lo, &hi))| PathElement::new(vec![(x, lo), (x, hi)], LINE.stroke_width(2))),
         )?
         .label("P10-P90")
         .legend(|(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], LINE.stroke_width(2)));
+    }
+    if let Some(m) = &panel.marker {
+        c.draw_series(std::iter::once(PathElement::new(
+            vec![(-0.5, m.value), (n as f64 - 0.5, m.value)],
+            MARKER.stroke_width(2),
+        )))?
+        .label(m.label.as_str())
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }
     legend(&mut c, SeriesLabelPosition::UpperRight)
 }

@@ -26,7 +26,7 @@ pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
                     request.name.clone(),
                     thousands(k(RequestKpi::Arrivals).quantile(0.5) / years),
                     band(k(RequestKpi::OpenAtEnd), Unit::Count),
-                    band(k(RequestKpi::MeanDaysToDecision), Unit::Days),
+                    band(k(RequestKpi::MeanDaysToCompletion), Unit::Days),
                     match deadline {
                         Some(d) => format!("{} in {d:.0} days", band(k(RequestKpi::WithinDeadlinePct), Unit::Pct)),
                         None => "no deadline".into(),
@@ -39,8 +39,8 @@ pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
             "request",
             "received/year",
             "open at end",
-            "days to decision",
-            "decided within deadline",
+            "days to complete",
+            "completed within deadline",
             "ended undecided/year",
         ];
         write_table(&mut out, &header, &rows);

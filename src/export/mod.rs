@@ -1,5 +1,6 @@
 //! Writing results to disk: the only module that creates files.
 
+pub mod calibration;
 pub mod charts;
 pub mod console;
 pub mod history;

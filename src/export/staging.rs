@@ -17,7 +17,7 @@ use crate::error::Error;
 
 /// What makes a folder a caseflow report that `--force` may replace: one
 /// of these files.
-pub const REPORT_MARKERS: [&str; 4] = ["run.toml", "compare.md", "backtest.md", "staff.md"];
+pub const REPORT_MARKERS: [&str; 5] = ["run.toml", "compare.md", "backtest.md", "staff.md", "calibration.md"];
 
 /// A folder (or a set of files in a folder) being written.
 #[derive(Debug)]

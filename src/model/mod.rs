@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod dist;
 pub mod finance;
 pub mod health;
+pub mod observed;
 pub mod periods;
 pub mod workforce;
 
@@ -63,6 +64,81 @@ pub struct Model {
     pub warnings: Vec<String>,
     /// Numbers given as distributions: each replication draws its own.
     pub uncertain: Option<std::sync::Arc<dyn Draw>>,
+    /// Where the council stands: figures the run should reproduce.
+    pub observed: Vec<observed::Observation>,
+    /// Values calibration may move, and their ranges.
+    pub unknowns: Vec<Unknown>,
+    /// Values that are defaults or guesses (key as `--set` names it, and
+    /// where it comes from), for every report to list.
+    pub assumptions: Vec<(String, String)>,
+}
+
+/// A value the council does not know, which calibration finds within a
+/// range: a number, or a list of numbers moved together (triage shares).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unknown {
+    /// As `--set` names it: one key, or several moved together (every
+    /// Care Act role's casework share, say).
+    pub keys: Vec<String>,
+    pub low: Vec<f64>,
+    pub high: Vec<f64>,
+    /// Whether the value is a list.
+    pub list: bool,
+    pub label: Option<String>,
+}
+
+impl Unknown {
+    /// The keys as one name: "a" or "a + b".
+    pub fn key(&self) -> String {
+        self.keys.join(" + ")
+    }
+
+    /// The value a fraction `t` (0 to 1) of the way from low to high.
+    pub fn at(&self, t: f64) -> Vec<f64> {
+        self.low.iter().zip(&self.high).map(|(a, b)| a + t * (b - a)).collect()
+    }
+
+    /// The value at `t` as TOML writes it, rounded to what a person would
+    /// write (4 significant figures).
+    pub fn toml_at(&self, t: f64) -> String {
+        if !self.list {
+            return self.at(t).iter().map(|&x| tidy(x)).collect::<Vec<_>>().join(", ");
+        }
+        // A list to 4 decimal places that keeps its sum (shares that add
+        // up to 1 still do): the rounding left over goes on the last.
+        let round = |x: f64| (x * 1e4).round() / 1e4;
+        let raw = self.at(t);
+        let mut v: Vec<f64> = raw.iter().map(|&x| round(x)).collect();
+        let left = round(raw.iter().sum::<f64>()) - v.iter().sum::<f64>();
+        if let Some(last) = v.last_mut() {
+            *last = round(*last + left);
+        }
+        let shown: Vec<String> = v.iter().map(|x| trim_zeros(&format!("{x:.4}"))).collect();
+        format!("[{}]", shown.join(", "))
+    }
+
+    /// The fraction of the way from low to high a value lies (of its first
+    /// number that differs between the ends).
+    pub fn position(&self, value: &[f64]) -> Option<f64> {
+        let k = (0..self.low.len()).find(|&k| self.low[k] != self.high[k])?;
+        Some((value.get(k)? - self.low[k]) / (self.high[k] - self.low[k]))
+    }
+}
+
+/// A number to 4 significant figures, as a TOML float or integer.
+pub fn tidy(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return "0".into();
+    }
+    let digits = 3 - x.abs().log10().floor() as i32;
+    let scale = 10f64.powi(digits);
+    let r = (x * scale).round() / scale;
+    trim_zeros(&format!("{r:.*}", digits.max(0) as usize))
+}
+
+/// "0.2500" as "0.25", "3.0" as "3".
+fn trim_zeros(s: &str) -> String {
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s.to_string() }
 }
 
 /// A model some of whose numbers are uncertain. Each replication draws a

@@ -161,6 +161,12 @@ impl Role {
         matches!(self.kind, RoleKind::BoughtIn { .. })
     }
 
+    /// Whether the role takes care management work as well as DoLS (a
+    /// social worker who is also a BIA).
+    pub fn does_care_management(&self, m: &super::Model) -> bool {
+        self.skills.iter().any(|&f| m.flows[f as usize].kind == super::WorkKind::CareManagement)
+    }
+
     /// Full cost of one FTE for a year.
     pub fn cost_per_fte_year(&self) -> f64 {
         self.salary * (1.0 + self.on_costs)

@@ -113,7 +113,17 @@ fn resolve(sources: Sources, file: &str, dir: &Path) -> Result<Scenario, Scenari
             .collect();
         fail(&sources, problems)
     })?;
-    let body = to_toml(&table_value(doc));
+    let table = table_value(doc);
+    let unnamed = keys_not_found(&model, &table);
+    if !unnamed.is_empty() {
+        let problems = unnamed.into_iter().map(|(path, message)| Problem {
+            span: span_of(doc, &path),
+            path: path.to_string(),
+            message,
+        });
+        return Err(fail(&sources, problems.collect()));
+    }
+    let body = to_toml(&table);
     let sha256 = sha256_hex(body.as_bytes());
     let resolved = format!("{}\n{}", made_from(&sources), body.trim_start());
     let files = sources.files();
@@ -171,16 +181,39 @@ impl Scenario {
     /// entered by name): what the scenario says before anything varies it.
     pub fn value_at(&self, key: &str) -> Option<toml::Value> {
         let doc: toml::Table = self.resolved.parse().ok()?;
-        let mut cur = toml::Value::Table(doc);
-        for seg in key.split('.') {
-            cur = match cur {
-                toml::Value::Table(mut t) => t.remove(seg)?,
-                toml::Value::Array(a) => a.into_iter().find(|e| e.get("name").and_then(|n| n.as_str()) == Some(seg))?,
-                _ => return None,
-            };
-        }
-        Some(cur)
+        value_in(&doc, key).cloned()
     }
+}
+
+/// The value at a dotted key in a scenario document, as `--set` names it.
+pub fn value_in<'a>(doc: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
+    let mut segs = key.split('.');
+    let mut cur = doc.get(segs.next()?)?;
+    for seg in segs {
+        cur = match cur {
+            toml::Value::Table(t) => t.get(seg)?,
+            toml::Value::Array(a) => a.iter().find(|e| e.get("name").and_then(|n| n.as_str()) == Some(seg))?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// Keys that `[[assumptions]]` and `[[calibrate]]` name but the scenario
+/// does not have.
+fn keys_not_found(model: &Model, doc: &toml::Table) -> Vec<(KeyPath, String)> {
+    let root = KeyPath::root();
+    let assumed =
+        model.assumptions.iter().enumerate().map(|(i, (key, _))| (root.key("assumptions").index(i).key("key"), key));
+    let moved = model.unknowns.iter().enumerate().flat_map(|(i, u)| {
+        let path = root.key("calibrate").index(i).key("set");
+        u.keys.iter().map(move |k| (path.clone(), k))
+    });
+    assumed
+        .chain(moved)
+        .filter(|(_, key)| value_in(doc, key).is_none())
+        .map(|(path, key)| (path, format!("the scenario has no value at '{key}' (name it as --set does)")))
+        .collect()
 }
 
 /// A problem about a name that an overlay removed says where it went.

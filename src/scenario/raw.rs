@@ -34,6 +34,72 @@ pub struct RawScenario {
     pub budget: Option<RawBudget>,
     pub supervision: Option<RawSupervision>,
     pub health_check: Option<RawHealthCheck>,
+    /// Where the council stands: figures the run should reproduce.
+    #[serde(default)]
+    pub observed: Vec<RawObserved>,
+    /// Values the council does not know, for `caseflow calibrate` to find.
+    #[serde(default)]
+    pub calibrate: Vec<RawCalibrate>,
+    /// Values that are national defaults or guesses, for the council to check.
+    #[serde(default)]
+    pub assumptions: Vec<RawAssumption>,
+}
+
+/// A figure the council observed: `{ of = "standard_dols", measure =
+/// "within_deadline", value = 18, year = "2026/27" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawObserved {
+    /// A request or flow, or a list of requests taken together.
+    pub of: OneOrMany,
+    pub measure: String,
+    pub value: f64,
+    /// A financial year of the run ("2026/27"); or `from` and `until`
+    /// dates; or, for a backlog or waiting list, `at` a date. Without any,
+    /// the first twelve months (a level at their end).
+    pub year: Option<String>,
+    pub from: Option<toml::Value>,
+    pub until: Option<toml::Value>,
+    pub at: Option<toml::Value>,
+    /// In the measure's unit (points for a %); default 5 points, or 15%.
+    pub tolerance: Option<f64>,
+    pub source: Option<String>,
+}
+
+/// A name or a list of names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::One(s) => vec![s.as_str()],
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// A value to calibrate: a key as `--set` names it, and the range it may
+/// take (numbers, or lists of numbers moved together, such as triage shares).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCalibrate {
+    pub set: OneOrMany,
+    pub range: Vec<toml::Value>,
+    pub label: Option<String>,
+}
+
+/// A value in the file that is a default or a guess: its key as `--set`
+/// names it, and where it comes from.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssumption {
+    pub key: String,
+    pub source: String,
 }
 
 /// Supervision sessions for every staff role that does not say

@@ -75,6 +75,10 @@ pub struct Aggregate {
     pub area_kpis: Vec<Band>,
     pub area_years: Vec<Band>,
     area_index: Vec<AreaIndex>,
+    /// The scenario's observed figures as each future simulates them, in
+    /// the model's order.
+    pub observed: Vec<Band>,
+    observed_readings: Vec<crate::model::observed::Reading>,
 }
 
 /// What an area sums over: its requests, its DoLS flows, and the periods
@@ -114,6 +118,8 @@ impl Aggregate {
             // The whole region, after its areas, summed within each future.
             a.area_index.push(index((0..m.requests.len()).collect(), &mut (0..m.flows.len())));
         }
+        a.observed_readings = m.observed.iter().map(|o| o.reading.clone()).collect();
+        a.observed = vec![Band::new(); m.observed.len()];
         a.area_kpis = vec![Band::new(); a.area_index.len() * AreaMetric::COUNT];
         a.area_years = vec![Band::new(); a.area_index.len() * a.years];
         a
@@ -165,6 +171,8 @@ impl Aggregate {
             area_kpis: Vec::new(),
             area_years: Vec::new(),
             area_index: Vec::new(),
+            observed: Vec::new(),
+            observed_readings: Vec::new(),
         }
     }
 
@@ -181,6 +189,9 @@ impl Aggregate {
                     .sum();
                 self.area_years[a * index.years.len() + y].add(cost);
             }
+        }
+        for (band, reading) in self.observed.iter_mut().zip(&self.observed_readings) {
+            band.add(reading.read(r));
         }
         self.replications += 1;
         self.events += r.events;
@@ -234,6 +245,7 @@ impl Aggregate {
     pub fn merge(mut self, other: Aggregate) -> Aggregate {
         merge_all(&mut self.area_kpis, &other.area_kpis);
         merge_all(&mut self.area_years, &other.area_years);
+        merge_all(&mut self.observed, &other.observed);
         self.replications += other.replications;
         self.events += other.events;
         merge_all(&mut self.flow_periods, &other.flow_periods);

@@ -3,6 +3,7 @@
 //! `report` module turns the same bands into a report's plain data.
 
 pub mod backtest;
+pub mod calibration;
 pub mod compare;
 pub mod doc;
 pub mod health;

@@ -6,6 +6,7 @@ mod finance;
 mod flows;
 mod health;
 mod legal;
+mod observed;
 mod requests;
 mod stocks;
 mod workforce;
@@ -443,6 +444,13 @@ fn check_with(
     else {
         return Err(std::mem::take(&mut c.problems));
     };
+    let names = observed::Names { flows: flows_ok, requests: &requests, periods: &periods, years: &years };
+    let observed = observed::check_observed(c, &raw.observed, &root.key("observed"), &names);
+    let unknowns = observed::check_unknowns(c, &raw.calibrate, &root.key("calibrate"));
+    let assumptions = raw.assumptions.iter().map(|a| (a.key.clone(), a.source.clone())).collect();
+    if !c.problems.is_empty() {
+        return Err(std::mem::take(&mut c.problems));
+    }
     let teams = cx
         .teams()
         .into_iter()
@@ -486,6 +494,9 @@ fn check_with(
             .map(|(path, message)| format!("{path}: {message}"))
             .collect(),
         uncertain: None,
+        observed,
+        unknowns,
+        assumptions,
     })
 }
 

@@ -34,32 +34,41 @@ pub(super) fn section(cx: &Cx) -> Section {
     s
 }
 
-/// Staff FTE able to take the first stage of DoLS requests, and bought-in
-/// assessments a week.
-fn dols_capacity(cx: &Cx) -> (f64, f64) {
+/// Who does the best interests assessments, in words: each staff role
+/// with its FTE and, for dual-role staff, the FTE of time they give DoLS
+/// in the run (P50); and bought-in assessments a week.
+fn dols_capacity(cx: &Cx) -> String {
     let m = cx.m;
     let first_stage = |f: u16| {
         let flow = &m.flows[f as usize];
         flow.kind == WorkKind::Dols && flow.stage_of.is_none_or(|(_, k)| k == 0) && flow.deprivation.is_some()
     };
-    let (mut fte, mut per_week) = (0.0, 0.0);
-    for r in m.roles.iter().filter(|r| r.skills.iter().any(|&f| first_stage(f))) {
+    let (mut staff, mut per_week) = (Vec::new(), 0.0);
+    for (i, r) in m.roles.iter().enumerate().filter(|(_, r)| r.skills.iter().any(|&f| first_stage(f))) {
         match r.kind {
-            RoleKind::Staff => fte += r.fte,
+            RoleKind::Staff if r.does_care_management(m) => {
+                let dols = Bands::of(cx.agg.role_kpi(i, crate::results::RoleKpi::HoursDols)).p50;
+                let available = Bands::of(cx.agg.role_kpi(i, crate::results::RoleKpi::HoursAvailable)).p50;
+                let fte = if available > 0.0 { r.fte * dols / available } else { 0.0 };
+                staff.push(format!("{:.1} FTE of {} (giving DoLS about {fte:.1} FTE of their time)", r.fte, r.label));
+            }
+            RoleKind::Staff => staff.push(format!("{:.1} FTE of {}", r.fte, r.label)),
             RoleKind::BoughtIn { per_week: w, .. } => per_week += w,
         }
     }
-    (fte, per_week)
+    if per_week > 0.0 {
+        staff.push(format!("{per_week:.0} bought-in assessments a week"));
+    }
+    crate::format::list(&staff.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
 fn dols(cx: &Cx) -> Vec<Sentence> {
     let (m, agg) = (cx.m, cx.agg);
     let mut out = Vec::new();
     let backlog = Bands::of(agg.total_period(cx.last, TotalMetric::DolsOpen));
-    let (fte, bought) = dols_capacity(cx);
-    let bought = if bought > 0.0 { format!(" and {bought:.0} bought-in assessments a week") } else { String::new() };
     let mut text = format!(
-        "With {fte:.1} FTE of staff doing DoLS assessments{bought}, the DoLS backlog (requests not yet decided) is {} by {}",
+        "With {} doing best interests assessments, the DoLS backlog (requests not yet completed) is {} by {}",
+        dols_capacity(cx),
         words(&backlog, Unit::Count),
         cx.by()
     );
@@ -72,17 +81,17 @@ fn dols(cx: &Cx) -> Vec<Sentence> {
         let first = &m.flows[request.first()];
         let (WorkKind::Dols, Some(deadline)) = (first.kind, first.deadline_days) else { continue };
         let within = Bands::of(agg.request_kpi(r, RequestKpi::WithinDeadlinePct));
-        let days = Bands::of(agg.request_kpi(r, RequestKpi::MeanDaysToDecision));
+        let days = Bands::of(agg.request_kpi(r, RequestKpi::MeanDaysToCompletion));
         text.push_str(&format!(
-            "; {} of {} are decided within {deadline:.0} days, in {} days on average",
+            "; {} of {} are completed within {deadline:.0} days, in {} days on average",
             words(&within, Unit::Pct),
             request.label,
             Unit::Days.show(days.p50)
         ));
         figures.push(Figure { source: Source::kpi("request", &request.name, "within_deadline_pct"), bands: within });
-        figures.push(Figure { source: Source::kpi("request", &request.name, "mean_days_to_decision"), bands: days });
+        figures.push(Figure { source: Source::kpi("request", &request.name, "mean_days_to_completion"), bands: days });
     }
-    text.push('.');
+    text.push_str(" (completed: decided, or closed without a decision, as councils' DoLS returns count them).");
     out.push(Sentence { text, figures });
 
     let people = Bands::of(agg.total_period(cx.last, TotalMetric::Unauthorised));

@@ -7,6 +7,7 @@ mod bottleneck;
 mod headline;
 mod legal;
 mod money;
+pub mod today;
 mod waiting;
 mod work;
 mod workforce;
@@ -104,6 +105,7 @@ pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario: &Scenario, pre
     let cx = Cx::new(m, agg);
     let sections = vec![
         headline::section(&cx),
+        today::section(&cx),
         areas::section(&cx),
         work::section(&cx),
         bottleneck::section(&cx),

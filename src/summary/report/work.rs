@@ -56,6 +56,7 @@ fn requests(cx: &Cx) -> KpiTable {
             unit: Unit::Count,
         };
         t.rows.push(per_year("received a year", RequestKpi::Arrivals));
+        t.rows.push(per_year("completed a year (decided or closed without a decision)", RequestKpi::Completed));
         t.rows.push(per_year("decided a year", RequestKpi::Decided));
         let legal = m.legal_changes.iter().any(|l| l.flows.contains(&request.stages[0]));
         if legal {
@@ -75,8 +76,14 @@ fn requests(cx: &Cx) -> KpiTable {
             ));
         }
         if let Some(d) = m.flows[request.first()].deadline_days {
-            t.rows.push(row(&format!("% decided within {d:.0} days"), RequestKpi::WithinDeadlinePct, Unit::Pct));
+            t.rows.push(row(&format!("% completed within {d:.0} days"), RequestKpi::WithinDeadlinePct, Unit::Pct));
+            t.rows.push(row(
+                &format!("% of decisions made within {d:.0} days"),
+                RequestKpi::DecidedWithinDeadlinePct,
+                Unit::Pct,
+            ));
         }
+        t.rows.push(row("mean days to completion", RequestKpi::MeanDaysToCompletion, Unit::Days));
         t.rows.push(row("mean days to decision", RequestKpi::MeanDaysToDecision, Unit::Days));
         t.rows.push(row("open at the end (the backlog)", RequestKpi::OpenAtEnd, Unit::Count));
         for &f in &request.stages {

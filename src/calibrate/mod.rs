@@ -1,0 +1,246 @@
+//! Calibration: find the values a council does not know (each BIA's
+//! effective DoLS hours, triage shares, how often waiting requests end
+//! undecided) so that the simulated position matches the one it observed.
+//!
+//! Method. Each unknown is a point `t` in 0..1 along its range. A
+//! candidate is the scenario with those values set on top (the one way to
+//! vary a scenario), simulated only as far as the last observation, with
+//! the same seed for every candidate: common random numbers, so two
+//! candidates differ by what they change, not by chance. Its misfit is
+//! the sum over observations of ((simulated mean − observed) / tolerance)².
+//! A small space-filling design (the current values, then a Halton
+//! sequence) finds a start; Nelder-Mead (argmin) refines it, inside the
+//! ranges, until every observation is within half its tolerance,
+//! the simplex stops moving, or the runs allowed are spent. The best
+//! values are then confirmed with more replications over the whole
+//! horizon.
+
+mod search;
+pub mod write;
+
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+use crate::error::Error;
+use crate::model::Unknown;
+use crate::runner::{self, RunConfig};
+use crate::scenario::{self, Change, Scenario};
+use crate::stats::{Aggregate, Band};
+
+/// Why calibration cannot start or go on.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrationError {
+    #[error(
+        "{file} gives no observed figures to calibrate to; add [[observed]] entries (where the council stands: \
+its DoLS backlog, % completed within 21 days, mean days, waiting lists), or make the scenario from a council \
+profile with `caseflow new`"
+    )]
+    NothingObserved { file: String },
+    #[error(
+        "{file} names no values to calibrate; add [[calibrate]] entries (set = KEY, range = [LOW, HIGH]) or give \
+--fit KEY=LOW..HIGH"
+    )]
+    NothingToCalibrate { file: String },
+    #[error("--fit {arg}: {why}; write it as KEY=LOW..HIGH, e.g. roles.social_worker_bia.dols_share=0.05..0.5")]
+    Fit { arg: String, why: String },
+    #[error("internal error: the calibration search failed ({message}); please report this with the scenario file")]
+    Search { message: String },
+}
+
+impl CalibrationError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CalibrationError::Search { .. } => 1,
+            _ => 2,
+        }
+    }
+}
+
+/// What to calibrate.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub scenario: PathBuf,
+    /// Changes on top of the scenario for every candidate (`--set`).
+    pub base: Vec<Change>,
+    /// The scenario's `[[calibrate]]` entries, and any given on the
+    /// command line.
+    pub unknowns: Vec<Unknown>,
+    /// Replications per candidate, and for confirming the best.
+    pub replications: u64,
+    pub confirm: u64,
+    pub seed: u64,
+    pub threads: Option<usize>,
+    /// Most candidates to simulate.
+    pub max_runs: usize,
+}
+
+/// One candidate simulated: where it is, the simulated mean of each
+/// observation, and its misfit.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub t: Vec<f64>,
+    pub means: Vec<f64>,
+    pub misfit: f64,
+}
+
+/// An observation the best values do not reproduce, and why.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub observation: usize,
+    /// The smallest misfit of this observation alone over every candidate
+    /// (in tolerances): above 1, no value in the ranges reproduced it.
+    pub nearest: f64,
+    /// Unknowns the best values sit at an end of.
+    pub at_bounds: Vec<usize>,
+}
+
+/// What calibration found.
+#[derive(Debug)]
+pub struct Outcome {
+    pub plan: Plan,
+    /// The scenario as it was (with `--set`), and as calibrated.
+    pub before: Scenario,
+    pub after: Scenario,
+    /// Each unknown's value before (as the scenario gives it) and after.
+    pub values_before: Vec<Option<toml::Value>>,
+    pub best: Vec<f64>,
+    /// The scenario as given, simulated as the candidates are.
+    pub as_given: Run,
+    pub runs: Vec<Run>,
+    /// The calibrated scenario over its whole horizon, `confirm`
+    /// replications.
+    pub agg: Aggregate,
+    pub conflicts: Vec<Conflict>,
+    /// How the search stopped, in words.
+    pub stopped: String,
+}
+
+impl Outcome {
+    /// The calibrated values as `--set` changes.
+    pub fn changes(&self) -> Vec<Change> {
+        changes(&self.plan.unknowns, &self.best)
+    }
+}
+
+/// `--fit KEY=LOW..HIGH`: a value to calibrate given on the command line.
+pub fn parse_fit(arg: &str) -> Result<Unknown, CalibrationError> {
+    let fail = |why: &str| CalibrationError::Fit { arg: arg.to_string(), why: why.to_string() };
+    let (key, range) = arg.split_once('=').ok_or_else(|| fail("no '='"))?;
+    let key = key.trim();
+    if key.is_empty() || key.split('.').any(str::is_empty) {
+        return Err(fail("the key must be dotted names"));
+    }
+    let (low, high) = range.split_once("..").ok_or_else(|| fail("no '..' between LOW and HIGH"))?;
+    let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+    let (Some(low), Some(high)) = (num(low), num(high)) else { return Err(fail("LOW and HIGH must be numbers")) };
+    if low >= high {
+        return Err(fail("LOW must be below HIGH"));
+    }
+    Ok(Unknown { keys: vec![key.to_string()], low: vec![low], high: vec![high], list: false, label: None })
+}
+
+/// The changes that put each unknown at its point.
+pub fn changes(unknowns: &[Unknown], t: &[f64]) -> Vec<Change> {
+    unknowns.iter().zip(t).flat_map(|(u, &t)| u.keys.iter().map(move |k| Change::set_toml(k, &u.toml_at(t)))).collect()
+}
+
+/// Calibrate. `progress` is told each candidate as it finishes.
+pub fn calibrate(plan: Plan, progress: &(dyn Fn(&Run, usize) + Sync), stop: &AtomicBool) -> Result<Outcome, Error> {
+    let before = scenario::load_with(&plan.scenario, &plan.base)?;
+    if before.model.observed.is_empty() {
+        return Err(CalibrationError::NothingObserved { file: before.file.clone() }.into());
+    }
+    if plan.unknowns.is_empty() {
+        return Err(CalibrationError::NothingToCalibrate { file: before.file.clone() }.into());
+    }
+    let values_before: Vec<Option<toml::Value>> = plan.unknowns.iter().map(|u| before.value_at(&u.keys[0])).collect();
+    let start: Vec<f64> = plan
+        .unknowns
+        .iter()
+        .zip(&values_before)
+        .map(|(u, v)| v.as_ref().and_then(|v| u.position(&numbers(v))).map_or(0.5, |t| t.clamp(0.0, 1.0)))
+        .collect();
+    let horizon = observed_days(&before);
+    // Each candidate: the scenario with changes on top, simulated up to
+    // the last observation on the same futures.
+    let simulate = |extra: Vec<Change>, t: &[f64]| -> Result<Run, Error> {
+        let mut changes = plan.base.clone();
+        changes.extend(extra);
+        changes.push(Change::set("scenario.days", horizon));
+        let s = scenario::load_with(&plan.scenario, &changes)?;
+        let cfg = RunConfig { replications: plan.replications, seed: plan.seed, threads: plan.threads };
+        let n = s.model.observed.len();
+        let readings: Vec<_> = s.model.observed.iter().map(|o| o.reading.clone()).collect();
+        let bands = runner::fold(
+            &s.model,
+            &cfg,
+            || vec![Band::new(); n],
+            |acc: &mut Vec<Band>, r| acc.iter_mut().zip(&readings).for_each(|(b, x)| b.add(x.read(&r))),
+            |mut a: Vec<Band>, b: Vec<Band>| {
+                a.iter_mut().zip(&b).for_each(|(x, y)| x.merge(y));
+                a
+            },
+            &|| {},
+            stop,
+        )?;
+        let means: Vec<f64> = bands.iter().map(Band::mean).collect();
+        let misfit = s.model.observed.iter().zip(&means).map(|(o, &m)| o.misfit(m).min(1e3).powi(2)).sum();
+        Ok(Run { t: t.to_vec(), means, misfit })
+    };
+    let as_given = simulate(Vec::new(), &start)?;
+    let evaluate = |t: &[f64]| simulate(self::changes(&plan.unknowns, t), t);
+    let found = search::minimise(&start, plan.max_runs, &before.model.observed, &evaluate, progress, stop)?;
+    let mut changes = plan.base.clone();
+    changes.extend(self::changes(&plan.unknowns, &found.best));
+    let after = scenario::load_with(&plan.scenario, &changes)?;
+    let cfg = RunConfig { replications: plan.confirm, seed: plan.seed, threads: plan.threads };
+    let agg = runner::run_until(&after.model, &cfg, &|| {}, stop)?;
+    let conflicts = conflicts(&after, &agg, &found.runs, &found.best);
+    Ok(Outcome {
+        plan,
+        before,
+        after,
+        values_before,
+        best: found.best,
+        as_given,
+        runs: found.runs,
+        agg,
+        conflicts,
+        stopped: found.stopped,
+    })
+}
+
+/// The numbers of a TOML value (a number, or a list of them).
+fn numbers(v: &toml::Value) -> Vec<f64> {
+    let one = |v: &toml::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+    match v {
+        toml::Value::Array(a) => a.iter().filter_map(one).collect(),
+        other => one(other).into_iter().collect(),
+    }
+}
+
+/// Days of the horizon up to the end of the last observation's periods:
+/// candidates are simulated no further.
+fn observed_days(s: &Scenario) -> f64 {
+    let m = &s.model;
+    let last = m.observed.iter().map(|o| o.reading.periods.end).max().unwrap_or(m.periods.len());
+    m.periods.bounds[last]
+}
+
+/// Observations the calibrated scenario does not reproduce, with the
+/// nearest any candidate came to each and the unknowns at an end of their
+/// range.
+fn conflicts(after: &Scenario, agg: &Aggregate, runs: &[Run], best: &[f64]) -> Vec<Conflict> {
+    let m = &after.model;
+    let at_bounds: Vec<usize> = (0..best.len()).filter(|&i| best[i] <= 0.005 || best[i] >= 0.995).collect();
+    m.observed
+        .iter()
+        .enumerate()
+        .filter(|(j, o)| !o.reproduced_by(agg.observed[*j].mean()))
+        .map(|(j, o)| Conflict {
+            observation: j,
+            nearest: runs.iter().map(|r| o.misfit(r.means[j]).abs()).fold(f64::INFINITY, f64::min),
+            at_bounds: at_bounds.clone(),
+        })
+        .collect()
+}

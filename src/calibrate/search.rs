@@ -1,0 +1,193 @@
+//! The search over the unit cube of unknowns: a small space-filling
+//! design for a start, then Nelder-Mead (argmin) from the best point.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use argmin::core::{CostFunction, Executor};
+use argmin::solver::neldermead::NelderMead;
+
+use super::Run;
+use crate::error::Error;
+use crate::model::observed::Observation;
+
+/// The search stops when every observation is within this share of its
+/// tolerance: closer than that is lost in the replications' noise.
+const GOOD_ENOUGH: f64 = 0.5;
+/// Side of the first simplex, as a share of each range.
+const STEP: f64 = 0.15;
+
+pub(super) struct Found {
+    pub best: Vec<f64>,
+    pub runs: Vec<Run>,
+    pub stopped: String,
+}
+
+/// Why evaluation stopped early.
+enum Halt {
+    Spent,
+    Close,
+    Failed(Error),
+}
+
+/// Whether every observation of a run is within `GOOD_ENOUGH` of its
+/// tolerance.
+fn close(run: &Run, observed: &[Observation]) -> bool {
+    observed.iter().zip(&run.means).all(|(o, &m)| o.misfit(m).abs() <= GOOD_ENOUGH)
+}
+
+struct Problem<'a> {
+    evaluate: &'a (dyn Fn(&[f64]) -> Result<Run, Error> + Sync),
+    runs: Mutex<Vec<Run>>,
+    halt: Mutex<Option<Halt>>,
+    max_runs: usize,
+    observed: &'a [Observation],
+    progress: &'a (dyn Fn(&Run, usize) + Sync),
+    stop: &'a AtomicBool,
+}
+
+impl Problem<'_> {
+    /// The misfit at `t`, simulating it unless a candidate with the same
+    /// values has been.
+    fn at(&self, t: &[f64]) -> Result<f64, Halt> {
+        let inside: Vec<f64> = t.iter().map(|x| x.clamp(0.0, 1.0)).collect();
+        // Outside the ranges: the edge's misfit, and more the further out.
+        let outside: f64 = t.iter().zip(&inside).map(|(a, b)| (a - b).powi(2)).sum::<f64>() * 10.0;
+        let same = |r: &Run| r.t.iter().zip(&inside).all(|(a, b)| (a - b).abs() < 1e-4);
+        if let Some(r) = self.runs.lock().unwrap_or_else(|e| e.into_inner()).iter().find(|r| same(r)) {
+            return Ok(r.misfit + outside);
+        }
+        if self.stop.load(Ordering::SeqCst) {
+            return Err(Halt::Failed(Error::Interrupted));
+        }
+        if self.runs.lock().unwrap_or_else(|e| e.into_inner()).len() >= self.max_runs {
+            return Err(Halt::Spent);
+        }
+        let run = (self.evaluate)(&inside).map_err(Halt::Failed)?;
+        let (misfit, done) = (run.misfit, close(&run, self.observed));
+        let mut runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
+        runs.push(run);
+        (self.progress)(runs.last().expect("just pushed"), runs.len());
+        if done {
+            return Err(Halt::Close);
+        }
+        Ok(misfit + outside)
+    }
+
+    fn best(&self) -> Option<Run> {
+        let runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
+        runs.iter().min_by(|a, b| a.misfit.total_cmp(&b.misfit)).cloned()
+    }
+}
+
+/// The problem as argmin takes it (by value), still owned by the search.
+struct Cost<'p, 'a>(&'p Problem<'a>);
+
+impl CostFunction for Cost<'_, '_> {
+    type Param = Vec<f64>;
+    type Output = f64;
+
+    fn cost(&self, t: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        self.0.at(t).map_err(|halt| {
+            let why = match halt {
+                Halt::Spent => "spent",
+                Halt::Close => "close",
+                Halt::Failed(_) => "failed",
+            };
+            *self.0.halt.lock().unwrap_or_else(|e| e.into_inner()) = Some(halt);
+            argmin::core::Error::msg(why)
+        })
+    }
+}
+
+pub(super) fn minimise(
+    start: &[f64],
+    max_runs: usize,
+    observed: &[Observation],
+    evaluate: &(dyn Fn(&[f64]) -> Result<Run, Error> + Sync),
+    progress: &(dyn Fn(&Run, usize) + Sync),
+    stop: &AtomicBool,
+) -> Result<Found, Error> {
+    let p =
+        Problem { evaluate, runs: Mutex::new(Vec::new()), halt: Mutex::new(None), max_runs, observed, progress, stop };
+    let d = start.len();
+    let mut design = vec![start.to_vec()];
+    design.extend((1..(2 * d + 2).max(6)).map(|i| halton(i, d)));
+    let mut stopped = None;
+    for t in &design {
+        match p.at(t) {
+            Ok(_) => {}
+            Err(halt) => {
+                stopped = Some(words(halt)?);
+                break;
+            }
+        }
+    }
+    if stopped.is_none() {
+        stopped = Some(refine(&p)?);
+    }
+    let best = p.best().ok_or(Error::Interrupted)?;
+    let runs = p.runs.into_inner().unwrap_or_else(|e| e.into_inner());
+    debug_assert!(runs.iter().all(|r| r.means.len() == observed.len()));
+    Ok(Found { best: best.t, runs, stopped: stopped.unwrap_or_default() })
+}
+
+/// Nelder-Mead from the best point so far; how it stopped, in words.
+fn refine(p: &Problem) -> Result<String, Error> {
+    let best = p.best().ok_or(Error::Interrupted)?.t;
+    let mut simplex = vec![best.clone()];
+    for i in 0..best.len() {
+        let mut v = best.clone();
+        v[i] = if v[i] + STEP <= 1.0 { v[i] + STEP } else { v[i] - STEP };
+        simplex.push(v);
+    }
+    let solver = NelderMead::new(simplex)
+        .with_sd_tolerance(1e-3)
+        .map_err(|e| super::CalibrationError::Search { message: e.to_string() })?;
+    let result = Executor::new(Cost(p), solver).configure(|s| s.max_iters(1_000)).run();
+    if let Some(halt) = p.halt.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        return words(halt);
+    }
+    result.map_err(|e| super::CalibrationError::Search { message: e.to_string() })?;
+    Ok("the search stopped improving (the simplex closed)".into())
+}
+
+/// Why the search stopped, in words, or the error that stopped it.
+fn words(halt: Halt) -> Result<String, Error> {
+    match halt {
+        Halt::Spent => Ok("the runs allowed were spent".into()),
+        Halt::Close => Ok("every observed figure was within half its tolerance".into()),
+        Halt::Failed(e) => Err(e),
+    }
+}
+
+/// Point `i` of the Halton sequence in `d` dimensions (bases 2, 3, 5, ...):
+/// spread evenly over the cube, the same every time.
+fn halton(i: usize, d: usize) -> Vec<f64> {
+    const PRIMES: [usize; 12] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37];
+    (0..d)
+        .map(|k| {
+            let b = PRIMES[k % PRIMES.len()];
+            let (mut f, mut r, mut n) = (1.0, 0.0, i);
+            while n > 0 {
+                f /= b as f64;
+                r += f * (n % b) as f64;
+                n /= b;
+            }
+            r
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::halton;
+
+    #[test]
+    fn halton_points_lie_in_the_cube_and_differ() {
+        let pts: Vec<Vec<f64>> = (1..8).map(|i| halton(i, 3)).collect();
+        assert!(pts.iter().flatten().all(|x| (0.0..1.0).contains(x)));
+        assert_eq!(halton(1, 2), vec![0.5, 1.0 / 3.0]);
+        assert_ne!(pts[0], pts[1]);
+    }
+}
