@@ -71,11 +71,45 @@ The scenario is read again from the file the shards ran (give --scenario if it h
 Shards of different scenarios, seeds or splits, a shard given twice, or a shard missing are refused."
     )]
     Merge(MergeArgs),
+    /// Open the what-if page: choose a scenario, change staff, demand and budgets, run, compare, download
+    #[command(
+        after_help = "Examples:\n  caseflow serve\n  caseflow serve my-council.toml --port 8090\n  caseflow serve --bind 0.0.0.0 --port 8080   (other machines need the token printed with the URL)\n\n\
+The page offers the scenarios in --scenarios (default: scenarios/) and the files given, and takes uploads whose base,\n\
+if any, is one of those. It listens on 127.0.0.1 unless --bind says otherwise; everything it serves is built in."
+    )]
+    Serve(ServeArgs),
     /// Check scenario files without running them
     #[command(
         after_help = "Examples:\n  caseflow validate scenarios/*.toml\n  caseflow validate --resolved scenarios/halton-2015-more-bias.toml\n  caseflow validate scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22"
     )]
     Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Scenario files to offer besides those in --scenarios
+    pub files: Vec<PathBuf>,
+    /// Folder of the scenarios to offer (and the only bases an upload may name)
+    #[arg(long, default_value = "scenarios", value_name = "DIR")]
+    pub scenarios: PathBuf,
+    /// Address to listen on; any but loopback needs the token printed with the URL
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on (0: any free port)
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The most runs (or comparisons, or searches) at once
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub max_runs: u64,
+    /// The most replications one request may ask for
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(10..=1_000_000))]
+    pub max_replications: u64,
+    /// The most bytes an uploaded scenario may have
+    #[arg(long, default_value_t = 256 * 1024, value_parser = clap::value_parser!(u64).range(1024..=16_777_216))]
+    pub max_upload: u64,
+    /// Worker threads for the simulations (default: one per core)
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }
 
 #[derive(Debug, Args)]

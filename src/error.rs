@@ -20,6 +20,11 @@ pub enum Error {
     History(#[from] crate::history::HistoryError),
     #[error(transparent)]
     Backtest(#[from] crate::history::backtest::BacktestError),
+    /// An uploaded scenario the server refuses before loading it.
+    #[error("{name}: {message}")]
+    Upload { name: String, message: String },
+    #[error("the server: {message}")]
+    Serve { message: String },
     /// A `--set` argument that is not `KEY=VALUE`.
     #[error("{message}")]
     Set { arg: String, message: String },
@@ -191,6 +196,8 @@ impl Error {
             | Error::PrecisionAndCount { .. }
             | Error::MaxWithoutPrecision
             | Error::AutoNotHere { .. }
+            | Error::Upload { .. }
+            | Error::Serve { .. }
             | Error::ShardWithPrecision
             | Error::ShardsExceedReplications { .. }
             | Error::NoShards { .. }

@@ -38,6 +38,7 @@ pub mod results;
 pub mod runner;
 pub mod scenario;
 pub mod search;
+pub mod serve;
 pub mod shard;
 pub mod stats;
 pub mod summary;

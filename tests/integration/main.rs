@@ -2,6 +2,7 @@
 
 mod alloc;
 mod areas;
+mod browser;
 mod cli;
 mod conservation;
 mod demand;
@@ -24,6 +25,7 @@ mod readme;
 mod report;
 mod scenario_errors;
 mod scenarios;
+mod serve;
 mod shards;
 mod staffing;
 mod until_precise;
