@@ -159,7 +159,9 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
         set_flags(&sc),
         shell_word(&args.staff_history.display().to_string()),
         shell_word(&args.activity_history.display().to_string()),
-        args.previous.as_ref().map_or(String::new(), |p| format!(" --previous {}", shell_word(&p.display().to_string()))),
+        args.previous
+            .as_ref()
+            .map_or(String::new(), |p| format!(" --previous {}", shell_word(&p.display().to_string()))),
         cfg.replications,
         cfg.seed,
         if args.no_search {

@@ -16,7 +16,13 @@ use crate::summary::Tables;
 use crate::summary::doc::{Block, Doc};
 
 /// The workbook's bytes: the same run gives the same bytes.
-pub fn run_workbook(m: &Model, agg: &Aggregate, tables: &mut Tables, doc: &Doc, command: &str) -> Result<Vec<u8>, Error> {
+pub fn run_workbook(
+    m: &Model,
+    agg: &Aggregate,
+    tables: &mut Tables,
+    doc: &Doc,
+    command: &str,
+) -> Result<Vec<u8>, Error> {
     build(m, agg, tables, doc, command).map_err(|e| Error::Tables { message: format!("the workbook: {e}") })
 }
 
@@ -129,8 +135,11 @@ fn year_label(k: YearMetric) -> String {
 fn by_year(ws: &mut Worksheet, m: &Model, agg: &Aggregate, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Cost by financial year")?;
     let mut names = vec!["measure", "band"];
-    let years: Vec<String> =
-        m.years.iter().map(|y| if y.covered < 0.999 { format!("{} (part)", y.label) } else { y.label.clone() }).collect();
+    let years: Vec<String> = m
+        .years
+        .iter()
+        .map(|y| if y.covered < 0.999 { format!("{} (part)", y.label) } else { y.label.clone() })
+        .collect();
     names.extend(years.iter().map(String::as_str));
     header(ws, 0, &names, f)?;
     let mut row = 1;
@@ -151,8 +160,13 @@ fn by_year(ws: &mut Worksheet, m: &Model, agg: &Aggregate, f: &Formats) -> Resul
     Ok(())
 }
 
-const BANDS: [(&str, fn(&Bands) -> f64); 4] =
-    [("P50", |b| b.p50), ("P10", |b| b.p10), ("P90", |b| b.p90), ("mean", |b| b.mean)];
+/// A band's figure, by name.
+type Pick = fn(&Bands) -> f64;
+
+const BANDS: [(&str, Pick); 4] = [("P50", |b| b.p50), ("P10", |b| b.p10), ("P90", |b| b.p90), ("mean", |b| b.mean)];
+
+/// A figure of a financial year, by its index.
+type YearValue<'a> = dyn Fn(usize) -> f64 + 'a;
 
 /// Each budget line by financial year: the budget, the spend's band, the
 /// chance of going over and the expected overspend.
@@ -163,7 +177,7 @@ fn budget(ws: &mut Worksheet, m: &Model, agg: &Aggregate, f: &Formats) -> Result
     header(ws, 0, &names, f)?;
     let mut row = 1;
     for (l, line) in m.budget.iter().enumerate() {
-        let rows: [(&str, Unit, &dyn Fn(usize) -> f64); 6] = [
+        let rows: [(&str, Unit, &YearValue); 6] = [
             ("budget", Unit::Money, &|y| line.per_year[y]),
             ("spend P50", Unit::Money, &|y| agg.budget(l, y, BudgetMetric::Spend).quantile(0.5)),
             ("spend P10", Unit::Money, &|y| agg.budget(l, y, BudgetMetric::Spend).quantile(0.1)),
@@ -217,19 +231,16 @@ fn table(ws: &mut Worksheet, stem: &str, df: &DataFrame, m: &Model, f: &Formats)
             } else if let Ok(v) = s.cast(&DataType::Float64) {
                 let Some(v) = v.f64().ok().and_then(|x| x.get(r)) else { continue };
                 let unit = match name {
-                    "mean" | "sd" | "ci95_low" | "ci95_high" | "p10" | "p50" | "p90" | "budget" | "expected_overspend" => {
-                        unit
-                    }
+                    "mean" | "sd" | "ci95_low" | "ci95_high" | "p10" | "p50" | "p90" | "budget"
+                    | "expected_overspend" => unit,
                     "probability_over" | "share" | "share_of_year_covered" => Unit::Probability,
                     _ => Unit::Count,
                 };
                 number(ws, row, c as u16, v, unit)?;
             }
         }
-        if let Some(c) = label_col {
-            if let Some(key) = text(c, r) {
-                ws.write_string(row, names.len() as u16, label(m, &key))?;
-            }
+        if let Some(key) = label_col.and_then(|c| text(c, r)) {
+            ws.write_string(row, names.len() as u16, label(m, &key))?;
         }
     }
     ws.autofit();

@@ -585,8 +585,11 @@ fn walk<'a>(
                 t.get_mut(seg).expect("present or just added").get_mut()
             }
             DeValue::Array(a) => {
-                if last && value.is_some() && is_named(a) && !a.iter().any(|e| name_of(e) == Some(seg)) {
-                    return add_named(a, seg, value.expect("checked above"), key_span, parent_key);
+                if last && is_named(a) && !a.iter().any(|e| name_of(e) == Some(seg)) {
+                    return match value {
+                        Some(v) => add_named(a, seg, v, key_span, parent_key),
+                        None => entry_index(a, seg, parent_key, &walked).map(|_| ()),
+                    };
                 }
                 let i = entry_index(a, seg, parent_key, &walked)?;
                 if last {

@@ -47,9 +47,8 @@ const UPLOADS_KEPT: usize = 32;
 impl Catalogue {
     /// Every scenario in `dir` that loads, then `files`.
     pub fn new(dir: &Path, files: &[PathBuf]) -> Catalogue {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
-            .unwrap_or_default();
+        let mut paths: Vec<PathBuf> =
+            std::fs::read_dir(dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
         paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
         paths.sort();
         paths.extend(files.iter().cloned());
@@ -187,7 +186,8 @@ pub fn key_figures(sc: &Scenario) -> Vec<String> {
         .filter_map(|r| {
             let arrivals = m.flows[r.first()].arrivals.as_ref()?;
             // The rate in force at the start (after any warm-up).
-            let at_start = arrivals.segments.iter().rfind(|s| s.start <= m.warmup_days).or(arrivals.segments.first())?;
+            let at_start =
+                arrivals.segments.iter().rfind(|s| s.start <= m.warmup_days).or(arrivals.segments.first())?;
             let per_year = at_start.rate_per_day * 365.25;
             Some(format!("{}: about {} a year", r.label, thousands(per_year)))
         })

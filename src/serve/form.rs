@@ -179,9 +179,14 @@ pub fn form(sc: &Scenario) -> Form {
         for unit in ["per_year", "per_month", "per_week", "per_day"] {
             let key = format!("flows.{}.arrivals.{unit}", flow.name);
             if let Some(base) = number_at(sc, &key) {
+                // A request is known by its own name, not its first stage's.
+                let label = match flow.stage_of {
+                    Some((r, _)) => m.requests[r].label.clone(),
+                    None => m.flow_title(f),
+                };
                 demand.push(Field {
                     id: format!("demand:{key}"),
-                    label: format!("{}: demand", m.flow_title(f)),
+                    label: format!("{label}: demand"),
                     unit: "× as now".into(),
                     min: 0.0,
                     max: 5.0,
@@ -201,7 +206,8 @@ pub fn form(sc: &Scenario) -> Form {
         let key = format!("legal_changes.{}.multiplier", l.name);
         let corners = match sc.value_at(&key) {
             Some(toml::Value::Table(t)) if t.get("dist").and_then(|d| d.as_str()) == Some("triangular") => {
-                ["min", "mode", "max"].map(|c| (c, t.get(c).and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))))
+                ["min", "mode", "max"]
+                    .map(|c| (c, t.get(c).and_then(|v| v.as_float().or(v.as_integer().map(|i| i as f64)))))
             }
             _ => continue,
         };
@@ -308,11 +314,14 @@ pub fn changes(form: &Form, edits: &Edits) -> Result<Vec<(String, Change)>, Vec<
         match &f.kind {
             Kind::Value { key, scale, whole } => {
                 let v = v / scale;
-                let value = if *whole && v.fract() == 0.0 { toml::Value::Integer(v as i64) } else { toml::Value::Float(v) };
+                let value =
+                    if *whole && v.fract() == 0.0 { toml::Value::Integer(v as i64) } else { toml::Value::Float(v) };
                 out.push((f.id.clone(), Change::set(key, value)));
             }
             Kind::Times { key, base } => out.push((f.id.clone(), Change::set(key, base * v))),
-            Kind::Corner { key, corner } => corners.entry(key.clone()).or_default().push((corner, v / 100.0, f.id.clone())),
+            Kind::Corner { key, corner } => {
+                corners.entry(key.clone()).or_default().push((corner, v / 100.0, f.id.clone()))
+            }
         }
     }
     for (key, edited) in corners {
@@ -324,8 +333,12 @@ pub fn changes(form: &Form, edits: &Edits) -> Result<Vec<(String, Change)>, Vec<
                 .map_or(0.0, |f| f.value / 100.0)
         };
         let pick = |c: &str| edited.iter().find(|e| e.0 == c).map_or(now(c), |e| e.1);
-        let text =
-            format!("{{ dist = \"triangular\", min = {}, mode = {}, max = {} }}", pick("min"), pick("mode"), pick("max"));
+        let text = format!(
+            "{{ dist = \"triangular\", min = {}, mode = {}, max = {} }}",
+            pick("min"),
+            pick("mode"),
+            pick("max")
+        );
         out.push((edited[0].2.clone(), Change::set_toml(&key, &text)));
     }
     let mut plans: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -341,7 +354,10 @@ pub fn changes(form: &Form, edits: &Edits) -> Result<Vec<(String, Change)>, Vec<
     }
     for (role, steps) in plans {
         // A list is replaced whole, so the scenario's own steps go first.
-        out.push(("events".into(), Change::set_toml(&format!("roles.{role}.plan"), &format!("[{}]", steps.join(", ")))));
+        out.push((
+            "events".into(),
+            Change::set_toml(&format!("roles.{role}.plan"), &format!("[{}]", steps.join(", "))),
+        ));
     }
     if problems.is_empty() { Ok(out) } else { Err(problems) }
 }

@@ -210,7 +210,9 @@ fn check(app: &App, method: &Method, headers: &HeaderMap, query: Option<&str>) -
                 if !own {
                     return Err(Refused(
                         StatusCode::FORBIDDEN,
-                        format!("requests that change anything must come from this server's own page, not from {origin}"),
+                        format!(
+                            "requests that change anything must come from this server's own page, not from {origin}"
+                        ),
                     ));
                 }
             }

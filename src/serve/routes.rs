@@ -74,7 +74,9 @@ async fn scenarios(State(app): State<Arc<App>>) -> Reply {
     let list: Vec<serde_json::Value> = catalogue
         .shipped
         .iter()
-        .map(|e| serde_json::json!({ "id": e.id, "title": e.title, "description": e.description, "figures": e.figures }))
+        .map(
+            |e| serde_json::json!({ "id": e.id, "title": e.title, "description": e.description, "figures": e.figures }),
+        )
         .collect();
     Ok(Json(list).into_response())
 }
@@ -133,8 +135,13 @@ fn default_seed() -> u64 {
 }
 
 /// The scenario with the edits on top, checked as the command line
-/// checks it; problems beside their fields.
-async fn edited(app: &App, scenario: &str, edits: Edits) -> Result<Result<(Entry, Scenario, Vec<Change>), Response>, Refused> {
+/// checks it; problems beside their fields (as the response to send).
+#[allow(clippy::result_large_err)]
+async fn edited(
+    app: &App,
+    scenario: &str,
+    edits: Edits,
+) -> Result<Result<(Entry, Scenario, Vec<Change>), Response>, Refused> {
     let e = entry(app, scenario)?;
     blocking(move || {
         let base = e.load(&[]).map_err(|err| problems(form::place(&err, &[], "scenario")))?;
@@ -171,7 +178,10 @@ fn launch(app: &App, kind: &'static str, total: u64, work: impl FnOnce(&Job) + S
     let Some(job) = app.jobs.start(kind, total) else {
         return Err(Refused(
             StatusCode::TOO_MANY_REQUESTS,
-            format!("{} runs are going already (the most at once here); wait for one or cancel it", app.limits.max_runs),
+            format!(
+                "{} runs are going already (the most at once here); wait for one or cancel it",
+                app.limits.max_runs
+            ),
         ));
     };
     let id = job.id;
@@ -218,7 +228,9 @@ async fn compare(State(app): State<Arc<App>>, Json(ask): Json<Ask>) -> Reply {
     let base = blocking(move || e.load(&[])).await?.map_err(|err| bad(err.to_string()))?;
     let mut edited = sc;
     if edited.sha256 == base.sha256 {
-        return Err(bad("nothing has been changed yet: change a figure above to compare it with the scenario as it stands"));
+        return Err(bad(
+            "nothing has been changed yet: change a figure above to compare it with the scenario as it stands",
+        ));
     }
     edited.model.name = format!("{} (changed)", base.model.name);
     size_check(&edited, &cfg)?;
@@ -272,7 +284,9 @@ async fn staff(State(app): State<Arc<App>>, Json(s): Json<StaffAsk>) -> Reply {
 }
 
 fn job(app: &App, id: u64) -> Result<Arc<Job>, Refused> {
-    app.jobs.get(id).ok_or_else(|| Refused(StatusCode::NOT_FOUND, format!("no run {id} here (it may have been cleared)")))
+    app.jobs
+        .get(id)
+        .ok_or_else(|| Refused(StatusCode::NOT_FOUND, format!("no run {id} here (it may have been cleared)")))
 }
 
 async fn job_view(State(app): State<Arc<App>>, Path(id): Path<u64>) -> Reply {

@@ -129,9 +129,8 @@ pub fn build(
 ) -> Doc {
     let name = &model.name;
     // The search says what it did in keys; the report, in words.
-    let plain = |text: &str| {
-        plan.dims.iter().fold(text.to_string(), |t, d| t.replace(&d.key, &words::key(model, &d.key)))
-    };
+    let plain =
+        |text: &str| plan.dims.iter().fold(text.to_string(), |t, d| t.replace(&d.key, &words::key(model, &d.key)));
     let mut answer = Section::new("headline", "Answer");
     let mut sentences = Vec::new();
     let focus = out.answer.or(out.closest).map(|i| &out.evaluated[i]);

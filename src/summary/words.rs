@@ -22,7 +22,8 @@ pub fn key(m: &Model, key: &str) -> String {
             format!("{label}: {}", rest.iter().map(|s| field_words(s)).collect::<Vec<_>>().join(", "))
         }
         ["legal_changes", name, "multiplier"] => {
-            let label = m.legal_changes.iter().find(|l| l.name == *name).map_or_else(|| label_of(name), |l| l.label.clone());
+            let label =
+                m.legal_changes.iter().find(|l| l.name == *name).map_or_else(|| label_of(name), |l| l.label.clone());
             format!("{label}: share of people who still need authorisation")
         }
         _ => segs.iter().map(|s| field_words(s)).collect::<Vec<_>>().join(", "),
@@ -69,6 +70,9 @@ mod tests {
         .unwrap();
         assert_eq!(super::key(&m, "roles.social_worker_bia.fte"), "social workers who are also BIAs (FTE)");
         assert_eq!(super::key(&m, "flows.work.arrivals.per_year"), "work: arrivals, a year");
-        assert_eq!(super::values(&m, &["roles.social_worker_bia.fte"], &[22.0]), "social workers who are also BIAs (FTE) 22");
+        assert_eq!(
+            super::values(&m, &["roles.social_worker_bia.fte"], &[22.0]),
+            "social workers who are also BIAs (FTE) 22"
+        );
     }
 }

@@ -100,10 +100,18 @@ async fn click(c: &Client, css: &str) {
 /// among them, labelled).
 async fn run_and_wait(c: &Client, label: &str) -> (String, String, Vec<(String, String)>) {
     click(c, "#run").await;
-    wait_for(c, "the run to finish", "return document.querySelector('#downloads a') !== null && !document.getElementById('run').disabled;", 600)
-        .await;
+    wait_for(
+        c,
+        "the run to finish",
+        "return document.querySelector('#downloads a') !== null && !document.getElementById('run').disabled;",
+        600,
+    )
+    .await;
     let figures = c.execute("return document.getElementById('in-short').innerText;", vec![]).await.unwrap();
-    let chart = c.execute("const s = document.querySelector('#charts svg'); return s ? s.outerHTML : '';", vec![]).await.unwrap();
+    let chart = c
+        .execute("const s = document.querySelector('#charts svg'); return s ? s.outerHTML : '';", vec![])
+        .await
+        .unwrap();
     let messages = console(c)
         .await
         .into_iter()
@@ -136,7 +144,14 @@ fn the_what_if_page_works_in_a_real_browser() {
     let profile = scratch_dir("browser-profile");
     let (_server, url) = serve();
     let port = free_port();
-    let _driver = Kill(Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("chromedriver starts"));
+    let _driver = Kill(
+        Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts"),
+    );
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let mut caps = serde_json::Map::new();

@@ -362,12 +362,11 @@ fn validate_prints_the_resolved_scenario() {
 /// file's `[[roles]]` entry would: the same model either way.
 #[test]
 fn set_adds_an_entry_to_a_named_list() {
-    let entry = "{ kind = \"bought_in\", label = \"independent BIAs\", per_week = 4, fee = 750, skills = [\"dols_standard\"] }";
+    let entry =
+        "{ kind = \"bought_in\", label = \"independent BIAs\", per_week = 4, fee = 750, skills = [\"dols_standard\"] }";
     let by_set = load("halton-2015-baseline", &[Change::parse(&format!("roles.agency_bia={entry}")).unwrap()]);
-    let overlay = format!(
-        "[[roles]]\nname = \"agency_bia\"\nkind = \"bought_in\"\nlabel = \"independent BIAs\"\nper_week = 4\nfee = 750\nskills = [\"dols_standard\"]\n"
-    );
-    let by_overlay = load("halton-2015-baseline", &[Change::overlay(&overlay)]);
+    let overlay = "[[roles]]\nname = \"agency_bia\"\nkind = \"bought_in\"\nlabel = \"independent BIAs\"\nper_week = 4\nfee = 750\nskills = [\"dols_standard\"]\n";
+    let by_overlay = load("halton-2015-baseline", &[Change::overlay(overlay)]);
     same(&by_set, &by_overlay, "a role added by --set is the overlay's");
     assert!(by_set.roles.iter().any(|r| r.name == "agency_bia" && r.label == "independent BIAs"));
     let dir = files("overlay-set-add", &[("base.toml", BASE)]);

@@ -16,14 +16,8 @@ pub(crate) struct Server {
 
 pub(crate) fn start(limits: Limits, bind: IpAddr) -> Server {
     let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let config = Config {
-        catalogue: Catalogue::new(&scenarios, &[]),
-        limits,
-        threads: Some(1),
-        bind,
-        port: 0,
-        token: None,
-    };
+    let config =
+        Config { catalogue: Catalogue::new(&scenarios, &[]), limits, threads: Some(1), bind, port: 0, token: None };
     let runtime = Box::leak(Box::new(
         tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("a runtime"),
     ));
@@ -224,7 +218,12 @@ fn serve_answers_bad_requests_with_a_4xx_and_keeps_serving() {
         ("GET", "/api/jobs/99999", "", 404),
         ("GET", "/api/jobs/abc", "", 400),
         ("GET", "/api/form", "", 400),
-        ("POST", "/api/staff", "{\"scenario\":\"shipped-0\",\"role\":\"x\",\"from\":5,\"to\":1,\"request\":\"r\",\"share\":80,\"month\":1,\"probability\":90}", 400),
+        (
+            "POST",
+            "/api/staff",
+            "{\"scenario\":\"shipped-0\",\"role\":\"x\",\"from\":5,\"to\":1,\"request\":\"r\",\"share\":80,\"month\":1,\"probability\":90}",
+            400,
+        ),
         ("GET", "/no/such/page", "", 404),
     ] {
         let origin = own(&server);
@@ -260,7 +259,10 @@ fn serve_runs_give_the_command_lines_figures_and_the_scenario_round_trips() {
     let dir = crate::harness::scratch_dir("serve-round-trip");
     let file = dir.join("quickstart.toml");
     std::fs::write(&file, &toml).unwrap();
-    let out = crate::harness::caseflow(&["run", file.to_str().unwrap(), "-n", "30", "--seed", "4", "--out"], &dir.join("out"));
+    let out = crate::harness::caseflow(
+        &["run", file.to_str().unwrap(), "-n", "30", "--seed", "4", "--out"],
+        &dir.join("out"),
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let printed = String::from_utf8_lossy(&out.stdout);
     for sentence in view["in_short"].as_array().unwrap() {

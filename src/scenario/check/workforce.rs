@@ -110,7 +110,10 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
         let mut until = s.until.as_ref().and_then(|u| c.date(p.key("until"), u));
         if let Some(months) = s.replaced_after_months {
             if s.leave.is_none() || s.until.is_some() {
-                c.err(p.key("replaced_after_months"), "goes with leave, in place of until: when the posts are filled again");
+                c.err(
+                    p.key("replaced_after_months"),
+                    "goes with leave, in place of until: when the posts are filled again",
+                );
             } else if months == 0 {
                 c.err(p.key("replaced_after_months"), "must be at least 1 (leave it out if they are not replaced)");
             }
