@@ -53,6 +53,16 @@ The result is an overlay of the scenario (base = the original) with those values
 against simulated. caseflow run on the overlay checks itself against the same observed figures."
     )]
     Calibrate(CalibrateArgs),
+    /// Make a scenario from a council profile: the figures a council has, national defaults for the rest
+    #[command(
+        after_help = "Examples:\n  caseflow new --template my-council.xlsx          (a blank profile to fill in; or my-council.toml)\n  caseflow new my-council.xlsx                     (writes scenarios/<name>.toml)\n  caseflow new docs/profile-example.toml --out /tmp/northmoor.toml\n  caseflow new my-council.toml --calibrate         (and calibrates it: scenarios/<name>-calibrated.toml)\n\n\
+A profile gives population, staff in post by role (FTE, vacancies, agency), DoLS requests a year, the backlog today,\n\
+% of standard requests completed within 21 days and mean days last year, Care Act activity and waiting lists, and\n\
+budgets (docs/profile.md lists every figure). Each value it does not give is a national default, written into the\n\
+scenario with its source and listed in every report as an assumption to check. Where the council stands becomes the\n\
+scenario's [[observed]] figures, which caseflow calibrate makes the model reproduce."
+    )]
+    New(NewArgs),
     /// Fit demand (or turnover) to a history CSV and print it as scenario TOML
     #[command(
         after_help = "Examples:\n  caseflow fit data/synthetic-activity.csv\n  caseflow fit data/national-dols.csv --flows dols_received --step 2014-03-19 --until 2017-03-31 --trend damped\n  caseflow fit data/synthetic-staff.csv\n\nActivity history has columns period,flow,count; staff history has period,role,starters,leavers,in_post[,vacancies].\nPeriods: 2014/15 (financial year), 2015-04 (month), 2015 (year), 2015-04-06 (day), 2014-04-01..2014-09-30."
@@ -82,11 +92,45 @@ The scenario is read again from the file the shards ran (give --scenario if it h
 Shards of different scenarios, seeds or splits, a shard given twice, or a shard missing are refused."
     )]
     Merge(MergeArgs),
+    /// Open the what-if page: choose a scenario, change staff, demand and budgets, run, compare, download
+    #[command(
+        after_help = "Examples:\n  caseflow serve\n  caseflow serve my-council.toml --port 8090\n  caseflow serve --bind 0.0.0.0 --port 8080   (other machines need the token printed with the URL)\n\n\
+The page offers the scenarios in --scenarios (default: scenarios/) and the files given, and takes uploads whose base,\n\
+if any, is one of those. It listens on 127.0.0.1 unless --bind says otherwise; everything it serves is built in."
+    )]
+    Serve(ServeArgs),
     /// Check scenario files without running them
     #[command(
         after_help = "Examples:\n  caseflow validate scenarios/*.toml\n  caseflow validate --resolved scenarios/halton-2015-more-bias.toml\n  caseflow validate scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22"
     )]
     Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Scenario files to offer besides those in --scenarios
+    pub files: Vec<PathBuf>,
+    /// Folder of the scenarios to offer (and the only bases an upload may name)
+    #[arg(long, default_value = "scenarios", value_name = "DIR")]
+    pub scenarios: PathBuf,
+    /// Address to listen on; any but loopback needs the token printed with the URL
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Port to listen on (0: any free port)
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The most runs (or comparisons, or searches) at once
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub max_runs: u64,
+    /// The most replications one request may ask for
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u64).range(10..=1_000_000))]
+    pub max_replications: u64,
+    /// The most bytes an uploaded scenario may have
+    #[arg(long, default_value_t = 256 * 1024, value_parser = clap::value_parser!(u64).range(1024..=16_777_216))]
+    pub max_upload: u64,
+    /// Worker threads for the simulations (default: one per core)
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +262,28 @@ pub struct StaffArgs {
     /// Most memory each candidate's run may use, in GB (default: half the machine's)
     #[arg(long, value_name = "GB", value_parser = memory_gb)]
     pub max_memory: Option<f64>,
+    /// Print nothing but errors
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The council profile (.toml or the .xlsx template filled in)
+    #[arg(required_unless_present = "template")]
+    pub profile: Option<PathBuf>,
+    /// Write a blank profile to fill in (.xlsx for the spreadsheet, .toml for text)
+    #[arg(long, value_name = "FILE", conflicts_with = "profile")]
+    pub template: Option<PathBuf>,
+    /// Where to write the scenario [default: scenarios/<name>.toml]
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Calibrate the new scenario at once (as caseflow calibrate with its defaults)
+    #[arg(long)]
+    pub calibrate: bool,
+    /// Replace files that are there from an earlier run
+    #[arg(long)]
+    pub force: bool,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,

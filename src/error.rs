@@ -22,6 +22,13 @@ pub enum Error {
     Backtest(#[from] crate::history::backtest::BacktestError),
     #[error(transparent)]
     Calibration(#[from] crate::calibrate::CalibrationError),
+    #[error(transparent)]
+    Profile(#[from] crate::profile::ProfileError),
+    /// An uploaded scenario the server refuses before loading it.
+    #[error("{name}: {message}")]
+    Upload { name: String, message: String },
+    #[error("the server: {message}")]
+    Serve { message: String },
     /// A `--set` argument that is not `KEY=VALUE`.
     #[error("{message}")]
     Set { arg: String, message: String },
@@ -159,6 +166,8 @@ name the scenario with --scenario FILE",
         file.display()
     )]
     ShardScenarioMissing { file: PathBuf },
+    #[error("internal error: {message}; please report this with the files named")]
+    Internal { message: String },
     #[error("internal error: building the tables failed ({message}); please report this with the scenario file")]
     Tables { message: String },
     #[error("internal error: drawing chart {chart} failed ({message}); please report this with the scenario file")]
@@ -193,6 +202,8 @@ impl Error {
             | Error::PrecisionAndCount { .. }
             | Error::MaxWithoutPrecision
             | Error::AutoNotHere { .. }
+            | Error::Upload { .. }
+            | Error::Serve { .. }
             | Error::ShardWithPrecision
             | Error::ShardsExceedReplications { .. }
             | Error::NoShards { .. }
@@ -207,6 +218,7 @@ impl Error {
             | Error::ShardScenarioChanged { .. }
             | Error::ShardScenarioMissing { .. } => 2,
             Error::Calibration(e) => e.exit_code(),
+            Error::Profile(_) => 2,
             Error::Interrupted => 130,
             Error::Raced { .. }
             | Error::Write { .. }
@@ -214,6 +226,7 @@ impl Error {
             | Error::Threads { .. }
             | Error::Unbalanced { .. }
             | Error::Tables { .. }
+            | Error::Internal { .. }
             | Error::Chart { .. } => 1,
         }
     }

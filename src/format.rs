@@ -47,6 +47,29 @@ impl Unit {
         }
     }
 
+    /// The unit of a measure as the tables name it (`within_deadline_pct`,
+    /// `cost_total`, `mean_wait_days`, `caseload`).
+    pub fn of_measure(metric: &str) -> Unit {
+        let ratio = ["caseload", "caseload_max", "establishment", "staff", "vacant", "agency", "sickness_days"];
+        if metric.starts_with("people_allocated")
+            || metric == "completed_per_worker_year"
+            || metric.ends_with("_per_day")
+            || ratio.contains(&metric)
+        {
+            Unit::Ratio
+        } else if metric.ends_with("_pct") {
+            Unit::Pct
+        } else if metric.contains("cost") || metric.contains("spend") || metric == "budget" {
+            Unit::Money
+        } else if metric.contains("days") && !metric.contains("unauthorised") {
+            Unit::Days
+        } else if metric.contains("hours") {
+            Unit::Hours
+        } else {
+            Unit::Count
+        }
+    }
+
     /// A figure the scenario gives (a budget), as given: money to the
     /// pound, so "£4,845,000" is not read back as "£4.84m".
     pub fn show_given(self, v: f64) -> String {

@@ -194,6 +194,47 @@ pub fn run_precise(
     Ok(out)
 }
 
+/// Run `cfg.replications` in batches ending at each of `ends` (then every
+/// `BATCH`), telling `batch_done` the aggregate so far after each: results
+/// that refine as batches finish. Batches merge exactly, so the last
+/// aggregate is the plain run's, whatever the batches and the threads.
+pub fn run_in_batches(
+    model: &Model,
+    cfg: &RunConfig,
+    ends: &[u64],
+    progress: &(dyn Fn() + Sync),
+    batch_done: &mut (dyn FnMut(&Aggregate) + Send),
+    stop: &AtomicBool,
+) -> Result<Aggregate, Error> {
+    let job = || {
+        let mut agg = Aggregate::for_model(model);
+        while agg.replications < cfg.replications && !stop.load(Ordering::SeqCst) {
+            let done = agg.replications;
+            let end = ends.iter().copied().find(|&e| e > done).unwrap_or(done + BATCH).min(cfg.replications);
+            let batch = fold_range(
+                model,
+                cfg.seed,
+                done..end,
+                &|| Aggregate::for_model(model),
+                &|acc: &mut Aggregate, r: RepResult| acc.add(&r),
+                &Aggregate::merge,
+                progress,
+                stop,
+            );
+            agg = agg.merge(batch);
+            if !stop.load(Ordering::SeqCst) {
+                batch_done(&agg);
+            }
+        }
+        agg
+    };
+    let out = in_pool(cfg.threads, job)?;
+    if stop.load(Ordering::SeqCst) {
+        return Err(Error::Interrupted);
+    }
+    Ok(out)
+}
+
 /// Run one shard's replications in batches of `BATCH`, handing each
 /// batch's results to `sink` in replication order, so a shard of any size
 /// holds one batch in memory at a time. Returns the events simulated.

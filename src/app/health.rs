@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::{Out, print_files, progress_bar, say, set_flags, simulate, stop_flag};
+use super::{Out, print_files, progress_bar, say, set_flags, shell_word, simulate, stop_flag};
 use crate::cli::HealthArgs;
 use crate::error::Error;
 use crate::export::{self, Manifest, Staging};
@@ -155,11 +155,13 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
     };
     let command = format!(
         "caseflow health-check {}{} --staff-history {} --activity-history {}{} --replications {} --seed {}{}",
-        sc.file,
+        shell_word(&sc.file),
         set_flags(&sc),
-        args.staff_history.display(),
-        args.activity_history.display(),
-        args.previous.as_ref().map_or(String::new(), |p| format!(" --previous {}", p.display())),
+        shell_word(&args.staff_history.display().to_string()),
+        shell_word(&args.activity_history.display().to_string()),
+        args.previous
+            .as_ref()
+            .map_or(String::new(), |p| format!(" --previous {}", shell_word(&p.display().to_string()))),
         cfg.replications,
         cfg.seed,
         if args.no_search {
@@ -229,7 +231,7 @@ fn search_staffing(
         let target_text = format!("{}.over_threshold_pct <= {} with probability 0.5", role.name, limit);
         let targets = search::targets(std::slice::from_ref(&target_text), None, m)?;
         let plan = Plan {
-            scenario: args.scenario.clone(),
+            scenario: scenario::Source::File(args.scenario.clone()),
             base: changes.to_vec(),
             dims: vec![Dim { key: key.clone(), values: values.clone() }],
             targets,
@@ -237,6 +239,7 @@ fn search_staffing(
             confirm: 4 * args.search_replications,
             seed: args.sim.seed,
             threads,
+            now: None,
         };
         let estimate = ((values.len() as f64).log2().ceil() as u64 + 3) * plan.coarse + 2 * plan.confirm;
         let bar = progress_bar(estimate, args.quiet, &format!("staffing {}", role.name));
@@ -261,17 +264,17 @@ fn search_staffing(
                 None => found.why_none.clone().unwrap_or_default(),
             },
             command: format!(
-                "caseflow staff {}{} --vary {key}={}..{} --target '{target_text}'",
-                sc.file,
+                "caseflow staff {}{} --vary {} --target {}",
+                shell_word(&sc.file),
                 changes
                     .iter()
                     .filter_map(|c| match c {
-                        Change::Set { key, value } => Some(format!(" --set '{key}={value}'")),
+                        Change::Set { key, value } => Some(format!(" --set {}", shell_word(&format!("{key}={value}")))),
                         _ => None,
                     })
                     .collect::<String>(),
-                values[0],
-                values[values.len() - 1]
+                shell_word(&format!("{key}={}..{}", values[0], values[values.len() - 1])),
+                shell_word(&target_text)
             ),
         });
     }

@@ -119,9 +119,9 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
     let chart = crate::summary::backtest::chart(&checks, &plan.flows, &series, opts.train_until);
     let command = format!(
         "caseflow backtest {} {}{} --train-until {}{}{}{} --replications {} --seed {}",
-        sc.file,
-        args.history.display(),
-        sc.changes.iter().map(|c| format!(" '{c}'")).collect::<String>(),
+        super::shell_word(&sc.file),
+        super::shell_word(&args.history.display().to_string()),
+        super::set_flags(&sc),
         opts.train_until,
         opts.from.map_or(String::new(), |d| format!(" --from {d}")),
         opts.steps.iter().map(|d| format!(" --step {d}")).collect::<String>(),

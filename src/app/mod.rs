@@ -8,6 +8,7 @@ mod calibrate;
 mod health;
 mod history;
 mod merge;
+mod new;
 mod run;
 mod staff;
 
@@ -45,7 +46,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let out: Out = &mut lock;
-    if !matches!(cli.command, Command::Fit(_) | Command::Validate(_)) {
+    if !matches!(cli.command, Command::Fit(_) | Command::Validate(_) | Command::Serve(_)) {
         // From here Ctrl-C stops cleanly rather than killing a half-written report.
         stop_flag();
     }
@@ -55,11 +56,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Compare(args) => compare(&args, out),
         Command::Staff(args) => staff::staff(&args, out),
         Command::Calibrate(args) => calibrate::calibrate(&args, out),
+        Command::New(args) => new::new(&args, out),
         Command::Fit(args) => history::fit(&args, out),
         Command::Backtest(args) => history::backtest(&args, out),
         Command::History(args) => history::write_history(&args, out),
         Command::HealthCheck(args) => health::health_check(&args, out),
         Command::Validate(args) => validate(&args, out),
+        Command::Serve(args) => crate::serve::serve(&args, out),
     }?;
     out.flush().map_err(Error::Output)?;
     Ok(code)
@@ -297,7 +300,7 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
     let files: Vec<String> = scenarios.iter().map(|s| s.file.clone()).collect();
     let command = format!(
         "caseflow compare {}{}{} --replications {} --seed {}",
-        files.join(" "),
+        files.iter().map(|f| shell_word(f)).collect::<Vec<_>>().join(" "),
         set_flags(&scenarios[0]),
         args.at.map_or(String::new(), |n| format!(" --at {n}")),
         cfg.replications,
@@ -334,17 +337,33 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
 pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf], report: &str) -> Result<(), Error> {
     let tables = files.iter().filter(|p| p.extension().is_some_and(|e| e == "csv")).count();
     let charts = files.iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
+    let book = files
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "xlsx"))
+        .and_then(|p| p.file_name())
+        .map_or(String::new(), |n| format!(", {} (the tables as an Excel workbook)", n.to_string_lossy()));
     say!(
         out,
-        "\nWrote {}/: {report}.html (open it in a browser), {report}.md, {charts} charts (PNG and SVG), {tables} tables (CSV and Parquet), run.toml",
+        "\nWrote {}/: {report}.html (open it in a browser), {report}.md, {charts} charts (PNG and SVG), {tables} tables (CSV and Parquet){book}, run.toml",
         dir.display()
     );
     Ok(())
 }
 
-/// The `--set` flags that reproduce a scenario's changes, quoted for a shell.
+/// The `--set` flags that reproduce a scenario's changes, each value
+/// quoted for a shell on its own, so the line pastes and runs as shown.
 pub(crate) fn set_flags(s: &Scenario) -> String {
-    s.changes.iter().map(|c| format!(" '{c}'")).collect()
+    s.changes.iter().map(|c| format!(" --set {}", shell_word(c.strip_prefix("--set ").unwrap_or(c)))).collect()
+}
+
+/// A word as a POSIX shell reads it back: bare when it has nothing the
+/// shell would act on, else in single quotes (a quote inside as '\'').
+pub fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {

@@ -233,12 +233,14 @@ pub(super) fn write_report(
     let report = summary::report::build(model, agg, &stamp, scenario, precision.map(|(p, _)| p));
     let command = format!(
         "caseflow run {}{} --replications {} --seed {}",
-        scenario.file,
+        super::shell_word(&scenario.file),
         set_flags(scenario),
         agg.replications,
         seed
     );
     files.extend(export::write_report(dir, &report, &command)?);
+    let book = export::xlsx::run_workbook(model, agg, &mut tables, &report, &command)?;
+    files.push(export::write_bytes(dir, &format!("{}.xlsx", model.name), &book)?);
     Ok(files)
 }
 

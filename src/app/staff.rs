@@ -34,7 +34,7 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
     let dir = args.out.join(format!("staff-{}", sc.model.name));
     let staging = Staging::folder(&dir, args.force)?;
     let plan = Plan {
-        scenario: args.scenario.clone(),
+        scenario: scenario::Source::File(args.scenario.clone()),
         base: base.clone(),
         dims,
         targets,
@@ -42,7 +42,10 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
         confirm: args.confirm.max(args.replications),
         seed: args.seed,
         threads,
+        now: None,
     };
+    let now: Vec<Option<String>> = plan.dims.iter().map(|d| sc.value_at(&d.key).map(|v| v.to_string())).collect();
+    let plan = Plan { now: now.iter().map(|v| v.as_deref().and_then(|v| v.parse::<f64>().ok())).collect(), ..plan };
     let first = plan.dims[0].values.len() as f64;
     let outer: usize = plan.dims[1..].iter().map(|d| d.values.len()).product();
     // An estimate for the bar: a bisection per combination, then confirming.
@@ -59,20 +62,20 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
     let model_of = |c: &search::Candidate| {
         scenario::load_with(&args.scenario, &search::changes(&plan, found.days, &c.values)).ok().map(|s| s.model)
     };
-    let now: Vec<Option<String>> = plan.dims.iter().map(|d| sc.value_at(&d.key).map(|v| v.to_string())).collect();
-    let doc = summary::staff::build(&plan, &found, &sc.model.name, &now, &model_of);
+    let doc = summary::staff::build(&plan, &found, &sc.model, &now, &model_of);
     let command = format!(
         "caseflow staff {}{}{}{}{} --replications {} --confirm {} --seed {}",
-        sc.file,
-        sc.changes.iter().map(|c| format!(" '{c}'")).collect::<String>(),
-        args.vary.iter().map(|v| format!(" --vary {v}")).collect::<String>(),
-        args.targets.iter().map(|t| format!(" --target '{t}'")).collect::<String>(),
-        args.budget.as_ref().map_or(String::new(), |b| format!(" --budget {b}")),
+        super::shell_word(&sc.file),
+        super::set_flags(&sc),
+        args.vary.iter().map(|v| format!(" --vary {}", super::shell_word(v))).collect::<String>(),
+        args.targets.iter().map(|t| format!(" --target {}", super::shell_word(t))).collect::<String>(),
+        args.budget.as_ref().map_or(String::new(), |b| format!(" --budget {}", super::shell_word(b))),
         plan.coarse,
         plan.confirm,
         plan.seed
     );
-    export::write_staff(staging.path(), &doc, &command)?;
+    let numbers = summary::staff::numbers(&plan, &found, &sc.model);
+    export::write_staff(staging.path(), &doc, &numbers, &command)?;
     staging.finish(stop_flag())?;
     if !args.quiet {
         for s in doc.section("headline").into_iter().flat_map(|s| &s.blocks) {

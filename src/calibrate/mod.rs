@@ -130,13 +130,16 @@ pub fn parse_fit(arg: &str) -> Result<Unknown, CalibrationError> {
     if key.is_empty() || key.split('.').any(str::is_empty) {
         return Err(fail("the key must be dotted names"));
     }
-    let (low, high) = range.split_once("..").ok_or_else(|| fail("no '..' between LOW and HIGH"))?;
+    let (lo_text, hi_text) = range.split_once("..").ok_or_else(|| fail("no '..' between LOW and HIGH"))?;
     let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
-    let (Some(low), Some(high)) = (num(low), num(high)) else { return Err(fail("LOW and HIGH must be numbers")) };
+    let (Some(low), Some(high)) = (num(lo_text), num(hi_text)) else {
+        return Err(fail("LOW and HIGH must be numbers"));
+    };
     if low >= high {
         return Err(fail("LOW must be below HIGH"));
     }
-    Ok(Unknown { keys: vec![key.to_string()], low: vec![low], high: vec![high], list: false, label: None })
+    let whole = [lo_text, hi_text].iter().all(|s| s.trim().parse::<i64>().is_ok());
+    Ok(Unknown { keys: vec![key.to_string()], low: vec![low], high: vec![high], list: false, whole, label: None })
 }
 
 /// The changes that put each unknown at its point.

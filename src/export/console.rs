@@ -23,7 +23,7 @@ pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
                 let k = |k| agg.request_kpi(r, k);
                 let deadline = model.flows[request.first()].deadline_days;
                 [
-                    request.name.clone(),
+                    request.label.clone(),
                     thousands(k(RequestKpi::Arrivals).quantile(0.5) / years),
                     band(k(RequestKpi::OpenAtEnd), Unit::Count),
                     band(k(RequestKpi::MeanDaysToCompletion), Unit::Days),
@@ -54,7 +54,7 @@ pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
         .map(|(f, flow)| {
             let k = |k| agg.flow_kpi(f, k);
             [
-                flow.name.clone(),
+                model.flow_title(f),
                 thousands(k(FlowKpi::Arrivals).quantile(0.5) / years),
                 band(k(FlowKpi::WaitingAtEnd), Unit::Count),
                 band(k(FlowKpi::MeanWaitDays), Unit::Days),
@@ -79,13 +79,13 @@ pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
             // Bought-in capacity is a weekly cap of assessments, not staff.
             match role.kind {
                 RoleKind::BoughtIn { per_week, .. } => [
-                    role.name.clone(),
+                    role.label.clone(),
                     format!("{} a week", Unit::Ratio.show(per_week)),
                     band(k(RoleKpi::UtilisationPct), Unit::Pct),
                     "-".into(),
                 ],
                 _ => [
-                    role.name.clone(),
+                    role.label.clone(),
                     Unit::Ratio.show(role.fte),
                     band(k(RoleKpi::UtilisationPct), Unit::Pct),
                     band(k(RoleKpi::Caseload), Unit::Ratio),

@@ -8,6 +8,7 @@ pub mod html;
 pub mod markdown;
 pub mod partition;
 pub mod staging;
+pub mod xlsx;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -115,6 +116,13 @@ pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Write `bytes` to `dir/name`; returns the path.
+pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|e| write_err(&path, e))?;
+    Ok(path)
+}
+
 /// Write every table as CSV and Parquet, and the manifest, into `dir`.
 /// Returns the files written, in order.
 pub fn write_run(dir: &Path, tables: &mut Tables, mut manifest: Manifest<'_>) -> Result<Vec<PathBuf>, Error> {
@@ -201,25 +209,24 @@ pub fn write_comparison(dir: &Path, table: &mut DataFrame, doc: &Doc, command: &
 }
 
 /// A staffing search: `staff.html`, `staff.md`, charts, and the candidates
-/// evaluated as `candidates.csv`.
-pub fn write_staff(dir: &Path, doc: &Doc, command: &str) -> Result<Vec<PathBuf>, Error> {
+/// evaluated as `candidates.csv` (numbers only: shares 0-1, pounds).
+pub fn write_staff(
+    dir: &Path,
+    doc: &Doc,
+    candidates: &crate::summary::staff::Numbers,
+    command: &str,
+) -> Result<Vec<PathBuf>, Error> {
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let mut written = write_doc(dir, "staff", doc, command)?;
-    if let Some(t) = doc.section("candidates").and_then(|s| {
-        s.blocks.iter().find_map(|b| match b {
-            crate::summary::doc::Block::Table(t) => Some(t),
-            _ => None,
-        })
-    }) {
-        let path = dir.join("candidates.csv");
-        let mut w = csv::Writer::from_path(&path).map_err(|e| write_err(&path, e))?;
-        w.write_record(&t.header).map_err(|e| write_err(&path, e))?;
-        for row in &t.rows {
-            w.write_record(row).map_err(|e| write_err(&path, e))?;
-        }
-        w.flush().map_err(|e| write_err(&path, e))?;
-        written.push(path);
+    let path = dir.join("candidates.csv");
+    let mut w = csv::Writer::from_path(&path).map_err(|e| write_err(&path, e))?;
+    w.write_record(&candidates.header).map_err(|e| write_err(&path, e))?;
+    for row in &candidates.rows {
+        let cells = row.iter().map(|v| if v.is_finite() { v.to_string() } else { String::new() });
+        w.write_record(cells).map_err(|e| write_err(&path, e))?;
     }
+    w.flush().map_err(|e| write_err(&path, e))?;
+    written.push(path);
     Ok(written)
 }
 

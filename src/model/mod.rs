@@ -84,6 +84,9 @@ pub struct Unknown {
     pub high: Vec<f64>,
     /// Whether the value is a list.
     pub list: bool,
+    /// Whether it takes whole numbers only (both ends of its range are
+    /// written as whole numbers: caseload caps, say).
+    pub whole: bool,
     pub label: Option<String>,
 }
 
@@ -102,7 +105,8 @@ impl Unknown {
     /// write (4 significant figures).
     pub fn toml_at(&self, t: f64) -> String {
         if !self.list {
-            return self.at(t).iter().map(|&x| tidy(x)).collect::<Vec<_>>().join(", ");
+            let one = |x: f64| if self.whole { format!("{}", x.round()) } else { tidy(x) };
+            return self.at(t).iter().map(|&x| one(x)).collect::<Vec<_>>().join(", ");
         }
         // A list to 4 decimal places that keeps its sum (shares that add
         // up to 1 still do): the rounding left over goes on the last.

@@ -56,6 +56,41 @@ pub fn load_with(path: &Path, changes: &[Change]) -> Result<Scenario, Error> {
     Ok(resolve(sources, &file, &dir)?)
 }
 
+/// Where a scenario comes from: a file (its bases beside it), or text
+/// given whole (an upload, a council profile) whose `base`, if any, is
+/// read from `bases`. What loads the one loads the other, with changes on top.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(std::path::PathBuf),
+    Text { text: String, name: String, bases: std::path::PathBuf },
+}
+
+impl Source {
+    pub fn load(&self, changes: &[Change]) -> Result<Scenario, Error> {
+        match self {
+            Source::File(path) => load_with(path, changes),
+            Source::Text { text, name, bases } => load_text(text, name, bases, changes),
+        }
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Source::File(path) => write!(f, "{}", path.display()),
+            Source::Text { name, .. } => f.write_str(name),
+        }
+    }
+}
+
+/// Load scenario text named `name`, whose `base` (if any) is a file in
+/// `bases`, with `changes` on top.
+pub fn load_text(text: &str, name: &str, bases: &Path, changes: &[Change]) -> Result<Scenario, Error> {
+    let sources = overlay::read_text(text, name, bases, changes)
+        .map_err(|(sources, problems)| Error::Scenario(ScenarioError { file: name.to_string(), sources, problems }))?;
+    Ok(resolve(sources, name, bases)?)
+}
+
 /// Parse and check scenario text; `file` names it in messages and history
 /// files are found beside it.
 pub fn parse(text: &str, file: &str) -> Result<Model, ScenarioError> {

@@ -190,9 +190,32 @@ fn problem((path, message, span): Found) -> Problem {
 /// change. On failure, returns what was read so far (to place the
 /// problems) with the problems.
 pub fn read(path: &Path, changes: &[Change]) -> Result<Sources, (Sources, Vec<Problem>)> {
+    read_chain(Sources::default(), Some((path.to_path_buf(), path.display().to_string(), None)), changes)
+}
+
+/// Scenario text given whole (an upload, a council profile), named `name`,
+/// whose `base`, if it names one, is read from `dir`; then the changes.
+pub fn read_text(text: &str, name: &str, dir: &Path, changes: &[Change]) -> Result<Sources, (Sources, Vec<Problem>)> {
     let mut sources = Sources::default();
+    let layer = sources.push(name.to_string(), Origin::Text, text);
+    let next = match base_of(&sources, layer) {
+        Ok(None) => None,
+        Ok(Some((base, span))) => {
+            let file = dir.join(base);
+            Some((file.clone(), file.display().to_string(), Some(span)))
+        }
+        Err(p) => return Err((sources, vec![p])),
+    };
+    read_chain(sources, next, changes)
+}
+
+/// Read the file `next` names and the chain of bases after it onto `sources`.
+fn read_chain(
+    mut sources: Sources,
+    mut next: Option<(PathBuf, String, Option<Range<usize>>)>,
+    changes: &[Change],
+) -> Result<Sources, (Sources, Vec<Problem>)> {
     let mut seen: Vec<PathBuf> = Vec::new();
-    let mut next = Some((path.to_path_buf(), path.display().to_string(), None::<Range<usize>>));
     while let Some((file, shown, named_at)) = next.take() {
         let fail = |sources: Sources, message: String| {
             Err((sources, vec![problem(("base".into(), message, named_at.clone()))]))
@@ -562,6 +585,12 @@ fn walk<'a>(
                 t.get_mut(seg).expect("present or just added").get_mut()
             }
             DeValue::Array(a) => {
+                if last && is_named(a) && !a.iter().any(|e| name_of(e) == Some(seg)) {
+                    return match value {
+                        Some(v) => add_named(a, seg, v, key_span, parent_key),
+                        None => entry_index(a, seg, parent_key, &walked).map(|_| ()),
+                    };
+                }
                 let i = entry_index(a, seg, parent_key, &walked)?;
                 if last {
                     return put_in_array(a, i, value, key_span);
@@ -583,7 +612,7 @@ fn entry_index(a: &DeArray<'_>, seg: &str, key: &str, walked: &KeyPath) -> Resul
         return a.iter().position(|e| name_of(e) == Some(seg)).ok_or_else(|| {
             let names: Vec<&str> = a.iter().filter_map(name_of).collect();
             format!(
-                "there is no {} called '{seg}' (there are: {}); add new ones in an overlay file",
+                "there is no {} called '{seg}' (there are: {}); add one whole, as {key}.{seg}={{ ... }}",
                 singular(key),
                 names.join(", ")
             )
@@ -597,6 +626,34 @@ fn entry_index(a: &DeArray<'_>, seg: &str, key: &str, walked: &KeyPath) -> Resul
             a.len().saturating_sub(1)
         )),
     }
+}
+
+/// A new entry of a list of named tables, from `KEY.NAME={ ... }`: the
+/// table gets the name from the key (a `name` inside must agree).
+fn add_named<'a>(
+    a: &mut DeArray<'a>,
+    seg: &str,
+    value: Spanned<DeValue<'a>>,
+    key_span: &Range<usize>,
+    key: &str,
+) -> Result<(), String> {
+    let span = value.span();
+    let DeValue::Table(mut t) = value.into_inner() else {
+        return Err(format!(
+            "there is no {} called '{seg}': to add one, give it whole as a table, {key}.{seg}={{ ... }}",
+            singular(key)
+        ));
+    };
+    match t.get("name").map(|n| n.get_ref().as_str()) {
+        None => {
+            let name = Spanned::new(key_span.clone(), DeValue::String(std::borrow::Cow::Owned(seg.to_string())));
+            t.insert(Spanned::new(key_span.clone(), std::borrow::Cow::Borrowed("name")), name);
+        }
+        Some(Some(n)) if n == seg => {}
+        Some(_) => return Err(format!("the new {}'s name must be '{seg}', as in the key", singular(key))),
+    }
+    a.push(Spanned::new(span, DeValue::Table(t)));
+    Ok(())
 }
 
 fn put_in_table<'a>(

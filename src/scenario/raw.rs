@@ -438,6 +438,10 @@ pub struct RawPlanStep {
     pub per_week: Option<f64>,
     /// A recruitment drive: vacancies are filled after this many days.
     pub recruitment_days: Option<RawDist>,
+    /// Staff leave on the date: the establishment falls by this many FTE.
+    pub leave: Option<f64>,
+    /// ... and their posts are filled again this many months later.
+    pub replaced_after_months: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]

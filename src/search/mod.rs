@@ -79,7 +79,7 @@ impl Dim {
 /// What to search.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub scenario: std::path::PathBuf,
+    pub scenario: scenario::Source,
     /// Changes on top of the scenario for every candidate (`--set`).
     pub base: Vec<Change>,
     pub dims: Vec<Dim>,
@@ -89,6 +89,9 @@ pub struct Plan {
     pub confirm: u64,
     pub seed: u64,
     pub threads: Option<usize>,
+    /// The varied keys' values in the scenario as it stands, when all are
+    /// numbers: evaluated beside the answer, so its change in cost is paired.
+    pub now: Option<Vec<f64>>,
 }
 
 /// One candidate, evaluated.
@@ -102,6 +105,9 @@ pub struct Candidate {
     pub bands: Vec<Band>,
     /// Cost a year over the simulated horizon.
     pub cost: Band,
+    /// The same per replication, in replication order: to pair with
+    /// another candidate's on the same futures.
+    pub costs: Vec<(u64, f64)>,
     pub agg: Aggregate,
 }
 
@@ -154,6 +160,22 @@ pub struct Outcome {
     pub months: Option<usize>,
     /// Days simulated, when the search shortened the horizon.
     pub days: Option<f64>,
+    /// The scenario as it stands (`Plan::now`), evaluated with as many
+    /// replications as the answer (or the closest).
+    pub baseline: Option<usize>,
+}
+
+/// The change in cost a year from `from` to `to`, future by future (both
+/// run on the same futures); `None` when they do not share them.
+pub fn cost_change(from: &Candidate, to: &Candidate) -> Option<Band> {
+    if from.costs.len() != to.costs.len() || from.costs.iter().zip(&to.costs).any(|(a, b)| a.0 != b.0) {
+        return None;
+    }
+    let mut band = Band::new();
+    for (a, b) in from.costs.iter().zip(&to.costs) {
+        band.add(b.1 - a.1);
+    }
+    Some(band)
 }
 
 /// Evaluations so far, so that no candidate is run twice at a size.
@@ -188,7 +210,7 @@ impl Search<'_> {
         if let Some(i) = self.evaluated.iter().position(|c| c.values == values && c.replications >= reps) {
             return Ok(i);
         }
-        let sc = scenario::load_with(&self.plan.scenario, &self.changes(values))?;
+        let sc = self.plan.scenario.load(&self.changes(values))?;
         let m = &sc.model;
         let targets = &self.plan.targets;
         let years = m.horizon_days / 365.25;
@@ -200,11 +222,14 @@ impl Search<'_> {
                 acc.met[t] += u64::from(target.met_by(v));
                 acc.bands[t].add(v);
             }
-            acc.cost.add(r.total_kpi(TotalMetric::CostTotal) / years);
+            let cost = r.total_kpi(TotalMetric::CostTotal) / years;
+            acc.cost.add(cost);
+            acc.costs.push((r.replication, cost));
             acc.agg.add(&r);
         };
         let progress = self.progress;
-        let tally = runner::fold(m, &cfg, empty, add, Tally::merge, &|| progress(1), self.stop)?;
+        let mut tally = runner::fold(m, &cfg, empty, add, Tally::merge, &|| progress(1), self.stop)?;
+        tally.costs.sort_by_key(|c| c.0);
         if tally.agg.unbalanced > 0 {
             return Err(Error::Unbalanced { replications: tally.agg.unbalanced });
         }
@@ -214,6 +239,7 @@ impl Search<'_> {
             met: tally.met,
             bands: tally.bands,
             cost: tally.cost,
+            costs: tally.costs,
             agg: tally.agg,
         });
         Ok(self.evaluated.len() - 1)
@@ -229,6 +255,7 @@ struct Tally {
     met: Vec<u64>,
     bands: Vec<Band>,
     cost: Band,
+    costs: Vec<(u64, f64)>,
     agg: Aggregate,
 }
 
@@ -238,6 +265,7 @@ impl Tally {
             met: vec![0; targets],
             bands: vec![Band::new(); targets],
             cost: Band::new(),
+            costs: Vec::new(),
             agg: Aggregate::for_model(m),
         }
     }
@@ -250,6 +278,7 @@ impl Tally {
             a.merge(b);
         }
         self.cost.merge(&o.cost);
+        self.costs.extend(o.costs);
         self.agg = self.agg.merge(o.agg);
         self
     }
@@ -379,6 +408,11 @@ pub fn run(plan: &Plan, model: &Model, progress: &(dyn Fn(u64) + Sync), stop: &A
     } else {
         None
     };
+    let focus = answer.or(closest).map(|i| s.evaluated[i].replications);
+    let baseline = match (&plan.now, focus) {
+        (Some(now), Some(reps)) => Some(s.eval(now, reps)?),
+        _ => None,
+    };
     let not_monotone = monotone_check(plan, &s.evaluated);
     let grid_size: usize = dims.iter().map(|d| d.values.len()).product();
     let method = format!(
@@ -407,6 +441,7 @@ pub fn run(plan: &Plan, model: &Model, progress: &(dyn Fn(u64) + Sync), stop: &A
         method,
         months: horizon.map(|h| h.0),
         days: horizon.map(|h| h.1),
+        baseline,
     })
 }
 

@@ -143,19 +143,7 @@ fn is_level(metric: &str) -> bool {
 }
 
 fn unit_of(metric: &str) -> Unit {
-    if metric.starts_with("people_allocated") || metric == "completed_per_worker_year" || metric == "sickness_days" {
-        Unit::Ratio
-    } else if metric.ends_with("_pct") {
-        Unit::Pct
-    } else if metric.contains("days") && !metric.contains("unauthorised") {
-        Unit::Days
-    } else if metric.starts_with("cost") {
-        Unit::Money
-    } else if metric.starts_with("hours") || metric.contains("hours") {
-        Unit::Hours
-    } else {
-        Unit::Count
-    }
+    Unit::of_measure(metric)
 }
 
 /// The reading of `name.metric`, at period `at` or over the horizon, with

@@ -9,6 +9,7 @@ pub mod doc;
 pub mod health;
 pub mod report;
 pub mod staff;
+pub mod words;
 
 use polars::prelude::*;
 
@@ -133,8 +134,8 @@ impl Builder {
     pub(crate) fn finish(self, stamp: &Stamp) -> PolarsResult<DataFrame> {
         let n = self.rows;
         let mut columns = vec![
+            // The scenario's SHA-256 is in run.toml, not on every row.
             Column::new("scenario".into(), vec![stamp.scenario.as_str(); n]),
-            Column::new("scenario_sha256".into(), vec![stamp.scenario_sha256.as_str(); n]),
             // Unsigned, as seeds are: every u64 seed is written as given.
             Column::new("seed".into(), vec![stamp.seed; n]),
             Column::new("replications".into(), vec![stamp.replications as i64; n]),

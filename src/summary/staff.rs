@@ -3,21 +3,65 @@
 //! frontier of cost against attainment.
 
 use super::doc::{Block, Chart, ChartKind, Doc, Marker, Panel, Section, Sentence, Series, Table};
-use super::report;
+use super::{report, words};
 use crate::format::{Unit, thousands};
 use crate::model::Model;
-use crate::search::{Candidate, Outcome, Plan, is_budget};
+use crate::results::RoleKpi;
+use crate::search::{Candidate, Outcome, Plan, cost_change, is_budget};
 use crate::stats::Bands;
 
-/// "roles.social_worker_bia.fte = 22, roles.independent_bia.per_week = 4".
-pub fn values(plan: &Plan, c: &Candidate) -> String {
-    plan.dims.iter().zip(&c.values).map(|(d, v)| format!("{} = {}", d.key, v)).collect::<Vec<_>>().join(", ")
+/// "social workers who are also BIAs (FTE) 22, independent BIAs (assessments a week at most) 4".
+pub fn values(plan: &Plan, m: &Model, c: &Candidate) -> String {
+    words::values(m, &keys(plan), &c.values)
+}
+
+fn keys(plan: &Plan) -> Vec<&str> {
+    plan.dims.iter().map(|d| d.key.as_str()).collect()
+}
+
+/// The role the first varied key is about (`roles.NAME.…`), if any.
+pub fn role_searched(plan: &Plan, m: &Model) -> Option<usize> {
+    let name = plan.dims.first()?.key.strip_prefix("roles.")?.split('.').next()?;
+    m.role_id(name).map(usize::from)
+}
+
+/// A candidate's costs a year: the role searched, and the change from the
+/// scenario as it stands (future by future).
+pub struct Costs {
+    pub role: Option<Bands>,
+    pub change: Option<Bands>,
+}
+
+pub fn costs(plan: &Plan, out: &Outcome, m: &Model, c: &Candidate) -> Costs {
+    let years = out.days.unwrap_or(m.horizon_days) / 365.25;
+    let role = role_searched(plan, m).map(|r| Bands::of(c.agg.role_kpi(r, RoleKpi::Cost)).scaled(1.0 / years));
+    let change = out.baseline.and_then(|b| cost_change(&out.evaluated[b], c)).map(|band| Bands::of(&band));
+    Costs { role, change }
+}
+
+/// "It costs £9.1m a year in all (P10-P90: ...); social workers who are also
+/// BIAs cost £1.0m of it, and the change from the scenario as it stands is
+/// +£120k a year (...)."
+fn cost_words(plan: &Plan, out: &Outcome, m: &Model, c: &Candidate) -> String {
+    let k = costs(plan, out, m, c);
+    let mut text = format!("It costs {} a year in all", Unit::Money.band_words(&Bands::of(&c.cost)));
+    if let (Some(role), Some(r)) = (k.role, role_searched(plan, m)) {
+        text.push_str(&format!("; {} cost {} a year of it", m.roles[r].label, Unit::Money.band_words(&role)));
+    }
+    if let Some(change) = k.change {
+        text.push_str(&format!(
+            "; against the scenario as it stands, that is {} a year, future by future",
+            Unit::Money.band_diff(&change)
+        ));
+    }
+    text.push('.');
+    text
 }
 
 /// When more of what is varied barely moves a target that the answer only
 /// just meets, the answer is where chance first tipped it over: say so,
 /// so "8" is read as "about this many, and more will not buy much".
-fn levels_off(plan: &Plan, out: &Outcome) -> Option<String> {
+fn levels_off(plan: &Plan, out: &Outcome, m: &Model) -> Option<String> {
     let [dim] = plan.dims.as_slice() else { return None };
     let answer = &out.evaluated[out.answer?];
     let above: Vec<&Candidate> =
@@ -32,14 +76,13 @@ fn levels_off(plan: &Plan, out: &Outcome) -> Option<String> {
         let hi = shares.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         (hi - lo < 0.08 && hi < target.probability + 0.08).then(|| {
             format!(
-                "More than this barely helps: from {} = {} to {top}, {} is met in {}-{} of futures, close to the {} needed, so the value that first meets it rests partly on chance; more of {} will not buy much (what limits the work is said above).",
-                dim.key,
-                answer.values[0],
+                "More than this barely helps: from {} {} to {top}, {} is met in {}-{} of futures, close to the {} needed, so the value that first meets it rests partly on chance; more of it will not buy much (what limits the work is said above).",
+                words::key(m, &dim.key),
+                words::number(answer.values[0]),
                 target.label,
                 Unit::Probability.show(lo),
                 Unit::Probability.show(hi),
                 Unit::Probability.show(target.probability),
-                dim.key
             )
         })
     })
@@ -62,12 +105,14 @@ fn meeting(plan: &Plan, c: &Candidate) -> String {
 }
 
 /// " (the scenario has 19)".
-fn as_it_stands(plan: &Plan, now: &[Option<String>]) -> String {
+fn as_it_stands(plan: &Plan, m: &Model, now: &[Option<String>]) -> String {
     let known: Vec<String> = plan
         .dims
         .iter()
         .zip(now)
-        .filter_map(|(d, v)| v.as_ref().map(|v| if plan.dims.len() > 1 { format!("{} {v}", d.key) } else { v.clone() }))
+        .filter_map(|(d, v)| {
+            v.as_ref().map(|v| if plan.dims.len() > 1 { format!("{} {v}", words::key(m, &d.key)) } else { v.clone() })
+        })
         .collect();
     if known.is_empty() { String::new() } else { format!(" (the scenario has {})", known.join(", ")) }
 }
@@ -78,32 +123,36 @@ fn as_it_stands(plan: &Plan, now: &[Option<String>]) -> String {
 pub fn build(
     plan: &Plan,
     out: &Outcome,
-    name: &str,
+    model: &Model,
     now: &[Option<String>],
     model_of: &dyn Fn(&Candidate) -> Option<Model>,
 ) -> Doc {
+    let name = &model.name;
+    // The search says what it did in keys; the report, in words.
+    let plain =
+        |text: &str| plan.dims.iter().fold(text.to_string(), |t, d| t.replace(&d.key, &words::key(model, &d.key)));
     let mut answer = Section::new("headline", "Answer");
     let mut sentences = Vec::new();
     let focus = out.answer.or(out.closest).map(|i| &out.evaluated[i]);
     match (out.answer, focus) {
         (Some(_), Some(c)) => sentences.push(Sentence::plain(format!(
-            "The smallest staffing that meets every target: {}{}. In {} simulated futures it meets {}. It costs {} a year.",
-            values(plan, c),
-            as_it_stands(plan, now),
+            "The smallest staffing that meets every target: {}{}. In {} simulated futures it meets {}. {}",
+            values(plan, model, c),
+            as_it_stands(plan, model, now),
             thousands(c.replications as f64),
             meeting(plan, c),
-            Unit::Money.band_words(&Bands::of(&c.cost))
+            cost_words(plan, out, model, c)
         ))),
         (None, Some(c)) => sentences.push(Sentence::plain(format!(
-            "Nothing in the range meets every target: {}. The closest is {}, which meets {}; it costs {} a year.",
-            out.why_none.as_deref().unwrap_or("none does"),
-            values(plan, c),
+            "Nothing in the range meets every target: {}. The closest is {}, which meets {}. {}",
+            plain(out.why_none.as_deref().unwrap_or("none does")),
+            values(plan, model, c),
             meeting(plan, c),
-            Unit::Money.band_words(&Bands::of(&c.cost))
+            cost_words(plan, out, model, c)
         ))),
         _ => sentences.push(Sentence::plain(format!(
             "Nothing was evaluated: {}.",
-            out.why_none.as_deref().unwrap_or("no candidate")
+            plain(out.why_none.as_deref().unwrap_or("no candidate"))
         ))),
     }
     if let Some(c) = focus {
@@ -115,17 +164,18 @@ pub fn build(
             }
         }
     }
-    sentences.extend(levels_off(plan, out).map(Sentence::plain));
+    sentences.extend(levels_off(plan, out, model).map(Sentence::plain));
     sentences.push(Sentence::plain(format!(
         "Method: {}. {} candidates evaluated of the {} in the grid{}.",
-        out.method,
+        plain(&out.method),
         out.evaluated.len(),
         thousands(out.grid as f64),
         out.months.map_or(String::new(), |m| format!("; each simulated for the {m} months the targets read"))
     )));
     for w in &out.not_monotone {
         sentences.push(Sentence::plain(format!(
-            "Not monotone: {w}, so the smallest value found may not be the smallest that meets the targets; check the candidates below."
+            "Not monotone: {}, so the smallest value found may not be the smallest that meets the targets; check the candidates below.",
+            plain(w)
         )));
     }
     answer.push(Block::Sentences(sentences));
@@ -149,11 +199,18 @@ pub fn build(
     targets.push(Block::Table(Table { title: String::new(), header, rows }));
 
     let mut candidates = Section::new("candidates", "Candidates evaluated");
-    let mut header: Vec<String> = plan.dims.iter().map(|d| d.key.clone()).collect();
+    let mut header: Vec<String> = plan.dims.iter().map(|d| words::key(model, &d.key)).collect();
     header.push("replications".into());
-    header.extend(plan.targets.iter().map(|t| format!("met: {}", t.text)));
+    header.extend(plan.targets.iter().map(|t| format!("met: {}", t.goal())));
     header.push("meets all".into());
     header.push("cost a year P50 (P10-P90)".into());
+    let role = role_searched(plan, model);
+    if let Some(r) = role {
+        header.push(format!("{} cost a year", model.roles[r].label));
+    }
+    if out.baseline.is_some() {
+        header.push("change in cost a year, against the scenario as it stands".into());
+    }
     let mut order: Vec<usize> = (0..out.evaluated.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&out.evaluated[a], &out.evaluated[b]);
@@ -163,27 +220,34 @@ pub fn build(
         .iter()
         .map(|&i| {
             let c = &out.evaluated[i];
-            let mut row: Vec<String> = c.values.iter().map(|v| v.to_string()).collect();
+            let mut row: Vec<String> = c.values.iter().map(|v| words::number(*v)).collect();
             row.push(thousands(c.replications as f64));
             row.extend((0..plan.targets.len()).map(|t| Unit::Probability.show(c.probability(t))));
             row.push(if c.meets_all(&plan.targets, false) { "yes".into() } else { "no".into() });
             row.push(Unit::Money.band(&Bands::of(&c.cost)));
+            let k = costs(plan, out, model, c);
+            if role.is_some() {
+                row.push(k.role.map_or("-".into(), |b| Unit::Money.band(&b)));
+            }
+            if out.baseline.is_some() {
+                row.push(k.change.map_or("-".into(), |b| Unit::Money.band_diff(&b)));
+            }
             row
         })
         .collect();
     candidates.push(Block::Table(Table { title: String::new(), header, rows }));
-    candidates.push(Block::Chart(frontier(plan, out)));
+    candidates.push(Block::Chart(frontier(plan, out, model)));
 
     Doc {
         title: format!("{name}: staffing search"),
         meta: vec![format!(
             "Candidates are {name} with {} varied; all run on the same simulated futures (seed {}), so they differ only by what they change.",
-            plan.dims.iter().map(|d| d.key.as_str()).collect::<Vec<_>>().join(" and "),
+            plan.dims.iter().map(|d| words::key(model, &d.key)).collect::<Vec<_>>().join(" and "),
             plan.seed
         )],
         sections: vec![answer, targets, candidates],
         reproduce: vec![
-            ("scenario".into(), plan.scenario.display().to_string()),
+            ("scenario".into(), plan.scenario.to_string()),
             ("seed".into(), plan.seed.to_string()),
             ("replications".into(), format!("{} a candidate, {} to confirm", plan.coarse, plan.confirm)),
         ],
@@ -192,7 +256,7 @@ pub fn build(
 
 /// Cost a year against the share of futures meeting the hardest service
 /// target, one point a candidate (the best-replicated evaluation of each).
-fn frontier(plan: &Plan, out: &Outcome) -> Chart {
+fn frontier(plan: &Plan, out: &Outcome, m: &Model) -> Chart {
     let mut best: Vec<&Candidate> = Vec::new();
     for c in &out.evaluated {
         match best.iter_mut().find(|b| b.values == c.values) {
@@ -208,7 +272,8 @@ fn frontier(plan: &Plan, out: &Outcome) -> Chart {
     let y: Vec<f64> = best.iter().map(|c| 100.0 * attain(c)).collect();
     let mut panel =
         Panel::new("", vec![Series { label: "a candidate".into(), x, p10: y.clone(), p50: y.clone(), p90: y }]);
-    panel.ticks = best.iter().map(|c| c.values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("/")).collect();
+    panel.ticks =
+        best.iter().map(|c| c.values.iter().map(|v| words::number(*v)).collect::<Vec<_>>().join("/")).collect();
     let needed = service.iter().map(|&t| plan.targets[t].probability).fold(0.0, f64::max);
     panel.marker = Some(Marker::at("probability needed", 100.0 * needed));
     Chart {
@@ -218,7 +283,7 @@ fn frontier(plan: &Plan, out: &Outcome) -> Chart {
         title: "Cost against attainment".into(),
         caption: format!(
             "Each point is a candidate, labelled by its {}: its cost a year (P50) against the share of simulated futures in which it meets the hardest of the service targets.",
-            plan.dims.iter().map(|d| d.key.as_str()).collect::<Vec<_>>().join("/")
+            plan.dims.iter().map(|d| words::key(m, &d.key)).collect::<Vec<_>>().join("/")
         ),
         kind: ChartKind::Scatter,
         x_label: "cost a year (£, P50)".into(),
@@ -227,4 +292,50 @@ fn frontier(plan: &Plan, out: &Outcome) -> Chart {
         x_marks: Vec::new(),
         panels: vec![panel],
     }
+}
+
+/// The candidates as numbers, one row each, for `candidates.csv` and the
+/// workbook: the varied keys (as written), replications, the share of
+/// futures meeting each target (0-1), whether all are met (1 or 0), and
+/// costs a year (P10, P50, P90), the role searched's and the change.
+pub struct Numbers {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<f64>>,
+}
+
+pub fn numbers(plan: &Plan, out: &Outcome, model: &Model) -> Numbers {
+    let mut header: Vec<String> = plan.dims.iter().map(|d| d.key.clone()).collect();
+    header.push("replications".into());
+    header.extend(plan.targets.iter().map(|t| format!("probability_met: {}", t.text)));
+    header.push("meets_all".into());
+    let band = ["p10", "p50", "p90"];
+    header.extend(band.iter().map(|q| format!("cost_a_year_{q}")));
+    let role = role_searched(plan, model);
+    if role.is_some() {
+        header.extend(band.iter().map(|q| format!("role_cost_a_year_{q}")));
+    }
+    if out.baseline.is_some() {
+        header.extend(band.iter().map(|q| format!("change_in_cost_a_year_{q}")));
+    }
+    let spread = |b: Option<Bands>| b.map_or([f64::NAN; 3], |b| [b.p10, b.p50, b.p90]);
+    let rows = out
+        .evaluated
+        .iter()
+        .map(|c| {
+            let mut row = c.values.clone();
+            row.push(c.replications as f64);
+            row.extend((0..plan.targets.len()).map(|t| c.probability(t)));
+            row.push(if c.meets_all(&plan.targets, false) { 1.0 } else { 0.0 });
+            row.extend(spread(Some(Bands::of(&c.cost))));
+            let k = costs(plan, out, model, c);
+            if role.is_some() {
+                row.extend(spread(k.role));
+            }
+            if out.baseline.is_some() {
+                row.extend(spread(k.change));
+            }
+            row
+        })
+        .collect();
+    Numbers { header, rows }
 }

@@ -8,8 +8,9 @@ fn run_writes_tables_with_the_stamp_and_prints_a_summary() {
     let out = caseflow(&["run", "scenarios/quickstart.toml", "-n", "20", "--seed", "3", "--out"], &out_dir);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("needs_assessment"), "{stdout}");
-    assert!(stdout.contains("social_worker"), "{stdout}");
+    // Named as the reports name them, not by their keys.
+    assert!(stdout.contains("needs assessment") && !stdout.contains("needs_assessment"), "{stdout}");
+    assert!(stdout.contains("social worker"), "{stdout}");
     let dir = out_dir.join("quickstart");
     // The stamp is the resolved scenario's hash; run.toml also holds the file's own.
     let sha = caseflow::scenario::load("scenarios/quickstart.toml".as_ref()).unwrap().sha256;
@@ -17,10 +18,11 @@ fn run_writes_tables_with_the_stamp_and_prints_a_summary() {
     for table in ["flow_periods", "role_periods", "kpis", "wait_histogram", "balance"] {
         let csv = std::fs::read_to_string(dir.join(format!("{table}.csv"))).unwrap();
         let mut lines = csv.lines();
-        assert!(lines.next().unwrap().starts_with("scenario,scenario_sha256,seed,replications,version,"));
+        // The hash is in run.toml, not on every row.
+        assert!(lines.next().unwrap().starts_with("scenario,seed,replications,version,"));
         let first = lines.next().unwrap_or_else(|| panic!("{table}.csv has no rows"));
         let version = env!("CARGO_PKG_VERSION");
-        assert!(first.starts_with(&format!("quickstart,{sha},3,20,{version},")), "{table}: {first}");
+        assert!(first.starts_with(&format!("quickstart,3,20,{version},")), "{table}: {first}");
         assert!(dir.join(format!("{table}.parquet")).exists());
     }
     let manifest = std::fs::read_to_string(dir.join("run.toml")).unwrap();
@@ -43,4 +45,96 @@ fn help_has_examples() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_caseflow")).args(["run", "--help"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Examples:") && stdout.contains("--replications"), "{stdout}");
+}
+
+/// The "Reproduce" line of a report, pasted into a shell as shown, writes
+/// the same tables: `--set` values with spaces and quotes survive it.
+#[test]
+fn the_reproduce_line_pastes_and_runs_as_shown() {
+    let out_dir = scratch_dir("cli-reproduce");
+    let first = out_dir.join("first");
+    let again = out_dir.join("again");
+    let out = caseflow(
+        &[
+            "run",
+            "scenarios/quickstart.toml",
+            "-n",
+            "12",
+            "--seed",
+            "5",
+            "--quiet",
+            "--set",
+            "roles.social_worker.label=social workers' \"duty\" team",
+            "--set",
+            "roles.social_worker.fte=9.5",
+            "--out",
+        ],
+        &first,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = std::fs::read_to_string(first.join("quickstart/report.md")).unwrap();
+    let line = md.lines().rev().find(|l| l.trim_start().starts_with("caseflow run")).expect("a reproduce line").trim();
+    assert!(
+        line.contains("--set 'roles.social_worker.fte=9.5'") || line.contains("--set roles.social_worker.fte=9.5"),
+        "{line}"
+    );
+    let program = line.replacen("caseflow", env!("CARGO_BIN_EXE_caseflow"), 1);
+    let shell = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{program} --quiet --out {}", again.display()))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("sh runs");
+    assert!(shell.status.success(), "{line}\n{}", String::from_utf8_lossy(&shell.stderr));
+    for table in ["kpis.csv", "flow_periods.csv", "role_periods.csv"] {
+        let a = std::fs::read(first.join("quickstart").join(table)).unwrap();
+        let b = std::fs::read(again.join("quickstart").join(table)).unwrap();
+        assert!(a == b, "{table} differs when the reproduce line is run");
+    }
+    let run_toml = std::fs::read_to_string(again.join("quickstart/run.toml")).unwrap();
+    assert!(run_toml.contains("social workers' \\\"duty\\\" team") || run_toml.contains("duty"), "{run_toml}");
+}
+
+/// Every run writes its tables as an Excel workbook beside the CSVs:
+/// numbers as numbers, financial years as columns, the assumptions and
+/// what reproduces them.
+#[test]
+fn a_run_writes_a_workbook_finance_can_open() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let out_dir = scratch_dir("cli-workbook");
+    let out = caseflow(&["run", "scenarios/dols-2026.toml", "-n", "20", "--seed", "2", "--quiet", "--out"], &out_dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = out_dir.join("dols-2026/dols-2026.xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let names = book.sheet_names();
+    for sheet in
+        ["In short", "Cost by financial year", "Budget by financial year", "kpis", "flow_periods", "Assumptions"]
+    {
+        assert!(names.iter().any(|n| n == sheet), "no sheet {sheet} in {names:?}");
+    }
+    let years = book.worksheet_range("Cost by financial year").unwrap();
+    let header: Vec<String> = years.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert!(header.iter().any(|h| h.starts_with("2026/27")), "financial years are the columns: {header:?}");
+    let dols = years
+        .rows()
+        .find(|r| r[0].to_string().starts_with("DoLS: staff time") && matches!(&r[1], Data::String(s) if s == "P50"));
+    let dols = dols.expect("a DoLS cost row");
+    assert!(matches!(dols[2], Data::Float(v) if v > 10_000.0), "DoLS cost is a number: {:?}", dols[2]);
+    let kpis = book.worksheet_range("kpis").unwrap();
+    let head: Vec<String> = kpis.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let p50 = head.iter().position(|h| h == "p50").unwrap();
+    assert!(!head.iter().any(|h| h == "scenario_sha256"), "no hash on every row: {head:?}");
+    let numeric = kpis.rows().skip(1).filter(|r| matches!(r[p50], Data::Float(_))).count();
+    assert!(numeric > 10, "the bands are numbers");
+    let flows = book.worksheet_range("flow_periods").unwrap();
+    let head: Vec<String> = flows.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    let start = head.iter().position(|h| h == "period_start").unwrap();
+    assert!(matches!(flows.rows().nth(1).unwrap()[start], Data::DateTime(_)), "period starts are dates");
+    let assumptions = book.worksheet_range("Assumptions").unwrap();
+    let text: Vec<String> =
+        assumptions.rows().flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>()).collect();
+    let sha = caseflow::scenario::load("scenarios/dols-2026.toml".as_ref()).unwrap().sha256;
+    assert!(text.iter().any(|t| t == &sha), "the scenario's hash is among the provenance");
+    assert!(text.iter().any(|t| t == env!("CARGO_PKG_VERSION")), "the version is among the provenance");
+    assert!(text.iter().any(|t| t == "2"), "the seed is among the provenance");
 }

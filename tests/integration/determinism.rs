@@ -20,6 +20,27 @@ fn aggregates_are_identical_for_any_thread_count() {
     }
 }
 
+/// The page's runs refine as batches finish; the last aggregate is the
+/// plain run's, whatever the batches and threads, and each batch's
+/// aggregate is that of a plain run of as many replications.
+#[test]
+fn results_that_refine_by_batches_end_as_the_plain_run() {
+    let m = model(NETWORK);
+    let cfg = |threads| RunConfig { replications: 37, seed: 5, threads: Some(threads) };
+    let plain = runner::run(&m, &cfg(1), &|| {}).unwrap();
+    for (ends, threads) in [(&[3u64, 10, 20][..], 2), (&[1u64][..], 3), (&[][..], 1)] {
+        let mut seen = Vec::new();
+        let stop = AtomicBool::new(false);
+        let last =
+            runner::run_in_batches(&m, &cfg(threads), ends, &|| {}, &mut |agg| seen.push(agg.clone()), &stop).unwrap();
+        assert!(last == plain, "batches {ends:?} on {threads} threads");
+        assert_eq!(seen.last(), Some(&plain));
+        let first = &seen[0];
+        let partial = runner::run(&m, &RunConfig { replications: first.replications, ..cfg(1) }, &|| {}).unwrap();
+        assert!(*first == partial, "the first batch is a plain run of {} replications", first.replications);
+    }
+}
+
 /// An aggregate that keeps count of how many are alive at once.
 struct Counted<'a> {
     agg: Aggregate,

@@ -61,7 +61,8 @@ fn seeds_in(dir: &Path) -> Vec<String> {
         .filter(|p| p.extension().is_some_and(|x| x == "csv"))
         .flat_map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
-            text.lines().skip(1).map(|l| l.split(',').nth(2).unwrap_or("").to_string()).collect::<Vec<_>>()
+            // The stamp: scenario, seed, replications, version.
+            text.lines().skip(1).map(|l| l.split(',').nth(1).unwrap_or("").to_string()).collect::<Vec<_>>()
         })
         .collect();
     seeds.sort();

@@ -2,6 +2,7 @@
 
 mod alloc;
 mod areas;
+mod browser;
 mod cli;
 mod conservation;
 mod demand;
@@ -18,12 +19,14 @@ mod memory;
 mod overlays;
 mod pathway;
 mod plans;
+mod profile;
 mod properties;
 mod queueing;
 mod readme;
 mod report;
 mod scenario_errors;
 mod scenarios;
+mod serve;
 mod shards;
 mod staffing;
 mod until_precise;

@@ -357,3 +357,25 @@ fn validate_prints_the_resolved_scenario() {
     let resolved = scenario::parse(&text, more.to_str().unwrap()).unwrap();
     same(&resolved, &load("halton-2015-more-bias", &[]), "printed = loaded");
 }
+
+/// `--set roles.NAME={ ... }` adds a role that is not there, as an overlay
+/// file's `[[roles]]` entry would: the same model either way.
+#[test]
+fn set_adds_an_entry_to_a_named_list() {
+    let entry =
+        "{ kind = \"bought_in\", label = \"independent BIAs\", per_week = 4, fee = 750, skills = [\"dols_standard\"] }";
+    let by_set = load("halton-2015-baseline", &[Change::parse(&format!("roles.agency_bia={entry}")).unwrap()]);
+    let overlay = "[[roles]]\nname = \"agency_bia\"\nkind = \"bought_in\"\nlabel = \"independent BIAs\"\nper_week = 4\nfee = 750\nskills = [\"dols_standard\"]\n";
+    let by_overlay = load("halton-2015-baseline", &[Change::overlay(overlay)]);
+    same(&by_set, &by_overlay, "a role added by --set is the overlay's");
+    assert!(by_set.roles.iter().any(|r| r.name == "agency_bia" && r.label == "independent BIAs"));
+    let dir = files("overlay-set-add", &[("base.toml", BASE)]);
+    let file = dir.join("base.toml");
+    assert_refused(&file, &["--set", "roles.nurse=3"], "--set roles.nurse=3", "give it whole as a table");
+    assert_refused(
+        &file,
+        &["--set", "roles.nurse={ name = \"other\" }"],
+        "--set roles.nurse={ name = \"other\" }",
+        "name must be 'nurse'",
+    );
+}

@@ -174,3 +174,36 @@ fn a_plan_step_changes_one_thing_and_must_fit_the_role() {
     );
     bad("roles.social_worker.plan=[{ from = \"soon\", fte = 3 }]", "expected a date");
 }
+
+/// "2 social workers leave on 10 August; replaced after 2 months": a plan
+/// step from the command line, the establishment down by 2 from the date
+/// and back when the posts are filled again.
+#[test]
+fn staff_leaving_on_a_date_and_replaced_months_later() {
+    let changes = sets(&[
+        "roles.social_worker.fte=5",
+        "roles.social_worker.plan=[{ from = 2015-08-10, leave = 2, replaced_after_months = 2 }]",
+    ]);
+    let agg = run_varied(TEAM, &changes, 5, 1);
+    assert_eq!(mean(&agg, 0, 9, RoleMetric::Establishment), 5.0, "before the date");
+    assert_eq!(mean(&agg, 0, 10, RoleMetric::Establishment), 3.0, "from 10 August, two fewer");
+    assert_eq!(mean(&agg, 0, 17, RoleMetric::Establishment), 3.0, "still two fewer in October's first week");
+    // 10 October 2015 is in week 18 (from Monday 5 October).
+    assert_eq!(mean(&agg, 0, 19, RoleMetric::Establishment), 5.0, "filled again two months on");
+    let too_many = caseflow::scenario::parse_with(
+        TEAM,
+        "test.toml",
+        &sets(&["roles.social_worker.plan=[{ from = 2015-08-10, leave = 3 }]"]),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(too_many.contains("only 2 FTE are in post then; 3 cannot leave"), "{too_many}");
+    let stray = caseflow::scenario::parse_with(
+        TEAM,
+        "test.toml",
+        &sets(&["roles.social_worker.plan=[{ from = 2015-08-10, fte = 3, replaced_after_months = 2 }]"]),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(stray.contains("goes with leave"), "{stray}");
+}

@@ -55,7 +55,7 @@ fn the_search_finds_erlang_cs_smallest_number_of_servers() {
         let model = scenario::load(&path).unwrap().model;
         let lo = lambda.ceil() as u32 + 1;
         let plan = Plan {
-            scenario: path.clone(),
+            scenario: scenario::Source::File(path.clone()),
             base: Vec::new(),
             dims: vec![Dim::parse(&format!("roles.server.count={lo}..{}", lo + 12)).unwrap()],
             targets: search::targets(&[format!("work.mean_wait_days <= {w} with probability 0.5")], None, &model)
@@ -64,6 +64,7 @@ fn the_search_finds_erlang_cs_smallest_number_of_servers() {
             confirm: 24,
             seed: 3,
             threads: None,
+            now: None,
         };
         let out = search::run(&plan, &model, &|_| {}, &std::sync::atomic::AtomicBool::new(false)).unwrap();
         let answer = &out.evaluated[out.answer.expect("an answer")];
@@ -146,11 +147,28 @@ fn when_nothing_in_range_meets_the_targets_the_report_says_what_stops_it() {
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     assert!(stdout.contains("Nothing in the range meets every target"), "{stdout}");
-    assert!(stdout.contains("The closest is roles.occupational_therapist.fte"), "{stdout}");
+    // In the reports' words, not the file's keys.
+    assert!(stdout.contains("The closest is occupational therapist (FTE) 2"), "{stdout}");
+    assert!(!stdout.contains("roles.occupational_therapist"), "{stdout}");
+    // The cost of the role searched and the change against the scenario as it stands.
+    assert!(stdout.contains("occupational therapist cost £"), "{stdout}");
+    assert!(stdout.contains("against the scenario as it stands, that is -£"), "{stdout}");
     let dir = out.join("staff-quickstart");
     for f in ["staff.html", "staff.md", "candidates.csv", "charts/frontier.png"] {
         assert!(dir.join(f).exists(), "{f} missing");
     }
+    // candidates.csv holds numbers only.
+    let mut csv = csv::Reader::from_path(dir.join("candidates.csv")).unwrap();
+    let header = csv.headers().unwrap().clone();
+    assert!(header.iter().any(|h| h == "change_in_cost_a_year_p50"), "{header:?}");
+    let mut rows = 0;
+    for row in csv.records() {
+        for (h, cell) in header.iter().zip(row.unwrap().iter()) {
+            assert!(cell.is_empty() || cell.parse::<f64>().is_ok(), "{h}: '{cell}' is not a number");
+        }
+        rows += 1;
+    }
+    assert!(rows >= 2, "candidates evaluated");
     let bad = caseflow(
         &["staff", q.to_str().unwrap(), "--vary", "roles.nobody.fte=1..2", "--target", "total.cost <= 1", "--out"],
         &out,

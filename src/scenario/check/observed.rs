@@ -241,7 +241,8 @@ pub(super) fn check_unknowns(c: &mut Checker, raw: &[RawCalibrate], path: &KeyPa
             continue;
         }
         let list = matches!(u.range[0], toml::Value::Array(_));
-        out.push(Unknown { keys, low, high, list, label: u.label.clone() });
+        let whole = u.range.iter().all(|v| matches!(v, toml::Value::Integer(_)));
+        out.push(Unknown { keys, low, high, list, whole, label: u.label.clone() });
     }
     out
 }

@@ -94,6 +94,8 @@ struct Dated {
     until: Option<f64>,
     change: PlanChange,
     index: usize,
+    /// FTE who leave: the establishment falls by this much from what it is then.
+    leave: Option<f64>,
 }
 
 /// A role's staffing plan: each step changes one thing from a date (and
@@ -105,7 +107,18 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
     for (i, s) in steps.iter().enumerate() {
         let p = path.index(i);
         let from = c.date(p.key("from"), &s.from);
-        let until = s.until.as_ref().and_then(|u| c.date(p.key("until"), u));
+        let mut until = s.until.as_ref().and_then(|u| c.date(p.key("until"), u));
+        if let Some(months) = s.replaced_after_months {
+            if s.leave.is_none() || s.until.is_some() {
+                c.err(
+                    p.key("replaced_after_months"),
+                    "goes with leave, in place of until: when the posts are filled again",
+                );
+            } else if months == 0 {
+                c.err(p.key("replaced_after_months"), "must be at least 1 (leave it out if they are not replaced)");
+            }
+            until = from.and_then(|f| f.checked_add_months(chrono::Months::new(months.max(1))));
+        }
         if let (Some(f), Some(u)) = (from, until) {
             if u <= f {
                 c.err(p.key("until"), format!("must be after from ({f}); got {u}"));
@@ -116,6 +129,7 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
             ("agency", s.agency.is_some()),
             ("per_week", s.per_week.is_some()),
             ("recruitment_days", s.recruitment_days.is_some()),
+            ("leave", s.leave.is_some()),
         ]
         .into_iter()
         .filter_map(|(k, g)| g.then_some(k))
@@ -125,7 +139,7 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
             c.err(
                 p.clone(),
                 format!(
-                    "each step changes one thing: give one of fte, agency, per_week or recruitment_days (got {got})"
+                    "each step changes one thing: give one of fte, agency, per_week, recruitment_days or leave (got {got})"
                 ),
             );
             continue;
@@ -159,6 +173,14 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
             } else {
                 Some(PlanChange::Agency(a))
             }
+        } else if let Some(n) = s.leave {
+            if bought {
+                staff_only(c, "leave");
+                None
+            } else {
+                // The establishment it falls from is known once earlier steps are in.
+                c.non_negative(p.key("leave"), n).map(|_| PlanChange::Fte { fte: 0.0, vacant: false })
+            }
         } else if let Some(w) = s.per_week {
             if !bought {
                 c.err(p.key("per_week"), "per_week is the weekly cap of bought-in capacity; staff roles change fte");
@@ -178,7 +200,7 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
         let from = from.and_then(|d| cx.time_of(d));
         let until = until.and_then(|d| cx.time_of(d));
         if let (Some(change), Some(from)) = (change, from) {
-            dated.push(Dated { from, until, change, index: i });
+            dated.push(Dated { from, until, change, index: i, leave: s.leave });
         }
     }
     if c.count() > n {
@@ -205,8 +227,16 @@ fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPa
             continue;
         }
         let slot = current.iter_mut().find(|(t, _)| *t == topic).expect("every topic has a value");
-        let before = std::mem::replace(&mut slot.1, d.change.clone());
-        out.push(PlanStep { at: d.from.max(0.0), change: d.change });
+        let change = match (d.leave, &slot.1) {
+            (Some(n), PlanChange::Fte { fte, .. }) if n > *fte + 1e-9 => {
+                c.err(path.index(d.index).key("leave"), format!("only {fte} FTE are in post then; {n} cannot leave"));
+                continue;
+            }
+            (Some(n), PlanChange::Fte { fte, .. }) => PlanChange::Fte { fte: (fte - n).max(0.0), vacant: false },
+            _ => d.change,
+        };
+        let before = std::mem::replace(&mut slot.1, change.clone());
+        out.push(PlanStep { at: d.from.max(0.0), change });
         if let Some(until) = d.until {
             let back = match before {
                 PlanChange::Fte { fte, .. } => PlanChange::Fte { fte, vacant: false },

@@ -7,10 +7,18 @@ use crate::model::{Model, RoleKind};
 use crate::results::{FlowKpi, RequestKpi};
 use crate::scenario::Scenario;
 use crate::stats::Bands;
-use crate::summary::doc::{Block, Section};
+use crate::summary::doc::{Block, Section, Table};
 
 pub(super) fn section(cx: &Cx, scenario: &Scenario) -> Section {
     let mut s = Section::new("assumptions", "Key assumptions");
+    if let Some(t) = to_check(cx.m, scenario) {
+        s.push(Block::Paragraph(format!(
+            "{} values in this scenario are national defaults or guesses, not the council's own figures: check each \
+against what you know, and change it in the scenario file where it says.",
+            t.rows.len()
+        )));
+        s.push(Block::Table(t));
+    }
     s.push(Block::Definitions(items(cx, scenario)));
     if !scenario.header.is_empty() {
         s.push(Block::Text {
@@ -19,6 +27,68 @@ pub(super) fn section(cx: &Cx, scenario: &Scenario) -> Section {
         });
     }
     s
+}
+
+/// The scenario's `[[assumptions]]`: each value, as the model used it,
+/// with where it comes from.
+pub(crate) fn to_check(m: &Model, scenario: &Scenario) -> Option<Table> {
+    if m.assumptions.is_empty() {
+        return None;
+    }
+    let rows = m
+        .assumptions
+        .iter()
+        .map(|(key, source)| {
+            let value = scenario.value_at(key).map_or_else(|| "-".to_string(), |v| v.to_string());
+            vec![key_words(m, key), value, source.clone(), key.clone()]
+        })
+        .collect();
+    Some(Table {
+        title: "Assumptions to check".into(),
+        header: ["what", "value", "source", "in the scenario file at"].map(String::from).to_vec(),
+        rows,
+    })
+}
+
+/// A `--set` key in words: "social workers: share of hours that is casework".
+pub(crate) fn key_words(m: &Model, key: &str) -> String {
+    let segs: Vec<&str> = key.split('.').collect();
+    let field = |f: &str| match f {
+        "casework_share" => "share of contracted hours that is casework".to_string(),
+        "caseload_cap" => "caseload cap (open pieces of work)".to_string(),
+        "hours_per_week" => "contracted hours a week".to_string(),
+        "turnover_per_year" => "turnover a year".to_string(),
+        "recruitment_days" => "days to fill a vacant post".to_string(),
+        "on_costs" => "on-costs (share of salary)".to_string(),
+        "salary" => "salary a year".to_string(),
+        "dols_share" => "share of casework hours for DoLS".to_string(),
+        "agency" => "agency cover of vacant posts".to_string(),
+        "fee" => "fee per assessment".to_string(),
+        "per_week" => "assessments a week at most".to_string(),
+        "fte" => "FTE".to_string(),
+        "effort_hours" => "hours of work each".to_string(),
+        "triage" => "triage shares (most urgent first)".to_string(),
+        "arrivals" => "arriving a year".to_string(),
+        "initial" => "waiting today".to_string(),
+        "routes" => "what follows (renewals)".to_string(),
+        "leave_rate_per_year" => "people leaving a year".to_string(),
+        "annual_leave_days" => "annual leave days a year".to_string(),
+        "sickness_days" => "sickness days a year".to_string(),
+        other => other.replace('_', " "),
+    };
+    match segs.as_slice() {
+        ["roles", name, rest @ ..] => {
+            let label = m.roles.iter().find(|r| r.name == *name).map_or(name.replace('_', " "), |r| r.label.clone());
+            format!("{label}: {}", field(&rest.join(".")))
+        }
+        ["flows", name, rest @ ..] => {
+            let label = m.flow_id(name).map_or(name.replace('_', " "), |f| m.flow_title(f as usize));
+            format!("{label}: {}", field(&rest.join(".")))
+        }
+        ["stocks", name, rest @ ..] => format!("{}: {}", name.replace('_', " "), field(&rest.join("."))),
+        [table, rest @ ..] => format!("{}: {}", table.replace('_', " "), field(&rest.join("."))),
+        [] => String::new(),
+    }
 }
 
 /// One step of a staffing plan in words.

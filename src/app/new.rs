@@ -1,0 +1,101 @@
+//! `caseflow new`: a scenario from a council profile, or a blank profile
+//! to fill in.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use super::{Out, say, stop_flag};
+use crate::cli::{CalibrateArgs, Changes, NewArgs};
+use crate::error::Error;
+use crate::export::Staging;
+use crate::profile;
+
+/// The example profile, which is also the TOML template.
+const EXAMPLE: &str = include_str!("../../docs/profile-example.toml");
+
+pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, Error> {
+    if let Some(path) = &args.template {
+        return template(path, args.force, out);
+    }
+    let path = args.profile.as_ref().expect("clap requires a profile without --template");
+    let checked = profile::read(path)?;
+    let text = profile::scenario_text(&checked, &path.display().to_string());
+    let target = args.out.clone().unwrap_or_else(|| Path::new("scenarios").join(format!("{}.toml", checked.name)));
+    // A scenario made from a profile that does not load is caseflow's fault.
+    crate::scenario::parse(&text, &target.display().to_string()).map_err(|e| Error::Internal {
+        message: format!("the scenario made from {} does not load:\n{e}", path.display()),
+    })?;
+    write(&target, &text, args.force)?;
+    let assumed = text.matches("\n[[assumptions]]").count();
+    if !args.quiet {
+        say!(
+            out,
+            "Wrote {}: {} from its profile, with {assumed} values that are national defaults (each with its source, under \
+[[assumptions]]; every report lists them as assumptions to check).",
+            target.display(),
+            checked.label
+        );
+    }
+    if args.calibrate {
+        let cal = CalibrateArgs {
+            scenario: target.clone(),
+            fit: Vec::new(),
+            changes: Changes::default(),
+            replications: 100,
+            confirm: 500,
+            max_runs: 60,
+            seed: 1,
+            threads: None,
+            write: None,
+            out: PathBuf::from("reports"),
+            force: args.force,
+            quiet: args.quiet,
+        };
+        return super::calibrate::calibrate(&cal, out);
+    }
+    if !args.quiet {
+        say!(
+            out,
+            "Next: caseflow calibrate {} finds what the profile cannot say (each BIA's effective DoLS time, triage, how \
+often requests end undecided) so that the model reproduces where the council stands.",
+            target.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn template(path: &Path, force: bool, out: Out) -> Result<ExitCode, Error> {
+    let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    let staging = staging(path, force)?;
+    let temp = staging.0.path().join(&staging.1);
+    if xlsx {
+        profile::xlsx::write_template(&temp)?;
+    } else {
+        std::fs::write(&temp, EXAMPLE)
+            .map_err(|e| Error::Write { path: path.to_path_buf(), message: e.to_string() })?;
+    }
+    staging.0.finish(stop_flag())?;
+    say!(
+        out,
+        "Wrote {}: fill in your council's figures ({}), then: caseflow new {}",
+        path.display(),
+        if xlsx { "column C; yellow cells" } else { "replace the example's" },
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A file written whole or not at all, refused if there unless `force`.
+fn staging(target: &Path, force: bool) -> Result<(Staging, String), Error> {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let folder =
+        target.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    Ok((Staging::files(&folder, std::slice::from_ref(&name), force)?, name))
+}
+
+fn write(target: &Path, text: &str, force: bool) -> Result<(), Error> {
+    let (staging, name) = staging(target, force)?;
+    let path = staging.path().join(name);
+    std::fs::write(&path, text).map_err(|e| Error::Write { path: target.to_path_buf(), message: e.to_string() })?;
+    staging.finish(stop_flag())
+}

@@ -1,0 +1,620 @@
+//! A complete scenario from a checked profile: the profile's figures as
+//! given, national defaults for the rest (each in `[[assumptions]]` with
+//! its source), where the council stands as `[[observed]]`, and what
+//! calibration should find as `[[calibrate]]`.
+
+use super::Checked;
+use super::defaults::{self as d, Default};
+
+/// The scenario text and what it assumed, built a section at a time.
+struct Out {
+    text: String,
+    assumed: Vec<(String, String)>,
+    observed: Vec<String>,
+    calibrate: Vec<String>,
+}
+
+impl Out {
+    fn line(&mut self, s: impl AsRef<str>) {
+        self.text.push_str(s.as_ref());
+        self.text.push('\n');
+    }
+
+    /// `key = value  # source`, recording the key as assumed.
+    fn assume(&mut self, table_key: &str, field: &str, value: String, source: &str) {
+        self.line(format!("{field} = {value}  # {source}"));
+        self.assumed.push((format!("{table_key}.{field}"), source.to_string()));
+    }
+
+    fn default(&mut self, table_key: &str, field: &str, def: Default) {
+        self.assume(table_key, field, num(def.value), def.source);
+    }
+}
+
+/// A number as a scenario writes it.
+fn num(v: f64) -> String {
+    crate::model::tidy(v)
+}
+
+fn quoted(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// A figure of the profile, or a default from it (marked).
+enum Given {
+    Profile(f64),
+    Default(f64, String),
+}
+
+impl Given {
+    fn value(&self) -> f64 {
+        match self {
+            Given::Profile(v) | Given::Default(v, _) => *v,
+        }
+    }
+}
+
+/// The council's figures that the generator needs, with defaults filled.
+struct Figures {
+    urgent: f64,
+    standard: f64,
+    renewals: Given,
+    backlog: Given,
+    over_a_year: f64,
+    social_workers: f64,
+    bias: f64,
+    dols_team: f64,
+    ccw: f64,
+    ots: f64,
+    managers: Given,
+    independent: f64,
+}
+
+fn figures(c: &Checked) -> Figures {
+    let (s, dl) = (&c.p.staff, &c.p.dols);
+    let urgent = dl.urgent_requests.unwrap_or(0.0);
+    let standard = dl.standard_requests.unwrap_or(0.0);
+    let renewals = match dl.renewals {
+        Some(r) => Given::Profile(r),
+        None => Given::Default((standard * d::RENEWAL_SHARE.value).round(), d::RENEWAL_SHARE.source.into()),
+    };
+    let backlog = match dl.undecided {
+        Some(u) => Given::Profile(u),
+        None => {
+            Given::Default(((urgent + standard) * d::BACKLOG_PER_YEAR.value).round(), d::BACKLOG_PER_YEAR.source.into())
+        }
+    };
+    let over_a_year = match (dl.undecided_over_a_year, backlog.value()) {
+        (Some(o), b) if b > 0.0 => o / b,
+        _ => d::BACKLOG_OVER_A_YEAR.value,
+    };
+    let fte = |p: &Option<super::Posts>| p.and_then(|x| x.fte).unwrap_or(0.0);
+    let social_workers = fte(&s.social_workers);
+    let managers = match s.practice_managers.and_then(|x| x.fte) {
+        Some(m) => Given::Profile(m),
+        None => Given::Default(
+            (social_workers / 8.0).max(1.0).round(),
+            "ASSUMPTION: one practice manager to eight social workers signs DoLS off".into(),
+        ),
+    };
+    Figures {
+        urgent,
+        standard,
+        renewals,
+        backlog,
+        over_a_year,
+        social_workers,
+        bias: s.social_workers_who_are_bias.unwrap_or(0.0),
+        dols_team: fte(&s.dols_team_bias),
+        ccw: fte(&s.community_care_workers),
+        ots: fte(&s.occupational_therapists),
+        managers,
+        independent: s.independent_bias_per_week.unwrap_or(0.0),
+    }
+}
+
+/// The scenario for a checked profile read from `profile_file`.
+pub fn scenario_text(c: &Checked, profile_file: &str) -> String {
+    let f = figures(c);
+    let mut o = Out { text: String::new(), assumed: Vec::new(), observed: Vec::new(), calibrate: Vec::new() };
+    header(&mut o, c, profile_file);
+    care_act(&mut o, c, &f);
+    dols(&mut o, c, &f);
+    roles(&mut o, c, &f);
+    observed(&mut o, c, &f);
+    o.line("\n# ----- where the council stands (from its profile), for every run to check -----");
+    for obs in std::mem::take(&mut o.observed) {
+        o.line(obs);
+    }
+    o.line("\n# ----- what the profile cannot say: caseflow calibrate finds these -----");
+    for cal in std::mem::take(&mut o.calibrate) {
+        o.line(cal);
+    }
+    o.line("\n# ----- values that are national defaults or guesses: check them -----");
+    for (key, source) in std::mem::take(&mut o.assumed) {
+        o.line(format!("\n[[assumptions]]\nkey = {}\nsource = {}", quoted(&key), quoted(&source)));
+    }
+    o.text
+}
+
+fn header(o: &mut Out, c: &Checked, profile_file: &str) {
+    let name = &c.name;
+    o.line(format!("# {name}: {}'s adult social care and DoLS from {}, made by caseflow new", c.label, c.start));
+    o.line(format!("# from the council profile {profile_file}."));
+    o.line("#");
+    o.line(format!("#   caseflow calibrate scenarios/{name}.toml    (finds what the profile cannot say)"));
+    o.line(format!("#   caseflow run scenarios/{name}-calibrated.toml"));
+    o.line("#");
+    o.line("# Every figure the profile gives is used as given. Every other value is a");
+    o.line("# national default with its source (FACTS: ../shared/FACTS.md; ASSUMPTION: no");
+    o.line("# national figure), listed under [[assumptions]] at the end, which every report");
+    o.line("# shows as assumptions to check. [[observed]] is where the council stands; every");
+    o.line("# run checks itself against it. [[calibrate]] names what calibration finds.");
+    o.line("\n[scenario]");
+    o.line(format!("name = {}", quoted(name)));
+    o.line(format!(
+        "description = {}",
+        quoted(&format!("{}: Care Act work and DoLS from {}, from its council profile", c.label, c.start))
+    ));
+    o.line(format!("start = {}", c.start));
+    o.line(format!("years = {}", num(c.years)));
+    o.line("warmup_days = 0           # today's position is given below");
+    o.line("period = \"month\"\ncalendar = \"working_week\"\nbank_holidays = true");
+    o.line("\n[absence]");
+    o.default("absence", "annual_leave_days", d::ANNUAL_LEAVE);
+    o.line("leave_spell_days = 5");
+    o.default("absence", "sickness_days", d::SICKNESS);
+    o.line("sickness_spell_days = { dist = \"lognormal\", median = 2, p90 = 15 }");
+    let b = &c.p.budget;
+    if b.dols.is_some() || b.total.is_some() {
+        o.line("\n[budget]                  # a year, from the profile");
+        if let Some(v) = b.dols {
+            o.line(format!("dols = {}", num(v)));
+        }
+        if let Some(v) = b.total {
+            o.line(format!("total = {}", num(v)));
+        }
+    }
+}
+
+/// A Care Act flow: its rate and waiting list from the profile or per
+/// head, with the Halton scenarios' effort and duration (assumptions).
+struct CareFlow {
+    name: &'static str,
+    label: &'static str,
+    priority: u32,
+    effort: (f64, f64),
+    duration: (f64, f64),
+    deadline: Option<f64>,
+    per_year: (Option<f64>, Default),
+    waiting: (Option<f64>, Option<Default>),
+}
+
+fn care_flows(c: &Checked, f: &Figures) -> Vec<CareFlow> {
+    let ca = &c.p.care_act;
+    let mut out = vec![
+        CareFlow {
+            name: "safeguarding",
+            label: "safeguarding enquiries",
+            priority: 1,
+            effort: (6.0, 15.0),
+            duration: (21.0, 45.0),
+            deadline: Some(28.0),
+            per_year: (ca.safeguarding_enquiries, d::SAFEGUARDING_PER_1000),
+            waiting: (ca.safeguarding_enquiries_waiting, None),
+        },
+        CareFlow {
+            name: "needs_assessment",
+            label: "needs assessments",
+            priority: 4,
+            effort: (4.0, 10.0),
+            duration: (21.0, 50.0),
+            deadline: Some(28.0),
+            per_year: (ca.needs_assessments, d::NEEDS_PER_1000),
+            waiting: (ca.needs_assessments_waiting, Some(d::WAITING_ASSESSMENT_PER_1000)),
+        },
+        CareFlow {
+            name: "carers_assessment",
+            label: "carers' assessments",
+            priority: 5,
+            effort: (2.5, 5.0),
+            duration: (14.0, 30.0),
+            deadline: Some(28.0),
+            per_year: (ca.carers_assessments, d::CARERS_PER_1000),
+            waiting: (ca.carers_assessments_waiting, None),
+        },
+        CareFlow {
+            name: "review",
+            label: "reviews",
+            priority: 6,
+            effort: (2.5, 6.0),
+            duration: (14.0, 35.0),
+            deadline: None,
+            per_year: (ca.reviews, d::REVIEWS_PER_1000),
+            waiting: (ca.reviews_waiting, Some(d::OVERDUE_REVIEWS_PER_1000)),
+        },
+    ];
+    if f.ots > 0.0 {
+        out.push(CareFlow {
+            name: "ot_assessment",
+            label: "OT assessments",
+            priority: 4,
+            effort: (5.0, 12.0),
+            duration: (14.0, 35.0),
+            deadline: Some(42.0),
+            per_year: (ca.ot_assessments, d::OT_PER_FTE),
+            waiting: (ca.ot_assessments_waiting, None),
+        });
+    }
+    out
+}
+
+fn care_act(o: &mut Out, c: &Checked, f: &Figures) {
+    o.line("\n# ----- the Care Act pathway: rates a year and waiting lists from the profile -----");
+    o.line("# (effort and durations: ASSUMPTION, as the Halton scenarios)");
+    for flow in care_flows(c, f) {
+        let key = format!("flows.{}", flow.name);
+        o.line(format!(
+            "\n[[flows]]\nname = \"{}\"\nlabel = \"{}\"\npriority = {}",
+            flow.name, flow.label, flow.priority
+        ));
+        if flow.deadline.is_some() {
+            o.line("order = \"deadline\"");
+        }
+        o.line(format!(
+            "effort_hours = {{ dist = \"lognormal\", median = {}, p90 = {} }}  # ASSUMPTION",
+            num(flow.effort.0),
+            num(flow.effort.1)
+        ));
+        o.assumed.push((format!("{key}.effort_hours"), "ASSUMPTION: as the Halton scenarios".into()));
+        o.line(format!(
+            "duration_days = {{ dist = \"lognormal\", median = {}, p90 = {} }}  # ASSUMPTION",
+            num(flow.duration.0),
+            num(flow.duration.1)
+        ));
+        if let Some(dl) = flow.deadline {
+            o.line(format!("deadline_days = {}  # ASSUMPTION: a local standard", num(dl)));
+        }
+        let per_year = match flow.per_year.0 {
+            Some(v) => {
+                o.line(format!("arrivals = {{ per_year = {} }}  # profile", num(v)));
+                v
+            }
+            None => {
+                let per = if flow.name == "ot_assessment" { f.ots } else { c.population / 1000.0 };
+                let v = (flow.per_year.1.value * per).round();
+                o.assume(&key, "arrivals", format!("{{ per_year = {} }}", num(v)), flow.per_year.1.source);
+                v
+            }
+        };
+        let waiting = match flow.waiting {
+            (Some(w), _) => w,
+            (None, Some(def)) => (def.value * c.population / 1000.0).round(),
+            (None, None) => 0.0,
+        };
+        // Work in hand: a year's rate over the time each piece takes.
+        let in_service = (per_year * flow.duration.0 * 1.3 / 365.0).round();
+        o.line(format!(
+            "initial = {{ waiting = {}, waiting_age_days = {{ dist = \"uniform\", min = 0, max = 60 }}, in_service = {} }}",
+            num(waiting),
+            num(in_service)
+        ));
+        if flow.waiting.0.is_none() && flow.waiting.1.is_some() {
+            o.assumed.push((
+                format!("{key}.initial"),
+                format!("waiting list per head: {}", flow.waiting.1.map_or("", |d| d.source)),
+            ));
+        }
+    }
+}
+
+fn dols(o: &mut Out, c: &Checked, f: &Figures) {
+    let _ = c;
+    o.line("\n# ----- DoLS: urgent and standard requests, each one unit through a best interests");
+    o.line("# assessment, a mental health assessment and sign-off -----");
+    o.line("\n[[stocks]]\nname = \"hospital_or_care_home\"    # where people with urgent requests are");
+    o.default("stocks.hospital_or_care_home", "leave_rate_per_year", d::HOSPITAL_LEAVING);
+    o.line("\n[[stocks]]\nname = \"care_home\"");
+    o.default("stocks.care_home", "leave_rate_per_year", d::CARE_HOME_LEAVING);
+    o.line("\n[[requests]]\nname = \"urgent_dols\"\nlabel = \"urgent DoLS requests\"\nstages = [\"urgent_bia\", \"urgent_mha\", \"urgent_signoff\"]");
+    o.line("\n[[requests]]\nname = \"standard_dols\"\nlabel = \"standard DoLS requests\"\nstages = [\"standard_bia\", \"standard_mha\", \"standard_signoff\"]");
+    let backlog = f.backlog.value();
+    let standard_backlog = (backlog * d::BACKLOG_STANDARD.value).round();
+    let urgent_backlog = backlog - standard_backlog;
+    if let Given::Default(_, source) = &f.backlog {
+        o.assumed.push(("flows.standard_bia.initial".into(), format!("backlog not given: {source}")));
+    }
+    o.assumed.push((
+        "flows.urgent_bia.initial".into(),
+        format!("share of the backlog that is urgent: {}", d::BACKLOG_STANDARD.source),
+    ));
+    let effort = format!("{{ dist = \"gamma\", mean = {}, cv = 0.4 }}", num(d::BIA_HOURS.value));
+    o.line("\n[[flows]]\nname = \"urgent_bia\"\nlabel = \"best interests assessment\"\npriority = 2\norder = \"deadline\"\nkind = \"dols\"");
+    o.line("stock = \"hospital_or_care_home\"\ndeprivation = true\ndeadline_days = 7\nextension_days = 7    # an urgent authorisation may be extended once by 7 days");
+    o.assume(
+        "flows.urgent_bia",
+        "triage",
+        "[0.3, 0.7]".into(),
+        "ASSUMPTION: 30% screened high priority (people likely to stay)",
+    );
+    o.assume("flows.urgent_bia", "effort_hours", effort.clone(), d::BIA_HOURS.source);
+    o.line("duration_days = { dist = \"uniform\", min = 1, max = 5 }  # ASSUMPTION");
+    o.line(format!("arrivals = {{ per_year = {} }}  # profile", num(f.urgent)));
+    o.line(format!(
+        "initial = {{ waiting = {}, waiting_age_days = {{ dist = \"uniform\", min = 0, max = 60 }} }}",
+        num(urgent_backlog)
+    ));
+    o.line("\n[[flows]]\nname = \"urgent_mha\"\nlabel = \"mental health assessment\"\npriority = 2");
+    o.line("effort_hours = { dist = \"fixed\", value = 1 }\nduration_days = { dist = \"uniform\", min = 0.5, max = 3 }  # ASSUMPTION");
+    o.line("\n[[flows]]\nname = \"urgent_signoff\"\nlabel = \"sign-off\"\npriority = 2");
+    o.line("effort_hours = { dist = \"uniform\", min = 0.25, max = 1 }  # ASSUMPTION\nduration_days = { dist = \"fixed\", value = 0.5 }");
+    o.assume(
+        "flows.urgent_signoff",
+        "routes",
+        format!(
+            "[{{ to = \"standard_bia\", probability = {}, delay_days = {{ dist = \"triangular\", min = 69, mode = 344, max = 344 }} }}]",
+            num(d::URGENT_THEN_STANDARD.value)
+        ),
+        d::URGENT_THEN_STANDARD.source,
+    );
+    let renewals = f.renewals.value();
+    let new_standard = (f.standard - renewals).max(0.0);
+    let age_max = if f.over_a_year < 0.99 { 365.0 / (1.0 - f.over_a_year) } else { 3650.0 };
+    let in_force = (renewals * d::AUTHORISATION_DAYS.value / 365.0).round();
+    o.line("\n[[flows]]\nname = \"standard_bia\"\nlabel = \"best interests assessment\"\npriority = 2\norder = \"deadline\"\nkind = \"dols\"");
+    o.line("stock = \"care_home\"\ndeprivation = true\ndeadline_days = 21");
+    o.assume(
+        "flows.standard_bia",
+        "triage",
+        "[0.2, 0.4, 0.4]".into(),
+        "ASSUMPTION: high, medium and low priority (the ADASS screening tool); calibrated",
+    );
+    o.assume("flows.standard_bia", "effort_hours", effort, d::BIA_HOURS.source);
+    o.line("duration_days = { dist = \"uniform\", min = 3, max = 10 }  # ASSUMPTION");
+    match &f.renewals {
+        Given::Profile(_) => o.line(format!(
+            "arrivals = {{ per_year = {} }}  # profile: standard requests less renewals",
+            num(new_standard)
+        )),
+        Given::Default(_, source) => o.assume(
+            "flows.standard_bia",
+            "arrivals",
+            format!("{{ per_year = {} }}", num(new_standard)),
+            &format!("standard requests less renewals; renewals not given: {source}"),
+        ),
+    }
+    o.line(format!(
+        "initial = {{ waiting = {}, waiting_age_days = {{ dist = \"uniform\", min = 0, max = {} }}, scheduled = {}, scheduled_over_days = 300 }}",
+        num(standard_backlog),
+        num(age_max.round()),
+        num(in_force)
+    ));
+    o.line(format!(
+        "# the backlog's ages: {}% over a year; {in_force} authorisations in force, renewed as they end",
+        num(100.0 * f.over_a_year)
+    ));
+    o.line("\n[[flows]]\nname = \"standard_mha\"\nlabel = \"mental health assessment\"\npriority = 3");
+    o.line("effort_hours = { dist = \"fixed\", value = 1 }\nduration_days = { dist = \"uniform\", min = 0.5, max = 5 }  # ASSUMPTION");
+    o.line("\n[[flows]]\nname = \"standard_signoff\"\nlabel = \"sign-off\"\npriority = 3");
+    o.line("effort_hours = { dist = \"uniform\", min = 0.25, max = 1 }  # ASSUMPTION\nduration_days = { dist = \"fixed\", value = 0.5 }");
+    o.line("batch_days = 3.5  # ASSUMPTION: signed off twice a week");
+    o.assume(
+        "flows.standard_signoff",
+        "routes",
+        format!(
+            "[{{ to = \"standard_bia\", probability = {}, delay_days = {{ dist = \"triangular\", min = 69, mode = 344, max = 344 }} }}]",
+            num(d::GRANTED.value)
+        ),
+        &format!("granted: {}; the authorisation lasts 90-365 days (mean 252; {}), and a renewal is requested 21 days before it ends", d::GRANTED.source, d::AUTHORISATION_DAYS.source),
+    );
+}
+
+/// A staff role's posts: FTE in post plus vacancies, with agency cover.
+fn posts(o: &mut Out, key: &str, p: Option<super::Posts>, fte: f64) {
+    let vacant = p.and_then(|x| x.vacancies).unwrap_or(0.0);
+    o.line(format!(
+        "fte = {}  # profile: {} in post{}",
+        num(fte + vacant),
+        num(fte),
+        if vacant > 0.0 { format!(" and {} vacant", num(vacant)) } else { String::new() }
+    ));
+    if vacant > 0.0 {
+        o.line(format!("vacancies = {}", num(vacant)));
+    }
+    o.default(key, "hours_per_week", d::HOURS_PER_WEEK);
+    o.default(key, "turnover_per_year", d::TURNOVER);
+    o.assume(
+        key,
+        "recruitment_days",
+        format!(
+            "{{ dist = \"lognormal\", median = {}, p90 = {} }}",
+            num(d::RECRUITMENT_DAYS.value),
+            num(2.0 * d::RECRUITMENT_DAYS.value)
+        ),
+        d::RECRUITMENT_DAYS.source,
+    );
+    if p.and_then(|x| x.agency).unwrap_or(0.0) > 0.0 {
+        o.assume(
+            key,
+            "agency",
+            format!(
+                "{{ after_days = {}, day_rate = {} }}",
+                num(d::AGENCY_AFTER_DAYS.value),
+                num(d::AGENCY_DAY_RATE.value)
+            ),
+            "ASSUMPTION: agency covers vacant posts after 42 days at £300 a day (the profile has agency staff)",
+        );
+    }
+    o.default(key, "on_costs", d::ON_COSTS);
+}
+
+fn roles(o: &mut Out, c: &Checked, f: &Figures) {
+    let s = &c.p.staff;
+    o.line("\n# ----- the workforce: staff in post and vacancies from the profile -----");
+    let care = "\"safeguarding\", \"needs_assessment\", \"review\"";
+    let carers = if f.ccw > 0.0 { "" } else { ", \"carers_assessment\"" };
+    let plain_sw = f.social_workers - f.bias;
+    if plain_sw > 0.0 || f.bias == 0.0 {
+        o.line("\n[[roles]]\nname = \"social_worker\"\nlabel = \"social workers\"");
+        posts(o, "roles.social_worker", s.social_workers, plain_sw.max(0.0));
+        o.default("roles.social_worker", "casework_share", d::CASEWORK_SHARE);
+        o.default("roles.social_worker", "caseload_cap", d::CAP_SOCIAL_WORKER);
+        o.default("roles.social_worker", "salary", d::SALARY_SOCIAL_WORKER);
+        o.line(format!("skills = [{care}{carers}]"));
+    }
+    if f.bias > 0.0 {
+        o.line("\n[[roles]]\nname = \"social_worker_bia\"\nlabel = \"social workers who are also BIAs\"");
+        o.line(format!("fte = {}  # profile", num(f.bias)));
+        o.default("roles.social_worker_bia", "hours_per_week", d::HOURS_PER_WEEK);
+        o.default("roles.social_worker_bia", "casework_share", d::CASEWORK_SHARE);
+        o.default("roles.social_worker_bia", "caseload_cap", d::CAP_SOCIAL_WORKER);
+        o.default("roles.social_worker_bia", "salary", d::SALARY_SOCIAL_WORKER);
+        o.default("roles.social_worker_bia", "on_costs", d::ON_COSTS);
+        o.default("roles.social_worker_bia", "turnover_per_year", d::TURNOVER);
+        o.assume(
+            "roles.social_worker_bia",
+            "recruitment_days",
+            format!(
+                "{{ dist = \"lognormal\", median = {}, p90 = {} }}",
+                num(d::RECRUITMENT_DAYS.value),
+                num(2.0 * d::RECRUITMENT_DAYS.value)
+            ),
+            d::RECRUITMENT_DAYS.source,
+        );
+        let policy = s.bia_dols_time.clone().unwrap_or_else(|| "fixed_share".into());
+        o.line(format!(
+            "dols_policy = \"{policy}\"  # {}",
+            if s.bia_dols_time.is_some() { "profile" } else { "ASSUMPTION: a share of the week" }
+        ));
+        if policy == "fixed_share" {
+            match s.bia_dols_share {
+                Some(v) => o.line(format!(
+                    "dols_share = {}  # profile (calibration finds the share they give in practice)",
+                    num(v)
+                )),
+                None => o.default("roles.social_worker_bia", "dols_share", d::BIA_DOLS_SHARE),
+            }
+        }
+        o.line(format!("skills = [{care}{carers}, \"urgent_bia\", \"standard_bia\"]"));
+    }
+    if f.dols_team > 0.0 {
+        o.line("\n[[roles]]\nname = \"dols_bia\"\nlabel = \"DoLS team BIAs\"");
+        posts(o, "roles.dols_bia", s.dols_team_bias, f.dols_team);
+        o.default("roles.dols_bia", "casework_share", d::DOLS_TEAM_CASEWORK);
+        o.line("caseload_cap = 12  # ASSUMPTION");
+        o.default("roles.dols_bia", "salary", d::SALARY_BIA);
+        o.line("skills = [\"urgent_bia\", \"standard_bia\"]");
+    }
+    if f.ccw > 0.0 {
+        o.line("\n[[roles]]\nname = \"community_care_worker\"\nlabel = \"community care workers\"");
+        posts(o, "roles.community_care_worker", s.community_care_workers, f.ccw);
+        o.default("roles.community_care_worker", "casework_share", d::CASEWORK_SHARE);
+        o.default("roles.community_care_worker", "caseload_cap", d::CAP_CCW);
+        o.default("roles.community_care_worker", "salary", d::SALARY_CCW);
+        o.line("skills = [\"needs_assessment\", \"carers_assessment\", \"review\"]");
+    }
+    if f.ots > 0.0 {
+        o.line("\n[[roles]]\nname = \"occupational_therapist\"\nlabel = \"occupational therapists\"");
+        posts(o, "roles.occupational_therapist", s.occupational_therapists, f.ots);
+        o.default("roles.occupational_therapist", "casework_share", d::CASEWORK_SHARE);
+        o.default("roles.occupational_therapist", "caseload_cap", d::CAP_OT);
+        o.default("roles.occupational_therapist", "salary", d::SALARY_OT);
+        o.line("skills = [\"ot_assessment\"]");
+    }
+    o.line("\n[[roles]]\nname = \"practice_manager\"\nlabel = \"practice managers (signing DoLS off)\"");
+    match &f.managers {
+        Given::Profile(m) => posts(o, "roles.practice_manager", s.practice_managers, *m),
+        Given::Default(m, source) => {
+            o.assume("roles.practice_manager", "fte", num(*m), source);
+            o.default("roles.practice_manager", "hours_per_week", d::HOURS_PER_WEEK);
+        }
+    }
+    o.default("roles.practice_manager", "casework_share", d::MANAGER_CASEWORK);
+    o.line("caseload_cap = 40");
+    o.default("roles.practice_manager", "salary", d::SALARY_MANAGER);
+    o.line("skills = [\"urgent_signoff\", \"standard_signoff\"]");
+    if f.independent > 0.0 {
+        o.line("\n[[roles]]\nname = \"independent_bia\"\nlabel = \"independent BIAs\"\nkind = \"bought_in\"");
+        o.line(format!("per_week = {}  # profile", num(f.independent)));
+        o.default("roles.independent_bia", "fee", d::INDEPENDENT_BIA_FEE);
+        o.line("skills = [\"urgent_bia\", \"standard_bia\"]");
+    }
+    o.line("\n[[roles]]\nname = \"s12_doctor\"\nlabel = \"s12 doctors\"\nkind = \"bought_in\"");
+    let per_week = ((f.urgent + f.standard) / 52.0 * 1.5).ceil().max(5.0);
+    o.assume(
+        "roles.s12_doctor",
+        "per_week",
+        num(per_week),
+        "ASSUMPTION: half as many again as requests need, so never the constraint",
+    );
+    o.default("roles.s12_doctor", "fee", d::S12_FEE);
+    o.line("skills = [\"urgent_mha\", \"standard_mha\"]");
+}
+
+/// One `[[observed]]` entry.
+fn observation(of: &str, measure: &str, value: f64, source: &str) -> String {
+    format!("\n[[observed]]\nof = {of}\nmeasure = \"{measure}\"\nvalue = {}\nsource = {}", num(value), quoted(source))
+}
+
+fn observed(o: &mut Out, c: &Checked, f: &Figures) {
+    let dl = &c.p.dols;
+    let all = "[\"urgent_dols\", \"standard_dols\"]";
+    let given = "profile: last year";
+    let national = |def: Default| format!("not in the profile; national default, {}", def.source);
+    let received = f.urgent + f.standard;
+    o.observed.push(observation(
+        "\"standard_dols\"",
+        "within_deadline",
+        dl.within_21_days.unwrap_or(d::WITHIN_21_DAYS.value),
+        &dl.within_21_days.map_or_else(|| national(d::WITHIN_21_DAYS), |_| given.into()),
+    ));
+    let backlog_source = match &f.backlog {
+        Given::Profile(_) => "profile: requests undecided today, taken to stay steady".to_string(),
+        Given::Default(_, s) => format!("not in the profile; national default, {s}"),
+    };
+    o.observed.push(observation(all, "backlog", f.backlog.value(), &backlog_source));
+    o.observed.push(observation(
+        all,
+        "mean_days",
+        dl.mean_days.unwrap_or(d::MEAN_DAYS.value),
+        &dl.mean_days.map_or_else(|| national(d::MEAN_DAYS), |_| given.into()),
+    ));
+    let completed = dl.completed.unwrap_or((received * 323_870.0 / 332_455.0).round());
+    let completed_source = dl.completed.map_or_else(
+        || "not in the profile; as England in 2023-24, 97.4% of a year's requests (FACTS)".to_string(),
+        |_| given.into(),
+    );
+    o.observed.push(observation(all, "completed", completed, &completed_source));
+    o.observed.push(observation(all, "closed_share", d::CLOSED_SHARE.value, &national(d::CLOSED_SHARE)));
+    let ca = &c.p.care_act;
+    for (flow, waiting) in [
+        ("needs_assessment", ca.needs_assessments_waiting),
+        ("review", ca.reviews_waiting),
+        ("carers_assessment", ca.carers_assessments_waiting),
+        ("safeguarding", ca.safeguarding_enquiries_waiting),
+        ("ot_assessment", ca.ot_assessments_waiting.filter(|_| f.ots > 0.0)),
+    ] {
+        if let Some(w) = waiting {
+            let mut entry = observation(&quoted(flow), "waiting", w, "profile: waiting today, taken to stay steady");
+            entry.push_str(&format!("\ntolerance = {}", num((0.15 * w).max(10.0))));
+            o.observed.push(entry);
+        }
+    }
+    calibrate(o, c, f);
+}
+
+/// The DoLS values no council measures. Care Act waiting lists are
+/// observed and checked, not calibrated: in caseflow a list forms when
+/// workers' caseloads are full, which the profile does not describe (give
+/// `caseflow calibrate --fit` a casework share or caseload cap to try).
+fn calibrate(o: &mut Out, c: &Checked, f: &Figures) {
+    let fixed = c.p.staff.bia_dols_time.as_deref().unwrap_or("fixed_share") == "fixed_share";
+    if f.bias > 0.0 && fixed {
+        o.calibrate.push("\n[[calibrate]]\nset = \"roles.social_worker_bia.dols_share\"\nrange = [0.02, 0.8]\nlabel = \"share of dual-role BIAs' casework hours given to DoLS\"".into());
+    } else if f.dols_team > 0.0 {
+        o.calibrate.push("\n[[calibrate]]\nset = \"roles.dols_bia.casework_share\"\nrange = [0.3, 0.95]\nlabel = \"share of DoLS team BIAs' hours spent assessing\"".into());
+    }
+    o.calibrate.push("\n[[calibrate]]\nset = \"flows.standard_bia.triage\"\nrange = [[0.05, 0.35, 0.6], [0.6, 0.25, 0.15]]\nlabel = \"triage of standard requests (high, medium, low priority)\"".into());
+    o.calibrate.push("\n[[calibrate]]\nset = \"stocks.care_home.leave_rate_per_year\"\nrange = [0.1, 2.0]\nlabel = \"care home residents with standard requests leaving a year (requests that end undecided)\"".into());
+    o.calibrate.push("\n[[calibrate]]\nset = \"stocks.hospital_or_care_home.leave_rate_per_year\"\nrange = [1.0, 15.0]\nlabel = \"people with urgent requests leaving a year (discharge, death)\"".into());
+}

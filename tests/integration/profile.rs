@@ -1,0 +1,223 @@
+//! Council profiles: a short file of a council's own figures makes a
+//! complete scenario; every default is marked as an assumption to check;
+//! bad figures and bad workbooks are refused, naming the field or cell.
+
+use caseflow::profile::{self, FIELDS, ProfileError, defaults};
+use caseflow::scenario;
+
+use crate::harness::{caseflow, scratch_dir};
+
+const EXAMPLE: &str = include_str!("../../docs/profile-example.toml");
+
+fn scenario_of(text: &str) -> String {
+    let p = profile::parse(text, "p.toml").unwrap_or_else(|e| panic!("{e}"));
+    let c = profile::check(p, "p.toml").unwrap_or_else(|e| panic!("{e}"));
+    profile::scenario_text(&c, "p.toml")
+}
+
+fn problems(text: &str) -> String {
+    match profile::parse(text, "p.toml").and_then(|p| profile::check(p, "p.toml")) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn the_example_profile_is_short_and_makes_a_scenario_that_loads_with_its_figures() {
+    let lines = EXAMPLE.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).count();
+    assert!(lines <= 40, "the example profile has {lines} lines of figures");
+    let text = scenario_of(EXAMPLE);
+    let m = scenario::parse(&text, "eastbury.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert!(text.lines().count() > 200, "a profile stands for a whole scenario");
+    let role = |n: &str| m.roles.iter().find(|r| r.name == n).unwrap_or_else(|| panic!("role {n}"));
+    // 30 in post less the 10 who are BIAs, plus the 4 vacant posts.
+    assert_eq!(role("social_worker").fte, 24.0);
+    assert_eq!(role("social_worker_bia").fte, 10.0);
+    assert_eq!(role("dols_bia").fte, 5.0);
+    assert!(!m.observed.is_empty() && !m.unknowns.is_empty());
+    let backlog = m.observed.iter().find(|o| o.reading.measure.key() == "backlog").expect("a backlog observed");
+    assert_eq!(backlog.value, 700.0);
+    let within = m.observed.iter().find(|o| o.reading.measure.key() == "within_deadline").expect("21 days observed");
+    assert_eq!(within.value, 21.0);
+}
+
+#[test]
+fn every_default_is_marked_as_an_assumption_and_no_given_figure_is() {
+    let text = scenario_of(EXAMPLE);
+    let m = scenario::parse(&text, "eastbury.toml").unwrap();
+    let assumed: Vec<&str> = m.assumptions.iter().map(|(k, _)| k.as_str()).collect();
+    for key in [
+        "roles.social_worker.casework_share",
+        "roles.social_worker.salary",
+        "roles.community_care_worker.caseload_cap",
+        "flows.standard_bia.effort_hours",
+        "flows.standard_bia.triage",
+        "absence.sickness_days",
+        "stocks.care_home.leave_rate_per_year",
+        "roles.s12_doctor.fee",
+        // the example gives no reviews waiting: a per-head default
+        "flows.review.initial",
+    ] {
+        assert!(assumed.contains(&key), "{key} is a default but not marked:\n{assumed:?}");
+    }
+    for key in ["roles.social_worker.fte", "roles.social_worker_bia.fte", "flows.needs_assessment.initial"] {
+        assert!(!assumed.contains(&key), "{key} is the profile's own figure but marked as an assumption");
+    }
+    // Each marked value has its source, and each is in the file.
+    for (key, source) in &m.assumptions {
+        assert!(!source.trim().is_empty(), "{key} has no source");
+    }
+}
+
+#[test]
+fn a_report_lists_the_assumptions_with_the_values_the_model_used() {
+    let dir = scratch_dir("profile-report");
+    let profile = dir.join("eastbury.toml");
+    std::fs::write(&profile, EXAMPLE).unwrap();
+    let scenario = dir.join("eastbury-scenario.toml");
+    let out = caseflow(&["new", "--out", scenario.to_str().unwrap(), "--quiet"], &profile);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let reports = dir.join("reports");
+    let out = caseflow(&["run", "-n", "8", "--quiet", "--out", reports.to_str().unwrap()], &scenario);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = std::fs::read_to_string(reports.join("eastbury/report.md")).unwrap();
+    assert!(md.contains("### Assumptions to check"), "{md}");
+    assert!(md.contains("social workers: share of contracted hours that is casework | 0.65 |"), "{md}");
+    assert!(md.contains("Does the model reproduce today?"), "{md}");
+}
+
+#[test]
+fn missing_impossible_and_contradictory_figures_are_refused_by_name() {
+    let without = |key: &str| {
+        EXAMPLE.lines().filter(|l| !l.trim_start().starts_with(&format!("{key} "))).collect::<Vec<_>>().join("\n")
+    };
+    let e = problems(&without("population"));
+    assert!(e.contains("council.population: missing"), "{e}");
+    let e = problems(&EXAMPLE.replace("within_21_days = 21", "within_21_days = 121"));
+    assert!(e.contains("dols.within_21_days: is a percentage, so at most 100"), "{e}");
+    let e = problems(&EXAMPLE.replace("undecided = 700", "undecided = 7000"));
+    assert!(e.contains("dols.undecided: more requests undecided today (7000) than received in a whole year"), "{e}");
+    let e = problems(
+        &EXAMPLE
+            .replace("urgent_requests = 1150", "urgent_requests = 0")
+            .replace("standard_requests = 950", "standard_requests = 0"),
+    );
+    assert!(e.contains("dols.undecided: 700 requests undecided today, but no requests received last year"), "{e}");
+    let e = problems(
+        &EXAMPLE.replace("{ fte = 30, vacancies = 4, agency = 2 }", "{ fte = 30, vacancies = 1, agency = 2 }"),
+    );
+    assert!(e.contains("staff.social_workers.agency: 2 FTE of agency staff is more than the 1 FTE vacant"), "{e}");
+    let e = problems(&EXAMPLE.replace("bia_dols_share = 0.2", "bia_dols_share = 20"));
+    assert!(e.contains("staff.bia_dols_share: is a share from 0 to 1"), "{e}");
+    let e = problems(&EXAMPLE.replace("population = 180000", "population = \"lots\""));
+    assert!(e.contains("p.toml:9:") && e.contains("expected a number"), "{e}");
+    let e = problems(&EXAMPLE.replace("mean_days = 128", "mean_days = 128\nbacklog = 5"));
+    assert!(e.contains("unknown figure `backlog`"), "{e}");
+}
+
+/// A workbook laid out as the template, with the example's figures.
+fn filled(path: &std::path::Path, edit: impl Fn(&mut rust_xlsxwriter::Worksheet)) {
+    let p = profile::parse(EXAMPLE, "example").unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet().set_name("Profile").unwrap();
+    for (c, h) in ["Section", "Figure", "Value", "Unit", "What it is"].iter().enumerate() {
+        sheet.write(0, c as u16, *h).unwrap();
+    }
+    for (i, f) in FIELDS.iter().enumerate() {
+        let row = i as u32 + 1;
+        let (section, figure) = f.key.split_once('.').unwrap();
+        sheet.write(row, 0, section).unwrap();
+        sheet.write(row, 1, figure).unwrap();
+        match f.key {
+            "council.name" => sheet.write(row, 2, "eastbury").map(|_| ()),
+            "council.label" => sheet.write(row, 2, "Eastbury Council").map(|_| ()),
+            "council.start" => sheet.write(row, 2, "2026-04-01").map(|_| ()),
+            key => match profile::number(&p, key) {
+                Some(v) => sheet.write(row, 2, v).map(|_| ()),
+                None => Ok(()),
+            },
+        }
+        .unwrap();
+    }
+    edit(sheet);
+    book.save(path).unwrap();
+}
+
+#[test]
+fn the_spreadsheet_template_reads_back_as_the_same_profile() {
+    let dir = scratch_dir("profile-xlsx");
+    let template = dir.join("template.xlsx");
+    let out = caseflow(&["new", "--template"], &template);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The blank template is refused for its missing figures, by name.
+    let e = profile::read(&template).unwrap_err().to_string();
+    assert!(e.contains("council.population: missing"), "{e}");
+    let path = dir.join("eastbury.xlsx");
+    filled(&path, |_| {});
+    let from_xlsx = profile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    let text = profile::scenario_text(&from_xlsx, "p.toml");
+    assert_eq!(text, scenario_of(EXAMPLE));
+}
+
+/// A change made to the filled-in template before it is read.
+type Edit = dyn Fn(&mut rust_xlsxwriter::Worksheet);
+
+#[test]
+fn a_workbook_that_is_not_the_template_is_refused_naming_the_sheet_and_cell() {
+    let dir = scratch_dir("profile-xlsx-bad");
+    let cases: [(&str, Box<Edit>, &str); 3] = [
+        (
+            "moved",
+            Box::new(|s| {
+                s.write(0, 2, "Unit").unwrap();
+                s.write(0, 3, "Value").unwrap();
+            }),
+            "Profile!C1: expected the heading 'Value', found 'Unit'",
+        ),
+        (
+            "text",
+            Box::new(|s| {
+                s.write(3, 2, "about 180k").unwrap();
+            }),
+            "Profile!C4 (council.population): expected a number, found text 'about 180k'",
+        ),
+        (
+            "rows",
+            Box::new(|s| {
+                s.write(7, 1, "social_workers.vacancy").unwrap();
+            }),
+            "Profile!B8: expected 'social_workers.vacancies'",
+        ),
+    ];
+    for (name, edit, expected) in cases {
+        let path = dir.join(format!("{name}.xlsx"));
+        filled(&path, edit);
+        let e = profile::read(&path).unwrap_err().to_string();
+        assert!(e.contains(expected), "{name}: {e}");
+    }
+    // Another sheet.
+    let path = dir.join("extra.xlsx");
+    filled(&path, |_| {});
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet().set_name("Profile").unwrap();
+    book.add_worksheet().set_name("Workings").unwrap();
+    book.save(&path).unwrap();
+    let e = profile::read(&path).unwrap_err();
+    assert!(matches!(e, ProfileError::Workbook { .. }), "{e}");
+    assert!(e.to_string().contains("sheet 'Workings' is not part of the template"), "{e}");
+    // And from the command line: exit code 2, the message on stderr.
+    let out = caseflow(&["new"], &path);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Workings"));
+}
+
+#[test]
+fn every_field_and_default_is_documented() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/profile.md")).unwrap();
+    for f in FIELDS {
+        assert!(doc.contains(&format!("`{}`", f.key)), "docs/profile.md does not list {}", f.key);
+    }
+    for d in defaults::ALL {
+        assert!(doc.contains(d.what) && doc.contains(d.source), "docs/profile.md does not give {}", d.what);
+    }
+}
