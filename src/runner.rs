@@ -194,23 +194,28 @@ pub fn run_precise(
     Ok(out)
 }
 
-/// Run one shard's replications in batches of `BATCH`, handing each
-/// batch's results to `sink` in replication order, so a shard of any size
-/// holds one batch in memory at a time. Returns the events simulated.
+/// Run one shard's replications in batches, handing each batch's results
+/// to `sink` in replication order. The first batch is a replication a
+/// thread; `sink` answers each batch with how many replications the next
+/// may hold (at most `BATCH`, at least one a thread), so a shard holds no
+/// more in memory than its writer allows, however large the model.
+/// Returns the events simulated.
 pub fn run_shard(
     model: &Model,
     cfg: &RunConfig,
     shard: Shard,
     progress: &(dyn Fn() + Sync),
-    sink: &mut (dyn FnMut(Vec<RepResult>) -> Result<(), Error> + Send),
+    sink: &mut (dyn FnMut(Vec<RepResult>) -> Result<u64, Error> + Send),
     stop: &AtomicBool,
 ) -> Result<u64, Error> {
     let range = shard.range(cfg.replications);
     let job = || {
+        let threads = rayon::current_num_threads() as u64;
         let mut events = 0;
         let mut from = range.start;
+        let mut size = threads;
         while from < range.end {
-            let to = (from + BATCH).min(range.end);
+            let to = (from + size.clamp(1, BATCH)).min(range.end);
             let batch: Vec<RepResult> = (from..to)
                 .into_par_iter()
                 .map(|rep| {
@@ -227,7 +232,7 @@ pub fn run_shard(
                 return Err(Error::Unbalanced { replications: unbalanced });
             }
             events += batch.iter().map(|r| r.events).sum::<u64>();
-            sink(batch)?;
+            size = sink(batch)?.max(threads);
             from = to;
         }
         Ok(events)

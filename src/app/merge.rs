@@ -28,6 +28,9 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
     if files.is_empty() {
         return Err(Error::NoShards { dirs: args.dirs.clone() });
     }
+    // Every file is checked whole before any is read: a flipped bit in a
+    // value would still read, as another number.
+    files.par_iter().try_for_each(|p| partition::verify(p))?;
     let records: Vec<(PathBuf, ShardRecord)> =
         files.into_iter().map(|p| partition::read_record(&p).map(|r| (p, r))).collect::<Result<_, _>>()?;
     let parts = shard::complete_set(records)?;
