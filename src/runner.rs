@@ -109,15 +109,9 @@ pub fn par_fold<T, A: Send>(
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
 ) -> A {
-    let total: Mutex<Option<A>> = Mutex::new(None);
+    let total = Total::new();
     let spare: Mutex<Vec<(A, u64)>> = Mutex::new(Vec::new());
-    let into_total = |acc: A| {
-        let mut total = total.lock().unwrap_or_else(PoisonError::into_inner);
-        *total = Some(match total.take() {
-            Some(t) => merge(t, acc),
-            None => acc,
-        });
-    };
+    let into_total = |acc: A| total.add(acc, merge);
     range.into_par_iter().for_each(|i| {
         if stop.load(Ordering::Relaxed) {
             return;
@@ -136,7 +130,40 @@ pub fn par_fold<T, A: Send>(
     for (acc, _) in spare.into_inner().unwrap_or_else(PoisonError::into_inner) {
         into_total(acc);
     }
-    total.into_inner().unwrap_or_else(PoisonError::into_inner).unwrap_or_else(empty)
+    total.into_inner().unwrap_or_else(empty)
+}
+
+/// The total of a fold that threads add their accumulators to, one at a
+/// time, each as it fills: memory holds the total and what the threads
+/// are filling, however many items there are.
+pub struct Total<A> {
+    sum: Mutex<Option<A>>,
+}
+
+impl<A> Total<A> {
+    pub fn new() -> Total<A> {
+        Total { sum: Mutex::new(None) }
+    }
+
+    /// Merge `acc` into the total.
+    pub fn add(&self, acc: A, merge: impl Fn(A, A) -> A) {
+        let mut sum = self.sum.lock().unwrap_or_else(PoisonError::into_inner);
+        *sum = Some(match sum.take() {
+            Some(t) => merge(t, acc),
+            None => acc,
+        });
+    }
+
+    /// The total, or `None` if nothing was added.
+    pub fn into_inner(self) -> Option<A> {
+        self.sum.into_inner().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl<A> Default for Total<A> {
+    fn default() -> Self {
+        Total::new()
+    }
 }
 
 /// Until when a precision run adds replications.
