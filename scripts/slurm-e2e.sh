@@ -66,8 +66,9 @@ STARTED=()
 cleanup() {
     local status=$?
     if [ -n "${SLURM_CONF:-}" ] && [ "${#STARTED[@]}" -gt 0 ]; then
-        scancel --quiet --full "--user=$(id -un)" 2>/dev/null || true
+        timeout 10 scancel --quiet --full "--user=$(id -un)" 2>/dev/null || true
     fi
+    # slurmd waiting for a controller that never came ignores TERM: KILL after 10 s.
     for pid in "${STARTED[@]}"; do
         $SUDO kill "$pid" 2>/dev/null || true
     done
@@ -76,6 +77,7 @@ cleanup() {
             $SUDO kill -0 "$pid" 2>/dev/null || break
             sleep 0.2
         done
+        $SUDO kill -9 "$pid" 2>/dev/null || true
     done
     if [ "${#STARTED[@]}" -gt 0 ]; then say "stopped the daemons it started (pids ${STARTED[*]})"; fi
     if [ "${KEEP:-0}" = 1 ] || [ "$status" -ne 0 ]; then
@@ -132,7 +134,7 @@ EOF
 say "$(sbatch --version), node $HOST with $NCPU CPUs, config $SLURM_CONF"
 
 show_logs() {
-    for f in "$WORK"/log/*.log "$WORK"/run/*.out; do
+    for f in "$WORK"/log/* "$WORK"/run/*.out; do
         [ -f "$f" ] || continue
         echo "----- $f (last 30 lines)" >&2
         tail -n 30 "$f" >&2
@@ -160,12 +162,17 @@ say "started slurmctld (pid ${STARTED[-1]})"
 $SUDO slurmd -D -f "$SLURM_CONF" >"$WORK/log/slurmd.out" 2>&1 &
 STARTED+=("$!")
 say "started slurmd (pid ${STARTED[-1]})"
-for _ in $(seq 60); do
-    state="$(sinfo -h -o %T 2>/dev/null || true)"
-    [ "$state" = idle ] && break
+waited_from=$(date +%s)
+state=""
+while [ "$state" != idle ]; do
+    for pid in "${STARTED[@]}"; do
+        $SUDO kill -0 "$pid" 2>/dev/null || { show_logs; fail "a daemon it started (pid $pid) has stopped"; }
+    done
+    [ $(($(date +%s) - waited_from)) -lt 60 ] ||
+        { show_logs; fail "the node is not idle after 60 s (sinfo says '${state:-nothing}')"; }
     sleep 1
+    state="$(timeout 10 sinfo -h -o %T 2>/dev/null || true)"
 done
-[ "$state" = idle ] || { show_logs; fail "the node is not idle after 60 s (sinfo says '${state:-nothing}')"; }
 say "node $HOST is idle: $NCPU CPUs"
 
 # --- Submit, as a user would: from a folder holding the scenarios -------
@@ -200,7 +207,7 @@ while :; do
     if awk '$2 == "caseflow-shards" && $4 ~ /FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY/ { bad = 1 } END { exit !bad }' <<<"$list"; then
         break
     fi
-    if [ -n "$merge_job" ] && [ -z "$(squeue -h -o %i)" ]; then
+    if [ -n "$merge_job" ] && [ -z "$(timeout 20 squeue -h -o %i || echo unknown)" ]; then
         break
     fi
     if [ $(($(date +%s) - started_at)) -ge "$TIMEOUT" ]; then
