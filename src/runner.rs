@@ -109,15 +109,9 @@ pub fn par_fold<T, A: Send>(
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
 ) -> A {
-    let total: Mutex<Option<A>> = Mutex::new(None);
+    let total = Total::new();
     let spare: Mutex<Vec<(A, u64)>> = Mutex::new(Vec::new());
-    let into_total = |acc: A| {
-        let mut total = total.lock().unwrap_or_else(PoisonError::into_inner);
-        *total = Some(match total.take() {
-            Some(t) => merge(t, acc),
-            None => acc,
-        });
-    };
+    let into_total = |acc: A| total.add(acc, merge);
     range.into_par_iter().for_each(|i| {
         if stop.load(Ordering::Relaxed) {
             return;
@@ -136,7 +130,40 @@ pub fn par_fold<T, A: Send>(
     for (acc, _) in spare.into_inner().unwrap_or_else(PoisonError::into_inner) {
         into_total(acc);
     }
-    total.into_inner().unwrap_or_else(PoisonError::into_inner).unwrap_or_else(empty)
+    total.into_inner().unwrap_or_else(empty)
+}
+
+/// The total of a fold that threads add their accumulators to, one at a
+/// time, each as it fills: memory holds the total and what the threads
+/// are filling, however many items there are.
+pub struct Total<A> {
+    sum: Mutex<Option<A>>,
+}
+
+impl<A> Total<A> {
+    pub fn new() -> Total<A> {
+        Total { sum: Mutex::new(None) }
+    }
+
+    /// Merge `acc` into the total.
+    pub fn add(&self, acc: A, merge: impl Fn(A, A) -> A) {
+        let mut sum = self.sum.lock().unwrap_or_else(PoisonError::into_inner);
+        *sum = Some(match sum.take() {
+            Some(t) => merge(t, acc),
+            None => acc,
+        });
+    }
+
+    /// The total, or `None` if nothing was added.
+    pub fn into_inner(self) -> Option<A> {
+        self.sum.into_inner().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl<A> Default for Total<A> {
+    fn default() -> Self {
+        Total::new()
+    }
 }
 
 /// Until when a precision run adds replications.
@@ -235,23 +262,28 @@ pub fn run_in_batches(
     Ok(out)
 }
 
-/// Run one shard's replications in batches of `BATCH`, handing each
-/// batch's results to `sink` in replication order, so a shard of any size
-/// holds one batch in memory at a time. Returns the events simulated.
+/// Run one shard's replications in batches, handing each batch's results
+/// to `sink` in replication order. The first batch is a replication a
+/// thread; `sink` answers each batch with how many replications the next
+/// may hold (at most `BATCH`, at least one a thread), so a shard holds no
+/// more in memory than its writer allows, however large the model.
+/// Returns the events simulated.
 pub fn run_shard(
     model: &Model,
     cfg: &RunConfig,
     shard: Shard,
     progress: &(dyn Fn() + Sync),
-    sink: &mut (dyn FnMut(Vec<RepResult>) -> Result<(), Error> + Send),
+    sink: &mut (dyn FnMut(Vec<RepResult>) -> Result<u64, Error> + Send),
     stop: &AtomicBool,
 ) -> Result<u64, Error> {
     let range = shard.range(cfg.replications);
     let job = || {
+        let threads = rayon::current_num_threads() as u64;
         let mut events = 0;
         let mut from = range.start;
+        let mut size = threads;
         while from < range.end {
-            let to = (from + BATCH).min(range.end);
+            let to = (from + size.clamp(1, BATCH)).min(range.end);
             let batch: Vec<RepResult> = (from..to)
                 .into_par_iter()
                 .map(|rep| {
@@ -268,7 +300,7 @@ pub fn run_shard(
                 return Err(Error::Unbalanced { replications: unbalanced });
             }
             events += batch.iter().map(|r| r.events).sum::<u64>();
-            sink(batch)?;
+            size = sink(batch)?.max(threads);
             from = to;
         }
         Ok(events)

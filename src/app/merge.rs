@@ -1,11 +1,11 @@
 //! `caseflow merge`: the shards of a run put back together into the report
 //! the single run writes.
 //!
-//! Each replication is read back as it was simulated and folded into its
-//! shard's aggregate in turn, a batch at a time, so memory does not grow
-//! with the number of replications; shards are read side by side, and the
-//! aggregate's merge is exact, so the report is the single run's, byte for
-//! byte.
+//! Each replication is read back as it was simulated, a batch at a time,
+//! and folded into the run's one total a few replications at a time, so
+//! memory grows with neither the number of replications nor the number of
+//! shards; shards are read side by side, and the aggregate's merge is
+//! exact, so the report is the single run's, byte for byte.
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -19,6 +19,7 @@ use crate::cli::MergeArgs;
 use crate::error::Error;
 use crate::export::Staging;
 use crate::export::partition;
+use crate::runner::{FLUSH, Total};
 use crate::scenario::{self, Change};
 use crate::shard::{self, ShardRecord};
 use crate::stats::Aggregate;
@@ -28,6 +29,9 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
     if files.is_empty() {
         return Err(Error::NoShards { dirs: args.dirs.clone() });
     }
+    // Every file is checked whole before any is read: a flipped bit in a
+    // value would still read, as another number.
+    files.par_iter().try_for_each(|p| partition::verify(p))?;
     let records: Vec<(PathBuf, ShardRecord)> =
         files.into_iter().map(|p| partition::read_record(&p).map(|r| (p, r))).collect::<Result<_, _>>()?;
     let parts = shard::complete_set(records)?;
@@ -55,14 +59,16 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
     let staging = Staging::folder(&dir, args.force)?;
     let bar = progress_bar(first.replications, args.quiet, &format!("merge {}", model.name));
     let started = Instant::now();
-    // Shards are folded side by side, each into its own aggregate; merging
-    // aggregates is exact and order-free, so this is the single run's.
-    let agg = parts
+    // Shards are read side by side, each folded into the one total a few
+    // replications at a time; merging aggregates is exact and order-free,
+    // so this is the single run's.
+    let total = Total::new();
+    parts
         .par_iter()
-        .map(|(path, record)| fold_shard(model, path, record, &bar))
-        .try_reduce(|| Aggregate::for_model(model), |a, b| Ok(a.merge(b)))
+        .try_for_each(|(path, record)| fold_shard(model, path, record, &bar, &total))
         .inspect_err(|_| bar.finish_and_clear())?;
     bar.finish_and_clear();
+    let agg = total.into_inner().unwrap_or_else(|| Aggregate::for_model(model));
     if agg.unbalanced > 0 {
         return Err(Error::Unbalanced { replications: agg.unbalanced });
     }
@@ -75,13 +81,17 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Read one shard's replications back, in order, into an aggregate.
+/// Read one shard's replications back, in order, into the total: `FLUSH`
+/// at a time into an aggregate of their own, then that into the total, so
+/// the merge holds the total and a small aggregate a thread, however many
+/// shards and replications.
 fn fold_shard(
     model: &crate::model::Model,
     path: &Path,
     record: &ShardRecord,
     bar: &indicatif::ProgressBar,
-) -> Result<Aggregate, Error> {
+    total: &Total<Aggregate>,
+) -> Result<(), Error> {
     let mut agg = Aggregate::for_model(model);
     let mut next = record.first_replication;
     let damaged = |reason: String| Error::ShardIncomplete { path: path.to_path_buf(), reason };
@@ -98,12 +108,16 @@ fn fold_shard(
         agg.add(&rep);
         bar.inc(1);
         next += 1;
+        if agg.replications >= FLUSH {
+            total.add(std::mem::replace(&mut agg, Aggregate::for_model(model)), Aggregate::merge);
+        }
         Ok(())
     })?;
     if rows != record.replications_in_shard {
         return Err(damaged(format!("it holds {rows} replications of the {} it should", record.replications_in_shard)));
     }
-    Ok(agg)
+    total.add(agg, Aggregate::merge);
+    Ok(())
 }
 
 /// The shard files named, or in the folders named and their subfolders,

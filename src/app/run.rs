@@ -8,7 +8,7 @@ use std::time::Instant;
 use super::{Out, print_warnings, progress_bar, say, set_flags, simulate, stop_flag};
 use crate::cli::{Replications, RunArgs};
 use crate::error::Error;
-use crate::export::partition::PartitionWriter;
+use crate::export::partition::{self, PartitionWriter};
 use crate::export::{self, Manifest, PrecisionRecord, Staging, console};
 use crate::precision::{self, BATCH, Precision, Reached, percent};
 use crate::runner::{self, Until};
@@ -147,7 +147,8 @@ fn one_shard(args: &RunArgs, scenario: &Scenario, shard: Shard, total: u64, out:
     let cfg = runner::RunConfig { replications: total, ..cfg };
     let dir = args.out.join(format!("{}-shards", model.name));
     let name = shard.file_name();
-    let staging = Staging::files(&dir, std::slice::from_ref(&name), args.force)?;
+    // The checksum goes into place first: a partition in view always has its own.
+    let staging = Staging::files(&dir, &[partition::checksum_name(&name), name.clone()], args.force)?;
     let record = ShardRecord {
         scenario: model.name.clone(),
         scenario_sha256: scenario.sha256.clone(),

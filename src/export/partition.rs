@@ -8,10 +8,18 @@
 //! aggregate the single run would have. What the shard is a part of is in
 //! the file's metadata under [`RECORD_KEY`], as TOML. Rows are written a
 //! batch at a time and read a batch at a time, so neither side holds more
-//! than one batch of replications.
+//! than one batch of replications; a batch is at most `BATCH`
+//! replications and about [`BATCH_BYTES`], so that a model of many areas,
+//! whose every replication is tens of megabytes, is held a few
+//! replications at a time.
+//!
+//! Beside each partition sits its checksum, `shard-I-of-N.parquet.sha256`,
+//! in the form `sha256sum -c` reads. A Parquet file with a flipped bit in
+//! a value still reads, with the value changed, so the merge checks every
+//! file against its checksum before reading it.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Read};
 use std::path::{Path, PathBuf};
 
 use polars::io::parquet::write::BatchedWriter;
@@ -21,9 +29,18 @@ use crate::error::Error;
 use crate::precision::BATCH;
 use crate::results::{Balance, RepResult};
 use crate::shard::ShardRecord;
+use sha2::{Digest, Sha256};
 
 /// The metadata key holding the shard's record.
 pub const RECORD_KEY: &str = "caseflow.shard";
+
+/// About the most bytes of replications held at once, writing or reading.
+pub const BATCH_BYTES: usize = 64 << 20;
+
+/// Replications in a batch of about `BATCH_BYTES`, of `bytes` each.
+fn batch_of(bytes: usize) -> u64 {
+    (BATCH_BYTES / bytes.max(1)).clamp(1, BATCH as usize) as u64
+}
 
 /// The columns of a partition and what each holds (the README lists them).
 pub const COLUMNS: [(&str, &str); 18] = [
@@ -86,16 +103,84 @@ impl PartitionWriter {
         Ok(PartitionWriter { path: path.to_path_buf(), writer })
     }
 
-    /// Append replications, in order, as one row group.
-    pub fn write(&mut self, batch: &[RepResult]) -> Result<(), Error> {
+    /// Append replications, in order, as one row group, and say how many
+    /// the next batch may hold.
+    pub fn write(&mut self, batch: &[RepResult]) -> Result<u64, Error> {
         let df = frame(batch).map_err(|e| write_err(&self.path, e))?;
-        self.writer.write_batch(&df).map_err(|e| write_err(&self.path, e))
+        self.writer.write_batch(&df).map_err(|e| write_err(&self.path, e))?;
+        Ok(batch_of(df.estimated_size() / batch.len().max(1)))
     }
 
+    /// Close the file, then write its checksum beside it.
     pub fn finish(self) -> Result<(), Error> {
-        self.writer.finish().map_err(|e| write_err(&self.path, e))?;
-        Ok(())
+        let PartitionWriter { path, writer } = self;
+        let size = writer.finish().map_err(|e| write_err(&path, e))?;
+        // Dropping the writer flushes its buffer, and says nothing if that
+        // fails: the size on disk tells.
+        drop(writer);
+        let on_disk = std::fs::metadata(&path).map_err(|e| write_err(&path, e))?.len();
+        if on_disk != size {
+            return Err(write_err(&path, format!("{on_disk} of its {size} bytes were written")));
+        }
+        let line = format!("{}  {}\n", file_sha256(&path)?, file_name(&path));
+        let sum = checksum_path(&path);
+        std::fs::write(&sum, line).map_err(|e| write_err(&sum, e))
     }
+}
+
+/// The checksum file's name for a partition's: `shard-2-of-3.parquet.sha256`.
+pub fn checksum_name(partition: &str) -> String {
+    format!("{partition}.sha256")
+}
+
+fn checksum_path(partition: &Path) -> PathBuf {
+    partition.with_file_name(checksum_name(&file_name(partition)))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// A file's SHA-256, read a block at a time.
+fn file_sha256(path: &Path) -> Result<String, Error> {
+    let read_err = |source| Error::Read { path: path.to_path_buf(), source };
+    let mut file = File::open(path).map_err(read_err)?;
+    let mut hasher = Sha256::new();
+    let mut block = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut block).map_err(read_err)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&block[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Check a partition against the checksum written beside it: refuse one
+/// changed since (a flipped bit, a copy cut short) or without a checksum.
+pub fn verify(path: &Path) -> Result<(), Error> {
+    let damaged = |reason: String| Error::ShardIncomplete { path: path.to_path_buf(), reason };
+    let sum = checksum_path(path);
+    let text = std::fs::read_to_string(&sum)
+        .map_err(|e| damaged(format!("its checksum file {} cannot be read ({e})", sum.display())))?;
+    let recorded = text
+        .split_whitespace()
+        .next()
+        .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| damaged(format!("its checksum file {} holds no SHA-256", sum.display())))?
+        .to_ascii_lowercase();
+    let now = file_sha256(path)?;
+    if now != recorded {
+        return Err(damaged(format!(
+            "its SHA-256 is {} but {} records {} when it was written, so it has changed since \
+(a damaged disk or copy, or a file cut short)",
+            &now[..16],
+            sum.display(),
+            &recorded[..16]
+        )));
+    }
+    Ok(())
 }
 
 fn frame(batch: &[RepResult]) -> PolarsResult<DataFrame> {
@@ -207,9 +292,11 @@ pub fn read_results(
     let mut reader = open(path)?;
     let metadata = reader.get_metadata().map_err(|e| damaged(&e))?.clone();
     let rows = metadata.num_rows;
+    let bytes = metadata.row_groups.iter().map(|g| g.total_byte_size()).sum::<usize>() / rows.max(1);
+    let batch = batch_of(bytes) as usize;
     let mut offset = 0;
     while offset < rows {
-        let len = (rows - offset).min(BATCH as usize);
+        let len = (rows - offset).min(batch);
         let mut reader = open(path)?.with_slice(Some((offset, len)));
         reader.set_metadata(metadata.clone());
         let df = reader.finish().map_err(|e| damaged(&e))?;

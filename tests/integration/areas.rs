@@ -187,3 +187,43 @@ fn the_areas_add_up_to_the_region() {
         assert!((0.0..=100.0).contains(&pct), "{}: {pct}", area.name);
     }
 }
+
+#[test]
+fn england_has_every_council_once_each_the_typical_council_scaled_by_its_population() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut reader = csv::Reader::from_path(root.join("data/england-councils.csv")).unwrap();
+    let councils: Vec<(String, String, f64)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_string(), r[1].to_string(), r[2].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(councils.len(), 152);
+    let england: f64 = councils.iter().map(|c| c.2).sum();
+    assert_eq!(england, 56_489_800.0, "Census 2021's England");
+    let number = |v: &toml::Value| v.as_float().or(v.as_integer().map(|i| i as f64)).unwrap();
+    for file in ["england-2026.toml", "england-2026-no-ruling.toml"] {
+        let doc: toml::Table = std::fs::read_to_string(shipped(file)).unwrap().parse().unwrap();
+        let areas = doc["areas"].as_array().unwrap();
+        assert_eq!(areas.len(), councils.len(), "{file}");
+        for (area, (council, region, people)) in areas.iter().zip(&councils) {
+            assert_eq!(area["label"].as_str().unwrap(), format!("{council} ({region})"), "{file}");
+            let share = people * 152.0 / england;
+            let set = &area["set"];
+            // The typical council's figures times the share, as rounded in the file.
+            for (key, typical, within) in [
+                ("flows.urgent_bia.arrivals.per_year", 1100.0, 0.05),
+                ("flows.standard_bia.initial.waiting", 700.0, 0.5),
+                ("roles.dols_bia.fte", 6.0, 0.005),
+            ] {
+                let v = number(&set[key]);
+                assert!(
+                    (v - typical * share).abs() <= within + 1e-9,
+                    "{file} {council}: {key} = {v}, not {typical} x {share}"
+                );
+            }
+        }
+        assert_eq!(scenario::load(&shipped(file)).unwrap().model.areas.len(), 152);
+    }
+}

@@ -4,7 +4,7 @@ use caseflow::engine::simulate;
 use caseflow::results::{FlowKpi, FlowMetric};
 use caseflow::runner::{self, RunConfig};
 
-use crate::harness::{model, sets, shipped, vary};
+use crate::harness::{model, replications_for, sets, shipped, vary};
 
 /// A network with everything the engine does: priorities, deadline order,
 /// shared caseloads, immediate and delayed follow-ups, a repeating review.
@@ -87,7 +87,8 @@ fn every_item_is_accounted_for_in_every_replication() {
 #[test]
 fn shipped_scenarios_conserve_items() {
     for (name, m) in shipped() {
-        let agg = runner::run(&m, &RunConfig { replications: 8, seed: 3, threads: None }, &|| {}).unwrap();
+        let replications = replications_for(&m, 8);
+        let agg = runner::run(&m, &RunConfig { replications, seed: 3, threads: None }, &|| {}).unwrap();
         assert_eq!(agg.unbalanced, 0, "{name}");
         assert!(agg.balance.iter().all(|b| b.holds()), "{name}");
         assert!(agg.balance.iter().map(|b| b.completed).sum::<u64>() > 0, "{name}");

@@ -57,6 +57,20 @@ fn the_kubernetes_indexed_job_runs_every_shard_once_and_the_merge_reads_them() {
         shards(template, 0..completions, |t, index| t.replace("$((JOB_COMPLETION_INDEX+1))", &(index + 1).to_string()));
     assert!(is_every_shard_once(&list, completions), "pods 0..{completions} run {list:?}");
 
+    // What to run comes from the ConfigMap, not the command line.
+    let config = docs.iter().find(|d| d["kind"] == "ConfigMap").expect("a ConfigMap");
+    let config_name = config["metadata"]["name"].as_str().unwrap();
+    assert_eq!(container["envFrom"][0]["configMapRef"]["name"].as_str(), Some(config_name));
+    for (flag, key) in [("run", "SCENARIO"), ("--replications", "REPLICATIONS"), ("--seed", "SEED")] {
+        assert_eq!(after(&words, flag), format!("\"${key}\""), "{flag} takes ${key}: {script}");
+    }
+    let data = &config["data"];
+    let scenario = data["SCENARIO"].as_str().expect("SCENARIO");
+    assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(scenario).is_file(), "{scenario} is not shipped");
+    let replications: u64 = data["REPLICATIONS"].as_str().expect("REPLICATIONS as text").parse().unwrap();
+    assert!(replications >= u64::from(completions), "{replications} replications for {completions} shards");
+    data["SEED"].as_str().expect("SEED as text").parse::<u64>().unwrap();
+
     // The merge waits for the shards Job, reads where the shards write, on the same volume.
     let merge = &merge_job["spec"]["template"]["spec"];
     let wait = merge["initContainers"][0]["command"].as_sequence().expect("a wait command");

@@ -32,6 +32,13 @@ pub fn run_model(m: &Model, replications: u64, seed: u64) -> Aggregate {
     agg
 }
 
+/// Replications for a test that runs every shipped scenario: `wanted`,
+/// or 2 for a scenario of hundreds of flows (England's 152 councils),
+/// whose every replication takes seconds.
+pub fn replications_for(m: &Model, wanted: u64) -> u64 {
+    if m.flows.len() > 200 { wanted.min(2) } else { wanted }
+}
+
 /// Every scenario shipped in scenarios/, loaded.
 pub fn shipped() -> Vec<(String, Model)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");

@@ -3,13 +3,14 @@
 
 use caseflow::runner::{self, RunConfig};
 
-use crate::harness::shipped;
+use crate::harness::{replications_for, shipped};
 
 #[test]
 fn every_shipped_scenario_is_the_same_on_one_thread_and_several() {
     for (name, m) in shipped() {
         let run = |threads| {
-            runner::run(&m, &RunConfig { replications: 6, seed: 11, threads: Some(threads) }, &|| {}).unwrap()
+            let replications = replications_for(&m, 6);
+            runner::run(&m, &RunConfig { replications, seed: 11, threads: Some(threads) }, &|| {}).unwrap()
         };
         let one = run(1);
         assert!(one == run(3), "{name} depends on the thread count");

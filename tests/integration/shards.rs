@@ -1,6 +1,8 @@
 //! Shards: three shards and a merge write the single run's report, byte
 //! for byte; a partition holds each replication as simulated; the merge
-//! refuses parts of different runs and incomplete sets.
+//! refuses parts of different runs, incomplete sets, and files changed
+//! since they were written (their checksums); large replications are
+//! held a few at a time.
 
 use std::path::{Path, PathBuf};
 
@@ -45,7 +47,17 @@ fn three_shards_and_a_merge_write_the_single_run_byte_for_byte() {
     let mut names: Vec<String> =
         std::fs::read_dir(&parts).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    assert_eq!(names, ["shard-1-of-3.parquet", "shard-2-of-3.parquet", "shard-3-of-3.parquet"]);
+    assert_eq!(
+        names,
+        [
+            "shard-1-of-3.parquet",
+            "shard-1-of-3.parquet.sha256",
+            "shard-2-of-3.parquet",
+            "shard-2-of-3.parquet.sha256",
+            "shard-3-of-3.parquet",
+            "shard-3-of-3.parquet.sha256"
+        ]
+    );
     let merged = caseflow(&["merge", "--out", &dir.join("merged").display().to_string()], &dir.join("shards"));
     ok(&merged);
     let stdout = String::from_utf8_lossy(&merged.stdout);
@@ -170,16 +182,18 @@ fn the_merge_refuses_mixed_incomplete_or_damaged_shards_with_clear_errors() {
     assert!(merge(&[&a1, &a2, &b2]).contains("different seeds"));
     let copy = dir.join("copy");
     std::fs::create_dir_all(&copy).unwrap();
-    std::fs::copy(&a2, copy.join("shard-2-of-2.parquet")).unwrap();
+    for name in ["shard-2-of-2.parquet", "shard-2-of-2.parquet.sha256"] {
+        std::fs::copy(shards("a").join(name), copy.join(name)).unwrap();
+    }
     assert!(merge(&[&a1, &a2, &copy.display().to_string()]).contains("shard 2/2 is there twice"));
     assert!(merge(&[&dir.join("empty-or-missing").display().to_string()]).contains("cannot read"));
     std::fs::create_dir_all(dir.join("empty")).unwrap();
     assert!(merge(&[&dir.join("empty").display().to_string()]).contains("no shards to merge"));
-    // A cut-off file: not a shard any more.
-    let bytes = std::fs::read(&a2).unwrap();
-    std::fs::write(copy.join("shard-2-of-2.parquet"), &bytes[..bytes.len() / 2]).unwrap();
+    // A file that is not a shard, with no checksum beside it.
+    std::fs::write(copy.join("shard-2-of-2.parquet"), "not parquet").unwrap();
+    std::fs::remove_file(copy.join("shard-2-of-2.parquet.sha256")).unwrap();
     let e = merge(&[&a1, &copy.display().to_string()]);
-    assert!(e.contains("is not a caseflow shard"), "{e}");
+    assert!(e.contains("shard-2-of-2.parquet.sha256 cannot be read"), "{e}");
     // A scenario changed between the shards and the merge.
     let moved = dir.join("quickstart.toml");
     std::fs::copy(quick, &moved).unwrap();
@@ -198,6 +212,53 @@ fn the_merge_refuses_mixed_incomplete_or_damaged_shards_with_clear_errors() {
     assert!(!dir.join("reports").exists(), "nothing written");
 }
 
+/// Merge `dir`'s shards, expecting a refusal (exit code 2): its message.
+fn refused_merge(dir: &Path, out: &Path) -> String {
+    let o = caseflow(&["merge", &dir.display().to_string(), "--out"], out);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stdout));
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A copy of the shards folder `from` at `to`.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn a_flipped_bit_or_a_cut_in_any_shard_is_refused_naming_the_file() {
+    let dir = scratch_dir("shards-damaged");
+    for s in ["1/3", "2/3", "3/3"] {
+        run_shard("scenarios/quickstart.toml", "4", "9", s, "1", &dir.join("good"));
+    }
+    let good = dir.join("good/quickstart-shards");
+    for i in 1..=3 {
+        let name = format!("shard-{i}-of-3.parquet");
+        let bytes = std::fs::read(good.join(&name)).unwrap();
+        // A bit in the data pages, in the middle of the footer, and the last byte.
+        for at in [bytes.len() / 3, bytes.len() - 200, bytes.len() - 1] {
+            let bad = dir.join(format!("flipped-{i}-{at}"));
+            copy_folder(&good, &bad);
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x10;
+            std::fs::write(bad.join(&name), &flipped).unwrap();
+            let e = refused_merge(&bad, &dir.join("reports"));
+            assert!(e.contains(&bad.join(&name).display().to_string()), "{e}");
+            assert!(e.contains("has changed since") && e.contains(&format!("{name}.sha256 records")), "{e}");
+        }
+        let cut = dir.join(format!("cut-{i}"));
+        copy_folder(&good, &cut);
+        std::fs::write(cut.join(&name), &bytes[..bytes.len() - 1]).unwrap();
+        let e = refused_merge(&cut, &dir.join("reports"));
+        assert!(e.contains(&cut.join(&name).display().to_string()) && e.contains("cut short"), "{e}");
+    }
+    assert!(!dir.join("reports").exists(), "nothing written");
+    ok(&caseflow(&["merge", &good.display().to_string(), "--quiet", "--out"], &dir.join("reports")));
+}
+
 #[test]
 fn a_shard_cannot_be_empty() {
     let dir = scratch_dir("shards-empty");
@@ -207,4 +268,37 @@ fn a_shard_cannot_be_empty() {
     let o = caseflow(&["run", "scenarios/quickstart.toml", "--shard", "0/3", "--out"], &dir);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("numbered from 1"));
+}
+
+#[test]
+fn large_replications_are_written_a_few_at_a_time_and_read_back_whole() {
+    let s = caseflow::scenario::load(Path::new("scenarios/quickstart.toml")).unwrap();
+    let small = simulate(&s.model, 1, 0);
+    let dir = scratch_dir("shards-large");
+    let path = dir.join("shard-1-of-1.parquet");
+    let record = ShardRecord { replications: 4, shard: 1, shards: 1, replications_in_shard: 4, ..record(1, 1) };
+    let mut writer = partition::PartitionWriter::create(&path, &record).unwrap();
+    assert_eq!(writer.write(std::slice::from_ref(&small)).unwrap(), 100, "small replications go 100 at a time");
+    // Replications of 24 MB, as of a model of hundreds of areas: about 64 MB at a time.
+    let large: Vec<_> = (1..4)
+        .map(|i| {
+            let mut r = small.clone();
+            r.replication = i;
+            r.flow_periods = (0..3 << 20).map(|k| (k + i as usize) as f64).collect();
+            r
+        })
+        .collect();
+    assert_eq!(writer.write(&large).unwrap(), 2, "then two at a time");
+    writer.finish().unwrap();
+    partition::verify(&path).unwrap();
+    let mut seen = Vec::new();
+    partition::read_results(&path, s.model.periods.len(), &mut |r| {
+        let want = if r.replication == 0 { &small } else { &large[r.replication as usize - 1] };
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert!(bits(&r.flow_periods) == bits(&want.flow_periods), "replication {}", r.replication);
+        seen.push(r.replication);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(seen, [0, 1, 2, 3]);
 }
