@@ -105,6 +105,16 @@ impl Unit {
         }
     }
 
+    /// A difference as a reader says it: a difference of percentages is in
+    /// points ("-19 points"), not per cent.
+    pub fn show_difference(self, v: f64) -> String {
+        if matches!(self, Unit::Pct | Unit::Rate) {
+            format!("{} points", self.show_diff(v).trim_end_matches('%'))
+        } else {
+            self.show_diff(v)
+        }
+    }
+
     /// "P50 (P10-P90)": the compact form for tables.
     pub fn band(self, b: &Bands) -> String {
         if self == Unit::Chance {
@@ -137,9 +147,8 @@ impl Unit {
             return "-".into();
         }
         if matches!(self, Unit::Pct | Unit::Rate) {
-            // A difference of percentages is in points, not per cent.
             let points = |v: f64| self.show_diff(v).trim_end_matches('%').to_string();
-            return format!("{} points ({} to {})", points(b.p50), points(b.p10), points(b.p90));
+            return format!("{} ({} to {})", self.show_difference(b.p50), points(b.p10), points(b.p90));
         }
         format!("{} ({} to {})", self.show_diff(b.p50), self.show_diff(b.p10), self.show_diff(b.p90))
     }

@@ -148,6 +148,9 @@ fn window(
             return None;
         }
         let date = c.date(here.key("at"), at)?;
+        if after_the_run(c, &here.key("at"), p, date) {
+            return None;
+        }
         let k = period_of(p, date).or_else(|| {
             c.err(
                 here.key("at"),
@@ -159,6 +162,11 @@ fn window(
     }
     if let Some(label) = &o.year {
         let Some(y) = n.years.iter().find(|y| y.label == *label) else {
+            let starts =
+                label.get(..4).and_then(|y| y.parse::<i32>().ok()).and_then(|y| NaiveDate::from_ymd_opt(y, 4, 1));
+            if starts.is_some_and(|d| after_the_run(c, &here.key("year"), p, d)) {
+                return None;
+            }
             let all: Vec<&str> = n.years.iter().map(|y| y.label.as_str()).collect();
             c.err(here.key("year"), format!("'{label}' is not a financial year of the run ({})", all.join(", ")));
             return None;
@@ -176,6 +184,9 @@ fn window(
             return None;
         };
         let (from, until) = (c.date(here.key("from"), from)?, c.date(here.key("until"), until)?);
+        if after_the_run(c, &here.key("from"), p, from) {
+            return None;
+        }
         let first = (0..p.len()).find(|&k| p.starts[k] >= from);
         let last = (0..p.len()).rev().find(|&k| p.last_date(k) <= until);
         return match (first, last) {
@@ -206,6 +217,18 @@ fn span_words(n: &Names, periods: std::ops::Range<usize>) -> String {
         crate::model::PeriodKind::Day | crate::model::PeriodKind::Week => format!("from {a} to {b}"),
         _ => format!("from {} to {}", a.format("%B %Y"), b.format("%B %Y")),
     }
+}
+
+/// A figure observed after the run ends is not checked, with a warning,
+/// so that a shorter run (`--set scenario.years=1`, or a staffing search
+/// that simulates only up to its target's month) still runs.
+fn after_the_run(c: &mut Checker, here: &KeyPath, p: &Periods, date: NaiveDate) -> bool {
+    let end = p.last_date(p.len() - 1);
+    if date <= end {
+        return false;
+    }
+    c.warn(here.clone(), format!("not checked: {date} is after the run ends ({end})"));
+    true
 }
 
 fn period_of(p: &Periods, date: NaiveDate) -> Option<usize> {

@@ -113,7 +113,7 @@ pub(super) fn section(cx: &Cx, p: &Previous) -> Section {
             unit.band(&crate::stats::Bands { p10: old.p10, p50: old.p50, p90: old.p90, mean: f64::NAN }),
             happened.map_or("-".into(), |v| unit.show(v)),
             inside.into(),
-            format!("{} ({})", unit.show(a.ahead.bands.p50), unit.show_diff(a.ahead.bands.p50 - old.p50)),
+            format!("{} ({})", unit.show(a.ahead.bands.p50), unit.show_difference(a.ahead.bands.p50 - old.p50)),
             old.rating.map_or("-", Rating::name).into(),
             a.rating_ahead.map_or("-", Rating::name).into(),
         ]);

@@ -44,7 +44,7 @@ impl Check<'_> {
 
     /// The simulated mean less the observed, in the measure's unit.
     pub fn gap_words(&self) -> String {
-        unit(self.observation).show_diff(self.simulated.mean - self.observation.value)
+        unit(self.observation).show_difference(self.simulated.mean - self.observation.value)
     }
 }
 
