@@ -10,7 +10,7 @@
 use std::ops::{Deref, DerefMut, Index};
 
 use super::worker::Worker;
-use crate::model::Calendar;
+use crate::model::{Calendar, DolsPolicy, Model, WorkKind};
 
 pub(crate) struct Staff {
     posts: Vec<Worker>,
@@ -27,6 +27,29 @@ impl Staff {
             staff.sync(w);
         }
         staff
+    }
+
+    /// The model's posts as they stand at the start.
+    pub fn of(m: &Model) -> Staff {
+        let posts = m
+            .workers
+            .iter()
+            .map(|w| {
+                let role = &m.roles[w.role as usize];
+                let share = match role.dols_policy {
+                    DolsPolicy::FixedShare { share, .. } => Some(share),
+                    _ => None,
+                };
+                let flows: Vec<(u16, bool)> =
+                    w.skills.iter().map(|&(_, f)| (f, m.flows[f as usize].kind == WorkKind::Dols)).collect();
+                let mut worker = Worker::new(w.role, w.fte, w.caseload_cap, w.hours_per_day, share, &flows);
+                if role.cpd_share > 0.0 {
+                    worker.set_development(role.rates(w.fte, false).1);
+                }
+                worker
+            })
+            .collect();
+        Staff::new(posts)
     }
 
     pub fn len(&self) -> usize {
