@@ -33,6 +33,9 @@ pub(super) struct Dispatch {
     /// may take it, staff first, then bought-in capacity.
     staff_ranges: Vec<Ranges>,
     bought_ranges: Vec<Ranges>,
+    /// Wake-ups booked (or cancelled), and items allocated to a worker.
+    bookings: u64,
+    starts: u64,
 }
 
 impl Dispatch {
@@ -44,7 +47,14 @@ impl Dispatch {
             wakes: vec![Wake::Nothing; m.workers.len()],
             staff_ranges,
             bought_ranges,
+            bookings: 0,
+            starts: 0,
         }
+    }
+
+    /// Wake-ups booked (or cancelled) so far, and items allocated.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.bookings, self.starts)
     }
 
     /// Whether post `w` is among the staff who take flow `f`.
@@ -69,6 +79,7 @@ impl Dispatch {
 
     /// Book post `w`'s next wake-up in `events` (none: `None`), and what it is for.
     fn book(&mut self, events: &mut EventQueue, w: usize, wake: Option<(f64, bool)>) {
+        self.bookings += 1;
         self.wakes[w] = match wake {
             None => Wake::Nothing,
             Some((_, false)) => Wake::ItemDone,
@@ -206,6 +217,7 @@ impl Sim<'_> {
     /// Allocate item `id` to worker `w`. Returns whether `w` needs
     /// rescheduling: their next completion changed or none is pending.
     fn start(&mut self, w: usize, id: u32) -> bool {
+        self.dispatch.starts += 1;
         let now = self.now;
         let bought_in = super::counts_assessments(&self.m.roles[self.staff[w].role as usize].kind);
         let item = self.items.get_mut(id);

@@ -47,6 +47,11 @@ use worker::Worker;
 /// own value of each, from a stream named by the number, so two scenarios
 /// compared draw the same values for the numbers they share.
 pub fn simulate(model: &Model, seed: u64, replication: u64) -> RepResult {
+    simulate_counting(model, seed, replication).0
+}
+
+/// As `simulate`, with a count of the work the replication took.
+pub fn simulate_counting(model: &Model, seed: u64, replication: u64) -> (RepResult, Work) {
     match &model.uncertain {
         Some(u) => {
             let drawn = u.draw(&mut |name, dist| dist.sample(&mut stream(seed, replication, "uncertain", name)));
@@ -56,7 +61,28 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> RepResult {
     }
 }
 
-fn run(model: &Model, seed: u64, replication: u64) -> RepResult {
+/// The work one replication took, counted rather than timed so that it
+/// can be checked on any machine: its events, and what they did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    pub events: u64,
+    /// Posts' next wake-ups booked (or cancelled) in the event queue.
+    pub bookings: u64,
+    /// Times a post's clock and tallies were brought up to date.
+    pub clock_updates: u64,
+    /// Items allocated to a worker.
+    pub item_starts: u64,
+}
+
+impl Work {
+    /// Bookings, clock updates and item starts per event.
+    pub fn per_event(&self) -> [f64; 3] {
+        let n = self.events.max(1) as f64;
+        [self.bookings as f64 / n, self.clock_updates as f64 / n, self.item_starts as f64 / n]
+    }
+}
+
+fn run(model: &Model, seed: u64, replication: u64) -> (RepResult, Work) {
     let mut sim = Sim::new(model, seed, replication);
     sim.run();
     sim.finish()
@@ -234,7 +260,7 @@ impl<'m> Sim<'m> {
         self.staff.post_at(w, self.now, &self.m.calendar)
     }
 
-    fn finish(mut self) -> RepResult {
+    fn finish(mut self) -> (RepResult, Work) {
         self.rec.close(self.now);
         // Count where every item is from the data structures themselves.
         let nf = self.m.flows.len();
@@ -261,7 +287,9 @@ impl<'m> Sim<'m> {
             debug_assert_eq!(waiting[f], self.rec.waiting_now(f));
             debug_assert_eq!(in_service[f], self.rec.in_service_now(f));
         }
-        self.rec.finish(self.m, &self.dual_role, self.replication, self.processed)
+        let (bookings, item_starts) = self.dispatch.counts();
+        let work = Work { events: self.processed, bookings, clock_updates: self.staff.updates(), item_starts };
+        (self.rec.finish(self.m, &self.dual_role, self.replication, self.processed), work)
     }
 }
 

@@ -17,12 +17,14 @@ pub(crate) struct Staff {
     /// Per kind of work (care management, DoLS) and post: the post's load
     /// if they have room for that kind, else infinity.
     room_key: [Vec<f64>; 2],
+    /// Times a post's clock and tallies were brought up to date.
+    updates: u64,
 }
 
 impl Staff {
     pub fn new(posts: Vec<Worker>) -> Staff {
         let n = posts.len();
-        let mut staff = Staff { posts, room_key: [vec![f64::INFINITY; n], vec![f64::INFINITY; n]] };
+        let mut staff = Staff { posts, room_key: [vec![f64::INFINITY; n], vec![f64::INFINITY; n]], updates: 0 };
         for w in 0..n {
             staff.sync(w);
         }
@@ -69,9 +71,15 @@ impl Staff {
     /// Post `w` with its clock and tallies brought up to `now`, to change.
     #[inline]
     pub fn post_at(&mut self, w: usize, now: f64, cal: &Calendar) -> PostMut<'_> {
-        let mut post = self.post(w);
-        post.touch(now, cal);
-        post
+        if self.posts[w].touch(now, cal) {
+            self.updates += 1;
+        }
+        self.post(w)
+    }
+
+    /// Times a post's clock and tallies were brought up to date.
+    pub fn updates(&self) -> u64 {
+        self.updates
     }
 
     #[inline]

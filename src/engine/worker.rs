@@ -490,12 +490,13 @@ impl Worker {
         }
     }
 
-    /// Bring the worker's clock and tallies up to `now`.
+    /// Bring the worker's clock and tallies up to `now`; returns whether
+    /// there was time to bring them through.
     #[inline]
-    pub fn touch(&mut self, now: f64, cal: &Calendar) {
+    pub fn touch(&mut self, now: f64, cal: &Calendar) -> bool {
         let dt = now - self.last;
         if dt <= 0.0 {
-            return;
+            return false;
         }
         let work = cal.work(now);
         let dw = work - self.last_work;
@@ -547,6 +548,7 @@ impl Worker {
         }
         self.last = now;
         self.last_work = work;
+        true
     }
 
     /// Allocate an item of `effort` hours at `pace`. Call `touch(now)`

@@ -27,6 +27,7 @@ mod scenarios;
 mod shards;
 mod staffing;
 mod until_precise;
+mod work;
 mod workforce;
 
 #[global_allocator]
