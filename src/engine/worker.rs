@@ -528,13 +528,8 @@ impl Worker {
         }
         if matches!(self.occupant, Occupant::Permanent | Occupant::Agency) {
             a.post_days += dt;
-            // Adding nothing leaves a tally as it was: skipped.
-            if caseload > 0.0 {
-                a.case_days += caseload * dt;
-            }
-            if people > 0.0 {
-                a.people_days += people * dt;
-            }
+            a.case_days += caseload * dt;
+            a.people_days += people * dt;
             if self.away_sick {
                 // Working days: the clock runs 7/5 on a working week's days.
                 let per = match cal.kind {
@@ -547,30 +542,22 @@ impl Worker {
         if speed > 0.0 && dw > 0.0 {
             let working = speed * dw;
             for w in &mut self.work {
-                let paces = w.reserved + w.case_pace;
-                if paces != 0.0 {
-                    w.hours += paces * rates[w.lane as usize] * dw;
-                }
+                w.hours += (w.reserved + w.case_pace) * rates[w.lane as usize] * dw;
             }
             self.lanes[0].clock += rates[0] * dw;
             self.lanes[1].clock += rates[1] * dw;
             a.hours_available += self.rate * working;
-            let worked = given[0] + given[1];
-            if worked != 0.0 {
-                a.hours_worked += worked * working;
-            }
-            if let Some(b) = &mut self.budget {
+            a.hours_worked += (given[0] + given[1]) * working;
+            a.hours_dols += if let Some(b) = &mut self.budget {
                 b.left = (b.left - given[1] * working).max(-b.per_period);
-                a.hours_dols += given[1] * working;
+                given[1] * working
             } else if self.reserved_dols > 0.0 {
-                a.hours_dols += self.reserved_dols * given[0] / (self.lanes[0].reserved + self.case_pace) * working;
-            }
-            if self.overtime != 0.0 {
-                a.overtime_hours += self.rate * self.productivity * self.overtime * dw;
-            }
-            if self.dev_rate != 0.0 {
-                a.development_hours += self.dev_rate * working;
-            }
+                self.reserved_dols * given[0] / (self.lanes[0].reserved + self.case_pace) * working
+            } else {
+                0.0
+            };
+            a.overtime_hours += self.rate * self.productivity * self.overtime * dw;
+            a.development_hours += self.dev_rate * working;
         }
         self.last = now;
         self.last_work = work;
