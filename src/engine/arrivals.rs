@@ -6,8 +6,94 @@ use rand_distr::{Distribution, Exp1, Gamma, StandardNormal};
 use super::Sim;
 use super::events::Event;
 use super::items::{NOBODY, State};
-use super::streams::item_stream;
-use crate::model::ShockTime;
+use super::streams::{Stream, item_stream, stream};
+use crate::model::{Model, ShockTime};
+
+/// Where new work comes from, each with its own random stream: per flow
+/// its arrival process (and the stream that seeds its items), the latent
+/// pools, and the shocks.
+pub(super) struct Sources {
+    arrivals: Vec<Option<ArrivalState>>,
+    work: Vec<Stream>,
+    latent: Vec<PoolState>,
+    shocks: Vec<Stream>,
+}
+
+struct ArrivalState {
+    segment: usize,
+    rate: f64,
+    /// This replication's draws of forecast uncertainty.
+    level: f64,
+    drift: f64,
+    rng: Stream,
+}
+
+/// A latent pool: people not yet found. Its identification events carry
+/// its generation, so a new draw supersedes the last.
+struct PoolState {
+    remaining: u32,
+    generation: u32,
+    rng: Stream,
+}
+
+impl Sources {
+    pub fn new(m: &Model, seed: u64, replication: u64) -> Sources {
+        Sources {
+            arrivals: m
+                .flows
+                .iter()
+                .map(|f| {
+                    f.arrivals.as_ref().map(|a| {
+                        let mut rng = stream(seed, replication, "arrivals", &f.name);
+                        let (level, drift) = uncertainty(a, &mut rng);
+                        ArrivalState { segment: 0, rate: 0.0, level, drift, rng }
+                    })
+                })
+                .collect(),
+            work: m.flows.iter().map(|f| stream(seed, replication, "work", &f.name)).collect(),
+            latent: m
+                .latent_pools
+                .iter()
+                .map(|p| PoolState {
+                    remaining: p.size,
+                    generation: 0,
+                    rng: stream(seed, replication, "pool", &p.name),
+                })
+                .collect(),
+            shocks: m.shocks.iter().map(|s| stream(seed, replication, "shock", &s.name)).collect(),
+        }
+    }
+
+    /// Whether an identification event of pool `p` is its latest draw.
+    pub fn is_current(&self, p: usize, generation: u32) -> bool {
+        self.latent[p].generation == generation
+    }
+
+    /// People not yet found in pool `p`.
+    pub fn remaining(&self, p: usize) -> u32 {
+        self.latent[p].remaining
+    }
+
+    /// People not yet found in any pool.
+    pub fn remaining_total(&self) -> u64 {
+        self.latent.iter().map(|p| u64::from(p.remaining)).sum()
+    }
+
+    /// Someone in pool `p` is found through other work; false if nobody is left.
+    pub fn take_one(&mut self, p: usize) -> bool {
+        let pool = &mut self.latent[p];
+        if pool.remaining == 0 {
+            return false;
+        }
+        pool.remaining -= 1;
+        true
+    }
+
+    /// Pool `p` now holds `n` people.
+    pub fn set_remaining(&mut self, p: usize, n: u32) {
+        self.latent[p].remaining = n;
+    }
+}
 
 /// A replication's level multiplier and log-growth shock. Draws only when
 /// there is uncertainty, so streams of scenarios without it do not shift.
@@ -30,7 +116,7 @@ pub(super) fn uncertainty(a: &crate::model::Arrivals, rng: &mut super::streams::
 
 impl Sim<'_> {
     pub(super) fn start_arrivals(&mut self, f: usize) {
-        if self.arrivals[f].is_some() {
+        if self.sources.arrivals[f].is_some() {
             self.enter_segment(f, 0);
             self.schedule_arrival(f);
         }
@@ -40,7 +126,7 @@ impl Sim<'_> {
     /// counts are over-dispersed.
     fn enter_segment(&mut self, f: usize, k: usize) {
         let arr = self.m.flows[f].arrivals.as_ref().expect("a flow with arrivals");
-        let st = self.arrivals[f].as_mut().expect("arrival state");
+        let st = self.sources.arrivals[f].as_mut().expect("arrival state");
         st.segment = k;
         let mut rate = arr.segments[k].rate_per_day * st.level;
         if st.drift != 0.0 {
@@ -57,7 +143,7 @@ impl Sim<'_> {
 
     fn schedule_arrival(&mut self, f: usize) {
         let arr = self.m.flows[f].arrivals.as_ref().expect("a flow with arrivals");
-        let st = self.arrivals[f].as_mut().expect("arrival state");
+        let st = self.sources.arrivals[f].as_mut().expect("arrival state");
         let next = if st.rate > 0.0 {
             let e: f64 = Exp1.sample(&mut st.rng);
             self.now + e / st.rate
@@ -76,20 +162,20 @@ impl Sim<'_> {
     }
 
     pub(super) fn on_rate_change(&mut self, f: usize) {
-        let k = self.arrivals[f].as_ref().expect("arrival state").segment + 1;
+        let k = self.sources.arrivals[f].as_ref().expect("arrival state").segment + 1;
         self.enter_segment(f, k);
         self.schedule_arrival(f);
     }
 
     pub(super) fn on_arrival(&mut self, f: usize) {
         self.schedule_arrival(f);
-        let seed = self.work[f].next_u64();
+        let seed = self.sources.work[f].next_u64();
         let id = self.create(f, item_stream(seed), self.now, NOBODY, None);
         self.join(id);
     }
 
     pub(super) fn start_pools_and_shocks(&mut self) {
-        for p in 0..self.latent.len() {
+        for p in 0..self.sources.latent.len() {
             self.schedule_identify(p);
         }
         for (s, shock) in self.m.shocks.iter().enumerate() {
@@ -104,7 +190,7 @@ impl Sim<'_> {
     /// is superseded (the pool may have shrunk through routes).
     pub(super) fn schedule_identify(&mut self, p: usize) {
         let rate = self.m.latent_pools[p].identified_per_day;
-        let st = &mut self.latent[p];
+        let st = &mut self.sources.latent[p];
         st.generation = st.generation.wrapping_add(1);
         let per_day = st.remaining as f64 * rate;
         if per_day > 0.0 {
@@ -117,8 +203,9 @@ impl Sim<'_> {
     }
 
     pub(super) fn on_identify(&mut self, p: usize) {
-        self.latent[p].remaining -= 1;
-        let seed = self.latent[p].rng.next_u64();
+        let pool = &mut self.sources.latent[p];
+        pool.remaining -= 1;
+        let seed = pool.rng.next_u64();
         let to = self.m.latent_pools[p].to as usize;
         let id = self.create(to, item_stream(seed), self.now, NOBODY, None);
         self.join(id);
@@ -128,7 +215,7 @@ impl Sim<'_> {
     fn schedule_random_shock(&mut self, s: usize) {
         let ShockTime::Random { per_day } = self.m.shocks[s].when else { return };
         if per_day > 0.0 {
-            let e: f64 = Exp1.sample(&mut self.shock_rng[s]);
+            let e: f64 = Exp1.sample(&mut self.sources.shocks[s]);
             let t = self.now + e / per_day;
             if t <= self.end {
                 self.events.push(t, Event::Shock { shock: s as u16 });
@@ -139,13 +226,14 @@ impl Sim<'_> {
     pub(super) fn on_shock(&mut self, s: usize) {
         let m = self.m;
         for (flow, count) in &m.shocks[s].spawn {
-            let n = count.sample(&mut self.shock_rng[s]).round().max(0.0) as u64;
+            let rng = &mut self.sources.shocks[s];
+            let n = count.sample(rng).round().max(0.0) as u64;
             for _ in 0..n {
-                let entries = &self.legal_entries[*flow as usize];
-                if !super::legal::still_qualifies(m, &self.legal, entries, None, &mut self.shock_rng[s]) {
+                let rng = &mut self.sources.shocks[s];
+                if !self.legal.still_qualifies(m, *flow as usize, None, rng) {
                     continue;
                 }
-                let seed = self.shock_rng[s].next_u64();
+                let seed = rng.next_u64();
                 let id = self.create(*flow as usize, item_stream(seed), self.now, NOBODY, None);
                 self.join(id);
             }

@@ -99,12 +99,12 @@ impl Sim<'_> {
         self.rec.waiting(f, self.now, true);
         self.items.get_mut(id).state = State::Waiting;
         let g = self.items.generation(id);
-        self.held[f].push((id, g));
+        self.dispatch.hold(f, id, g);
     }
 
     /// A batch of flow `f` is released to the workers.
     pub(super) fn on_batch(&mut self, f: usize) {
-        for (id, g) in std::mem::take(&mut self.held[f]) {
+        for (id, g) in self.dispatch.release(f) {
             // People who left since are gone with their items' generation.
             if self.items.generation(id) == g {
                 self.rec.waiting(f, self.now, false);
@@ -154,23 +154,15 @@ impl Sim<'_> {
                     let delay = route.delay_days.as_ref().map_or(0.0, |d| d.sample(&mut item.rng));
                     // After a change in the law, someone found through
                     // other work may no longer need the request.
-                    if !self.legal_entries[route.to as usize].is_empty()
-                        && route.from_latent_pool.is_none()
-                        && !super::legal::still_qualifies(
-                            m,
-                            &self.legal,
-                            &self.legal_entries[route.to as usize],
-                            Some(f),
-                            &mut item.rng,
-                        )
+                    if route.from_latent_pool.is_none()
+                        && !self.legal.still_qualifies(m, route.to as usize, Some(f), &mut item.rng)
                     {
                         break;
                     }
                     if let Some(p) = route.from_latent_pool {
-                        if self.latent[p].remaining == 0 {
+                        if !self.sources.take_one(p) {
                             break; // nobody left to find
                         }
-                        self.latent[p].remaining -= 1;
                         self.schedule_identify(p);
                     }
                     let inherit = Inherit {

@@ -11,9 +11,119 @@
 //! New work goes to the least-loaded staff member with room; bought-in
 //! capacity is used only when no staff member has room.
 
-use super::items::{Item, State};
+use super::events::EventQueue;
+use super::items::{FlowQueue, Item, Items, State};
 use super::{Sim, Wake};
-use crate::model::WorkKind;
+use crate::model::{Model, WorkKind};
+
+/// Half-open ranges of post indices.
+type Ranges = Vec<(usize, usize)>;
+
+/// The flows' queues, the items of batched flows held for their next
+/// batch, who may take each flow, and what each post's booked wake-up is
+/// for (it is booked in the event queue through `book` alone, so the two
+/// cannot disagree).
+pub(super) struct Dispatch {
+    queues: Vec<FlowQueue>,
+    /// Per flow released in batches: items held until the next batch.
+    held: Vec<Vec<(u32, u32)>>,
+    /// Per post: what its booked wake-up is for.
+    wakes: Vec<Wake>,
+    /// Per flow: ranges of workers (a role's posts are contiguous) who
+    /// may take it, staff first, then bought-in capacity.
+    staff_ranges: Vec<Ranges>,
+    bought_ranges: Vec<Ranges>,
+    /// Wake-ups booked (or cancelled), and items allocated to a worker.
+    bookings: u64,
+    starts: u64,
+}
+
+impl Dispatch {
+    pub fn new(m: &Model) -> Dispatch {
+        let (staff_ranges, bought_ranges) = eligible_ranges(m);
+        Dispatch {
+            queues: m.flows.iter().map(|f| FlowQueue::new(f.order, !f.triage.is_empty())).collect(),
+            held: vec![Vec::new(); m.flows.len()],
+            wakes: vec![Wake::Nothing; m.workers.len()],
+            staff_ranges,
+            bought_ranges,
+            bookings: 0,
+            starts: 0,
+        }
+    }
+
+    /// Wake-ups booked (or cancelled) so far, and items allocated.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.bookings, self.starts)
+    }
+
+    /// Whether post `w` is among the staff who take flow `f`.
+    pub fn takes(&self, f: usize, w: usize) -> bool {
+        self.staff_ranges[f].iter().any(|&(lo, hi)| (lo..hi).contains(&w))
+    }
+
+    /// The staff posts that take flow `f`, in order.
+    pub fn staff_posts(&self, f: usize) -> impl Iterator<Item = usize> + '_ {
+        self.staff_ranges[f].iter().flat_map(|&(lo, hi)| lo..hi)
+    }
+
+    /// An item of a batched flow waits, unseen by workers, for the next batch.
+    pub fn hold(&mut self, f: usize, id: u32, generation: u32) {
+        self.held[f].push((id, generation));
+    }
+
+    /// The items held for flow `f`'s batch, which is released now.
+    pub fn release(&mut self, f: usize) -> Vec<(u32, u32)> {
+        std::mem::take(&mut self.held[f])
+    }
+
+    /// Book post `w`'s next wake-up in `events` (none: `None`), and what it is for.
+    fn book(&mut self, events: &mut EventQueue, w: usize, wake: Option<(f64, bool)>) {
+        self.bookings += 1;
+        self.wakes[w] = match wake {
+            None => Wake::Nothing,
+            Some((_, false)) => Wake::ItemDone,
+            Some((_, true)) => Wake::BudgetSpent,
+        };
+        events.complete_at(w, wake.map(|(t, _)| t));
+    }
+
+    /// What post `w`'s wake-up, now due, was for; it is no longer booked.
+    fn wake_due(&mut self, w: usize) -> Wake {
+        std::mem::replace(&mut self.wakes[w], Wake::Nothing)
+    }
+
+    /// Drop withdrawn entries from the head of flow `f`'s queue; its
+    /// head's (class, key), if any.
+    fn head(&mut self, f: usize, items: &Items) -> Option<(u8, f64)> {
+        self.queues[f].clean(items);
+        self.queues[f].head()
+    }
+}
+
+/// Each flow's eligible workers as ranges of post indices, staff roles
+/// then bought-in roles, each in role order.
+fn eligible_ranges(m: &Model) -> (Vec<Ranges>, Vec<Ranges>) {
+    let role_range = super::staffing::role_posts(m);
+    let ranges = |bought: bool| -> Vec<Ranges> {
+        (0..m.flows.len())
+            .map(|f| {
+                m.roles
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, role)| {
+                        role.is_bought_in() == bought
+                            && role.skills.contains(&(f as u16))
+                            && (m.flows[f].team.is_none() || m.flows[f].team == role.team)
+                            && role_range[*r].1 > role_range[*r].0
+                    })
+                    .map(|(r, _)| role_range[r])
+                    .collect()
+            })
+            .collect()
+    };
+    (ranges(false), ranges(true))
+}
 
 impl Sim<'_> {
     fn is_dols(&self, f: usize) -> bool {
@@ -49,9 +159,9 @@ impl Sim<'_> {
                 let item = self.items.get_mut(id);
                 item.state = State::Waiting;
                 if front {
-                    self.queues[f].push_front(id, g, item);
+                    self.dispatch.queues[f].push_front(id, g, item);
                 } else {
-                    self.queues[f].push(id, g, item);
+                    self.dispatch.queues[f].push(id, g, item);
                 }
             }
         }
@@ -63,14 +173,14 @@ impl Sim<'_> {
     fn free_worker(&self, f: usize) -> Option<usize> {
         let dols = self.is_dols(f);
         self.staff
-            .least_loaded(dols, &self.staff_ranges[f])
-            .or_else(|| self.staff.least_loaded(dols, &self.bought_ranges[f]))
+            .least_loaded(dols, &self.dispatch.staff_ranges[f])
+            .or_else(|| self.staff.least_loaded(dols, &self.dispatch.bought_ranges[f]))
     }
 
     /// Worker `w` may have room again: take picks while there is room.
     pub(super) fn fill(&mut self, w: usize) {
         while let Some(f) = self.pick(w) {
-            let id = self.queues[f].pop().expect("a pick is a queue head");
+            let id = self.dispatch.queues[f].pop().expect("a pick is a queue head");
             self.rec.waiting(f, self.now, false);
             self.start(w, id);
         }
@@ -95,8 +205,7 @@ impl Sim<'_> {
             if !room || self.rec.waiting_now(f) == 0 {
                 continue;
             }
-            self.queues[f].clean(&self.items);
-            if let Some((class, key)) = self.queues[f].head() {
+            if let Some((class, key)) = self.dispatch.head(f, &self.items) {
                 if best.is_none_or(|b| (class, key) < (b.1, b.2)) {
                     best = Some((tier, class, key, f));
                 }
@@ -108,6 +217,7 @@ impl Sim<'_> {
     /// Allocate item `id` to worker `w`. Returns whether `w` needs
     /// rescheduling: their next completion changed or none is pending.
     fn start(&mut self, w: usize, id: u32) -> bool {
+        self.dispatch.starts += 1;
         let now = self.now;
         let bought_in = super::counts_assessments(&self.m.roles[self.staff[w].role as usize].kind);
         let item = self.items.get_mut(id);
@@ -127,7 +237,7 @@ impl Sim<'_> {
         let dols = self.is_dols(f);
         let counted = self.m.flows[f].people && !self.holds_case(w, id);
         self.items.get_mut(id).counted = counted;
-        let unbooked = self.wakes[w] == Wake::Nothing;
+        let unbooked = self.dispatch.wakes[w] == Wake::Nothing;
         let mut wk = self.touched(w);
         let pace = wk.pace(effort, duration);
         wk.people += u32::from(counted);
@@ -137,18 +247,13 @@ impl Sim<'_> {
     /// Replace worker `w`'s booked wake-up.
     pub(super) fn reschedule(&mut self, w: usize) {
         let wake = self.staff[w].next_wake(&self.m.calendar).filter(|&(t, _)| t <= self.end);
-        self.wakes[w] = match wake {
-            None => Wake::Nothing,
-            Some((_, false)) => Wake::ItemDone,
-            Some((_, true)) => Wake::BudgetSpent,
-        };
-        self.events.complete_at(w, wake.map(|(t, _)| t));
+        self.dispatch.book(&mut self.events, w, wake);
     }
 
     pub(super) fn on_done(&mut self, w: usize) {
         let now = self.now;
         let mut wk = self.staff.post_at(w, now, &self.m.calendar);
-        let wake = std::mem::replace(&mut self.wakes[w], Wake::Nothing);
+        let wake = self.dispatch.wake_due(w);
         if wake == Wake::BudgetSpent {
             // The DoLS budget ran out: care management gets the hours back.
             wk.budget_spent();
@@ -186,8 +291,6 @@ impl Sim<'_> {
             self.follow_up(f, &mut item);
         }
         self.free_item(id);
-        if !self.screenings.is_empty() {
-            self.screened(id);
-        }
+        self.screened(id);
     }
 }

@@ -4,7 +4,10 @@
 //! Times are non-negative, so their IEEE-754 bit patterns order exactly as
 //! the numbers do; packing them with a sequence number into one `u128`
 //! makes ties first-in-first-out and keeps comparisons to integer compares,
-//! with no float comparison deciding the order of two events.
+//! with no float comparison deciding the order of two events. Below the
+//! sequence number a completion's key carries its worker, which never
+//! decides an order (sequence numbers are unique) but lets the tree of
+//! completions hold keys alone.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -90,6 +93,9 @@ impl Ord for Entry {
 /// sequence number, so that boundaries sort first among equal times.
 const BEFORE_BOUNDARY_BIT: u128 = 1 << 63;
 
+/// No completion booked.
+const UNBOOKED: u128 = u128::MAX;
+
 /// Days per block of far-future events.
 const BLOCK: f64 = 8.0;
 /// The last block: events further ahead than any horizon allowed (a few
@@ -122,10 +128,16 @@ impl EventQueue {
         EventQueue { completions: Completions::new(workers), ..EventQueue::default() }
     }
 
+    /// The key of an event at `t`: its time, then its place in the order
+    /// of booking, with the low `worker_bits` left for a worker.
     #[inline]
     fn key(&mut self, t: f64) -> u128 {
         debug_assert!(t >= 0.0 && t.is_finite(), "event time {t}");
-        let key = ((t.to_bits() as u128) << 64) | BEFORE_BOUNDARY_BIT | self.seq as u128;
+        let shift = self.completions.worker_bits;
+        // Sequence numbers need 63 - shift bits: 2^43 bookings at the very
+        // least (a million posts), far beyond any replication's events.
+        debug_assert!(self.seq < 1 << (63 - shift), "too many events to order");
+        let key = ((t.to_bits() as u128) << 64) | BEFORE_BOUNDARY_BIT | ((self.seq as u128) << shift);
         self.seq += 1;
         key
     }
@@ -134,7 +146,7 @@ impl EventQueue {
     /// before; `None` cancels it.
     #[inline]
     pub fn complete_at(&mut self, w: usize, t: Option<f64>) {
-        let key = t.map_or(u128::MAX, |t| self.key(t));
+        let key = t.map_or(UNBOOKED, |t| self.key(t) | w as u128);
         self.completions.set(w, key);
     }
 
@@ -171,12 +183,15 @@ impl EventQueue {
             self.next_block += 1;
             self.heap.extend(block);
         }
-        let (w, done) = self.completions.first();
+        let done = self.completions.first();
         match self.heap.peek() {
             Some(e) if e.key < done => self.heap.pop().map(|e| (time_of(e.key), e.event)),
             // The booking stays until the worker is rebooked, which
             // handling their completion always does.
-            _ if done < u128::MAX => Some((time_of(done), Event::Done { worker: w as u32 })),
+            _ if done < UNBOOKED => {
+                let worker = (done & self.completions.worker_mask()) as u32;
+                Some((time_of(done), Event::Done { worker }))
+            }
             _ => None,
         }
     }
@@ -187,10 +202,12 @@ impl EventQueue {
 /// replacing it in place beats piling superseded entries into the heap.
 #[derive(Debug)]
 struct Completions {
-    /// Node `i` holds the least (key, worker) below it; leaves start at
-    /// `size`, one per worker, with key `u128::MAX` when nothing is booked.
-    nodes: Vec<(u128, u32)>,
+    /// Node `i` holds the least key below it; leaves start at `size`, one
+    /// per worker, `UNBOOKED` when nothing is booked. A key's low
+    /// `worker_bits` name its worker.
+    nodes: Vec<u128>,
     size: usize,
+    worker_bits: u32,
 }
 
 impl Default for Completions {
@@ -202,26 +219,21 @@ impl Default for Completions {
 impl Completions {
     fn new(workers: usize) -> Completions {
         let size = workers.next_power_of_two().max(2);
-        let mut nodes = vec![(u128::MAX, 0); 2 * size];
-        for (w, leaf) in nodes[size..].iter_mut().enumerate() {
-            leaf.1 = w as u32;
-        }
-        for node in (1..size).rev() {
-            nodes[node] = nodes[2 * node];
-        }
-        Completions { nodes, size }
+        Completions { nodes: vec![UNBOOKED; 2 * size], size, worker_bits: size.trailing_zeros() }
+    }
+
+    #[inline]
+    fn worker_mask(&self) -> u128 {
+        (1 << self.worker_bits) - 1
     }
 
     #[inline]
     fn set(&mut self, w: usize, key: u128) {
         let mut node = self.size + w;
-        let mut best = (key, w as u32);
-        self.nodes[node] = best;
+        let mut best = key;
+        self.nodes[node] = key;
         while node > 1 {
-            let other = self.nodes[node ^ 1];
-            if other.0 < best.0 {
-                best = other;
-            }
+            best = best.min(self.nodes[node ^ 1]);
             node /= 2;
             if self.nodes[node] == best {
                 break; // nothing above changes
@@ -230,11 +242,10 @@ impl Completions {
         }
     }
 
-    /// The worker with the earliest completion and its key.
+    /// The earliest completion's key (`UNBOOKED` if none).
     #[inline]
-    fn first(&self) -> (usize, u128) {
-        let (key, w) = self.nodes[1];
-        (w as usize, key)
+    fn first(&self) -> u128 {
+        self.nodes[1]
     }
 }
 

@@ -6,21 +6,33 @@ use rand_distr::{Binomial, Distribution};
 
 use super::Sim;
 use super::items::{NOBODY, State};
-use super::streams::{Stream, item_stream};
+use super::streams::{Stream, item_stream, stream};
 use crate::model::Model;
+use std::collections::HashMap;
+
+/// The changes in the law as they unfold in one replication: which have
+/// taken effect, where new people enter the flows each applies to, and
+/// the screenings under way.
+pub(super) struct Legal {
+    changes: Vec<Change>,
+    /// Per flow: the changes for which it is where new people enter.
+    entries: Vec<Vec<u16>>,
+    /// Screening items under way after a change, by item id.
+    screenings: HashMap<u32, Screening>,
+}
 
 /// A change in the law, as it unfolds in one replication.
-pub(super) struct LegalState {
+struct Change {
     /// Whether its date has come: sources are thinned from then on.
-    pub done: bool,
-    pub rng: Stream,
+    done: bool,
+    rng: Stream,
 }
 
 /// Whom a screening is about: a person (all their items of the change's
 /// requests, renewals included), or, for requests without a stock of
 /// people, one item.
 #[derive(Debug, Clone, Copy)]
-pub(super) enum Target {
+enum Target {
     Person(u32),
     Item { id: u32, generation: u32 },
 }
@@ -29,31 +41,50 @@ pub(super) enum Target {
 /// still qualify (drawn on the date, so the answer does not depend on
 /// when the screening is done).
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Screening {
-    pub change: usize,
-    pub target: Target,
-    pub still_required: bool,
+struct Screening {
+    change: usize,
+    target: Target,
+    still_required: bool,
 }
 
-/// Whether a new person entering a flow whose legal changes are `entries`,
-/// from flow `from` (`None` for a shock), still qualifies; draws from `rng`
-/// only when a change in force applies. Renewals and the next stages of a
-/// request are the same people, screened already.
-pub(super) fn still_qualifies(
-    m: &Model,
-    legal: &[LegalState],
-    entries: &[u16],
-    from: Option<usize>,
-    rng: &mut impl Rng,
-) -> bool {
-    for &k in entries {
-        let change = &m.legal_changes[k as usize];
-        let own = from.is_some_and(|f| change.flows.contains(&(f as u16)));
-        if legal[k as usize].done && !own && rng.random::<f64>() >= change.still_required {
-            return false;
+impl Legal {
+    pub fn new(m: &Model, seed: u64, replication: u64) -> Legal {
+        let nf = m.flows.len();
+        Legal {
+            changes: m
+                .legal_changes
+                .iter()
+                .map(|l| Change { done: false, rng: stream(seed, replication, "legal", &l.name) })
+                .collect(),
+            entries: (0..nf)
+                .map(|f| {
+                    let entered = |l: &&crate::model::LegalChange| l.entries.contains(&(f as u16));
+                    m.legal_changes.iter().enumerate().filter(|(_, l)| entered(l)).map(|(k, _)| k as u16).collect()
+                })
+                .collect(),
+            screenings: HashMap::new(),
         }
     }
-    true
+
+    /// Whether a new person entering flow `to` from flow `from` (`None`
+    /// for a shock) still qualifies; draws from `rng` only when a change
+    /// in force applies. Renewals and the next stages of a request are
+    /// the same people, screened already.
+    pub fn still_qualifies(&self, m: &Model, to: usize, from: Option<usize>, rng: &mut impl Rng) -> bool {
+        for &k in &self.entries[to] {
+            let change = &m.legal_changes[k as usize];
+            let own = from.is_some_and(|f| change.flows.contains(&(f as u16)));
+            if self.changes[k as usize].done && !own && rng.random::<f64>() >= change.still_required {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The screening that item `id` was, if it was one; it is done.
+    fn screening_done(&mut self, id: u32) -> Option<Screening> {
+        if self.screenings.is_empty() { None } else { self.screenings.remove(&id) }
+    }
 }
 
 impl Sim<'_> {
@@ -62,12 +93,12 @@ impl Sim<'_> {
     pub(super) fn on_legal(&mut self, k: usize) {
         let m = self.m;
         let change = &m.legal_changes[k];
-        self.legal[k].done = true;
+        self.legal.changes[k].done = true;
         for (p, pool) in m.latent_pools.iter().enumerate() {
-            if change.entries.contains(&pool.to) && self.latent[p].remaining > 0 {
-                let n = self.latent[p].remaining;
+            let n = self.sources.remaining(p);
+            if change.entries.contains(&pool.to) && n > 0 {
                 let b = Binomial::new(u64::from(n), change.still_required).expect("a share checked in 0..=1");
-                self.latent[p].remaining = b.sample(&mut self.legal[k].rng) as u32;
+                self.sources.set_remaining(p, b.sample(&mut self.legal.changes[k].rng) as u32);
                 self.schedule_identify(p);
             }
         }
@@ -85,14 +116,14 @@ impl Sim<'_> {
             }
         }
         for target in targets {
-            let still_required = self.legal[k].rng.random::<f64>() < change.still_required;
+            let still_required = self.legal.changes[k].rng.random::<f64>() < change.still_required;
             match change.reassess {
                 None if !still_required => self.no_longer_required(k, target),
                 None => {}
                 Some(f) => {
-                    let seed = self.legal[k].rng.next_u64();
+                    let seed = self.legal.changes[k].rng.next_u64();
                     let id = self.create(f as usize, item_stream(seed), self.now, NOBODY, None);
-                    self.screenings.insert(id, Screening { change: k, target, still_required });
+                    self.legal.screenings.insert(id, Screening { change: k, target, still_required });
                     self.join(id);
                 }
             }
@@ -101,7 +132,7 @@ impl Sim<'_> {
 
     /// A screening item completed: act on its answer.
     pub(super) fn screened(&mut self, id: u32) {
-        if let Some(s) = self.screenings.remove(&id) {
+        if let Some(s) = self.legal.screening_done(id) {
             if !s.still_required {
                 self.no_longer_required(s.change, s.target);
             }

@@ -27,14 +27,19 @@ pub mod streams;
 mod supervision;
 mod worker;
 
-use crate::model::workforce::BudgetPeriod;
-use crate::model::{DolsPolicy, Model, RoleKind, WorkKind};
+use crate::model::{Model, RoleKind, WorkKind};
 use crate::results::RepResult;
+use arrivals::Sources;
+use dispatch::Dispatch;
 use events::{Event, EventQueue};
-use items::{FlowQueue, Items, People, State};
+use items::{Items, People, State};
+use legal::Legal;
+use people::Cases;
 use record::Recorder;
 use staff::Staff;
-use streams::{Stream, stream};
+use staffing::Staffing;
+use streams::stream;
+use supervision::Supervision;
 use worker::Worker;
 
 /// Run replication `replication` of `model` with the given base seed.
@@ -42,6 +47,11 @@ use worker::Worker;
 /// own value of each, from a stream named by the number, so two scenarios
 /// compared draw the same values for the numbers they share.
 pub fn simulate(model: &Model, seed: u64, replication: u64) -> RepResult {
+    simulate_counting(model, seed, replication).0
+}
+
+/// As `simulate`, with a count of the work the replication took.
+pub fn simulate_counting(model: &Model, seed: u64, replication: u64) -> (RepResult, Work) {
     match &model.uncertain {
         Some(u) => {
             let drawn = u.draw(&mut |name, dist| dist.sample(&mut stream(seed, replication, "uncertain", name)));
@@ -51,19 +61,31 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> RepResult {
     }
 }
 
-fn run(model: &Model, seed: u64, replication: u64) -> RepResult {
+/// The work one replication took, counted rather than timed so that it
+/// can be checked on any machine: its events, and what they did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    pub events: u64,
+    /// Posts' next wake-ups booked (or cancelled) in the event queue.
+    pub bookings: u64,
+    /// Times a post's clock and tallies were brought up to date.
+    pub clock_updates: u64,
+    /// Items allocated to a worker.
+    pub item_starts: u64,
+}
+
+impl Work {
+    /// Bookings, clock updates and item starts per event.
+    pub fn per_event(&self) -> [f64; 3] {
+        let n = self.events.max(1) as f64;
+        [self.bookings as f64 / n, self.clock_updates as f64 / n, self.item_starts as f64 / n]
+    }
+}
+
+fn run(model: &Model, seed: u64, replication: u64) -> (RepResult, Work) {
     let mut sim = Sim::new(model, seed, replication);
     sim.run();
     sim.finish()
-}
-
-struct ArrivalState {
-    segment: usize,
-    rate: f64,
-    /// This replication's draws of forecast uncertainty.
-    level: f64,
-    drift: f64,
-    rng: Stream,
 }
 
 /// What a post's booked wake-up (a `Done` event) is for.
@@ -75,12 +97,10 @@ enum Wake {
     BudgetSpent,
 }
 
-struct PoolState {
-    remaining: u32,
-    generation: u32,
-    rng: Stream,
-}
-
+/// One replication under way. The state lives in parts that keep their
+/// own invariants (the posts, the queues and bookings, the sources of
+/// work, the workforce, the law, supervision, people kept allocated);
+/// `Sim` runs the events and moves work between the parts.
 struct Sim<'m> {
     m: &'m Model,
     seed: u64,
@@ -92,45 +112,15 @@ struct Sim<'m> {
     next_boundary: usize,
     items: Items,
     people: People,
-    queues: Vec<FlowQueue>,
     staff: Staff,
-    /// Per post: what its booked wake-up is for.
-    wakes: Vec<Wake>,
-    /// Per worker: their own random stream (absence, turnover, recruits).
-    staff_rng: Vec<Stream>,
-    /// Per flow: ranges of workers (a role's posts are contiguous) who
-    /// may take it, staff first, then bought-in capacity.
-    staff_ranges: Vec<Ranges>,
-    bought_ranges: Vec<Ranges>,
+    dispatch: Dispatch,
+    sources: Sources,
+    staffing: Staffing,
+    legal: Legal,
+    supervision: Supervision,
+    cases: Cases,
     /// Per role: skilled for both care management and DoLS.
     dual_role: Vec<bool>,
-    /// Per role with overtime: whether it is being worked now.
-    overtime_on: Vec<bool>,
-    /// Per role: its posts, a contiguous range of workers.
-    role_posts: Vec<(usize, usize)>,
-    /// Per role: whether vacancies get agency cover now (a plan can end it).
-    agency_on: Vec<bool>,
-    /// Per role: the recruitment lag of a drive under way, if any.
-    recruitment: Vec<Option<crate::model::Dist>>,
-    /// Per flow released in batches: items held until the next batch.
-    held: Vec<Vec<(u32, u32)>>,
-    /// When weekly (0) and monthly (1) DoLS budgets start again, and the
-    /// next of each to come.
-    budget_resets: [Vec<f64>; 2],
-    next_reset: [usize; 2],
-    arrivals: Vec<Option<ArrivalState>>,
-    work: Vec<Stream>,
-    latent: Vec<PoolState>,
-    shock_rng: Vec<Stream>,
-    legal: Vec<legal::LegalState>,
-    /// Per flow: the legal changes for which it is where new people enter.
-    legal_entries: Vec<Vec<u16>>,
-    /// Screening items under way after a legal change, by item id.
-    screenings: std::collections::HashMap<u32, legal::Screening>,
-    /// People kept allocated after their work, by case id (never reused).
-    cases: Vec<people::Case>,
-    /// Per post, its supervision sessions (empty without supervision).
-    sessions: Vec<supervision::Sessions>,
     rec: Recorder,
     processed: u64,
 }
@@ -140,31 +130,6 @@ impl<'m> Sim<'m> {
         let origin = m.warmup_days;
         let end = m.end_time();
         let nf = m.flows.len();
-        let workers: Vec<Worker> = m
-            .workers
-            .iter()
-            .map(|w| {
-                let role = &m.roles[w.role as usize];
-                let share = match role.dols_policy {
-                    DolsPolicy::FixedShare { share, .. } => Some(share),
-                    _ => None,
-                };
-                let flows: Vec<(u16, bool)> =
-                    w.skills.iter().map(|&(_, f)| (f, m.flows[f as usize].kind == WorkKind::Dols)).collect();
-                let mut worker = Worker::new(w.role, w.fte, w.caseload_cap, w.hours_per_day, share, &flows);
-                if role.cpd_share > 0.0 {
-                    worker.set_development(role.rates(w.fte, false).1);
-                }
-                worker
-            })
-            .collect();
-        let staff_rng = m
-            .workers
-            .iter()
-            .enumerate()
-            .map(|(i, w)| stream(seed, replication, "staff", &format!("{}/{i}", m.roles[w.role as usize].name)))
-            .collect();
-        let (staff_ranges, bought_ranges) = eligible_ranges(m);
         let dual_role = m
             .roles
             .iter()
@@ -180,90 +145,22 @@ impl<'m> Sim<'m> {
             now: 0.0,
             origin,
             end,
-            events: EventQueue::new(workers.len()),
+            events: EventQueue::new(m.workers.len()),
             next_boundary: 0,
             items: Items::default(),
             people: People::default(),
-            queues: m.flows.iter().map(|f| FlowQueue::new(f.order, !f.triage.is_empty())).collect(),
-            staff_ranges,
-            bought_ranges,
-            wakes: vec![Wake::Nothing; workers.len()],
-            staff: Staff::new(workers),
-            staff_rng,
+            staff: Staff::of(m),
+            dispatch: Dispatch::new(m),
+            sources: Sources::new(m, seed, replication),
+            staffing: Staffing::new(m, seed, replication),
+            legal: Legal::new(m, seed, replication),
+            supervision: Supervision::new(m),
+            cases: Cases::default(),
             dual_role,
-            overtime_on: vec![false; m.roles.len()],
-            role_posts: role_posts(m),
-            agency_on: m.roles.iter().map(|r| r.agency.is_some()).collect(),
-            recruitment: vec![None; m.roles.len()],
-            held: vec![Vec::new(); nf],
-            budget_resets: budget_resets(m),
-            next_reset: [0, 0],
-            arrivals: m
-                .flows
-                .iter()
-                .map(|f| {
-                    f.arrivals.as_ref().map(|a| {
-                        let mut rng = stream(seed, replication, "arrivals", &f.name);
-                        let (level, drift) = arrivals::uncertainty(a, &mut rng);
-                        ArrivalState { segment: 0, rate: 0.0, level, drift, rng }
-                    })
-                })
-                .collect(),
-            work: m.flows.iter().map(|f| stream(seed, replication, "work", &f.name)).collect(),
-            latent: m
-                .latent_pools
-                .iter()
-                .map(|p| PoolState {
-                    remaining: p.size,
-                    generation: 0,
-                    rng: stream(seed, replication, "pool", &p.name),
-                })
-                .collect(),
-            shock_rng: m.shocks.iter().map(|s| stream(seed, replication, "shock", &s.name)).collect(),
-            legal: m
-                .legal_changes
-                .iter()
-                .map(|l| legal::LegalState { done: false, rng: stream(seed, replication, "legal", &l.name) })
-                .collect(),
-            legal_entries: (0..nf)
-                .map(|f| {
-                    let entered = |l: &&crate::model::LegalChange| l.entries.contains(&(f as u16));
-                    m.legal_changes.iter().enumerate().filter(|(_, l)| entered(l)).map(|(k, _)| k as u16).collect()
-                })
-                .collect(),
-            screenings: std::collections::HashMap::new(),
-            cases: Vec::new(),
-            sessions: if m.supervision.is_some() {
-                vec![supervision::Sessions::default(); m.workers.len()]
-            } else {
-                Vec::new()
-            },
             rec: Recorder::new(origin, end, nf, m.roles.len(), m.periods.len(), m.tracks_workforce()),
             processed: 0,
         };
-        sim.events.push(origin, Event::Boundary);
-        // Before anything else at the same time, so a plan dated at the
-        // start shapes the posts from the first moment.
-        for (r, role) in m.roles.iter().enumerate() {
-            for (k, step) in role.plan.iter().enumerate() {
-                if step.at <= end {
-                    sim.events.push(step.at, Event::Plan { role: r as u16, step: k as u16 });
-                }
-            }
-        }
-        for per in 0..2 {
-            sim.next_budget_reset(per);
-        }
-        for (k, l) in m.legal_changes.iter().enumerate() {
-            if l.at <= end {
-                sim.events.push(l.at, Event::Legal { change: k as u16 });
-            }
-        }
-        for (f, flow) in m.flows.iter().enumerate() {
-            if let Some(days) = flow.batch_days.filter(|&d| d <= end) {
-                sim.events.push(days, Event::Batch { flow: f as u16 });
-            }
-        }
+        sim.book_fixed_events();
         sim.start_staffing();
         for f in 0..nf {
             sim.start_arrivals(f);
@@ -275,6 +172,35 @@ impl<'m> Sim<'m> {
             sim.events.push(0.0, Event::Daily);
         }
         sim
+    }
+
+    /// Events whose times the scenario fixes: the first boundary, plans,
+    /// budget periods, changes in the law and batches.
+    fn book_fixed_events(&mut self) {
+        let (m, end) = (self.m, self.end);
+        self.events.push(self.origin, Event::Boundary);
+        // Before anything else at the same time, so a plan dated at the
+        // start shapes the posts from the first moment.
+        for (r, role) in m.roles.iter().enumerate() {
+            for (k, step) in role.plan.iter().enumerate() {
+                if step.at <= end {
+                    self.events.push(step.at, Event::Plan { role: r as u16, step: k as u16 });
+                }
+            }
+        }
+        for per in 0..2 {
+            self.next_budget_reset(per);
+        }
+        for (k, l) in m.legal_changes.iter().enumerate() {
+            if l.at <= end {
+                self.events.push(l.at, Event::Legal { change: k as u16 });
+            }
+        }
+        for (f, flow) in m.flows.iter().enumerate() {
+            if let Some(days) = flow.batch_days.filter(|&d| d <= end) {
+                self.events.push(days, Event::Batch { flow: f as u16 });
+            }
+        }
     }
 
     fn run(&mut self) {
@@ -301,7 +227,7 @@ impl<'m> Sim<'m> {
                     }
                 }
                 Event::Identify { pool, generation } => {
-                    if self.latent[pool as usize].generation == generation {
+                    if self.sources.is_current(pool as usize, generation) {
                         self.on_identify(pool as usize);
                     }
                 }
@@ -334,7 +260,7 @@ impl<'m> Sim<'m> {
         self.staff.post_at(w, self.now, &self.m.calendar)
     }
 
-    fn finish(mut self) -> RepResult {
+    fn finish(mut self) -> (RepResult, Work) {
         self.rec.close(self.now);
         // Count where every item is from the data structures themselves.
         let nf = self.m.flows.len();
@@ -361,80 +287,10 @@ impl<'m> Sim<'m> {
             debug_assert_eq!(waiting[f], self.rec.waiting_now(f));
             debug_assert_eq!(in_service[f], self.rec.in_service_now(f));
         }
-        let dual = self.dual_role.clone();
-        self.rec.finish(self.m, &dual, self.replication, self.processed)
+        let (bookings, item_starts) = self.dispatch.counts();
+        let work = Work { events: self.processed, bookings, clock_updates: self.staff.updates(), item_starts };
+        (self.rec.finish(self.m, &self.dual_role, self.replication, self.processed), work)
     }
-}
-
-/// When DoLS budgets start again, for each budget period (week, month):
-/// the start of the simulation, then every Monday (or 1st of the month),
-/// up to the first after the end.
-fn budget_resets(m: &Model) -> [Vec<f64>; 2] {
-    use chrono::{Datelike, Weekday};
-    let used = |p: BudgetPeriod| {
-        m.roles.iter().any(|r| matches!(r.dols_policy, DolsPolicy::FixedShare { per, .. } if per == p))
-    };
-    let mut out = [Vec::new(), Vec::new()];
-    for (i, period) in [BudgetPeriod::Week, BudgetPeriod::Month].into_iter().enumerate() {
-        if !used(period) {
-            continue;
-        }
-        out[i].push(0.0);
-        let mut date = m.date_at(0.0);
-        loop {
-            date = date.succ_opt().expect("dates within the horizon");
-            let starts = match period {
-                BudgetPeriod::Week => date.weekday() == Weekday::Mon,
-                BudgetPeriod::Month => date.day() == 1,
-            };
-            if starts {
-                let t = m.time_of(date);
-                out[i].push(t);
-                if t > m.end_time() {
-                    break;
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Half-open ranges of post indices.
-type Ranges = Vec<(usize, usize)>;
-
-/// Each role's posts as a half-open range of worker indices.
-fn role_posts(m: &Model) -> Vec<(usize, usize)> {
-    let mut out = vec![(usize::MAX, 0usize); m.roles.len()];
-    for (w, spec) in m.workers.iter().enumerate() {
-        let r = &mut out[spec.role as usize];
-        r.0 = r.0.min(w);
-        r.1 = r.1.max(w + 1);
-    }
-    out.into_iter().map(|(lo, hi)| if lo == usize::MAX { (0, 0) } else { (lo, hi) }).collect()
-}
-
-/// Each flow's eligible workers as ranges of post indices, staff roles
-/// then bought-in roles, each in role order.
-fn eligible_ranges(m: &Model) -> (Vec<Ranges>, Vec<Ranges>) {
-    let role_range = role_posts(m);
-    let ranges = |bought: bool| -> Vec<Ranges> {
-        (0..m.flows.len())
-            .map(|f| {
-                m.roles
-                    .iter()
-                    .enumerate()
-                    .filter(|(r, role)| {
-                        role.is_bought_in() == bought
-                            && role.skills.contains(&(f as u16))
-                            && (m.flows[f].team.is_none() || m.flows[f].team == role.team)
-                            && role_range[*r].1 > role_range[*r].0
-                    })
-                    .map(|(r, _)| role_range[r])
-                    .collect()
-            })
-            .collect()
-    };
-    (ranges(false), ranges(true))
 }
 
 /// Whether a role's kind makes its workers count one assessment per item

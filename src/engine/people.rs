@@ -27,27 +27,58 @@ pub(crate) struct Case {
     /// Random seed of the transfer's item.
     pub seed: u64,
     pub person: u32,
-    pub open: bool,
+}
+
+/// People kept allocated after their work, by case id (never reused, so
+/// an item's case stays valid after the case closes).
+#[derive(Debug, Default)]
+pub(super) struct Cases {
+    list: Vec<Case>,
+    open: Vec<bool>,
+}
+
+impl Cases {
+    /// The post case `c` is kept on, while it is open; none for `NO_CASE`.
+    #[inline]
+    pub fn post_of(&self, c: u32) -> Option<usize> {
+        if c == NO_CASE || !self.open[c as usize] { None } else { Some(self.list[c as usize].post as usize) }
+    }
+
+    fn open(&mut self, case: Case) -> u32 {
+        self.list.push(case);
+        self.open.push(true);
+        (self.list.len() - 1) as u32
+    }
+
+    /// Close case `c`; returns it if it was open.
+    fn close(&mut self, c: usize) -> Option<&Case> {
+        std::mem::replace(&mut self.open[c], false).then_some(&self.list[c])
+    }
+
+    /// The open cases kept on post `w`.
+    fn on_post(&self, w: usize) -> Vec<usize> {
+        (0..self.list.len()).filter(|&c| self.open[c] && self.list[c].post as usize == w).collect()
+    }
+
+    /// Open case `c` moves to post `w`.
+    fn move_to(&mut self, c: usize, w: usize) {
+        self.list[c].post = w as u32;
+    }
 }
 
 impl Sim<'_> {
     /// Whether item `id` is for a person kept allocated to post `w`.
     #[inline]
     pub(super) fn holds_case(&self, w: usize, id: u32) -> bool {
-        let c = self.items.get(id).case;
-        c != NO_CASE && self.cases[c as usize].open && self.cases[c as usize].post as usize == w
+        self.cases.post_of(self.items.get(id).case) == Some(w)
     }
 
     /// The worker a kept person's item goes back to: theirs, if in post,
     /// able to take the flow and with room for it.
     #[inline]
     pub(super) fn case_worker(&self, id: u32, f: usize) -> Option<usize> {
-        let c = self.items.get(id).case;
-        if c == NO_CASE || !self.cases[c as usize].open {
-            return None;
-        }
-        let w = self.cases[c as usize].post as usize;
-        let takes = self.staff_ranges[f].iter().any(|&(lo, hi)| (lo..hi).contains(&w));
+        let w = self.cases.post_of(self.items.get(id).case)?;
+        let takes = self.dispatch.takes(f, w);
         let dols = self.m.flows[f].kind == crate::model::WorkKind::Dols;
         (takes && self.staff[w].has_room(dols)).then_some(w)
     }
@@ -66,7 +97,7 @@ impl Sim<'_> {
         let seed = item.rng.next_u64();
         let transfer = keep.transfer.is_some_and(|(_, p)| v < p);
         // Someone already kept by a worker stays with them.
-        let already = item.case != NO_CASE && self.cases[item.case as usize].open;
+        let already = self.cases.post_of(item.case).is_some();
         if u < keep.share && !already {
             let person = item.person;
             let c = self.open_case(w, f, days, transfer, seed, person);
@@ -78,8 +109,7 @@ impl Sim<'_> {
     /// touched; the caller reschedules them.
     fn open_case(&mut self, w: usize, f: usize, days: f64, transfer: bool, seed: u64, person: u32) -> u32 {
         let pace = self.m.flows[f].keep.as_ref().map_or(0.0, |k| k.hours_per_day);
-        let c = self.cases.len() as u32;
-        self.cases.push(Case { post: w as u32, flow: f as u16, pace, transfer, seed, person, open: true });
+        let c = self.cases.open(Case { post: w as u32, flow: f as u16, pace, transfer, seed, person });
         self.staff.post(w).add_case(f as u16, pace);
         let t = self.now + days;
         if t <= self.end {
@@ -90,14 +120,10 @@ impl Sim<'_> {
 
     /// A kept person's allocation ends: the case closes, or transfers.
     pub(super) fn on_case_ends(&mut self, c: usize) {
-        if !self.cases[c].open {
-            return;
-        }
-        self.cases[c].open = false;
-        let (w, flow, pace) = (self.cases[c].post as usize, self.cases[c].flow, self.cases[c].pace);
+        let Some(case) = self.cases.close(c).cloned() else { return };
+        let (w, flow, pace) = (case.post as usize, case.flow, case.pace);
         self.change_worker(w, |wk| wk.remove_case(flow, pace));
         let m = self.m;
-        let case = &self.cases[c];
         if case.transfer {
             if let Some((to, _)) = m.flows[flow as usize].keep.as_ref().and_then(|k| k.transfer) {
                 let from = Inherit {
@@ -121,22 +147,22 @@ impl Sim<'_> {
             return;
         }
         let role = self.staff[w].role as usize;
-        let (lo, hi) = self.role_posts[role];
-        for c in 0..self.cases.len() {
-            if !self.cases[c].open || self.cases[c].post as usize != w {
-                continue;
-            }
-            let (flow, pace) = (self.cases[c].flow, self.cases[c].pace);
+        for c in self.cases.on_post(w) {
+            let (flow, pace) = (self.cases.list[c].flow, self.cases.list[c].pace);
             self.change_worker(w, |wk| wk.remove_case(flow, pace));
-            let to = (lo..hi)
+            let to = self
+                .staffing
+                .posts(role)
                 .filter(|&x| x != w && self.staff[x].occupant() != super::worker::Occupant::Closed)
                 .min_by_key(|&x| (self.staff[x].people, x));
             match to {
                 Some(x) => {
-                    self.cases[c].post = x as u32;
+                    self.cases.move_to(c, x);
                     self.change_worker(x, |wk| wk.add_case(flow, pace));
                 }
-                None => self.cases[c].open = false,
+                None => {
+                    self.cases.close(c);
+                }
             }
         }
     }
@@ -157,9 +183,9 @@ impl Sim<'_> {
                 let days = keep.days.sample(&mut rng) * left;
                 let transfer = keep.transfer.is_some_and(|(_, p)| rng.random::<f64>() < p);
                 let seed = rng.next_u64();
-                let post = self.staff_ranges[f]
-                    .iter()
-                    .flat_map(|&(lo, hi)| lo..hi)
+                let post = self
+                    .dispatch
+                    .staff_posts(f)
                     .filter(|&w| self.staff[w].occupant() != super::worker::Occupant::Closed)
                     .min_by_key(|&w| (self.staff[w].people, w));
                 if let Some(w) = post {

@@ -100,8 +100,7 @@ impl Sim<'_> {
                 s.open = s.waiting + self.rec.in_service_now(f);
                 self.rec.snapshot_flow(p, f, *s);
             }
-            let latent: u64 = self.latent.iter().map(|p| u64::from(p.remaining)).sum();
-            self.rec.snapshot_latent(p, latent);
+            self.rec.snapshot_latent(p, self.sources.remaining_total());
         }
         self.rec.close_waiting(k.checked_sub(1), now);
         self.rec.period_start = now;

@@ -1,14 +1,141 @@
 //! The workforce over time: leave, sickness, leavers, recruits, agency
 //! cover, new starters, protected caseloads and overtime.
 
+use std::ops::Range;
+
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1};
 
 use super::Sim;
 use super::events::{Event, StaffEvent};
+use super::streams::{Stream, stream};
 use super::worker::Occupant;
-use crate::model::workforce::{PlanChange, post_fte};
-use crate::model::{CalendarKind, DolsPolicy, RoleKind};
+use crate::model::workforce::{BudgetPeriod, PlanChange, post_fte};
+use crate::model::{CalendarKind, Dist, DolsPolicy, Model, RoleKind};
+
+/// What the workforce is doing beyond each post: the posts' own random
+/// streams, and per role its posts, whether overtime is worked and
+/// vacancies covered by agency now, the recruitment drive under way,
+/// and when DoLS budgets start again.
+pub(super) struct Staffing {
+    /// Per post: its own random stream (absence, turnover, recruits).
+    rng: Vec<Stream>,
+    /// Per role: its posts, a contiguous range of workers.
+    posts: Vec<(usize, usize)>,
+    overtime_on: Vec<bool>,
+    /// Per role: whether vacancies get agency cover now (a plan can end it).
+    agency_on: Vec<bool>,
+    /// Per role: the recruitment lag of a drive under way, if any.
+    recruitment: Vec<Option<Dist>>,
+    /// When weekly (0) and monthly (1) DoLS budgets start again, and the
+    /// next of each to come.
+    resets: [Vec<f64>; 2],
+    next_reset: [usize; 2],
+}
+
+impl Staffing {
+    pub fn new(m: &Model, seed: u64, replication: u64) -> Staffing {
+        let rng = m
+            .workers
+            .iter()
+            .enumerate()
+            .map(|(i, w)| stream(seed, replication, "staff", &format!("{}/{i}", m.roles[w.role as usize].name)))
+            .collect();
+        Staffing {
+            rng,
+            posts: role_posts(m),
+            overtime_on: vec![false; m.roles.len()],
+            agency_on: m.roles.iter().map(|r| r.agency.is_some()).collect(),
+            recruitment: vec![None; m.roles.len()],
+            resets: budget_resets(m),
+            next_reset: [0, 0],
+        }
+    }
+
+    /// The posts of role `r`: a contiguous range of workers.
+    pub fn posts(&self, r: usize) -> Range<usize> {
+        let (lo, hi) = self.posts[r];
+        lo..hi
+    }
+
+    /// An exponential gap with the given mean, from post `w`'s stream.
+    fn gap(&mut self, w: usize, mean: f64) -> f64 {
+        let e: f64 = Exp1.sample(&mut self.rng[w]);
+        e * mean
+    }
+
+    /// A recruit's lag for post `w` of role `r`, after the lag of any
+    /// recruitment drive on now, else the role's own; none if the role
+    /// does not recruit.
+    fn recruitment_lag(&mut self, m: &Model, r: usize, w: usize) -> Option<f64> {
+        let lag = self.recruitment[r].as_ref().or(m.roles[r].recruitment_days.as_ref())?;
+        Some(lag.sample(&mut self.rng[w]))
+    }
+
+    /// Whether role `r`'s overtime is worked now; switching it returns
+    /// whether it changed.
+    fn switch_overtime(&mut self, r: usize, on: bool) -> bool {
+        let changed = self.overtime_on[r] != on;
+        self.overtime_on[r] = on;
+        changed
+    }
+
+    /// When budget period `per` (0 week, 1 month) next starts, if ever.
+    fn next_reset(&self, per: usize) -> Option<f64> {
+        self.resets[per].get(self.next_reset[per]).copied()
+    }
+
+    /// Budget period `per` starts now: returns when it ends (the next
+    /// start, or `end` if there is none).
+    fn begin_period(&mut self, per: usize, end: f64) -> f64 {
+        self.next_reset[per] += 1;
+        self.next_reset(per).unwrap_or(end)
+    }
+}
+
+/// Each role's posts as a half-open range of worker indices.
+pub(super) fn role_posts(m: &Model) -> Vec<(usize, usize)> {
+    let mut out = vec![(usize::MAX, 0usize); m.roles.len()];
+    for (w, spec) in m.workers.iter().enumerate() {
+        let r = &mut out[spec.role as usize];
+        r.0 = r.0.min(w);
+        r.1 = r.1.max(w + 1);
+    }
+    out.into_iter().map(|(lo, hi)| if lo == usize::MAX { (0, 0) } else { (lo, hi) }).collect()
+}
+
+/// When DoLS budgets start again, for each budget period (week, month):
+/// the start of the simulation, then every Monday (or 1st of the month),
+/// up to the first after the end.
+fn budget_resets(m: &Model) -> [Vec<f64>; 2] {
+    use chrono::{Datelike, Weekday};
+    let used = |p: BudgetPeriod| {
+        m.roles.iter().any(|r| matches!(r.dols_policy, DolsPolicy::FixedShare { per, .. } if per == p))
+    };
+    let mut out = [Vec::new(), Vec::new()];
+    for (i, period) in [BudgetPeriod::Week, BudgetPeriod::Month].into_iter().enumerate() {
+        if !used(period) {
+            continue;
+        }
+        out[i].push(0.0);
+        let mut date = m.date_at(0.0);
+        loop {
+            date = date.succ_opt().expect("dates within the horizon");
+            let starts = match period {
+                BudgetPeriod::Week => date.weekday() == Weekday::Mon,
+                BudgetPeriod::Month => date.day() == 1,
+            };
+            if starts {
+                let t = m.time_of(date);
+                out[i].push(t);
+                if t > m.end_time() {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
 
 impl Sim<'_> {
     /// Calendar days a spell of `working_days` away takes.
@@ -25,12 +152,6 @@ impl Sim<'_> {
             let tenure = self.staff[w].tenure;
             self.events.push(t, Event::Staff { worker: w as u32, tenure, what });
         }
-    }
-
-    /// An exponential gap with the given mean, from the worker's stream.
-    fn gap(&mut self, w: usize, mean: f64) -> f64 {
-        let e: f64 = Exp1.sample(&mut self.staff_rng[w]);
-        e * mean
     }
 
     pub(super) fn start_staffing(&mut self) {
@@ -61,7 +182,7 @@ impl Sim<'_> {
     fn schedule_leaving(&mut self, w: usize) {
         let rate = self.m.roles[self.staff[w].role as usize].turnover_per_year;
         if rate > 0.0 {
-            let after = self.gap(w, 365.25 / rate);
+            let after = self.staffing.gap(w, 365.25 / rate);
             self.staff_event(w, after, StaffEvent::Leaves);
         }
     }
@@ -70,7 +191,7 @@ impl Sim<'_> {
     fn start_vacancy(&mut self, w: usize) {
         self.start_recruitment(w);
         let r = self.staff[w].role as usize;
-        if let (Some(a), true) = (self.m.roles[r].agency, self.agency_on[r]) {
+        if let (Some(a), true) = (self.m.roles[r].agency, self.staffing.agency_on[r]) {
             self.staff_event(w, a.after_days, StaffEvent::AgencyStarts);
         }
     }
@@ -79,17 +200,9 @@ impl Sim<'_> {
     /// on now, else the role's own.
     fn start_recruitment(&mut self, w: usize) {
         let r = self.staff[w].role as usize;
-        let lag = self.recruitment[r].as_ref().or(self.m.roles[r].recruitment_days.as_ref());
-        if let Some(d) = lag {
-            let after = d.sample(&mut self.staff_rng[w]);
+        if let Some(after) = self.staffing.recruitment_lag(self.m, r, w) {
             self.staff_event(w, after, StaffEvent::Starts);
         }
-    }
-
-    /// The posts of role `r`: a contiguous range of workers.
-    fn posts(&self, r: usize) -> std::ops::Range<usize> {
-        let (lo, hi) = self.role_posts[r];
-        lo..hi
     }
 
     /// Step `k` of role `r`'s staffing plan takes effect.
@@ -98,7 +211,7 @@ impl Sim<'_> {
         let role = &m.roles[r];
         match role.plan[k].change.clone() {
             PlanChange::Fte { fte, vacant } => {
-                for (i, w) in self.posts(r).enumerate() {
+                for (i, w) in self.staffing.posts(r).enumerate() {
                     let new = post_fte(fte, i, m.workers[w].share);
                     let old = if self.staff[w].occupant() == Occupant::Closed { 0.0 } else { self.staff[w].fte };
                     if new == old {
@@ -120,8 +233,8 @@ impl Sim<'_> {
                 }
             }
             PlanChange::Agency(on) => {
-                self.agency_on[r] = on;
-                for w in self.posts(r) {
+                self.staffing.agency_on[r] = on;
+                for w in self.staffing.posts(r) {
                     match self.staff[w].occupant() {
                         // Cover ends: the post is vacant again, recruitment goes on.
                         Occupant::Agency if !on => {
@@ -142,16 +255,16 @@ impl Sim<'_> {
                 }
             }
             PlanChange::PerWeek(per_week) => {
-                for w in self.posts(r) {
+                for w in self.staffing.posts(r) {
                     let cap = self.staff[w].cap;
                     self.change_worker(w, |wk| wk.set_size(1.0, per_week / 7.0, cap));
                 }
             }
             PlanChange::Recruitment(lag) => {
-                self.recruitment[r] = lag;
+                self.staffing.recruitment[r] = lag;
                 // A drive also speeds up posts already being recruited to:
                 // whichever recruit comes first takes the post.
-                for w in self.posts(r) {
+                for w in self.staffing.posts(r) {
                     if matches!(self.staff[w].occupant(), Occupant::Vacant | Occupant::Agency) {
                         self.start_recruitment(w);
                     }
@@ -197,7 +310,7 @@ impl Sim<'_> {
         }
         let spells = a.annual_leave_days / a.leave_spell_days;
         let mean_gap = (365.25 / spells - self.spell_days(a.leave_spell_days)).max(0.0);
-        let after = self.gap(w, mean_gap);
+        let after = self.staffing.gap(w, mean_gap);
         self.staff_event(w, after, StaffEvent::LeaveStarts);
     }
 
@@ -209,7 +322,7 @@ impl Sim<'_> {
         let mean_spell = a.sickness_spell_days.mean();
         let spells = a.sickness_days / mean_spell;
         let mean_gap = (365.25 / spells - self.spell_days(mean_spell)).max(0.0);
-        let after = self.gap(w, mean_gap);
+        let after = self.staffing.gap(w, mean_gap);
         self.staff_event(w, after, StaffEvent::SickStarts);
     }
 
@@ -229,7 +342,7 @@ impl Sim<'_> {
             }
             StaffEvent::SickStarts => {
                 self.change_worker(w, |wk| wk.set_away_sick(true));
-                let spell = m.absence.as_ref().map_or(1.0, |a| a.sickness_spell_days.sample(&mut self.staff_rng[w]));
+                let spell = m.absence.as_ref().map_or(1.0, |a| a.sickness_spell_days.sample(&mut self.staffing.rng[w]));
                 let days = self.spell_days(spell);
                 self.staff_event(w, days, StaffEvent::SickEnds);
             }
@@ -261,7 +374,7 @@ impl Sim<'_> {
             StaffEvent::Starts
                 if current && matches!(self.staff[w].occupant(), Occupant::Vacant | Occupant::Agency) =>
             {
-                let asye = role.asye.filter(|a| self.staff_rng[w].random::<f64>() < a.share);
+                let asye = role.asye.filter(|a| self.staffing.rng[w].random::<f64>() < a.share);
                 let ramp = role.new_starter;
                 let development = role.development_share(true) != role.development_share(false);
                 self.change_worker(w, |wk| {
@@ -291,7 +404,7 @@ impl Sim<'_> {
             StaffEvent::AgencyStarts
                 if current
                     && self.staff[w].occupant() == Occupant::Vacant
-                    && self.agency_on[self.staff[w].role as usize] =>
+                    && self.staffing.agency_on[self.staff[w].role as usize] =>
             {
                 let productivity = role.agency.map_or(1.0, |a| a.productivity);
                 self.change_worker(w, |wk| {
@@ -323,7 +436,7 @@ impl Sim<'_> {
 
     /// Book the next start of a DoLS budget period (0 week, 1 month).
     pub(super) fn next_budget_reset(&mut self, per: usize) {
-        if let Some(&t) = self.budget_resets[per].get(self.next_reset[per]) {
+        if let Some(t) = self.staffing.next_reset(per) {
             if t <= self.end {
                 self.events.push(t, Event::BudgetReset { per: per as u8 });
             }
@@ -334,8 +447,7 @@ impl Sim<'_> {
     /// period's working hours for DoLS (what is left of the last is lost).
     pub(super) fn on_budget_reset(&mut self, per: usize) {
         let m = self.m;
-        self.next_reset[per] += 1;
-        let until = self.budget_resets[per].get(self.next_reset[per]).copied().unwrap_or(self.end);
+        let until = self.staffing.begin_period(per, self.end);
         let work = m.calendar.work(until) - m.calendar.work(self.now);
         for w in 0..self.staff.len() {
             let DolsPolicy::FixedShare { share, per: p } = m.roles[self.staff[w].role as usize].dols_policy else {
@@ -357,8 +469,7 @@ impl Sim<'_> {
             let Some(ot) = role.overtime else { continue };
             let waiting: u64 = role.skills.iter().map(|&f| self.rec.waiting_now(f as usize)).sum();
             let on = waiting > u64::from(ot.when_waiting_over);
-            if on != self.overtime_on[r] {
-                self.overtime_on[r] = on;
+            if self.staffing.switch_overtime(r, on) {
                 let extra = if on { ot.hours_per_week / (role.hours_per_week * role.casework_share) } else { 0.0 };
                 for w in 0..self.staff.len() {
                     if self.staff[w].role as usize == r {

@@ -9,16 +9,48 @@
 
 use super::Sim;
 use super::events::Event;
+use crate::model::Model;
 use crate::model::health::Every;
+
+/// Each supervised post's sessions (none without supervision).
+pub(super) struct Supervision {
+    sessions: Vec<Sessions>,
+}
 
 /// One post's sessions: which chain of events is current (it changes
 /// when the post changes hands), when its holder started, and when the
 /// pending session was due.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Sessions {
-    pub generation: u32,
-    pub since: f64,
-    pub due: f64,
+struct Sessions {
+    generation: u32,
+    since: f64,
+    due: f64,
+}
+
+impl Supervision {
+    pub fn new(m: &Model) -> Supervision {
+        let n = if m.supervision.is_some() { m.workers.len() } else { 0 };
+        Supervision { sessions: vec![Sessions::default(); n] }
+    }
+
+    /// Post `w`'s chain of sessions, stopped, begins again for a holder
+    /// who started at `since`; returns the chain's generation.
+    fn begin(&mut self, w: usize, since: f64) -> u32 {
+        let s = &mut self.sessions[w];
+        s.since = since;
+        s.generation
+    }
+
+    /// Post `w`'s sessions end: their events are stale from now.
+    fn stop(&mut self, w: usize) {
+        let s = &mut self.sessions[w];
+        s.generation = s.generation.wrapping_add(1);
+    }
+
+    /// Whether an event of post `w`'s chain `generation` is current.
+    fn is_current(&self, w: usize, generation: u32) -> bool {
+        self.sessions[w].generation == generation
+    }
 }
 
 impl Sim<'_> {
@@ -33,11 +65,10 @@ impl Sim<'_> {
             return;
         }
         self.stop_sessions(w);
-        self.sessions[w].since = since;
+        let generation = self.supervision.begin(w, since);
         let first = first.unwrap_or_else(|| self.next_session(w, since));
-        self.sessions[w].due = first;
+        self.supervision.sessions[w].due = first;
         if first <= self.end {
-            let generation = self.sessions[w].generation;
             self.events.push(first, Event::Supervision { worker: w as u32, generation });
         }
     }
@@ -47,8 +78,7 @@ impl Sim<'_> {
         if !self.supervised(w) {
             return;
         }
-        let s = &mut self.sessions[w];
-        s.generation = s.generation.wrapping_add(1);
+        self.supervision.stop(w);
         // The caller has touched the worker and reschedules them.
         if self.staff[w].in_supervision() {
             self.staff.post(w).set_away_supervision(false);
@@ -58,7 +88,7 @@ impl Sim<'_> {
     /// When the session after one due at `t` is due.
     fn next_session(&self, w: usize, t: f64) -> f64 {
         let s = self.m.supervision.as_ref().expect("supervision");
-        let age = t - self.sessions[w].since;
+        let age = t - self.supervision.sessions[w].since;
         let every = if self.staff[w].asye {
             s.asye.iter().find(|(until, _)| age < *until).map_or(s.every, |x| x.1)
         } else {
@@ -77,11 +107,11 @@ impl Sim<'_> {
     }
 
     pub(super) fn on_supervision(&mut self, w: usize, generation: u32) {
-        if generation != self.sessions[w].generation || !self.staff[w].in_post() {
+        if !self.supervision.is_current(w, generation) || !self.staff[w].in_post() {
             return;
         }
         let s = self.m.supervision.as_ref().expect("supervision");
-        let due = self.sessions[w].due;
+        let due = self.supervision.sessions[w].due;
         let next = self.next_session(w, due);
         if self.staff[w].away() && self.now + 1.0 < next {
             // Away: the session waits for them, a day at a time.
@@ -103,14 +133,14 @@ impl Sim<'_> {
                 self.events.push(end, Event::SupervisionEnds { worker: w as u32, generation });
             }
         }
-        self.sessions[w].due = next;
+        self.supervision.sessions[w].due = next;
         if next <= self.end {
             self.events.push(next, Event::Supervision { worker: w as u32, generation });
         }
     }
 
     pub(super) fn on_supervision_ends(&mut self, w: usize, generation: u32) {
-        if generation == self.sessions[w].generation {
+        if self.supervision.is_current(w, generation) {
             self.change_worker(w, |wk| wk.set_away_supervision(false));
         }
     }

@@ -49,8 +49,11 @@ impl PartialOrd for Slot {
     }
 }
 impl Ord for Slot {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        self.finish.total_cmp(&other.finish).then(self.item.cmp(&other.item))
+        // Clock readings are never negative, so their bits order as they do.
+        debug_assert!(self.finish >= 0.0 && other.finish >= 0.0);
+        (self.finish.to_bits(), self.item).cmp(&(other.finish.to_bits(), other.item))
     }
 }
 
@@ -184,8 +187,10 @@ pub(crate) struct Worker {
     /// Engine time and calendar reading at the last `touch`.
     last: f64,
     last_work: f64,
-    /// Sum of the paces of open DoLS items (in either lane).
+    /// Sum of the paces of open DoLS items (in either lane), and how many
+    /// there are.
     reserved_dols: f64,
+    dols_open: u32,
     /// Sum of the paces of the people kept allocated to the post (care
     /// management, in lane 0 beside its open items).
     case_pace: f64,
@@ -196,9 +201,10 @@ pub(crate) struct Worker {
     pub people: u32,
     /// Hours a day of the working clock taken out for protected development.
     dev_rate: f64,
-    /// `speed()`, `given()` and the lanes' clock rates as of the last
-    /// change: every change goes through a method that calls `refresh`,
-    /// because they are read on every event.
+    /// `at_work()`, `speed()`, `given()` and the lanes' clock rates as of
+    /// the last change: every change goes through a method that calls
+    /// `refresh`, because they are read on every event.
+    working: bool,
     speed: f64,
     given: [f64; 2],
     rates: [f64; 2],
@@ -232,10 +238,12 @@ impl Worker {
             last: 0.0,
             last_work: 0.0,
             reserved_dols: 0.0,
+            dols_open: 0,
             case_pace: 0.0,
             cases: 0,
             people: 0,
             dev_rate: 0.0,
+            working: true,
             speed: 1.0,
             given: [0.0; 2],
             rates: [1.0; 2],
@@ -269,6 +277,10 @@ impl Worker {
 
     #[inline]
     pub fn at_work(&self) -> bool {
+        self.working
+    }
+
+    fn compute_working(&self) -> bool {
         matches!(self.occupant, Occupant::Permanent | Occupant::Agency)
             && !self.away_on_leave
             && !self.away_sick
@@ -298,6 +310,7 @@ impl Worker {
     /// Recompute the cached rates after a change.
     #[inline]
     fn refresh(&mut self) {
+        self.working = self.compute_working();
         self.speed = self.compute_speed();
         self.given = self.compute_given();
         self.rates = self.compute_rates();
@@ -490,12 +503,13 @@ impl Worker {
         }
     }
 
-    /// Bring the worker's clock and tallies up to `now`.
+    /// Bring the worker's clock and tallies up to `now`; returns whether
+    /// there was time to bring them through.
     #[inline]
-    pub fn touch(&mut self, now: f64, cal: &Calendar) {
+    pub fn touch(&mut self, now: f64, cal: &Calendar) -> bool {
         let dt = now - self.last;
         if dt <= 0.0 {
-            return;
+            return false;
         }
         let work = cal.work(now);
         let dw = work - self.last_work;
@@ -547,6 +561,7 @@ impl Worker {
         }
         self.last = now;
         self.last_work = work;
+        true
     }
 
     /// Allocate an item of `effort` hours at `pace`. Call `touch(now)`
@@ -565,6 +580,7 @@ impl Worker {
         lane.reserved += pace;
         if dols {
             self.reserved_dols += pace;
+            self.dols_open += 1;
         }
         self.refresh();
         let rates = self.rates;
@@ -645,7 +661,8 @@ impl Worker {
         }
         if slot.dols {
             self.reserved_dols -= slot.pace;
-            if !self.open().any(|s| s.dols) {
+            self.dols_open -= 1;
+            if self.dols_open == 0 {
                 self.reserved_dols = 0.0;
             }
         }

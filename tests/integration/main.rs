@@ -30,6 +30,7 @@ mod serve;
 mod shards;
 mod staffing;
 mod until_precise;
+mod work;
 mod workforce;
 
 #[global_allocator]
