@@ -3,6 +3,7 @@
 mod alloc;
 mod areas;
 mod browser;
+mod calibration;
 mod cli;
 mod conservation;
 mod demand;

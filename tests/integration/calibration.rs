@@ -1,0 +1,118 @@
+//! Calibration: the shipped baselines reproduce what their headers say,
+//! `caseflow calibrate` finds a value it was not told, and a run that misses
+//! an observed figure says so.
+
+use std::path::{Path, PathBuf};
+
+use caseflow::runner::{self, RunConfig};
+use caseflow::scenario;
+use caseflow::summary::report::today;
+
+use crate::harness::{caseflow, scratch_dir};
+
+fn shipped(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)
+}
+
+#[test]
+fn the_calibrated_baselines_reproduce_the_observed_figures_their_headers_claim() {
+    for name in ["halton-2015-baseline.toml", "dols-2026-no-ruling.toml"] {
+        let path = shipped(name);
+        let model = scenario::load(&path).unwrap_or_else(|e| panic!("{e}")).model;
+        let agg = runner::run(&model, &RunConfig { replications: 200, seed: 1, threads: None }, &|| {}).unwrap();
+        let checks = today::checks(&model, &agg);
+        let reproduced = checks.iter().filter(|c| c.reproduced()).count();
+        let claim = format!("{reproduced} of the {}", checks.len());
+        let header = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            header.contains(&claim),
+            "{name}: the run reproduces {claim} observed figures; the header says otherwise"
+        );
+        assert!(reproduced * 3 >= checks.len() * 2, "{name}: only {claim} reproduced");
+    }
+}
+
+/// A scenario whose care home leaving rate is `leave`, observed by its
+/// backlog, on-time share and share closed undecided.
+fn council(leave: f64, observed: &[(&str, &str, f64)], calibrate: bool) -> String {
+    let base = shipped("dols-2026.toml");
+    let mut s = format!(
+        "base = {:?}\n\n[scenario]\nname = \"known\"\nyears = 1\n\n[[legal_changes]]\nname = \"supreme_court_2026\"\nremove = true\n\n[[stocks]]\nname = \"care_home\"\nleave_rate_per_year = {leave}\n",
+        base.display().to_string()
+    );
+    for (of, measure, value) in observed {
+        s += &format!("\n[[observed]]\nof = {of}\nmeasure = \"{measure}\"\nvalue = {value}\n");
+    }
+    if calibrate {
+        s += "\n[[calibrate]]\nset = \"stocks.care_home.leave_rate_per_year\"\nrange = [0.2, 1.6]\n";
+    }
+    s
+}
+
+const READINGS: [(&str, &str); 3] = [
+    ("[\"urgent_dols\", \"standard_dols\"]", "backlog"),
+    ("\"standard_dols\"", "within_deadline"),
+    ("[\"urgent_dols\", \"standard_dols\"]", "closed_share"),
+];
+
+#[test]
+fn calibration_finds_a_leaving_rate_it_was_not_told() {
+    let dir = scratch_dir("calibration-known");
+    // The truth: people leave care homes at 1.0 a year. Its figures, simulated.
+    let placeholders: Vec<(&str, &str, f64)> = READINGS.iter().map(|&(of, m)| (of, m, 1.0)).collect();
+    let truth = dir.join("truth.toml");
+    std::fs::write(&truth, council(1.0, &placeholders, false)).unwrap();
+    let model = scenario::load(&truth).unwrap_or_else(|e| panic!("{e}")).model;
+    let agg = runner::run(&model, &RunConfig { replications: 200, seed: 7, threads: None }, &|| {}).unwrap();
+    let figures: Vec<(&str, &str, f64)> = READINGS
+        .iter()
+        .zip(today::checks(&model, &agg))
+        .map(|(&(of, m), c)| (of, m, (c.simulated.mean * 10.0).round() / 10.0))
+        .collect();
+    // Told those figures and a wrong rate, calibration finds the rate again.
+    let guess = dir.join("guess.toml");
+    std::fs::write(&guess, council(0.4, &figures, true)).unwrap();
+    let written = dir.join("found.toml");
+    let out = caseflow(
+        &[
+            "calibrate",
+            "-n",
+            "60",
+            "--confirm",
+            "100",
+            "-q",
+            "--force",
+            "--write",
+            written.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &guess,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = std::fs::read_to_string(&written).unwrap();
+    let value: f64 = found
+        .lines()
+        .find_map(|l| l.strip_prefix("leave_rate_per_year = "))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no rate in\n{found}"));
+    assert!((value - 1.0).abs() <= 0.2, "found {value}, the truth is 1.0:\n{found}");
+}
+
+#[test]
+fn a_run_that_misses_an_observed_figure_warns_on_the_console() {
+    let dir = scratch_dir("calibration-warning");
+    let path = dir.join("far.toml");
+    std::fs::write(&path, council(0.58, &[("\"standard_dols\"", "within_deadline", 90.0)], false)).unwrap();
+    let out = caseflow(&["run", "-n", "20", "--out", dir.to_str().unwrap()], &path);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "warning: the model does not reproduce standard DoLS applications: % completed within the deadline"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("observed 90%"), "{err}");
+}
