@@ -40,7 +40,7 @@ pub struct Headline {
     pub measure: Measure,
     /// As the targets of `caseflow staff` name it: `standard_dols.within_deadline_pct`.
     pub key: String,
-    /// In plain words: "% of standard DoLS requests decided within the deadline".
+    /// In plain words: "% of standard DoLS requests completed within the deadline".
     pub words: String,
     pub floor: f64,
 }
@@ -68,7 +68,7 @@ impl Headline {
 }
 
 /// The headline measures of a model, in a fixed order: for each request,
-/// the % decided within the deadline and the mean days to decision; for
+/// the % completed within the deadline and the mean days to decision; for
 /// each flow with a deadline outside a request, its % within the
 /// deadline; for each flow, the number waiting at the end; the DoLS
 /// backlog at the end (when there is DoLS work); and the total cost.
@@ -78,7 +78,7 @@ pub fn headline(m: &Model) -> Vec<Headline> {
         out.push(Headline {
             measure: Measure::Request(r, RequestKpi::WithinDeadlinePct),
             key: format!("{}.{}", req.name, RequestKpi::WithinDeadlinePct.name()),
-            words: format!("% of {} decided within the deadline", req.label),
+            words: format!("% of {} completed within the deadline", req.label),
             floor: FLOOR_PERCENT,
         });
         out.push(Headline {

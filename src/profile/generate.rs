@@ -5,6 +5,7 @@
 
 use super::Checked;
 use super::defaults::{self as d, Default};
+use crate::format::thousands;
 
 /// The scenario text and what it assumed, built a section at a time.
 struct Out {
@@ -529,7 +530,7 @@ fn roles(o: &mut Out, c: &Checked, f: &Figures) {
             o.default("roles.practice_manager", "hours_per_week", d::HOURS_PER_WEEK);
         }
     }
-    o.default("roles.practice_manager", "casework_share", d::MANAGER_CASEWORK);
+    signoff_share(o, f);
     o.line("caseload_cap = 40");
     o.default("roles.practice_manager", "salary", d::SALARY_MANAGER);
     o.line("skills = [\"urgent_signoff\", \"standard_signoff\"]");
@@ -549,6 +550,31 @@ fn roles(o: &mut Out, c: &Checked, f: &Figures) {
     );
     o.default("roles.s12_doctor", "fee", d::S12_FEE);
     o.line("skills = [\"urgent_mha\", \"standard_mha\"]");
+}
+
+/// Hours a sign-off takes on average (the sign-off flows' 0.25-1 hours).
+const SIGNOFF_HOURS: f64 = 0.625;
+/// Working hours a full-time post gives in a year, after leave and sickness.
+const HOURS_A_YEAR: f64 = 37.0 * 44.0;
+
+/// The practice managers' share for signing DoLS off: the national default,
+/// or, where the council's requests need more, enough to sign them off
+/// twice over. No figure for it was found, and a default that made sign-off
+/// the bottleneck would be an answer nobody measured.
+fn signoff_share(o: &mut Out, f: &Figures) {
+    let requests = f.urgent + f.standard; // renewals are among the standard requests
+    let needed = 2.0 * requests * SIGNOFF_HOURS / (f.managers.value().max(1.0) * HOURS_A_YEAR);
+    if needed <= d::MANAGER_CASEWORK.value {
+        o.default("roles.practice_manager", "casework_share", d::MANAGER_CASEWORK);
+        return;
+    }
+    let share = (needed * 100.0).ceil() / 100.0;
+    let source = format!(
+        "ASSUMPTION: enough to sign {} requests a year off twice over, at {SIGNOFF_HOURS} hours each (the national default, {}, would make sign-off the bottleneck)",
+        thousands(requests),
+        num(d::MANAGER_CASEWORK.value)
+    );
+    o.assume("roles.practice_manager", "casework_share", num(share.min(0.9)), &source);
 }
 
 /// One `[[observed]]` entry.

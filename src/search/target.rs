@@ -63,7 +63,7 @@ impl Op {
 pub struct Target {
     /// As the user wrote it.
     pub text: String,
-    /// "standard DoLS requests: % decided within the deadline in month 12".
+    /// "standard DoLS requests: % completed within the deadline in month 12".
     pub label: String,
     pub reading: Reading,
     pub op: Op,
@@ -81,7 +81,7 @@ impl Target {
         v.is_finite() && self.op.holds(v, self.value)
     }
 
-    /// "% decided within the deadline >= 80%".
+    /// "% completed within the deadline >= 80%".
     pub fn goal(&self) -> String {
         format!("{} {} {}", self.label, self.op.symbol(), self.unit.show(self.value))
     }
@@ -118,7 +118,7 @@ fn canonical(scope: &str, metric: &str, at: bool) -> String {
 /// A metric in a few words, for sentences about targets.
 fn words(metric: &str) -> String {
     match metric {
-        "within_deadline_pct" => "% decided within the deadline".into(),
+        "within_deadline_pct" => "% completed within the deadline".into(),
         "open" | "open_at_end" => "open (the backlog)".into(),
         "waiting" | "waiting_at_end" => "waiting for allocation".into(),
         "mean_days_to_decision" => "mean days to decision".into(),

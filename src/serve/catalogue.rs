@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::format::{Unit, thousands};
 use crate::model::WorkKind;
-use crate::scenario::{self, Change, Scenario, Source};
+use crate::scenario::{Change, Scenario, Source};
 
 /// One scenario on offer.
 #[derive(Debug, Clone)]
@@ -54,12 +54,23 @@ impl Catalogue {
         paths.extend(files.iter().cloned());
         let mut shipped = Vec::new();
         for path in paths {
-            let Ok(sc) = scenario::load(&path) else { continue };
             let title = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+            // A council profile is offered as the scenario `caseflow new` makes of it.
+            let source = if is_profile(&path) {
+                let Ok(c) = crate::profile::read(&path) else { continue };
+                Source::Text {
+                    text: crate::profile::scenario_text(&c, &title),
+                    name: title.clone(),
+                    bases: dir.to_path_buf(),
+                }
+            } else {
+                Source::File(path)
+            };
+            let Ok(sc) = source.load(&[]) else { continue };
             shipped.push(Entry {
                 id: format!("shipped-{}", shipped.len()),
                 title,
-                source: Source::File(path),
+                source,
                 description: sc.model.description.clone(),
                 figures: key_figures(&sc),
             });
@@ -74,8 +85,9 @@ impl Catalogue {
     /// Keep an upload that loads; its problems otherwise.
     pub fn upload(&mut self, name: &str, text: &str) -> Result<&Entry, Error> {
         let title = plain_name(name);
-        self.guard(text, &title)?;
-        let source = Source::Text { text: text.to_string(), name: title.clone(), bases: self.bases.clone() };
+        let text = profile_as_scenario(text, &title)?;
+        self.guard(&text, &title)?;
+        let source = Source::Text { text, name: title.clone(), bases: self.bases.clone() };
         let sc = source.load(&[])?;
         self.next_upload += 1;
         if self.uploads.len() >= UPLOADS_KEPT {
@@ -128,6 +140,34 @@ impl Catalogue {
             .filter(|e| matches!(&e.source, Source::File(p) if p.parent() == Some(self.bases.as_path())))
             .map(|e| e.title.as_str())
             .collect()
+    }
+}
+
+/// A council profile (a `[council]` table and no `[scenario]`), or the
+/// spreadsheet template.
+fn is_profile(path: &Path) -> bool {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        return true;
+    }
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .is_some_and(|t| looks_like_profile(&t))
+}
+
+fn looks_like_profile(doc: &toml::Table) -> bool {
+    doc.contains_key("council") && !doc.contains_key("scenario") && !doc.contains_key("base")
+}
+
+/// An uploaded profile becomes the scenario `caseflow new` would write;
+/// any other text is taken as a scenario.
+fn profile_as_scenario(text: &str, name: &str) -> Result<String, Error> {
+    match text.parse::<toml::Table>() {
+        Ok(doc) if looks_like_profile(&doc) => {
+            let checked = crate::profile::check(crate::profile::parse(text, name)?, name)?;
+            Ok(crate::profile::scenario_text(&checked, name))
+        }
+        _ => Ok(text.to_string()),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::calibrate::{Conflict, Outcome};
 use crate::format::{Unit, decimal, thousands};
-use crate::model::observed::Observation;
+use crate::model::observed::{Measure, Observation, Subject};
 use crate::summary::doc::{Block, Chart, ChartKind, Doc, Marker, Panel, Section, Sentence, Series, Table};
 use crate::summary::report::today::{self, Check};
 
@@ -191,8 +191,18 @@ calibration and the calibrated P50 and P10-P90."
     }
 }
 
+/// A panel's title: what and when, short enough to read above a small
+/// chart. A flow is named, as a council observes several waiting lists;
+/// the requests observed are in the table beside the chart.
 fn short_label(obs: &Observation) -> String {
-    format!("{}: {}", obs.subject, obs.reading.measure.words())
+    let what = match obs.reading.of {
+        Subject::Flow(_) => format!("{}: {}", obs.subject, obs.reading.measure.words()),
+        Subject::Requests(_) => match obs.reading.measure {
+            Measure::Backlog => "backlog (not completed)".to_string(),
+            m => m.words().to_string(),
+        },
+    };
+    format!("{what} {}", obs.when)
 }
 
 fn numbers(v: &toml::Value) -> Vec<f64> {

@@ -169,7 +169,7 @@ fn rows(c: &Setup) -> Vec<Row> {
             "request",
             &request.name,
             "within_deadline_pct",
-            format!("{label}: % decided within the deadline {over}"),
+            format!("{label}: % completed within the deadline {over}"),
             Unit::Pct,
         );
         let days = match at {

@@ -221,3 +221,13 @@ fn every_field_and_default_is_documented() {
         assert!(doc.contains(d.what) && doc.contains(d.source), "docs/profile.md does not give {}", d.what);
     }
 }
+
+#[test]
+fn sign_off_time_is_sized_to_the_councils_requests_not_left_a_bottleneck() {
+    let text = scenario_of(EXAMPLE);
+    let m = scenario::parse(&text, "eastbury.toml").unwrap_or_else(|e| panic!("{e}"));
+    let managers = m.roles.iter().find(|r| r.name == "practice_manager").expect("practice managers");
+    // 2,100 requests a year, 0.625 hours each, twice over, from 5 managers' 1,628 hours a year.
+    assert!(managers.casework_share > 0.3 && managers.casework_share < 0.35, "{}", managers.casework_share);
+    assert!(text.contains("sign 2,100 requests a year off twice over"), "{text}");
+}

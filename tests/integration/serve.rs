@@ -291,3 +291,24 @@ fn serve_keeps_a_bounded_number_of_finished_runs() {
     let last = jobs.last().unwrap();
     assert_eq!(http(&server, "GET", &format!("/api/jobs/{last}/report.html"), &[], "").0, 200, "the latest is kept");
 }
+
+#[test]
+fn a_council_profile_uploaded_is_offered_as_the_scenario_it_makes() {
+    let server = start(Limits { max_replications: 100, max_upload: 65536, max_runs: 1 }, loopback());
+    let profile = include_str!("../../docs/profile-example.toml");
+    let body = serde_json::json!({ "name": "eastbury.toml", "text": profile }).to_string();
+    let (status, reply) = post(&server, "/api/upload", &body);
+    assert_eq!(status, 200, "{reply}");
+    let entry = json(&reply);
+    let id = entry["id"].as_str().unwrap_or_else(|| panic!("not offered: {reply}")).to_string();
+    assert_eq!(entry["title"], "eastbury.toml");
+    let figures = entry["figures"].to_string();
+    assert!(figures.contains("DoLS"), "its key figures in words: {reply}");
+    let job = run(&server, &format!("{{\"scenario\":\"{id}\",\"replications\":10}}"));
+    assert_eq!(wait(&server, job)["state"], "done");
+    // A profile with a figure missing is refused by name, beside the upload field.
+    let bad = profile.replace("population = 180000", "");
+    let body = serde_json::json!({ "name": "eastbury.toml", "text": bad }).to_string();
+    let (_, reply) = post(&server, "/api/upload", &body);
+    assert!(reply.contains("council.population"), "{reply}");
+}

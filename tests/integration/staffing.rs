@@ -105,7 +105,7 @@ fn targets_read_as_written_or_are_refused_with_a_reason() {
     let m = scenario::load(&path).unwrap().model;
     let t = search::target::parse("standard_dols.within_deadline >= 80% at month 12 with probability 0.9", &m).unwrap();
     assert_eq!((t.value, t.probability, t.month), (80.0, 0.9, Some(12)));
-    assert!(t.label.contains("% decided within the deadline in month 12"), "{}", t.label);
+    assert!(t.label.contains("% completed within the deadline in month 12"), "{}", t.label);
     let t = search::target::parse("total.backlog <= 50 at month 12", &m).unwrap();
     assert_eq!(t.probability, search::target::DEFAULT_PROBABILITY);
     let t = search::target::parse("needs_assessment.p90_wait <= 28", &m).unwrap();

@@ -140,7 +140,8 @@ fn finish(name: String, label: String, days: Bands, parts: Vec<StagePart>, to: &
     limit.worst = worst;
     let days = format!("{} days {to} on average", Unit::Days.show(limit.days.mean));
     if !limit.days.mean.is_finite() {
-        limit.sentence = format!("No {} were completed, so nothing can be said of what holds them up.", limit.label);
+        let done = if to == "to decision" { "decided" } else { "completed" };
+        limit.sentence = format!("No {} were {done}, so nothing can be said of what holds them up.", limit.label);
         return limit;
     }
     limit.sentence = match worst {
