@@ -301,6 +301,8 @@ pub(super) fn check_agreement(p: &Profile, problems: &mut Vec<String>) {
 /// A serde message in the council's words.
 pub(super) fn plain(message: &str) -> String {
     message
+        // serde says "invalid type: string \"lots\", expected f64": one "expected" is enough.
+        .replace(", expected f64", "")
         .replace("invalid type: string", "expected a number, found text")
         .replace("expected f64", "expected a number")
         .replace("unknown field", "unknown figure")
