@@ -202,3 +202,41 @@ fn the_reports_render_in_a_browser_without_the_network() {
     assert!(console.is_empty(), "console messages: {console:#?}");
     assert!(dom.contains("data-charts=\"ok\""), "a comparison chart failed to render");
 }
+
+/// The assumptions list gives each flow's inputs as the file states them
+/// (the rate, its growth and steps, the waiting list at the start and its
+/// age, triage, what follows), not averages over the horizon.
+#[test]
+fn the_assumptions_list_states_the_files_inputs_not_horizon_averages() {
+    let out = scratch_dir("report-inputs");
+    let q = quickstart();
+    let sets = [
+        "flows.safeguarding.arrivals={ per_year = 1234, trend_per_year = 0.07, changes = [{ from = 2025-10-01, multiplier = 2 }] }",
+        "flows.needs_assessment.initial={ waiting = 321, waiting_age_days = { dist = \"uniform\", min = 0, max = 90 } }",
+        "flows.needs_assessment.triage=[0.2, 0.5, 0.3]",
+        "roles.social_worker.dols_share=0.3",
+        "roles.social_worker.dols_policy=\"fixed_share\"",
+    ];
+    let mut args = vec!["run", q.to_str().unwrap(), "-n", "4", "--quiet"];
+    for s in &sets {
+        args.extend(["--set", s]);
+    }
+    args.push("--out");
+    let run = caseflow(&args, &out);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let md = std::fs::read_to_string(out.join("quickstart/report.md")).unwrap();
+    let line = |label: &str| {
+        md.lines().find(|l| l.starts_with(&format!("- **{label}**"))).unwrap_or_else(|| panic!("no line for {label}"))
+    };
+    let safeguarding = line("Flow: safeguarding");
+    assert!(
+        safeguarding.contains("arriving directly: 1,234 a year, growing 7% a year, ×2 from 2025-10-01"),
+        "{safeguarding}"
+    );
+    let needs = line("Flow: needs assessment");
+    assert!(needs.contains("321 waiting at the start, waiting uniform 0-90 days already"), "{needs}");
+    assert!(needs.contains("triaged: high 20%, medium 50%, low 30%"), "{needs}");
+    assert!(needs.contains("then 60% to review after uniform 42-56 days"), "{needs}");
+    let sw = line("Role: social worker");
+    assert!(sw.contains("30% of casework hours for DoLS, set aside each week"), "{sw}");
+}

@@ -1,7 +1,7 @@
 //! "Key assumptions": what the model was given, in the report's words, and
 //! the notes at the top of the scenario file.
 
-use super::Cx;
+use super::{Cx, inputs};
 use crate::format::{decimal, money, pct, significant, thousands};
 use crate::model::{Model, RoleKind};
 use crate::results::{FlowKpi, RequestKpi};
@@ -156,28 +156,19 @@ the figures below show their means",
         let first = &m.flows[request.first()];
         let received = Bands::of(cx.agg.request_kpi(r, RequestKpi::Arrivals)).scaled(1.0 / years);
         let mut text = format!(
-            "stages: {}; received {} a year in all (simulated, P50)",
+            "stages: {}; received {} a year in all (simulated, P50): new requests, renewals and people found through other work",
             stages.join(", then "),
             thousands(received.p50)
         );
-        if let Some(a) = &first.arrivals {
-            text.push_str(&format!(
-                ", of which {} a year are new requests arriving directly and the rest renewals and people found through other work",
-                thousands(a.expected(m.warmup_days, m.end_time()) / years)
-            ));
-        }
         if let Some(d) = first.deadline_days {
             text.push_str(&format!("; deadline {d:.0} days"));
         }
         out.push((format!("Request: {}", request.label), text));
     }
     for (f, flow) in m.flows.iter().enumerate() {
-        let rate = flow.arrivals.as_ref().map(|a| {
-            let per_year = a.expected(m.warmup_days, m.end_time()) / years;
-            format!("{} a year arriving directly", thousands(per_year))
-        });
         let total = Bands::of(cx.agg.flow_kpi(f, FlowKpi::Arrivals)).scaled(1.0 / years);
-        let mut parts = vec![rate.unwrap_or_else(|| "follow-ups only".into())];
+        let direct = inputs::arrivals(scenario, flow).map(|a| format!("arriving directly: {a}"));
+        let mut parts = vec![direct.unwrap_or_else(|| "follow-ups only".into())];
         parts.push(format!("{} a year in all (simulated, P50)", thousands(total.p50)));
         parts.push(format!("effort mean {} hours", decimal(flow.effort_hours.mean(), 1)));
         if let Some(d) = &flow.duration_days {
@@ -187,6 +178,7 @@ the figures below show their means",
             parts.push(format!("deadline {} days", decimal(d, 0)));
         }
         parts.push(format!("priority {}", flow.priority));
+        parts.extend([inputs::triage(flow), inputs::initial(flow), inputs::routes(m, flow)].into_iter().flatten());
         out.push((format!("Flow: {}", m.flow_title(f)), parts.join("; ")));
     }
     for role in &m.roles {
@@ -209,7 +201,7 @@ the figures below show their means",
                 }
                 match role.dols_policy {
                     crate::model::DolsPolicy::FixedShare { share, per } => parts.push(format!(
-                        "{} of each {}'s hours for DoLS",
+                        "{} of casework hours for DoLS, set aside each {}",
                         pct(100.0 * share),
                         match per {
                             crate::model::workforce::BudgetPeriod::Week => "week",

@@ -5,6 +5,7 @@ mod areas;
 mod assumptions;
 mod bottleneck;
 mod headline;
+mod inputs;
 mod legal;
 mod money;
 pub mod today;
