@@ -116,3 +116,56 @@ fn a_run_that_misses_an_observed_figure_warns_on_the_console() {
     );
     assert!(err.contains("observed 90%"), "{err}");
 }
+
+/// England's DoLS shape in a council's first year: about a fifth of
+/// standard requests on time, a backlog of at least 0.3 of a year's
+/// requests, mean days well over 60, and roughly half of completions
+/// closed undecided. Returns what departs from it.
+fn departures_from_national_shape(changes: &[&str]) -> Vec<String> {
+    use caseflow::model::observed::Measure;
+    let changes: Vec<scenario::Change> = changes.iter().map(|c| scenario::Change::parse(c).unwrap()).collect();
+    let model =
+        scenario::load_with(&shipped("dols-2026-no-ruling.toml"), &changes).unwrap_or_else(|e| panic!("{e}")).model;
+    let agg = runner::run(&model, &RunConfig { replications: 40, seed: 3, threads: None }, &|| {}).unwrap();
+    let checks = today::checks(&model, &agg);
+    let value = |m: Measure| {
+        checks.iter().find(|c| c.observation.reading.measure == m).map(|c| c.simulated.mean).expect("observed")
+    };
+    let (received, backlog) = (value(Measure::Received), value(Measure::Backlog));
+    let mut out = Vec::new();
+    let on_time = value(Measure::WithinDeadlinePct);
+    if !(10.0..=30.0).contains(&on_time) {
+        out.push(format!("on time {on_time:.0}%"));
+    }
+    if backlog < 0.3 * received {
+        out.push(format!("backlog {backlog:.0} of {received:.0} received"));
+    }
+    let days = value(Measure::MeanDays);
+    if days < 100.0 {
+        out.push(format!("mean days {days:.0}"));
+    }
+    let closed = value(Measure::ClosedSharePct);
+    if !(35.0..=65.0).contains(&closed) {
+        out.push(format!("closed undecided {closed:.0}%"));
+    }
+    out
+}
+
+/// Triage, an aged backlog at the start and requests that end undecided
+/// when people leave: together they give England's shape, and without any
+/// one of them it is lost, each in its own way.
+#[test]
+fn triage_an_aged_backlog_and_undecided_endings_are_each_needed_for_the_national_shape() {
+    assert_eq!(departures_from_national_shape(&[]), Vec::<String>::new(), "the calibrated baseline");
+    let no_triage =
+        departures_from_national_shape(&["flows.standard_bia.triage=[1.0]", "flows.urgent_bia.triage=[1.0]"]);
+    assert!(no_triage.iter().any(|d| d.starts_with("on time")), "without triage: {no_triage:?}");
+    let no_backlog =
+        departures_from_national_shape(&["flows.standard_bia.initial.waiting=0", "flows.urgent_bia.initial.waiting=0"]);
+    assert!(no_backlog.iter().any(|d| d.starts_with("mean days")), "without the aged backlog: {no_backlog:?}");
+    let no_endings = departures_from_national_shape(&[
+        "stocks.care_home.leave_rate_per_year=0",
+        "stocks.hospital_or_care_home.leave_rate_per_year=0",
+    ]);
+    assert!(no_endings.iter().any(|d| d.starts_with("closed undecided")), "without endings: {no_endings:?}");
+}
