@@ -298,3 +298,9 @@ mod tests {
         assert_eq!(Unit::Count.band(&Bands { p10: f64::NAN, p50: f64::NAN, p90: f64::NAN, mean: f64::NAN }), "-");
     }
 }
+
+/// "social workers" -> "Social workers": a label at the start of a sentence.
+pub fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}

@@ -108,6 +108,7 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
     let staging = Staging::folder(&dir, args.force)?;
     let (agg, seconds) = simulate(&sc, &cfg, args.quiet)?;
     let staffing = if args.no_search { Vec::new() } else { search_staffing(args, &sc, &changes, &agg, cfg.threads)? };
+    let without_dols = without_dols(args, &changes, &cfg)?;
     let stamp = Stamp::new(&model.name, &sc.sha256, cfg.seed, cfg.replications);
     let histories = vec![
         (args.staff_history.display().to_string(), sha256(&staff_text)),
@@ -122,6 +123,7 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
         synthetic,
         histories: histories.clone(),
         staffing: &staffing,
+        without_dols: without_dols.as_ref(),
         previous: previous.as_ref(),
     };
     let tables_err = |e: polars::prelude::PolarsError| Error::Tables { message: e.to_string() };
@@ -204,6 +206,29 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
 /// smallest FTE of that role (others as they are) that brings the share
 /// of workers above the safe caseload within its green limit in the
 /// median future: the same median the rating reads.
+/// The year ahead again on the same futures with DoLS taking none of the
+/// time of the workers who also do care management: what DoLS costs their
+/// care management. `None` when no role does both.
+fn without_dols(
+    args: &HealthArgs,
+    changes: &[Change],
+    cfg: &crate::runner::RunConfig,
+) -> Result<Option<Aggregate>, Error> {
+    let sc = scenario::load_with(&args.scenario, changes)?;
+    let roles = health::dual_roles(&sc.model);
+    if roles.is_empty() {
+        return Ok(None);
+    }
+    let mut changes = changes.to_vec();
+    for r in roles {
+        let name = &sc.model.roles[r].name;
+        changes.push(Change::set(&format!("roles.{name}.dols_policy"), "fixed_share"));
+        changes.push(Change::set(&format!("roles.{name}.dols_share"), 0.0));
+    }
+    let alt = scenario::load_with(&args.scenario, &changes)?;
+    Ok(Some(simulate(&alt, cfg, args.quiet)?.0))
+}
+
 fn search_staffing(
     args: &HealthArgs,
     sc: &Scenario,

@@ -471,11 +471,7 @@ impl Worker {
         }
         match self.budget {
             Some(b) => [
-                // DoLS work held up until the next period claims no hours.
-                self.lanes[0].reserved
-                    + self.case_pace
-                    + if b.left > -b.per_period { self.lanes[1].reserved.min(b.share * self.rate) } else { 0.0 }
-                    < self.rate * FULL,
+                self.lanes[0].reserved + self.case_pace + self.dols_claim() < self.rate * FULL,
                 if self.lanes[1].slots.is_empty() {
                     b.left + b.per_period > 0.0
                 } else {
@@ -483,6 +479,20 @@ impl Worker {
                 },
             ],
             None => [self.lanes[0].reserved + self.case_pace < self.rate * FULL; 2],
+        }
+    }
+
+    /// Hours the DoLS work in hand claims of the worker's rate: all it asks
+    /// for, or under a fixed share at most the share, and none while it is
+    /// held up until the next period. Care management fills the rest, and
+    /// allocation weighs a worker's load by it, so a BIA whose DoLS work
+    /// waits for next week's hours is not taken for a busy one.
+    #[inline]
+    fn dols_claim(&self) -> f64 {
+        match self.budget {
+            Some(b) if b.left > -b.per_period => self.lanes[1].reserved.min(b.share * self.rate),
+            Some(_) => 0.0,
+            None => self.lanes[1].reserved,
         }
     }
 
@@ -497,7 +507,7 @@ impl Worker {
     #[inline]
     pub fn load(&self) -> f64 {
         if self.rate > 0.0 {
-            (self.lanes[0].reserved + self.case_pace + self.lanes[1].reserved) / self.rate
+            (self.lanes[0].reserved + self.case_pace + self.dols_claim()) / self.rate
         } else {
             f64::INFINITY
         }

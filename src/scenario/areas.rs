@@ -157,7 +157,7 @@ pub(super) fn resolve(
                 span: None,
             }])
         })?;
-        let label = a.label.clone().unwrap_or_else(|| capitalised(&a.name.replace('_', " ")));
+        let label = a.label.clone().unwrap_or_else(|| crate::format::capital(&a.name.replace('_', " ")));
         rename(&mut body, &a.name, &label, area_file.parent().unwrap_or(dir));
         areas.push((a, label, body, loaded));
     }
@@ -382,9 +382,4 @@ fn rename(body: &mut toml::Table, area: &str, label: &str, dir: &Path) {
         rename_list(t, "requests");
         rename_str(t, "reassess");
     });
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }

@@ -88,14 +88,9 @@ tolerances away{ends}. Check the figure, widen a range, or calibrate another val
         format!(
             "{} is reproduced by some values in the ranges, but not together with the other figures: they conflict \
 under this model{ends}. Check which figure is less certain, or calibrate another value.",
-            capitalise(&obs.label())
+            crate::format::capital(&obs.label())
         )
     }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
 }
 
 fn moved(o: &Outcome) -> Section {

@@ -201,6 +201,7 @@ fn the_health_check_renders_every_section_and_its_summary_matches_the_tables() {
         synthetic: true,
         histories: Vec::new(),
         staffing: &[],
+        without_dols: None,
         previous: None,
     };
     let doc = health::build(&input);
@@ -270,4 +271,74 @@ fn the_health_check_loads_in_a_browser_without_console_errors() {
         crate::report::browse(&chrome, &dir.join("health-check.html"), &artifacts.join("health-check-screenshot.png"));
     assert!(console.is_empty(), "console messages: {console:#?}");
     assert!(dom.contains("data-charts=\"ok\""), "a chart failed to render");
+}
+
+/// The PSW's question whether DoLS pulls BIAs off care management: the
+/// health check gives the hours DoLS takes from the social workers who are
+/// BIAs, and the same futures with DoLS taking none of their time; the
+/// report's section is the one the two runs make.
+#[test]
+fn the_health_check_says_what_dols_takes_from_the_bias_care_management() {
+    use caseflow::results::{RoleKpi, Scope, WorkforceMetric, workforce_scopes};
+    use caseflow::scenario::Change;
+    let dir = health_check("health-dols", &[]);
+    let md = std::fs::read_to_string(dir.join("health-check.md")).unwrap();
+
+    let sc = scenario::load(&example()).unwrap();
+    let roles = health::dual_roles(&sc.model);
+    let bia = sc.model.roles.iter().position(|r| r.name == "social_worker_bia").unwrap();
+    assert_eq!(roles, vec![bia], "the example's dual-role BIAs");
+    let cfg = RunConfig { replications: 40, seed: 3, threads: None };
+    let agg = runner::run(&sc.model, &cfg, &|| {}).unwrap();
+    let changes = [
+        Change::set("roles.social_worker_bia.dols_policy", "fixed_share"),
+        Change::set("roles.social_worker_bia.dols_share", 0.0),
+    ];
+    let alt = scenario::load_with(&example(), &changes).unwrap();
+    let without = runner::run(&alt.model, &cfg, &|| {}).unwrap();
+    assert!(agg.role_kpi(bia, RoleKpi::HoursDols).quantile(0.5) > 500.0, "the BIAs give DoLS time");
+    assert_eq!(without.role_kpi(bia, RoleKpi::HoursDols).quantile(0.9), 0.0, "and none in the other run");
+    let scope = workforce_scopes(&sc.model).iter().position(|&s| s == Scope::Role(bia)).unwrap();
+    let people =
+        |a: &caseflow::stats::Aggregate| a.workforce_kpi(scope, WorkforceMetric::PeopleAllocated).quantile(0.5);
+    assert!(people(&without) > people(&agg), "without DoLS the BIAs hold more people");
+
+    let stamp = Stamp::new(&sc.model.name, &sc.sha256, cfg.seed, cfg.replications);
+    let seen = observed::of(
+        &sc.model,
+        &history::read(&staff_history()).unwrap(),
+        &history::read(&activity_history()).unwrap(),
+    );
+    let input = Input {
+        model: &sc.model,
+        agg: &agg,
+        stamp: &stamp,
+        scenario: &sc,
+        observed: &seen,
+        synthetic: true,
+        histories: Vec::new(),
+        staffing: &[],
+        without_dols: Some(&without),
+        previous: None,
+    };
+    let doc = health::build(&input);
+    let section = doc.section("dols").expect("a DoLS section");
+    let mut lines = 0;
+    for block in &section.blocks {
+        match block {
+            caseflow::summary::doc::Block::Paragraph(p) => {
+                assert!(md.contains(p.as_str()), "health-check.md lacks: {p}");
+                lines += 1;
+            }
+            caseflow::summary::doc::Block::Table(t) => {
+                for row in &t.rows {
+                    let line = format!("| {} |", row.join(" | "));
+                    assert!(md.contains(&line), "health-check.md lacks the row {line}");
+                    lines += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(lines >= 5, "the section says little: {lines} lines");
 }

@@ -219,7 +219,7 @@ fn waiting_chart(cx: &Cx, scopes: &[Scope]) -> Chart {
         .filter_map(|&scope| {
             let s = cx.scope_index(scope)?;
             let series = Series::over("waiting", np, |p| Bands::of(cx.agg.workforce_period(s, p, W::PeopleWaiting)));
-            Some(Panel::new(&super::director::capital(&scope.label(cx.m)), vec![series]))
+            Some(Panel::new(&crate::format::capital(&scope.label(cx.m)), vec![series]))
         })
         .collect();
     fan(

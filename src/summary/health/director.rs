@@ -4,7 +4,7 @@
 //! observed value, each read from its table.
 
 use super::{Cx, Standard, standard_rating};
-use crate::format::Unit;
+use crate::format::{Unit, capital};
 use crate::model::health::{Rated, Rating};
 use crate::results::{Scope, WorkforceMetric as W};
 use crate::summary::doc::{Block, Figure, Section, Sentence};
@@ -17,6 +17,7 @@ pub(super) fn section(cx: &Cx) -> Section {
     out.extend(workforce(cx));
     out.extend(supervision(cx));
     out.extend(staffing(cx));
+    out.extend(super::dols::sentences(cx));
     out.extend(seed_measure(cx));
     s.push(Block::Sentences(out));
     s.push(Block::Note(
@@ -206,13 +207,4 @@ fn seed_measure(cx: &Cx) -> Option<Sentence> {
     }
     text.push_str(": a measure of throughput, not of the people each worker holds.");
     Some(Sentence { text, figures })
-}
-
-/// "social workers" -> "Social workers".
-pub(super) fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }

@@ -40,7 +40,7 @@ pub(super) fn section(cx: &Cx) -> Section {
             "team" => format!("{} team", crate::model::workforce::label_of(name)),
             _ => "everyone".into(),
         };
-        let mut row = vec![super::director::capital(&label)];
+        let mut row = vec![crate::format::capital(&label)];
         for (k, _, unit) in &metrics {
             row.push(o.get(scope, name, k.name()).map_or("-".into(), |v| unit.show(v)));
         }

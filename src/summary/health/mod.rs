@@ -6,6 +6,7 @@
 
 mod caseloads;
 mod director;
+mod dols;
 mod last_year;
 mod method;
 mod previous;
@@ -14,6 +15,7 @@ mod standards;
 mod supervision;
 mod workforce;
 
+pub use dols::dual_roles;
 pub use previous::{Previous, read_previous};
 
 use polars::prelude::{DataFrame, PolarsResult};
@@ -64,6 +66,9 @@ pub struct Input<'a> {
     /// The history files read, with their SHA-256.
     pub histories: Vec<(String, String)>,
     pub staffing: &'a [Staffing],
+    /// The year ahead on the same futures with DoLS taking none of the
+    /// dual-role workers' time.
+    pub without_dols: Option<&'a Aggregate>,
     pub previous: Option<&'a Previous>,
 }
 
@@ -344,6 +349,7 @@ pub fn build(input: &Input) -> Doc {
         supervision::section(&cx),
         workforce::section(&cx),
         staffing::section(&cx),
+        dols::section(&cx),
         last_year::section(&cx),
     ];
     if let Some(p) = input.previous {

@@ -61,7 +61,7 @@ pub(super) fn section(cx: &Cx) -> Section {
     for scope in roles.iter().map(|&r| Scope::Role(r)).chain([Scope::Total]) {
         let band = |k| cx.ahead(scope, k).bands;
         t.rows.push(vec![
-            super::director::capital(&scope.label(cx.m)),
+            crate::format::capital(&scope.label(cx.m)),
             Unit::Hours.band(&band(W::SupervisionPlannedHours)),
             Unit::Hours.band(&band(W::SupervisionDeliveredHours)),
             Unit::Pct.band(&band(W::SupervisionDeliveredPct)),

@@ -39,7 +39,7 @@ pub(super) fn section(cx: &Cx) -> Section {
         }
         let (n, source) = national(rated).map_or(("-".to_string(), ""), |(v, src)| (unit.show(v), src));
         t.rows.push(vec![
-            super::director::capital(words_of(rated)),
+            crate::format::capital(words_of(rated)),
             last.map_or("-".into(), |o| unit.show(o.bands.p50)),
             unit.band(&ahead.bands),
             n,
@@ -56,7 +56,7 @@ pub(super) fn section(cx: &Cx) -> Section {
         rows: Vec::new(),
     };
     for &scope in cx.scopes.iter().filter(|s| !matches!(s, Scope::Total)) {
-        let mut row = vec![super::director::capital(&scope.label(cx.m))];
+        let mut row = vec![crate::format::capital(&scope.label(cx.m))];
         for rated in [Rated::VacancyPct, Rated::TurnoverPct, Rated::AgencyPct, Rated::SicknessDays] {
             let k = super::metric_of(rated);
             let unit = unit_of(rated);
