@@ -388,7 +388,7 @@ pub struct BacktestArgs {
     #[arg(long, value_name = "RULE", default_value = "pace", value_parser = ["pace", "constant", "trend"])]
     pub supply: String,
     /// With --observed, most candidates calibration simulates
-    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub max_runs: u32,
     /// With --observed, replications per calibration candidate (common random numbers)
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]

@@ -48,8 +48,10 @@ pub fn backtest(args: &BacktestArgs, observed: &Path, out: Out) -> Result<ExitCo
     let end = read.iter().map(Figure::end).chain([plan.end]).max().expect("the plan has an end");
     let scale = backtest::scale(&sc, &plan.flows)?;
     let (figures, notes) = supply::figures(&read, &series, &plan.flows, start, end);
-    let (trained, held): (Vec<&Figure>, Vec<&Figure>) =
-        figures.iter().filter(|f| supply::trained(f, held_start).is_some()).partition(|f| supply::trained(f, held_start) == Some(true));
+    let (trained, held): (Vec<&Figure>, Vec<&Figure>) = figures
+        .iter()
+        .filter(|f| supply::trained(f, held_start).is_some())
+        .partition(|f| supply::trained(f, held_start) == Some(true));
     if held.is_empty() {
         return Err(BacktestError::NothingHeldOut.into());
     }
@@ -145,7 +147,13 @@ fn calibrate_supply(args: &BacktestArgs, sc: &scenario::Scenario, base: Vec<Chan
     for ((u, before), &t) in o.plan.unknowns.iter().zip(&o.values_before).zip(&o.best) {
         let was = before.as_ref().map_or("not set".into(), ToString::to_string);
         let label = u.label.clone().unwrap_or_else(|| u.key());
-        lines.push(format!("{label} (`{}`): {} (was {was}; range {} to {})", u.key(), u.toml_at(t), u.toml_at(0.0), u.toml_at(1.0)));
+        lines.push(format!(
+            "{label} (`{}`): {} (was {was}; range {} to {})",
+            u.key(),
+            u.toml_at(t),
+            u.toml_at(0.0),
+            u.toml_at(1.0)
+        ));
     }
     Ok(Calibrated { changes: o.changes(), lines })
 }
@@ -164,7 +172,16 @@ fn band(c: &Check) -> String {
 }
 
 fn print_checks(out: Out, checks: &[Check]) -> Result<(), Error> {
-    say!(out, "{:<44} {:>10} {:>10} {:>30} {:>6} {:>7}", "series", "period", "actual", "forecast P50 (P10-P90)", "±", "80%");
+    say!(
+        out,
+        "{:<44} {:>10} {:>10} {:>30} {:>6} {:>7}",
+        "series",
+        "period",
+        "actual",
+        "forecast P50 (P10-P90)",
+        "±",
+        "80%"
+    );
     for c in checks {
         say!(
             out,
@@ -207,7 +224,8 @@ impl Words<'_> {
     }
 
     fn sentences(&self) -> Vec<String> {
-        let mut s = vec![format!("Supply after the training date: {} (--supply {}).", self.rule.words(), self.rule.name())];
+        let mut s =
+            vec![format!("Supply after the training date: {} (--supply {}).", self.rule.words(), self.rule.name())];
         if self.scale != 1.0 {
             s.push(format!(
                 "The model is {:.4} times the size the figures count (1/{:.0}); its counts are divided by that to compare. Chance alone varies a count about {:.0} times more, relative to its size, than at full size: the bands hold the demand forecast's uncertainty and the chance of a service this size, not of one {:.0} times bigger.",
@@ -224,7 +242,10 @@ impl Words<'_> {
     }
 
     fn text(&self) -> String {
-        let mut t = format!("{:<44} {:>16} {:>16} {:>16}\n", "series (held-out figures)", "inside P10-P90", "mean width", "widest");
+        let mut t = format!(
+            "{:<44} {:>16} {:>16} {:>16}\n",
+            "series (held-out figures)", "inside P10-P90", "mean width", "widest"
+        );
         for [a, b, c, d] in self.coverage_rows() {
             let _ = writeln!(t, "{a:<44} {b:>16} {c:>16} {d:>16}");
         }

@@ -131,7 +131,10 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Figure>, HistoryError> {
         match figure(&get, line) {
             Ok(f) => {
                 if let Some(other) = out.iter().find(|o| o.span == f.span && o.series() == f.series()) {
-                    problems.push((Some(line), format!("{} for {} again (also at line {})", f.series(), f.span.label(), other.line)));
+                    problems.push((
+                        Some(line),
+                        format!("{} for {} again (also at line {})", f.series(), f.span.label(), other.line),
+                    ));
                 } else {
                     out.push(f);
                 }

@@ -14,8 +14,8 @@ use super::backtest::Check;
 use super::position::Figure;
 use super::read::{Point, Series};
 use crate::model::observed::Measure;
-use crate::model::workforce::PlanChange;
 use crate::model::periods::day_of;
+use crate::model::workforce::PlanChange;
 use crate::model::{FlowId, Model, RoleKind};
 use crate::scenario::{Change, Scenario};
 use crate::stats::Aggregate;
@@ -159,7 +159,8 @@ pub fn held_out_supply(sc: &Scenario, rule: SupplyRule, held_start: NaiveDate, f
             if t >= end || (rule == SupplyRule::Constant && k > 0) {
                 break;
             }
-            let ratio = if rule == SupplyRule::Pace && reference > 0.0 { demand_rate(m, flows, t) / reference } else { 1.0 };
+            let ratio =
+                if rule == SupplyRule::Pace && reference > 0.0 { demand_rate(m, flows, t) / reference } else { 1.0 };
             let mut step = toml::Table::new();
             step.insert("from".into(), toml::Value::Datetime(date.to_string().parse().expect("a date")));
             step.insert(key.into(), (level * ratio).into());
