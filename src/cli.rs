@@ -70,7 +70,7 @@ scenario's [[observed]] figures, which caseflow calibrate makes the model reprod
     Fit(FitArgs),
     /// Fit on history up to a date, simulate the rest, and report how often the actual counts fall in the bands
     #[command(
-        after_help = "Example:\n  caseflow backtest scenarios/national-dols.toml data/national-dols.csv --train-until 2017-03-31 --step 2014-03-19 --trend damped"
+        after_help = "Examples:\n  caseflow backtest scenarios/national-dols.toml data/national-dols.csv --train-until 2017-03-31 --step 2014-03-19 --trend damped\n  caseflow backtest scenarios/national-dols-supply.toml data/national-dols.csv --observed data/national-dols-snapshots.csv --train-until 2019-03-31 --step 2014-03-19 --trend damped"
     )]
     Backtest(BacktestArgs),
     /// Write one replication's arrivals and staffing as history CSVs
