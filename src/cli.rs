@@ -70,7 +70,7 @@ scenario's [[observed]] figures, which caseflow calibrate makes the model reprod
     Fit(FitArgs),
     /// Fit on history up to a date, simulate the rest, and report how often the actual counts fall in the bands
     #[command(
-        after_help = "Example:\n  caseflow backtest scenarios/national-dols.toml data/national-dols.csv --train-until 2017-03-31 --step 2014-03-19 --trend damped"
+        after_help = "Examples:\n  caseflow backtest scenarios/national-dols.toml data/national-dols.csv --train-until 2017-03-31 --step 2014-03-19 --trend damped\n  caseflow backtest scenarios/national-dols-supply.toml data/national-dols.csv --observed data/national-dols-snapshots.csv --train-until 2019-03-31 --step 2014-03-19 --trend damped"
     )]
     Backtest(BacktestArgs),
     /// Write one replication's arrivals and staffing as history CSVs
@@ -378,6 +378,21 @@ pub struct BacktestArgs {
     /// Trend form: auto (chosen on held-out error), log_linear, or damped (growth that levels off)
     #[arg(long, value_name = "FORM", default_value = "auto", value_parser = ["auto", "log_linear", "damped"])]
     pub trend: String,
+    /// Supply too: figures in the scenario's terms (period,of,measure,value), such as completions, the
+    /// backlog, % within the deadline and mean days. Those up to --train-until calibrate the
+    /// scenario's [[calibrate]] values; the rest are checked. The run starts at the scenario's start
+    #[arg(long, value_name = "CSV")]
+    pub observed: Option<PathBuf>,
+    /// With --observed, supply after --train-until: pace (moves with the demand forecast from its
+    /// level then), constant (stays at that level), or trend (as the scenario says)
+    #[arg(long, value_name = "RULE", default_value = "pace", value_parser = ["pace", "constant", "trend"])]
+    pub supply: String,
+    /// With --observed, most candidates calibration simulates
+    #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_runs: u32,
+    /// With --observed, replications per calibration candidate (common random numbers)
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub calibration_replications: u64,
     /// Number of replications
     #[arg(long, short = 'n', default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub replications: u64,

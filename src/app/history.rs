@@ -82,23 +82,50 @@ pub fn fit(args: &FitArgs, out: Out) -> Result<ExitCode, Error> {
     Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
 
+/// The backtest's dates and trend form, from its flags.
+pub(super) fn backtest_options(args: &BacktestArgs) -> Result<BacktestOptions, Error> {
+    Ok(BacktestOptions {
+        train_until: date("train-until", &args.train_until)?,
+        from: args.from.as_deref().map(|s| date("from", s)).transpose()?,
+        steps: args.steps.iter().map(|s| date("step", s)).collect::<Result<_, _>>()?,
+        trend: trend(&args.trend)?,
+    })
+}
+
+/// The history file as an absolute path, for scenario changes to name.
+pub(super) fn absolute(path: &Path) -> Result<String, Error> {
+    Ok(std::fs::canonicalize(path)
+        .map_err(|source| Error::Read { path: path.to_path_buf(), source })?
+        .display()
+        .to_string())
+}
+
+/// The flags that reproduce a backtest, after `caseflow backtest`.
+pub(super) fn backtest_flags(sc: &scenario::Scenario, args: &BacktestArgs, opts: &BacktestOptions) -> String {
+    format!(
+        "{} {}{} --train-until {}{}{}{}",
+        super::shell_word(&sc.file),
+        super::shell_word(&args.history.display().to_string()),
+        super::set_flags(sc),
+        opts.train_until,
+        opts.from.map_or(String::new(), |d| format!(" --from {d}")),
+        opts.steps.iter().map(|d| format!(" --step {d}")).collect::<String>(),
+        opts.trend.map_or(String::new(), |f| format!(" --trend {}", f.name())),
+    )
+}
+
 pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
+    if let Some(observed) = &args.observed {
+        return super::supply::backtest(args, observed, out);
+    }
     let given = args.changes.parsed()?;
     let sc = scenario::load_with(&args.scenario, &given)?;
     let History::Activity(series) = hist::read(&args.history)? else {
         return Err(Error::StaffHistory { file: args.history.clone() });
     };
-    let opts = BacktestOptions {
-        train_until: date("train-until", &args.train_until)?,
-        from: args.from.as_deref().map(|s| date("from", s)).transpose()?,
-        steps: args.steps.iter().map(|s| date("step", s)).collect::<Result<_, _>>()?,
-        trend: trend(&args.trend)?,
-    };
+    let opts = backtest_options(args)?;
     let plan = backtest::plan(&sc.model, &series, &opts)?;
-    let history_path = std::fs::canonicalize(&args.history)
-        .map_err(|source| Error::Read { path: args.history.clone(), source })?
-        .display()
-        .to_string();
+    let history_path = absolute(&args.history)?;
     let changes: Vec<_> = given.into_iter().chain(backtest::changes(&history_path, &plan, &opts)).collect();
     let fitted = scenario::load_with(&args.scenario, &changes)?;
     super::print_warnings(&fitted);
@@ -118,19 +145,13 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
     let (c80, c90) = backtest::coverage(&checks);
     let chart = crate::summary::backtest::chart(&checks, &plan.flows, &series, opts.train_until);
     let command = format!(
-        "caseflow backtest {} {}{} --train-until {}{}{}{} --replications {} --seed {}",
-        super::shell_word(&sc.file),
-        super::shell_word(&args.history.display().to_string()),
-        super::set_flags(&sc),
-        opts.train_until,
-        opts.from.map_or(String::new(), |d| format!(" --from {d}")),
-        opts.steps.iter().map(|d| format!(" --step {d}")).collect::<String>(),
-        opts.trend.map_or(String::new(), |f| format!(" --trend {}", f.name())),
+        "caseflow backtest {} --replications {} --seed {}",
+        backtest_flags(&sc, args, &opts),
         cfg.replications,
         cfg.seed
     );
     let inputs = sc.files.iter().cloned().chain(model.inputs.iter().cloned()).collect::<Vec<_>>();
-    export::write_backtest(staging.path(), &checks, &chart, (c80, c90), &inputs, &command)?;
+    export::write_backtest(staging.path(), &checks, &chart, (c80, c90), &inputs, &command, "")?;
     staging.finish(stop_flag())?;
     if !args.quiet {
         say!(

@@ -11,6 +11,7 @@ mod merge;
 mod new;
 mod run;
 mod staff;
+mod supply;
 
 use std::io::Write;
 use std::path::Path;

@@ -261,6 +261,7 @@ pub fn write_backtest(
     coverage: (f64, f64),
     inputs: &[(String, String)],
     command: &str,
+    more: &str,
 ) -> Result<Vec<PathBuf>, Error> {
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let (mut written, _) = write_charts(dir, std::slice::from_ref(chart))?;
@@ -309,6 +310,7 @@ pub fn write_backtest(
             if c.in_90() { "yes" } else { "no" }
         ));
     }
+    md.push_str(more);
     md.push_str("\n![backtest](charts/backtest.png)\n\nInputs:\n\n");
     for (f, sha) in inputs {
         md.push_str(&format!("- `{f}` sha256 `{sha}`\n"));

@@ -20,7 +20,7 @@ pub struct BacktestOptions {
 }
 
 /// Why a backtest cannot be run, each with its own variant.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BacktestError {
     #[error("--train-until {0} leaves no day after it to test on")]
     NoDayAfter(NaiveDate),
@@ -37,6 +37,14 @@ pub enum BacktestError {
     HeldOutStart(NaiveDate),
     #[error("no held-out period lines up with the simulated periods")]
     NothingLinesUp,
+    #[error(
+        "the scenario starts on {0}, after the training date: with --observed the run goes from the scenario's start through the training years to the end of the figures, so start it on or before {1}"
+    )]
+    StartsAfterTraining(NaiveDate, NaiveDate),
+    #[error("the tested flows' arrivals have different scales ({0} and {1}); give them one scale")]
+    MixedScales(f64, f64),
+    #[error("no figure in --observed is after the training date, so there is nothing to check")]
+    NothingHeldOut,
 }
 
 /// The held-out periods: the same kind of period for every flow, starting
@@ -102,7 +110,15 @@ pub fn changes(history_path: &str, plan: &Plan, opts: &BacktestOptions) -> Vec<C
         Change::set("scenario.days", (plan.end - plan.start).num_days()),
         Change::set("scenario.period", plan.period.name()),
     ];
-    for name in &plan.flows {
+    out.extend(arrivals(history_path, &plan.flows, opts, 1.0));
+    out
+}
+
+/// Each flow's arrivals fitted to its history up to the training date, at
+/// `scale` times the size the history counts (1: as counted).
+pub fn arrivals(history_path: &str, flows: &[String], opts: &BacktestOptions, scale: f64) -> Vec<Change> {
+    let mut out = Vec::new();
+    for name in flows {
         let mut arrivals = toml::Table::new();
         arrivals.insert("history".into(), history_path.into());
         arrivals.insert("flow".into(), name.as_str().into());
@@ -117,12 +133,29 @@ pub fn changes(history_path: &str, plan: &Plan, opts: &BacktestOptions) -> Vec<C
         if let Some(form) = opts.trend {
             arrivals.insert("trend".into(), form.name().into());
         }
+        if scale != 1.0 {
+            arrivals.insert("scale".into(), scale.into());
+        }
         // The fitted arrivals replace the scenario's whole, not key by key.
         let key = format!("flows.{name}.arrivals");
         out.push(Change::remove(&key));
         out.push(Change::set(&key, arrivals));
     }
     out
+}
+
+/// The scale the scenario models its tested flows at (`arrivals.scale`:
+/// 1/152 for one average council of England's history), the same for all.
+pub fn scale(sc: &crate::scenario::Scenario, flows: &[String]) -> Result<f64, BacktestError> {
+    let of = |f: &String| {
+        let v = sc.value_at(&format!("flows.{f}.arrivals.scale"));
+        v.and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))).unwrap_or(1.0)
+    };
+    let scales: Vec<f64> = flows.iter().map(of).collect();
+    match scales.iter().find(|&&s| s != scales[0]) {
+        Some(&other) => Err(BacktestError::MixedScales(scales[0], other)),
+        None => Ok(scales.first().copied().unwrap_or(1.0)),
+    }
 }
 
 /// One held-out period of one flow.

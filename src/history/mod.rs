@@ -4,8 +4,10 @@
 pub mod backtest;
 pub mod fit;
 pub mod observed;
+pub mod position;
 pub mod read;
 pub mod simulated;
+pub mod supply;
 
 pub use fit::{Fit, FitError, FitOptions, StaffFit, TrendForm, fit, fit_staff};
 pub use read::{History, HistoryError, Point, Series, Span, parse_period, read};

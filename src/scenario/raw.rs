@@ -341,6 +341,9 @@ pub struct RawArrivals {
     #[serde(default)]
     pub steps: Vec<toml::Value>,
     pub trend: Option<String>,
+    /// The fitted rate times this: a model of part of what the history
+    /// counts (one of England's 152 councils: 1/152).
+    pub scale: Option<f64>,
 }
 
 /// From a date on, the rate is multiplied (Cheshire West: ×10 from
@@ -398,6 +401,9 @@ pub struct RawRole {
     pub caseload_cap: Option<f64>,
     pub skills: Vec<String>,
     pub per_week: Option<f64>,
+    /// Bought-in capacity grows by this share a year (compounding, in
+    /// monthly steps from the start) until a plan step sets per_week.
+    pub growth_per_year: Option<f64>,
     pub fee: Option<f64>,
     pub salary: Option<f64>,
     pub on_costs: Option<f64>,

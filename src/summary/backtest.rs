@@ -10,8 +10,11 @@ use crate::history::read;
 /// held-out kind that end by `train_until`), then the forecast band over
 /// the held-out periods with the actual counts.
 pub fn chart(checks: &[Check], flows: &[String], history: &[read::Series], train_until: NaiveDate) -> Chart {
-    let mut panels = Vec::new();
-    let mut ticks: Vec<String> = Vec::new();
+    // One axis for every panel: periods by the day they end, so a level at
+    // 31 March sits with the year it ends and a gap stays a gap.
+    let end_of = |label: &str| read::parse_period(label).map(|s| s.end).ok();
+    let mut axis: Vec<(NaiveDate, String)> = Vec::new();
+    let mut per_flow = Vec::new();
     for flow in flows {
         let rows: Vec<&Check> = checks.iter().filter(|c| &c.flow == flow).collect();
         let Some(first) = rows.first() else { continue };
@@ -25,19 +28,28 @@ pub fn chart(checks: &[Check], flows: &[String], history: &[read::Series], train
             .map(|p| (p.span.label(), p.count))
             .filter(|(label, _)| shape(label) == shape(&first.period))
             .collect();
-        let offset = trained.len();
-        let labels: Vec<String> =
-            trained.iter().map(|(l, _)| l.clone()).chain(rows.iter().map(|c| c.period.clone())).collect();
-        if labels.len() > ticks.len() {
-            ticks = labels;
+        for label in trained.iter().map(|(l, _)| l.as_str()).chain(rows.iter().map(|c| c.period.as_str())) {
+            if let Some(end) = end_of(label) {
+                match axis.iter_mut().find(|(e, _)| *e == end) {
+                    // A period's own label reads better than a date.
+                    Some((_, l)) if l.len() == 10 && label.len() != 10 => *l = label.to_string(),
+                    Some(_) => {}
+                    None => axis.push((end, label.to_string())),
+                }
+            }
         }
-        let x: Vec<f64> = (0..rows.len()).map(|i| (offset + i) as f64).collect();
+        per_flow.push((flow, rows, trained));
+    }
+    axis.sort();
+    let x_of = |label: &str| end_of(label).and_then(|e| axis.iter().position(|(a, _)| *a == e)).unwrap_or(0) as f64;
+    let mut panels = Vec::new();
+    for (flow, rows, trained) in per_flow {
+        let x: Vec<f64> = rows.iter().map(|c| x_of(&c.period)).collect();
         let band = |k: usize| rows.iter().map(|c| c.bands[k]).collect::<Vec<f64>>();
         let points = trained
             .iter()
-            .enumerate()
-            .map(|(i, (_, count))| (i as f64, *count))
-            .chain(rows.iter().enumerate().map(|(i, c)| ((offset + i) as f64, c.actual)))
+            .map(|(label, count)| (x_of(label), *count))
+            .chain(rows.iter().map(|c| (x_of(&c.period), c.actual)))
             .collect();
         let mut panel = Panel::new(
             &flow.replace('_', " "),
@@ -46,6 +58,7 @@ pub fn chart(checks: &[Check], flows: &[String], history: &[read::Series], train
         panel.points = points;
         panels.push(panel);
     }
+    let ticks: Vec<String> = axis.into_iter().map(|(_, l)| l).collect();
     Chart {
         id: "backtest".into(),
         legend: "upper",

@@ -216,3 +216,111 @@ fn the_backtest_command_writes_its_report() {
     assert_eq!(csv.lines().count(), 1 + 3 * 12);
     assert!(d.join("charts/backtest.png").exists() && d.join("backtest.md").exists());
 }
+
+const SUPPLY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/national-dols-supply.toml");
+
+#[test]
+fn bought_in_capacity_grows_each_month_until_a_plan_sets_it() {
+    let weekly = |changes: &[&str]| -> Vec<f64> {
+        let m = scenario::load_with(SUPPLY.as_ref(), &sets(changes)).unwrap().model;
+        let r = m.roles.iter().find(|r| r.name == "assessors").unwrap();
+        r.plan
+            .iter()
+            .filter_map(|s| match s.change {
+                caseflow::model::workforce::PlanChange::PerWeek(w) => Some(w),
+                _ => None,
+            })
+            .collect()
+    };
+    let grown = weekly(&["roles.assessors.per_week=12", "roles.assessors.growth_per_year=0.1"]);
+    assert_eq!(grown.len(), 35, "a step at each month start after the first of three years");
+    assert!((grown[11] - 13.2).abs() < 1e-9, "a year on: 12 x 1.1, got {}", grown[11]);
+    let planned = weekly(&[
+        "roles.assessors.per_week=12",
+        "roles.assessors.growth_per_year=0.1",
+        "roles.assessors.plan=[{ from = 2017-04-01, per_week = 5 }]",
+    ]);
+    assert_eq!(planned.len(), 12, "growth until the plan's step, then the step");
+    assert_eq!(planned.last(), Some(&5.0));
+    let staff = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/dols-2026.toml");
+    let e = scenario::load_with(staff.as_ref(), &sets(&["roles.dols_bia.growth_per_year=0.1"])).unwrap_err();
+    let e = e.to_string();
+    assert!(e.contains("roles[0].growth_per_year") && e.contains("staff roles do not take growth_per_year"), "{e}");
+}
+
+#[test]
+fn history_arrivals_scale_the_fitted_rate() {
+    let rate = |changes: &[&str]| {
+        let m = scenario::load_with(SUPPLY.as_ref(), &sets(changes)).unwrap().model;
+        m.flows[0].arrivals.as_ref().unwrap().segments[0].rate_per_day
+    };
+    let ratio = rate(&[]) / rate(&["flows.dols_received.arrivals.scale=1"]);
+    assert!((ratio - 0.006579).abs() < 1e-12, "{ratio}");
+    let e = scenario::load_with(SUPPLY.as_ref(), &sets(&["flows.dols_received.arrivals.scale=0"])).unwrap_err();
+    let e = e.to_string();
+    assert!(e.contains("flows[0].arrivals.scale") && e.contains("must be above 0"), "{e}");
+}
+
+#[test]
+fn the_supply_backtest_runs_on_the_national_figures_and_states_the_coverage_it_computes() {
+    let out = scratch_dir("backtest-supply");
+    let run = caseflow(
+        &[
+            "backtest",
+            "scenarios/national-dols-supply.toml",
+            "data/national-dols.csv",
+            "--observed",
+            "data/national-dols-snapshots.csv",
+            "--train-until",
+            "2019-03-31",
+            "--step",
+            "2014-03-19",
+            "--trend",
+            "damped",
+            "-n",
+            "8",
+            "--max-runs",
+            "6",
+            "--calibration-replications",
+            "3",
+            "--out",
+        ],
+        &out,
+    );
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let d = out.join("backtest-national-dols-supply");
+    let md = std::fs::read_to_string(d.join("backtest.md")).unwrap();
+    let mut rows = csv::Reader::from_path(d.join("backtest.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let number = |r: &csv::StringRecord, i: usize| r[i].parse::<f64>().unwrap();
+    // The four series (and demand), each held-out year after the training date.
+    let series = [
+        ("received of dols_received", 5),
+        ("completed of urgent_dols+standard_dols", 5),
+        ("backlog of urgent_dols+standard_dols", 5),
+        ("mean_days of urgent_dols+standard_dols", 4),
+        ("within_deadline of standard_dols", 4),
+    ];
+    assert_eq!(rows.len(), series.iter().map(|s| s.1).sum::<usize>());
+    for (name, held_out) in series {
+        let mine: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == name).collect();
+        assert_eq!(mine.len(), held_out, "{name}");
+        assert!(mine.iter().all(|r| &r[1][..4] >= "2019"), "{name}: held-out periods only");
+        let inside = mine.iter().filter(|r| {
+            let (actual, p10, p90) = (number(r, 2), number(r, 4), number(r, 6));
+            assert_eq!(&r[8] == "true", p10 <= actual && actual <= p90, "{name} {}", &r[1]);
+            &r[8] == "true"
+        });
+        let inside = inside.count();
+        let widths: Vec<f64> = mine.iter().map(|r| (number(r, 6) - number(r, 4)) / 2.0 / number(r, 5)).collect();
+        let mean = widths.iter().sum::<f64>() / widths.len() as f64;
+        let share = format!("{inside} of {held_out} ({:.0}%)", 100.0 * inside as f64 / held_out as f64);
+        let width = format!("±{:.0}%", 100.0 * mean);
+        let said = stdout.lines().find(|l| l.starts_with(name) && l.contains(" of ") && l.contains('±'));
+        let said = said.unwrap_or_else(|| panic!("no coverage line for {name} in:\n{stdout}"));
+        assert!(said.contains(&share) && said.contains(&width), "{said}: expected {share} and {width}");
+        assert!(md.contains(&format!("| {name} | {share} | {width} |")), "{name}: {share} {width} not in backtest.md");
+    }
+    assert!(md.contains("1/152") && md.contains("--supply pace"), "the report says the scale and the supply rule");
+}

@@ -302,6 +302,7 @@ fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<
         ("until", a.until.is_some()),
         ("steps", !a.steps.is_empty()),
         ("trend", a.trend.is_some()),
+        ("scale", a.scale.is_some()),
     ] {
         if given {
             c.err(path.key(key), format!("{key} goes with history = \"file.csv\""));
@@ -431,6 +432,13 @@ fn shape_from_history(
         }
         form.flatten()
     });
+    let scale = a.scale.unwrap_or(1.0);
+    if !(scale.is_finite() && scale > 0.0) {
+        c.err(
+            path.key("scale"),
+            format!("must be above 0: the share of what the history counts that the scenario models (got {scale})"),
+        );
+    }
     if c.count() > n {
         return None;
     }
@@ -472,7 +480,7 @@ fn shape_from_history(
                 c.warn(path.key("history"), format!("{shown}: '{wanted}': {w}"));
             }
             Some(Shape {
-                base: f.per_year / DAYS_PER_YEAR,
+                base: scale * f.per_year / DAYS_PER_YEAR,
                 trend: f.trend_per_year,
                 damping: f.damping,
                 season: (!f.seasonality.is_empty()).then_some(f.seasonality.clone()),

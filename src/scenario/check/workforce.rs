@@ -80,12 +80,39 @@ fn check_role(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath) -> Opt
     };
     if let Some(role) = role.as_mut() {
         role.plan = check_plan(c, cx, &r.plan, &path.key("plan"), role);
+        if let Some(g) = r.growth_per_year {
+            growth_steps(c, cx, g, &path.key("growth_per_year"), role);
+        }
         role.team = r.team.as_deref().and_then(|t| cx.team(t));
         if r.team.as_deref().is_some_and(|t| t.trim().is_empty()) {
             c.err(path.key("team"), "must not be empty");
         }
     }
     if c.count() > n { None } else { role }
+}
+
+/// Bought-in capacity that grows: a plan step at each month start from the
+/// scenario's start, compounding, until the first step that sets per_week
+/// (a plan takes over from a trend) or the end of the run.
+fn growth_steps(c: &mut Checker, cx: &Context, growth: f64, path: &KeyPath, role: &mut Role) {
+    let RoleKind::BoughtIn { per_week, .. } = role.kind else {
+        c.err(path.clone(), "staff roles do not take growth_per_year; give a plan of fte changes");
+        return;
+    };
+    if !(growth.is_finite() && growth > -1.0 && growth <= 10.0) {
+        c.err(path.clone(), format!("must be above -1 and at most 10: 0.05 is 5% a year (got {growth})"));
+        return;
+    }
+    let Some(meta) = cx.meta else { return };
+    let set_at = role.plan.iter().find(|s| matches!(s.change, PlanChange::PerWeek(_))).map(|s| s.at);
+    let end = set_at.unwrap_or(f64::INFINITY).min(meta.warmup_days + meta.horizon_days);
+    for k in 1.. {
+        let Some(date) = meta.start.checked_add_months(chrono::Months::new(k)) else { break };
+        let Some(at) = cx.time_of(date).filter(|&t| t < end) else { break };
+        let change = PlanChange::PerWeek(per_week * (1.0 + growth).powf(f64::from(k) / 12.0));
+        role.plan.push(PlanStep { at, change });
+    }
+    role.plan.sort_by(|a, b| a.at.total_cmp(&b.at));
 }
 
 /// A step as written, checked, before `until`s become changes back.
