@@ -629,33 +629,13 @@ fn observed(o: &mut Out, c: &Checked, f: &Figures) {
     calibrate(o, c, f);
 }
 
-/// What no council measures: the DoLS values, and, where the profile gives
-/// a Care Act waiting list, the share of hours that is casework (a list
-/// stands only where the work asked for meets the hours given to it, and
-/// the profile counts staff, not their casework hours).
+/// The DoLS values no council measures. Care Act waiting lists are
+/// observed and checked, not calibrated: moving the casework share to make
+/// a needs assessment list (tried on a 320,000-person profile) left needs
+/// assessments unqueued even at 40% casework and put the whole shortage on
+/// reviews and carers' assessments, the lowest priorities, which a profile
+/// does not observe.
 fn calibrate(o: &mut Out, c: &Checked, f: &Figures) {
-    let ca = &c.p.care_act;
-    let care_management = [
-        ca.needs_assessments_waiting,
-        ca.reviews_waiting,
-        ca.carers_assessments_waiting,
-        ca.safeguarding_enquiries_waiting,
-    ];
-    if care_management.iter().any(Option::is_some) && (f.social_workers > 0.0 || f.ccw > 0.0) {
-        let roles: Vec<String> = [
-            ("social_worker", f.social_workers - f.bias),
-            ("social_worker_bia", f.bias),
-            ("community_care_worker", f.ccw),
-        ]
-        .iter()
-        .filter(|(_, fte)| *fte > 0.0)
-        .map(|(r, _)| format!("\"roles.{r}.casework_share\""))
-        .collect();
-        o.calibrate.push(format!("\n[[calibrate]]\nset = [{}]\nrange = [0.4, 0.85]\nlabel = \"share of social work and community care hours that is casework (sets the waiting lists)\"", roles.join(", ")));
-    }
-    if ca.ot_assessments_waiting.is_some() && f.ots > 0.0 {
-        o.calibrate.push("\n[[calibrate]]\nset = \"roles.occupational_therapist.casework_share\"\nrange = [0.4, 0.85]\nlabel = \"share of OTs' hours that is casework (sets the OT waiting list)\"".into());
-    }
     let fixed = c.p.staff.bia_dols_time.as_deref().unwrap_or("fixed_share") == "fixed_share";
     if f.bias > 0.0 && fixed {
         o.calibrate.push("\n[[calibrate]]\nset = \"roles.social_worker_bia.dols_share\"\nrange = [0.02, 0.8]\nlabel = \"share of dual-role BIAs' casework hours given to DoLS\"".into());
