@@ -214,7 +214,8 @@ fn method(o: &Outcome) -> Section {
         "Each value the council does not know is a point along its range. A candidate is the scenario with those \
 values set on top, simulated {} times up to the last observed date with the same seed for every candidate \
 (common random numbers, so candidates differ by what they change, not by chance). Its misfit is the sum over \
-the observed figures of ((simulated mean − observed) / tolerance)². The search starts from the scenario's own \
+the observed figures of ln(1 + d²), d = (simulated mean − observed) / tolerance: like d² near a figure, but a \
+figure no values can reach adds little more the further it is, so it cannot pull the rest away. The search starts from the scenario's own \
 values and a spread of {} more points (a Halton sequence), then refines the best with Nelder-Mead inside the \
 ranges until every figure is within half its tolerance, the search stops improving, or {} candidates have \
 been simulated. The calibrated values are then run {} times over the whole horizon.",
