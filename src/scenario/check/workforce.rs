@@ -81,8 +81,8 @@ fn check_role(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath) -> Opt
     if let Some(role) = role.as_mut() {
         role.plan = check_plan(c, cx, &r.plan, &path.key("plan"), role);
         role.team = r.team.as_deref().and_then(|t| cx.team(t));
-        if r.team.as_deref().is_some_and(|t| t.trim().is_empty()) {
-            c.err(path.key("team"), "must not be empty");
+        if let Some(problem) = r.team.as_deref().and_then(crate::scenario::names::problem) {
+            c.err(path.key("team"), problem);
         }
     }
     if c.count() > n { None } else { role }
