@@ -331,7 +331,7 @@ impl ScenarioError {
     pub fn place(sources: &Sources, span: &Range<usize>) -> Option<String> {
         let (layer, local) = sources.locate(span.start)?;
         Some(match layer.origin {
-            Origin::Change(Change::Set { .. } | Change::Remove { .. }) => layer.name.clone(),
+            Origin::Change(Change::Set { .. } | Change::Remove { .. }) => cut(&layer.name),
             _ => {
                 let (line, col) = line_col(&sources.text[layer.range.clone()], local);
                 format!("{}:{line}:{col}", layer.name)
@@ -368,6 +368,14 @@ impl fmt::Display for ScenarioError {
         }
         write!(f, "{n} problem{} in {}", if n == 1 { "" } else { "s" }, self.file)
     }
+}
+
+/// A `--set` as a message names it: cut to `MAX_EXCERPT` characters.
+fn cut(s: &str) -> String {
+    if s.chars().count() <= MAX_EXCERPT {
+        return s.to_string();
+    }
+    format!("{}...", s.chars().take(MAX_EXCERPT).collect::<String>())
 }
 
 /// The offending line with a caret under the span, as compilers show it

@@ -95,6 +95,10 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
         trend: trend(&args.trend)?,
     };
     let plan = backtest::plan(&sc.model, &series, &opts)?;
+    for (name, why) in &plan.skipped {
+        let lines = series.iter().find(|s| &s.name == name).map_or(0, |s| s.points.len());
+        eprintln!("warning: {}: flow '{name}' ({lines} rows) is not tested: {why}", args.history.display());
+    }
     let history_path = std::fs::canonicalize(&args.history)
         .map_err(|source| Error::Read { path: args.history.clone(), source })?
         .display()

@@ -375,7 +375,7 @@ pub fn parse_as_of(text: &str, file: &str, today: NaiveDate) -> Result<History, 
     if rows.is_empty() && problems.is_empty() {
         problems.push((None, "no data rows: the file has a header but nothing under it".into()));
     }
-    problems.extend(contradictions(&rows));
+    problems.extend(contradictions(&rows).into_iter().take(MAX_PROBLEMS));
     // Each name's periods must not repeat or overlap.
     let mut by_name: HashMap<&str, Vec<(Span, u64)>> = HashMap::new();
     for (name, row) in &rows {

@@ -149,9 +149,13 @@ fn blame_changes(sources: &Sources, file: &str, dir: &Path, mut e: ScenarioError
         let at = p.span.as_ref().and_then(|s| ScenarioError::place(sources, s));
         let culprit = changes.iter().copied().find(|&c| with(Some(c)).iter().any(|b| same(b, p)));
         let (name, span) = match culprit {
-            Some(c) => (sources.layers[c].name.clone(), Some(sources.layers[c].range.clone())),
+            Some(c) => {
+                let range = sources.layers[c].range.clone();
+                (ScenarioError::place(sources, &range).unwrap_or_default(), Some(range))
+            }
             None => {
-                let names: Vec<String> = changes.iter().map(|&c| sources.layers[c].name.clone()).collect();
+                let names: Vec<String> =
+                    changes.iter().filter_map(|&c| ScenarioError::place(sources, &sources.layers[c].range)).collect();
                 (names.join(" with "), p.span.clone())
             }
         };
