@@ -88,7 +88,7 @@ fn number(ws: &mut Worksheet, row: u32, col: u16, v: f64, unit: Unit) -> Result<
 
 fn header(ws: &mut Worksheet, row: u32, names: &[&str], f: &Formats) -> Result<(), XlsxError> {
     for (c, name) in names.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, safe(*name).as_ref(), &f.bold)?;
+        ws.write_string_with_format(row, c as u16, safe(name).as_ref(), &f.bold)?;
     }
     ws.set_freeze_panes(row + 1, 0)?;
     Ok(())
@@ -187,7 +187,7 @@ fn budget(ws: &mut Worksheet, m: &Model, agg: &Aggregate, f: &Formats) -> Result
             ("expected overspend", Unit::Money, &|y| agg.budget(l, y, BudgetMetric::Overspend).mean()),
         ];
         for (what, unit, value) in rows {
-            ws.write_string(row, 0, safe(&line.item.label()).as_ref())?;
+            ws.write_string(row, 0, safe(line.item.label()).as_ref())?;
             ws.write_string(row, 1, safe(what).as_ref())?;
             for y in 0..m.years.len() {
                 number(ws, row, 2 + y as u16, value(y), unit)?;

@@ -291,7 +291,7 @@ pub fn parse_as_of(text: &str, file: &str, today: NaiveDate) -> Result<History, 
                 return Some(None);
             }
             match raw.parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= 0.0 && v <= MAX_VALUE => Some(Some(v)),
+                Ok(v) if (0.0..=MAX_VALUE).contains(&v) => Some(Some(v)),
                 Ok(v) if v > MAX_VALUE => {
                     problems.push((
                         Some(line),

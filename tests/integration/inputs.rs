@@ -414,10 +414,10 @@ fn every_plausible_range_is_documented_in_the_scenario_reference() {
 fn every_shipped_scenario_and_a_generated_profile_scenario_is_within_the_ranges() {
     for entry in std::fs::read_dir(root().join("scenarios")).unwrap() {
         let path = entry.unwrap().path();
-        if path.extension().is_some_and(|e| e == "toml") {
-            if let Err(e) = scenario::load(&path) {
-                panic!("{}: {e}", path.display());
-            }
+        if path.extension().is_some_and(|e| e == "toml")
+            && let Err(e) = scenario::load(&path)
+        {
+            panic!("{}: {e}", path.display());
         }
     }
     let dir = scratch_dir("inputs-profile");
