@@ -93,10 +93,11 @@ impl Observed {
         let mut out = self.short.clone();
         for d in self.dropped.iter().filter(|d| !d.why.starts_with("outside")) {
             out.push(format!(
-                "the {} history's {} '{}' (lines {}): {}",
+                "the {} history's {} '{}' ({} {}): {}",
                 d.history,
                 if d.history == "staff" { "role" } else { "flow" },
                 d.name,
+                if d.lines.len() == 1 { "line" } else { "lines" },
                 d.line_list(),
                 d.why
             ));

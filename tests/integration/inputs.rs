@@ -128,7 +128,7 @@ fn health_check_rows_of_unknown_roles_or_flows_or_outside_the_year_are_listed_wi
     assert_eq!(old.line_list(), "2");
     assert!(old.why.starts_with("outside last year"), "{}", old.why);
     let warnings = seen.warnings().join("\n");
-    assert!(warnings.contains("'social_workr' (lines 4)") && warnings.contains("'contactt' (lines 3)"), "{warnings}");
+    assert!(warnings.contains("'social_workr' (line 4)") && warnings.contains("'contactt' (line 3)"), "{warnings}");
 }
 
 #[test]
