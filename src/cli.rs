@@ -262,6 +262,8 @@ pub struct StaffArgs {
     /// Most memory each candidate's run may use, in GB (default: half the machine's)
     #[arg(long, value_name = "GB", value_parser = memory_gb)]
     pub max_memory: Option<f64>,
+    #[command(flatten)]
+    pub time: TimeArgs,
     /// Print nothing but errors
     #[arg(long, short)]
     pub quiet: bool,
@@ -405,6 +407,8 @@ pub struct BacktestArgs {
     /// Most memory the run may use, in GB (default: half the machine's)
     #[arg(long, value_name = "GB", value_parser = memory_gb)]
     pub max_memory: Option<f64>,
+    #[command(flatten)]
+    pub time: TimeArgs,
     /// Folder for reports; results go to <OUT>/backtest-<scenario>/
     #[arg(long, default_value = "reports")]
     pub out: PathBuf,
@@ -487,6 +491,34 @@ pub struct SimArgs {
     /// bigger run is refused before it starts, or uses fewer threads
     #[arg(long, value_name = "GB", value_parser = memory_gb)]
     pub max_memory: Option<f64>,
+    #[command(flatten)]
+    pub time: TimeArgs,
+}
+
+/// How long a run may take before it is refused.
+#[derive(Debug, Args, Clone, Copy, Default)]
+pub struct TimeArgs {
+    /// Longest run, in minutes, started without asking (default: 60): a run
+    /// estimated to take longer is refused before it starts
+    #[arg(long, value_name = "MINUTES", value_parser = minutes)]
+    pub max_time: Option<f64>,
+    /// Run however long the estimate says it will take
+    #[arg(long)]
+    pub yes: bool,
+}
+
+impl TimeArgs {
+    /// The longest run allowed, in seconds.
+    pub fn seconds(self) -> f64 {
+        if self.yes { f64::INFINITY } else { self.max_time.map_or(crate::estimate::DEFAULT_MAX_SECONDS, |m| m * 60.0) }
+    }
+}
+
+fn minutes(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.1..=1e7).contains(&v) => Ok(v),
+        _ => Err(format!("expected a number of minutes from 0.1 to 10000000 (got '{s}')")),
+    }
 }
 
 /// `--replications`: a number, or `auto`.

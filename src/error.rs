@@ -6,6 +6,8 @@
 use std::fmt;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use crate::scenario::locate::line_col;
 use crate::scenario::overlay::{Change, Origin, Sources};
@@ -14,6 +16,8 @@ use crate::scenario::overlay::{Change, Origin, Sources};
 pub enum Error {
     #[error("cannot read {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
@@ -88,7 +92,7 @@ a comparison needs the same dates (give both the same start and years, or --set 
         kept.display()
     )]
     Raced { path: PathBuf, kept: PathBuf },
-    #[error("stopped by Ctrl-C: nothing was written")]
+    #[error("stopped by {}: nothing was written", stop_signal_name())]
     Interrupted,
     #[error("cannot write {}: {message}", path.display())]
     Write { path: PathBuf, message: String },
@@ -180,6 +184,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Read { .. }
+            | Error::Input(_)
             | Error::Scenario(_)
             | Error::History(_)
             | Error::Backtest(_)
@@ -219,7 +224,7 @@ impl Error {
             | Error::ShardScenarioMissing { .. } => 2,
             Error::Calibration(e) => e.exit_code(),
             Error::Profile(_) => 2,
-            Error::Interrupted => 130,
+            Error::Interrupted => 128 + stop_signal() as u8,
             Error::Raced { .. }
             | Error::Write { .. }
             | Error::Output(_)
@@ -236,6 +241,25 @@ impl Error {
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
+}
+
+/// The signal that stopped the run (0 for none yet): the handler that
+/// catches Ctrl-C and SIGTERM records which it was.
+pub fn stop_signal_slot() -> &'static Arc<AtomicUsize> {
+    static SLOT: OnceLock<Arc<AtomicUsize>> = OnceLock::new();
+    SLOT.get_or_init(|| Arc::new(AtomicUsize::new(0)))
+}
+
+fn stop_signal() -> i32 {
+    match stop_signal_slot().load(Ordering::SeqCst) {
+        0 => signal_hook::consts::SIGINT,
+        s => s as i32,
+    }
+}
+
+/// How a message names the signal that stopped the run.
+pub fn stop_signal_name() -> &'static str {
+    if stop_signal() == signal_hook::consts::SIGTERM { "SIGTERM (a request to end the program)" } else { "Ctrl-C" }
 }
 
 /// Paths in a sentence: "a, b and c".
@@ -307,7 +331,7 @@ impl ScenarioError {
     pub fn place(sources: &Sources, span: &Range<usize>) -> Option<String> {
         let (layer, local) = sources.locate(span.start)?;
         Some(match layer.origin {
-            Origin::Change(Change::Set { .. } | Change::Remove { .. }) => layer.name.clone(),
+            Origin::Change(Change::Set { .. } | Change::Remove { .. }) => cut(&layer.name),
             _ => {
                 let (line, col) = line_col(&sources.text[layer.range.clone()], local);
                 format!("{}:{line}:{col}", layer.name)
@@ -346,6 +370,14 @@ impl fmt::Display for ScenarioError {
     }
 }
 
+/// A `--set` as a message names it: cut to `MAX_EXCERPT` characters.
+fn cut(s: &str) -> String {
+    if s.chars().count() <= MAX_EXCERPT {
+        return s.to_string();
+    }
+    format!("{}...", s.chars().take(MAX_EXCERPT).collect::<String>())
+}
+
 /// The offending line with a caret under the span, as compilers show it
 /// (without a line number for a one-line `--set`). A long line is cut to
 /// a window around the span.
@@ -367,7 +399,14 @@ fn write_excerpt(f: &mut fmt::Formatter<'_>, text: &str, span: &Range<usize>, on
         let from = (col - 1).saturating_sub(20).min(chars.saturating_sub(MAX_EXCERPT));
         (from, (from + MAX_EXCERPT).min(chars))
     };
-    let shown: String = content.chars().skip(from).take(to - from).collect();
+    // Control characters would colour or move the terminal; each shows as
+    // one '?' so the caret still lines up.
+    let shown: String = content
+        .chars()
+        .skip(from)
+        .take(to - from)
+        .map(|c| if crate::scenario::plausible::is_control(c) { '?' } else { c })
+        .collect();
     let (lead, tail) = (if from > 0 { "..." } else { "" }, if to < chars { "..." } else { "" });
     let caret_at = lead.len() + (col - 1 - from.min(col - 1));
     let width = width.min((to + lead.len()).saturating_sub(caret_at).max(1));

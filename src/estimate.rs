@@ -50,17 +50,32 @@ const ROW_BYTES: f64 = 512.0;
 /// Anything else: the program, the model, buffers.
 const BASE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 
+/// Events the estimate counts, simulated a second on one thread: below
+/// the slowest of the shipped scenarios measured (3.0 million, the health
+/// check's example; README, "How long a run takes"), so the time
+/// estimated is high rather than low.
+pub const EVENTS_PER_SECOND: f64 = 2.0e6;
+/// The longest run started without asking, in seconds.
+pub const DEFAULT_MAX_SECONDS: f64 = 3600.0;
+
 /// What a run may use.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
     pub memory_bytes: f64,
     pub items_per_replication: f64,
     pub events_per_replication: f64,
+    /// Wall-clock seconds; infinite once the user has said yes.
+    pub seconds: f64,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { memory_bytes: 4.0 * GIB, items_per_replication: 5e7, events_per_replication: 1e9 }
+        Limits {
+            memory_bytes: 4.0 * GIB,
+            items_per_replication: 5e7,
+            events_per_replication: 1e9,
+            seconds: DEFAULT_MAX_SECONDS,
+        }
     }
 }
 
@@ -110,6 +125,8 @@ pub struct Estimate {
     /// Bytes of the tables built from the bands.
     pub table_bytes: f64,
     pub threads: usize,
+    /// Replications of the run.
+    pub replications: u64,
     /// The whole run, in bytes.
     pub memory_bytes: f64,
     /// Where the size comes from, to name the largest part.
@@ -254,6 +271,7 @@ impl Estimate {
             accumulator_bytes: 0.0,
             table_bytes: 0.0,
             threads: threads.max(1),
+            replications,
             memory_bytes: 0.0,
             causes: Vec::new(),
         };
@@ -288,6 +306,7 @@ impl Estimate {
             Over::Items => c.items,
             Over::Events => c.events,
             Over::Memory => c.bytes,
+            Over::Time => c.events,
         };
         self.causes.iter().filter(|c| key(c) > 0.0).max_by(|a, b| key(a).total_cmp(&key(b))).map(|c| c.what.as_str())
     }
@@ -302,6 +321,28 @@ impl Estimate {
         let simulating = t * (self.replication_bytes + self.accumulator_bytes) + 2.0 * self.aggregate_bytes;
         let summarising = self.aggregate_bytes + self.table_bytes;
         BASE_BYTES + simulating.max(summarising)
+    }
+
+    /// Seconds the run takes on its threads: the events of every
+    /// replication at the measured rate, the replications shared out.
+    pub fn seconds(&self) -> f64 {
+        let rounds = (self.replications as f64 / self.threads.max(1) as f64).ceil();
+        self.events * rounds / EVENTS_PER_SECOND
+    }
+
+    /// How long the run will take, in words, for a run long enough that
+    /// the user should hear before it starts; `None` for a short one.
+    pub fn long_run(&self) -> Option<String> {
+        (self.seconds() > 60.0).then(|| {
+            format!(
+                "this run will take about {} on {} thread{} (estimated: {} replications of about {} events)",
+                duration(self.seconds()),
+                self.threads,
+                if self.threads == 1 { "" } else { "s" },
+                count(self.replications as f64),
+                count(self.events)
+            )
+        })
     }
 
     /// Check against `limits`: the estimate on the most threads (up to the
@@ -323,6 +364,9 @@ impl Estimate {
             self.threads -= 1;
         }
         self.memory_bytes = self.memory_at(self.threads);
+        if !within(self.seconds(), limits.seconds) {
+            return refuse(self, Over::Time);
+        }
         Ok(self)
     }
 }
@@ -338,6 +382,7 @@ pub enum Over {
     Items,
     Events,
     Memory,
+    Time,
 }
 
 /// A run refused before it starts, with its estimate.
@@ -369,6 +414,21 @@ impl fmt::Display for TooBig {
                 memory(e.memory_bytes),
                 bytes(l.memory_bytes)
             ),
+            Over::Time => {
+                return write!(
+                    f,
+                    "this run would take about {} on {} thread{} ({} replications of about {} events, at {} events a second a thread), longer than the {} allowed without asking. Run it anyway with --yes, or allow longer with --max-time MINUTES (e.g. --max-time {}); fewer replications or a shorter horizon take less. {}",
+                    duration(e.seconds()),
+                    e.threads,
+                    if e.threads == 1 { "" } else { "s" },
+                    count(e.replications as f64),
+                    count(e.events),
+                    count(EVENTS_PER_SECOND),
+                    duration(l.seconds),
+                    (e.seconds() / 60.0).ceil(),
+                    e.cause(self.what).map_or(String::new(), |c| format!("Most of it comes from {c}."))
+                );
+            }
         };
         if !e.items.is_finite() {
             return write!(
@@ -387,6 +447,21 @@ impl fmt::Display for TooBig {
             memory(e.memory_bytes),
             e.cause(self.what).map_or(String::new(), |c| format!("Most of it comes from {c}."))
         )
+    }
+}
+
+/// "45 minutes", "3.2 hours", "12 days".
+fn duration(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        "unboundedly long".into()
+    } else if seconds < 90.0 {
+        format!("{:.0} seconds", seconds.ceil())
+    } else if seconds < 5400.0 {
+        format!("{:.0} minutes", (seconds / 60.0).ceil())
+    } else if seconds < 2.0 * 86400.0 {
+        format!("{:.1} hours", seconds / 3600.0)
+    } else {
+        format!("{} days", count(seconds / 86400.0))
     }
 }
 
@@ -635,6 +710,7 @@ fn one_model(m: &Model, replications: u64, causes: &mut Vec<Cause>) -> Estimate 
         accumulator_bytes,
         table_bytes,
         threads: 1,
+        replications,
         memory_bytes: 0.0,
         causes: Vec::new(),
     }

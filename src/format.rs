@@ -172,7 +172,14 @@ pub fn thousands(v: f64) -> String {
 }
 
 pub fn decimal(v: f64, places: usize) -> String {
-    if v.is_finite() { format!("{v:.places$}") } else { "-".into() }
+    if !v.is_finite() {
+        "-".into()
+    } else if v.abs() >= 1e15 {
+        // Never a wall of digits: a value this large is a fault upstream.
+        format!("{v:.2e}")
+    } else {
+        format!("{v:.places$}")
+    }
 }
 
 /// A parameter as a person would write it: `figures` significant figures,

@@ -37,6 +37,7 @@ pub mod estimate;
 pub mod export;
 pub mod format;
 pub mod history;
+pub mod input;
 pub mod measure;
 pub mod model;
 pub mod precision;

@@ -58,8 +58,7 @@ fn check_scenario(sc: &Scenario) -> Result<(), Error> {
 
 /// Read a history file that must be of one kind.
 fn history(path: &Path, staff: bool, flag: &str) -> Result<(History, String), Error> {
-    let h = hist::read(path)?;
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let (h, text) = hist::read::read_with_text(path)?;
     match (&h, staff) {
         (History::Staff(_), true) | (History::Activity(_), false) => Ok((h, text)),
         (History::Activity(_), true) => Err(fail(format!(
@@ -81,14 +80,46 @@ fn sha256(text: &str) -> String {
 /// Last year's health check: its folder or its `health_check.csv`.
 fn previous(path: &Path) -> Result<health::Previous, Error> {
     let file = if path.is_dir() { path.join("health_check.csv") } else { path.to_path_buf() };
-    let text = std::fs::read_to_string(&file).map_err(|e| {
+    let text = crate::input::read_text(&file, crate::input::Kind::Report).map_err(|e| {
         fail(format!(
-            "--previous {}: cannot read {} ({e}); give the folder last year's caseflow health-check wrote",
+            "--previous {}: {} {}; give the folder last year's caseflow health-check wrote",
             path.display(),
-            file.display()
+            file.display(),
+            e.reason()
         ))
     })?;
     health::read_previous(&text, &file.display().to_string()).map_err(fail)
+}
+
+/// Last year's health check must have forecast the year the histories
+/// now record, or "what happened" is set against another year's forecast.
+fn same_year(p: &health::Previous, seen: &observed::Observed, m: &Model, path: &Path) -> Result<(), Error> {
+    let forecast = p.rows.first().map_or("", |r| r.year_ahead.as_str());
+    let dates = forecast.split_once("..").and_then(|(a, b)| {
+        Some((a.parse::<chrono::NaiveDate>().ok()?, b.parse::<chrono::NaiveDate>().ok()?.succ_opt()?))
+    });
+    let Some((from, to)) = dates else {
+        return Err(fail(format!(
+            "--previous {}: its year_ahead '{forecast}' is not a span of dates like 2025-04-01..2026-03-31; give the folder last year's caseflow health-check wrote",
+            path.display()
+        )));
+    };
+    // A month either way: a year of history may start on another day.
+    let near = |a: chrono::NaiveDate, b: chrono::NaiveDate| (a - b).num_days().abs() <= 31;
+    if near(from, seen.from) && near(to, seen.to) {
+        return Ok(());
+    }
+    let why = if near(from, m.start) {
+        "the same year this health check forecasts".to_string()
+    } else {
+        format!("not the year the histories record last ({} to {})", seen.from, seen.to.pred_opt().unwrap_or(seen.to))
+    };
+    Err(fail(format!(
+        "--previous {}: last year's health check forecast {} to {}, {why}; give the health check run a year ago, whose year ahead is the histories' last year",
+        path.display(),
+        from,
+        to.pred_opt().unwrap_or(to)
+    )))
 }
 
 pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
@@ -103,6 +134,12 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
         .iter()
         .any(|t| t.to_lowercase().contains("synthetic"));
     let previous = args.previous.as_deref().map(previous).transpose()?;
+    if let (Some(p), Some(path)) = (&previous, &args.previous) {
+        same_year(p, &last_year, model, path)?;
+    }
+    for line in last_year.warnings() {
+        eprintln!("warning: {line}");
+    }
     let cfg = args.sim.sized("health-check", &[model], args.quiet)?;
     let dir = args.out.join(format!("health-check-{}", model.name));
     let staging = Staging::folder(&dir, args.force)?;

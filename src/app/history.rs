@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 
 use super::{Out, progress_bar, say, size_check, stop_flag};
-use crate::cli::{BacktestArgs, FitArgs, FitWindow, HistoryArgs};
+use crate::cli::{BacktestArgs, FitArgs, FitWindow, HistoryArgs, TimeArgs};
 use crate::error::Error;
 use crate::export::{self, Staging};
 use crate::history::backtest::{self, BacktestOptions};
@@ -34,15 +34,15 @@ fn options(w: &FitWindow, start: Option<&str>) -> Result<FitOptions, Error> {
 }
 
 pub fn fit(args: &FitArgs, out: Out) -> Result<ExitCode, Error> {
-    let history = hist::read(&args.history)?;
+    let (history, text) = hist::read::read_with_text(&args.history)?;
     let opts = options(&args.window, args.start.as_deref())?;
-    let bytes = std::fs::read(&args.history).map_err(|source| Error::Read { path: args.history.clone(), source })?;
+    let bytes = text.as_bytes();
     say!(
         out,
         "# Fitted by caseflow {} from {} (sha256 {})",
         env!("CARGO_PKG_VERSION"),
         args.history.display(),
-        &scenario::sha256_hex(&bytes)[..12]
+        &scenario::sha256_hex(bytes)[..12]
     );
     let wanted = |name: &str| args.flows.is_empty() || args.flows.iter().any(|f| f == name);
     let mut fitted = 0;
@@ -125,12 +125,22 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
     };
     let opts = backtest_options(args)?;
     let plan = backtest::plan(&sc.model, &series, &opts)?;
+    for (name, why) in &plan.skipped {
+        let lines = series.iter().find(|s| &s.name == name).map_or(0, |s| s.points.len());
+        eprintln!("warning: {}: flow '{name}' ({lines} rows) is not tested: {why}", args.history.display());
+    }
     let history_path = absolute(&args.history)?;
     let changes: Vec<_> = given.into_iter().chain(backtest::changes(&history_path, &plan, &opts)).collect();
     let fitted = scenario::load_with(&args.scenario, &changes)?;
     super::print_warnings(&fitted);
     let model = fitted.model;
-    let threads = size_check(&[&model], args.replications, args.threads.map(usize::from), args.max_memory, args.quiet)?;
+    let threads = size_check(
+        &[&model],
+        args.replications,
+        args.threads.map(usize::from),
+        (args.max_memory, args.time),
+        args.quiet,
+    )?;
     let cfg = RunConfig { replications: args.replications, seed: args.seed, threads };
     let dir = args.out.join(format!("backtest-{}", sc.model.name));
     let staging = Staging::folder(&dir, args.force)?;
@@ -195,7 +205,7 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
 
 pub fn write_history(args: &HistoryArgs, out: Out) -> Result<ExitCode, Error> {
     let sc = args.changes.load(&args.scenario)?;
-    size_check(&[&sc.model], 1, Some(1), None, true)?;
+    size_check(&[&sc.model], 1, Some(1), (None, TimeArgs::default()), true)?;
     let prefix = args.out.display().to_string();
     let activity = Path::new(&format!("{prefix}-activity.csv")).to_path_buf();
     let staff = Path::new(&format!("{prefix}-staff.csv")).to_path_buf();

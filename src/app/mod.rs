@@ -23,7 +23,9 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Changes, Cli, Command, CompareArgs, DEFAULT_REPLICATIONS, Replications, SimArgs, ValidateArgs};
+use crate::cli::{
+    Changes, Cli, Command, CompareArgs, DEFAULT_REPLICATIONS, Replications, SimArgs, TimeArgs, ValidateArgs,
+};
 use crate::error::Error;
 use crate::estimate::{Estimate, Limits};
 use crate::export::{self, Staging};
@@ -97,9 +99,11 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));
+        let which = crate::error::stop_signal_slot();
         for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
             // The first signal sets the flag; one arriving when it is set exits.
-            let _ = signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&flag));
+            let _ = signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, Arc::clone(&flag));
+            let _ = signal_hook::flag::register_usize(signal, Arc::clone(which), signal as usize);
             let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
         }
         let watched = Arc::clone(&flag);
@@ -107,9 +111,11 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
             while !watched.load(Ordering::SeqCst) {
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
+            let again = if crate::error::stop_signal_name() == "Ctrl-C" { "Ctrl-C" } else { "SIGTERM" };
             let _ = writeln!(
                 std::io::stderr(),
-                "\nStopping: finishing the replications under way; nothing will be written (Ctrl-C again to quit at once)"
+                "\nStopping on {}: finishing the replications under way; nothing will be written ({again} again to quit at once)",
+                crate::error::stop_signal_name()
             );
         });
         flag
@@ -148,7 +154,7 @@ impl SimArgs {
     /// As `sized`, for `replications` whatever was asked.
     pub(crate) fn sized_for(&self, replications: u64, models: &[&Model], quiet: bool) -> Result<RunConfig, Error> {
         let threads = self.threads.map(usize::from);
-        size_check(models, replications, threads, self.max_memory, quiet).map(|threads| RunConfig {
+        size_check(models, replications, threads, (self.max_memory, self.time), quiet).map(|threads| RunConfig {
             replications,
             seed: self.seed,
             threads,
@@ -161,12 +167,16 @@ pub(crate) fn size_check(
     models: &[&Model],
     replications: u64,
     threads: Option<usize>,
-    max_memory_gb: Option<f64>,
+    (max_memory_gb, time): (Option<f64>, TimeArgs),
     quiet: bool,
 ) -> Result<Option<usize>, Error> {
     let max_memory_gb = max_memory_gb.unwrap_or_else(crate::estimate::default_memory_gib);
     let asked = threads.unwrap_or_else(rayon::current_num_threads);
-    let estimate = Estimate::of(models, replications, asked).check(&Limits::with_memory_gib(max_memory_gb))?;
+    let limits = Limits { seconds: time.seconds(), ..Limits::with_memory_gib(max_memory_gb) };
+    let estimate = Estimate::of(models, replications, asked).check(&limits)?;
+    if let Some(note) = estimate.long_run().filter(|_| !quiet) {
+        eprintln!("note: {note}");
+    }
     if estimate.threads < asked {
         if !quiet {
             eprintln!(
@@ -374,7 +384,10 @@ fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
         // A scenario that loads but is too big to run fails here too, at
         // the default replications and threads.
         let loaded = scenario::load_with(path, &changes).and_then(|s| {
-            let defaults = SimArgs { replications: None, seed: 1, threads: None, max_memory: None };
+            // Validating sizes memory, items and events; how long a run
+            // takes depends on the replications asked for when it runs.
+            let time = TimeArgs { max_time: None, yes: true };
+            let defaults = SimArgs { replications: None, seed: 1, threads: None, max_memory: None, time };
             defaults.sized("validate", &[&s.model], true).map(|_| s)
         });
         match loaded {

@@ -16,6 +16,7 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
     let sc = scenario::load_with(&args.scenario, &base)?;
     let dims: Vec<Dim> =
         args.vary.iter().map(|v| Dim::parse(v).map_err(|message| Error::Vary { message })).collect::<Result<_, _>>()?;
+    search::check_grid(&dims).map_err(|message| Error::Vary { message })?;
     // Each varied key must exist and take the values: try the first and last.
     for d in &dims {
         for v in [d.values[0], *d.values.last().expect("a value")] {
@@ -30,7 +31,13 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
         }
     }
     let targets = search::targets(&args.targets, args.budget.as_deref(), &sc.model)?;
-    let threads = size_check(&[&sc.model], args.confirm, args.threads.map(usize::from), args.max_memory, args.quiet)?;
+    // Sized (and timed) as the whole search: every candidate's replications.
+    let first = dims[0].values.len() as f64;
+    let outer: usize = dims[1..].iter().map(|d| d.values.len()).product();
+    let confirm = args.confirm.max(args.replications);
+    let estimate = outer as u64 * (first.log2().ceil() as u64 + 3) * args.replications + 2 * confirm;
+    let threads =
+        size_check(&[&sc.model], estimate, args.threads.map(usize::from), (args.max_memory, args.time), args.quiet)?;
     let dir = args.out.join(format!("staff-{}", sc.model.name));
     let staging = Staging::folder(&dir, args.force)?;
     let plan = Plan {
@@ -46,10 +53,6 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
     };
     let now: Vec<Option<String>> = plan.dims.iter().map(|d| sc.value_at(&d.key).map(|v| v.to_string())).collect();
     let plan = Plan { now: now.iter().map(|v| v.as_deref().and_then(|v| v.parse::<f64>().ok())).collect(), ..plan };
-    let first = plan.dims[0].values.len() as f64;
-    let outer: usize = plan.dims[1..].iter().map(|d| d.values.len()).product();
-    // An estimate for the bar: a bisection per combination, then confirming.
-    let estimate = outer as u64 * (first.log2().ceil() as u64 + 3) * plan.coarse + 2 * plan.confirm;
     let bar = progress_bar(estimate, args.quiet, "staff");
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg} [{bar:40}] about {percent}% ({elapsed} so far)")

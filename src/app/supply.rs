@@ -71,7 +71,13 @@ pub fn backtest(args: &BacktestArgs, observed: &Path, out: Out) -> Result<ExitCo
     let fitted_sc = scenario::load_with(&args.scenario, &changes)?;
     super::print_warnings(&fitted_sc);
     let model = &fitted_sc.model;
-    let threads = size_check(&[model], args.replications, args.threads.map(usize::from), args.max_memory, args.quiet)?;
+    let threads = size_check(
+        &[model],
+        args.replications,
+        args.threads.map(usize::from),
+        (args.max_memory, args.time),
+        args.quiet,
+    )?;
     let cfg = RunConfig { replications: args.replications, seed: args.seed, threads };
     let dir = args.out.join(format!("backtest-{}", sc.model.name));
     let staging = Staging::folder(&dir, args.force)?;

@@ -20,7 +20,7 @@ pub fn write_calibration(dir: &Path, doc: &Doc, command: &str, o: &Outcome) -> R
 
 fn observed(dir: &Path, o: &Outcome) -> Result<PathBuf, Error> {
     let path = dir.join("observed.csv");
-    let mut w = csv::Writer::from_path(&path).map_err(|e| write_err(&path, e))?;
+    let mut w = super::cell::SafeCsv::create(&path)?;
     let header = [
         "figure",
         "measure",
@@ -35,7 +35,7 @@ fn observed(dir: &Path, o: &Outcome) -> Result<PathBuf, Error> {
         "p90",
         "reproduced",
     ];
-    w.write_record(header).map_err(|e| write_err(&path, e))?;
+    w.row(header)?;
     for (j, obs) in o.after.model.observed.iter().enumerate() {
         let b = Bands::of(&o.agg.observed[j]);
         let before = o.as_given.means[j];
@@ -53,27 +53,27 @@ fn observed(dir: &Path, o: &Outcome) -> Result<PathBuf, Error> {
             b.p90.to_string(),
             obs.reproduced_by(b.mean).to_string(),
         ];
-        w.write_record(row).map_err(|e| write_err(&path, e))?;
+        w.row(row)?;
     }
-    w.flush().map_err(|e| write_err(&path, e))?;
+    w.finish()?;
     Ok(path)
 }
 
 fn runs(dir: &Path, o: &Outcome) -> Result<PathBuf, Error> {
     let path = dir.join("runs.csv");
-    let mut w = csv::Writer::from_path(&path).map_err(|e| write_err(&path, e))?;
+    let mut w = super::cell::SafeCsv::create(&path)?;
     let mut header = vec!["run".to_string()];
     header.extend(o.plan.unknowns.iter().map(|u| u.key()));
     header.push("misfit".into());
     header.extend((0..o.after.model.observed.len()).map(|j| format!("observed_{}_mean", j + 1)));
-    w.write_record(&header).map_err(|e| write_err(&path, e))?;
+    w.row(&header)?;
     for (i, r) in o.runs.iter().enumerate() {
         let mut row = vec![(i + 1).to_string()];
         row.extend(o.plan.unknowns.iter().zip(&r.t).map(|(u, &t)| u.toml_at(t)));
         row.push(r.misfit.to_string());
         row.extend(r.means.iter().map(f64::to_string));
-        w.write_record(&row).map_err(|e| write_err(&path, e))?;
+        w.row(&row)?;
     }
-    w.flush().map_err(|e| write_err(&path, e))?;
+    w.finish()?;
     Ok(path)
 }

@@ -5,39 +5,35 @@ use std::path::Path;
 use crate::error::Error;
 use crate::history::simulated::{ActivityRow, StaffRow};
 
-fn fail(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Write { path: path.to_path_buf(), message: e.to_string() }
-}
-
 pub fn activity(path: &Path, rows: &[ActivityRow], note: &str) -> Result<(), Error> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| fail(path, e))?;
+    let mut w = super::cell::SafeCsv::create(path)?;
     let completed = rows.iter().any(|r| r.completed.is_some());
     let header: &[&str] = if completed {
         &["period", "flow", "count", "completed", "source"]
     } else {
         &["period", "flow", "count", "source"]
     };
-    w.write_record(header).map_err(|e| fail(path, e))?;
+    w.row(header)?;
     for r in rows {
         let mut row = vec![r.period.clone(), r.flow.clone(), format!("{}", r.count)];
         if completed {
             row.push(format!("{}", r.completed.unwrap_or(0.0)));
         }
         row.push(note.to_string());
-        w.write_record(&row).map_err(|e| fail(path, e))?;
+        w.row(&row)?;
     }
-    w.flush().map_err(|e| fail(path, e))
+    w.finish()
 }
 
 pub fn staff(path: &Path, rows: &[StaffRow], note: &str) -> Result<(), Error> {
-    let mut w = csv::Writer::from_path(path).map_err(|e| fail(path, e))?;
+    let mut w = super::cell::SafeCsv::create(path)?;
     let extra = rows.iter().any(|r| !r.extra.is_empty());
     let mut header = vec!["period", "role", "starters", "leavers", "in_post", "vacancies"];
     if extra {
         header.extend(crate::history::read::STAFF_EXTRA);
     }
     header.push("source");
-    w.write_record(&header).map_err(|e| fail(path, e))?;
+    w.row(&header)?;
     for r in rows {
         let mut row = vec![
             r.period.clone(),
@@ -51,7 +47,7 @@ pub fn staff(path: &Path, rows: &[StaffRow], note: &str) -> Result<(), Error> {
             row.extend(r.extra.iter().map(|v| format!("{v}")));
         }
         row.push(note.to_string());
-        w.write_record(&row).map_err(|e| fail(path, e))?;
+        w.row(&row)?;
     }
-    w.flush().map_err(|e| fail(path, e))
+    w.finish()
 }

@@ -1,6 +1,7 @@
 //! Writing results to disk: the only module that creates files.
 
 pub mod calibration;
+pub mod cell;
 pub mod charts;
 pub mod console;
 pub mod history;
@@ -106,7 +107,8 @@ fn create(path: &Path) -> Result<BufWriter<File>, Error> {
 
 pub fn write_csv(df: &mut DataFrame, path: &Path) -> Result<(), Error> {
     let mut out = create(path)?;
-    CsvWriter::new(&mut out).include_header(true).finish(df).map_err(|e| write_err(path, e))?;
+    let mut safe = cell::neutralised(df).map_err(|e| write_err(path, e))?;
+    CsvWriter::new(&mut out).include_header(true).finish(&mut safe).map_err(|e| write_err(path, e))?;
     out.flush().map_err(|e| write_err(path, e))
 }
 
@@ -219,13 +221,12 @@ pub fn write_staff(
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let mut written = write_doc(dir, "staff", doc, command)?;
     let path = dir.join("candidates.csv");
-    let mut w = csv::Writer::from_path(&path).map_err(|e| write_err(&path, e))?;
-    w.write_record(&candidates.header).map_err(|e| write_err(&path, e))?;
+    let mut w = cell::SafeCsv::create(&path)?;
+    w.row(&candidates.header)?;
     for row in &candidates.rows {
-        let cells = row.iter().map(|v| if v.is_finite() { v.to_string() } else { String::new() });
-        w.write_record(cells).map_err(|e| write_err(&path, e))?;
+        w.row(row.iter().map(|v| if v.is_finite() { v.to_string() } else { String::new() }))?;
     }
-    w.flush().map_err(|e| write_err(&path, e))?;
+    w.finish()?;
     written.push(path);
     Ok(written)
 }
@@ -266,8 +267,8 @@ pub fn write_backtest(
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let (mut written, _) = write_charts(dir, std::slice::from_ref(chart))?;
     let path = dir.join("backtest.csv");
-    let mut w = csv::Writer::from_path(&path).map_err(|e| write_err(&path, e))?;
-    w.write_record([
+    let mut w = cell::SafeCsv::create(&path)?;
+    w.row([
         "flow",
         "period",
         "actual",
@@ -279,17 +280,16 @@ pub fn write_backtest(
         "inside_p10_p90",
         "inside_p5_p95",
         "version",
-    ])
-    .map_err(|e| write_err(&path, e))?;
+    ])?;
     for c in checks {
         let mut row = vec![c.flow.clone(), c.period.clone(), format!("{}", c.actual)];
         row.extend(c.bands.iter().map(|b| format!("{b}")));
         row.push(c.in_80().to_string());
         row.push(c.in_90().to_string());
         row.push(env!("CARGO_PKG_VERSION").to_string());
-        w.write_record(&row).map_err(|e| write_err(&path, e))?;
+        w.row(&row)?;
     }
-    w.flush().map_err(|e| write_err(&path, e))?;
+    w.finish()?;
     written.push(path);
     let mut md = format!(
         "# Backtest\n\nCoverage over {} held-out periods: {:.0}% inside P10-P90 (80% expected), {:.0}% inside P5-P95 (90% expected).\n\n| flow | period | actual | P10 | P50 | P90 | inside P10-P90 | inside P5-P95 |\n|---|---|---:|---:|---:|---:|---|---|\n",

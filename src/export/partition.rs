@@ -144,6 +144,7 @@ fn file_name(path: &Path) -> String {
 /// A file's SHA-256, read a block at a time.
 fn file_sha256(path: &Path) -> Result<String, Error> {
     let read_err = |source| Error::Read { path: path.to_path_buf(), source };
+    crate::input::check(path, crate::input::Kind::Shard)?;
     let mut file = File::open(path).map_err(read_err)?;
     let mut hasher = Sha256::new();
     let mut block = vec![0u8; 1 << 20];
@@ -261,6 +262,7 @@ fn not_a_shard(path: &Path, reason: impl std::fmt::Display) -> Error {
 }
 
 fn open(path: &Path) -> Result<ParquetReader<File>, Error> {
+    crate::input::check(path, crate::input::Kind::Shard)?;
     let file = File::open(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
     Ok(ParquetReader::new(file))
 }

@@ -7,6 +7,7 @@
 use polars::prelude::*;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
+use super::cell::safe;
 use crate::error::Error;
 use crate::format::Unit;
 use crate::model::Model;
@@ -87,7 +88,7 @@ fn number(ws: &mut Worksheet, row: u32, col: u16, v: f64, unit: Unit) -> Result<
 
 fn header(ws: &mut Worksheet, row: u32, names: &[&str], f: &Formats) -> Result<(), XlsxError> {
     for (c, name) in names.iter().enumerate() {
-        ws.write_string_with_format(row, c as u16, *name, &f.bold)?;
+        ws.write_string_with_format(row, c as u16, safe(name).as_ref(), &f.bold)?;
     }
     ws.set_freeze_panes(row + 1, 0)?;
     Ok(())
@@ -96,17 +97,17 @@ fn header(ws: &mut Worksheet, row: u32, names: &[&str], f: &Formats) -> Result<(
 /// The report's first section, a sentence a row.
 fn in_short(ws: &mut Worksheet, doc: &Doc, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("In short")?;
-    ws.write_string_with_format(0, 0, &doc.title, &f.bold)?;
+    ws.write_string_with_format(0, 0, safe(&doc.title).as_ref(), &f.bold)?;
     let mut row = 1;
     for line in &doc.meta {
-        ws.write_string(row, 0, line)?;
+        ws.write_string(row, 0, safe(line).as_ref())?;
         row += 1;
     }
     row += 1;
     for s in doc.sections.first().into_iter().flat_map(|s| &s.blocks) {
         if let Block::Sentences(list) = s {
             for sentence in list {
-                ws.write_string_with_format(row, 0, &sentence.text, &f.wrap)?;
+                ws.write_string_with_format(row, 0, safe(&sentence.text).as_ref(), &f.wrap)?;
                 row += 1;
             }
         }
@@ -146,8 +147,8 @@ fn by_year(ws: &mut Worksheet, m: &Model, agg: &Aggregate, f: &Formats) -> Resul
     for k in YearMetric::ALL {
         let unit = crate::format::Unit::of_measure(k.name());
         for (band, pick) in BANDS {
-            ws.write_string(row, 0, year_label(k))?;
-            ws.write_string(row, 1, band)?;
+            ws.write_string(row, 0, safe(&year_label(k)).as_ref())?;
+            ws.write_string(row, 1, safe(band).as_ref())?;
             for y in 0..m.years.len() {
                 number(ws, row, 2 + y as u16, pick(&Bands::of(agg.year_total(y, k))), unit)?;
             }
@@ -186,8 +187,8 @@ fn budget(ws: &mut Worksheet, m: &Model, agg: &Aggregate, f: &Formats) -> Result
             ("expected overspend", Unit::Money, &|y| agg.budget(l, y, BudgetMetric::Overspend).mean()),
         ];
         for (what, unit, value) in rows {
-            ws.write_string(row, 0, line.item.label())?;
-            ws.write_string(row, 1, what)?;
+            ws.write_string(row, 0, safe(line.item.label()).as_ref())?;
+            ws.write_string(row, 1, safe(what).as_ref())?;
             for y in 0..m.years.len() {
                 number(ws, row, 2 + y as u16, value(y), unit)?;
             }
@@ -226,7 +227,7 @@ fn table(ws: &mut Worksheet, stem: &str, df: &DataFrame, m: &Model, f: &Formats)
                 let Some(v) = strings.get(r) else { continue };
                 match (name.ends_with("_start") || name.ends_with("_end"), date(v)) {
                     (true, Some(d)) => ws.write_datetime_with_format(row, c as u16, d, &f.date)?,
-                    _ => ws.write_string(row, c as u16, v)?,
+                    _ => ws.write_string(row, c as u16, safe(v).as_ref())?,
                 };
             } else if let Ok(v) = s.cast(&DataType::Float64) {
                 let Some(v) = v.f64().ok().and_then(|x| x.get(r)) else { continue };
@@ -240,7 +241,7 @@ fn table(ws: &mut Worksheet, stem: &str, df: &DataFrame, m: &Model, f: &Formats)
             }
         }
         if let Some(key) = label_col.and_then(|c| text(c, r)) {
-            ws.write_string(row, names.len() as u16, label(m, &key))?;
+            ws.write_string(row, names.len() as u16, safe(&label(m, &key)).as_ref())?;
         }
     }
     ws.autofit();
@@ -276,14 +277,14 @@ fn assumptions(ws: &mut Worksheet, doc: &Doc, command: &str, f: &Formats) -> Res
         match s {
             Block::Definitions(items) => {
                 for (k, v) in items {
-                    ws.write_string_with_format(row, 0, k, &f.wrap)?;
-                    ws.write_string_with_format(row, 1, v, &f.wrap)?;
+                    ws.write_string_with_format(row, 0, safe(k).as_ref(), &f.wrap)?;
+                    ws.write_string_with_format(row, 1, safe(v).as_ref(), &f.wrap)?;
                     row += 1;
                 }
             }
             Block::Text { summary, text } => {
-                ws.write_string_with_format(row, 0, summary, &f.wrap)?;
-                ws.write_string_with_format(row, 1, text, &f.wrap)?;
+                ws.write_string_with_format(row, 0, safe(summary).as_ref(), &f.wrap)?;
+                ws.write_string_with_format(row, 1, safe(text).as_ref(), &f.wrap)?;
                 row += 1;
             }
             _ => {}
@@ -295,8 +296,8 @@ fn assumptions(ws: &mut Worksheet, doc: &Doc, command: &str, f: &Formats) -> Res
     let version = [("caseflow version".to_string(), env!("CARGO_PKG_VERSION").to_string())];
     let command = [("command".to_string(), command.to_string())];
     for (k, v) in doc.reproduce.iter().chain(&version).chain(&command) {
-        ws.write_string_with_format(row, 0, k, &f.wrap)?;
-        ws.write_string_with_format(row, 1, v, &f.wrap)?;
+        ws.write_string_with_format(row, 0, safe(k).as_ref(), &f.wrap)?;
+        ws.write_string_with_format(row, 1, safe(v).as_ref(), &f.wrap)?;
         row += 1;
     }
     ws.set_column_width(0, 34)?;

@@ -29,10 +29,12 @@ pub enum BacktestError {
         names.join(", ")
     )]
     NoOverlap { train_until: NaiveDate, names: Vec<String> },
-    #[error("held-out period {0} is not a day, month or year")]
-    PeriodKind(String),
-    #[error("held-out periods mix kinds ({0} and {1}); backtest one kind at a time")]
-    MixedPeriods(String, String),
+    #[error("line {line}, column period: held-out period {period} is not a day, month or year")]
+    PeriodKind { period: String, line: u64 },
+    #[error(
+        "line {line}, column period: held-out periods mix kinds ({first} and {other}); backtest one kind at a time"
+    )]
+    MixedPeriods { first: String, other: String, line: u64 },
     #[error("the held-out periods must start on {0}, the day after training ends")]
     HeldOutStart(NaiveDate),
     #[error("no held-out period lines up with the simulated periods")]
@@ -55,6 +57,8 @@ pub struct Plan {
     pub end: NaiveDate,
     pub period: PeriodKind,
     pub flows: Vec<String>,
+    /// History flows not tested, with why.
+    pub skipped: Vec<(String, &'static str)>,
 }
 
 /// Which flows to test and over what: history flows that the scenario has
@@ -62,15 +66,22 @@ pub struct Plan {
 pub fn plan(model: &Model, series: &[Series], opts: &BacktestOptions) -> Result<Plan, BacktestError> {
     let start = opts.train_until.succ_opt().ok_or(BacktestError::NoDayAfter(opts.train_until))?;
     let mut flows = Vec::new();
-    let mut spans: Vec<Span> = Vec::new();
+    let mut skipped = Vec::new();
+    let mut spans: Vec<(Span, u64)> = Vec::new();
     for s in series {
-        let Some(f) = model.flow_id(&s.name) else { continue };
+        let Some(f) = model.flow_id(&s.name) else {
+            skipped.push((s.name.clone(), "not a flow of the scenario"));
+            continue;
+        };
         if model.flows[f as usize].arrivals.is_none() {
+            skipped.push((s.name.clone(), "the scenario's flow has no arrivals of its own"));
             continue;
         }
-        let held: Vec<Span> = s.points.iter().map(|p| p.span).filter(|sp| sp.start >= start).collect();
+        let held: Vec<(Span, u64)> =
+            s.points.iter().map(|p| (p.span, p.line)).filter(|(sp, _)| sp.start >= start).collect();
         let trained = s.points.iter().filter(|p| p.span.end <= start).count();
         if held.is_empty() || trained < 2 {
+            skipped.push((s.name.clone(), "fewer than 2 periods before --train-until, or none after"));
             continue;
         }
         flows.push(s.name.clone());
@@ -90,15 +101,16 @@ pub fn plan(model: &Model, series: &[Series], opts: &BacktestOptions) -> Result<
             _ => None,
         }
     };
-    let period = kind(&spans[0]).ok_or_else(|| BacktestError::PeriodKind(spans[0].label()))?;
-    if let Some(other) = spans.iter().find(|s| kind(s) != Some(period)) {
-        return Err(BacktestError::MixedPeriods(spans[0].label(), other.label()));
+    let (first, line) = spans[0];
+    let period = kind(&first).ok_or_else(|| BacktestError::PeriodKind { period: first.label(), line })?;
+    if let Some((other, line)) = spans.iter().find(|(s, _)| kind(s) != Some(period)) {
+        return Err(BacktestError::MixedPeriods { first: first.label(), other: other.label(), line: *line });
     }
-    if spans.iter().any(|s| s.start < start) || !spans.iter().any(|s| s.start == start) {
+    if spans.iter().any(|(s, _)| s.start < start) || !spans.iter().any(|(s, _)| s.start == start) {
         return Err(BacktestError::HeldOutStart(start));
     }
-    let end = spans.iter().map(|s| s.end).max().expect("some spans");
-    Ok(Plan { start, end, period, flows })
+    let end = spans.iter().map(|(s, _)| s.end).max().expect("some spans");
+    Ok(Plan { start, end, period, flows, skipped })
 }
 
 /// The changes that turn a scenario into its backtest: starting the day

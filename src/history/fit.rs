@@ -207,10 +207,20 @@ pub enum FitError {
     AllZero {
         name: String,
     },
-    /// `steps`: how many step changes the fit had.
+    /// `steps`: how many step changes the fit had; `jump`: the row whose
+    /// count changes most from the one before, the likeliest culprit.
     NoConvergence {
         name: String,
         steps: usize,
+        jump: Option<Jump>,
+    },
+    /// A period far from the others: a mistyped date, most likely.
+    Gap {
+        name: String,
+        line: u64,
+        period: String,
+        other: String,
+        years: f64,
     },
     /// A count far off what the others predict.
     Outlier {
@@ -238,13 +248,19 @@ impl std::fmt::Display for FitError {
                 "'{name}': a damped trend needs at least {needed} periods here and there are {points}; use the log-linear trend or more history"
             ),
             FitError::AllZero { name } => write!(f, "'{name}': every count is zero, so there is no rate to fit"),
-            FitError::NoConvergence { name, steps: 0 } => write!(
+            FitError::NoConvergence { name, steps: 0, jump } => write!(
                 f,
-                "'{name}': the fit did not converge; look for counts that fall to zero or jump (a step change to give with --step, or a mistyped count), or fit a shorter window with --from/--until"
+                "'{name}': the fit did not converge{}; look for counts that fall to zero or jump (a step change to give with --step, or a mistyped count), or fit a shorter window with --from/--until",
+                jump.as_ref().map_or(String::new(), Jump::said)
             ),
-            FitError::NoConvergence { name, .. } => write!(
+            FitError::NoConvergence { name, jump, .. } => write!(
                 f,
-                "'{name}': the fit did not converge; try fewer step changes, or check that each has periods on both sides"
+                "'{name}': the fit did not converge{}; try fewer step changes, or check that each has periods on both sides",
+                jump.as_ref().map_or(String::new(), Jump::said)
+            ),
+            FitError::Gap { name, line, period, other, years } => write!(
+                f,
+                "'{name}': line {line}, column period: {period} is {years:.0} years from the nearest other period ({other}); check the date for a typing error, or fit the periods on one side with --from/--until"
             ),
             FitError::Outlier { name, period, line, count, expected } => {
                 let ratio = (count + 0.5) / (expected + 0.5);
@@ -398,10 +414,69 @@ impl Estimate {
     }
 }
 
+/// A count that changes most from the one before it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Jump {
+    pub line: u64,
+    pub period: String,
+    pub count: f64,
+    pub before: f64,
+}
+
+impl Jump {
+    fn said(&self) -> String {
+        format!(
+            " (the largest change is at line {}, column count: {} in {} after {})",
+            self.line,
+            crate::format::thousands(self.count),
+            self.period,
+            crate::format::thousands(self.before)
+        )
+    }
+
+    fn largest(pts: &[&Point]) -> Option<Jump> {
+        let change = |w: &[&Point]| ((w[1].count + 0.5) / (w[0].count + 0.5)).ln().abs();
+        let w = pts.windows(2).max_by(|a, b| change(a).total_cmp(&change(b)))?;
+        Some(Jump { line: w[1].line, period: w[1].span.label(), count: w[1].count, before: w[0].count })
+    }
+}
+
+/// A point far from both its neighbours in time: more than five years
+/// and more than twelve of the file's usual periods.
+fn gap(name: &str, pts: &[&Point]) -> Result<(), FitError> {
+    let mut days: Vec<f64> = pts.iter().map(|p| p.span.days()).collect();
+    days.sort_by(f64::total_cmp);
+    let usual = days.get(days.len() / 2).copied().unwrap_or(1.0);
+    let limit = (5.0 * 365.25f64).max(12.0 * usual);
+    let apart = |a: &Point, b: &Point| (b.span.start - a.span.end).num_days() as f64;
+    for (i, p) in pts.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| apart(pts[j], p));
+        let after = pts.get(i + 1).map(|q| apart(p, q));
+        let nearest = match (before, after) {
+            (Some(b), Some(a)) => b.min(a),
+            (Some(x), None) | (None, Some(x)) => x,
+            (None, None) => 0.0,
+        };
+        if nearest > limit {
+            // The far one of the two ends is the odd one out.
+            let other = if before.is_some_and(|b| Some(b) == Some(nearest)) { pts[i - 1] } else { pts[i + 1] };
+            return Err(FitError::Gap {
+                name: name.into(),
+                line: p.line,
+                period: p.span.label(),
+                other: other.span.label(),
+                years: nearest / 365.25,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The model for a fixed damping `phi` (1: log-linear).
 fn estimate(name: &str, pts: &[&Point], terms: &Terms, phi: f64) -> Result<Estimate, FitError> {
     let p = terms.count();
-    let no_convergence = || FitError::NoConvergence { name: name.into(), steps: terms.steps.len() };
+    let no_convergence =
+        || FitError::NoConvergence { name: name.into(), steps: terms.steps.len(), jump: Jump::largest(pts) };
     if pts.len() < p {
         // Not enough points for the steps or seasonality asked for.
         return Err(FitError::TooFew { name: name.into(), points: pts.len() });
@@ -469,7 +544,7 @@ fn estimate_damped(name: &str, pts: &[&Point], terms: &Terms) -> Result<Estimate
     let devs: Vec<f64> = grid.iter().map(|&phi| deviance(phi)).collect();
     let best = (0..grid.len()).min_by(|&a, &b| devs[a].total_cmp(&devs[b])).expect("a grid");
     if !devs[best].is_finite() {
-        return Err(FitError::NoConvergence { name: name.into(), steps: terms.steps.len() });
+        return Err(FitError::NoConvergence { name: name.into(), steps: terms.steps.len(), jump: Jump::largest(pts) });
     }
     // Golden section between the best point's neighbours.
     let (mut lo, mut hi) = (grid[best.saturating_sub(1)], grid[(best + 1).min(grid.len() - 1)]);
@@ -678,6 +753,7 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
     if pts.iter().all(|p| p.count == 0.0) {
         return Err(FitError::AllZero { name: name.into() });
     }
+    gap(name, &pts)?;
     let n = pts.len();
     let first = pts[0].span;
     let last = pts[n - 1].span;

@@ -41,11 +41,68 @@ pub struct Observed {
     pub rows: Vec<Row>,
     /// What was left out or could not be worked out, in words.
     pub notes: Vec<String>,
+    /// History rows not used (or used only in part), and why.
+    pub dropped: Vec<Dropped>,
+    /// Why "last year" is not twelve months, when it is not.
+    pub short: Vec<String>,
+}
+
+/// Rows of one history, for one role or flow, left out for one reason.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    /// "staff" or "activity".
+    pub history: &'static str,
+    pub name: String,
+    pub lines: Vec<u64>,
+    pub why: String,
+}
+
+impl Dropped {
+    /// Lines as a reader scans them: "2-13, 40".
+    pub fn line_list(&self) -> String {
+        let mut out: Vec<String> = Vec::new();
+        let mut i = 0;
+        while i < self.lines.len() {
+            let mut j = i;
+            while j + 1 < self.lines.len() && self.lines[j + 1] == self.lines[j] + 1 {
+                j += 1;
+            }
+            out.push(if j > i { format!("{}-{}", self.lines[i], self.lines[j]) } else { self.lines[i].to_string() });
+            i = j + 1;
+        }
+        out.join(", ")
+    }
+}
+
+/// Record `line` against (history, name, why), keeping one entry each.
+fn drop_row(dropped: &mut Vec<Dropped>, history: &'static str, name: &str, line: u64, why: String) {
+    match dropped.iter_mut().find(|d| d.history == history && d.name == name && d.why == why) {
+        Some(d) => d.lines.push(line),
+        None => dropped.push(Dropped { history, name: name.to_string(), lines: vec![line], why }),
+    }
 }
 
 impl Observed {
     pub fn get(&self, scope: &str, name: &str, metric: &str) -> Option<f64> {
         self.rows.iter().find(|r| r.scope == scope && r.name == name && r.metric == metric).map(|r| r.value)
+    }
+
+    /// What a person reading only the terminal must know: a year that is
+    /// not twelve months, and rows whose name the scenario does not have.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = self.short.clone();
+        for d in self.dropped.iter().filter(|d| !d.why.starts_with("outside")) {
+            out.push(format!(
+                "the {} history's {} '{}' ({} {}): {}",
+                d.history,
+                if d.history == "staff" { "role" } else { "flow" },
+                d.name,
+                if d.lines.len() == 1 { "line" } else { "lines" },
+                d.line_list(),
+                d.why
+            ));
+        }
+        out
     }
 }
 
@@ -135,29 +192,33 @@ impl Sums {
 /// Last year as the histories record it, by role, team and in total, and
 /// the work of each flow completed.
 pub fn of(m: &Model, staff: &History, activity: &History) -> Observed {
-    let mut notes = Vec::new();
+    let notes = Vec::new();
     let History::Staff(roles) = staff else {
         unreachable!("the caller passes staff history first");
     };
     let end = roles.iter().flat_map(|(_, ps)| ps.iter().map(|p| p.span.end)).max().unwrap_or(m.start);
     let from = end.checked_sub_months(Months::new(12)).unwrap_or(end);
     let in_year = |s: &Span| s.start >= from && s.end <= end;
+    let outside = format!("outside last year ({from} to {}): not used", end.pred_opt().unwrap_or(end));
+    let mut dropped = Vec::new();
     let mut total = Sums::default();
     let mut teams: Vec<Sums> = m.teams.iter().map(|_| Sums::default()).collect();
     let mut rows = Vec::new();
     for (name, points) in roles {
         let mut sums = Sums::default();
+        for p in points.iter().filter(|p| !in_year(&p.span)) {
+            drop_row(&mut dropped, "staff", name, p.line, outside.clone());
+        }
         for p in points.iter().filter(|p| in_year(&p.span)) {
+            if m.role_id(name).is_none() {
+                let why = "not a role of the scenario: counted in the total only".to_string();
+                drop_row(&mut dropped, "staff", name, p.line, why);
+            }
             sums.add(p);
             total.add(p);
             if let Some(t) = m.role_id(name).and_then(|r| m.roles[r as usize].team) {
                 teams[t as usize].add(p);
             }
-        }
-        if m.role_id(name).is_none() {
-            notes.push(format!(
-                "the staff history's role '{name}' is not a role of the scenario: it counts in the total only"
-            ));
         }
         rows.extend(sums.rows("role", name));
     }
@@ -165,9 +226,10 @@ pub fn of(m: &Model, staff: &History, activity: &History) -> Observed {
         rows.extend(sums.rows("team", &m.teams[t].name));
     }
     rows.extend(total.rows("total", "total"));
+    let mut short = Vec::new();
     if total.days() < 360.0 {
-        notes.push(format!(
-            "the staff history covers {:.0} days of the year to {}, not a whole year: rates are scaled to a year",
+        short.push(format!(
+            "\"last year\" is not twelve months: the staff history covers {:.0} days to {}, so its rates are scaled up to a year from part of one",
             total.days(),
             end.pred_opt().unwrap_or(end)
         ));
@@ -178,20 +240,34 @@ pub fn of(m: &Model, staff: &History, activity: &History) -> Observed {
     if let History::Activity(series) = activity {
         for s in series {
             let done: f64 = s.points.iter().filter(|p| in_year(&p.span)).map(|p| p.completed.unwrap_or(p.count)).sum();
+            for p in &s.points {
+                if !in_year(&p.span) {
+                    drop_row(&mut dropped, "activity", &s.name, p.line, outside.clone());
+                } else if m.flow_id(&s.name).is_none() {
+                    let why = "not a flow of the scenario: its work is not counted as work with people".to_string();
+                    drop_row(&mut dropped, "activity", &s.name, p.line, why);
+                }
+            }
             for p in s.points.iter().filter(|p| in_year(&p.span)) {
                 if !activity_days.contains(&p.span) {
                     activity_days.push(p.span);
                 }
             }
             rows.push(Row { scope: "flow", name: s.name.clone(), metric: "completed", value: done });
-            match m.flow_id(&s.name) {
-                Some(f) if m.flows[f as usize].people => people_done += done,
-                Some(_) => {}
-                None => notes.push(format!("the activity history's flow '{}' is not a flow of the scenario", s.name)),
+            if let Some(f) = m.flow_id(&s.name) {
+                if m.flows[f as usize].people {
+                    people_done += done;
+                }
             }
         }
     }
     let days: f64 = activity_days.iter().map(Span::days).sum();
+    if days < 360.0 {
+        short.push(format!(
+            "\"last year\" is not twelve months: the activity history has {days:.0} days in the year to {}, so work completed a year is scaled up from part of one",
+            end.pred_opt().unwrap_or(end)
+        ));
+    }
     if days > 0.0 && total.staff() > 0.0 {
         rows.push(Row {
             scope: "total",
@@ -200,5 +276,5 @@ pub fn of(m: &Model, staff: &History, activity: &History) -> Observed {
             value: people_done / total.staff() * 365.25 / days,
         });
     }
-    Observed { from, to: end, rows, notes }
+    Observed { from, to: end, rows, notes, dropped, short }
 }

@@ -199,14 +199,33 @@ const NOTES: [&str; 3] = ["source", "note", "notes"];
 const MAX_PROBLEMS: usize = 20;
 
 pub fn read(path: &Path) -> Result<History, HistoryError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| HistoryError { file: file.clone(), problems: vec![(None, format!("cannot read it: {e}"))] })?;
-    parse(&text, &file)
+    read_with_text(path).map(|(history, _)| history)
 }
 
-/// Parse history text; `file` is used in messages only.
+/// As `read`, with the text read (for its checksum, and to look for
+/// "synthetic" in it).
+pub fn read_with_text(path: &Path) -> Result<(History, String), HistoryError> {
+    let file = path.display().to_string();
+    let text = crate::input::read_text(path, crate::input::Kind::History)
+        .map_err(|e| HistoryError { file: file.clone(), problems: vec![(None, format!("the file {}", e.reason()))] })?;
+    Ok((parse(&text, &file)?, text))
+}
+
+/// Periods are within these years, as scenario dates are.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+/// The largest count or level a row may give: more than any council or
+/// England has, so a larger one is a typing error.
+const MAX_VALUE: f64 = 1e9;
+
+/// Parse history text as of today; `file` is used in messages only.
 pub fn parse(text: &str, file: &str) -> Result<History, HistoryError> {
+    parse_as_of(text, file, chrono::Local::now().date_naive())
+}
+
+/// Parse history text, refusing periods that start after `today` (history
+/// is what happened) unless the row's source says it is synthetic, as
+/// `caseflow history` writes.
+pub fn parse_as_of(text: &str, file: &str, today: NaiveDate) -> Result<History, HistoryError> {
     let fail = |problems: Vec<(Option<u64>, String)>| HistoryError { file: file.to_string(), problems };
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
@@ -258,10 +277,11 @@ pub fn parse(text: &str, file: &str) -> Result<History, HistoryError> {
             continue;
         }
         let get = |name: &str| col(name).and_then(|i| record.get(i)).unwrap_or("");
-        let span = match parse_period(get("period")) {
+        let synthetic = get("source").starts_with("synthetic");
+        let span = match parse_period(get("period")).and_then(|s| within(s, today, synthetic)) {
             Ok(s) => s,
             Err(e) => {
-                problems.push((Some(line), e));
+                problems.push((Some(line), format!("period {e}")));
                 continue;
             }
         };
@@ -271,7 +291,14 @@ pub fn parse(text: &str, file: &str) -> Result<History, HistoryError> {
                 return Some(None);
             }
             match raw.parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= 0.0 => Some(Some(v)),
+                Ok(v) if (0.0..=MAX_VALUE).contains(&v) => Some(Some(v)),
+                Ok(v) if v > MAX_VALUE => {
+                    problems.push((
+                        Some(line),
+                        format!("{name} must be at most 1,000,000,000 (got {}): check it for a typing error", raw),
+                    ));
+                    None
+                }
                 Ok(v) => {
                     problems.push((Some(line), format!("{name} must be a number >= 0 (got {v})")));
                     None
@@ -283,8 +310,13 @@ pub fn parse(text: &str, file: &str) -> Result<History, HistoryError> {
             }
         };
         let name = get(if staff { "role" } else { "flow" }).to_string();
+        let column = if staff { "role" } else { "flow" };
         if name.is_empty() {
-            problems.push((Some(line), format!("the {} is empty", if staff { "role" } else { "flow" })));
+            problems.push((Some(line), format!("the {column} is empty")));
+            continue;
+        }
+        if let Some(p) = crate::scenario::names::problem(&name) {
+            problems.push((Some(line), format!("{column}: {p}")));
             continue;
         }
         if staff {
@@ -343,6 +375,7 @@ pub fn parse(text: &str, file: &str) -> Result<History, HistoryError> {
     if rows.is_empty() && problems.is_empty() {
         problems.push((None, "no data rows: the file has a header but nothing under it".into()));
     }
+    problems.extend(contradictions(&rows).into_iter().take(MAX_PROBLEMS));
     // Each name's periods must not repeat or overlap.
     let mut by_name: HashMap<&str, Vec<(Span, u64)>> = HashMap::new();
     for (name, row) in &rows {
@@ -367,6 +400,109 @@ pub fn parse(text: &str, file: &str) -> Result<History, HistoryError> {
         return Err(fail(problems));
     }
     Ok(group(rows, staff))
+}
+
+/// A period within the years allowed and, unless synthetic, not after today.
+fn within(span: Span, today: NaiveDate, synthetic: bool) -> Result<Span, String> {
+    if !YEARS.contains(&span.start.year()) || !YEARS.contains(&span.end.pred_opt().unwrap_or(span.end).year()) {
+        return Err(format!(
+            "{} is outside the years {} to {}: check it for a typing error",
+            span.label(),
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
+    if span.start > today && !synthetic {
+        return Err(format!(
+            "{} starts after today ({today}): history records what happened; check the date for a typing error",
+            span.label()
+        ));
+    }
+    Ok(span)
+}
+
+/// Counts that cannot all be true: more ASYEs (or protected ones) than
+/// staff, more leavers than the staff who could have left, more work
+/// completed than could have been waiting.
+fn contradictions(rows: &[(String, Row)]) -> Vec<(Option<u64>, String)> {
+    let mut out = Vec::new();
+    let mut by_name: HashMap<&str, Vec<&Row>> = HashMap::new();
+    for (name, row) in rows {
+        by_name.entry(name).or_default().push(row);
+    }
+    let mut names: Vec<&&str> = by_name.keys().collect();
+    names.sort();
+    for name in names {
+        let mut series = by_name[*name].clone();
+        series.sort_by_key(|r| r.span_line());
+        out.extend(staff_contradictions(name, &series));
+        out.extend(completed_contradiction(name, &series));
+    }
+    out
+}
+
+fn staff_contradictions(name: &str, series: &[&Row]) -> Vec<(Option<u64>, String)> {
+    let mut out = Vec::new();
+    let mut before: Option<&StaffPoint> = None;
+    for row in series {
+        let Row::Staff(p) = row else { return out };
+        let x = &p.extra;
+        if let Some(asye) = x.asye.filter(|&a| a > p.in_post + x.agency.unwrap_or(0.0)) {
+            out.push((
+                Some(p.line),
+                format!("asye ({asye}) is more than the staff in post ({}) for '{name}'", p.in_post),
+            ));
+        }
+        if let (Some(asye), Some(protected)) = (x.asye, x.asye_protected.filter(|&v| v > x.asye.unwrap_or(0.0))) {
+            out.push((Some(p.line), format!("asye_protected ({protected}) is more than asye ({asye}) for '{name}'")));
+        }
+        // Staff at the start: the period before's in post when it ends as
+        // this one starts, else this one's.
+        let start = before.filter(|b| b.span.end == p.span.start).map_or(p.in_post, |b| b.in_post);
+        if p.leavers > start + p.starters {
+            out.push((
+                Some(p.line),
+                format!(
+                    "leavers ({}) is more than the {} who could have left '{name}' (in post at the start {start}, plus {} starters)",
+                    p.leavers,
+                    start + p.starters,
+                    p.starters
+                ),
+            ));
+        }
+        before = Some(p);
+    }
+    out
+}
+
+/// Work completed so far may be more than received so far by at most a
+/// year of receipts (work waiting when the file starts); more than that
+/// is a contradiction, or the columns swapped.
+fn completed_contradiction(name: &str, series: &[&Row]) -> Option<(Option<u64>, String)> {
+    let points: Vec<&Point> =
+        series.iter().filter_map(|r| if let Row::Count(p) = r { Some(p) } else { None }).collect();
+    let first = points.first()?.span.start;
+    let year_end = first + Months::new(12);
+    let first_year: Vec<&&Point> = points.iter().filter(|p| p.span.start < year_end).collect();
+    let days: f64 = first_year.iter().map(|p| p.span.days()).sum();
+    let waiting = first_year.iter().map(|p| p.count).sum::<f64>() * (365.25 / days.max(1.0)).max(1.0);
+    let (mut received, mut completed) = (0.0, 0.0);
+    for p in &points {
+        received += p.count;
+        completed += p.completed?;
+        if completed > received + waiting {
+            return Some((
+                Some(p.line),
+                format!(
+                    "completed so far ({}) is more than received so far ({}) plus a year of receipts ({}) that could have been waiting at the start, for '{name}': check the completed and count columns",
+                    crate::format::thousands(completed),
+                    crate::format::thousands(received),
+                    crate::format::thousands(waiting.round())
+                ),
+            ));
+        }
+    }
+    None
 }
 
 enum Row {

@@ -24,7 +24,7 @@ pub use generate::scenario_text;
 /// the sheet and cell).
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
-    #[error("cannot read {path}: {message}")]
+    #[error("{path}: the file {message}")]
     Read { path: String, message: String },
     #[error("{path}: {message}")]
     Toml { path: String, message: String },
@@ -157,8 +157,8 @@ pub fn read(path: &Path) -> Result<Checked, ProfileError> {
     let profile = if is_xlsx {
         xlsx::read(path)?
     } else {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ProfileError::Read { path: shown.clone(), message: e.to_string() })?;
+        let text = crate::input::read_text(path, crate::input::Kind::Profile)
+            .map_err(|e| ProfileError::Read { path: shown.clone(), message: e.reason() })?;
         parse(&text, &shown)?
     };
     check(profile, &shown)

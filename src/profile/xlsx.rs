@@ -67,6 +67,7 @@ pub fn write_template(path: &Path) -> Result<(), ProfileError> {
 pub fn read(path: &Path) -> Result<Profile, ProfileError> {
     let shown = path.display().to_string();
     let fail = |message: String| ProfileError::Workbook { path: shown.clone(), message };
+    crate::input::check(path, crate::input::Kind::Workbook).map_err(|e| fail(e.reason()))?;
     let mut book: Xlsx<_> =
         open_workbook(path).map_err(|e| fail(format!("cannot be read as an .xlsx workbook ({e})")))?;
     let names = book.sheet_names();

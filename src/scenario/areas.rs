@@ -99,10 +99,17 @@ pub(super) fn resolve(
     for (i, a) in region.areas.iter().enumerate() {
         let kp = root.key("areas").index(i);
         let path = kp.to_string();
-        if a.name.is_empty() || !a.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        if a.name.is_empty()
+            || a.name.len() > super::names::MAX
+            || !a.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
             return Err(at(
                 kp.key("name"),
-                format!("'{}': an area's name is lower-case letters, digits and _", a.name),
+                format!(
+                    "'{}': an area's name is lower-case letters, digits and _, at most {} of them",
+                    super::names::visible(&a.name),
+                    super::names::MAX
+                ),
             ));
         }
         if region.areas[..i].iter().any(|b| b.name == a.name) {

@@ -6,7 +6,9 @@
 mod areas;
 mod check;
 pub mod locate;
+pub mod names;
 pub mod overlay;
+pub mod plausible;
 pub mod raw;
 
 use std::path::Path;
@@ -115,12 +117,75 @@ pub fn parse_with(text: &str, file: &str, changes: &[Change]) -> Result<Model, S
 }
 
 fn resolve(sources: Sources, file: &str, dir: &Path) -> Result<Scenario, ScenarioError> {
+    resolve_layers(sources.clone(), file, dir).map_err(|e| blame_changes(&sources, file, dir, e))
+}
+
+/// A problem placed in a file that the file alone does not have comes
+/// from a change on top (`--set`): it is placed at that change, saying
+/// where the key is, so the message names what the user typed.
+fn blame_changes(sources: &Sources, file: &str, dir: &Path, mut e: ScenarioError) -> ScenarioError {
+    let is_change = |i: usize| matches!(sources.layers[i].origin, Origin::Change(_));
+    let changes: Vec<usize> = (0..sources.layers.len()).filter(|&i| is_change(i)).collect();
+    let in_change = |p: &Problem| {
+        p.span
+            .as_ref()
+            .and_then(|s| sources.locate(s.start))
+            .is_some_and(|(l, _)| matches!(l.origin, Origin::Change(_)))
+    };
+    if changes.is_empty() || e.problems.iter().all(in_change) {
+        return e;
+    }
+    let with = |keep: Option<usize>| {
+        let layers = (0..sources.layers.len()).filter(|&i| !is_change(i) || Some(i) == keep);
+        let only = Sources { text: sources.text.clone(), layers: layers.map(|i| sources.layers[i].clone()).collect() };
+        resolve_layers(only, file, dir).err().map(|e| e.problems).unwrap_or_default()
+    };
+    let alone = with(None);
+    let same = |a: &Problem, b: &Problem| a.path == b.path && a.message == b.message;
+    for p in e.problems.iter_mut().filter(|p| !in_change(p)) {
+        if alone.iter().any(|b| same(b, p)) {
+            continue;
+        }
+        let at = p.span.as_ref().and_then(|s| ScenarioError::place(sources, s));
+        let culprit = changes.iter().copied().find(|&c| with(Some(c)).iter().any(|b| same(b, p)));
+        let (name, span) = match culprit {
+            Some(c) => {
+                let range = sources.layers[c].range.clone();
+                (ScenarioError::place(sources, &range).unwrap_or_default(), Some(range))
+            }
+            None => {
+                let names: Vec<String> =
+                    changes.iter().filter_map(|&c| ScenarioError::place(sources, &sources.layers[c].range)).collect();
+                (names.join(" with "), p.span.clone())
+            }
+        };
+        p.message = format!(
+            "{} (this comes from {name}{})",
+            p.message,
+            at.map_or(String::new(), |a| format!("; the key is at {a}"))
+        );
+        p.span = span;
+    }
+    e
+}
+
+fn resolve_layers(sources: Sources, file: &str, dir: &Path) -> Result<Scenario, ScenarioError> {
     let fail = |sources: &Sources, problems: Vec<Problem>| ScenarioError {
         file: file.to_string(),
         sources: sources.clone(),
         problems,
     };
     let merged = overlay::merge(&sources).map_err(|p| fail(&sources, p))?;
+    let texts = plausible::text_problems(&table_value(merged.doc.get_ref()));
+    if !texts.is_empty() {
+        let doc = merged.doc.get_ref();
+        let problems = texts.into_iter().map(|(path, message)| Problem {
+            span: span_of(doc, &path),
+            path: path.to_string(),
+            message,
+        });
+        return Err(fail(&sources, problems.collect()));
+    }
     if areas::is_region(&merged) {
         return areas::resolve(&sources, &merged, file, dir);
     }
@@ -149,7 +214,8 @@ fn resolve(sources: Sources, file: &str, dir: &Path) -> Result<Scenario, Scenari
         fail(&sources, problems)
     })?;
     let table = table_value(doc);
-    let unnamed = keys_not_found(&model, &table);
+    let mut unnamed = keys_not_found(&model, &table);
+    unnamed.extend(plausible::number_problems(&table));
     if !unnamed.is_empty() {
         let problems = unnamed.into_iter().map(|(path, message)| Problem {
             span: span_of(doc, &path),

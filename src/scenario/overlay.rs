@@ -25,6 +25,7 @@ use toml::de::{DeArray, DeTable, DeValue};
 
 use super::locate::KeyPath;
 use crate::error::Problem;
+use crate::input::InputError;
 
 /// Longest chain of bases followed before giving up.
 const MAX_DEPTH: usize = 32;
@@ -220,18 +221,23 @@ fn read_chain(
         let fail = |sources: Sources, message: String| {
             Err((sources, vec![problem(("base".into(), message, named_at.clone()))]))
         };
-        let bytes = match std::fs::read(&file) {
-            Ok(b) => b,
+        let read = crate::input::read(&file, crate::input::Kind::Scenario).and_then(|bytes| {
+            let text = String::from_utf8(bytes.clone()).map_err(|_| InputError::NotUtf8 { path: file.clone() })?;
+            Ok((bytes, text))
+        });
+        let (bytes, text) = match read {
+            Ok(read) => read,
             Err(e) if named_at.is_some() => {
-                return fail(sources, format!("cannot read the base scenario {}: {e}", file.display()));
+                return fail(sources, format!("the base scenario {} {}", file.display(), e.reason()));
             }
+            // The scenario itself: its own problem, not its `base`'s.
             Err(e) => {
-                let message = format!("cannot read {}: {e}", file.display());
+                let message = match e {
+                    InputError::Io { .. } => e.to_string(),
+                    _ => format!("the file {}", e.reason()),
+                };
                 return Err((sources, vec![problem((String::new(), message, None))]));
             }
-        };
-        let Ok(text) = String::from_utf8(bytes.clone()) else {
-            return fail(sources, format!("{} is not UTF-8 text", file.display()));
         };
         let canonical = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
         if let Some(i) = seen.iter().position(|p| *p == canonical) {

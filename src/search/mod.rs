@@ -64,8 +64,12 @@ impl Dim {
             }
             (0..n).map(|i| lo + i as f64 * step).collect()
         } else {
-            let values: Option<Vec<f64>> = range.split(',').map(|s| s.trim().parse::<f64>().ok()).collect();
+            let values: Option<Vec<f64>> =
+                range.split(',').map(|s| s.trim().parse::<f64>().ok().filter(|v| v.is_finite())).collect();
             let mut values = values.ok_or_else(|| fail("the values must be numbers"))?;
+            if values.len() > 10_000 {
+                return Err(fail("more than 10,000 values"));
+            }
             values.sort_by(f64::total_cmp);
             values
         };
@@ -74,6 +78,25 @@ impl Dim {
         }
         Ok(Dim { key, values })
     }
+}
+
+/// Most candidates a staffing grid may have: the product of the values of
+/// every key varied.
+pub const MAX_GRID: usize = 100_000;
+
+/// Refuse a grid whose keys multiply to more than `MAX_GRID` candidates.
+pub fn check_grid(dims: &[Dim]) -> Result<(), String> {
+    let size = dims.iter().try_fold(1usize, |n, d| n.checked_mul(d.values.len())).unwrap_or(usize::MAX);
+    if size > MAX_GRID {
+        let sizes: Vec<String> = dims.iter().map(|d| format!("{} ({} values)", d.key, d.values.len())).collect();
+        return Err(format!(
+            "{} make {} candidates together, more than the {} a search may have; vary fewer keys, or use a coarser STEP",
+            sizes.join(" x "),
+            crate::format::thousands(size as f64),
+            crate::format::thousands(MAX_GRID as f64)
+        ));
+    }
+    Ok(())
 }
 
 /// What to search.

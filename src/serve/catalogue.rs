@@ -149,7 +149,7 @@ fn is_profile(path: &Path) -> bool {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
         return true;
     }
-    std::fs::read_to_string(path)
+    crate::input::read_text(path, crate::input::Kind::Scenario)
         .ok()
         .and_then(|t| t.parse::<toml::Table>().ok())
         .is_some_and(|t| looks_like_profile(&t))

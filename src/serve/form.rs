@@ -304,11 +304,11 @@ pub fn changes(form: &Form, edits: &Edits) -> Result<Vec<(String, Change)>, Vec<
     let mut corners: BTreeMap<String, Vec<(&'static str, f64, String)>> = BTreeMap::new();
     for f in form.groups.iter().flat_map(|g| &g.fields) {
         let Some(text) = edits.values.get(&f.id) else { continue };
-        let Ok(v) = text.trim().parse::<f64>() else {
+        let Some(v) = text.trim().parse::<f64>().ok().filter(|v| v.is_finite()) else {
             problems.push(FieldProblem { field: f.id.clone(), message: format!("'{text}' is not a number") });
             continue;
         };
-        if !v.is_finite() || (v - f.value).abs() < 1e-12 {
+        if (v - f.value).abs() < 1e-12 {
             continue;
         }
         match &f.kind {

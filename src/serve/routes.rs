@@ -214,7 +214,7 @@ async fn run(State(app): State<Arc<App>>, Json(ask): Json<Ask>) -> Reply {
 }
 
 fn size_check(sc: &Scenario, cfg: &RunConfig) -> Result<(), Refused> {
-    crate::app::size_check(&[&sc.model], cfg.replications, cfg.threads, None, true)
+    crate::app::size_check(&[&sc.model], cfg.replications, cfg.threads, (None, Default::default()), true)
         .map(|_| ())
         .map_err(|e| bad(e.to_string()))
 }

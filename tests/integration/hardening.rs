@@ -136,7 +136,7 @@ fn concurrent_runs_into_one_folder_never_mix_their_files() {
 fn ctrl_c_stops_the_run_says_so_and_leaves_nothing_half_written() {
     let out = scratch_dir("hardening-ctrl-c");
     let child = Command::new(env!("CARGO_BIN_EXE_caseflow"))
-        .args(["run", QUICKSTART, "-n", "1000000", "--out", out.to_str().unwrap()])
+        .args(["run", QUICKSTART, "-n", "1000000", "--yes", "--out", out.to_str().unwrap()])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -183,7 +183,7 @@ fn an_unwritable_out_is_refused_before_simulating() {
     std::fs::write(&file, "not a folder").unwrap();
     let started = Instant::now();
     // Ten million replications would take hours: the refusal comes first.
-    let o = cf(&["run", QUICKSTART, "-n", "10000000", "--out", file.to_str().unwrap()]);
+    let o = cf(&["run", QUICKSTART, "-n", "10000000", "--yes", "--out", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("cannot use"), "{}", stderr(&o));
     assert!(started.elapsed() < Duration::from_secs(20));
@@ -208,13 +208,21 @@ fn estimate(changes: &[&str]) -> Result<Estimate, caseflow::estimate::TooBig> {
 #[test]
 fn the_size_estimate_refuses_absurd_scenarios_with_the_estimate_in_the_message() {
     let cases: [(&[&str], Over, &str); 4] = [
-        (&["flows.contact.arrivals.per_year=1e9"], Over::Items, "flow 'contact'"),
+        // The largest values the plausible ranges allow.
+        (&["flows.contact.arrivals.per_year=1e8"], Over::Items, "flow 'contact'"),
         (
-            &["flows.contact.arrivals={ per_year = 1800, changes = [{ from = 2025-06-01, multiplier = 1e308 }] }"],
+            &["flows.contact.arrivals={ per_year = 1e6, changes = [{ from = 2025-06-01, multiplier = 100 }] }"],
             Over::Items,
             "flow 'contact'",
         ),
-        (&["flows.contact.initial={ waiting = 1000000000 }"], Over::Items, "initial work of flow 'contact'"),
+        (
+            &[
+                "flows.contact.initial={ waiting = 1e7, in_service = 1e7, scheduled = 1e7, scheduled_over_days = 300 }",
+                "flows.review.initial={ waiting = 1e7, in_service = 1e7 }",
+            ],
+            Over::Items,
+            "initial work of flow 'contact'",
+        ),
         (&["scenario.period=day", "scenario.years=270"], Over::Memory, "reporting periods"),
     ];
     for (changes, what, cause) in cases {
@@ -249,7 +257,7 @@ fn memory_per_thread_is_bounded_by_using_fewer_threads() {
 
 #[test]
 fn validate_refuses_a_scenario_too_big_to_run() {
-    let o = cf(&["validate", QUICKSTART, "--set", "flows.contact.arrivals.per_year=1e12"]);
+    let o = cf(&["validate", QUICKSTART, "--set", "flows.contact.arrivals.per_year=1e8"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("too big to simulate"), "{}", stderr(&o));
 }
@@ -282,9 +290,16 @@ fn out_of_range_dates_and_far_futures_are_refused_or_run_without_a_panic() {
         "flows[5].initial.scheduled_over_days",
         "at most 100000",
     );
+    refused(
+        &[
+            "flows.review.routes=[{ to = \"review\", probability = 1, delay_days = { dist = \"fixed\", value = 1e15 } }]",
+        ],
+        "flows[5].routes[0].delay_days.value",
+        "outside the plausible range",
+    );
     // Follow-ups due far beyond the horizon are never reached, and cost nothing.
     let m = quickstart(&[
-        "flows.review.routes=[{ to = \"review\", probability = 1, delay_days = { dist = \"fixed\", value = 1e15 } }]",
+        "flows.review.routes=[{ to = \"review\", probability = 1, delay_days = { dist = \"fixed\", value = 36500 } }]",
     ])
     .unwrap();
     let r = caseflow::engine::simulate(&m, 1, 0);

@@ -15,6 +15,7 @@ mod hardening;
 mod harness;
 mod health;
 mod history;
+mod inputs;
 mod legal;
 mod memory;
 mod overlays;

@@ -193,7 +193,7 @@ fn assert_refused(file: &Path, extra: &[&str], place: &str, message: &str) {
 #[test]
 fn a_missing_base_is_refused_at_the_line_that_names_it() {
     let dir = files("overlay-missing", &[("top.toml", "# a variant\n\nbase = \"nowhere.toml\"\n")]);
-    assert_refused(&dir.join("top.toml"), &[], "top.toml:3:8", "cannot read the base scenario");
+    assert_refused(&dir.join("top.toml"), &[], "top.toml:3:8", "cannot be read");
 }
 
 #[test]

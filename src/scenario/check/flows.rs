@@ -443,10 +443,10 @@ fn shape_from_history(
         return None;
     }
     let resolved = (cx.dir_for)(&path.key("history")).join(file);
-    let bytes = match std::fs::read(&resolved) {
+    let bytes = match crate::input::read(&resolved, crate::input::Kind::History) {
         Ok(b) => b,
         Err(e) => {
-            c.err(path.key("history"), format!("cannot read {}: {e}", resolved.display()));
+            c.err(path.key("history"), e.to_string());
             return None;
         }
     };

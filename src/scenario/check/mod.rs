@@ -19,6 +19,7 @@ use super::locate::{KeyPath, Seg};
 use super::raw::{Num, RawMeta, RawScenario};
 use crate::model::periods::day_of;
 use crate::model::{Calendar, Dist, Draw, FlowId, Model, PeriodKind, Periods};
+use crate::scenario::names;
 use dist::check_dist;
 use std::sync::Arc;
 
@@ -230,8 +231,8 @@ impl Context<'_> {
 fn unique_names<'a>(c: &mut Checker, path: &KeyPath, what: &str, names: impl Iterator<Item = &'a str>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.enumerate() {
-        if name.trim().is_empty() {
-            c.err(path.index(i).key("name"), "must not be empty");
+        if let Some(problem) = names::problem(name) {
+            c.err(path.index(i).key("name"), problem);
         } else if let Some(first) = seen.insert(name, i) {
             c.err(path.index(i).key("name"), format!("{what} '{name}' is already defined at {path}[{first}]"));
         }
@@ -367,6 +368,7 @@ fn check_with(
     unique_names(c, &root.key("roles"), "role", raw.roles.iter().map(|r| r.name.as_str()));
     unique_names(c, &root.key("stocks"), "stock", raw.stocks.iter().map(|s| s.name.as_str()));
     unique_names(c, &root.key("latent_pools"), "latent pool", raw.latent_pools.iter().map(|p| p.name.as_str()));
+    unique_names(c, &root.key("shocks"), "shock", raw.shocks.iter().map(|s| s.name.as_str()));
 
     let mut flows = flows::check_flows(c, &cx, &root.key("flows"));
     flows::check_instant_cycles(c, &cx, &root.key("flows"));
@@ -535,10 +537,22 @@ fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
     let n = c.count();
     if m.name.trim().is_empty() {
         c.err(path.key("name"), "must not be empty");
-    } else if !m.name.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)) || m.name.starts_with('.') {
+    } else if !m.name.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)) {
         c.err(
             path.key("name"),
-            format!("'{}' must use only letters, digits, '-', '_' and '.', as it names the report folder", m.name),
+            format!(
+                "'{}' must use only letters, digits, '-', '_' and '.', as it names the report folder",
+                names::visible(&m.name)
+            ),
+        );
+    } else if !m.name.starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
+        c.err(
+            path.key("name"),
+            format!(
+                "'{}' must start with a letter or digit (not '{}'), as it names the report folder",
+                m.name,
+                m.name.chars().next().unwrap_or(' ')
+            ),
         );
     } else if m.name.len() > MAX_NAME {
         c.err(

@@ -84,8 +84,8 @@ fn check_role(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath) -> Opt
             growth_steps(c, cx, g, &path.key("growth_per_year"), role);
         }
         role.team = r.team.as_deref().and_then(|t| cx.team(t));
-        if r.team.as_deref().is_some_and(|t| t.trim().is_empty()) {
-            c.err(path.key("team"), "must not be empty");
+        if let Some(problem) = r.team.as_deref().and_then(crate::scenario::names::problem) {
+            c.err(path.key("team"), problem);
         }
     }
     if c.count() > n { None } else { role }

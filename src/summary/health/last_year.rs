@@ -13,6 +13,9 @@ pub(super) fn section(cx: &Cx) -> Section {
         "From the staff and activity histories, {}: the figures the ratings call \"last year\".",
         cx.last_year()
     )));
+    for w in &o.short {
+        s.push(Block::Paragraph(format!("Warning: {w}.")));
+    }
     let metrics = [
         (W::Staff, "FTE in post (mean)", Unit::Ratio),
         (W::PeopleAllocated, "people allocated per worker", Unit::Ratio),
@@ -63,6 +66,17 @@ pub(super) fn section(cx: &Cx) -> Section {
         ]);
     }
     s.push(Block::Table(t));
+    if !o.dropped.is_empty() {
+        let mut t = Table {
+            title: "History rows not used, and why".into(),
+            header: ["history", "role or flow", "lines", "why"].into_iter().map(String::from).collect(),
+            rows: Vec::new(),
+        };
+        for d in &o.dropped {
+            t.rows.push(vec![d.history.into(), d.name.clone(), d.line_list(), d.why.clone()]);
+        }
+        s.push(Block::Table(t));
+    }
     if !o.notes.is_empty() {
         s.push(Block::Note(o.notes.join("; ")));
     }
