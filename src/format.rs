@@ -250,6 +250,12 @@ pub fn list(names: &[&str]) -> String {
     }
 }
 
+/// "social workers" -> "Social workers": a label at the start of a sentence.
+pub fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -304,10 +310,4 @@ mod tests {
         assert_eq!(Unit::Chance.band_diff(&Bands { mean: -0.452, ..over }), "-45 points");
         assert_eq!(Unit::Count.band(&Bands { p10: f64::NAN, p50: f64::NAN, p90: f64::NAN, mean: f64::NAN }), "-");
     }
-}
-
-/// "social workers" -> "Social workers": a label at the start of a sentence.
-pub fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
