@@ -67,10 +67,18 @@ pub(super) fn section(cx: &Cx) -> Section {
     let words: Vec<String> = given
         .iter()
         .map(|g| {
+            let role = &cx.m.roles[g.role];
+            let set = match role.dols_policy {
+                crate::model::DolsPolicy::FixedShare { share, .. } => format!(
+                    " (the scenario sets {} of their contracted casework hours; leave and sickness do not reduce it, so it is more of the hours they are at work)",
+                    Unit::Pct.show(100.0 * share)
+                ),
+                _ => String::new(),
+            };
             format!(
-                "{} ({} FTE) give DoLS {} hours of casework in the year ahead: {} of their casework hours, about {} FTE of care management time",
-                capital(&cx.m.roles[g.role].label),
-                decimal(cx.m.roles[g.role].fte, 1),
+                "{} ({} FTE) give DoLS {} hours of casework in the year ahead: {} of their casework hours at work{set}, about {} FTE of care management time",
+                capital(&role.label),
+                decimal(role.fte, 1),
                 Unit::Count.band_words(&g.hours),
                 Unit::Pct.show(g.share_pct),
                 decimal(g.fte, 1)
