@@ -15,11 +15,13 @@
 //! A small space-filling design (the current values, then a Halton
 //! sequence) finds a start; Nelder-Mead (argmin) refines it, inside the
 //! ranges, until every observation is within half its tolerance,
-//! the simplex stops moving, or the runs allowed are spent. The best
+//! two simplexes' worth of candidates in a row gain almost nothing, the
+//! simplex stops moving, or the runs allowed are spent. The best
 //! values are then confirmed with more replications over the whole
 //! horizon.
 
 mod search;
+pub use search::STALL_GAIN;
 pub mod write;
 
 use std::path::PathBuf;

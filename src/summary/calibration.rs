@@ -217,10 +217,13 @@ values set on top, simulated {} times up to the last observed date with the same
 the observed figures of ln(1 + d²), d = (simulated mean − observed) / tolerance: like d² near a figure, but a \
 figure no values can reach adds little more the further it is, so it cannot pull the rest away. The search starts from the scenario's own \
 values and a spread of {} more points (a Halton sequence), then refines the best with Nelder-Mead inside the \
-ranges until every figure is within half its tolerance, the search stops improving, or {} candidates have \
-been simulated. The calibrated values are then run {} times over the whole horizon.",
+ranges until every figure is within half its tolerance, the search stops improving ({} candidates in a row \
+bring the misfit down by less than {}), or {} candidates have been simulated. The calibrated values are then run \
+{} times over the whole horizon.",
         o.plan.replications,
         (2 * o.plan.unknowns.len() + 2).max(6) - 1,
+        2 * (o.plan.unknowns.len() + 1),
+        crate::calibrate::STALL_GAIN,
         o.plan.max_runs,
         o.plan.confirm
     )));
