@@ -510,16 +510,18 @@ pub enum RoleKpi {
     HoursAvailable,
     HoursWorked,
     HoursDols,
+    HoursDolsSetAside,
     Cost,
 }
 
 impl RoleKpi {
-    pub const ALL: [RoleKpi; 6] = [
+    pub const ALL: [RoleKpi; 7] = [
         RoleKpi::UtilisationPct,
         RoleKpi::Caseload,
         RoleKpi::HoursAvailable,
         RoleKpi::HoursWorked,
         RoleKpi::HoursDols,
+        RoleKpi::HoursDolsSetAside,
         RoleKpi::Cost,
     ];
     pub const COUNT: usize = Self::ALL.len();
@@ -531,6 +533,7 @@ impl RoleKpi {
             RoleKpi::HoursAvailable => "hours_available",
             RoleKpi::HoursWorked => "hours_worked",
             RoleKpi::HoursDols => "hours_dols",
+            RoleKpi::HoursDolsSetAside => "hours_dols_set_aside",
             RoleKpi::Cost => "cost",
         }
     }
@@ -542,6 +545,10 @@ impl RoleKpi {
             RoleKpi::HoursAvailable => "casework hours the role could give over the horizon",
             RoleKpi::HoursWorked => "casework hours given over the horizon",
             RoleKpi::HoursDols => "casework hours given to DoLS over the horizon",
+            RoleKpi::HoursDolsSetAside => {
+                "casework hours set aside for DoLS under a fixed share over the horizon, used or not (the weekly \
+share is of contracted hours, not reduced for leave)"
+            }
             RoleKpi::Cost => "all costs of the role over the horizon (£)",
         }
     }

@@ -532,6 +532,7 @@ impl Recorder {
                     RoleKpi::HoursAvailable => sum.hours_available,
                     RoleKpi::HoursWorked => sum.hours_worked,
                     RoleKpi::HoursDols => sum.hours_dols,
+                    RoleKpi::HoursDolsSetAside => sum.hours_dols_set_aside,
                     RoleKpi::Cost => cost,
                 };
             }

@@ -73,6 +73,10 @@ pub(crate) struct Accrued {
     pub hours_available: f64,
     pub hours_worked: f64,
     pub hours_dols: f64,
+    /// Under a fixed DoLS share: the hours set aside for DoLS while in
+    /// post, whether or not DoLS work used them (not reduced for leave,
+    /// as the weekly budget is not).
+    pub hours_dols_set_aside: f64,
     pub overtime_hours: f64,
     /// Open items times days, over days in post: caseload.
     pub case_days: f64,
@@ -105,6 +109,7 @@ impl Accrued {
         self.hours_available += o.hours_available;
         self.hours_worked += o.hours_worked;
         self.hours_dols += o.hours_dols;
+        self.hours_dols_set_aside += o.hours_dols_set_aside;
         self.overtime_hours += o.overtime_hours;
         self.case_days += o.case_days;
         self.post_days += o.post_days;
@@ -540,6 +545,9 @@ impl Worker {
             a.post_days += dt;
             a.case_days += caseload * dt;
             a.people_days += people * dt;
+            if let Some(b) = &self.budget {
+                a.hours_dols_set_aside += b.share * self.rate * dw;
+            }
             if self.away_sick {
                 // Working days: the clock runs 7/5 on a working week's days.
                 let per = match cal.kind {

@@ -110,6 +110,22 @@ fn each_dual_role_policy_divides_the_time_as_it_says() {
     assert!(dols_first >= priority && priority >= cm_first, "by priority sits between");
 }
 
+#[test]
+fn the_dols_time_set_aside_is_the_share_of_contracted_hours_and_bounds_what_dols_uses() {
+    // Busy, with leave: the weekly budget is of contracted hours, so it is
+    // not reduced for leave, and DoLS uses nearly all of it but no more
+    // than one week's borrowing beyond it.
+    let mut changes = sets(&BUSY);
+    changes.extend(sets(&["absence.annual_leave_days=27", "absence.leave_spell_days=5"]));
+    let agg = run_varied(BIA, &changes, 10, 2);
+    let k = |k: RoleKpi| agg.role_kpi(0, k).mean();
+    let (set_aside, used, at_work) = (k(RoleKpi::HoursDolsSetAside), k(RoleKpi::HoursDols), k(RoleKpi::HoursAvailable));
+    let week = 0.35 * 37.0 * 0.65;
+    eprintln!("set aside {set_aside:.0} h, used {used:.0} h, at work {at_work:.0} h, a week's share {week:.1} h");
+    assert!(set_aside > 0.35 * at_work * 1.05, "the share is of contracted hours, more than of hours at work");
+    assert!((0.85 * set_aside..=set_aside + week).contains(&used), "DoLS used {used:.0} of {set_aside:.0} set aside");
+}
+
 /// A request in two stages: a first stage whose length varies a great
 /// deal, then a second done by one busy worker.
 const STAGED: &str = r#"

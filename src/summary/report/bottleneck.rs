@@ -75,8 +75,8 @@ fn resources(m: &Model, agg: &Aggregate, f: usize) -> Vec<(String, f64, &'static
             let name = role.label.clone();
             match (role.kind.clone(), role.dols_policy) {
                 (RoleKind::BoughtIn { .. }, _) => (name, k(RoleKpi::UtilisationPct), "of the weekly cap"),
-                (RoleKind::Staff, DolsPolicy::FixedShare { share, .. }) if dols => {
-                    let of = share * k(RoleKpi::HoursAvailable);
+                (RoleKind::Staff, DolsPolicy::FixedShare { .. }) if dols => {
+                    let of = k(RoleKpi::HoursDolsSetAside);
                     let used = if of > 0.0 { 100.0 * k(RoleKpi::HoursDols) / of } else { f64::NAN };
                     (name, used, "of DoLS time")
                 }
