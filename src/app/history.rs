@@ -134,26 +134,19 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
     let fitted = scenario::load_with(&args.scenario, &changes)?;
     super::print_warnings(&fitted);
     let model = fitted.model;
-    let threads = size_check(
-        &[&model],
-        args.replications,
-        args.threads.map(usize::from),
-        (args.max_memory, args.time),
-        args.quiet,
-    )?;
-    let cfg = RunConfig { replications: args.replications, seed: args.seed, threads };
-    let dir = args.out.join(format!("backtest-{}", sc.model.name));
-    let staging = Staging::folder(&dir, args.force)?;
-    let bar = progress_bar(cfg.replications, args.quiet, "backtest");
-    let agg = runner::run_until(&model, &cfg, &|| bar.inc(1), stop_flag());
-    bar.finish_and_clear();
-    let agg = agg?;
+    let held_out = simulate(args, &model, &sc.model.name)?;
+    let (agg, cfg, dir, staging) = (held_out.agg, held_out.cfg, held_out.dir, held_out.staging);
     let checks = backtest::checks(&model, &agg, &series, &plan);
     if checks.is_empty() {
         return Err(backtest::BacktestError::NothingLinesUp.into());
     }
     let (c80, c90) = backtest::coverage(&checks);
-    let chart = crate::summary::backtest::chart(&checks, &plan.flows, &series, opts.train_until);
+    let titles: Vec<String> = plan
+        .flows
+        .iter()
+        .map(|name| model.flows.iter().position(|f| &f.name == name).map_or(name.clone(), |f| model.flow_title(f)))
+        .collect();
+    let chart = crate::summary::backtest::chart(&checks, &plan.flows, &titles, &series, opts.train_until);
     let command = format!(
         "caseflow backtest {} --replications {} --seed {}",
         backtest_flags(&sc, args, &opts),
@@ -201,6 +194,34 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
         say!(out, "Wrote {}/: backtest.csv, backtest.md, charts/backtest.png and .svg", dir.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A backtest's run, sized and checked first, with the folder its report
+/// is staged in.
+pub(super) struct HeldOut {
+    pub agg: crate::stats::Aggregate,
+    pub cfg: RunConfig,
+    pub dir: std::path::PathBuf,
+    pub staging: Staging,
+}
+
+/// Check the run's size and time, stage `reports/backtest-<name>/`, and
+/// simulate `model` with a progress bar.
+pub(super) fn simulate(args: &BacktestArgs, model: &crate::model::Model, name: &str) -> Result<HeldOut, Error> {
+    let threads = size_check(
+        &[model],
+        args.replications,
+        args.threads.map(usize::from),
+        (args.max_memory, args.time),
+        args.quiet,
+    )?;
+    let cfg = RunConfig { replications: args.replications, seed: args.seed, threads };
+    let dir = args.out.join(format!("backtest-{name}"));
+    let staging = Staging::folder(&dir, args.force)?;
+    let bar = progress_bar(cfg.replications, args.quiet, "backtest");
+    let agg = runner::run_until(model, &cfg, &|| bar.inc(1), stop_flag());
+    bar.finish_and_clear();
+    Ok(HeldOut { agg: agg?, cfg, dir, staging })
 }
 
 pub fn write_history(args: &HistoryArgs, out: Out) -> Result<ExitCode, Error> {

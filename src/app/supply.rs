@@ -9,18 +9,17 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use super::history::{absolute, backtest_flags, backtest_options};
-use super::{Out, progress_bar, say, size_check, stop_flag};
+use super::{Out, progress_bar, say, stop_flag};
 use crate::calibrate::{self, Plan};
 use crate::cli::BacktestArgs;
 use crate::error::Error;
-use crate::export::{self, Staging};
+use crate::export;
 use crate::format::Unit;
 use crate::history::backtest::{self, BacktestError, Check};
 use crate::history::position::{self, Figure};
 use crate::history::supply::{self, Coverage, SupplyRule};
 use crate::history::{self as hist, History};
 use crate::model::periods::day_of;
-use crate::runner::{self, RunConfig};
 use crate::scenario::{self, Change};
 use crate::stats::Bands;
 
@@ -71,20 +70,8 @@ pub fn backtest(args: &BacktestArgs, observed: &Path, out: Out) -> Result<ExitCo
     let fitted_sc = scenario::load_with(&args.scenario, &changes)?;
     super::print_warnings(&fitted_sc);
     let model = &fitted_sc.model;
-    let threads = size_check(
-        &[model],
-        args.replications,
-        args.threads.map(usize::from),
-        (args.max_memory, args.time),
-        args.quiet,
-    )?;
-    let cfg = RunConfig { replications: args.replications, seed: args.seed, threads };
-    let dir = args.out.join(format!("backtest-{}", sc.model.name));
-    let staging = Staging::folder(&dir, args.force)?;
-    let bar = progress_bar(cfg.replications, args.quiet, "backtest");
-    let agg = runner::run_until(model, &cfg, &|| bar.inc(1), stop_flag());
-    bar.finish_and_clear();
-    let agg = agg?;
+    let held_out = super::history::simulate(args, model, &sc.model.name)?;
+    let (agg, cfg, dir, staging) = (held_out.agg, held_out.cfg, held_out.dir, held_out.staging);
     let checks = supply::checks(model, &agg, &all, scale);
     let (fit, test) = checks.split_at(trained.len());
     let coverage = supply::by_series(test);
@@ -93,7 +80,19 @@ pub fn backtest(args: &BacktestArgs, observed: &Path, out: Out) -> Result<ExitCo
     let words = Words { scale, rule, calibrated: &calibrated.lines, notes: &notes, seconds, fit, coverage: &coverage };
     let history = supply::as_history(&trained);
     let names: Vec<String> = coverage.iter().map(|c| c.series.clone()).collect();
-    let mut chart = crate::summary::backtest::chart(test, &names, &history, opts.train_until);
+    // Each series titled as its observation reads: "Standard DoLS requests: decided".
+    let titles: Vec<String> = names
+        .iter()
+        .map(|name| match all.iter().position(|f| &f.series() == name) {
+            Some(i) => {
+                let (o, subject) = (&model.observed[i], crate::format::capital(&model.observed[i].subject));
+                let words = o.reading.measure.words();
+                if subject.ends_with(words) { subject } else { format!("{subject}: {words}") }
+            }
+            None => name.clone(),
+        })
+        .collect();
+    let mut chart = crate::summary::backtest::chart(test, &names, &titles, &history, opts.train_until);
     chart.title = "Backtest with supply: the figures against the forecast".into();
     chart.caption = "Grey dots are the training figures the demand and supply were fitted to; from the training date on, the band holds P10-P90 of the simulated figure, the line is P50, and filled dots are the figures reported.".into();
     chart.y_label = "figure".into();

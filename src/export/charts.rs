@@ -425,10 +425,12 @@ fn bars<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB,
         .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..y_top)?;
     let ticks = &chart.x_ticks;
     let label = |x: &f64| tick_label(ticks, *x);
+    let y_fmt = |y: &f64| axis_number(*y, y_top);
     c.configure_mesh()
         .disable_x_mesh()
         .x_labels(n)
         .x_label_formatter(&label)
+        .y_label_formatter(&y_fmt)
         .x_desc(&chart.x_label)
         .y_desc(&chart.y_label)
         .label_style(("sans-serif", 12))

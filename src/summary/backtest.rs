@@ -6,16 +6,22 @@ use super::doc::{Chart, ChartKind, Panel, Series};
 use crate::history::backtest::Check;
 use crate::history::read;
 
-/// One panel per tested flow: the history the fit saw (periods of the
+/// One panel per tested flow, titled by `titles` (one per flow): the history the fit saw (periods of the
 /// held-out kind that end by `train_until`), then the forecast band over
 /// the held-out periods with the actual counts.
-pub fn chart(checks: &[Check], flows: &[String], history: &[read::Series], train_until: NaiveDate) -> Chart {
+pub fn chart(
+    checks: &[Check],
+    flows: &[String],
+    titles: &[String],
+    history: &[read::Series],
+    train_until: NaiveDate,
+) -> Chart {
     // One axis for every panel: periods by the day they end, so a level at
     // 31 March sits with the year it ends and a gap stays a gap.
     let end_of = |label: &str| read::parse_period(label).map(|s| s.end).ok();
     let mut axis: Vec<(NaiveDate, String)> = Vec::new();
     let mut per_flow = Vec::new();
-    for flow in flows {
+    for (flow, title) in flows.iter().zip(titles) {
         let rows: Vec<&Check> = checks.iter().filter(|c| &c.flow == flow).collect();
         let Some(first) = rows.first() else { continue };
         // Training periods like the held-out ones (same label shape).
@@ -38,12 +44,12 @@ pub fn chart(checks: &[Check], flows: &[String], history: &[read::Series], train
                 }
             }
         }
-        per_flow.push((flow, rows, trained));
+        per_flow.push((title, rows, trained));
     }
     axis.sort();
     let x_of = |label: &str| end_of(label).and_then(|e| axis.iter().position(|(a, _)| *a == e)).unwrap_or(0) as f64;
     let mut panels = Vec::new();
-    for (flow, rows, trained) in per_flow {
+    for (title, rows, trained) in per_flow {
         let x: Vec<f64> = rows.iter().map(|c| x_of(&c.period)).collect();
         let band = |k: usize| rows.iter().map(|c| c.bands[k]).collect::<Vec<f64>>();
         let points = trained
@@ -51,10 +57,8 @@ pub fn chart(checks: &[Check], flows: &[String], history: &[read::Series], train
             .map(|(label, count)| (x_of(label), *count))
             .chain(rows.iter().map(|c| (x_of(&c.period), c.actual)))
             .collect();
-        let mut panel = Panel::new(
-            &flow.replace('_', " "),
-            vec![Series { label: "forecast".into(), x, p10: band(1), p50: band(2), p90: band(3) }],
-        );
+        let mut panel =
+            Panel::new(title, vec![Series { label: "forecast".into(), x, p10: band(1), p50: band(2), p90: band(3) }]);
         panel.points = points;
         panels.push(panel);
     }
