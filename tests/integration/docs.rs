@@ -1,7 +1,7 @@
 //! The docs name what is there: every file and module they name exists,
-//! every link and anchor between them leads somewhere, every page in
-//! docs/ is linked from the README, and every key a scenario may hold is
-//! in the scenario reference.
+//! the architecture page names every file of src/, every link and anchor
+//! between them leads somewhere, every page in docs/ is linked from the
+//! README, and every key a scenario may hold is in the scenario reference.
 
 use std::path::{Path, PathBuf};
 
@@ -106,6 +106,29 @@ fn every_file_and_module_the_docs_name_exists() {
     // The architecture page names every module; the count keeps the
     // search itself honest.
     assert!(checked > 150, "only {checked} paths found in the docs");
+}
+
+/// Every file under `folder`, as paths from the repository's root.
+fn files_under(folder: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(folder).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(shown(&path));
+        }
+    }
+}
+
+#[test]
+fn the_architecture_names_every_module_of_src() {
+    let architecture = std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).unwrap();
+    let named = named_paths(&architecture);
+    let mut files = Vec::new();
+    files_under(&root().join("src"), &mut files);
+    let missing: Vec<&String> = files.iter().filter(|f| !named.contains(f)).collect();
+    assert!(files.len() > 100, "only {} files in src/", files.len());
+    assert!(missing.is_empty(), "docs/ARCHITECTURE.md does not name: {missing:?}");
 }
 
 #[test]
