@@ -52,7 +52,7 @@ const BASE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 
 /// Events the estimate counts, simulated a second on one thread: below
 /// the slowest of the shipped scenarios measured (3.0 million, the health
-/// check's example; README, "How long a run takes"), so the time
+/// check's example; docs/performance.md, "How long a run takes"), so the time
 /// estimated is high rather than low.
 pub const EVENTS_PER_SECOND: f64 = 2.0e6;
 /// The longest run started without asking, in seconds.

@@ -1,7 +1,7 @@
 //! What one replication produces, and the names of its measures.
 //!
 //! The metric enums are the single source of the column names and meanings
-//! that the summaries, exporters and README use.
+//! that the summaries, exporters and docs/outputs.md use.
 
 /// Per flow and reporting period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

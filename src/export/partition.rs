@@ -42,7 +42,7 @@ fn batch_of(bytes: usize) -> u64 {
     (BATCH_BYTES / bytes.max(1)).clamp(1, BATCH as usize) as u64
 }
 
-/// The columns of a partition and what each holds (the README lists them).
+/// The columns of a partition and what each holds (docs/cluster.md lists them).
 pub const COLUMNS: [(&str, &str); 18] = [
     ("replication", "the replication's number in the whole run, from 0"),
     ("events", "events simulated"),

@@ -5,7 +5,8 @@
 //! what a person could mean, so `hours_per_week = 1e-308` or a lognormal
 //! whose p90 is 1e300 is refused rather than simulated.
 //!
-//! The ranges are listed in the README ("Plausible ranges"), from `RANGES`.
+//! The ranges are listed in docs/scenario-reference.md ("Plausible ranges"),
+//! as `table()` writes them from `RANGES`.
 
 use super::locate::{KeyPath, Seg};
 
@@ -129,6 +130,28 @@ pub const RANGES: &[Range] = &[
     r("observed.*.tolerance", 0.0, 1e12, "the measure's unit"),
 ];
 
+/// The ranges as the Markdown table docs/scenario-reference.md holds: one
+/// row per key, in the order of `RANGES`.
+pub fn table() -> String {
+    let mut out = String::from("| key | plausible range | unit |\n|---|---|---|\n");
+    for r in RANGES {
+        out.push_str(&format!("| `{}` | {} to {} | {} |\n", r.key, bound(r.lo), bound(r.hi), r.unit));
+    }
+    out
+}
+
+/// A bound as a person writes it: 36,500 or 0.01, and 1e11 where the
+/// digits would be too many to count.
+fn bound(x: f64) -> String {
+    if x.abs() >= 1e10 {
+        format!("{x:e}")
+    } else if x.fract() == 0.0 {
+        crate::format::thousands(x)
+    } else {
+        format!("{x}")
+    }
+}
+
 /// A distribution's parameters held to its key's range.
 const DIST_VALUES: [&str; 7] = ["value", "mean", "median", "p90", "min", "mode", "max"];
 /// The most characters of a name-like text (a label), and of any other.
@@ -230,7 +253,7 @@ fn number(x: f64, path: &KeyPath, out: &mut Vec<(KeyPath, String)>) {
         out.push((
             path.clone(),
             format!(
-                "{} is outside the plausible range {} to {}{unit} (see \"Plausible ranges\" in the README)",
+                "{} is outside the plausible range {} to {}{unit} (see \"Plausible ranges\" in docs/scenario-reference.md)",
                 super::check::shown(x),
                 super::check::shown(r.lo),
                 super::check::shown(r.hi),
@@ -286,5 +309,16 @@ mod tests {
         assert_eq!(range_of(&at("budget.dols.2026")).map(|r| r.key), Some("budget.*.*"));
         assert_eq!(range_of(&at("health_check.caseload.social_worker")).map(|r| r.hi), Some(1000.0));
         assert!(range_of(&at("calibrate.0.range.0")).is_none());
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_range_with_bounds_as_people_write_them() {
+        let t = table();
+        assert_eq!(t.lines().count(), RANGES.len() + 2);
+        assert!(t.contains("| `flows.*.priority` | -1,000 to 1,000 |  |\n"), "{t}");
+        assert!(t.contains("| `flows.*.deadline_days` | 0.01 to 36,500 | days |\n"), "{t}");
+        assert!(t.contains("| `inflation.pay` | -0.5 to 1 | share a year |\n"), "{t}");
+        assert!(t.contains("| `budget.*` | 0 to 1e11 | £ a year |\n"), "{t}");
+        assert!(t.contains("| `observed.*.value` | -1e12 to 1e12 | the measure's unit |\n"), "{t}");
     }
 }

@@ -403,11 +403,14 @@ fn values_outside_their_plausible_range_and_non_finite_numbers_are_refused() {
 
 #[test]
 fn every_plausible_range_is_documented_in_the_scenario_reference() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let section = readme.split("### Plausible ranges").nth(1).expect("a Plausible ranges section");
+    let reference = std::fs::read_to_string(root().join("docs/scenario-reference.md")).unwrap();
+    let section = reference.split("## Plausible ranges").nth(1).expect("a Plausible ranges section");
     for r in plausible::RANGES {
-        assert!(section.contains(&format!("`{}`", r.key)), "{} is not in the README's table", r.key);
+        assert!(section.contains(&format!("`{}`", r.key)), "{} is not in docs/scenario-reference.md's table", r.key);
     }
+    // The whole table, bounds and units as the checks hold them.
+    let table = plausible::table();
+    assert!(section.contains(&table), "docs/scenario-reference.md's plausible ranges should be, whole:\n{table}");
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod conservation;
 mod demand;
 mod deploy;
 mod determinism;
+mod docs;
 mod finance;
 mod fitting;
 mod hardening;
