@@ -24,7 +24,7 @@ const STEP: f64 = 0.15;
 /// range apart (measured on the Halton baseline: 20 of 60 candidates).
 pub const STALL_GAIN: f64 = 0.05;
 
-pub(super) struct Found {
+pub(crate) struct Found {
     pub best: Vec<f64>,
     pub runs: Vec<Run>,
     pub stopped: String,
@@ -116,8 +116,10 @@ impl CostFunction for Cost<'_, '_> {
     }
 }
 
+/// Search from `start` and a design of at least `spread` points in all.
 pub(super) fn minimise(
     start: &[f64],
+    spread: usize,
     max_runs: usize,
     observed: &[Observation],
     evaluate: &(dyn Fn(&[f64]) -> Result<Run, Error> + Sync),
@@ -136,7 +138,7 @@ pub(super) fn minimise(
     };
     let d = start.len();
     let mut design = vec![start.to_vec()];
-    design.extend((1..(2 * d + 2).max(6)).map(|i| halton(i, d)));
+    design.extend((1..design_size(d).max(spread)).map(|i| halton(i, d)));
     let mut stopped = None;
     for t in &design {
         match p.at(t) {
@@ -156,6 +158,11 @@ pub(super) fn minimise(
     let runs = p.runs.into_inner().unwrap_or_else(|e| e.into_inner());
     debug_assert!(runs.iter().all(|r| r.means.len() == observed.len()));
     Ok(Found { best: best.t, runs, stopped: stopped.unwrap_or_default() })
+}
+
+/// Points in the first design for `d` unknowns, the start among them.
+pub fn design_size(d: usize) -> usize {
+    (2 * d + 2).max(6)
 }
 
 /// Nelder-Mead from the best point so far; how it stopped, in words.

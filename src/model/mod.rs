@@ -88,6 +88,11 @@ pub struct Unknown {
     /// written as whole numbers: caseload caps, say).
     pub whole: bool,
     pub label: Option<String>,
+    /// Found first, on its own, with the rest held at their given values;
+    /// then the rest with it held at what was found. For a value that
+    /// alone moves a figure so steeply that a joint search steps over it
+    /// (a casework share and a waiting list).
+    pub first: bool,
 }
 
 impl Unknown {

@@ -25,7 +25,7 @@ pub const HOURS_PER_WEEK: Default = d("contracted hours a week, full time", 37.0
 pub const CASEWORK_SHARE: Default = d(
     "share of contracted hours that is casework (after supervision, admin, training, travel)",
     0.65,
-    "ASSUMPTION: no national figure; the waiting lists a profile gives are checked against the run, not calibrated (a shortage of casework hours falls first on the lowest-priority work, reviews and carers' assessments)",
+    "ASSUMPTION: no national figure; calibrated where the profile gives a care management waiting list",
 );
 pub const DOLS_TEAM_CASEWORK: Default =
     d("share of a DoLS team BIA's hours that is casework", 0.8, "ASSUMPTION: a specialist team with less other work");

@@ -91,6 +91,8 @@ pub struct RawCalibrate {
     pub set: OneOrMany,
     pub range: Vec<toml::Value>,
     pub label: Option<String>,
+    #[serde(default)]
+    pub first: bool,
 }
 
 /// A value in the file that is a default or a guess: its key as `--set`

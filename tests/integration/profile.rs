@@ -231,3 +231,40 @@ fn sign_off_time_is_sized_to_the_councils_requests_not_left_a_bottleneck() {
     assert!(managers.casework_share > 0.3 && managers.casework_share < 0.35, "{}", managers.casework_share);
     assert!(text.contains("sign 2,100 requests a year off twice over"), "{text}");
 }
+
+#[test]
+fn a_profiles_needs_assessment_waiting_list_is_reproduced_by_calibration() {
+    // The example council waits 260 for needs assessments. Care management
+    // shares one list, and the casework share is found first, on its own:
+    // the waiting list moves too steeply with it for a joint search.
+    let dir = scratch_dir("profile-waiting");
+    let made = dir.join("example.toml");
+    std::fs::write(&made, scenario_of(EXAMPLE)).unwrap();
+    let text = std::fs::read_to_string(&made).unwrap();
+    assert!(text.contains("\"roles.social_worker.casework_share\"") && text.contains("first = true"), "{text}");
+    let out = caseflow(
+        &[
+            "calibrate",
+            "-n",
+            "30",
+            "--confirm",
+            "60",
+            "--max-runs",
+            "40",
+            "-q",
+            "--force",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &made,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let observed = std::fs::read_to_string(dir.join("calibrate-eastbury/observed.csv")).unwrap();
+    let row =
+        observed.lines().find(|l| l.contains(",waiting,needs assessments,")).expect("the waiting list is observed");
+    let cells: Vec<&str> = row.split(',').collect();
+    let (before, after) = (cells[6].parse::<f64>().unwrap(), cells[7].parse::<f64>().unwrap());
+    eprintln!("needs assessments waiting: observed 260, before {before:.0}, calibrated {after:.0}");
+    assert!(row.ends_with(",true"), "not reproduced: {row}");
+    assert!((before - 260.0).abs() > 100.0, "the scenario as made missed it before calibration: {row}");
+}

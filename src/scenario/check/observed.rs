@@ -265,7 +265,7 @@ pub(super) fn check_unknowns(c: &mut Checker, raw: &[RawCalibrate], path: &KeyPa
         }
         let list = matches!(u.range[0], toml::Value::Array(_));
         let whole = u.range.iter().all(|v| matches!(v, toml::Value::Integer(_)));
-        out.push(Unknown { keys, low, high, list, whole, label: u.label.clone() });
+        out.push(Unknown { keys, low, high, list, whole, label: u.label.clone(), first: u.first });
     }
     out
 }
