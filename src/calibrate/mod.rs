@@ -229,14 +229,16 @@ pub fn calibrate(plan: Plan, progress: &(dyn Fn(&Run, usize) + Sync), stop: &Ato
 
 /// Points in the design of the values found first.
 pub const FIRST_DESIGN: usize = 12;
+/// Candidates for finding the first values again.
+const AGAIN: usize = 10;
 
 /// The search, in stages, each holding the other values where they are:
 /// the unknowns marked `first` on their own, then the rest, then the first
-/// again, since they still move with the rest (the BIAs' DoLS time moves
-/// a waiting list too). A joint search does not do: a figure far off
-/// adds little to the misfit, so it trades a reachable waiting list for
-/// small gains elsewhere. A third of the runs allowed for each first
-/// stage, the rest for the middle one.
+/// again, since they still move with the rest (the BIAs' DoLS time moves a
+/// waiting list too). A joint search does not do: a figure far off adds
+/// little to the misfit, so it trades a reachable waiting list for small
+/// gains elsewhere. The middle stage has the runs the two others (16 and
+/// 10 candidates) leave.
 fn staged(
     plan: &Plan,
     start: &[f64],
@@ -248,16 +250,23 @@ fn staged(
     let (first, rest): (Vec<usize>, Vec<usize>) = (0..start.len()).partition(|&i| plan.unknowns[i].first);
     if first.is_empty() || rest.is_empty() {
         // Nothing to find first, or nothing else: one search.
-        return search::minimise(start, 0, plan.max_runs, observed, evaluate, progress, stop);
+        let points = search::design_size(start.len());
+        return search::minimise(start, points, plan.max_runs, observed, evaluate, progress, stop);
     }
-    let third = (plan.max_runs / 3).max(2);
+
     let mut at = start.to_vec();
     let mut all = search::Found { best: Vec::new(), runs: Vec::new(), stopped: String::new() };
     let mut words = Vec::new();
     // A value found first moves its figure steeply, so its first design is
-    // dense: in one dimension, points a twelfth of the range apart.
-    let stages = [(&first, third, FIRST_DESIGN), (&rest, plan.max_runs - 2 * third, 0), (&first, plan.max_runs, 0)];
-    for (stage, budget, spread) in stages {
+    // dense: in one dimension, points a twelfth of the range apart. Found
+    // again, it starts where it was, and needs only a few candidates.
+    let ends = FIRST_DESIGN + 4 + AGAIN;
+    let stages = [
+        (&first, FIRST_DESIGN + 4, FIRST_DESIGN),
+        (&rest, plan.max_runs.saturating_sub(ends).max(2), search::design_size(rest.len())),
+        (&first, AGAIN, 1),
+    ];
+    for (stage, budget, points) in stages {
         let budget = budget.min(plan.max_runs - all.runs.len());
         if budget < 2 {
             break;
@@ -272,7 +281,7 @@ fn staged(
         let evaluate_stage = |t: &[f64]| evaluate(&whole(t)).map(|r| Run { t: t.to_vec(), ..r });
         let progress_stage = |r: &Run, n: usize| progress(r, done + n);
         let sub: Vec<f64> = stage.iter().map(|&i| at[i]).collect();
-        let found = search::minimise(&sub, spread, budget, observed, &evaluate_stage, &progress_stage, stop)?;
+        let found = search::minimise(&sub, points, budget, observed, &evaluate_stage, &progress_stage, stop)?;
         at = whole(&found.best);
         all.runs.extend(found.runs.into_iter().map(|r| Run { t: whole(&r.t), ..r }));
         words.push(found.stopped);

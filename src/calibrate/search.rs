@@ -116,10 +116,11 @@ impl CostFunction for Cost<'_, '_> {
     }
 }
 
-/// Search from `start` and a design of at least `spread` points in all.
+/// Search from a design of `points` points, `start` first, then
+/// Nelder-Mead from the best of them.
 pub(super) fn minimise(
     start: &[f64],
-    spread: usize,
+    points: usize,
     max_runs: usize,
     observed: &[Observation],
     evaluate: &(dyn Fn(&[f64]) -> Result<Run, Error> + Sync),
@@ -138,7 +139,7 @@ pub(super) fn minimise(
     };
     let d = start.len();
     let mut design = vec![start.to_vec()];
-    design.extend((1..design_size(d).max(spread)).map(|i| halton(i, d)));
+    design.extend((1..points).map(|i| halton(i, d)));
     let mut stopped = None;
     for t in &design {
         match p.at(t) {

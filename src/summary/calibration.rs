@@ -230,9 +230,9 @@ bring the misfit down by less than {}), or {} candidates have been simulated. Th
     let first: Vec<String> = o.plan.unknowns.iter().filter(|u| u.first).map(name_of).collect();
     if !first.is_empty() && first.len() < o.plan.unknowns.len() {
         s.push(Block::Paragraph(format!(
-            "In stages: {} was found first, on its own (a design of {} points), then the rest, then it again, each \
-stage holding the other values where they were: a figure far off adds little to the misfit, so a joint search would \
-trade a figure this value alone moves steeply for small gains elsewhere.",
+            "In stages: {} was found first, on its own (a design of {} points); then the other values, with it held; \
+then it again on its own, with them held. A figure far off adds little to the misfit, so a joint search would trade a \
+figure this value alone moves steeply for small gains elsewhere.",
             first.join(" and "),
             crate::calibrate::FIRST_DESIGN
         )));
