@@ -21,7 +21,7 @@
 //! horizon.
 
 mod search;
-pub use search::STALL_GAIN;
+pub use search::{STALL_GAIN, design_size};
 pub mod write;
 
 use std::path::PathBuf;

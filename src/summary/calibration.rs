@@ -221,7 +221,7 @@ ranges until every figure is within half its tolerance, the search stops improvi
 bring the misfit down by less than {}), or {} candidates have been simulated. The calibrated values are then run \
 {} times over the whole horizon.",
         o.plan.replications,
-        (2 * o.plan.unknowns.len() + 2).max(6) - 1,
+        crate::calibrate::design_size(o.plan.unknowns.len()) - 1,
         2 * (o.plan.unknowns.len() + 1),
         crate::calibrate::STALL_GAIN,
         o.plan.max_runs,
