@@ -315,6 +315,11 @@ pub struct CalibrateArgs {
     /// Worker threads (default: one per core); results do not depend on it
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
+    /// Most memory a run may use, in GB (default: half the machine's)
+    #[arg(long, value_name = "GB", value_parser = memory_gb)]
+    pub max_memory: Option<f64>,
+    #[command(flatten)]
+    pub time: TimeArgs,
     /// Where to write the calibrated scenario [default: beside the scenario, <name>-calibrated.toml]
     #[arg(long, value_name = "FILE")]
     pub write: Option<PathBuf>,

@@ -51,10 +51,10 @@ const ROW_BYTES: f64 = 512.0;
 const BASE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 
 /// Events the estimate counts, simulated a second on one thread: below
-/// the slowest of the shipped scenarios measured (3.0 million, the health
-/// check's example; docs/performance.md, "How long a run takes"), so the time
-/// estimated is high rather than low.
-pub const EVENTS_PER_SECOND: f64 = 2.0e6;
+/// the middle of the rates measured on the shipped scenarios (3.2 to 18.7
+/// million; docs/performance.md, "How long a run takes"), so that the time
+/// said before a long run is near what it takes, erring long.
+pub const EVENTS_PER_SECOND: f64 = 4.0e6;
 /// The longest run started without asking, in seconds.
 pub const DEFAULT_MAX_SECONDS: f64 = 3600.0;
 
@@ -300,6 +300,17 @@ impl Estimate {
         e
     }
 
+    /// A job of runs made one after another (a calibration's candidates, a
+    /// health check's staffing searches): only one runs at a time, so the
+    /// biggest part sets the memory, while the times add. Check each part
+    /// on its own first: the events here are the job's mean per replication.
+    pub fn combined(parts: Vec<Estimate>) -> Option<Estimate> {
+        let replications: u64 = parts.iter().map(|e| e.replications).sum();
+        let events: f64 = parts.iter().map(|e| e.events * e.replications as f64).sum();
+        let biggest = parts.into_iter().max_by(|a, b| a.memory_bytes.total_cmp(&b.memory_bytes))?;
+        Some(Estimate { replications, events: events / replications.max(1) as f64, ..biggest })
+    }
+
     /// The largest part of the size by `what` (items, events or memory).
     pub fn cause(&self, what: Over) -> Option<&str> {
         let key = |c: &Cause| match what {
@@ -330,12 +341,12 @@ impl Estimate {
         self.events * rounds / EVENTS_PER_SECOND
     }
 
-    /// How long the run will take, in words, for a run long enough that
+    /// How long the run may take at most, in words, for a run long enough that
     /// the user should hear before it starts; `None` for a short one.
     pub fn long_run(&self) -> Option<String> {
         (self.seconds() > 60.0).then(|| {
             format!(
-                "this run will take about {} on {} thread{} (estimated: {} replications of about {} events)",
+                "this run may take up to about {} on {} thread{} (estimated high: {} replications of at most about {} events)",
                 duration(self.seconds()),
                 self.threads,
                 if self.threads == 1 { "" } else { "s" },

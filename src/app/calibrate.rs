@@ -8,9 +8,10 @@ use std::time::Instant;
 
 use super::{Out, say, stop_flag};
 use crate::calibrate::{self, Outcome, Plan, write};
-use crate::cli::CalibrateArgs;
+use crate::cli::{CalibrateArgs, TimeArgs};
 use crate::error::Error;
 use crate::export::{self, Staging};
+use crate::model::Model;
 use crate::scenario;
 use crate::summary;
 
@@ -27,9 +28,6 @@ pub fn calibrate(args: &CalibrateArgs, out: Out) -> Result<ExitCode, Error> {
     let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let folder =
         target.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let overlay_staging = Staging::files(&folder, std::slice::from_ref(&file_name), args.force)?;
-    let dir = args.out.join(format!("calibrate-{}", sc.model.name));
-    let staging = Staging::folder(&dir, args.force)?;
     let plan = Plan {
         scenario: args.scenario.clone(),
         base,
@@ -40,6 +38,10 @@ pub fn calibrate(args: &CalibrateArgs, out: Out) -> Result<ExitCode, Error> {
         threads: args.threads.map(usize::from),
         max_runs: args.max_runs as usize,
     };
+    let plan = sized(plan, (args.max_memory, args.time), args.quiet)?;
+    let overlay_staging = Staging::files(&folder, std::slice::from_ref(&file_name), args.force)?;
+    let dir = args.out.join(format!("calibrate-{}", sc.model.name));
+    let staging = Staging::folder(&dir, args.force)?;
     let bar = super::progress_bar(plan.max_runs as u64, args.quiet, "calibrate");
     bar.set_style(
         indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos} candidates (at most {len}; {elapsed} so far)")
@@ -87,6 +89,16 @@ pub fn calibrate(args: &CalibrateArgs, out: Out) -> Result<ExitCode, Error> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The plan once its every run is sized and timed: refused if too big or
+/// too long, on fewer threads if that keeps memory within the limit.
+pub(super) fn sized(plan: Plan, limits: (Option<f64>, TimeArgs), quiet: bool) -> Result<Plan, Error> {
+    let runs = calibrate::runs(&plan)?;
+    let models: Vec<[&Model; 1]> = runs.iter().map(|(s, _)| [&s.model]).collect();
+    let job: Vec<(&[&Model], u64)> = models.iter().zip(&runs).map(|(m, (_, n))| (&m[..], *n)).collect();
+    let threads = super::size_check_job(&job, plan.threads, limits, quiet)?;
+    Ok(Plan { threads, ..plan })
 }
 
 /// `<folder of the scenario>/<name>-calibrated.toml`.

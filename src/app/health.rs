@@ -140,7 +140,7 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
     for line in last_year.warnings() {
         eprintln!("warning: {line}");
     }
-    let cfg = args.sim.sized("health-check", &[model], args.quiet)?;
+    let cfg = sized(args, &sc)?;
     let dir = args.out.join(format!("health-check-{}", model.name));
     let staging = Staging::folder(&dir, args.force)?;
     let (agg, seconds) = simulate(&sc, &cfg, args.quiet)?;
@@ -238,6 +238,36 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The health check's run configuration, once the whole of it is sized
+/// and timed: the year ahead, again without DoLS where a role does both,
+/// and at most a staffing search for each role with a safe caseload.
+fn sized(args: &HealthArgs, sc: &Scenario) -> Result<crate::runner::RunConfig, Error> {
+    let m = &sc.model;
+    let n = args.sim.count("health-check")?;
+    let mut runs = vec![n];
+    if !health::dual_roles(m).is_empty() {
+        runs.push(n);
+    }
+    if let Some(h) = m.health.as_ref().filter(|_| !args.no_search) {
+        for (r, role) in m.roles.iter().enumerate().filter(|(r, role)| h.caseload[*r].is_some() && role.fte > 0.0) {
+            let dims = [Dim { key: format!("roles.{}.fte", m.roles[r].name), values: search_values(role.fte) }];
+            runs.push(search::replications_about(&dims, args.search_replications, 4 * args.search_replications));
+        }
+    }
+    let models = [m];
+    let job: Vec<(&[&Model], u64)> = runs.iter().map(|&k| (&models[..], k)).collect();
+    let limits = (args.sim.max_memory, args.sim.time);
+    let threads = super::size_check_job(&job, args.sim.threads.map(usize::from), limits, args.quiet)?;
+    Ok(crate::runner::RunConfig { replications: n, seed: args.sim.seed, threads })
+}
+
+/// The FTEs a staffing search of a role tries: from today's up to twice
+/// it, or four more, whichever is more.
+fn search_values(fte: f64) -> Vec<f64> {
+    let hi = (fte * 2.0).ceil().max(fte + 4.0);
+    (0..).map(|i| fte + i as f64).take_while(|&v| v <= hi).collect()
+}
+
 /// For each role whose median caseload in the year ahead is above its
 /// safe level, or whose share of workers above it is not green, the
 /// smallest FTE of that role (others as they are) that brings the share
@@ -288,8 +318,7 @@ fn search_staffing(
             continue;
         }
         let key = format!("roles.{}.fte", role.name);
-        let hi = (role.fte * 2.0).ceil().max(role.fte + 4.0);
-        let values: Vec<f64> = (0..).map(|i| role.fte + i as f64).take_while(|&v| v <= hi).collect();
+        let values = search_values(role.fte);
         let target_text = format!("{}.over_threshold_pct <= {} with probability 0.5", role.name, limit);
         let targets = search::targets(std::slice::from_ref(&target_text), None, m)?;
         let plan = Plan {
@@ -303,7 +332,7 @@ fn search_staffing(
             threads,
             now: None,
         };
-        let estimate = ((values.len() as f64).log2().ceil() as u64 + 3) * plan.coarse + 2 * plan.confirm;
+        let estimate = search::replications_about(&plan.dims, plan.coarse, plan.confirm);
         let bar = progress_bar(estimate, args.quiet, &format!("staffing {}", role.name));
         let found = super::search_with_bar(&plan, m, &bar)?;
         let now_cost = Bands::of(agg.role_kpi(r, RoleKpi::Cost)).scaled(1.0 / years);

@@ -167,13 +167,33 @@ pub(crate) fn size_check(
     models: &[&Model],
     replications: u64,
     threads: Option<usize>,
+    limits: (Option<f64>, TimeArgs),
+    quiet: bool,
+) -> Result<Option<usize>, Error> {
+    size_check_job(&[(models, replications)], threads, limits, quiet)
+}
+
+/// As `size_check`, for a job of runs one after another, each of some
+/// models for some replications: each run is checked on its own, and the
+/// job's time is theirs added up.
+pub(crate) fn size_check_job(
+    runs: &[(&[&Model], u64)],
+    threads: Option<usize>,
     (max_memory_gb, time): (Option<f64>, TimeArgs),
     quiet: bool,
 ) -> Result<Option<usize>, Error> {
     let max_memory_gb = max_memory_gb.unwrap_or_else(crate::estimate::default_memory_gib);
     let asked = threads.unwrap_or_else(rayon::current_num_threads);
-    let limits = Limits { seconds: time.seconds(), ..Limits::with_memory_gib(max_memory_gb) };
-    let estimate = Estimate::of(models, replications, asked).check(&limits)?;
+    let untimed = Limits { seconds: f64::INFINITY, ..Limits::with_memory_gib(max_memory_gb) };
+    let parts = runs
+        .iter()
+        .map(|&(models, replications)| Estimate::of(models, replications, asked).check(&untimed))
+        .collect::<Result<Vec<_>, _>>()?;
+    let fewest = parts.iter().map(|e| e.threads).min().unwrap_or(asked);
+    let parts = parts.into_iter().map(|e| Estimate { threads: fewest, ..e }).collect();
+    let limits = Limits { seconds: time.seconds(), ..untimed };
+    let estimate = Estimate::combined(parts).ok_or_else(|| Error::Internal { message: "a job of no runs".into() })?;
+    let estimate = estimate.check(&limits)?;
     if let Some(note) = estimate.long_run().filter(|_| !quiet) {
         eprintln!("note: {note}");
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::{Out, say, stop_flag};
-use crate::cli::{CalibrateArgs, Changes, NewArgs};
+use crate::cli::{CalibrateArgs, Changes, NewArgs, TimeArgs};
 use crate::error::Error;
 use crate::export::Staging;
 use crate::profile;
@@ -46,6 +46,8 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, Error> {
             max_runs: 60,
             seed: 1,
             threads: None,
+            max_memory: None,
+            time: TimeArgs::default(),
             write: None,
             out: PathBuf::from("reports"),
             force: args.force,

@@ -32,10 +32,7 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
     }
     let targets = search::targets(&args.targets, args.budget.as_deref(), &sc.model)?;
     // Sized (and timed) as the whole search: every candidate's replications.
-    let first = dims[0].values.len() as f64;
-    let outer: usize = dims[1..].iter().map(|d| d.values.len()).product();
-    let confirm = args.confirm.max(args.replications);
-    let estimate = outer as u64 * (first.log2().ceil() as u64 + 3) * args.replications + 2 * confirm;
+    let estimate = search::replications_about(&dims, args.replications, args.confirm);
     let threads =
         size_check(&[&sc.model], estimate, args.threads.map(usize::from), (args.max_memory, args.time), args.quiet)?;
     let dir = args.out.join(format!("staff-{}", sc.model.name));

@@ -136,6 +136,7 @@ fn calibrate_supply(args: &BacktestArgs, sc: &scenario::Scenario, base: Vec<Chan
         threads: args.threads.map(usize::from),
         max_runs: args.max_runs as usize,
     };
+    let plan = super::calibrate::sized(plan, (args.max_memory, args.time), args.quiet)?;
     let bar = progress_bar(plan.max_runs as u64, args.quiet, "calibrate supply");
     let progress = |_: &calibrate::Run, n: usize| bar.set_position(n as u64);
     let found = calibrate::calibrate(plan, &progress, stop_flag());

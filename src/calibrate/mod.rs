@@ -181,10 +181,7 @@ pub fn calibrate(plan: Plan, progress: &(dyn Fn(&Run, usize) + Sync), stop: &Ato
     // Each candidate: the scenario with changes on top, simulated up to
     // the last observation on the same futures.
     let simulate = |extra: Vec<Change>, t: &[f64]| -> Result<Run, Error> {
-        let mut changes = plan.base.clone();
-        changes.extend(extra);
-        changes.push(Change::set("scenario.days", horizon));
-        let s = scenario::load_with(&plan.scenario, &changes)?;
+        let s = up_to(&plan, extra, horizon)?;
         let cfg = RunConfig { replications: plan.replications, seed: plan.seed, threads: plan.threads };
         let n = s.model.observed.len();
         let readings: Vec<_> = s.model.observed.iter().map(|o| o.reading.clone()).collect();
@@ -303,6 +300,23 @@ fn numbers(v: &toml::Value) -> Vec<f64> {
 
 /// Days of the horizon up to the end of the last observation's periods:
 /// candidates are simulated no further.
+/// The scenario with the plan's changes and `extra` on top, cut at `days`.
+fn up_to(plan: &Plan, extra: Vec<Change>, days: f64) -> Result<Scenario, Error> {
+    let mut changes = plan.base.clone();
+    changes.extend(extra);
+    changes.push(Change::set("scenario.days", days));
+    scenario::load_with(&plan.scenario, &changes)
+}
+
+/// The runs a calibration makes, to size it before it starts: the scenario
+/// as given and every candidate, each up to the last observation, then the
+/// calibrated scenario over its whole horizon to confirm it.
+pub fn runs(plan: &Plan) -> Result<[(Scenario, u64); 2], Error> {
+    let whole = scenario::load_with(&plan.scenario, &plan.base)?;
+    let searched = up_to(plan, Vec::new(), observed_days(&whole))?;
+    Ok([(searched, (plan.max_runs as u64 + 1) * plan.replications), (whole, plan.confirm)])
+}
+
 fn observed_days(s: &Scenario) -> f64 {
     let m = &s.model;
     let last = m.observed.iter().map(|o| o.reading.periods.end).max().unwrap_or(m.periods.len());

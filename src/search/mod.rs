@@ -99,6 +99,16 @@ pub fn check_grid(dims: &[Dim]) -> Result<(), String> {
     Ok(())
 }
 
+/// About how many replications a search takes, to size it before it
+/// starts and to show its progress: a bisection of the first key's values
+/// (with its two ends and a check above its answer) at each point of the
+/// other keys, then about two rounds of confirming.
+pub fn replications_about(dims: &[Dim], coarse: u64, confirm: u64) -> u64 {
+    let steps = (dims[0].values.len() as f64).log2().ceil() as u64 + 3;
+    let outer: u64 = dims[1..].iter().map(|d| d.values.len() as u64).product();
+    outer * steps * coarse + 2 * confirm.max(coarse)
+}
+
 /// What to search.
 #[derive(Debug, Clone)]
 pub struct Plan {

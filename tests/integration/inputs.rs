@@ -359,6 +359,38 @@ fn a_run_estimated_over_the_time_limit_is_refused_unless_asked_for() {
     refused_with(&o, "the values must be numbers");
 }
 
+#[test]
+fn a_calibration_or_health_check_is_timed_as_a_whole_before_it_starts() {
+    let halton = "scenarios/halton-2015-baseline.toml";
+    // Each candidate alone is short: the refusal comes from adding them up.
+    let one = cf(&["run", halton, "-n", "200", "--max-time", "0.5", "--quiet", "--out", "/nonexistent"]);
+    assert!(!stderr(&one).contains("longer than"), "one run of 200 fits half a minute: {}", stderr(&one));
+    let many = ["calibrate", halton, "-n", "200", "--max-runs", "200", "--max-time", "0.5", "--quiet"];
+    let o = cf(&[&many[..], &["--out", "/nonexistent", "--write", "/nonexistent/x.toml"]].concat());
+    refused_with(&o, "longer than the 30 seconds allowed without asking. Run it anyway with --yes");
+    let health = [
+        "health-check",
+        "scenarios/health-check-example.toml",
+        "--staff-history",
+        "data/health-check-example-staff.csv",
+        "--activity-history",
+        "data/health-check-example-activity.csv",
+        "-n",
+        "100",
+        "--max-time",
+        "0.1",
+        "--quiet",
+        "--out",
+        "/nonexistent",
+    ];
+    let o = cf(&[&health[..], &["--search-replications", "100000"]].concat());
+    refused_with(&o, "longer than the 6 seconds allowed without asking");
+    // Without the searches the same year ahead is well inside the limit,
+    // and is refused only for the folder it cannot write.
+    let o = cf(&[&health[..], &["--no-search"]].concat());
+    assert!(!stderr(&o).contains("longer than"), "{}", stderr(&o));
+}
+
 // Values.
 
 #[test]
