@@ -86,6 +86,20 @@ impl Catalogue {
     pub fn upload(&mut self, name: &str, text: &str) -> Result<&Entry, Error> {
         let title = plain_name(name);
         let text = profile_as_scenario(text, &title)?;
+        self.keep(title, text)
+    }
+
+    /// Keep a council's profile sent as the spreadsheet template
+    /// (`caseflow new --template FILE.xlsx`), as the scenario it makes.
+    pub fn upload_workbook(&mut self, name: &str, bytes: Vec<u8>) -> Result<&Entry, Error> {
+        let title = plain_name(name);
+        let profile = crate::profile::xlsx::from_bytes(bytes, &title)?;
+        let checked = crate::profile::check(profile, &title)?;
+        let text = crate::profile::scenario_text(&checked, &title);
+        self.keep(title, text)
+    }
+
+    fn keep(&mut self, title: String, text: String) -> Result<&Entry, Error> {
         self.guard(&text, &title)?;
         let source = Source::Text { text, name: title.clone(), bases: self.bases.clone() };
         let sc = source.load(&[])?;
