@@ -562,3 +562,13 @@ fn memory_gb(s: &str) -> Result<f64, String> {
         _ => Err(format!("expected a number of GB from 0.1 to 1000000 (got '{s}')")),
     }
 }
+
+/// A word as a POSIX shell reads it back: bare when it has nothing the
+/// shell would act on, else in single quotes (a quote inside as '\'').
+pub fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}

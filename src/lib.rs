@@ -28,6 +28,7 @@
 #![allow(clippy::collapsible_if, clippy::manual_is_multiple_of)]
 
 pub mod app;
+pub mod backtest;
 pub mod calibrate;
 pub mod cli;
 pub mod compare;

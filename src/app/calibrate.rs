@@ -10,7 +10,7 @@ use super::{Out, say, stop_flag};
 use crate::calibrate::{self, Outcome, Plan, write};
 use crate::cli::{CalibrateArgs, TimeArgs};
 use crate::error::Error;
-use crate::export::{self, Staging};
+use crate::export::{self, ExportError, Staging};
 use crate::model::Model;
 use crate::scenario;
 use crate::summary;
@@ -62,7 +62,7 @@ pub fn calibrate(args: &CalibrateArgs, out: Out) -> Result<ExitCode, Error> {
     export::calibration::write_calibration(staging.path(), &doc, &command, &outcome)?;
     let text = overlay_text(&outcome, &target, &dir);
     let path = overlay_staging.path().join(&file_name);
-    std::fs::write(&path, text).map_err(|e| Error::Write { path: target.clone(), message: e.to_string() })?;
+    std::fs::write(&path, text).map_err(|e| ExportError::Write { path: target.clone(), message: e.to_string() })?;
     staging.finish(stop_flag())?;
     overlay_staging.finish(stop_flag())?;
     for c in &outcome.conflicts {

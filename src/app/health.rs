@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use super::{Out, print_files, progress_bar, say, set_flags, shell_word, simulate, stop_flag};
 use crate::cli::HealthArgs;
 use crate::error::Error;
-use crate::export::{self, Manifest, Staging};
+use crate::export::{self, ExportError, Manifest, Staging};
 use crate::history::{self as hist, History, observed};
 use crate::model::Model;
 use crate::model::health::Rated;
@@ -163,7 +163,7 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
         without_dols: without_dols.as_ref(),
         previous: previous.as_ref(),
     };
-    let tables_err = |e: polars::prelude::PolarsError| Error::Tables { message: e.to_string() };
+    let tables_err = |e: polars::prelude::PolarsError| ExportError::Tables { message: e.to_string() };
     let mut tables = summary::tables(model, &agg, &stamp).map_err(tables_err)?;
     let mut ratings = health::table(&input).map_err(tables_err)?;
     let mut seen = health::observed_table(&input).map_err(tables_err)?;

@@ -6,11 +6,12 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 
 use super::{Out, progress_bar, say, size_check, stop_flag};
+use crate::backtest::{self, BacktestOptions};
 use crate::cli::{BacktestArgs, FitArgs, FitWindow, HistoryArgs, TimeArgs};
 use crate::error::Error;
 use crate::export::{self, Staging};
-use crate::history::backtest::{self, BacktestOptions};
 use crate::history::{self as hist, FitOptions, History, TrendForm};
+use crate::input::InputError;
 use crate::runner::{self, RunConfig};
 use crate::scenario;
 
@@ -95,7 +96,7 @@ pub(super) fn backtest_options(args: &BacktestArgs) -> Result<BacktestOptions, E
 /// The history file as an absolute path, for scenario changes to name.
 pub(super) fn absolute(path: &Path) -> Result<String, Error> {
     Ok(std::fs::canonicalize(path)
-        .map_err(|source| Error::Read { path: path.to_path_buf(), source })?
+        .map_err(|source| InputError::Io { path: path.to_path_buf(), source })?
         .display()
         .to_string())
 }

@@ -9,11 +9,11 @@ use super::{Out, print_warnings, progress_bar, say, set_flags, simulate, stop_fl
 use crate::cli::{Replications, RunArgs};
 use crate::error::Error;
 use crate::export::partition::{self, PartitionWriter};
-use crate::export::{self, Manifest, PrecisionRecord, Staging, console};
+use crate::export::{self, ExportError, Manifest, PrecisionRecord, Staging, console};
 use crate::precision::{self, BATCH, Precision, Reached, percent};
-use crate::runner::{self, Until};
+use crate::runner::{self, RunError, Until};
 use crate::scenario::Scenario;
-use crate::shard::{Shard, ShardRecord};
+use crate::shard::{Shard, ShardError, ShardRecord};
 use crate::stats::Aggregate;
 use crate::summary::{self, Stamp};
 
@@ -43,11 +43,11 @@ impl Plan {
             return Err(Error::MaxWithoutPrecision);
         }
         match (args.shard, tolerance) {
-            (Some(_), Some(_)) => Err(Error::ShardWithPrecision),
+            (Some(_), Some(_)) => Err(ShardError::WithPrecision.into()),
             (Some(shard), None) => {
                 let replications = count.unwrap_or(crate::cli::DEFAULT_REPLICATIONS);
                 if u64::from(shard.count) > replications {
-                    return Err(Error::ShardsExceedReplications { shard, shards: shard.count, replications });
+                    return Err(ShardError::ExceedReplications { shard, shards: shard.count, replications }.into());
                 }
                 Ok(Plan::Shard { shard, replications })
             }
@@ -107,7 +107,7 @@ fn until_precise(args: &RunArgs, scenario: &Scenario, until: Until, out: Out) ->
     bar.finish_and_clear();
     let (agg, reached) = result?;
     if agg.unbalanced > 0 {
-        return Err(Error::Unbalanced { replications: agg.unbalanced });
+        return Err(RunError::Unbalanced { replications: agg.unbalanced }.into());
     }
     let seconds = started.elapsed().as_secs_f64();
     let p = Precision::new(until.tolerance, until.max_replications, reached, &headline);
@@ -214,7 +214,7 @@ pub(super) fn write_report(
         eprintln!("warning: {w}");
     }
     let stamp = Stamp::new(&model.name, &scenario.sha256, seed, agg.replications);
-    let mut tables = summary::tables(model, agg, &stamp).map_err(|e| Error::Tables { message: e.to_string() })?;
+    let mut tables = summary::tables(model, agg, &stamp).map_err(|e| ExportError::Tables { message: e.to_string() })?;
     let input = |(file, sha256): &(String, String)| export::Input { file: file.clone(), sha256: sha256.clone() };
     let manifest = Manifest {
         stamp: &stamp,

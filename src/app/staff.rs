@@ -22,12 +22,8 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
         for v in [d.values[0], *d.values.last().expect("a value")] {
             let mut changes = base.clone();
             changes.push(Change::set(&d.key, v));
-            scenario::load_with(&args.scenario, &changes).map_err(|e| match e {
-                Error::Scenario(e) => {
-                    Error::Vary { message: format!("{}: at {v} the scenario does not load:\n{e}", d.key) }
-                }
-                other => other,
-            })?;
+            scenario::load_with(&args.scenario, &changes)
+                .map_err(|e| Error::Vary { message: format!("{}: at {v} the scenario does not load:\n{e}", d.key) })?;
         }
     }
     let targets = search::targets(&args.targets, args.budget.as_deref(), &sc.model)?;

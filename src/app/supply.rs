@@ -10,14 +10,14 @@ use std::time::Instant;
 
 use super::history::{absolute, backtest_flags, backtest_options};
 use super::{Out, progress_bar, say, stop_flag};
+use crate::backtest::supply::{self, Coverage, SupplyRule};
+use crate::backtest::{self, BacktestError, Check};
 use crate::calibrate::{self, Plan};
 use crate::cli::BacktestArgs;
 use crate::error::Error;
 use crate::export;
 use crate::format::Unit;
-use crate::history::backtest::{self, BacktestError, Check};
 use crate::history::position::{self, Figure};
-use crate::history::supply::{self, Coverage, SupplyRule};
 use crate::history::{self as hist, History};
 use crate::model::periods::day_of;
 use crate::scenario::{self, Change};

@@ -315,7 +315,7 @@ pub fn parse_as_of(text: &str, file: &str, today: NaiveDate) -> Result<History, 
             problems.push((Some(line), format!("the {column} is empty")));
             continue;
         }
-        if let Some(p) = crate::scenario::names::problem(&name) {
+        if let Some(p) = crate::model::names::problem(&name) {
             problems.push((Some(line), format!("{column}: {p}")));
             continue;
         }

@@ -149,21 +149,6 @@ impl Dist {
         }
     }
 
-    /// In words: "triangular 0.3-0.8, most likely 0.5".
-    pub fn describe(&self) -> String {
-        let n = |v: f64| crate::format::significant(v, 4);
-        match self {
-            Dist::Fixed(v) => n(*v),
-            Dist::Exponential { mean } => format!("exponential, mean {}", n(*mean)),
-            Dist::LogNormal { median, p90, .. } => format!("lognormal, median {}, P90 {}", n(*median), n(*p90)),
-            Dist::Gamma { mean, cv, .. } => format!("gamma, mean {}, cv {}", n(*mean), n(*cv)),
-            Dist::Uniform { min, max, .. } => format!("uniform {}-{}", n(*min), n(*max)),
-            Dist::Triangular { min, mode, max, .. } => {
-                format!("triangular {}-{}, most likely {}", n(*min), n(*max), n(*mode))
-            }
-        }
-    }
-
     /// True when every draw is strictly positive.
     pub fn is_positive(&self) -> bool {
         match self {

@@ -17,15 +17,36 @@ pub mod target;
 
 use std::path::Path;
 
-use crate::error::Error;
 use crate::measure::Reading;
 use crate::model::Model;
 use crate::results::{RepResult, TotalMetric};
-use crate::runner::{self, RunConfig};
-use crate::scenario::{self, Change};
+use crate::runner::{self, RunConfig, RunError};
+use crate::scenario::{self, Change, ScenarioError};
 use crate::stats::{Aggregate, Band};
 use std::sync::atomic::AtomicBool;
 pub use target::Target;
+
+/// Why a staffing search cannot start or finish.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// A `--target` or `--budget` that does not parse, or none given.
+    #[error("{message}")]
+    Target { message: String },
+    /// A candidate's scenario does not load.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+impl SearchError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            SearchError::Target { .. } | SearchError::Scenario(_) => 2,
+            SearchError::Run(e) => e.exit_code(),
+        }
+    }
+}
 
 /// A key varied over a range of values.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,7 +260,7 @@ impl Search<'_> {
     }
 
     /// The candidate at `values` with at least `reps` replications.
-    fn eval(&mut self, values: &[f64], reps: u64) -> Result<usize, Error> {
+    fn eval(&mut self, values: &[f64], reps: u64) -> Result<usize, SearchError> {
         if let Some(i) = self.evaluated.iter().position(|c| c.values == values && c.replications >= reps) {
             return Ok(i);
         }
@@ -264,7 +285,7 @@ impl Search<'_> {
         let mut tally = runner::fold(m, &cfg, empty, add, Tally::merge, &|| progress(1), self.stop)?;
         tally.costs.sort_by_key(|c| c.0);
         if tally.agg.unbalanced > 0 {
-            return Err(Error::Unbalanced { replications: tally.agg.unbalanced });
+            return Err(RunError::Unbalanced { replications: tally.agg.unbalanced }.into());
         }
         self.evaluated.push(Candidate {
             values: values.to_vec(),
@@ -278,7 +299,7 @@ impl Search<'_> {
         Ok(self.evaluated.len() - 1)
     }
 
-    fn meets(&mut self, values: &[f64], reps: u64, service_only: bool) -> Result<bool, Error> {
+    fn meets(&mut self, values: &[f64], reps: u64, service_only: bool) -> Result<bool, SearchError> {
         let i = self.eval(values, reps)?;
         Ok(self.evaluated[i].meets_all(&self.plan.targets, service_only))
     }
@@ -342,8 +363,13 @@ fn horizon_days(m: &Model, targets: &[Target]) -> Option<(usize, f64)> {
 
 /// Run the search. `model` is the scenario with `plan.base` on top, which
 /// the targets were read against; `progress` hears of each replication,
-/// and setting `stop` (Ctrl-C) ends the search with `Error::Interrupted`.
-pub fn run(plan: &Plan, model: &Model, progress: &(dyn Fn(u64) + Sync), stop: &AtomicBool) -> Result<Outcome, Error> {
+/// and setting `stop` (Ctrl-C) ends the search with `RunError::Interrupted`.
+pub fn run(
+    plan: &Plan,
+    model: &Model,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &AtomicBool,
+) -> Result<Outcome, SearchError> {
     let horizon = horizon_days(model, &plan.targets);
     let mut s = Search { plan, model_days: horizon.map(|h| h.1), evaluated: Vec::new(), progress, stop };
     let dims = &plan.dims;
@@ -380,7 +406,7 @@ pub fn run(plan: &Plan, model: &Model, progress: &(dyn Fn(u64) + Sync), stop: &A
     let cheapest = found
         .iter()
         .map(|v| s.eval(v, plan.coarse).map(|i| (i, s.evaluated[i].cost.quantile(0.5))))
-        .collect::<Result<Vec<_>, Error>>()?
+        .collect::<Result<Vec<_>, SearchError>>()?
         .into_iter()
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| s.evaluated[i].values.clone());
@@ -516,28 +542,28 @@ fn monotone_check(plan: &Plan, evaluated: &[Candidate]) -> Vec<String> {
 }
 
 /// Parse the targets of a plan against the scenario with its base changes.
-pub fn targets(texts: &[String], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, Error> {
+pub fn targets(texts: &[String], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, SearchError> {
     let mut out: Vec<Target> = texts
         .iter()
-        .map(|t| target::parse(t, m).map_err(|message| Error::Target { message }))
+        .map(|t| target::parse(t, m).map_err(|message| SearchError::Target { message }))
         .collect::<Result<_, _>>()?;
     if let Some(b) = budget {
-        let value = target::number(b).ok_or_else(|| Error::Target {
+        let value = target::number(b).ok_or_else(|| SearchError::Target {
             message: format!("--budget {b}: not an amount; write it as 9.5m or 950000"),
         })?;
         let years = m.horizon_days / 365.25;
         let text = format!("total.cost <= {value}");
-        let mut t = target::parse(&text, m).map_err(|message| Error::Target { message })?;
+        let mut t = target::parse(&text, m).map_err(|message| SearchError::Target { message })?;
         t.label = format!("total cost over the {years:.1} years");
         out.push(t);
     }
     if out.is_empty() {
-        return Err(Error::Target { message: "give at least one --target (or --budget)".into() });
+        return Err(SearchError::Target { message: "give at least one --target (or --budget)".into() });
     }
     Ok(out)
 }
 
 /// The scenario a plan searches over, for reading targets against.
-pub fn base_model(path: &Path, base: &[Change]) -> Result<Model, Error> {
+pub fn base_model(path: &Path, base: &[Change]) -> Result<Model, ScenarioError> {
     Ok(scenario::load_with(path, base)?.model)
 }

@@ -28,7 +28,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn load(&self, changes: &[Change]) -> Result<Scenario, Error> {
-        self.source.load(changes)
+        Ok(self.source.load(changes)?)
     }
 }
 

@@ -237,7 +237,7 @@ async fn run(State(app): State<Arc<App>>, Json(ask): Json<Ask>) -> Reply {
     size_check(&sc, &cfg)?;
     let command = format!(
         "caseflow run {}.toml --replications {} --seed {}",
-        crate::app::shell_word(&sc.model.name),
+        crate::cli::shell_word(&sc.model.name),
         cfg.replications,
         cfg.seed
     );
@@ -245,7 +245,8 @@ async fn run(State(app): State<Arc<App>>, Json(ask): Json<Ask>) -> Reply {
 }
 
 fn size_check(sc: &Scenario, cfg: &RunConfig) -> Result<(), Refused> {
-    crate::app::size_check(&[&sc.model], cfg.replications, cfg.threads, (None, Default::default()), true)
+    let seconds = crate::cli::TimeArgs::default().seconds();
+    crate::estimate::size_check_job(&[(&[&sc.model], cfg.replications)], cfg.threads, (None, seconds), true)
         .map(|_| ())
         .map_err(|e| bad(e.to_string()))
 }

@@ -16,6 +16,7 @@ mod hardening;
 mod harness;
 mod health;
 mod history;
+mod imports;
 mod inputs;
 mod legal;
 mod memory;

@@ -17,9 +17,9 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use super::locate::{KeyPath, Seg};
 use super::raw::{Num, RawMeta, RawScenario};
+use crate::model::names;
 use crate::model::periods::day_of;
 use crate::model::{Calendar, Dist, Draw, FlowId, Model, PeriodKind, Periods};
-use crate::scenario::names;
 use dist::check_dist;
 use std::sync::Arc;
 

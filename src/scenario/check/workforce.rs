@@ -84,7 +84,7 @@ fn check_role(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath) -> Opt
             growth_steps(c, cx, g, &path.key("growth_per_year"), role);
         }
         role.team = r.team.as_deref().and_then(|t| cx.team(t));
-        if let Some(problem) = r.team.as_deref().and_then(crate::scenario::names::problem) {
+        if let Some(problem) = r.team.as_deref().and_then(crate::model::names::problem) {
             c.err(path.key("team"), problem);
         }
     }

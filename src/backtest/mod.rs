@@ -1,10 +1,12 @@
 //! Backtesting: fit demand on history up to a date, simulate the rest,
 //! and see how often the actual counts fall inside the forecast bands.
 
+pub mod supply;
+
 use chrono::NaiveDate;
 
-use super::fit::TrendForm;
-use super::read::{Series, Span};
+use crate::history::fit::TrendForm;
+use crate::history::read::{Series, Span};
 use crate::model::{Model, PeriodKind};
 use crate::results::FlowMetric;
 use crate::scenario::Change;
