@@ -50,5 +50,6 @@ pub mod serve;
 pub mod shard;
 pub mod stats;
 pub mod summary;
+pub mod units;
 
 pub use error::Error;

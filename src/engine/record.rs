@@ -7,8 +7,7 @@ use crate::results::{
     Balance, BudgetMetric, FlowKpi, FlowMetric, PEOPLE_BINS, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric,
     Scope, TotalMetric, WAIT_BIN_DAYS, WAIT_BINS, WorkforceMetric, YearMetric, workforce_scopes,
 };
-
-const DAYS_PER_YEAR: f64 = 365.25;
+use crate::units::DAYS_PER_YEAR;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct FlowTally {

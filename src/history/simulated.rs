@@ -7,6 +7,7 @@ use chrono::Days;
 use super::read::{STAFF_EXTRA, Span};
 use crate::model::Model;
 use crate::results::{FlowMetric, RepResult, RoleMetric, Scope, WorkforceMetric, workforce_scopes};
+use crate::units::DAYS_PER_YEAR;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRow {
@@ -97,7 +98,7 @@ fn extra(m: &Model, r: &RepResult, s: usize, p: usize, agency: f64) -> Vec<f64> 
     let w = |k| r.workforce_period(s, p, k);
     let days = m.periods.days(p);
     let staff = w(WorkforceMetric::Staff);
-    let sick = w(WorkforceMetric::SicknessDays) * staff * days / 365.25;
+    let sick = w(WorkforceMetric::SicknessDays) * staff * days / DAYS_PER_YEAR;
     let asye = w(WorkforceMetric::AsyeInPost);
     let within = asye * w(WorkforceMetric::AsyeProtectedPct) / 100.0;
     let values = [

@@ -23,7 +23,6 @@ use crate::scenario::names;
 use dist::check_dist;
 use std::sync::Arc;
 
-pub(crate) const DAYS_PER_YEAR: f64 = 365.25;
 /// Longest horizon accepted, in days (about 270 years): beyond this a
 /// typo is more likely than a plan. Also the longest span any length of
 /// time in a scenario may have.
