@@ -17,3 +17,8 @@ pub const DAYS_PER_WEEK: f64 = 7.0;
 /// P90 is its median times `exp(sigma * Z90)`, and an 80% band is a mean
 /// ± `Z90` standard errors.
 pub const Z90: f64 = 1.281_551_565_544_600_4;
+
+/// A length of time in days, where one passes between modules: the
+/// lengths of reporting periods and the horizon they cover.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Days(pub f64);

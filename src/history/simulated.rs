@@ -36,7 +36,7 @@ pub struct StaffRow {
 
 fn span(m: &Model, p: usize) -> Span {
     let start = m.periods.starts[p];
-    Span { start, end: start + Days::new(m.periods.days(p).round() as u64) }
+    Span { start, end: start + Days::new(m.periods.days(p).0.round() as u64) }
 }
 
 /// Arrivals of every flow with arrivals of its own, period by period; with
@@ -96,7 +96,7 @@ pub fn staff(m: &Model, r: &RepResult) -> Vec<StaffRow> {
 /// period's rates times the staff in post at its end, rounded.
 fn extra(m: &Model, r: &RepResult, s: usize, p: usize, agency: f64) -> Vec<f64> {
     let w = |k| r.workforce_period(s, p, k);
-    let days = m.periods.days(p);
+    let days = m.periods.days(p).0;
     let staff = w(WorkforceMetric::Staff);
     let sick = w(WorkforceMetric::SicknessDays) * staff * days / DAYS_PER_YEAR;
     let asye = w(WorkforceMetric::AsyeInPost);
