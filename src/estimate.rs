@@ -20,8 +20,8 @@ use crate::model::{Dist, Model, RoleKind, ShockTime};
 use crate::results::{FlowKpi, FlowMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BINS};
 use crate::runner::FLUSH;
 use crate::stats::MAX_BUCKETS;
+use crate::units::{DAYS_PER_WEEK, DAYS_PER_YEAR};
 
-const DAYS_PER_YEAR: f64 = 365.25;
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
 /// Engine memory per item alive: the item, its slab slot, queue and event
@@ -191,7 +191,7 @@ fn alive_items(m: &Model, created: &[f64], items: f64, total_days: f64) -> f64 {
         let mut slowest_post = f64::INFINITY;
         for r in &roles {
             match r.kind {
-                RoleKind::BoughtIn { per_week, .. } => hours += per_week / 7.0 * mean_effort,
+                RoleKind::BoughtIn { per_week, .. } => hours += per_week / DAYS_PER_WEEK * mean_effort,
                 RoleKind::Staff => {
                     // Posts open throughout: the least establishment of the plan.
                     let least = r

@@ -51,5 +51,6 @@ pub mod serve;
 pub mod shard;
 pub mod stats;
 pub mod summary;
+pub mod units;
 
 pub use error::Error;

@@ -19,6 +19,7 @@ use crate::search::{self, Dim, Plan};
 use crate::stats::{Aggregate, Bands};
 use crate::summary::health::{self, Input, Staffing};
 use crate::summary::{self, Stamp};
+use crate::units::DAYS_PER_YEAR;
 
 fn fail(message: impl Into<String>) -> Error {
     Error::HealthCheck { message: message.into() }
@@ -305,7 +306,7 @@ fn search_staffing(
 ) -> Result<Vec<Staffing>, Error> {
     let m = &sc.model;
     let scopes = workforce_scopes(m);
-    let years = m.horizon_days / 365.25;
+    let years = m.horizon_days / DAYS_PER_YEAR;
     let Some(health) = m.health.as_ref() else { return Ok(Vec::new()) };
     let limit = health.limits(Rated::OverThresholdPct).green;
     let mut out = Vec::new();

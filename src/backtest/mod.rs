@@ -11,6 +11,7 @@ use crate::model::{Model, PeriodKind};
 use crate::results::FlowMetric;
 use crate::scenario::Change;
 use crate::stats::Aggregate;
+use crate::units::Days;
 
 #[derive(Debug, Clone)]
 pub struct BacktestOptions {
@@ -201,7 +202,7 @@ pub fn checks(model: &Model, agg: &Aggregate, series: &[Series], plan: &Plan) ->
             let start = model.periods.starts[p];
             let Some(actual) = s.points.iter().find(|pt| pt.span.start == start) else { continue };
             // Only whole periods compare like with like.
-            let days = model.periods.days(p);
+            let Days(days) = model.periods.days(p);
             if (days - actual.span.days()).abs() > 0.5 {
                 continue;
             }

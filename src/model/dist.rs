@@ -7,8 +7,7 @@ use rand::Rng;
 use rand::distr::Distribution;
 use rand_distr::{Exp1, Gamma, LogNormal, Triangular, Uniform};
 
-/// z-score of the 90th percentile of the standard normal distribution.
-const Z90: f64 = 1.281_551_565_544_600_4;
+use crate::units::Z90;
 
 #[derive(Debug, Clone)]
 pub enum Dist {

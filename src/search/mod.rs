@@ -23,6 +23,7 @@ use crate::results::{RepResult, TotalMetric};
 use crate::runner::{self, RunConfig, RunError};
 use crate::scenario::{self, Change, ScenarioError};
 use crate::stats::{Aggregate, Band};
+use crate::units::DAYS_PER_YEAR;
 use std::sync::atomic::AtomicBool;
 pub use target::Target;
 
@@ -267,7 +268,7 @@ impl Search<'_> {
         let sc = self.plan.scenario.load(&self.changes(values))?;
         let m = &sc.model;
         let targets = &self.plan.targets;
-        let years = m.horizon_days / 365.25;
+        let years = m.horizon_days / DAYS_PER_YEAR;
         let cfg = RunConfig { replications: reps, seed: self.plan.seed, threads: self.plan.threads };
         let empty = || Tally::new(m, targets.len());
         let add = |acc: &mut Tally, r: RepResult| {
@@ -551,7 +552,7 @@ pub fn targets(texts: &[String], budget: Option<&str>, m: &Model) -> Result<Vec<
         let value = target::number(b).ok_or_else(|| SearchError::Target {
             message: format!("--budget {b}: not an amount; write it as 9.5m or 950000"),
         })?;
-        let years = m.horizon_days / 365.25;
+        let years = m.horizon_days / DAYS_PER_YEAR;
         let text = format!("total.cost <= {value}");
         let mut t = target::parse(&text, m).map_err(|message| SearchError::Target { message })?;
         t.label = format!("total cost over the {years:.1} years");

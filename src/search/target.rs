@@ -154,8 +154,9 @@ fn reading(m: &Model, name: &str, metric: &str, at: Option<usize>) -> Result<(Re
     };
     if name == "total" {
         let metric = canonical("total", metric, at.is_some());
-        let t = TotalMetric::ALL.iter().copied().find(|t| t.name() == metric);
-        let Some(t) = t else { return Err(unknown("", TotalMetric::ALL.iter().map(|t| t.name()).collect())) };
+        let Some(t) = TotalMetric::from_name(&metric) else {
+            return Err(unknown("", TotalMetric::ALL.iter().map(|t| t.name()).collect()));
+        };
         let r = match at {
             None => Reading::Total(t),
             Some(p) => Reading::TotalAt(t, p),
@@ -166,15 +167,11 @@ fn reading(m: &Model, name: &str, metric: &str, at: Option<usize>) -> Result<(Re
         let metric = canonical("request", metric, at.is_some());
         let label = &m.requests[q].label;
         return match at {
-            None => RequestKpi::ALL
-                .iter()
-                .find(|k| k.name() == metric)
-                .map(|&k| (Reading::Request(q, k), label.clone(), metric.clone()))
+            None => RequestKpi::from_name(&metric)
+                .map(|k| (Reading::Request(q, k), label.clone(), metric.clone()))
                 .ok_or_else(|| unknown("over the horizon", RequestKpi::ALL.iter().map(|k| k.name()).collect())),
-            Some(p) => RequestMetric::ALL
-                .iter()
-                .find(|k| k.name() == metric)
-                .map(|&k| (Reading::RequestAt(q, k, p), label.clone(), metric.clone()))
+            Some(p) => RequestMetric::from_name(&metric)
+                .map(|k| (Reading::RequestAt(q, k, p), label.clone(), metric.clone()))
                 .ok_or_else(|| unknown("at a month", RequestMetric::ALL.iter().map(|k| k.name()).collect())),
         };
     }
@@ -189,19 +186,15 @@ fn reading(m: &Model, name: &str, metric: &str, at: Option<usize>) -> Result<(Re
             return Ok((Reading::WaitQuantile(f, 900), label, metric));
         }
         return match at {
-            None => FlowKpi::ALL
-                .iter()
-                .find(|k| k.name() == metric)
-                .map(|&k| (Reading::Flow(f, k), label.clone(), metric.clone()))
+            None => FlowKpi::from_name(&metric)
+                .map(|k| (Reading::Flow(f, k), label.clone(), metric.clone()))
                 .ok_or_else(|| {
                     let mut list: Vec<&str> = FlowKpi::ALL.iter().map(|k| k.name()).collect();
                     list.push("p90_wait");
                     unknown("over the horizon", list)
                 }),
-            Some(p) => FlowMetric::ALL
-                .iter()
-                .find(|k| k.name() == metric)
-                .map(|&k| (Reading::FlowAt(f, k, p), label.clone(), metric.clone()))
+            Some(p) => FlowMetric::from_name(&metric)
+                .map(|k| (Reading::FlowAt(f, k, p), label.clone(), metric.clone()))
                 .ok_or_else(|| unknown("at a month", FlowMetric::ALL.iter().map(|k| k.name()).collect())),
         };
     }
@@ -210,8 +203,8 @@ fn reading(m: &Model, name: &str, metric: &str, at: Option<usize>) -> Result<(Re
         let metric = canonical("role", metric, at.is_some());
         let label = &m.roles[x].label;
         let own = match at {
-            None => RoleKpi::ALL.iter().find(|k| k.name() == metric).map(|&k| Reading::Role(x, k)),
-            Some(p) => RoleMetric::ALL.iter().find(|k| k.name() == metric).map(|&k| Reading::RoleAt(x, k, p)),
+            None => RoleKpi::from_name(&metric).map(|k| Reading::Role(x, k)),
+            Some(p) => RoleMetric::from_name(&metric).map(|k| Reading::RoleAt(x, k, p)),
         };
         if let Some(r) = own.or_else(|| workforce(m, Scope::Role(x), &metric, at)) {
             return Ok((r, label.clone(), metric));
@@ -240,7 +233,7 @@ fn reading(m: &Model, name: &str, metric: &str, at: Option<usize>) -> Result<(Re
 /// team, when the scenario keeps them.
 fn workforce(m: &Model, scope: Scope, metric: &str, at: Option<usize>) -> Option<Reading> {
     let s = workforce_scopes(m).iter().position(|&x| x == scope)?;
-    let k = WorkforceMetric::ALL.iter().copied().find(|k| k.name() == metric)?;
+    let k = WorkforceMetric::from_name(metric)?;
     Some(match at {
         None => Reading::Workforce(s, k),
         Some(p) => Reading::WorkforceAt(s, k, p),

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::format::{Unit, thousands};
 use crate::model::WorkKind;
 use crate::scenario::{Change, Scenario, Source};
+use crate::units::{DAYS_PER_WEEK, DAYS_PER_YEAR};
 
 /// One scenario on offer.
 #[derive(Debug, Clone)]
@@ -227,7 +228,7 @@ pub fn key_figures(sc: &Scenario) -> Vec<String> {
         .iter()
         .map(|r| {
             if r.is_bought_in() {
-                format!("{}: up to {} a week", r.label, crate::format::decimal(r.hours_per_day(1.0) * 7.0, 0))
+                format!("{}: up to {} a week", r.label, crate::format::decimal(r.hours_per_day(1.0) * DAYS_PER_WEEK, 0))
             } else {
                 format!("{}: {} FTE", r.label, crate::format::decimal(r.fte, 1))
             }
@@ -242,7 +243,7 @@ pub fn key_figures(sc: &Scenario) -> Vec<String> {
             // The rate in force at the start (after any warm-up).
             let at_start =
                 arrivals.segments.iter().rfind(|s| s.start <= m.warmup_days).or(arrivals.segments.first())?;
-            let per_year = at_start.rate_per_day * 365.25;
+            let per_year = at_start.rate_per_day * DAYS_PER_YEAR;
             Some(format!("{}: about {} a year", r.label, thousands(per_year)))
         })
         .collect();
@@ -268,7 +269,7 @@ pub fn key_figures(sc: &Scenario) -> Vec<String> {
 }
 
 fn years_words(days: f64) -> String {
-    let years = days / 365.25;
+    let years = days / DAYS_PER_YEAR;
     if (years - years.round()).abs() < 0.02 {
         format!("{} years", years.round())
     } else {

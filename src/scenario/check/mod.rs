@@ -20,10 +20,10 @@ use super::raw::{Num, RawMeta, RawScenario};
 use crate::model::names;
 use crate::model::periods::day_of;
 use crate::model::{Calendar, Dist, Draw, FlowId, Model, PeriodKind, Periods};
+use crate::units::Days;
 use dist::check_dist;
 use std::sync::Arc;
 
-pub(crate) const DAYS_PER_YEAR: f64 = 365.25;
 /// Longest horizon accepted, in days (about 270 years): beyond this a
 /// typo is more likely than a plan. Also the longest span any length of
 /// time in a scenario may have.
@@ -436,8 +436,8 @@ fn check_with(
     if !c.problems.is_empty() {
         return Err(std::mem::take(&mut c.problems));
     }
-    let periods = Periods::new(meta.period, meta.start, meta.horizon_days);
-    let years = crate::model::finance::years(&periods, meta.horizon_days);
+    let periods = Periods::new(meta.period, meta.start, Days(meta.horizon_days));
+    let years = crate::model::finance::years(&periods, Days(meta.horizon_days));
     let inflation = finance::check_inflation(c, raw.inflation.as_ref(), &root.key("inflation"), &years);
     let budget = finance::check_budget(c, raw.budget.as_ref(), &root.key("budget"), &years);
     let supervision = health::check_supervision(c, raw.supervision.as_ref(), &root.key("supervision"));

@@ -8,6 +8,7 @@ use crate::results::{FlowKpi, RequestKpi};
 use crate::scenario::Scenario;
 use crate::stats::Bands;
 use crate::summary::doc::{Block, Section, Table};
+use crate::units::DAYS_PER_YEAR;
 
 pub(super) fn section(cx: &Cx, scenario: &Scenario) -> Section {
     let mut s = Section::new("assumptions", "Key assumptions");
@@ -135,7 +136,7 @@ the figures below show their means",
             ),
         ));
     }
-    let years = m.horizon_days / 365.25;
+    let years = m.horizon_days / DAYS_PER_YEAR;
     out.push((
         "Horizon".into(),
         format!(
@@ -239,7 +240,7 @@ the figures below show their means",
     for s in &m.stocks {
         out.push((
             format!("Stock: {}", s.name.replace('_', " ")),
-            format!("people leave at {} a year", decimal(s.leave_per_day * 365.25, 2)),
+            format!("people leave at {} a year", decimal(s.leave_per_day * DAYS_PER_YEAR, 2)),
         ));
     }
     for p in &m.latent_pools {
@@ -248,7 +249,7 @@ the figures below show their means",
             format!(
                 "{} people not yet identified; {} of those left found a year, besides routes",
                 thousands(p.size as f64),
-                pct(100.0 * p.identified_per_day * 365.25)
+                pct(100.0 * p.identified_per_day * DAYS_PER_YEAR)
             ),
         ));
     }
@@ -259,7 +260,7 @@ the figures below show their means",
         let when = match s.when {
             crate::model::ShockTime::At(t) => format!("on {}", m.date_at(t)),
             crate::model::ShockTime::Random { per_day } => {
-                format!("at random, {} a year on average", decimal(per_day * 365.25, 2))
+                format!("at random, {} a year on average", decimal(per_day * DAYS_PER_YEAR, 2))
             }
         };
         out.push((format!("Shock: {}", s.name), when));
