@@ -15,7 +15,9 @@
 
 pub mod target;
 
+use std::fmt;
 use std::path::Path;
+use std::str::FromStr;
 
 use crate::error::Error;
 use crate::measure::Reading;
@@ -25,7 +27,7 @@ use crate::runner::{self, RunConfig};
 use crate::scenario::{self, Change};
 use crate::stats::{Aggregate, Band};
 use std::sync::atomic::AtomicBool;
-pub use target::Target;
+pub use target::{Target, WrittenTarget};
 
 /// A key varied over a range of values.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,13 +36,13 @@ pub struct Dim {
     pub values: Vec<f64>,
 }
 
-impl Dim {
+impl FromStr for Dim {
+    type Err = String;
+
     /// `KEY=LO..HI` or `KEY=LO..HI:STEP` (step 1 by default), or
     /// `KEY=A,B,C`.
-    pub fn parse(arg: &str) -> Result<Dim, String> {
-        let fail = |why: &str| {
-            format!("--vary {arg}: {why}; write it as KEY=LO..HI[:STEP], e.g. roles.social_worker_bia.fte=10..40")
-        };
+    fn from_str(arg: &str) -> Result<Dim, String> {
+        let fail = |why: &str| format!("{why}; write it as KEY=LO..HI[:STEP], e.g. roles.social_worker_bia.fte=10..40");
         let (key, range) = arg.split_once('=').ok_or_else(|| fail("no '='"))?;
         let key = key.trim().to_string();
         if key.is_empty() {
@@ -62,7 +64,7 @@ impl Dim {
             if n > 10_000 {
                 return Err(fail("more than 10,000 values"));
             }
-            (0..n).map(|i| lo + i as f64 * step).collect()
+            steps(lo, step, n)
         } else {
             let values: Option<Vec<f64>> =
                 range.split(',').map(|s| s.trim().parse::<f64>().ok().filter(|v| v.is_finite())).collect();
@@ -77,6 +79,30 @@ impl Dim {
             return Err(fail("no values"));
         }
         Ok(Dim { key, values })
+    }
+}
+
+/// `n` values from `lo` up by `step`, as a range reads.
+fn steps(lo: f64, step: f64, n: usize) -> Vec<f64> {
+    (0..n).map(|i| lo + i as f64 * step).collect()
+}
+
+impl fmt::Display for Dim {
+    /// As `--vary` takes it: a range where the values are one (`KEY=10..40`,
+    /// `KEY=0..1:0.25`), else the list; either reads back as these values.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (lo, hi) = (self.values[0], self.values[self.values.len() - 1]);
+        if self.values.len() > 1 {
+            let step = self.values[1] - lo;
+            let range = if step == 1.0 { format!("{lo}..{hi}") } else { format!("{lo}..{hi}:{step}") };
+            if steps(lo, step, self.values.len()) == self.values
+                && format!("{}={range}", self.key).parse::<Dim>().is_ok_and(|d| d == *self)
+            {
+                return write!(f, "{}={range}", self.key);
+            }
+        }
+        let list: Vec<String> = self.values.iter().map(f64::to_string).collect();
+        write!(f, "{}={}", self.key, list.join(","))
     }
 }
 
@@ -515,19 +541,23 @@ fn monotone_check(plan: &Plan, evaluated: &[Candidate]) -> Vec<String> {
     out
 }
 
-/// Parse the targets of a plan against the scenario with its base changes.
-pub fn targets(texts: &[String], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, Error> {
-    let mut out: Vec<Target> = texts
-        .iter()
-        .map(|t| target::parse(t, m).map_err(|message| Error::Target { message }))
-        .collect::<Result<_, _>>()?;
+/// A target given as text in code or on a page rather than to `--target`.
+pub fn written(text: &str) -> Result<WrittenTarget, Error> {
+    text.parse().map_err(|why: String| Error::Target { message: target::refused(text, &why) })
+}
+
+/// The targets of a plan, and the budget as a target on total cost,
+/// resolved against the scenario with its base changes.
+pub fn targets(written: &[WrittenTarget], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, Error> {
+    let resolve =
+        |t: &WrittenTarget| t.resolve(m).map_err(|why| Error::Target { message: target::refused(&t.text, &why) });
+    let mut out: Vec<Target> = written.iter().map(resolve).collect::<Result<_, _>>()?;
     if let Some(b) = budget {
         let value = target::number(b).ok_or_else(|| Error::Target {
             message: format!("--budget {b}: not an amount; write it as 9.5m or 950000"),
         })?;
         let years = m.horizon_days / 365.25;
-        let text = format!("total.cost <= {value}");
-        let mut t = target::parse(&text, m).map_err(|message| Error::Target { message })?;
+        let mut t = target::parse(&format!("total.cost <= {value}"), m).map_err(|message| Error::Target { message })?;
         t.label = format!("total cost over the {years:.1} years");
         out.push(t);
     }
