@@ -29,8 +29,6 @@ pub enum Error {
     /// A `--set` argument that is not `KEY=VALUE`.
     #[error("{message}")]
     Set { arg: String, message: String },
-    #[error("--{flag} needs a date like 2017-03-31 (got '{value}')")]
-    Date { flag: &'static str, value: String },
     #[error("two scenarios are both called '{name}'; give each its own [scenario] name")]
     SameName { name: String },
     #[error(
@@ -47,8 +45,6 @@ a comparison needs the same dates (give both the same start and years, or --set 
     },
     #[error("--at {at}: the scenarios report {periods} {kind}s; give a period from 1 to {periods}")]
     AtOutOfRange { at: u32, periods: usize, kind: String },
-    #[error("--trend must be one of {expected} (got '{value}')")]
-    Trend { value: String, expected: String },
     /// A `--vary` range that does not parse, or at whose ends the scenario
     /// does not load.
     #[error("--vary {message}")]
@@ -98,11 +94,9 @@ impl Error {
             | Error::History(_)
             | Error::Backtest(_)
             | Error::Set { .. }
-            | Error::Date { .. }
             | Error::SameName { .. }
             | Error::DifferentHorizons { .. }
             | Error::AtOutOfRange { .. }
-            | Error::Trend { .. }
             | Error::Vary { .. }
             | Error::NoSuchFlows { .. }
             | Error::StaffHistory { .. }

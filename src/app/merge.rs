@@ -13,9 +13,9 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use super::run::{print_summary, write_report};
+use super::run::{print_summary, run_line, write_report};
 use super::{Out, progress_bar, stop_flag};
-use crate::cli::MergeArgs;
+use crate::cli::{Changes, MergeArgs};
 use crate::error::Error;
 use crate::export::partition;
 use crate::export::{ExportError, Staging};
@@ -74,7 +74,8 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
     if agg.unbalanced > 0 {
         return Err(RunError::Unbalanced { replications: agg.unbalanced }.into());
     }
-    let written = write_report(staging.path(), &scenario, &agg, seed, None)?;
+    let command = run_line(&file, &Changes { set: changes }, agg.replications, seed);
+    let written = write_report(staging.path(), &scenario, &agg, seed, None, &command)?;
     staging.finish(stop_flag())?;
     if !args.quiet {
         let timing = format!("merged from {} shards in {:.2} s", parts.len(), started.elapsed().as_secs_f64());

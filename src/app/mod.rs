@@ -123,14 +123,14 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
 }
 
 impl Changes {
-    /// The `--set` arguments as changes; a malformed one is refused.
-    pub fn parsed(&self) -> Result<Vec<Change>, Error> {
-        self.set.iter().map(|s| Change::parse(s).map_err(|message| Error::Set { arg: s.clone(), message })).collect()
-    }
-
     /// Load a scenario file with these changes on top.
     pub fn load(&self, path: &Path) -> Result<Scenario, Error> {
-        Ok(scenario::load_with(path, &self.parsed()?)?)
+        Ok(scenario::load_with(path, &self.set)?)
+    }
+
+    /// The `--set` flags that make these changes again.
+    pub fn flags(&self) -> String {
+        set_flags(&self.set)
     }
 }
 
@@ -241,12 +241,11 @@ pub(crate) fn print_warnings(s: &Scenario) {
     }
 }
 
-fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
-    args.sim.count("compare")?;
-    let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| args.changes.load(p)).collect::<Result<_, _>>()?;
-    scenarios.iter().for_each(print_warnings);
+/// Scenarios can be compared when each has its own name and all cover the
+/// same dates by the same periods; their names, baseline first.
+fn comparable(scenarios: &[Scenario]) -> Result<Vec<&str>, Error> {
     let mut names: Vec<&str> = Vec::new();
-    for s in &scenarios {
+    for s in scenarios {
         if names.contains(&s.model.name.as_str()) {
             return Err(Error::SameName { name: s.model.name.clone() });
         }
@@ -266,18 +265,29 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
             });
         }
     }
+    Ok(names)
+}
+
+/// `--at N` as the index of a reporting period of `model`.
+fn at_period(at: Option<u32>, model: &crate::model::Model) -> Result<Option<usize>, Error> {
+    match at {
+        None => Ok(None),
+        Some(n) if (n as usize) <= model.periods.len() && n > 0 => Ok(Some(n as usize - 1)),
+        Some(n) => Err(Error::AtOutOfRange {
+            at: n,
+            periods: model.periods.len(),
+            kind: model.periods.kind.name().to_string(),
+        }),
+    }
+}
+
+fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
+    args.sim.count("compare")?;
+    let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| args.changes.load(p)).collect::<Result<_, _>>()?;
+    scenarios.iter().for_each(print_warnings);
+    let names = comparable(&scenarios)?;
     let models: Vec<&crate::model::Model> = scenarios.iter().map(|s| &s.model).collect();
-    let at = match args.at {
-        None => None,
-        Some(n) if (n as usize) <= models[0].periods.len() && n > 0 => Some(n as usize - 1),
-        Some(n) => {
-            return Err(Error::AtOutOfRange {
-                at: n,
-                periods: models[0].periods.len(),
-                kind: models[0].periods.kind.name().to_string(),
-            });
-        }
-    };
+    let at = at_period(args.at, models[0])?;
     let cfg = args.sim.sized("compare", &models, args.quiet)?;
     let dir = args.out.join(format!("compare-{}", names.join("-vs-")));
     let staging = Staging::folder(&dir, args.force)?;
@@ -303,16 +313,7 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
         at,
     };
     let comparison = summary::compare::build(&setup);
-    let files: Vec<String> = scenarios.iter().map(|s| s.file.clone()).collect();
-    let command = format!(
-        "caseflow compare {}{}{} --replications {} --seed {}",
-        files.iter().map(|f| shell_word(f)).collect::<Vec<_>>().join(" "),
-        set_flags(&scenarios[0]),
-        args.at.map_or(String::new(), |n| format!(" --at {n}")),
-        cfg.replications,
-        cfg.seed
-    );
-    export::write_comparison(staging.path(), &mut table, &comparison, &command)?;
+    export::write_comparison(staging.path(), &mut table, &comparison, &args.command_line(cfg.replications))?;
     staging.finish(stop_flag())?;
     if !args.quiet {
         say!(
@@ -323,12 +324,8 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
             cfg.seed,
             started.elapsed().as_secs_f64()
         );
-        for s in comparison.section("headline").into_iter().flat_map(|s| &s.blocks) {
-            if let crate::summary::doc::Block::Sentences(list) = s {
-                for line in list {
-                    say!(out, "{}\n", line.text);
-                }
-            }
+        for line in sentences(&comparison, "headline") {
+            say!(out, "{line}\n");
         }
         say!(
             out,
@@ -337,6 +334,18 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The sentences of a report's section, as the console prints them.
+pub(crate) fn sentences<'a>(doc: &'a summary::doc::Doc, section: &str) -> impl Iterator<Item = &'a str> {
+    let blocks = doc.section(section).into_iter().flat_map(|s| &s.blocks);
+    blocks
+        .filter_map(|b| match b {
+            summary::doc::Block::Sentences(list) => Some(list),
+            _ => None,
+        })
+        .flatten()
+        .map(|line| line.text.as_str())
 }
 
 /// `report` is the stem of the HTML and Markdown files ("report").
@@ -356,19 +365,39 @@ pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf], report: &str)
     Ok(())
 }
 
-/// The `--set` flags that reproduce a scenario's changes, each value
-/// quoted for a shell on its own, so the line pastes and runs as shown.
-pub(crate) fn set_flags(s: &Scenario) -> String {
-    s.changes.iter().map(|c| format!(" --set {}", shell_word(c.strip_prefix("--set ").unwrap_or(c)))).collect()
+/// The `--set` flags that make `changes` again, each value quoted for a
+/// shell on its own, so the line pastes and runs as shown.
+pub(crate) fn set_flags(changes: &[Change]) -> String {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Set { key, value } => Some(format!(" --set {}", shell_word(&format!("{key}={value}")))),
+            Change::Remove { .. } | Change::Overlay { .. } => None,
+        })
+        .collect()
+}
+
+impl CompareArgs {
+    /// The command that makes this comparison again, with the replications it ran.
+    pub fn command_line(&self, replications: u64) -> String {
+        let files: Vec<String> = self.scenarios.iter().map(|f| shell_word(&f.display().to_string())).collect();
+        format!(
+            "caseflow compare {}{}{} --replications {replications} --seed {}",
+            files.join(" "),
+            self.changes.flags(),
+            self.at.map_or(String::new(), |n| format!(" --at {n}")),
+            self.sim.seed
+        )
+    }
 }
 
 fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
-    let changes = args.changes.parsed()?;
+    let changes = &args.changes.set;
     let mut failed = 0;
     for path in &args.scenarios {
         // A scenario that loads but is too big to run fails here too, at
         // the default replications and threads.
-        let loaded = scenario::load_with(path, &changes).map_err(Error::from).and_then(|s| {
+        let loaded = scenario::load_with(path, changes).map_err(Error::from).and_then(|s| {
             // Validating sizes memory, items and events; how long a run
             // takes depends on the replications asked for when it runs.
             let time = TimeArgs { max_time: None, yes: true };

@@ -15,7 +15,9 @@
 
 pub mod target;
 
+use std::fmt;
 use std::path::Path;
+use std::str::FromStr;
 
 use crate::measure::Reading;
 use crate::model::Model;
@@ -25,7 +27,7 @@ use crate::scenario::{self, Change, ScenarioError};
 use crate::stats::{Aggregate, Band};
 use crate::units::DAYS_PER_YEAR;
 use std::sync::atomic::AtomicBool;
-pub use target::Target;
+pub use target::{Target, WrittenTarget};
 
 /// Why a staffing search cannot start or finish.
 #[derive(Debug, thiserror::Error)]
@@ -56,13 +58,13 @@ pub struct Dim {
     pub values: Vec<f64>,
 }
 
-impl Dim {
+impl FromStr for Dim {
+    type Err = String;
+
     /// `KEY=LO..HI` or `KEY=LO..HI:STEP` (step 1 by default), or
     /// `KEY=A,B,C`.
-    pub fn parse(arg: &str) -> Result<Dim, String> {
-        let fail = |why: &str| {
-            format!("--vary {arg}: {why}; write it as KEY=LO..HI[:STEP], e.g. roles.social_worker_bia.fte=10..40")
-        };
+    fn from_str(arg: &str) -> Result<Dim, String> {
+        let fail = |why: &str| format!("{why}; write it as KEY=LO..HI[:STEP], e.g. roles.social_worker_bia.fte=10..40");
         let (key, range) = arg.split_once('=').ok_or_else(|| fail("no '='"))?;
         let key = key.trim().to_string();
         if key.is_empty() {
@@ -84,7 +86,7 @@ impl Dim {
             if n > 10_000 {
                 return Err(fail("more than 10,000 values"));
             }
-            (0..n).map(|i| lo + i as f64 * step).collect()
+            steps(lo, step, n)
         } else {
             let values: Option<Vec<f64>> =
                 range.split(',').map(|s| s.trim().parse::<f64>().ok().filter(|v| v.is_finite())).collect();
@@ -99,6 +101,30 @@ impl Dim {
             return Err(fail("no values"));
         }
         Ok(Dim { key, values })
+    }
+}
+
+/// `n` values from `lo` up by `step`, as a range reads.
+fn steps(lo: f64, step: f64, n: usize) -> Vec<f64> {
+    (0..n).map(|i| lo + i as f64 * step).collect()
+}
+
+impl fmt::Display for Dim {
+    /// As `--vary` takes it: a range where the values are one (`KEY=10..40`,
+    /// `KEY=0..1:0.25`), else the list; either reads back as these values.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (lo, hi) = (self.values[0], self.values[self.values.len() - 1]);
+        if self.values.len() > 1 {
+            let step = self.values[1] - lo;
+            let range = if step == 1.0 { format!("{lo}..{hi}") } else { format!("{lo}..{hi}:{step}") };
+            if steps(lo, step, self.values.len()) == self.values
+                && format!("{}={range}", self.key).parse::<Dim>().is_ok_and(|d| d == *self)
+            {
+                return write!(f, "{}={range}", self.key);
+            }
+        }
+        let list: Vec<String> = self.values.iter().map(f64::to_string).collect();
+        write!(f, "{}={}", self.key, list.join(","))
     }
 }
 
@@ -542,19 +568,24 @@ fn monotone_check(plan: &Plan, evaluated: &[Candidate]) -> Vec<String> {
     out
 }
 
-/// Parse the targets of a plan against the scenario with its base changes.
-pub fn targets(texts: &[String], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, SearchError> {
-    let mut out: Vec<Target> = texts
-        .iter()
-        .map(|t| target::parse(t, m).map_err(|message| SearchError::Target { message }))
-        .collect::<Result<_, _>>()?;
+/// A target given as text in code or on a page rather than to `--target`.
+pub fn written(text: &str) -> Result<WrittenTarget, SearchError> {
+    text.parse().map_err(|why: String| SearchError::Target { message: target::refused(text, &why) })
+}
+
+/// The targets of a plan, and the budget as a target on total cost,
+/// resolved against the scenario with its base changes.
+pub fn targets(written: &[WrittenTarget], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, SearchError> {
+    let resolve =
+        |t: &WrittenTarget| t.resolve(m).map_err(|why| SearchError::Target { message: target::refused(&t.text, &why) });
+    let mut out: Vec<Target> = written.iter().map(resolve).collect::<Result<_, _>>()?;
     if let Some(b) = budget {
         let value = target::number(b).ok_or_else(|| SearchError::Target {
             message: format!("--budget {b}: not an amount; write it as 9.5m or 950000"),
         })?;
         let years = m.horizon_days / DAYS_PER_YEAR;
-        let text = format!("total.cost <= {value}");
-        let mut t = target::parse(&text, m).map_err(|message| SearchError::Target { message })?;
+        let mut t =
+            target::parse(&format!("total.cost <= {value}"), m).map_err(|message| SearchError::Target { message })?;
         t.label = format!("total cost over the {years:.1} years");
         out.push(t);
     }

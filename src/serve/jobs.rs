@@ -235,7 +235,7 @@ pub struct StaffQuestion {
 pub fn staff(job: &Job, entry_source: crate::scenario::Source, base: Vec<Change>, q: StaffQuestion, cfg: RunConfig) {
     let result = (|| {
         let sc = entry_source.load(&base)?;
-        let targets = search::targets(std::slice::from_ref(&q.target), None, &sc.model)?;
+        let targets = search::targets(&[search::written(&q.target)?], None, &sc.model)?;
         let now_text = sc.value_at(&q.key).map(|v| v.to_string());
         let plan = Plan {
             scenario: entry_source.clone(),

@@ -28,6 +28,7 @@ mod properties;
 mod queueing;
 mod readme;
 mod report;
+mod reproduce;
 mod scenario_errors;
 mod scenarios;
 mod serve;
