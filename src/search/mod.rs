@@ -110,11 +110,12 @@ fn steps(lo: f64, step: f64, n: usize) -> Vec<f64> {
 }
 
 impl fmt::Display for Dim {
-    /// As `--vary` takes it: a range where the values are one (`KEY=10..40`,
-    /// `KEY=0..1:0.25`), else the list; either reads back as these values.
+    /// As `--vary` takes it: a range where three or more values are one
+    /// (`KEY=10..40`, `KEY=0..1:0.25`), else the list; either reads back as
+    /// these values.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (lo, hi) = (self.values[0], self.values[self.values.len() - 1]);
-        if self.values.len() > 1 {
+        if self.values.len() > 2 {
             let step = self.values[1] - lo;
             let range = if step == 1.0 { format!("{lo}..{hi}") } else { format!("{lo}..{hi}:{step}") };
             if steps(lo, step, self.values.len()) == self.values
@@ -598,4 +599,31 @@ pub fn targets(written: &[WrittenTarget], budget: Option<&str>, m: &Model) -> Re
 /// The scenario a plan searches over, for reading targets against.
 pub fn base_model(path: &Path, base: &[Change]) -> Result<Model, ScenarioError> {
     Ok(scenario::load_with(path, base)?.model)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `--vary` prints reads back as the same values: ranges as ranges
+    /// where the values make one, lists otherwise.
+    #[test]
+    fn a_dim_prints_as_it_reads_back() {
+        for (given, shown) in [
+            ("k=10..40", "k=10..40"),
+            ("k=10..40.5", "k=10..40"),
+            ("k=0..1:0.25", "k=0..1:0.25"),
+            ("k=3,1,2", "k=1..3"),
+            ("k=1,5", "k=1,5"),
+            ("k=7", "k=7"),
+        ] {
+            let d: Dim = given.parse().unwrap();
+            assert_eq!(d.to_string(), shown, "{given}");
+            assert_eq!(shown.parse::<Dim>().unwrap(), d, "{given}");
+        }
+        // A step that does not land exactly on each value prints the values.
+        let d: Dim = "k=0.2..1:0.1".parse().unwrap();
+        assert_eq!(d.to_string().parse::<Dim>().unwrap(), d, "{d}");
+        assert!("k=1..".parse::<Dim>().unwrap_err().contains("the range needs numbers"));
+    }
 }

@@ -445,4 +445,14 @@ mod tests {
         assert_eq!(number("1,200"), Some(1200.0));
         assert_eq!(number("lots"), None);
     }
+
+    /// The grammar is checked without a scenario; the names wait for one.
+    #[test]
+    fn a_target_reads_without_a_model() {
+        let t: WrittenTarget = " nobody.speed >= 80% at month 12 with probability 0.5 ".parse().unwrap();
+        assert_eq!(t.to_string(), "nobody.speed >= 80% at month 12 with probability 0.5");
+        assert_eq!((t.op, t.value, t.month, t.probability), (Op::AtLeast, 80.0, Some(12), 0.5));
+        assert_eq!("a.b <= 1 at month 0".parse::<WrittenTarget>().unwrap_err(), "months count from 1");
+        assert!("a.b 1".parse::<WrittenTarget>().unwrap_err().starts_with("no comparison"));
+    }
 }
