@@ -125,6 +125,10 @@ async fn run_and_wait(c: &Client, label: &str) -> (String, String, Vec<(String, 
 }
 
 async fn choose(c: &Client, file: &str) {
+    // The list fills after the page loads, from the server: a loaded
+    // machine can be slower than the test.
+    let listed = format!("return [...document.getElementById('scenario').options].some(o => o.text === {file:?});");
+    wait_for(c, "the scenario in the list", &listed, 60).await;
     let script = format!(
         "const s = document.getElementById('scenario'); const o = [...s.options].find(o => o.text === {file:?}); s.value = o.value; s.dispatchEvent(new Event('change')); return true;"
     );
