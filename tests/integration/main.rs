@@ -17,6 +17,7 @@ mod harness;
 mod health;
 mod history;
 mod inputs;
+mod layout;
 mod legal;
 mod memory;
 mod overlays;
