@@ -2,8 +2,15 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use chrono::NaiveDate;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::backtest::supply::SupplyRule;
+use crate::history::TrendForm;
+use crate::scenario::Change;
+use crate::search::Dim;
+use crate::search::target::WrittenTarget;
 use crate::shard::Shard;
 
 #[derive(Debug, Parser)]
@@ -151,8 +158,8 @@ pub struct Changes {
     /// Change one value of the scenario, e.g. --set roles.social_worker_bia.fte=22
     /// (repeatable). Lists of named tables are entered by name
     /// (flows.contact.diverted_share=0.05); the value is TOML.
-    #[arg(long = "set", value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = change)]
+    pub set: Vec<Change>,
 }
 
 #[derive(Debug, Args)]
@@ -232,10 +239,10 @@ pub struct StaffArgs {
     pub scenario: PathBuf,
     /// A key to vary over a range: KEY=LO..HI[:STEP] or KEY=A,B,C (repeatable; the first is bisected)
     #[arg(long = "vary", required = true, value_name = "KEY=RANGE")]
-    pub vary: Vec<String>,
+    pub vary: Vec<Dim>,
     /// A target every answer must meet (repeatable); see below
     #[arg(long = "target", value_name = "TARGET")]
-    pub targets: Vec<String>,
+    pub targets: Vec<WrittenTarget>,
     /// The most the total cost over the horizon may be (e.g. 9.5m)
     #[arg(long, value_name = "AMOUNT")]
     pub budget: Option<String>,
@@ -344,25 +351,25 @@ pub struct FitArgs {
     #[command(flatten)]
     pub window: FitWindow,
     /// Give the fitted rate for this date (a scenario's start); default: the end of the data
-    #[arg(long, value_name = "DATE")]
-    pub start: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub start: Option<NaiveDate>,
 }
 
 /// Which history a fit uses.
 #[derive(Debug, Args, Clone)]
 pub struct FitWindow {
     /// Use periods starting on or after this date
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub from: Option<NaiveDate>,
     /// Use periods ending on or before this date
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub until: Option<NaiveDate>,
     /// A known step change (repeat for more), e.g. Cheshire West: 2014-03-19
-    #[arg(long = "step", value_name = "DATE")]
-    pub steps: Vec<String>,
+    #[arg(long = "step", value_name = "DATE", value_parser = date)]
+    pub steps: Vec<NaiveDate>,
     /// Trend form: auto (chosen on held-out error), log_linear, or damped (growth that levels off)
-    #[arg(long, value_name = "FORM", default_value = "auto", value_parser = ["auto", "log_linear", "damped"])]
-    pub trend: String,
+    #[arg(long, value_name = "FORM", value_enum, default_value_t = Trend::Auto)]
+    pub trend: Trend,
 }
 
 #[derive(Debug, Args)]
@@ -374,17 +381,17 @@ pub struct BacktestArgs {
     #[command(flatten)]
     pub changes: Changes,
     /// Train on periods ending on or before this date; test on the rest
-    #[arg(long, value_name = "DATE")]
-    pub train_until: String,
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub train_until: NaiveDate,
     /// Use training periods starting on or after this date
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
+    #[arg(long, value_name = "DATE", value_parser = date)]
+    pub from: Option<NaiveDate>,
     /// A known step change in the training data (repeat for more)
-    #[arg(long = "step", value_name = "DATE")]
-    pub steps: Vec<String>,
+    #[arg(long = "step", value_name = "DATE", value_parser = date)]
+    pub steps: Vec<NaiveDate>,
     /// Trend form: auto (chosen on held-out error), log_linear, or damped (growth that levels off)
-    #[arg(long, value_name = "FORM", default_value = "auto", value_parser = ["auto", "log_linear", "damped"])]
-    pub trend: String,
+    #[arg(long, value_name = "FORM", value_enum, default_value_t = Trend::Auto)]
+    pub trend: Trend,
     /// Supply too: figures in the scenario's terms (period,of,measure,value), such as completions, the
     /// backlog, % within the deadline and mean days. Those up to --train-until calibrate the
     /// scenario's [[calibrate]] values; the rest are checked. The run starts at the scenario's start
@@ -392,8 +399,8 @@ pub struct BacktestArgs {
     pub observed: Option<PathBuf>,
     /// With --observed, supply after --train-until: pace (moves with the demand forecast from its
     /// level then), constant (stays at that level), or trend (as the scenario says)
-    #[arg(long, value_name = "RULE", default_value = "pace", value_parser = ["pace", "constant", "trend"])]
-    pub supply: String,
+    #[arg(long, value_name = "RULE", default_value = "pace", value_parser = supply_rule())]
+    pub supply: SupplyRule,
     /// With --observed, most candidates calibration simulates
     #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub max_runs: u32,
@@ -519,6 +526,42 @@ impl TimeArgs {
     }
 }
 
+/// `--trend`: a form of trend, or `auto` to choose one on held-out error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Trend {
+    Auto,
+    #[value(name = "log_linear", alias = "log-linear")]
+    LogLinear,
+    Damped,
+}
+
+impl Trend {
+    /// The form asked for; `None` for auto.
+    pub fn form(self) -> Option<TrendForm> {
+        match self {
+            Trend::Auto => None,
+            Trend::LogLinear => Some(TrendForm::LogLinear),
+            Trend::Damped => Some(TrendForm::Damped),
+        }
+    }
+}
+
+/// A date as the history flags take it.
+fn date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| "expected a date like 2017-03-31".to_string())
+}
+
+/// `--set KEY=VALUE`, its message without the flag and value clap names already.
+fn change(s: &str) -> Result<Change, String> {
+    Change::parse(s).map_err(|m| m.strip_prefix(&format!("--set {s}: ")).map_or(m.clone(), str::to_string))
+}
+
+/// `--supply`: one of the rules by name, the names listed in help and errors.
+fn supply_rule() -> impl TypedValueParser<Value = SupplyRule> {
+    PossibleValuesParser::new(SupplyRule::NAMES)
+        .map(|s| SupplyRule::parse(&s).expect("the possible values are the rules' names"))
+}
+
 fn minutes(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && (0.1..=1e7).contains(&v) => Ok(v),
@@ -561,4 +604,14 @@ fn memory_gb(s: &str) -> Result<f64, String> {
         Ok(v) if v.is_finite() && (0.1..=1_000_000.0).contains(&v) => Ok(v),
         _ => Err(format!("expected a number of GB from 0.1 to 1000000 (got '{s}')")),
     }
+}
+
+/// A word as a POSIX shell reads it back: bare when it has nothing the
+/// shell would act on, else in single quotes (a quote inside as '\'').
+pub fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
 }

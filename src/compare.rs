@@ -6,12 +6,29 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::engine::simulate;
-use crate::error::Error;
 use crate::measure::{self, Named, Reading};
 use crate::model::Model;
 use crate::results::RepResult;
-use crate::runner::{RunConfig, in_pool, par_fold};
+use crate::runner::{RunConfig, RunError, in_pool, par_fold};
 use crate::stats::{Aggregate, Band};
+
+/// Why a comparison has no figures.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error("compare needs at least two scenarios")]
+    TooFewScenarios,
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+impl CompareError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CompareError::TooFewScenarios => 2,
+            CompareError::Run(e) => e.exit_code(),
+        }
+    }
+}
 
 /// A measure found in both the baseline and another scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +114,7 @@ pub fn run_paired(
     cfg: &RunConfig,
     at: Option<usize>,
     progress: &(dyn Fn() + Sync),
-) -> Result<Paired, Error> {
+) -> Result<Paired, CompareError> {
     run_paired_until(models, cfg, at, progress, &AtomicBool::new(false))
 }
 
@@ -108,9 +125,9 @@ pub fn run_paired_until(
     at: Option<usize>,
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
-) -> Result<Paired, Error> {
+) -> Result<Paired, CompareError> {
     if models.len() < 2 {
-        return Err(Error::TooFewScenarios);
+        return Err(CompareError::TooFewScenarios);
     }
     let measures: Vec<Vec<Measure>> = models[1..].iter().map(|b| measures(models[0], b, at)).collect();
     let empty = || Paired::empty(models, &measures);
@@ -121,7 +138,7 @@ pub fn run_paired_until(
     };
     let paired = in_pool(cfg.threads, job)?;
     if stop.load(Ordering::SeqCst) {
-        return Err(Error::Interrupted);
+        return Err(RunError::Interrupted.into());
     }
     Ok(paired)
 }

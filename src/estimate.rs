@@ -20,8 +20,8 @@ use crate::model::{Dist, Model, RoleKind, ShockTime};
 use crate::results::{FlowKpi, FlowMetric, RoleKpi, RoleMetric, TotalMetric, WAIT_BINS};
 use crate::runner::FLUSH;
 use crate::stats::MAX_BUCKETS;
+use crate::units::{DAYS_PER_WEEK, DAYS_PER_YEAR};
 
-const DAYS_PER_YEAR: f64 = 365.25;
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
 /// Engine memory per item alive: the item, its slab slot, queue and event
@@ -238,7 +238,7 @@ fn capacity(roles: &[&crate::model::Role], mean_effort: f64) -> (f64, f64, f64) 
     let mut slowest_post = f64::INFINITY;
     for r in roles {
         match r.kind {
-            RoleKind::BoughtIn { per_week, .. } => hours += per_week / 7.0 * mean_effort,
+            RoleKind::BoughtIn { per_week, .. } => hours += per_week / DAYS_PER_WEEK * mean_effort,
             RoleKind::Staff => {
                 // Posts open throughout: the least establishment of the plan.
                 let least = r
@@ -794,6 +794,46 @@ impl Bytes {
             table: (period_bands + other_bands + nf * WAIT_BINS as f64 * 2.0) * ROW_BYTES,
         }
     }
+}
+
+/// Estimate a job of runs one after another, each of some models for some
+/// replications, and check it against the limits (memory in GB, time in
+/// seconds): each run is checked on its own, and the job's time is theirs
+/// added up. The threads to use: fewer than asked when that keeps memory
+/// within the limit. The commands and the what-if page both size their
+/// runs here.
+pub fn size_check_job(
+    runs: &[(&[&Model], u64)],
+    threads: Option<usize>,
+    (max_memory_gb, seconds): (Option<f64>, f64),
+    quiet: bool,
+) -> Result<Option<usize>, TooBig> {
+    let max_memory_gb = max_memory_gb.unwrap_or_else(default_memory_gib);
+    let asked = threads.unwrap_or_else(rayon::current_num_threads);
+    let untimed = Limits { seconds: f64::INFINITY, ..Limits::with_memory_gib(max_memory_gb) };
+    let parts = runs
+        .iter()
+        .map(|&(models, replications)| Estimate::of(models, replications, asked).check(&untimed))
+        .collect::<Result<Vec<_>, _>>()?;
+    let fewest = parts.iter().map(|e| e.threads).min().unwrap_or(asked);
+    let parts = parts.into_iter().map(|e| Estimate { threads: fewest, ..e }).collect();
+    let limits = Limits { seconds, ..untimed };
+    // A job of no runs is within any limits.
+    let Some(estimate) = Estimate::combined(parts) else { return Ok(threads) };
+    let estimate = estimate.check(&limits)?;
+    if let Some(note) = estimate.long_run().filter(|_| !quiet) {
+        eprintln!("note: {note}");
+    }
+    if estimate.threads < asked {
+        if !quiet {
+            eprintln!(
+                "note: using {} threads rather than {asked} to keep memory within {max_memory_gb:.1} GB (results are the same)",
+                estimate.threads
+            );
+        }
+        return Ok(Some(estimate.threads));
+    }
+    Ok(threads)
 }
 
 #[cfg(test)]

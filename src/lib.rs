@@ -28,6 +28,7 @@
 #![allow(clippy::collapsible_if, clippy::manual_is_multiple_of)]
 
 pub mod app;
+pub mod backtest;
 pub mod calibrate;
 pub mod cli;
 pub mod compare;
@@ -50,5 +51,6 @@ pub mod serve;
 pub mod shard;
 pub mod stats;
 pub mod summary;
+pub mod units;
 
 pub use error::Error;

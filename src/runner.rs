@@ -5,16 +5,57 @@
 
 use rayon::prelude::*;
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use crate::engine::simulate;
-use crate::error::Error;
 use crate::model::Model;
 use crate::precision::{BATCH, Headline, Reached};
 use crate::results::RepResult;
 use crate::shard::Shard;
 use crate::stats::Aggregate;
+
+/// Why a run of replications ended without its figures.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("stopped by {}: nothing was written", stop_signal_name())]
+    Interrupted,
+    #[error("could not start {threads} worker threads: {message}")]
+    Threads { threads: usize, message: String },
+    #[error(
+        "internal error: {replications} replications lost or double-counted items; please report this with the scenario file"
+    )]
+    Unbalanced { replications: u64 },
+}
+
+impl RunError {
+    /// 128 and the signal when stopped, as shells report it; 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RunError::Interrupted => 128 + stop_signal() as u8,
+            RunError::Threads { .. } | RunError::Unbalanced { .. } => 1,
+        }
+    }
+}
+
+/// The signal that stopped the run (0 for none yet): the handler that
+/// catches Ctrl-C and SIGTERM records which it was.
+pub fn stop_signal_slot() -> &'static Arc<AtomicUsize> {
+    static SLOT: OnceLock<Arc<AtomicUsize>> = OnceLock::new();
+    SLOT.get_or_init(|| Arc::new(AtomicUsize::new(0)))
+}
+
+fn stop_signal() -> i32 {
+    match stop_signal_slot().load(Ordering::SeqCst) {
+        0 => signal_hook::consts::SIGINT,
+        s => s as i32,
+    }
+}
+
+/// How a message names the signal that stopped the run.
+pub fn stop_signal_name() -> &'static str {
+    if stop_signal() == signal_hook::consts::SIGTERM { "SIGTERM (a request to end the program)" } else { "Ctrl-C" }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunConfig {
@@ -32,18 +73,18 @@ impl Default for RunConfig {
 
 /// Run every replication and fold them into one aggregate. `progress` is
 /// called once per finished replication, from any thread.
-pub fn run(model: &Model, cfg: &RunConfig, progress: &(dyn Fn() + Sync)) -> Result<Aggregate, Error> {
+pub fn run(model: &Model, cfg: &RunConfig, progress: &(dyn Fn() + Sync)) -> Result<Aggregate, RunError> {
     run_until(model, cfg, progress, &AtomicBool::new(false))
 }
 
 /// As `run`, stopping early when `stop` is set (Ctrl-C): replications
-/// under way finish, no new one starts, and the run is `Error::Interrupted`.
+/// under way finish, no new one starts, and the run is `RunError::Interrupted`.
 pub fn run_until(
     model: &Model,
     cfg: &RunConfig,
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
-) -> Result<Aggregate, Error> {
+) -> Result<Aggregate, RunError> {
     fold(model, cfg, || Aggregate::for_model(model), |acc, r| acc.add(&r), Aggregate::merge, progress, stop)
 }
 
@@ -58,11 +99,11 @@ pub fn fold<A: Send>(
     merge: impl Fn(A, A) -> A + Sync + Send,
     progress: &(dyn Fn() + Sync),
     stop: &AtomicBool,
-) -> Result<A, Error> {
+) -> Result<A, RunError> {
     let job = || fold_range(model, cfg.seed, 0..cfg.replications, &empty, &add, &merge, progress, stop);
     let out = in_pool(cfg.threads, job)?;
     if stop.load(Ordering::SeqCst) {
-        return Err(Error::Interrupted);
+        return Err(RunError::Interrupted);
     }
     Ok(out)
 }
@@ -190,7 +231,7 @@ pub fn run_precise(
     progress: &(dyn Fn() + Sync),
     batch_done: &(dyn Fn(&Reached) + Sync),
     stop: &AtomicBool,
-) -> Result<(Aggregate, Reached), Error> {
+) -> Result<(Aggregate, Reached), RunError> {
     let job = || {
         let mut agg = Aggregate::for_model(model);
         loop {
@@ -216,7 +257,7 @@ pub fn run_precise(
     };
     let out = in_pool(threads, job)?;
     if stop.load(Ordering::SeqCst) {
-        return Err(Error::Interrupted);
+        return Err(RunError::Interrupted);
     }
     Ok(out)
 }
@@ -232,7 +273,7 @@ pub fn run_in_batches(
     progress: &(dyn Fn() + Sync),
     batch_done: &mut (dyn FnMut(&Aggregate) + Send),
     stop: &AtomicBool,
-) -> Result<Aggregate, Error> {
+) -> Result<Aggregate, RunError> {
     let job = || {
         let mut agg = Aggregate::for_model(model);
         while agg.replications < cfg.replications && !stop.load(Ordering::SeqCst) {
@@ -257,7 +298,7 @@ pub fn run_in_batches(
     };
     let out = in_pool(cfg.threads, job)?;
     if stop.load(Ordering::SeqCst) {
-        return Err(Error::Interrupted);
+        return Err(RunError::Interrupted);
     }
     Ok(out)
 }
@@ -268,14 +309,14 @@ pub fn run_in_batches(
 /// may hold (at most `BATCH`, at least one a thread), so a shard holds no
 /// more in memory than its writer allows, however large the model.
 /// Returns the events simulated.
-pub fn run_shard(
+pub fn run_shard<E: From<RunError> + Send>(
     model: &Model,
     cfg: &RunConfig,
     shard: Shard,
     progress: &(dyn Fn() + Sync),
-    sink: &mut (dyn FnMut(Vec<RepResult>) -> Result<u64, Error> + Send),
+    sink: &mut (dyn FnMut(Vec<RepResult>) -> Result<u64, E> + Send),
     stop: &AtomicBool,
-) -> Result<u64, Error> {
+) -> Result<u64, E> {
     let range = shard.range(cfg.replications);
     let job = || {
         let threads = rayon::current_num_threads() as u64;
@@ -293,11 +334,11 @@ pub fn run_shard(
                 })
                 .collect();
             if stop.load(Ordering::SeqCst) {
-                return Err(Error::Interrupted);
+                return Err(RunError::Interrupted.into());
             }
             let unbalanced = batch.iter().filter(|r| !r.balance.iter().all(|b| b.holds())).count() as u64;
             if unbalanced > 0 {
-                return Err(Error::Unbalanced { replications: unbalanced });
+                return Err(RunError::Unbalanced { replications: unbalanced }.into());
             }
             events += batch.iter().map(|r| r.events).sum::<u64>();
             size = sink(batch)?.max(threads);
@@ -309,14 +350,14 @@ pub fn run_shard(
 }
 
 /// Run `job` on a pool of `threads` threads, or on rayon's global pool.
-pub fn in_pool<T: Send>(threads: Option<usize>, job: impl FnOnce() -> T + Send) -> Result<T, Error> {
+pub fn in_pool<T: Send>(threads: Option<usize>, job: impl FnOnce() -> T + Send) -> Result<T, RunError> {
     match threads {
         None => Ok(job()),
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
-                .map_err(|e| Error::Threads { threads: n, message: e.to_string() })?;
+                .map_err(|e| RunError::Threads { threads: n, message: e.to_string() })?;
             Ok(pool.install(job))
         }
     }

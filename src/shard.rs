@@ -16,7 +16,67 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+/// Why shards cannot be run or merged: each names the file at fault and
+/// what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ShardError {
+    #[error(
+        "--shard needs a fixed number of replications (--replications N): a shard cannot know when the others \
+are precise. Run --precision once to find N, then shard that run"
+    )]
+    WithPrecision,
+    #[error("--shard {shard}: {replications} replications cannot be split into {shards} shards of at least one each")]
+    ExceedReplications { shard: Shard, shards: u32, replications: u64 },
+    #[error("no shards to merge in {}: caseflow run --shard writes shard-I-of-N.parquet files", list(dirs))]
+    NoShards { dirs: Vec<PathBuf> },
+    #[error("{} is not a caseflow shard: {reason}", path.display())]
+    NotAShard { path: PathBuf, reason: String },
+    #[error(
+        "{} and {} are shards of different scenarios ({first_scenario} and {other_scenario}); merge the shards of one run",
+        first.display(),
+        other.display()
+    )]
+    Scenarios { first: PathBuf, first_scenario: String, other: PathBuf, other_scenario: String },
+    #[error(
+        "{} and {} are shards of runs with different seeds ({first_seed} and {other_seed}); merge the shards of one run",
+        first.display(),
+        other.display()
+    )]
+    Seeds { first: PathBuf, first_seed: String, other: PathBuf, other_seed: String },
+    #[error(
+        "{} and {} were written by different versions of caseflow ({first_version} and {other_version}); run every shard with one version",
+        first.display(),
+        other.display()
+    )]
+    Versions { first: PathBuf, first_version: String, other: PathBuf, other_version: String },
+    #[error(
+        "{} is {first_split} but {} is {other_split}; merge the shards of one run",
+        first.display(),
+        other.display()
+    )]
+    Splits { first: PathBuf, first_split: String, other: PathBuf, other_split: String },
+    #[error("shard {shard} is there twice: {} and {}; give each shard once", first.display(), other.display())]
+    Duplicate { shard: Shard, first: PathBuf, other: PathBuf },
+    #[error(
+        "{} of {shards} {} missing; merge once every shard has finished",
+        numbered(missing),
+        if missing.len() == 1 { "is" } else { "are" }
+    )]
+    Missing { missing: Vec<u32>, shards: u32 },
+    #[error("{} is incomplete or damaged: {reason}; run that shard again", path.display())]
+    Incomplete { path: PathBuf, reason: String },
+    #[error(
+        "{file} is not the scenario the shards ran (shards: sha256 {recorded}; {file}: {now}): either it has \
+changed since, or it is another file (merge with the scenario the shards ran, as it was then, or run the shards again)"
+    )]
+    ScenarioChanged { file: String, recorded: String, now: String },
+    #[error(
+        "the shards ran {}, which is not there from this folder: run caseflow merge where the shards ran, or \
+name the scenario with --scenario FILE",
+        file.display()
+    )]
+    ScenarioMissing { file: PathBuf },
+}
 
 /// Shard `index` of `count`, numbered from 1 as `--shard 2/3` writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -118,15 +178,15 @@ impl ShardRecord {
 
 /// Check that `parts` are every shard of one run, each once, and return
 /// them in shard order.
-pub fn complete_set(mut parts: Vec<(PathBuf, ShardRecord)>) -> Result<Vec<(PathBuf, ShardRecord)>, Error> {
+pub fn complete_set(mut parts: Vec<(PathBuf, ShardRecord)>) -> Result<Vec<(PathBuf, ShardRecord)>, ShardError> {
     let Some((first_path, first)) = parts.first().cloned() else {
-        return Err(Error::NoShards { dirs: Vec::new() });
+        return Err(ShardError::NoShards { dirs: Vec::new() });
     };
     for (path, r) in &parts[1..] {
         let pair = || (first_path.clone(), path.clone());
         if r.scenario_sha256 != first.scenario_sha256 {
             let (first_path, other_path) = pair();
-            return Err(Error::ShardScenarios {
+            return Err(ShardError::Scenarios {
                 first: first_path,
                 first_scenario: format!("{} (sha256 {})", first.scenario, short(&first.scenario_sha256)),
                 other: other_path,
@@ -135,7 +195,7 @@ pub fn complete_set(mut parts: Vec<(PathBuf, ShardRecord)>) -> Result<Vec<(PathB
         }
         if r.seed != first.seed {
             let (first_path, other_path) = pair();
-            return Err(Error::ShardSeeds {
+            return Err(ShardError::Seeds {
                 first: first_path,
                 first_seed: first.seed.clone(),
                 other: other_path,
@@ -144,7 +204,7 @@ pub fn complete_set(mut parts: Vec<(PathBuf, ShardRecord)>) -> Result<Vec<(PathB
         }
         if r.version != first.version {
             let (first_path, other_path) = pair();
-            return Err(Error::ShardVersions {
+            return Err(ShardError::Versions {
                 first: first_path,
                 first_version: first.version.clone(),
                 other: other_path,
@@ -153,7 +213,7 @@ pub fn complete_set(mut parts: Vec<(PathBuf, ShardRecord)>) -> Result<Vec<(PathB
         }
         if r.replications != first.replications || r.shards != first.shards {
             let (first_path, other_path) = pair();
-            return Err(Error::ShardSplits {
+            return Err(ShardError::Splits {
                 first: first_path,
                 first_split: first.split(),
                 other: other_path,
@@ -164,7 +224,7 @@ pub fn complete_set(mut parts: Vec<(PathBuf, ShardRecord)>) -> Result<Vec<(PathB
     parts.sort_by_key(|(_, r)| r.shard);
     for pair in parts.windows(2) {
         if pair[0].1.shard == pair[1].1.shard {
-            return Err(Error::ShardDuplicate {
+            return Err(ShardError::Duplicate {
                 shard: pair[0].1.shard(),
                 first: pair[0].0.clone(),
                 other: pair[1].0.clone(),
@@ -174,12 +234,12 @@ pub fn complete_set(mut parts: Vec<(PathBuf, ShardRecord)>) -> Result<Vec<(PathB
     let missing: Vec<u32> =
         (1..=first.shards).filter(|i| parts.binary_search_by_key(i, |(_, r)| r.shard).is_err()).collect();
     if !missing.is_empty() {
-        return Err(Error::ShardsMissing { missing, shards: first.shards });
+        return Err(ShardError::Missing { missing, shards: first.shards });
     }
     for (path, r) in &parts {
         let range = r.shard().range(r.replications);
         if r.first_replication != range.start || r.replications_in_shard != range.end - range.start {
-            return Err(Error::ShardIncomplete {
+            return Err(ShardError::Incomplete {
                 path: path.clone(),
                 reason: format!(
                     "as {} it should hold replications {} to {}, but says it holds {} from {}",
@@ -193,6 +253,40 @@ pub fn complete_set(mut parts: Vec<(PathBuf, ShardRecord)>) -> Result<Vec<(PathB
         }
     }
     Ok(parts)
+}
+
+/// Paths in a sentence: "a, b and c".
+fn list(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    match names.split_last() {
+        None => "the folders given".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Shards in a sentence: "shard 2", "shards 2 and 3", "shards 1, 2 and 5 to 9".
+fn numbered(missing: &[u32]) -> String {
+    let mut items: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < missing.len() {
+        let mut j = i;
+        while j + 1 < missing.len() && missing[j + 1] == missing[j] + 1 {
+            j += 1;
+        }
+        if j - i >= 2 {
+            items.push(format!("{} to {}", missing[i], missing[j]));
+        } else {
+            items.extend(missing[i..=j].iter().map(u32::to_string));
+        }
+        i = j + 1;
+    }
+    let text = match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    };
+    if missing.len() == 1 { format!("shard {text}") } else { format!("shards {text}") }
 }
 
 fn short(sha: &str) -> &str {

@@ -6,17 +6,17 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{Out, say, stop_flag};
+use super::{Out, say, shell_word, stop_flag};
 use crate::calibrate::{self, Outcome, Plan, write};
 use crate::cli::{CalibrateArgs, TimeArgs};
 use crate::error::Error;
-use crate::export::{self, Staging};
+use crate::export::{self, ExportError, Staging};
 use crate::model::Model;
 use crate::scenario;
 use crate::summary;
 
 pub fn calibrate(args: &CalibrateArgs, out: Out) -> Result<ExitCode, Error> {
-    let base = args.changes.parsed()?;
+    let base = args.changes.set.clone();
     let sc = scenario::load_with(&args.scenario, &base)?;
     super::print_warnings(&sc);
     let mut unknowns = sc.model.unknowns.clone();
@@ -58,29 +58,24 @@ pub fn calibrate(args: &CalibrateArgs, out: Out) -> Result<ExitCode, Error> {
     let outcome = found?;
     let seconds = started.elapsed().as_secs_f64();
     let doc = summary::calibration::build(&outcome, seconds);
-    let command = command_line(args, &outcome);
-    export::calibration::write_calibration(staging.path(), &doc, &command, &outcome)?;
+    export::calibration::write_calibration(staging.path(), &doc, &args.command_line(), &outcome)?;
     let text = overlay_text(&outcome, &target, &dir);
     let path = overlay_staging.path().join(&file_name);
-    std::fs::write(&path, text).map_err(|e| Error::Write { path: target.clone(), message: e.to_string() })?;
+    std::fs::write(&path, text).map_err(|e| ExportError::Write { path: target.clone(), message: e.to_string() })?;
     staging.finish(stop_flag())?;
     overlay_staging.finish(stop_flag())?;
     for c in &outcome.conflicts {
         eprintln!("warning: {}", summary::calibration::conflict_words(&outcome, c));
     }
     if !args.quiet {
-        for s in doc.section("headline").into_iter().flat_map(|s| &s.blocks) {
-            if let summary::doc::Block::Sentences(list) = s {
-                for line in list {
-                    say!(out, "- {}", line.text);
-                }
-            }
+        for line in super::sentences(&doc, "headline") {
+            say!(out, "- {line}");
         }
         say!(
             out,
             "Wrote {} (the calibrated scenario: caseflow run {} checks itself against the observed figures)",
             target.display(),
-            target.display()
+            shell_word(&target.display().to_string())
         );
         say!(
             out,
@@ -128,7 +123,7 @@ fn overlay_text(o: &Outcome, target: &Path, report: &Path) -> String {
     let header = vec![
         format!("{}-calibrated: {} calibrated to where the council stands.", o.before.model.name, o.before.model.name),
         String::new(),
-        format!("  caseflow run {}", target.display()),
+        format!("  caseflow run {}", shell_word(&target.display().to_string())),
         String::new(),
         format!(
             "Made by caseflow calibrate from {} ({} candidates of {} replications, seed {}).",
@@ -159,32 +154,22 @@ fn relative(scenario: &Path, target: &Path) -> String {
     out.display().to_string()
 }
 
-fn command_line(args: &CalibrateArgs, o: &Outcome) -> String {
-    let quote = |s: &str| {
-        if s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=,:".contains(c)) {
-            s.to_string()
-        } else {
-            format!("'{}'", s.replace('\'', "'\\''"))
-        }
-    };
-    let mut parts = vec!["caseflow".to_string(), "calibrate".into(), quote(&args.scenario.display().to_string())];
-    for s in &args.changes.set {
-        parts.push("--set".into());
-        parts.push(quote(s));
+impl CalibrateArgs {
+    /// The command that makes this calibration again.
+    pub fn command_line(&self) -> String {
+        let fits: String = self
+            .fit
+            .iter()
+            .map(|u| format!(" --fit {}", shell_word(&format!("{}={}..{}", u.key(), u.low[0], u.high[0]))))
+            .collect();
+        format!(
+            "caseflow calibrate {}{}{fits} --replications {} --confirm {} --max-runs {} --seed {}",
+            shell_word(&self.scenario.display().to_string()),
+            self.changes.flags(),
+            self.replications,
+            self.confirm,
+            self.max_runs,
+            self.seed
+        )
     }
-    for u in &args.fit {
-        parts.push("--fit".into());
-        parts.push(quote(&format!("{}={}..{}", u.key(), u.low[0], u.high[0])));
-    }
-    parts.extend([
-        "--replications".into(),
-        o.plan.replications.to_string(),
-        "--confirm".into(),
-        o.plan.confirm.to_string(),
-        "--max-runs".into(),
-        o.plan.max_runs.to_string(),
-        "--seed".into(),
-        o.plan.seed.to_string(),
-    ]);
-    parts.join(" ")
 }

@@ -6,10 +6,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::{Out, print_files, progress_bar, say, set_flags, shell_word, simulate, stop_flag};
+use super::staff::{Search, staff_line};
+use super::{Out, print_files, progress_bar, say, sentences, shell_word, simulate, stop_flag};
 use crate::cli::HealthArgs;
 use crate::error::Error;
-use crate::export::{self, Manifest, Staging};
+use crate::export::{self, ExportError, Staging};
 use crate::history::{self as hist, History, observed};
 use crate::model::Model;
 use crate::model::health::Rated;
@@ -19,6 +20,7 @@ use crate::search::{self, Dim, Plan};
 use crate::stats::{Aggregate, Bands};
 use crate::summary::health::{self, Input, Staffing};
 use crate::summary::{self, Stamp};
+use crate::units::DAYS_PER_YEAR;
 
 fn fail(message: impl Into<String>) -> Error {
     Error::HealthCheck { message: message.into() }
@@ -26,7 +28,7 @@ fn fail(message: impl Into<String>) -> Error {
 
 /// The scenario over one year from its start, whatever horizon it has.
 fn year_ahead(args: &HealthArgs) -> Result<(Scenario, Vec<Change>), Error> {
-    let mut changes = args.changes.parsed()?;
+    let mut changes = args.changes.set.clone();
     let sc = scenario::load_with(&args.scenario, &changes)?;
     let m = &sc.model;
     let one_year = crate::model::periods::day_of(m.start, m.start + chrono::Months::new(12));
@@ -127,19 +129,7 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
     super::print_warnings(&sc);
     check_scenario(&sc)?;
     let model = &sc.model;
-    let (staff, staff_text) = history(&args.staff_history, true, "staff-history")?;
-    let (activity, activity_text) = history(&args.activity_history, false, "activity-history")?;
-    let last_year = observed::of(model, &staff, &activity);
-    let synthetic = [model.description.as_str(), sc.header.as_str(), &staff_text, &activity_text]
-        .iter()
-        .any(|t| t.to_lowercase().contains("synthetic"));
-    let previous = args.previous.as_deref().map(previous).transpose()?;
-    if let (Some(p), Some(path)) = (&previous, &args.previous) {
-        same_year(p, &last_year, model, path)?;
-    }
-    for line in last_year.warnings() {
-        eprintln!("warning: {line}");
-    }
+    let past = LastYear::read(args, &sc)?;
     let cfg = sized(args, &sc)?;
     let dir = args.out.join(format!("health-check-{}", model.name));
     let staging = Staging::folder(&dir, args.force)?;
@@ -147,68 +137,25 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
     let staffing = if args.no_search { Vec::new() } else { search_staffing(args, &sc, &changes, &agg, cfg.threads)? };
     let without_dols = without_dols(args, &changes, &cfg)?;
     let stamp = Stamp::new(&model.name, &sc.sha256, cfg.seed, cfg.replications);
-    let histories = vec![
-        (args.staff_history.display().to_string(), sha256(&staff_text)),
-        (args.activity_history.display().to_string(), sha256(&activity_text)),
-    ];
     let input = Input {
         model,
         agg: &agg,
         stamp: &stamp,
         scenario: &sc,
-        observed: &last_year,
-        synthetic,
-        histories: histories.clone(),
+        observed: &past.observed,
+        synthetic: past.synthetic,
+        histories: past.histories.clone(),
         staffing: &staffing,
         without_dols: without_dols.as_ref(),
-        previous: previous.as_ref(),
+        previous: past.previous.as_ref(),
     };
-    let tables_err = |e: polars::prelude::PolarsError| Error::Tables { message: e.to_string() };
+    let tables_err = |e: polars::prelude::PolarsError| ExportError::Tables { message: e.to_string() };
     let mut tables = summary::tables(model, &agg, &stamp).map_err(tables_err)?;
     let mut ratings = health::table(&input).map_err(tables_err)?;
     let mut seen = health::observed_table(&input).map_err(tables_err)?;
     let doc = health::build(&input);
-    let mut inputs: Vec<export::Input> = model
-        .inputs
-        .iter()
-        .map(|(file, sha256)| export::Input { file: file.clone(), sha256: sha256.clone() })
-        .collect();
-    inputs.extend(histories.iter().map(|(file, sha256)| export::Input { file: file.clone(), sha256: sha256.clone() }));
-    let manifest = Manifest {
-        stamp: &stamp,
-        scenario_file: &sc.file,
-        scenario_files: sc
-            .files
-            .iter()
-            .map(|(file, sha256)| export::Input { file: file.clone(), sha256: sha256.clone() })
-            .collect(),
-        changes: sc.changes.clone(),
-        resolved: export::resolved_table(&sc.resolved),
-        period: model.periods.kind.name(),
-        start: model.start.to_string(),
-        horizon_days: model.horizon_days,
-        warmup_days: model.warmup_days,
-        inputs,
-        files: Vec::new(),
-        precision: None,
-    };
-    let command = format!(
-        "caseflow health-check {}{} --staff-history {} --activity-history {}{} --replications {} --seed {}{}",
-        shell_word(&sc.file),
-        set_flags(&sc),
-        shell_word(&args.staff_history.display().to_string()),
-        shell_word(&args.activity_history.display().to_string()),
-        args.previous
-            .as_ref()
-            .map_or(String::new(), |p| format!(" --previous {}", shell_word(&p.display().to_string()))),
-        cfg.replications,
-        cfg.seed,
-        if args.no_search {
-            " --no-search".to_string()
-        } else {
-            format!(" --search-replications {}", args.search_replications)
-        }
-    );
+    let manifest = super::run::manifest(&sc, &stamp, &past.histories);
+    let command = args.command_line(cfg.replications);
     let files =
         export::write_health_check(staging.path(), &mut tables, manifest, &mut ratings, &mut seen, &doc, &command)?;
     staging.finish(stop_flag())?;
@@ -222,20 +169,75 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
             cfg.replications,
             seconds
         );
-        if let Some(s) = doc.section("summary") {
-            for b in &s.blocks {
-                if let summary::doc::Block::Sentences(list) = b {
-                    for line in list {
-                        say!(out, "- {}", line.text);
-                    }
-                }
-            }
-        }
-        let files: Vec<PathBuf> = files.into_iter().filter(|f| !f.ends_with("health-check.html")).collect();
-        print_files(out, &dir, &files, "health-check")?;
-        say!(out, "The health check: {}", dir.join("health-check.html").display());
+        print_summary(out, &doc, files, &dir)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Last year as the histories record it, and last year's health check.
+struct LastYear {
+    observed: observed::Observed,
+    /// Whether the scenario or a history says it is synthetic.
+    synthetic: bool,
+    /// Each history file as given, with its SHA-256.
+    histories: Vec<(String, String)>,
+    previous: Option<health::Previous>,
+}
+
+impl LastYear {
+    fn read(args: &HealthArgs, sc: &Scenario) -> Result<LastYear, Error> {
+        let model = &sc.model;
+        let (staff, staff_text) = history(&args.staff_history, true, "staff-history")?;
+        let (activity, activity_text) = history(&args.activity_history, false, "activity-history")?;
+        let observed = observed::of(model, &staff, &activity);
+        let synthetic = [model.description.as_str(), sc.header.as_str(), &staff_text, &activity_text]
+            .iter()
+            .any(|t| t.to_lowercase().contains("synthetic"));
+        let previous = args.previous.as_deref().map(previous).transpose()?;
+        if let (Some(p), Some(path)) = (&previous, &args.previous) {
+            same_year(p, &observed, model, path)?;
+        }
+        for line in observed.warnings() {
+            eprintln!("warning: {line}");
+        }
+        let histories = vec![
+            (args.staff_history.display().to_string(), sha256(&staff_text)),
+            (args.activity_history.display().to_string(), sha256(&activity_text)),
+        ];
+        Ok(LastYear { observed, synthetic, histories, previous })
+    }
+}
+
+/// The summary's sentences and the files written, the health check's page last.
+fn print_summary(out: Out, doc: &summary::doc::Doc, files: Vec<PathBuf>, dir: &Path) -> Result<(), Error> {
+    for line in sentences(doc, "summary") {
+        say!(out, "- {line}");
+    }
+    let files: Vec<PathBuf> = files.into_iter().filter(|f| !f.ends_with("health-check.html")).collect();
+    print_files(out, dir, &files, "health-check")?;
+    say!(out, "The health check: {}", dir.join("health-check.html").display());
+    Ok(())
+}
+
+impl HealthArgs {
+    /// The command that makes this health check again, with the replications it ran.
+    pub fn command_line(&self, replications: u64) -> String {
+        let path = |p: &Path| shell_word(&p.display().to_string());
+        format!(
+            "caseflow health-check {}{} --staff-history {} --activity-history {}{} --replications {replications} --seed {}{}",
+            path(&self.scenario),
+            self.changes.flags(),
+            path(&self.staff_history),
+            path(&self.activity_history),
+            self.previous.as_deref().map_or(String::new(), |p| format!(" --previous {}", path(p))),
+            self.sim.seed,
+            if self.no_search {
+                " --no-search".to_string()
+            } else {
+                format!(" --search-replications {}", self.search_replications)
+            }
+        )
+    }
 }
 
 /// The health check's run configuration, once the whole of it is sized
@@ -305,7 +307,7 @@ fn search_staffing(
 ) -> Result<Vec<Staffing>, Error> {
     let m = &sc.model;
     let scopes = workforce_scopes(m);
-    let years = m.horizon_days / 365.25;
+    let years = m.horizon_days / DAYS_PER_YEAR;
     let Some(health) = m.health.as_ref() else { return Ok(Vec::new()) };
     let limit = health.limits(Rated::OverThresholdPct).green;
     let mut out = Vec::new();
@@ -317,15 +319,14 @@ fn search_staffing(
         if (people <= threshold && over <= limit) || role.fte <= 0.0 {
             continue;
         }
-        let key = format!("roles.{}.fte", role.name);
-        let values = search_values(role.fte);
-        let target_text = format!("{}.over_threshold_pct <= {} with probability 0.5", role.name, limit);
-        let targets = search::targets(std::slice::from_ref(&target_text), None, m)?;
+        let dims = [Dim { key: format!("roles.{}.fte", role.name), values: search_values(role.fte) }];
+        let target = format!("{}.over_threshold_pct <= {} with probability 0.5", role.name, limit);
+        let written = [search::written(&target)?];
         let plan = Plan {
             scenario: scenario::Source::File(args.scenario.clone()),
             base: changes.to_vec(),
-            dims: vec![Dim { key: key.clone(), values: values.clone() }],
-            targets,
+            dims: dims.to_vec(),
+            targets: search::targets(&written, None, m)?,
             coarse: args.search_replications,
             confirm: 4 * args.search_replications,
             seed: args.sim.seed,
@@ -354,18 +355,11 @@ fn search_staffing(
                 Some(_) => found.method.clone(),
                 None => found.why_none.clone().unwrap_or_default(),
             },
-            command: format!(
-                "caseflow staff {}{} --vary {} --target {}",
-                shell_word(&sc.file),
-                changes
-                    .iter()
-                    .filter_map(|c| match c {
-                        Change::Set { key, value } => Some(format!(" --set {}", shell_word(&format!("{key}={value}")))),
-                        _ => None,
-                    })
-                    .collect::<String>(),
-                shell_word(&format!("{key}={}..{}", values[0], values[values.len() - 1])),
-                shell_word(&target_text)
+            command: staff_line(
+                &args.scenario,
+                changes,
+                &Search { dims: &dims, targets: &written, budget: None },
+                (plan.coarse, plan.confirm, plan.seed),
             ),
         });
     }

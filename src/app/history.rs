@@ -5,37 +5,23 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::{Out, progress_bar, say, size_check, stop_flag};
+use super::{Out, progress_bar, say, shell_word, size_check, stop_flag};
+use crate::backtest::{self, BacktestOptions};
 use crate::cli::{BacktestArgs, FitArgs, FitWindow, HistoryArgs, TimeArgs};
 use crate::error::Error;
 use crate::export::{self, Staging};
-use crate::history::backtest::{self, BacktestOptions};
-use crate::history::{self as hist, FitOptions, History, TrendForm};
+use crate::history::{self as hist, FitOptions, History};
+use crate::input::InputError;
 use crate::runner::{self, RunConfig};
 use crate::scenario;
 
-fn date(flag: &'static str, s: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Error::Date { flag, value: s.to_string() })
-}
-
-/// The `--trend` flag: `None` for auto.
-fn trend(s: &str) -> Result<Option<TrendForm>, Error> {
-    TrendForm::parse(s).ok_or_else(|| Error::Trend { value: s.to_string(), expected: TrendForm::NAMES.join(", ") })
-}
-
-fn options(w: &FitWindow, start: Option<&str>) -> Result<FitOptions, Error> {
-    Ok(FitOptions {
-        from: w.from.as_deref().map(|s| date("from", s)).transpose()?,
-        until: w.until.as_deref().map(|s| date("until", s)).transpose()?,
-        steps: w.steps.iter().map(|s| date("step", s)).collect::<Result<_, _>>()?,
-        at: start.map(|s| date("start", s)).transpose()?,
-        trend: trend(&w.trend)?,
-    })
+fn options(w: &FitWindow, start: Option<NaiveDate>) -> FitOptions {
+    FitOptions { from: w.from, until: w.until, steps: w.steps.clone(), at: start, trend: w.trend.form() }
 }
 
 pub fn fit(args: &FitArgs, out: Out) -> Result<ExitCode, Error> {
     let (history, text) = hist::read::read_with_text(&args.history)?;
-    let opts = options(&args.window, args.start.as_deref())?;
+    let opts = options(&args.window, args.start);
     let bytes = text.as_bytes();
     say!(
         out,
@@ -83,47 +69,61 @@ pub fn fit(args: &FitArgs, out: Out) -> Result<ExitCode, Error> {
 }
 
 /// The backtest's dates and trend form, from its flags.
-pub(super) fn backtest_options(args: &BacktestArgs) -> Result<BacktestOptions, Error> {
-    Ok(BacktestOptions {
-        train_until: date("train-until", &args.train_until)?,
-        from: args.from.as_deref().map(|s| date("from", s)).transpose()?,
-        steps: args.steps.iter().map(|s| date("step", s)).collect::<Result<_, _>>()?,
-        trend: trend(&args.trend)?,
-    })
+pub(super) fn backtest_options(args: &BacktestArgs) -> BacktestOptions {
+    BacktestOptions {
+        train_until: args.train_until,
+        from: args.from,
+        steps: args.steps.clone(),
+        trend: args.trend.form(),
+    }
 }
 
 /// The history file as an absolute path, for scenario changes to name.
 pub(super) fn absolute(path: &Path) -> Result<String, Error> {
     Ok(std::fs::canonicalize(path)
-        .map_err(|source| Error::Read { path: path.to_path_buf(), source })?
+        .map_err(|source| InputError::Io { path: path.to_path_buf(), source })?
         .display()
         .to_string())
 }
 
-/// The flags that reproduce a backtest, after `caseflow backtest`.
-pub(super) fn backtest_flags(sc: &scenario::Scenario, args: &BacktestArgs, opts: &BacktestOptions) -> String {
-    format!(
-        "{} {}{} --train-until {}{}{}{}",
-        super::shell_word(&sc.file),
-        super::shell_word(&args.history.display().to_string()),
-        super::set_flags(sc),
-        opts.train_until,
-        opts.from.map_or(String::new(), |d| format!(" --from {d}")),
-        opts.steps.iter().map(|d| format!(" --step {d}")).collect::<String>(),
-        opts.trend.map_or(String::new(), |f| format!(" --trend {}", f.name())),
-    )
+impl BacktestArgs {
+    /// The command that makes this backtest again, supply too when it had
+    /// observed figures.
+    pub fn command_line(&self) -> String {
+        let observed = self.observed.as_ref().map_or(String::new(), |o| {
+            format!(
+                " --observed {} --supply {} --max-runs {} --calibration-replications {}",
+                shell_word(&o.display().to_string()),
+                self.supply.name(),
+                self.max_runs,
+                self.calibration_replications
+            )
+        });
+        format!(
+            "caseflow backtest {} {}{} --train-until {}{}{}{}{observed} --replications {} --seed {}",
+            shell_word(&self.scenario.display().to_string()),
+            shell_word(&self.history.display().to_string()),
+            self.changes.flags(),
+            self.train_until,
+            self.from.map_or(String::new(), |d| format!(" --from {d}")),
+            self.steps.iter().map(|d| format!(" --step {d}")).collect::<String>(),
+            self.trend.form().map_or(String::new(), |f| format!(" --trend {}", f.name())),
+            self.replications,
+            self.seed
+        )
+    }
 }
 
 pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
     if let Some(observed) = &args.observed {
         return super::supply::backtest(args, observed, out);
     }
-    let given = args.changes.parsed()?;
+    let given = args.changes.set.clone();
     let sc = scenario::load_with(&args.scenario, &given)?;
     let History::Activity(series) = hist::read(&args.history)? else {
         return Err(Error::StaffHistory { file: args.history.clone() });
     };
-    let opts = backtest_options(args)?;
+    let opts = backtest_options(args);
     let plan = backtest::plan(&sc.model, &series, &opts)?;
     for (name, why) in &plan.skipped {
         let lines = series.iter().find(|s| &s.name == name).map_or(0, |s| s.points.len());
@@ -135,7 +135,7 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
     super::print_warnings(&fitted);
     let model = fitted.model;
     let held_out = simulate(args, &model, &sc.model.name)?;
-    let (agg, cfg, dir, staging) = (held_out.agg, held_out.cfg, held_out.dir, held_out.staging);
+    let (agg, dir, staging) = (held_out.agg, held_out.dir, held_out.staging);
     let checks = backtest::checks(&model, &agg, &series, &plan);
     if checks.is_empty() {
         return Err(backtest::BacktestError::NothingLinesUp.into());
@@ -147,14 +147,8 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
         .map(|name| model.flows.iter().position(|f| &f.name == name).map_or(name.clone(), |f| model.flow_title(f)))
         .collect();
     let chart = crate::summary::backtest::chart(&checks, &plan.flows, &titles, &series, opts.train_until);
-    let command = format!(
-        "caseflow backtest {} --replications {} --seed {}",
-        backtest_flags(&sc, args, &opts),
-        cfg.replications,
-        cfg.seed
-    );
     let inputs = sc.files.iter().cloned().chain(model.inputs.iter().cloned()).collect::<Vec<_>>();
-    export::write_backtest(staging.path(), &checks, &chart, (c80, c90), &inputs, &command, "")?;
+    export::write_backtest(staging.path(), &checks, &chart, (c80, c90), &inputs, &args.command_line(), "")?;
     staging.finish(stop_flag())?;
     if !args.quiet {
         say!(
@@ -200,7 +194,6 @@ pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
 /// is staged in.
 pub(super) struct HeldOut {
     pub agg: crate::stats::Aggregate,
-    pub cfg: RunConfig,
     pub dir: std::path::PathBuf,
     pub staging: Staging,
 }
@@ -221,7 +214,7 @@ pub(super) fn simulate(args: &BacktestArgs, model: &crate::model::Model, name: &
     let bar = progress_bar(cfg.replications, args.quiet, "backtest");
     let agg = runner::run_until(model, &cfg, &|| bar.inc(1), stop_flag());
     bar.finish_and_clear();
-    Ok(HeldOut { agg: agg?, cfg, dir, staging })
+    Ok(HeldOut { agg: agg?, dir, staging })
 }
 
 pub fn write_history(args: &HistoryArgs, out: Out) -> Result<ExitCode, Error> {

@@ -13,21 +13,22 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use super::run::{print_summary, write_report};
+use super::run::{print_summary, run_line, write_report};
 use super::{Out, progress_bar, stop_flag};
-use crate::cli::MergeArgs;
+use crate::cli::{Changes, MergeArgs};
 use crate::error::Error;
-use crate::export::Staging;
 use crate::export::partition;
-use crate::runner::{FLUSH, Total};
+use crate::export::{ExportError, Staging};
+use crate::input::InputError;
+use crate::runner::{FLUSH, RunError, Total};
 use crate::scenario::{self, Change};
-use crate::shard::{self, ShardRecord};
+use crate::shard::{self, ShardError, ShardRecord};
 use crate::stats::Aggregate;
 
 pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
     let files = partitions(&args.dirs)?;
     if files.is_empty() {
-        return Err(Error::NoShards { dirs: args.dirs.clone() });
+        return Err(ShardError::NoShards { dirs: args.dirs.clone() }.into());
     }
     // Every file is checked whole before any is read: a flipped bit in a
     // value would still read, as another number.
@@ -36,7 +37,7 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
         files.into_iter().map(|p| partition::read_record(&p).map(|r| (p, r))).collect::<Result<_, _>>()?;
     let parts = shard::complete_set(records)?;
     let (first_path, first) = &parts[0];
-    let seed = first.seed().map_err(|reason| Error::NotAShard { path: first_path.clone(), reason })?;
+    let seed = first.seed().map_err(|reason| ShardError::NotAShard { path: first_path.clone(), reason })?;
     let changes: Vec<Change> = first
         .changes
         .iter()
@@ -44,15 +45,16 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
         .collect::<Result<_, _>>()?;
     let file = args.scenario.clone().unwrap_or_else(|| PathBuf::from(&first.scenario_file));
     if args.scenario.is_none() && !file.is_file() {
-        return Err(Error::ShardScenarioMissing { file });
+        return Err(ShardError::ScenarioMissing { file }.into());
     }
     let scenario = scenario::load_with(&file, &changes)?;
     if scenario.sha256 != first.scenario_sha256 {
-        return Err(Error::ShardScenarioChanged {
+        return Err(ShardError::ScenarioChanged {
             file: scenario.file.clone(),
             recorded: first.scenario_sha256.clone(),
             now: scenario.sha256.clone(),
-        });
+        }
+        .into());
     }
     let model = &scenario.model;
     let dir = args.out.join(&model.name);
@@ -70,9 +72,10 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
     bar.finish_and_clear();
     let agg = total.into_inner().unwrap_or_else(|| Aggregate::for_model(model));
     if agg.unbalanced > 0 {
-        return Err(Error::Unbalanced { replications: agg.unbalanced });
+        return Err(RunError::Unbalanced { replications: agg.unbalanced }.into());
     }
-    let written = write_report(staging.path(), &scenario, &agg, seed, None)?;
+    let command = run_line(&file, &Changes { set: changes }, agg.replications, seed);
+    let written = write_report(staging.path(), &scenario, &agg, seed, None, &command)?;
     staging.finish(stop_flag())?;
     if !args.quiet {
         let timing = format!("merged from {} shards in {:.2} s", parts.len(), started.elapsed().as_secs_f64());
@@ -94,7 +97,7 @@ fn fold_shard(
 ) -> Result<(), Error> {
     let mut agg = Aggregate::for_model(model);
     let mut next = record.first_replication;
-    let damaged = |reason: String| Error::ShardIncomplete { path: path.to_path_buf(), reason };
+    let damaged = |reason: String| ExportError::from(ShardError::Incomplete { path: path.to_path_buf(), reason });
     let rows = partition::read_results(path, model.periods.len(), &mut |rep| {
         if rep.replication != next {
             return Err(damaged(format!("replication {} is where {next} should be", rep.replication)));
@@ -103,7 +106,7 @@ fn fold_shard(
             return Err(damaged(format!("replication {next} does not have the scenario's shape")));
         }
         if stop_flag().load(Ordering::SeqCst) {
-            return Err(Error::Interrupted);
+            return Err(RunError::Interrupted.into());
         }
         agg.add(&rep);
         bar.inc(1);
@@ -114,7 +117,9 @@ fn fold_shard(
         Ok(())
     })?;
     if rows != record.replications_in_shard {
-        return Err(damaged(format!("it holds {rows} replications of the {} it should", record.replications_in_shard)));
+        return Err(
+            damaged(format!("it holds {rows} replications of the {} it should", record.replications_in_shard)).into()
+        );
     }
     total.add(agg, Aggregate::merge);
     Ok(())
@@ -146,10 +151,10 @@ fn partitions(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 
 /// A folder's visible entries, sorted.
 fn listed(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let read = std::fs::read_dir(dir).map_err(|source| Error::Read { path: dir.to_path_buf(), source })?;
+    let read = std::fs::read_dir(dir).map_err(|source| InputError::Io { path: dir.to_path_buf(), source })?;
     let mut out = Vec::new();
     for entry in read {
-        let entry = entry.map_err(|source| Error::Read { path: dir.to_path_buf(), source })?;
+        let entry = entry.map_err(|source| InputError::Io { path: dir.to_path_buf(), source })?;
         if !entry.file_name().to_string_lossy().starts_with('.') {
             out.push(entry.path());
         }

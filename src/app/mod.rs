@@ -23,14 +23,14 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+pub use crate::cli::shell_word;
 use crate::cli::{
     Changes, Cli, Command, CompareArgs, DEFAULT_REPLICATIONS, Replications, SimArgs, TimeArgs, ValidateArgs,
 };
 use crate::error::Error;
-use crate::estimate::{Estimate, Limits};
-use crate::export::{self, Staging};
+use crate::export::{self, ExportError, Staging};
 use crate::model::Model;
-use crate::runner::{self, RunConfig};
+use crate::runner::{self, RunConfig, RunError};
 use crate::scenario::{self, Change, Scenario};
 use crate::stats::Aggregate;
 use crate::summary;
@@ -99,7 +99,7 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
     FLAG.get_or_init(|| {
         let flag = Arc::new(AtomicBool::new(false));
-        let which = crate::error::stop_signal_slot();
+        let which = crate::runner::stop_signal_slot();
         for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
             // The first signal sets the flag; one arriving when it is set exits.
             let _ = signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, Arc::clone(&flag));
@@ -111,11 +111,11 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
             while !watched.load(Ordering::SeqCst) {
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
-            let again = if crate::error::stop_signal_name() == "Ctrl-C" { "Ctrl-C" } else { "SIGTERM" };
+            let again = if crate::runner::stop_signal_name() == "Ctrl-C" { "Ctrl-C" } else { "SIGTERM" };
             let _ = writeln!(
                 std::io::stderr(),
                 "\nStopping on {}: finishing the replications under way; nothing will be written ({again} again to quit at once)",
-                crate::error::stop_signal_name()
+                crate::runner::stop_signal_name()
             );
         });
         flag
@@ -123,14 +123,14 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
 }
 
 impl Changes {
-    /// The `--set` arguments as changes; a malformed one is refused.
-    pub fn parsed(&self) -> Result<Vec<Change>, Error> {
-        self.set.iter().map(|s| Change::parse(s).map_err(|message| Error::Set { arg: s.clone(), message })).collect()
-    }
-
     /// Load a scenario file with these changes on top.
     pub fn load(&self, path: &Path) -> Result<Scenario, Error> {
-        scenario::load_with(path, &self.parsed()?)
+        Ok(scenario::load_with(path, &self.set)?)
+    }
+
+    /// The `--set` flags that make these changes again.
+    pub fn flags(&self) -> String {
+        set_flags(&self.set)
     }
 }
 
@@ -174,39 +174,14 @@ pub(crate) fn size_check(
 }
 
 /// As `size_check`, for a job of runs one after another, each of some
-/// models for some replications: each run is checked on its own, and the
-/// job's time is theirs added up.
+/// models for some replications (see `estimate::size_check_job`).
 pub(crate) fn size_check_job(
     runs: &[(&[&Model], u64)],
     threads: Option<usize>,
     (max_memory_gb, time): (Option<f64>, TimeArgs),
     quiet: bool,
 ) -> Result<Option<usize>, Error> {
-    let max_memory_gb = max_memory_gb.unwrap_or_else(crate::estimate::default_memory_gib);
-    let asked = threads.unwrap_or_else(rayon::current_num_threads);
-    let untimed = Limits { seconds: f64::INFINITY, ..Limits::with_memory_gib(max_memory_gb) };
-    let parts = runs
-        .iter()
-        .map(|&(models, replications)| Estimate::of(models, replications, asked).check(&untimed))
-        .collect::<Result<Vec<_>, _>>()?;
-    let fewest = parts.iter().map(|e| e.threads).min().unwrap_or(asked);
-    let parts = parts.into_iter().map(|e| Estimate { threads: fewest, ..e }).collect();
-    let limits = Limits { seconds: time.seconds(), ..untimed };
-    let estimate = Estimate::combined(parts).ok_or_else(|| Error::Internal { message: "a job of no runs".into() })?;
-    let estimate = estimate.check(&limits)?;
-    if let Some(note) = estimate.long_run().filter(|_| !quiet) {
-        eprintln!("note: {note}");
-    }
-    if estimate.threads < asked {
-        if !quiet {
-            eprintln!(
-                "note: using {} threads rather than {asked} to keep memory within {max_memory_gb:.1} GB (results are the same)",
-                estimate.threads
-            );
-        }
-        return Ok(Some(estimate.threads));
-    }
-    Ok(threads)
+    Ok(crate::estimate::size_check_job(runs, threads, (max_memory_gb, time.seconds()), quiet)?)
 }
 
 /// Run a staffing search with `bar` showing its replications; the bar is
@@ -227,7 +202,7 @@ pub(crate) fn search_with_bar(
         stop_flag(),
     );
     bar.finish_and_clear();
-    found
+    Ok(found?)
 }
 
 pub(crate) fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar {
@@ -254,7 +229,7 @@ pub fn simulate(scenario: &Scenario, cfg: &RunConfig, quiet: bool) -> Result<(Ag
     bar.finish_and_clear();
     let agg = agg?;
     if agg.unbalanced > 0 {
-        return Err(Error::Unbalanced { replications: agg.unbalanced });
+        return Err(RunError::Unbalanced { replications: agg.unbalanced }.into());
     }
     Ok((agg, started.elapsed().as_secs_f64()))
 }
@@ -266,12 +241,11 @@ pub(crate) fn print_warnings(s: &Scenario) {
     }
 }
 
-fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
-    args.sim.count("compare")?;
-    let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| args.changes.load(p)).collect::<Result<_, _>>()?;
-    scenarios.iter().for_each(print_warnings);
+/// Scenarios can be compared when each has its own name and all cover the
+/// same dates by the same periods; their names, baseline first.
+fn comparable(scenarios: &[Scenario]) -> Result<Vec<&str>, Error> {
     let mut names: Vec<&str> = Vec::new();
-    for s in &scenarios {
+    for s in scenarios {
         if names.contains(&s.model.name.as_str()) {
             return Err(Error::SameName { name: s.model.name.clone() });
         }
@@ -291,18 +265,29 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
             });
         }
     }
+    Ok(names)
+}
+
+/// `--at N` as the index of a reporting period of `model`.
+fn at_period(at: Option<u32>, model: &crate::model::Model) -> Result<Option<usize>, Error> {
+    match at {
+        None => Ok(None),
+        Some(n) if (n as usize) <= model.periods.len() && n > 0 => Ok(Some(n as usize - 1)),
+        Some(n) => Err(Error::AtOutOfRange {
+            at: n,
+            periods: model.periods.len(),
+            kind: model.periods.kind.name().to_string(),
+        }),
+    }
+}
+
+fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
+    args.sim.count("compare")?;
+    let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| args.changes.load(p)).collect::<Result<_, _>>()?;
+    scenarios.iter().for_each(print_warnings);
+    let names = comparable(&scenarios)?;
     let models: Vec<&crate::model::Model> = scenarios.iter().map(|s| &s.model).collect();
-    let at = match args.at {
-        None => None,
-        Some(n) if (n as usize) <= models[0].periods.len() && n > 0 => Some(n as usize - 1),
-        Some(n) => {
-            return Err(Error::AtOutOfRange {
-                at: n,
-                periods: models[0].periods.len(),
-                kind: models[0].periods.kind.name().to_string(),
-            });
-        }
-    };
+    let at = at_period(args.at, models[0])?;
     let cfg = args.sim.sized("compare", &models, args.quiet)?;
     let dir = args.out.join(format!("compare-{}", names.join("-vs-")));
     let staging = Staging::folder(&dir, args.force)?;
@@ -312,14 +297,14 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
     bar.finish_and_clear();
     let paired = paired?;
     if let Some(a) = paired.aggregates.iter().find(|a| a.unbalanced > 0) {
-        return Err(Error::Unbalanced { replications: a.unbalanced });
+        return Err(RunError::Unbalanced { replications: a.unbalanced }.into());
     }
     let entries: Vec<summary::compare::Entry> = scenarios
         .iter()
         .map(|s| summary::compare::Entry { model: &s.model, file: s.file.clone(), sha256: s.sha256.clone() })
         .collect();
     let mut table = summary::compare::table(&entries, &paired, cfg.seed, cfg.replications)
-        .map_err(|e| Error::Tables { message: e.to_string() })?;
+        .map_err(|e| ExportError::Tables { message: e.to_string() })?;
     let setup = summary::compare::Setup {
         entries: &entries,
         paired: &paired,
@@ -328,16 +313,7 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
         at,
     };
     let comparison = summary::compare::build(&setup);
-    let files: Vec<String> = scenarios.iter().map(|s| s.file.clone()).collect();
-    let command = format!(
-        "caseflow compare {}{}{} --replications {} --seed {}",
-        files.iter().map(|f| shell_word(f)).collect::<Vec<_>>().join(" "),
-        set_flags(&scenarios[0]),
-        args.at.map_or(String::new(), |n| format!(" --at {n}")),
-        cfg.replications,
-        cfg.seed
-    );
-    export::write_comparison(staging.path(), &mut table, &comparison, &command)?;
+    export::write_comparison(staging.path(), &mut table, &comparison, &args.command_line(cfg.replications))?;
     staging.finish(stop_flag())?;
     if !args.quiet {
         say!(
@@ -348,12 +324,8 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
             cfg.seed,
             started.elapsed().as_secs_f64()
         );
-        for s in comparison.section("headline").into_iter().flat_map(|s| &s.blocks) {
-            if let crate::summary::doc::Block::Sentences(list) = s {
-                for line in list {
-                    say!(out, "{}\n", line.text);
-                }
-            }
+        for line in sentences(&comparison, "headline") {
+            say!(out, "{line}\n");
         }
         say!(
             out,
@@ -362,6 +334,18 @@ fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The sentences of a report's section, as the console prints them.
+pub(crate) fn sentences<'a>(doc: &'a summary::doc::Doc, section: &str) -> impl Iterator<Item = &'a str> {
+    let blocks = doc.section(section).into_iter().flat_map(|s| &s.blocks);
+    blocks
+        .filter_map(|b| match b {
+            summary::doc::Block::Sentences(list) => Some(list),
+            _ => None,
+        })
+        .flatten()
+        .map(|line| line.text.as_str())
 }
 
 /// `report` is the stem of the HTML and Markdown files ("report").
@@ -381,29 +365,39 @@ pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf], report: &str)
     Ok(())
 }
 
-/// The `--set` flags that reproduce a scenario's changes, each value
-/// quoted for a shell on its own, so the line pastes and runs as shown.
-pub(crate) fn set_flags(s: &Scenario) -> String {
-    s.changes.iter().map(|c| format!(" --set {}", shell_word(c.strip_prefix("--set ").unwrap_or(c)))).collect()
+/// The `--set` flags that make `changes` again, each value quoted for a
+/// shell on its own, so the line pastes and runs as shown.
+pub(crate) fn set_flags(changes: &[Change]) -> String {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Set { key, value } => Some(format!(" --set {}", shell_word(&format!("{key}={value}")))),
+            Change::Remove { .. } | Change::Overlay { .. } => None,
+        })
+        .collect()
 }
 
-/// A word as a POSIX shell reads it back: bare when it has nothing the
-/// shell would act on, else in single quotes (a quote inside as '\'').
-pub fn shell_word(s: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
-    if !s.is_empty() && s.chars().all(plain) {
-        return s.to_string();
+impl CompareArgs {
+    /// The command that makes this comparison again, with the replications it ran.
+    pub fn command_line(&self, replications: u64) -> String {
+        let files: Vec<String> = self.scenarios.iter().map(|f| shell_word(&f.display().to_string())).collect();
+        format!(
+            "caseflow compare {}{}{} --replications {replications} --seed {}",
+            files.join(" "),
+            self.changes.flags(),
+            self.at.map_or(String::new(), |n| format!(" --at {n}")),
+            self.sim.seed
+        )
     }
-    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
-    let changes = args.changes.parsed()?;
+    let changes = &args.changes.set;
     let mut failed = 0;
     for path in &args.scenarios {
         // A scenario that loads but is too big to run fails here too, at
         // the default replications and threads.
-        let loaded = scenario::load_with(path, &changes).and_then(|s| {
+        let loaded = scenario::load_with(path, changes).map_err(Error::from).and_then(|s| {
             // Validating sizes memory, items and events; how long a run
             // takes depends on the replications asked for when it runs.
             let time = TimeArgs { max_time: None, yes: true };

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use super::{Out, say, stop_flag};
 use crate::cli::{CalibrateArgs, Changes, NewArgs, TimeArgs};
 use crate::error::Error;
-use crate::export::Staging;
+use crate::export::{ExportError, Staging};
 use crate::profile;
 
 /// The example profile, which is also the TOML template.
@@ -74,7 +74,7 @@ fn template(path: &Path, force: bool, out: Out) -> Result<ExitCode, Error> {
         profile::xlsx::write_template(&temp)?;
     } else {
         std::fs::write(&temp, EXAMPLE)
-            .map_err(|e| Error::Write { path: path.to_path_buf(), message: e.to_string() })?;
+            .map_err(|e| ExportError::Write { path: path.to_path_buf(), message: e.to_string() })?;
     }
     staging.0.finish(stop_flag())?;
     say!(
@@ -98,6 +98,7 @@ fn staging(target: &Path, force: bool) -> Result<(Staging, String), Error> {
 fn write(target: &Path, text: &str, force: bool) -> Result<(), Error> {
     let (staging, name) = staging(target, force)?;
     let path = staging.path().join(name);
-    std::fs::write(&path, text).map_err(|e| Error::Write { path: target.to_path_buf(), message: e.to_string() })?;
-    staging.finish(stop_flag())
+    std::fs::write(&path, text)
+        .map_err(|e| ExportError::Write { path: target.to_path_buf(), message: e.to_string() })?;
+    Ok(staging.finish(stop_flag())?)
 }

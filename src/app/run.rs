@@ -5,15 +5,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{Out, print_warnings, progress_bar, say, set_flags, simulate, stop_flag};
-use crate::cli::{Replications, RunArgs};
+use super::{Out, print_warnings, progress_bar, say, shell_word, simulate, stop_flag};
+use crate::cli::{Changes, Replications, RunArgs};
 use crate::error::Error;
 use crate::export::partition::{self, PartitionWriter};
-use crate::export::{self, Manifest, PrecisionRecord, Staging, console};
+use crate::export::{self, ExportError, Manifest, PrecisionRecord, Staging, console};
 use crate::precision::{self, BATCH, Precision, Reached, percent};
-use crate::runner::{self, Until};
+use crate::runner::{self, RunError, Until};
 use crate::scenario::Scenario;
-use crate::shard::{Shard, ShardRecord};
+use crate::shard::{Shard, ShardError, ShardRecord};
 use crate::stats::Aggregate;
 use crate::summary::{self, Stamp};
 
@@ -43,11 +43,11 @@ impl Plan {
             return Err(Error::MaxWithoutPrecision);
         }
         match (args.shard, tolerance) {
-            (Some(_), Some(_)) => Err(Error::ShardWithPrecision),
+            (Some(_), Some(_)) => Err(ShardError::WithPrecision.into()),
             (Some(shard), None) => {
                 let replications = count.unwrap_or(crate::cli::DEFAULT_REPLICATIONS);
                 if u64::from(shard.count) > replications {
-                    return Err(Error::ShardsExceedReplications { shard, shards: shard.count, replications });
+                    return Err(ShardError::ExceedReplications { shard, shards: shard.count, replications }.into());
                 }
                 Ok(Plan::Shard { shard, replications })
             }
@@ -76,7 +76,7 @@ fn fixed(args: &RunArgs, scenario: &Scenario, replications: u64, out: Out) -> Re
     let dir = args.out.join(&scenario.model.name);
     let staging = Staging::folder(&dir, args.force)?;
     let (agg, seconds) = simulate(scenario, &cfg, args.quiet)?;
-    let files = write_report(staging.path(), scenario, &agg, cfg.seed, None)?;
+    let files = write_report(staging.path(), scenario, &agg, cfg.seed, None, &args.command_line(agg.replications))?;
     staging.finish(stop_flag())?;
     if !args.quiet {
         print_summary(out, scenario, &agg, cfg.seed, &format!("in {seconds:.2} s"), None, &dir, &files)?;
@@ -107,11 +107,12 @@ fn until_precise(args: &RunArgs, scenario: &Scenario, until: Until, out: Out) ->
     bar.finish_and_clear();
     let (agg, reached) = result?;
     if agg.unbalanced > 0 {
-        return Err(Error::Unbalanced { replications: agg.unbalanced });
+        return Err(RunError::Unbalanced { replications: agg.unbalanced }.into());
     }
     let seconds = started.elapsed().as_secs_f64();
     let p = Precision::new(until.tolerance, until.max_replications, reached, &headline);
-    let files = write_report(staging.path(), scenario, &agg, cfg.seed, Some((&p, &headline)))?;
+    let command = args.command_line(agg.replications);
+    let files = write_report(staging.path(), scenario, &agg, cfg.seed, Some((&p, &headline)), &command)?;
     staging.finish(stop_flag())?;
     if !p.precise() {
         eprintln!(
@@ -200,24 +201,57 @@ fn one_shard(args: &RunArgs, scenario: &Scenario, shard: Shard, total: u64, out:
     Ok(ExitCode::SUCCESS)
 }
 
-/// Write a run's tables, record and report into `dir`: the one place a run
-/// report is made, so a merge of shards writes what the single run does.
+impl RunArgs {
+    /// The command that runs this again: the replications it ran, fixed.
+    pub fn command_line(&self, replications: u64) -> String {
+        run_line(&self.scenario, &self.changes, replications, self.sim.seed)
+    }
+}
+
+/// `caseflow run` of a scenario file with changes, for so many
+/// replications from a seed: what a run, or the shards merged, reproduces.
+pub(super) fn run_line(scenario: &Path, changes: &Changes, replications: u64, seed: u64) -> String {
+    format!(
+        "caseflow run {}{} --replications {replications} --seed {seed}",
+        shell_word(&scenario.display().to_string()),
+        changes.flags()
+    )
+}
+
+/// Write a run's tables, record and report into `dir`, with the `command`
+/// that makes it again: the one place a run report is made, so a merge of
+/// shards writes what the single run does.
 pub(super) fn write_report(
     dir: &Path,
     scenario: &Scenario,
     agg: &Aggregate,
     seed: u64,
     precision: Option<(&Precision, &[precision::Headline])>,
+    command: &str,
 ) -> Result<Vec<PathBuf>, Error> {
     let model = &scenario.model;
     for w in summary::report::today::warnings(model, agg) {
         eprintln!("warning: {w}");
     }
     let stamp = Stamp::new(&model.name, &scenario.sha256, seed, agg.replications);
-    let mut tables = summary::tables(model, agg, &stamp).map_err(|e| Error::Tables { message: e.to_string() })?;
+    let mut tables = summary::tables(model, agg, &stamp).map_err(|e| ExportError::Tables { message: e.to_string() })?;
+    let precision_record = precision.map(|(p, headline)| PrecisionRecord::of(p, headline));
+    let manifest = Manifest { precision: precision_record, ..manifest(scenario, &stamp, &[]) };
+    let mut files = export::write_run(dir, &mut tables, manifest)?;
+    let report = summary::report::build(model, agg, &stamp, scenario, precision.map(|(p, _)| p));
+    files.extend(export::write_report(dir, &report, command)?);
+    let book = export::xlsx::run_workbook(model, agg, &mut tables, &report, command)?;
+    files.push(export::write_bytes(dir, &format!("{}.xlsx", model.name), &book)?);
+    Ok(files)
+}
+
+/// A report's record of what made it: the scenario's files, changes and
+/// dates, and the files it read, `more` (a health check's histories) last.
+pub(super) fn manifest<'a>(scenario: &'a Scenario, stamp: &'a Stamp, more: &[(String, String)]) -> Manifest<'a> {
+    let model = &scenario.model;
     let input = |(file, sha256): &(String, String)| export::Input { file: file.clone(), sha256: sha256.clone() };
-    let manifest = Manifest {
-        stamp: &stamp,
+    Manifest {
+        stamp,
         scenario_file: &scenario.file,
         scenario_files: scenario.files.iter().map(input).collect(),
         changes: scenario.changes.clone(),
@@ -226,23 +260,10 @@ pub(super) fn write_report(
         start: model.start.to_string(),
         horizon_days: model.horizon_days,
         warmup_days: model.warmup_days,
-        inputs: model.inputs.iter().map(input).collect(),
-        precision: precision.map(|(p, headline)| PrecisionRecord::of(p, headline)),
+        inputs: model.inputs.iter().chain(more).map(input).collect(),
         files: Vec::new(),
-    };
-    let mut files = export::write_run(dir, &mut tables, manifest)?;
-    let report = summary::report::build(model, agg, &stamp, scenario, precision.map(|(p, _)| p));
-    let command = format!(
-        "caseflow run {}{} --replications {} --seed {}",
-        super::shell_word(&scenario.file),
-        set_flags(scenario),
-        agg.replications,
-        seed
-    );
-    files.extend(export::write_report(dir, &report, &command)?);
-    let book = export::xlsx::run_workbook(model, agg, &mut tables, &report, &command)?;
-    files.push(export::write_bytes(dir, &format!("{}.xlsx", model.name), &book)?);
-    Ok(files)
+        precision: None,
+    }
 }
 
 /// What a run prints: the header (`timing` says how long, or how

@@ -8,16 +8,16 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::history::{absolute, backtest_flags, backtest_options};
+use super::history::{absolute, backtest_options};
 use super::{Out, progress_bar, say, stop_flag};
+use crate::backtest::supply::{self, Coverage, SupplyRule};
+use crate::backtest::{self, BacktestError, Check};
 use crate::calibrate::{self, Plan};
 use crate::cli::BacktestArgs;
 use crate::error::Error;
 use crate::export;
 use crate::format::Unit;
-use crate::history::backtest::{self, BacktestError, Check};
 use crate::history::position::{self, Figure};
-use crate::history::supply::{self, Coverage, SupplyRule};
 use crate::history::{self as hist, History};
 use crate::model::periods::day_of;
 use crate::scenario::{self, Change};
@@ -31,13 +31,13 @@ struct Calibrated {
 
 pub fn backtest(args: &BacktestArgs, observed: &Path, out: Out) -> Result<ExitCode, Error> {
     let started = Instant::now();
-    let given = args.changes.parsed()?;
+    let given = args.changes.set.clone();
     let sc = scenario::load_with(&args.scenario, &given)?;
     let History::Activity(series) = hist::read(&args.history)? else {
         return Err(Error::StaffHistory { file: args.history.clone() });
     };
-    let opts = backtest_options(args)?;
-    let rule = SupplyRule::parse(&args.supply).expect("the flag's values are checked");
+    let opts = backtest_options(args);
+    let rule = args.supply;
     let read = position::read(observed)?;
     let plan = backtest::plan(&sc.model, &series, &opts)?;
     let (start, held_start) = (sc.model.start, plan.start);
@@ -71,7 +71,7 @@ pub fn backtest(args: &BacktestArgs, observed: &Path, out: Out) -> Result<ExitCo
     super::print_warnings(&fitted_sc);
     let model = &fitted_sc.model;
     let held_out = super::history::simulate(args, model, &sc.model.name)?;
-    let (agg, cfg, dir, staging) = (held_out.agg, held_out.cfg, held_out.dir, held_out.staging);
+    let (agg, dir, staging) = (held_out.agg, held_out.dir, held_out.staging);
     let checks = supply::checks(model, &agg, &all, scale);
     let (fit, test) = checks.split_at(trained.len());
     let coverage = supply::by_series(test);
@@ -80,8 +80,25 @@ pub fn backtest(args: &BacktestArgs, observed: &Path, out: Out) -> Result<ExitCo
     let words = Words { scale, rule, calibrated: &calibrated.lines, notes: &notes, seconds, fit, coverage: &coverage };
     let history = supply::as_history(&trained);
     let names: Vec<String> = coverage.iter().map(|c| c.series.clone()).collect();
-    // Each series titled as its observation reads: "Standard DoLS requests: decided".
-    let titles: Vec<String> = names
+    let titles = titles(&names, &all, model);
+    let mut chart = crate::summary::backtest::chart(test, &names, &titles, &history, opts.train_until);
+    chart.title = "Backtest with supply: the figures against the forecast".into();
+    chart.caption = "Grey dots are the training figures the demand and supply were fitted to; from the training date on, the band holds P10-P90 of the simulated figure, the line is P50, and filled dots are the figures reported.".into();
+    chart.y_label = "figure".into();
+    let inputs: Vec<_> = sc.files.iter().cloned().chain(model.inputs.iter().cloned()).collect();
+    export::write_backtest(staging.path(), test, &chart, (c80, c90), &inputs, &args.command_line(), &words.markdown())?;
+    staging.finish(stop_flag())?;
+    if !args.quiet {
+        print_checks(out, test)?;
+        say!(out, "\n{}", words.text());
+        say!(out, "Wrote {}/: backtest.csv, backtest.md, charts/backtest.png and .svg", dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Each series titled as its observation reads: "Standard DoLS requests: decided".
+fn titles(names: &[String], all: &[&Figure], model: &crate::model::Model) -> Vec<String> {
+    names
         .iter()
         .map(|name| match all.iter().position(|f| &f.series() == name) {
             Some(i) => {
@@ -91,30 +108,7 @@ pub fn backtest(args: &BacktestArgs, observed: &Path, out: Out) -> Result<ExitCo
             }
             None => name.clone(),
         })
-        .collect();
-    let mut chart = crate::summary::backtest::chart(test, &names, &titles, &history, opts.train_until);
-    chart.title = "Backtest with supply: the figures against the forecast".into();
-    chart.caption = "Grey dots are the training figures the demand and supply were fitted to; from the training date on, the band holds P10-P90 of the simulated figure, the line is P50, and filled dots are the figures reported.".into();
-    chart.y_label = "figure".into();
-    let command = format!(
-        "caseflow backtest {} --observed {} --supply {} --max-runs {} --calibration-replications {} --replications {} --seed {}",
-        backtest_flags(&sc, args, &opts),
-        super::shell_word(&observed.display().to_string()),
-        rule.name(),
-        args.max_runs,
-        args.calibration_replications,
-        cfg.replications,
-        cfg.seed
-    );
-    let inputs: Vec<_> = sc.files.iter().cloned().chain(model.inputs.iter().cloned()).collect();
-    export::write_backtest(staging.path(), test, &chart, (c80, c90), &inputs, &command, &words.markdown())?;
-    staging.finish(stop_flag())?;
-    if !args.quiet {
-        print_checks(out, test)?;
-        say!(out, "\n{}", words.text());
-        say!(out, "Wrote {}/: backtest.csv, backtest.md, charts/backtest.png and .svg", dir.display());
-    }
-    Ok(ExitCode::SUCCESS)
+        .collect()
 }
 
 /// Calibrate the scenario's `[[calibrate]]` values to the training

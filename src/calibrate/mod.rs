@@ -27,10 +27,9 @@ pub mod write;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use crate::error::Error;
 use crate::model::Unknown;
-use crate::runner::{self, RunConfig};
-use crate::scenario::{self, Change, Scenario};
+use crate::runner::{self, RunConfig, RunError};
+use crate::scenario::{self, Change, Scenario, ScenarioError};
 use crate::stats::{Aggregate, Band};
 
 /// Why calibration cannot start or go on.
@@ -51,12 +50,18 @@ profile with `caseflow new`"
     Fit { arg: String, why: String },
     #[error("internal error: the calibration search failed ({message}); please report this with the scenario file")]
     Search { message: String },
+    /// The scenario, or a candidate made from it, does not load.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Run(#[from] RunError),
 }
 
 impl CalibrationError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CalibrationError::Search { .. } => 1,
+            CalibrationError::Run(e) => e.exit_code(),
             _ => 2,
         }
     }
@@ -162,13 +167,17 @@ pub fn changes(unknowns: &[Unknown], t: &[f64]) -> Vec<Change> {
 }
 
 /// Calibrate. `progress` is told each candidate as it finishes.
-pub fn calibrate(plan: Plan, progress: &(dyn Fn(&Run, usize) + Sync), stop: &AtomicBool) -> Result<Outcome, Error> {
+pub fn calibrate(
+    plan: Plan,
+    progress: &(dyn Fn(&Run, usize) + Sync),
+    stop: &AtomicBool,
+) -> Result<Outcome, CalibrationError> {
     let before = scenario::load_with(&plan.scenario, &plan.base)?;
     if before.model.observed.is_empty() {
-        return Err(CalibrationError::NothingObserved { file: before.file.clone() }.into());
+        return Err(CalibrationError::NothingObserved { file: before.file.clone() });
     }
     if plan.unknowns.is_empty() {
-        return Err(CalibrationError::NothingToCalibrate { file: before.file.clone() }.into());
+        return Err(CalibrationError::NothingToCalibrate { file: before.file.clone() });
     }
     let values_before: Vec<Option<toml::Value>> = plan.unknowns.iter().map(|u| before.value_at(&u.keys[0])).collect();
     let start: Vec<f64> = plan
@@ -180,7 +189,7 @@ pub fn calibrate(plan: Plan, progress: &(dyn Fn(&Run, usize) + Sync), stop: &Ato
     let horizon = observed_days(&before);
     // Each candidate: the scenario with changes on top, simulated up to
     // the last observation on the same futures.
-    let simulate = |extra: Vec<Change>, t: &[f64]| -> Result<Run, Error> {
+    let simulate = |extra: Vec<Change>, t: &[f64]| -> Result<Run, CalibrationError> {
         let s = up_to(&plan, extra, horizon)?;
         let cfg = RunConfig { replications: plan.replications, seed: plan.seed, threads: plan.threads };
         let n = s.model.observed.len();
@@ -240,10 +249,10 @@ fn staged(
     plan: &Plan,
     start: &[f64],
     observed: &[crate::model::observed::Observation],
-    evaluate: &(dyn Fn(&[f64]) -> Result<Run, Error> + Sync),
+    evaluate: &(dyn Fn(&[f64]) -> Result<Run, CalibrationError> + Sync),
     progress: &(dyn Fn(&Run, usize) + Sync),
     stop: &AtomicBool,
-) -> Result<search::Found, Error> {
+) -> Result<search::Found, CalibrationError> {
     let (first, rest): (Vec<usize>, Vec<usize>) = (0..start.len()).partition(|&i| plan.unknowns[i].first);
     if first.is_empty() || rest.is_empty() {
         // Nothing to find first, or nothing else: one search.
@@ -301,7 +310,7 @@ fn numbers(v: &toml::Value) -> Vec<f64> {
 /// Days of the horizon up to the end of the last observation's periods:
 /// candidates are simulated no further.
 /// The scenario with the plan's changes and `extra` on top, cut at `days`.
-fn up_to(plan: &Plan, extra: Vec<Change>, days: f64) -> Result<Scenario, Error> {
+fn up_to(plan: &Plan, extra: Vec<Change>, days: f64) -> Result<Scenario, ScenarioError> {
     let mut changes = plan.base.clone();
     changes.extend(extra);
     changes.push(Change::set("scenario.days", days));
@@ -311,7 +320,7 @@ fn up_to(plan: &Plan, extra: Vec<Change>, days: f64) -> Result<Scenario, Error> 
 /// The runs a calibration makes, to size it before it starts: the scenario
 /// as given and every candidate, each up to the last observation, then the
 /// calibrated scenario over its whole horizon to confirm it.
-pub fn runs(plan: &Plan) -> Result<[(Scenario, u64); 2], Error> {
+pub fn runs(plan: &Plan) -> Result<[(Scenario, u64); 2], ScenarioError> {
     let whole = scenario::load_with(&plan.scenario, &plan.base)?;
     let searched = up_to(plan, Vec::new(), observed_days(&whole))?;
     Ok([(searched, (plan.max_runs as u64 + 1) * plan.replications), (whole, plan.confirm)])

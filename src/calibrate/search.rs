@@ -7,9 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use argmin::core::{CostFunction, Executor};
 use argmin::solver::neldermead::NelderMead;
 
+use super::CalibrationError;
 use super::Run;
-use crate::error::Error;
 use crate::model::observed::Observation;
+use crate::runner::RunError;
 
 /// The search stops when every observation is within this share of its
 /// tolerance: closer than that is lost in the replications' noise.
@@ -36,7 +37,7 @@ enum Halt {
     Close,
     /// After this many candidates in a row without a gain.
     Stalled(usize),
-    Failed(Error),
+    Failed(CalibrationError),
 }
 
 /// Whether every observation of a run is within `GOOD_ENOUGH` of its
@@ -46,7 +47,7 @@ fn close(run: &Run, observed: &[Observation]) -> bool {
 }
 
 struct Problem<'a> {
-    evaluate: &'a (dyn Fn(&[f64]) -> Result<Run, Error> + Sync),
+    evaluate: &'a (dyn Fn(&[f64]) -> Result<Run, CalibrationError> + Sync),
     runs: Mutex<Vec<Run>>,
     halt: Mutex<Option<Halt>>,
     max_runs: usize,
@@ -70,7 +71,7 @@ impl Problem<'_> {
             return Ok(r.misfit + outside);
         }
         if self.stop.load(Ordering::SeqCst) {
-            return Err(Halt::Failed(Error::Interrupted));
+            return Err(Halt::Failed(RunError::Interrupted.into()));
         }
         if self.runs.lock().unwrap_or_else(|e| e.into_inner()).len() >= self.max_runs {
             return Err(Halt::Spent);
@@ -123,10 +124,10 @@ pub(super) fn minimise(
     points: usize,
     max_runs: usize,
     observed: &[Observation],
-    evaluate: &(dyn Fn(&[f64]) -> Result<Run, Error> + Sync),
+    evaluate: &(dyn Fn(&[f64]) -> Result<Run, CalibrationError> + Sync),
     progress: &(dyn Fn(&Run, usize) + Sync),
     stop: &AtomicBool,
-) -> Result<Found, Error> {
+) -> Result<Found, CalibrationError> {
     let mut p = Problem {
         evaluate,
         runs: Mutex::new(Vec::new()),
@@ -155,7 +156,7 @@ pub(super) fn minimise(
         p.stall = Some((designed, 2 * (d + 1)));
         stopped = Some(refine(&p)?);
     }
-    let best = p.best().ok_or(Error::Interrupted)?;
+    let best = p.best().ok_or(RunError::Interrupted)?;
     let runs = p.runs.into_inner().unwrap_or_else(|e| e.into_inner());
     debug_assert!(runs.iter().all(|r| r.means.len() == observed.len()));
     Ok(Found { best: best.t, runs, stopped: stopped.unwrap_or_default() })
@@ -167,8 +168,8 @@ pub fn design_size(d: usize) -> usize {
 }
 
 /// Nelder-Mead from the best point so far; how it stopped, in words.
-fn refine(p: &Problem) -> Result<String, Error> {
-    let best = p.best().ok_or(Error::Interrupted)?.t;
+fn refine(p: &Problem) -> Result<String, CalibrationError> {
+    let best = p.best().ok_or(RunError::Interrupted)?.t;
     let mut simplex = vec![best.clone()];
     for i in 0..best.len() {
         let mut v = best.clone();
@@ -177,17 +178,17 @@ fn refine(p: &Problem) -> Result<String, Error> {
     }
     let solver = NelderMead::new(simplex)
         .with_sd_tolerance(1e-3)
-        .map_err(|e| super::CalibrationError::Search { message: e.to_string() })?;
+        .map_err(|e| CalibrationError::Search { message: e.to_string() })?;
     let result = Executor::new(Cost(p), solver).configure(|s| s.max_iters(1_000)).run();
     if let Some(halt) = p.halt.lock().unwrap_or_else(|e| e.into_inner()).take() {
         return words(halt);
     }
-    result.map_err(|e| super::CalibrationError::Search { message: e.to_string() })?;
+    result.map_err(|e| CalibrationError::Search { message: e.to_string() })?;
     Ok("it stopped improving (the simplex closed)".into())
 }
 
 /// Why the search stopped, in words, or the error that stopped it.
-fn words(halt: Halt) -> Result<String, Error> {
+fn words(halt: Halt) -> Result<String, CalibrationError> {
     match halt {
         Halt::Spent => Ok("the runs allowed were spent".into()),
         Halt::Close => Ok("every observed figure was within half its tolerance".into()),

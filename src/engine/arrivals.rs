@@ -8,6 +8,7 @@ use super::events::Event;
 use super::items::{NOBODY, State};
 use super::streams::{Stream, item_stream, stream};
 use crate::model::{Model, ShockTime};
+use crate::units::DAYS_PER_YEAR;
 
 /// Where new work comes from, each with its own random stream: per flow
 /// its arrival process (and the stream that seeds its items), the latent
@@ -132,7 +133,7 @@ impl Sim<'_> {
         if st.drift != 0.0 {
             let start = arr.segments[k].start;
             let stop = arr.segments.get(k + 1).map_or(self.end, |s| s.start).max(start);
-            rate *= (st.drift * ((start + stop) / 2.0 - self.origin) / 365.25).exp();
+            rate *= (st.drift * ((start + stop) / 2.0 - self.origin) / DAYS_PER_YEAR).exp();
         }
         if let Some(v) = arr.dispersion {
             let g = Gamma::new(1.0 / v, v).expect("dispersion checked positive");

@@ -7,8 +7,7 @@ use crate::results::{
     Balance, BudgetMetric, FlowKpi, FlowMetric, PEOPLE_BINS, RepResult, RequestKpi, RequestMetric, RoleKpi, RoleMetric,
     Scope, TotalMetric, WAIT_BIN_DAYS, WAIT_BINS, WorkforceMetric, YearMetric, workforce_scopes,
 };
-
-const DAYS_PER_YEAR: f64 = 365.25;
+use crate::units::{DAYS_PER_YEAR, Days};
 
 #[derive(Debug, Clone, Copy, Default)]
 struct FlowTally {
@@ -686,7 +685,7 @@ fn workforce(m: &Model, np: usize, roles: &[RoleTally], snapshots: &[FlowSnapsho
                 t.asye_rated += x.asye_rated;
                 t.asye_within += x.asye_within;
             }
-            let days = m.periods.days(p);
+            let Days(days) = m.periods.days(p);
             let waiting = if matches!(scope, Scope::Role(_)) { f64::NAN } else { waiting_at(p) };
             let row = &mut periods[(s * np + p) * WorkforceMetric::COUNT..][..WorkforceMetric::COUNT];
             fill(row, &t, days, waiting);

@@ -12,6 +12,7 @@ use super::streams::{Stream, stream};
 use super::worker::Occupant;
 use crate::model::workforce::{BudgetPeriod, PlanChange, post_fte};
 use crate::model::{CalendarKind, Dist, DolsPolicy, Model, RoleKind};
+use crate::units::{DAYS_PER_WEEK, DAYS_PER_YEAR};
 
 /// What the workforce is doing beyond each post: the posts' own random
 /// streams, and per role its posts, whether overtime is worked and
@@ -182,7 +183,7 @@ impl Sim<'_> {
     fn schedule_leaving(&mut self, w: usize) {
         let rate = self.m.roles[self.staff[w].role as usize].turnover_per_year;
         if rate > 0.0 {
-            let after = self.staffing.gap(w, 365.25 / rate);
+            let after = self.staffing.gap(w, DAYS_PER_YEAR / rate);
             self.staff_event(w, after, StaffEvent::Leaves);
         }
     }
@@ -257,7 +258,7 @@ impl Sim<'_> {
             PlanChange::PerWeek(per_week) => {
                 for w in self.staffing.posts(r) {
                     let cap = self.staff[w].cap;
-                    self.change_worker(w, |wk| wk.set_size(1.0, per_week / 7.0, cap));
+                    self.change_worker(w, |wk| wk.set_size(1.0, per_week / DAYS_PER_WEEK, cap));
                 }
             }
             PlanChange::Recruitment(lag) => {
@@ -309,7 +310,7 @@ impl Sim<'_> {
             return;
         }
         let spells = a.annual_leave_days / a.leave_spell_days;
-        let mean_gap = (365.25 / spells - self.spell_days(a.leave_spell_days)).max(0.0);
+        let mean_gap = (DAYS_PER_YEAR / spells - self.spell_days(a.leave_spell_days)).max(0.0);
         let after = self.staffing.gap(w, mean_gap);
         self.staff_event(w, after, StaffEvent::LeaveStarts);
     }
@@ -321,7 +322,7 @@ impl Sim<'_> {
         }
         let mean_spell = a.sickness_spell_days.mean();
         let spells = a.sickness_days / mean_spell;
-        let mean_gap = (365.25 / spells - self.spell_days(mean_spell)).max(0.0);
+        let mean_gap = (DAYS_PER_YEAR / spells - self.spell_days(mean_spell)).max(0.0);
         let after = self.staffing.gap(w, mean_gap);
         self.staff_event(w, after, StaffEvent::SickStarts);
     }

@@ -4,13 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
+use super::ExportError;
 use super::{write_doc, write_err};
 use crate::calibrate::Outcome;
-use crate::error::Error;
 use crate::stats::Bands;
 use crate::summary::doc::Doc;
 
-pub fn write_calibration(dir: &Path, doc: &Doc, command: &str, o: &Outcome) -> Result<Vec<PathBuf>, Error> {
+pub fn write_calibration(dir: &Path, doc: &Doc, command: &str, o: &Outcome) -> Result<Vec<PathBuf>, ExportError> {
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let mut written = write_doc(dir, "calibration", doc, command)?;
     written.push(observed(dir, o)?);
@@ -18,7 +18,7 @@ pub fn write_calibration(dir: &Path, doc: &Doc, command: &str, o: &Outcome) -> R
     Ok(written)
 }
 
-fn observed(dir: &Path, o: &Outcome) -> Result<PathBuf, Error> {
+fn observed(dir: &Path, o: &Outcome) -> Result<PathBuf, ExportError> {
     let path = dir.join("observed.csv");
     let mut w = super::cell::SafeCsv::create(&path)?;
     let header = [
@@ -59,7 +59,7 @@ fn observed(dir: &Path, o: &Outcome) -> Result<PathBuf, Error> {
     Ok(path)
 }
 
-fn runs(dir: &Path, o: &Outcome) -> Result<PathBuf, Error> {
+fn runs(dir: &Path, o: &Outcome) -> Result<PathBuf, ExportError> {
     let path = dir.join("runs.csv");
     let mut w = super::cell::SafeCsv::create(&path)?;
     let mut header = vec!["run".to_string()];

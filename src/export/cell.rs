@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::error::Error;
+use super::ExportError;
 
 /// A cell's text, neutralised if a spreadsheet would run it.
 pub fn safe(s: &str) -> Cow<'_, str> {
@@ -46,12 +46,12 @@ pub struct SafeCsv {
 }
 
 impl SafeCsv {
-    pub fn create(path: &Path) -> Result<SafeCsv, Error> {
+    pub fn create(path: &Path) -> Result<SafeCsv, ExportError> {
         let w = csv::Writer::from_path(path).map_err(|e| fail(path, e))?;
         Ok(SafeCsv { w, path: path.to_path_buf() })
     }
 
-    pub fn row<I, S>(&mut self, cells: I) -> Result<(), Error>
+    pub fn row<I, S>(&mut self, cells: I) -> Result<(), ExportError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -60,13 +60,13 @@ impl SafeCsv {
         self.w.write_record(&cells).map_err(|e| fail(&self.path, e))
     }
 
-    pub fn finish(mut self) -> Result<(), Error> {
+    pub fn finish(mut self) -> Result<(), ExportError> {
         self.w.flush().map_err(|e| fail(&self.path, e))
     }
 }
 
-fn fail(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Write { path: path.to_path_buf(), message: e.to_string() }
+fn fail(path: &Path, e: impl std::fmt::Display) -> ExportError {
+    ExportError::Write { path: path.to_path_buf(), message: e.to_string() }
 }
 
 #[cfg(test)]

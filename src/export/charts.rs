@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::error::Error;
+use super::ExportError;
 use crate::format::thousands;
 use crate::summary::doc::{Chart, ChartKind, Panel, Series};
 
@@ -101,21 +101,21 @@ fn widest_ticks(chart: &Chart) -> f64 {
 }
 
 /// The chart as an SVG document.
-pub fn svg(chart: &Chart) -> Result<String, Error> {
+pub fn svg(chart: &Chart) -> Result<String, ExportError> {
     register_fonts();
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, size(chart)).into_drawing_area();
-        draw(chart, &root).map_err(|e| Error::Chart { chart: chart.id.to_string(), message: e.to_string() })?;
-        root.present().map_err(|e| Error::Chart { chart: chart.id.to_string(), message: e.to_string() })?;
+        draw(chart, &root).map_err(|e| ExportError::Chart { chart: chart.id.to_string(), message: e.to_string() })?;
+        root.present().map_err(|e| ExportError::Chart { chart: chart.id.to_string(), message: e.to_string() })?;
     }
     Ok(out)
 }
 
 /// Write the chart as a PNG file.
-pub fn png(chart: &Chart, path: &Path) -> Result<(), Error> {
+pub fn png(chart: &Chart, path: &Path) -> Result<(), ExportError> {
     register_fonts();
-    let fail = |e: String| Error::Write { path: path.to_path_buf(), message: e };
+    let fail = |e: String| ExportError::Write { path: path.to_path_buf(), message: e };
     let root = BitMapBackend::new(path, size(chart)).into_drawing_area();
     draw(chart, &root).map_err(|e| fail(e.to_string()))?;
     root.present().map_err(|e| fail(e.to_string()))

@@ -6,6 +6,7 @@ use crate::format::{Unit, thousands};
 use crate::model::{Model, RoleKind};
 use crate::results::{FlowKpi, RequestKpi, RoleKpi};
 use crate::stats::{Aggregate, Band, Bands};
+use crate::units::DAYS_PER_YEAR;
 
 fn band(b: &Band, unit: Unit) -> String {
     if b.count() == 0 { "-".into() } else { unit.band(&Bands::of(b)) }
@@ -13,7 +14,7 @@ fn band(b: &Band, unit: Unit) -> String {
 
 pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
     let mut out = String::new();
-    let years = model.horizon_days / 365.25;
+    let years = model.horizon_days / DAYS_PER_YEAR;
     if !model.requests.is_empty() {
         request_table(&mut out, model, agg, years);
     }

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use crate::error::Error;
+use super::ExportError;
 use crate::history::simulated::{ActivityRow, StaffRow};
 
-pub fn activity(path: &Path, rows: &[ActivityRow], note: &str) -> Result<(), Error> {
+pub fn activity(path: &Path, rows: &[ActivityRow], note: &str) -> Result<(), ExportError> {
     let mut w = super::cell::SafeCsv::create(path)?;
     let completed = rows.iter().any(|r| r.completed.is_some());
     let header: &[&str] = if completed {
@@ -25,7 +25,7 @@ pub fn activity(path: &Path, rows: &[ActivityRow], note: &str) -> Result<(), Err
     w.finish()
 }
 
-pub fn staff(path: &Path, rows: &[StaffRow], note: &str) -> Result<(), Error> {
+pub fn staff(path: &Path, rows: &[StaffRow], note: &str) -> Result<(), ExportError> {
     let mut w = super::cell::SafeCsv::create(path)?;
     let extra = rows.iter().any(|r| !r.extra.is_empty());
     let mut header = vec!["period", "role", "starters", "leavers", "in_post", "vacancies"];

@@ -18,11 +18,66 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::runner::RunError;
+use crate::shard::ShardError;
 use crate::summary::doc::{Chart, Doc};
 use crate::summary::{Stamp, Tables};
 
 pub use staging::Staging;
+
+/// Why a report, or a shard's file, could not be written or read back.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
+    #[error("cannot write {}: {message}", path.display())]
+    Write { path: PathBuf, message: String },
+    /// The report folder (or history file) is there from an earlier run.
+    #[error("{} already exists; add --force to replace it", path.display())]
+    Exists { path: PathBuf },
+    #[error(
+        "{} is not a caseflow report folder ({reason}); caseflow will not replace it, even with --force",
+        path.display()
+    )]
+    NotAReport { path: PathBuf, reason: String },
+    #[error("cannot use {} for reports: {reason}", path.display())]
+    OutPath { path: PathBuf, reason: String },
+    /// Another run wrote the same report while this one was going.
+    #[error(
+        "{} was written by another caseflow run while this one was going; this run's report is kept in {} \
+(move it, or run again with --force)",
+        path.display(),
+        kept.display()
+    )]
+    Raced { path: PathBuf, kept: PathBuf },
+    #[error("internal error: building the tables failed ({message}); please report this with the scenario file")]
+    Tables { message: String },
+    #[error("internal error: drawing chart {chart} failed ({message}); please report this with the scenario file")]
+    Chart { chart: String, message: String },
+    #[error(transparent)]
+    Shard(#[from] ShardError),
+    /// Stopped before the report was put in place.
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+impl ExportError {
+    /// 2 when what the user named cannot be used, 1 when writing failed.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ExportError::Input(_)
+            | ExportError::Exists { .. }
+            | ExportError::NotAReport { .. }
+            | ExportError::OutPath { .. }
+            | ExportError::Shard(_) => 2,
+            ExportError::Run(e) => e.exit_code(),
+            ExportError::Raced { .. }
+            | ExportError::Write { .. }
+            | ExportError::Tables { .. }
+            | ExportError::Chart { .. } => 1,
+        }
+    }
+}
 
 /// The run's record, written beside the tables as `run.toml`.
 #[derive(Debug, Serialize)]
@@ -97,29 +152,29 @@ pub struct Input {
     pub sha256: String,
 }
 
-fn write_err(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Write { path: path.to_path_buf(), message: e.to_string() }
+fn write_err(path: &Path, e: impl std::fmt::Display) -> ExportError {
+    ExportError::Write { path: path.to_path_buf(), message: e.to_string() }
 }
 
-fn create(path: &Path) -> Result<BufWriter<File>, Error> {
+fn create(path: &Path) -> Result<BufWriter<File>, ExportError> {
     File::create(path).map(BufWriter::new).map_err(|e| write_err(path, e))
 }
 
-pub fn write_csv(df: &mut DataFrame, path: &Path) -> Result<(), Error> {
+pub fn write_csv(df: &mut DataFrame, path: &Path) -> Result<(), ExportError> {
     let mut out = create(path)?;
     let mut safe = cell::neutralised(df).map_err(|e| write_err(path, e))?;
     CsvWriter::new(&mut out).include_header(true).finish(&mut safe).map_err(|e| write_err(path, e))?;
     out.flush().map_err(|e| write_err(path, e))
 }
 
-pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), Error> {
+pub fn write_parquet(df: &mut DataFrame, path: &Path) -> Result<(), ExportError> {
     let out = create(path)?;
     ParquetWriter::new(out).finish(df).map_err(|e| write_err(path, e))?;
     Ok(())
 }
 
 /// Write `bytes` to `dir/name`; returns the path.
-pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, ExportError> {
     let path = dir.join(name);
     std::fs::write(&path, bytes).map_err(|e| write_err(&path, e))?;
     Ok(path)
@@ -127,7 +182,7 @@ pub fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Erro
 
 /// Write every table as CSV and Parquet, and the manifest, into `dir`.
 /// Returns the files written, in order.
-pub fn write_run(dir: &Path, tables: &mut Tables, mut manifest: Manifest<'_>) -> Result<Vec<PathBuf>, Error> {
+pub fn write_run(dir: &Path, tables: &mut Tables, mut manifest: Manifest<'_>) -> Result<Vec<PathBuf>, ExportError> {
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let mut written = Vec::new();
     for (stem, df) in tables.named() {
@@ -159,7 +214,7 @@ impl Manifest<'_> {
 
 /// Write a report page as `<stem>.html` and `<stem>.md`, with its charts
 /// (SVG and PNG under `charts/`), into `dir`. `command` reproduces it.
-pub fn write_doc(dir: &Path, stem: &str, doc: &Doc, command: &str) -> Result<Vec<PathBuf>, Error> {
+pub fn write_doc(dir: &Path, stem: &str, doc: &Doc, command: &str) -> Result<Vec<PathBuf>, ExportError> {
     let charts: Vec<Chart> = doc.charts().into_iter().cloned().collect();
     let (mut written, svgs) = write_charts(dir, &charts)?;
     let path = dir.join(format!("{stem}.html"));
@@ -172,12 +227,12 @@ pub fn write_doc(dir: &Path, stem: &str, doc: &Doc, command: &str) -> Result<Vec
 }
 
 /// The run report: `report.html`, `report.md` and charts.
-pub fn write_report(dir: &Path, doc: &Doc, command: &str) -> Result<Vec<PathBuf>, Error> {
+pub fn write_report(dir: &Path, doc: &Doc, command: &str) -> Result<Vec<PathBuf>, ExportError> {
     write_doc(dir, "report", doc, command)
 }
 
 /// Each chart as `charts/<id>.svg` and `.png`; returns the files and the SVGs.
-fn write_charts(dir: &Path, list: &[Chart]) -> Result<(Vec<PathBuf>, Vec<String>), Error> {
+fn write_charts(dir: &Path, list: &[Chart]) -> Result<(Vec<PathBuf>, Vec<String>), ExportError> {
     let chart_dir = dir.join("charts");
     std::fs::create_dir_all(&chart_dir).map_err(|e| write_err(&chart_dir, e))?;
     let mut written = Vec::new();
@@ -197,7 +252,12 @@ fn write_charts(dir: &Path, list: &[Chart]) -> Result<(Vec<PathBuf>, Vec<String>
 
 /// Write a comparison: `comparison.csv` and `.parquet`, charts,
 /// `compare.html` and `compare.md`.
-pub fn write_comparison(dir: &Path, table: &mut DataFrame, doc: &Doc, command: &str) -> Result<Vec<PathBuf>, Error> {
+pub fn write_comparison(
+    dir: &Path,
+    table: &mut DataFrame,
+    doc: &Doc,
+    command: &str,
+) -> Result<Vec<PathBuf>, ExportError> {
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let mut written = Vec::new();
     let csv = dir.join("comparison.csv");
@@ -217,7 +277,7 @@ pub fn write_staff(
     doc: &Doc,
     candidates: &crate::summary::staff::Numbers,
     command: &str,
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<Vec<PathBuf>, ExportError> {
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let mut written = write_doc(dir, "staff", doc, command)?;
     let path = dir.join("candidates.csv");
@@ -243,7 +303,7 @@ pub fn write_health_check(
     observed: &mut DataFrame,
     doc: &Doc,
     command: &str,
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<Vec<PathBuf>, ExportError> {
     let mut written = write_run(dir, tables, manifest)?;
     for (stem, df) in [("health_check", ratings), ("observed", observed)] {
         let path = dir.join(format!("{stem}.csv"));
@@ -257,13 +317,13 @@ pub fn write_health_check(
 /// Write a backtest: `backtest.csv`, `backtest.md` and its chart.
 pub fn write_backtest(
     dir: &Path,
-    checks: &[crate::history::backtest::Check],
+    checks: &[crate::backtest::Check],
     chart: &Chart,
     coverage: (f64, f64),
     inputs: &[(String, String)],
     command: &str,
     more: &str,
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<Vec<PathBuf>, ExportError> {
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let (mut written, _) = write_charts(dir, std::slice::from_ref(chart))?;
     let path = dir.join("backtest.csv");

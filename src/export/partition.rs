@@ -25,10 +25,11 @@ use std::path::{Path, PathBuf};
 use polars::io::parquet::write::BatchedWriter;
 use polars::prelude::*;
 
-use crate::error::Error;
+use super::ExportError;
+use crate::input::InputError;
 use crate::precision::BATCH;
 use crate::results::{Balance, RepResult};
-use crate::shard::ShardRecord;
+use crate::shard::{ShardError, ShardRecord};
 use sha2::{Digest, Sha256};
 
 /// The metadata key holding the shard's record.
@@ -82,8 +83,8 @@ fn schema() -> Schema {
         .collect()
 }
 
-fn write_err(path: &Path, e: impl std::fmt::Display) -> Error {
-    Error::Write { path: path.to_path_buf(), message: e.to_string() }
+fn write_err(path: &Path, e: impl std::fmt::Display) -> ExportError {
+    ExportError::Write { path: path.to_path_buf(), message: e.to_string() }
 }
 
 /// A partition being written, a batch of replications at a time.
@@ -93,7 +94,7 @@ pub struct PartitionWriter {
 }
 
 impl PartitionWriter {
-    pub fn create(path: &Path, record: &ShardRecord) -> Result<PartitionWriter, Error> {
+    pub fn create(path: &Path, record: &ShardRecord) -> Result<PartitionWriter, ExportError> {
         let file = File::create(path).map_err(|e| write_err(path, e))?;
         let metadata = KeyValueMetadata::from_static(vec![(RECORD_KEY.to_string(), record.to_toml())]);
         let writer = ParquetWriter::new(BufWriter::new(file))
@@ -105,14 +106,14 @@ impl PartitionWriter {
 
     /// Append replications, in order, as one row group, and say how many
     /// the next batch may hold.
-    pub fn write(&mut self, batch: &[RepResult]) -> Result<u64, Error> {
+    pub fn write(&mut self, batch: &[RepResult]) -> Result<u64, ExportError> {
         let df = frame(batch).map_err(|e| write_err(&self.path, e))?;
         self.writer.write_batch(&df).map_err(|e| write_err(&self.path, e))?;
         Ok(batch_of(df.estimated_size() / batch.len().max(1)))
     }
 
     /// Close the file, then write its checksum beside it.
-    pub fn finish(self) -> Result<(), Error> {
+    pub fn finish(self) -> Result<(), ExportError> {
         let PartitionWriter { path, writer } = self;
         let size = writer.finish().map_err(|e| write_err(&path, e))?;
         // Dropping the writer flushes its buffer, and says nothing if that
@@ -142,8 +143,8 @@ fn file_name(path: &Path) -> String {
 }
 
 /// A file's SHA-256, read a block at a time.
-fn file_sha256(path: &Path) -> Result<String, Error> {
-    let read_err = |source| Error::Read { path: path.to_path_buf(), source };
+fn file_sha256(path: &Path) -> Result<String, ExportError> {
+    let read_err = |source| ExportError::from(InputError::Io { path: path.to_path_buf(), source });
     crate::input::check(path, crate::input::Kind::Shard)?;
     let mut file = File::open(path).map_err(read_err)?;
     let mut hasher = Sha256::new();
@@ -160,8 +161,8 @@ fn file_sha256(path: &Path) -> Result<String, Error> {
 
 /// Check a partition against the checksum written beside it: refuse one
 /// changed since (a flipped bit, a copy cut short) or without a checksum.
-pub fn verify(path: &Path) -> Result<(), Error> {
-    let damaged = |reason: String| Error::ShardIncomplete { path: path.to_path_buf(), reason };
+pub fn verify(path: &Path) -> Result<(), ExportError> {
+    let damaged = |reason: String| ExportError::from(ShardError::Incomplete { path: path.to_path_buf(), reason });
     let sum = checksum_path(path);
     let text = std::fs::read_to_string(&sum)
         .map_err(|e| damaged(format!("its checksum file {} cannot be read ({e})", sum.display())))?;
@@ -257,18 +258,19 @@ fn balance_from(c: &[u64]) -> Balance {
     }
 }
 
-fn not_a_shard(path: &Path, reason: impl std::fmt::Display) -> Error {
-    Error::NotAShard { path: path.to_path_buf(), reason: reason.to_string() }
+fn not_a_shard(path: &Path, reason: impl std::fmt::Display) -> ExportError {
+    ShardError::NotAShard { path: path.to_path_buf(), reason: reason.to_string() }.into()
 }
 
-fn open(path: &Path) -> Result<ParquetReader<File>, Error> {
+fn open(path: &Path) -> Result<ParquetReader<File>, ExportError> {
     crate::input::check(path, crate::input::Kind::Shard)?;
-    let file = File::open(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+    let file =
+        File::open(path).map_err(|source| ExportError::from(InputError::Io { path: path.to_path_buf(), source }))?;
     Ok(ParquetReader::new(file))
 }
 
 /// A partition's record, from its metadata.
-pub fn read_record(path: &Path) -> Result<ShardRecord, Error> {
+pub fn read_record(path: &Path) -> Result<ShardRecord, ExportError> {
     let mut reader = open(path)?;
     let metadata =
         reader.get_metadata().map_err(|e| not_a_shard(path, format!("it is not a readable Parquet file ({e})")))?;
@@ -287,10 +289,11 @@ pub fn read_record(path: &Path) -> Result<ShardRecord, Error> {
 pub fn read_results(
     path: &Path,
     periods: usize,
-    each: &mut dyn FnMut(RepResult) -> Result<(), Error>,
-) -> Result<u64, Error> {
-    let damaged =
-        |e: &dyn std::fmt::Display| Error::ShardIncomplete { path: path.to_path_buf(), reason: e.to_string() };
+    each: &mut dyn FnMut(RepResult) -> Result<(), ExportError>,
+) -> Result<u64, ExportError> {
+    let damaged = |e: &dyn std::fmt::Display| {
+        ExportError::from(ShardError::Incomplete { path: path.to_path_buf(), reason: e.to_string() })
+    };
     let mut reader = open(path)?;
     let metadata = reader.get_metadata().map_err(|e| damaged(&e))?.clone();
     let rows = metadata.num_rows;

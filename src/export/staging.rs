@@ -13,7 +13,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::error::Error;
+use super::ExportError;
+use crate::runner::RunError;
 
 /// What makes a folder a caseflow report that `--force` may replace: one
 /// of these files.
@@ -38,8 +39,8 @@ fn unique_suffix() -> String {
     format!("{}-{}-{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
-fn os_err(path: &Path, e: std::io::Error) -> Error {
-    Error::Write { path: path.to_path_buf(), message: e.to_string() }
+fn os_err(path: &Path, e: std::io::Error) -> ExportError {
+    ExportError::Write { path: path.to_path_buf(), message: e.to_string() }
 }
 
 /// Why a folder may not be replaced, if it may not.
@@ -60,13 +61,13 @@ impl Staging {
     /// it if it is there already (unless `force` and it is a caseflow
     /// report), and make the hidden folder beside it, which proves the
     /// place can be written.
-    pub fn folder(target: &Path, force: bool) -> Result<Staging, Error> {
+    pub fn folder(target: &Path, force: bool) -> Result<Staging, ExportError> {
         if target.exists() {
             if !force {
-                return Err(Error::Exists { path: target.to_path_buf() });
+                return Err(ExportError::Exists { path: target.to_path_buf() });
             }
             if let Some(reason) = not_a_report(target) {
-                return Err(Error::NotAReport { path: target.to_path_buf(), reason });
+                return Err(ExportError::NotAReport { path: target.to_path_buf(), reason });
             }
         }
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -75,33 +76,34 @@ impl Staging {
 
     /// Prepare to write `files` into the folder `target`, each replacing
     /// one there only with `force`.
-    pub fn files(target: &Path, files: &[String], force: bool) -> Result<Staging, Error> {
+    pub fn files(target: &Path, files: &[String], force: bool) -> Result<Staging, ExportError> {
         for f in files {
             let path = target.join(f);
             if path.exists() {
                 if !force {
-                    return Err(Error::Exists { path });
+                    return Err(ExportError::Exists { path });
                 }
                 if path.is_dir() {
-                    return Err(Error::NotAReport { path, reason: "it is a folder".into() });
+                    return Err(ExportError::NotAReport { path, reason: "it is a folder".into() });
                 }
             }
         }
         Staging::begin(target, "caseflow".into(), files.to_vec(), force)
     }
 
-    fn begin(target: &Path, name: String, files: Vec<String>, force: bool) -> Result<Staging, Error> {
+    fn begin(target: &Path, name: String, files: Vec<String>, force: bool) -> Result<Staging, ExportError> {
         let parent = match (files.is_empty(), target.parent()) {
             (false, _) => target.to_path_buf(),
             (true, Some(p)) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
         if parent.exists() && !parent.is_dir() {
-            return Err(Error::OutPath { path: parent, reason: "it is a file, not a folder".into() });
+            return Err(ExportError::OutPath { path: parent, reason: "it is a file, not a folder".into() });
         }
-        std::fs::create_dir_all(&parent).map_err(|e| Error::OutPath { path: parent.clone(), reason: e.to_string() })?;
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| ExportError::OutPath { path: parent.clone(), reason: e.to_string() })?;
         let temp = parent.join(format!(".{name}.partial-{}", unique_suffix()));
-        std::fs::create_dir(&temp).map_err(|e| Error::OutPath {
+        std::fs::create_dir(&temp).map_err(|e| ExportError::OutPath {
             path: if files.is_empty() { target.to_path_buf() } else { parent.clone() },
             reason: e.to_string(),
         })?;
@@ -120,14 +122,14 @@ impl Staging {
 
     /// Move what was written into place, unless `stop` was set (Ctrl-C),
     /// in which case nothing is left behind.
-    pub fn finish(mut self, stop: &AtomicBool) -> Result<(), Error> {
+    pub fn finish(mut self, stop: &AtomicBool) -> Result<(), ExportError> {
         if stop.load(Ordering::SeqCst) {
-            return Err(Error::Interrupted);
+            return Err(RunError::Interrupted.into());
         }
         if self.files.is_empty() { self.finish_folder() } else { self.finish_files() }
     }
 
-    fn finish_folder(&mut self) -> Result<(), Error> {
+    fn finish_folder(&mut self) -> Result<(), ExportError> {
         for _ in 0..16 {
             match std::fs::rename(&self.temp, &self.target) {
                 Ok(()) => {
@@ -138,7 +140,7 @@ impl Staging {
                     if !self.force || not_a_report(&self.target).is_some() {
                         // Another run finished first: keep this one's report.
                         self.finished = true;
-                        return Err(Error::Raced { path: self.target.clone(), kept: self.temp.clone() });
+                        return Err(ExportError::Raced { path: self.target.clone(), kept: self.temp.clone() });
                     }
                     // Move the old report aside, then put this one in its place.
                     let name = self.target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -155,14 +157,14 @@ impl Staging {
                 Err(e) => return Err(os_err(&self.target, e)),
             }
         }
-        Err(Error::Write { path: self.target.clone(), message: "other runs kept replacing it".into() })
+        Err(ExportError::Write { path: self.target.clone(), message: "other runs kept replacing it".into() })
     }
 
-    fn finish_files(&mut self) -> Result<(), Error> {
+    fn finish_files(&mut self) -> Result<(), ExportError> {
         if !self.force {
             if let Some(f) = self.files.iter().find(|f| self.target.join(f).exists()) {
                 self.finished = true;
-                return Err(Error::Raced { path: self.target.join(f), kept: self.temp.clone() });
+                return Err(ExportError::Raced { path: self.target.join(f), kept: self.temp.clone() });
             }
         }
         for f in &self.files {
@@ -204,7 +206,7 @@ mod tests {
         s.finish(&AtomicBool::new(false)).unwrap();
         assert_eq!(std::fs::read_to_string(target.join("run.toml")).unwrap(), "x");
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no hidden folder left");
-        assert!(matches!(Staging::folder(&target, false), Err(Error::Exists { .. })));
+        assert!(matches!(Staging::folder(&target, false), Err(ExportError::Exists { .. })));
         let s = Staging::folder(&target, true).unwrap();
         std::fs::write(s.path().join("run.toml"), "y").unwrap();
         s.finish(&AtomicBool::new(false)).unwrap();
@@ -218,7 +220,7 @@ mod tests {
         let target = dir.join("report");
         let s = Staging::folder(&target, false).unwrap();
         std::fs::write(s.path().join("a.csv"), "x").unwrap();
-        assert!(matches!(s.finish(&AtomicBool::new(true)), Err(Error::Interrupted)));
+        assert!(matches!(s.finish(&AtomicBool::new(true)), Err(ExportError::Run(RunError::Interrupted))));
         drop(Staging::folder(&target, false).unwrap());
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
     }
@@ -228,7 +230,7 @@ mod tests {
         let dir = scratch("not-a-report");
         std::fs::create_dir_all(dir.join("documents")).unwrap();
         std::fs::write(dir.join("documents/letter.txt"), "keep me").unwrap();
-        assert!(matches!(Staging::folder(&dir.join("documents"), true), Err(Error::NotAReport { .. })));
+        assert!(matches!(Staging::folder(&dir.join("documents"), true), Err(ExportError::NotAReport { .. })));
         assert!(dir.join("documents/letter.txt").exists());
     }
 
@@ -241,7 +243,7 @@ mod tests {
         std::fs::write(a.path().join("run.toml"), "a").unwrap();
         std::fs::write(b.path().join("run.toml"), "b").unwrap();
         a.finish(&AtomicBool::new(false)).unwrap();
-        let Err(Error::Raced { kept, .. }) = b.finish(&AtomicBool::new(false)) else { panic!("not refused") };
+        let Err(ExportError::Raced { kept, .. }) = b.finish(&AtomicBool::new(false)) else { panic!("not refused") };
         assert_eq!(std::fs::read_to_string(target.join("run.toml")).unwrap(), "a");
         assert_eq!(std::fs::read_to_string(kept.join("run.toml")).unwrap(), "b");
     }

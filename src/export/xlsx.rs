@@ -7,8 +7,8 @@
 use polars::prelude::*;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
+use super::ExportError;
 use super::cell::safe;
-use crate::error::Error;
 use crate::format::Unit;
 use crate::model::Model;
 use crate::results::{BudgetMetric, YearMetric};
@@ -23,8 +23,8 @@ pub fn run_workbook(
     tables: &mut Tables,
     doc: &Doc,
     command: &str,
-) -> Result<Vec<u8>, Error> {
-    build(m, agg, tables, doc, command).map_err(|e| Error::Tables { message: format!("the workbook: {e}") })
+) -> Result<Vec<u8>, ExportError> {
+    build(m, agg, tables, doc, command).map_err(|e| ExportError::Tables { message: format!("the workbook: {e}") })
 }
 
 fn build(m: &Model, agg: &Aggregate, tables: &mut Tables, doc: &Doc, command: &str) -> Result<Vec<u8>, XlsxError> {

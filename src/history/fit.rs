@@ -56,9 +56,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::read::{Point, Span};
-
-const DAYS_PER_YEAR: f64 = 365.25;
-const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
+use crate::units::{DAYS_PER_MONTH, DAYS_PER_YEAR, Z90};
 
 /// Monthly seasonality is fitted only from this many months of data.
 pub const MIN_MONTHS_FOR_SEASONALITY: usize = 24;
@@ -447,7 +445,7 @@ fn gap(name: &str, pts: &[&Point]) -> Result<(), FitError> {
     let mut days: Vec<f64> = pts.iter().map(|p| p.span.days()).collect();
     days.sort_by(f64::total_cmp);
     let usual = days.get(days.len() / 2).copied().unwrap_or(1.0);
-    let limit = (5.0 * 365.25f64).max(12.0 * usual);
+    let limit = (5.0 * DAYS_PER_YEAR).max(12.0 * usual);
     let apart = |a: &Point, b: &Point| (b.span.start - a.span.end).num_days() as f64;
     for (i, p) in pts.iter().enumerate() {
         let before = i.checked_sub(1).map(|j| apart(pts[j], p));
@@ -465,7 +463,7 @@ fn gap(name: &str, pts: &[&Point]) -> Result<(), FitError> {
                 line: p.line,
                 period: p.span.label(),
                 other: other.span.label(),
-                years: nearest / 365.25,
+                years: nearest / DAYS_PER_YEAR,
             });
         }
     }
@@ -1078,9 +1076,6 @@ fn format_growth(log_growth: f64) -> String {
     if (0.01..100.0).contains(&factor) { format!("{:+.0}%", 100.0 * (factor - 1.0)) } else { format!("x{factor:.2e}") }
 }
 
-/// The 90th percentile of the standard normal.
-const Z90: f64 = 1.281_551_6;
-
 /// The 90th percentile of Student's t with `dof` degrees of freedom: a
 /// table to 10, then the Cornish-Fisher expansion (within 0.001 beyond).
 fn t90(dof: usize) -> f64 {
@@ -1352,6 +1347,6 @@ mod tests {
         let f = fit("x", &points, &opts).unwrap();
         assert!((f.steps[0].1 - 10.0).abs() < 0.01, "{:?}", f.steps);
         assert!(f.trend_per_year.abs() < 0.001);
-        assert!((f.per_year - 10_000.0 * 365.25 / 365.0).abs() < 100.0, "{}", f.per_year);
+        assert!((f.per_year - 10_000.0 * DAYS_PER_YEAR / 365.0).abs() < 100.0, "{}", f.per_year);
     }
 }

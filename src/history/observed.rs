@@ -20,6 +20,7 @@ use chrono::{Months, NaiveDate};
 use super::read::{History, Span, StaffPoint};
 use crate::model::Model;
 use crate::results::WorkforceMetric;
+use crate::units::DAYS_PER_YEAR;
 
 /// One observed figure.
 #[derive(Debug, Clone, PartialEq)]
@@ -164,7 +165,7 @@ impl Sums {
         if self.spans.is_empty() {
             return out;
         }
-        let year = 365.25 / self.days();
+        let year = DAYS_PER_YEAR / self.days();
         let per = |a: f64, b: f64| if b > 0.0 { Some(a / b) } else { None };
         let staff_sum = self.in_post + self.agency.unwrap_or(0.0);
         let values = [
@@ -222,7 +223,7 @@ pub fn of(m: &Model, staff: &History, activity: &History) -> Observed {
             scope: "total",
             name: "total".into(),
             metric: WorkforceMetric::CompletedPerWorkerYear.name(),
-            value: people_done / total.staff() * 365.25 / days,
+            value: people_done / total.staff() * DAYS_PER_YEAR / days,
         });
     }
     Observed { from, to: end, rows, notes, dropped, short }

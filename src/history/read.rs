@@ -17,6 +17,8 @@ use std::path::Path;
 
 use chrono::{Datelike, Months, NaiveDate};
 
+use crate::units::DAYS_PER_YEAR;
+
 /// A half-open span of days: [start, end).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
@@ -368,7 +370,7 @@ fn read_row(cells: &Cells<'_>, staff: bool, today: NaiveDate, problems: &mut Vec
         problems.push((Some(line), format!("the {column} is empty")));
         return None;
     }
-    if let Some(p) = crate::scenario::names::problem(&name) {
+    if let Some(p) = crate::model::names::problem(&name) {
         problems.push((Some(line), format!("{column}: {p}")));
         return None;
     }
@@ -530,7 +532,7 @@ fn completed_contradiction(name: &str, series: &[&Row]) -> Option<(Option<u64>, 
     let year_end = first + Months::new(12);
     let first_year: Vec<&&Point> = points.iter().filter(|p| p.span.start < year_end).collect();
     let days: f64 = first_year.iter().map(|p| p.span.days()).sum();
-    let waiting = first_year.iter().map(|p| p.count).sum::<f64>() * (365.25 / days.max(1.0)).max(1.0);
+    let waiting = first_year.iter().map(|p| p.count).sum::<f64>() * (DAYS_PER_YEAR / days.max(1.0)).max(1.0);
     let (mut received, mut completed) = (0.0, 0.0);
     for p in &points {
         received += p.count;

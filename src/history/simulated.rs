@@ -7,6 +7,7 @@ use chrono::Days;
 use super::read::{STAFF_EXTRA, Span};
 use crate::model::Model;
 use crate::results::{FlowMetric, RepResult, RoleMetric, Scope, WorkforceMetric, workforce_scopes};
+use crate::units::DAYS_PER_YEAR;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActivityRow {
@@ -35,7 +36,7 @@ pub struct StaffRow {
 
 fn span(m: &Model, p: usize) -> Span {
     let start = m.periods.starts[p];
-    Span { start, end: start + Days::new(m.periods.days(p).round() as u64) }
+    Span { start, end: start + Days::new(m.periods.days(p).0.round() as u64) }
 }
 
 /// Arrivals of every flow with arrivals of its own, period by period; with
@@ -95,9 +96,9 @@ pub fn staff(m: &Model, r: &RepResult) -> Vec<StaffRow> {
 /// period's rates times the staff in post at its end, rounded.
 fn extra(m: &Model, r: &RepResult, s: usize, p: usize, agency: f64) -> Vec<f64> {
     let w = |k| r.workforce_period(s, p, k);
-    let days = m.periods.days(p);
+    let days = m.periods.days(p).0;
     let staff = w(WorkforceMetric::Staff);
-    let sick = w(WorkforceMetric::SicknessDays) * staff * days / 365.25;
+    let sick = w(WorkforceMetric::SicknessDays) * staff * days / DAYS_PER_YEAR;
     let asye = w(WorkforceMetric::AsyeInPost);
     let within = asye * w(WorkforceMetric::AsyeProtectedPct) / 100.0;
     let values = [

@@ -7,8 +7,7 @@ use rand::Rng;
 use rand::distr::Distribution;
 use rand_distr::{Exp1, Gamma, LogNormal, Triangular, Uniform};
 
-/// z-score of the 90th percentile of the standard normal distribution.
-const Z90: f64 = 1.281_551_565_544_600_4;
+use crate::units::Z90;
 
 #[derive(Debug, Clone)]
 pub enum Dist {
@@ -146,21 +145,6 @@ impl Dist {
             Dist::Fixed(v) => *v,
             Dist::Uniform { max, .. } | Dist::Triangular { max, .. } => *max,
             _ => f64::INFINITY,
-        }
-    }
-
-    /// In words: "triangular 0.3-0.8, most likely 0.5".
-    pub fn describe(&self) -> String {
-        let n = |v: f64| crate::format::significant(v, 4);
-        match self {
-            Dist::Fixed(v) => n(*v),
-            Dist::Exponential { mean } => format!("exponential, mean {}", n(*mean)),
-            Dist::LogNormal { median, p90, .. } => format!("lognormal, median {}, P90 {}", n(*median), n(*p90)),
-            Dist::Gamma { mean, cv, .. } => format!("gamma, mean {}, cv {}", n(*mean), n(*cv)),
-            Dist::Uniform { min, max, .. } => format!("uniform {}-{}", n(*min), n(*max)),
-            Dist::Triangular { min, mode, max, .. } => {
-                format!("triangular {}-{}, most likely {}", n(*min), n(*max), n(*mode))
-            }
         }
     }
 

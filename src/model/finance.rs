@@ -4,6 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::Periods;
+use crate::units::Days;
 
 /// A financial year the horizon reaches, and the reporting periods (by
 /// their start date) that fall in it.
@@ -29,7 +30,7 @@ pub fn fy_label(year: i32) -> String {
 }
 
 /// The financial years of a horizon, from its periods.
-pub fn years(periods: &Periods, horizon_days: f64) -> Vec<FinYear> {
+pub fn years(periods: &Periods, horizon: Days) -> Vec<FinYear> {
     let mut out: Vec<FinYear> = Vec::new();
     for (p, &d) in periods.starts.iter().enumerate() {
         let y = fy_of(d);
@@ -44,7 +45,7 @@ pub fn years(periods: &Periods, horizon_days: f64) -> Vec<FinYear> {
         }
     }
     for fy in &mut out {
-        let days = |p: usize| periods.bounds[p + 1].min(horizon_days) - periods.bounds[p];
+        let days = |p: usize| periods.bounds[p + 1].min(horizon.0) - periods.bounds[p];
         let covered: f64 = fy.periods.clone().map(days).sum();
         let length = (NaiveDate::from_ymd_opt(fy_of(fy.start) + 1, 4, 1).expect("1 April") - fy.start).num_days();
         fy.covered = (covered / length as f64).min(1.0);

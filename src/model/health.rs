@@ -10,6 +10,7 @@
 //! case closes or transfers to another team.
 
 use super::{Dist, FlowId};
+use crate::units::{DAYS_PER_WEEK, DAYS_PER_YEAR};
 
 /// People who stay allocated to their worker after a flow's work is done.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,8 +66,8 @@ impl Every {
     /// Sessions a year.
     pub fn per_year(self) -> f64 {
         match self {
-            Every::Week => 365.25 / 7.0,
-            Every::Fortnight => 365.25 / 14.0,
+            Every::Week => DAYS_PER_YEAR / DAYS_PER_WEEK,
+            Every::Fortnight => DAYS_PER_YEAR / (2.0 * DAYS_PER_WEEK),
             Every::Month => 12.0,
         }
     }

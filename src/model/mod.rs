@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod dist;
 pub mod finance;
 pub mod health;
+pub mod names;
 pub mod observed;
 pub mod periods;
 pub mod workforce;

@@ -4,8 +4,6 @@
 
 use std::ops::Range;
 
-use crate::results::{FlowMetric, RepResult, RequestMetric};
-
 /// What an observation is of: requests taken together (the DoLS backlog
 /// is urgent and standard requests), or one flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,108 +104,13 @@ impl Measure {
 
 /// Where one replication's value of an observed figure is read: a measure
 /// of a subject over reporting periods (a level at the end of the last).
+/// The reading itself (`Reading::read`) is in results.rs, beside what a
+/// replication records, which the checked model does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reading {
     pub of: Subject,
     pub measure: Measure,
     pub periods: Range<usize>,
-}
-
-impl Reading {
-    /// The value in one replication; NaN where it does not exist (a share
-    /// of no completions).
-    pub fn read(&self, r: &RepResult) -> f64 {
-        let mut t = Tally::default();
-        match &self.of {
-            Subject::Requests(list) => {
-                for &q in list {
-                    t.add_request(r, q, self.measure, self.periods.clone());
-                }
-            }
-            Subject::Flow(f) => t.add_flow(r, *f, self.measure, self.periods.clone()),
-        }
-        t.value(self.measure)
-    }
-}
-
-/// Sums that a windowed measure is made of.
-#[derive(Debug, Default)]
-struct Tally {
-    sum: f64,
-    weighted: f64,
-    weight: f64,
-}
-
-impl Tally {
-    fn add_request(&mut self, r: &RepResult, q: usize, m: Measure, periods: Range<usize>) {
-        let v = |p: usize, k: RequestMetric| r.request_period(q, p, k);
-        if m.is_level() {
-            let last = periods.end - 1;
-            let k = if m == Measure::Backlog { RequestMetric::Open } else { RequestMetric::Waiting };
-            self.sum += v(last, k);
-            return;
-        }
-        for p in periods {
-            let completed = v(p, RequestMetric::Completed);
-            match m {
-                Measure::Received => self.sum += v(p, RequestMetric::Arrivals),
-                Measure::Completed => self.sum += completed,
-                Measure::Decided => self.sum += v(p, RequestMetric::Decided),
-                Measure::ClosedUndecided => self.sum += v(p, RequestMetric::Withdrawn),
-                Measure::ClosedSharePct => self.share(100.0 * v(p, RequestMetric::Withdrawn), completed),
-                Measure::WithinDeadlinePct => self.mean(v(p, RequestMetric::WithinDeadlinePct), completed),
-                Measure::MeanDays => self.mean(v(p, RequestMetric::MeanDaysToCompletion), completed),
-                Measure::Backlog | Measure::Waiting => unreachable!("levels are read above"),
-            }
-        }
-    }
-
-    fn add_flow(&mut self, r: &RepResult, f: usize, m: Measure, periods: Range<usize>) {
-        let v = |p: usize, k: FlowMetric| r.flow_period(f, p, k);
-        if m.is_level() {
-            let last = periods.end - 1;
-            let k = if m == Measure::Backlog { FlowMetric::Open } else { FlowMetric::Waiting };
-            self.sum += v(last, k);
-            return;
-        }
-        for p in periods {
-            let completed = v(p, FlowMetric::Completed);
-            match m {
-                Measure::Received => self.sum += v(p, FlowMetric::Arrivals),
-                Measure::Completed => self.sum += completed,
-                Measure::WithinDeadlinePct => self.mean(v(p, FlowMetric::WithinDeadlinePct), completed),
-                Measure::MeanDays => self.mean(v(p, FlowMetric::MeanDaysToComplete), completed),
-                _ => unreachable!("the checks keep request-only measures off flows"),
-            }
-        }
-    }
-
-    /// A per-period mean (or share) over `n` items, weighted by them.
-    fn mean(&mut self, v: f64, n: f64) {
-        if n > 0.0 && v.is_finite() {
-            self.weighted += v * n;
-            self.weight += n;
-        }
-    }
-
-    /// A part (already scaled) of `n` items.
-    fn share(&mut self, part: f64, n: f64) {
-        self.weighted += part;
-        self.weight += n;
-    }
-
-    fn value(&self, m: Measure) -> f64 {
-        match m {
-            Measure::ClosedSharePct | Measure::WithinDeadlinePct | Measure::MeanDays => {
-                if self.weight > 0.0 {
-                    self.weighted / self.weight
-                } else {
-                    f64::NAN
-                }
-            }
-            _ => self.sum,
-        }
-    }
 }
 
 /// A figure the council observed, and how close the model must come.

@@ -2,6 +2,8 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
+use crate::units;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeriodKind {
     Day,
@@ -48,7 +50,8 @@ pub struct Periods {
 }
 
 impl Periods {
-    pub fn new(kind: PeriodKind, start: NaiveDate, horizon_days: f64) -> Periods {
+    pub fn new(kind: PeriodKind, start: NaiveDate, horizon: units::Days) -> Periods {
+        let units::Days(horizon_days) = horizon;
         let mut bounds = vec![0.0];
         let mut starts = vec![start];
         let mut date = start;
@@ -80,9 +83,9 @@ impl Periods {
         self.starts.is_empty()
     }
 
-    /// Length in days of period `k`.
-    pub fn days(&self, k: usize) -> f64 {
-        self.bounds[k + 1] - self.bounds[k]
+    /// Length of period `k`.
+    pub fn days(&self, k: usize) -> units::Days {
+        units::Days(self.bounds[k + 1] - self.bounds[k])
     }
 
     /// The last date inside period `k`.
@@ -116,7 +119,7 @@ mod tests {
 
     #[test]
     fn months_follow_the_calendar() {
-        let p = Periods::new(PeriodKind::Month, d("2015-04-01"), 365.0);
+        let p = Periods::new(PeriodKind::Month, d("2015-04-01"), units::Days(365.0));
         assert_eq!(p.len(), 12);
         assert_eq!(p.bounds[1], 30.0);
         assert_eq!(p.bounds[2], 61.0);
@@ -127,8 +130,8 @@ mod tests {
 
     #[test]
     fn last_period_is_cut_by_the_horizon() {
-        let p = Periods::new(PeriodKind::Week, d("2020-01-01"), 10.0);
+        let p = Periods::new(PeriodKind::Week, d("2020-01-01"), units::Days(10.0));
         assert_eq!(p.bounds, vec![0.0, 7.0, 10.0]);
-        assert_eq!(p.days(1), 3.0);
+        assert_eq!(p.days(1), units::Days(3.0));
     }
 }

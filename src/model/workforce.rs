@@ -1,6 +1,7 @@
 //! Roles, posts and the people in them.
 
 use super::{Dist, FlowId};
+use crate::units::DAYS_PER_WEEK;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RoleKind {
@@ -187,8 +188,8 @@ impl Role {
     /// bought-in capacity).
     pub fn hours_per_day(&self, fte: f64) -> f64 {
         match self.kind {
-            RoleKind::BoughtIn { per_week, .. } => per_week / 7.0,
-            RoleKind::Staff => self.hours_per_week * self.casework_share / 7.0 * fte,
+            RoleKind::BoughtIn { per_week, .. } => per_week / DAYS_PER_WEEK,
+            RoleKind::Staff => self.hours_per_week * self.casework_share / DAYS_PER_WEEK * fte,
         }
     }
 

@@ -4,6 +4,7 @@
 //! a workbook that is not the template is refused, naming the sheet and
 //! the cell.
 
+use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 
 use calamine::{Data, DataType, Reader, Xlsx, open_workbook};
@@ -68,8 +69,20 @@ pub fn read(path: &Path) -> Result<Profile, ProfileError> {
     let shown = path.display().to_string();
     let fail = |message: String| ProfileError::Workbook { path: shown.clone(), message };
     crate::input::check(path, crate::input::Kind::Workbook).map_err(|e| fail(e.reason()))?;
-    let mut book: Xlsx<_> =
-        open_workbook(path).map_err(|e| fail(format!("cannot be read as an .xlsx workbook ({e})")))?;
+    let book: Xlsx<_> = open_workbook(path).map_err(|e| fail(format!("cannot be read as an .xlsx workbook ({e})")))?;
+    from_book(book, &shown)
+}
+
+/// A filled-in template sent as bytes (an upload on the what-if page),
+/// `shown` by its file name.
+pub fn from_bytes(bytes: Vec<u8>, shown: &str) -> Result<Profile, ProfileError> {
+    let fail = |message: String| ProfileError::Workbook { path: shown.to_string(), message };
+    let book = Xlsx::new(Cursor::new(bytes)).map_err(|e| fail(format!("cannot be read as an .xlsx workbook ({e})")))?;
+    from_book(book, shown)
+}
+
+fn from_book<R: Read + Seek>(mut book: Xlsx<R>, shown: &str) -> Result<Profile, ProfileError> {
+    let fail = |message: String| ProfileError::Workbook { path: shown.to_string(), message };
     let names = book.sheet_names();
     if let Some(other) = names.iter().find(|n| n.as_str() != SHEET) {
         return Err(fail(format!(

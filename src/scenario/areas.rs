@@ -19,8 +19,8 @@ use toml::de::DeTable;
 
 use super::locate::{KeyPath, path_at, span_of};
 use super::overlay::{Change, Merged, Sources};
+use super::{Problem, ScenarioError};
 use super::{Scenario, header_comment, sha256_hex, to_toml};
-use crate::error::{Problem, ScenarioError};
 
 /// The tables that hold named entries, each renamed per area.
 const NAMED: [&str; 7] = ["flows", "roles", "stocks", "latent_pools", "shocks", "requests", "legal_changes"];
@@ -170,15 +170,15 @@ struct Area<'r> {
 fn refused_area(areas: &[RawArea], i: usize, dir: &Path) -> Option<(&'static str, String)> {
     let a = &areas[i];
     if a.name.is_empty()
-        || a.name.len() > super::names::MAX
+        || a.name.len() > crate::model::names::MAX
         || !a.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
         return Some((
             "name",
             format!(
                 "'{}': an area's name is lower-case letters, digits and _, at most {} of them",
-                super::names::visible(&a.name),
-                super::names::MAX
+                crate::model::names::visible(&a.name),
+                crate::model::names::MAX
             ),
         ));
     }
@@ -210,37 +210,34 @@ fn load_area<'r>(
     let path = kp.to_string();
     let changes: Vec<Change> = a.set.iter().map(|(k, v)| Change::set(k, v.clone())).collect();
     let area_file = dir.join(&a.scenario);
-    let loaded = super::load_with(&area_file, &changes).map_err(|e| match e {
-        crate::error::Error::Scenario(mut e) => {
-            // A problem with one of the area's `set` changes was written
-            // in the region's file, so it is placed there; one in the
-            // area's scenario stays in that file, saying which area.
-            let in_set = |p: &Problem| {
-                p.span
-                    .as_ref()
-                    .and_then(|sp| e.sources.locate(sp.start))
-                    .is_some_and(|(l, _)| matches!(l.origin, super::overlay::Origin::Change(_)))
-            };
-            if !e.problems.is_empty() && e.problems.iter().all(in_set) {
-                let set = kp.key("set");
-                let span = span_of(doc, &set);
-                let problems = e
-                    .problems
-                    .iter()
-                    .map(|p| Problem {
-                        path: format!("areas.{}.set", a.name),
-                        message: format!("area '{}': {}", a.name, p.message),
-                        span: span.clone(),
-                    })
-                    .collect();
-                return fail(problems);
-            }
-            for p in &mut e.problems {
-                p.message = format!("{} (area '{}' of {file})", p.message, a.name);
-            }
-            e
+    let loaded = super::load_with(&area_file, &changes).map_err(|mut e| {
+        // A problem with one of the area's `set` changes was written
+        // in the region's file, so it is placed there; one in the
+        // area's scenario stays in that file, saying which area.
+        let in_set = |p: &Problem| {
+            p.span
+                .as_ref()
+                .and_then(|sp| e.sources.locate(sp.start))
+                .is_some_and(|(l, _)| matches!(l.origin, super::overlay::Origin::Change(_)))
+        };
+        if !e.problems.is_empty() && e.problems.iter().all(in_set) {
+            let set = kp.key("set");
+            let span = span_of(doc, &set);
+            let problems = e
+                .problems
+                .iter()
+                .map(|p| Problem {
+                    path: format!("areas.{}.set", a.name),
+                    message: format!("area '{}': {}", a.name, p.message),
+                    span: span.clone(),
+                })
+                .collect();
+            return fail(problems);
         }
-        other => fail(vec![Problem { path: format!("{path}.scenario"), message: other.to_string(), span: None }]),
+        for p in &mut e.problems {
+            p.message = format!("{} (area '{}' of {file})", p.message, a.name);
+        }
+        e
     })?;
     let mut body: toml::Table = loaded.resolved.parse().map_err(|e: toml::de::Error| {
         fail(vec![Problem { path: path.clone(), message: format!("area '{}': {}", a.name, e.message()), span: None }])

@@ -6,9 +6,9 @@
 mod areas;
 mod check;
 pub mod locate;
-pub mod names;
 pub mod overlay;
 pub mod plausible;
+mod problem;
 pub mod raw;
 
 use std::path::Path;
@@ -17,11 +17,11 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::de::{DeTable, DeValue};
 
-use crate::error::{Error, Problem, ScenarioError};
 use crate::model::Model;
 use locate::{KeyPath, path_at, span_of};
 pub use overlay::Change;
 use overlay::{Origin, Sources};
+pub use problem::{Problem, ScenarioError};
 
 /// A model with what it was read from, for the reproducibility stamp.
 #[derive(Debug, Clone)]
@@ -45,17 +45,20 @@ pub struct Scenario {
 }
 
 /// Load a scenario file (with its bases).
-pub fn load(path: &Path) -> Result<Scenario, Error> {
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     load_with(path, &[])
 }
 
 /// Load a scenario file (with its bases) and apply `changes` on top.
-pub fn load_with(path: &Path, changes: &[Change]) -> Result<Scenario, Error> {
+pub fn load_with(path: &Path, changes: &[Change]) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let sources = overlay::read(path, changes)
-        .map_err(|(sources, problems)| Error::Scenario(ScenarioError { file: file.clone(), sources, problems }))?;
+    let sources = overlay::read(path, changes).map_err(|(sources, problems)| ScenarioError {
+        file: file.clone(),
+        sources,
+        problems,
+    })?;
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Ok(resolve(sources, &file, &dir)?)
+    resolve(sources, &file, &dir)
 }
 
 /// Where a scenario comes from: a file (its bases beside it), or text
@@ -68,7 +71,7 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn load(&self, changes: &[Change]) -> Result<Scenario, Error> {
+    pub fn load(&self, changes: &[Change]) -> Result<Scenario, ScenarioError> {
         match self {
             Source::File(path) => load_with(path, changes),
             Source::Text { text, name, bases } => load_text(text, name, bases, changes),
@@ -87,10 +90,13 @@ impl std::fmt::Display for Source {
 
 /// Load scenario text named `name`, whose `base` (if any) is a file in
 /// `bases`, with `changes` on top.
-pub fn load_text(text: &str, name: &str, bases: &Path, changes: &[Change]) -> Result<Scenario, Error> {
-    let sources = overlay::read_text(text, name, bases, changes)
-        .map_err(|(sources, problems)| Error::Scenario(ScenarioError { file: name.to_string(), sources, problems }))?;
-    Ok(resolve(sources, name, bases)?)
+pub fn load_text(text: &str, name: &str, bases: &Path, changes: &[Change]) -> Result<Scenario, ScenarioError> {
+    let sources = overlay::read_text(text, name, bases, changes).map_err(|(sources, problems)| ScenarioError {
+        file: name.to_string(),
+        sources,
+        problems,
+    })?;
+    resolve(sources, name, bases)
 }
 
 /// Parse and check scenario text; `file` names it in messages and history

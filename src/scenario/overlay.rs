@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
+use super::Problem;
 use super::locate::KeyPath;
-use crate::error::Problem;
 use crate::input::InputError;
 
 /// Longest chain of bases followed before giving up.

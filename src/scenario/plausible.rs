@@ -9,6 +9,7 @@
 //! as `table()` writes them from `RANGES`.
 
 use super::locate::{KeyPath, Seg};
+use crate::model::names::is_control;
 
 /// One key's plausible range: `*` stands for any entry of a list or any
 /// key of a table (a role's caseload, a year's budget).
@@ -188,7 +189,7 @@ fn walk(doc: &toml::Table, path: &KeyPath, leaf: &mut dyn FnMut(&toml::Value, &K
     for (k, v) in doc {
         if k.chars().any(is_control) {
             // A key is text too: shown escaped, checked as a value.
-            leaf(&toml::Value::String(k.clone()), &path.key(&super::names::visible(k)));
+            leaf(&toml::Value::String(k.clone()), &path.key(&crate::model::names::visible(k)));
         }
         value(v, &path.key(k), leaf);
     }
@@ -260,12 +261,6 @@ fn number(x: f64, path: &KeyPath, out: &mut Vec<(KeyPath, String)>) {
             ),
         ));
     }
-}
-
-/// A character that would move the cursor, colour the terminal or
-/// reorder text when shown.
-pub fn is_control(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn text(s: &str, path: &KeyPath, out: &mut Vec<(KeyPath, String)>) {

@@ -15,17 +15,41 @@
 
 pub mod target;
 
+use std::fmt;
 use std::path::Path;
+use std::str::FromStr;
 
-use crate::error::Error;
 use crate::measure::Reading;
 use crate::model::Model;
 use crate::results::{RepResult, TotalMetric};
-use crate::runner::{self, RunConfig};
-use crate::scenario::{self, Change};
+use crate::runner::{self, RunConfig, RunError};
+use crate::scenario::{self, Change, ScenarioError};
 use crate::stats::{Aggregate, Band};
+use crate::units::DAYS_PER_YEAR;
 use std::sync::atomic::AtomicBool;
-pub use target::Target;
+pub use target::{Target, WrittenTarget};
+
+/// Why a staffing search cannot start or finish.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// A `--target` or `--budget` that does not parse, or none given.
+    #[error("{message}")]
+    Target { message: String },
+    /// A candidate's scenario does not load.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+}
+
+impl SearchError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            SearchError::Target { .. } | SearchError::Scenario(_) => 2,
+            SearchError::Run(e) => e.exit_code(),
+        }
+    }
+}
 
 /// A key varied over a range of values.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,13 +58,13 @@ pub struct Dim {
     pub values: Vec<f64>,
 }
 
-impl Dim {
+impl FromStr for Dim {
+    type Err = String;
+
     /// `KEY=LO..HI` or `KEY=LO..HI:STEP` (step 1 by default), or
     /// `KEY=A,B,C`.
-    pub fn parse(arg: &str) -> Result<Dim, String> {
-        let fail = |why: &str| {
-            format!("--vary {arg}: {why}; write it as KEY=LO..HI[:STEP], e.g. roles.social_worker_bia.fte=10..40")
-        };
+    fn from_str(arg: &str) -> Result<Dim, String> {
+        let fail = |why: &str| format!("{why}; write it as KEY=LO..HI[:STEP], e.g. roles.social_worker_bia.fte=10..40");
         let (key, range) = arg.split_once('=').ok_or_else(|| fail("no '='"))?;
         let key = key.trim().to_string();
         if key.is_empty() {
@@ -62,7 +86,7 @@ impl Dim {
             if n > 10_000 {
                 return Err(fail("more than 10,000 values"));
             }
-            (0..n).map(|i| lo + i as f64 * step).collect()
+            steps(lo, step, n)
         } else {
             let values: Option<Vec<f64>> =
                 range.split(',').map(|s| s.trim().parse::<f64>().ok().filter(|v| v.is_finite())).collect();
@@ -77,6 +101,30 @@ impl Dim {
             return Err(fail("no values"));
         }
         Ok(Dim { key, values })
+    }
+}
+
+/// `n` values from `lo` up by `step`, as a range reads.
+fn steps(lo: f64, step: f64, n: usize) -> Vec<f64> {
+    (0..n).map(|i| lo + i as f64 * step).collect()
+}
+
+impl fmt::Display for Dim {
+    /// As `--vary` takes it: a range where the values are one (`KEY=10..40`,
+    /// `KEY=0..1:0.25`), else the list; either reads back as these values.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (lo, hi) = (self.values[0], self.values[self.values.len() - 1]);
+        if self.values.len() > 1 {
+            let step = self.values[1] - lo;
+            let range = if step == 1.0 { format!("{lo}..{hi}") } else { format!("{lo}..{hi}:{step}") };
+            if steps(lo, step, self.values.len()) == self.values
+                && format!("{}={range}", self.key).parse::<Dim>().is_ok_and(|d| d == *self)
+            {
+                return write!(f, "{}={range}", self.key);
+            }
+        }
+        let list: Vec<String> = self.values.iter().map(f64::to_string).collect();
+        write!(f, "{}={}", self.key, list.join(","))
     }
 }
 
@@ -239,14 +287,14 @@ impl Search<'_> {
     }
 
     /// The candidate at `values` with at least `reps` replications.
-    fn eval(&mut self, values: &[f64], reps: u64) -> Result<usize, Error> {
+    fn eval(&mut self, values: &[f64], reps: u64) -> Result<usize, SearchError> {
         if let Some(i) = self.evaluated.iter().position(|c| c.values == values && c.replications >= reps) {
             return Ok(i);
         }
         let sc = self.plan.scenario.load(&self.changes(values))?;
         let m = &sc.model;
         let targets = &self.plan.targets;
-        let years = m.horizon_days / 365.25;
+        let years = m.horizon_days / DAYS_PER_YEAR;
         let cfg = RunConfig { replications: reps, seed: self.plan.seed, threads: self.plan.threads };
         let empty = || Tally::new(m, targets.len());
         let add = |acc: &mut Tally, r: RepResult| {
@@ -264,7 +312,7 @@ impl Search<'_> {
         let mut tally = runner::fold(m, &cfg, empty, add, Tally::merge, &|| progress(1), self.stop)?;
         tally.costs.sort_by_key(|c| c.0);
         if tally.agg.unbalanced > 0 {
-            return Err(Error::Unbalanced { replications: tally.agg.unbalanced });
+            return Err(RunError::Unbalanced { replications: tally.agg.unbalanced }.into());
         }
         self.evaluated.push(Candidate {
             values: values.to_vec(),
@@ -278,7 +326,7 @@ impl Search<'_> {
         Ok(self.evaluated.len() - 1)
     }
 
-    fn meets(&mut self, values: &[f64], reps: u64, service_only: bool) -> Result<bool, Error> {
+    fn meets(&mut self, values: &[f64], reps: u64, service_only: bool) -> Result<bool, SearchError> {
         let i = self.eval(values, reps)?;
         Ok(self.evaluated[i].meets_all(&self.plan.targets, service_only))
     }
@@ -342,8 +390,13 @@ fn horizon_days(m: &Model, targets: &[Target]) -> Option<(usize, f64)> {
 
 /// Run the search. `model` is the scenario with `plan.base` on top, which
 /// the targets were read against; `progress` hears of each replication,
-/// and setting `stop` (Ctrl-C) ends the search with `Error::Interrupted`.
-pub fn run(plan: &Plan, model: &Model, progress: &(dyn Fn(u64) + Sync), stop: &AtomicBool) -> Result<Outcome, Error> {
+/// and setting `stop` (Ctrl-C) ends the search with `RunError::Interrupted`.
+pub fn run(
+    plan: &Plan,
+    model: &Model,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &AtomicBool,
+) -> Result<Outcome, SearchError> {
     let horizon = horizon_days(model, &plan.targets);
     let mut s = Search { plan, model_days: horizon.map(|h| h.1), evaluated: Vec::new(), progress, stop };
     let dims = &plan.dims;
@@ -356,7 +409,7 @@ pub fn run(plan: &Plan, model: &Model, progress: &(dyn Fn(u64) + Sync), stop: &A
     let cheapest = found
         .iter()
         .map(|v| s.eval(v, plan.coarse).map(|i| (i, s.evaluated[i].cost.quantile(0.5))))
-        .collect::<Result<Vec<_>, Error>>()?
+        .collect::<Result<Vec<_>, SearchError>>()?
         .into_iter()
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| s.evaluated[i].values.clone());
@@ -390,7 +443,7 @@ impl Search<'_> {
     /// The smallest value of the first key that meets the service targets
     /// with the other keys at `rest`, by bisection; `None` when even the
     /// largest falls short.
-    fn smallest_meeting(&mut self, rest: &[f64]) -> Result<Option<Vec<f64>>, Error> {
+    fn smallest_meeting(&mut self, rest: &[f64]) -> Result<Option<Vec<f64>>, SearchError> {
         let plan = self.plan;
         let (first, coarse) = (&plan.dims[0].values, plan.coarse);
         let at = |i: usize| [vec![first[i]], rest.to_vec()].concat();
@@ -421,7 +474,7 @@ impl Search<'_> {
     /// Confirm the cheapest candidate with more replications: up while
     /// short, down while the value below also meets the targets. The
     /// answer, or why there is none.
-    fn confirm(&mut self, mut best: Vec<f64>) -> Result<(Option<usize>, Option<String>), Error> {
+    fn confirm(&mut self, mut best: Vec<f64>) -> Result<(Option<usize>, Option<String>), SearchError> {
         let plan = self.plan;
         let first = &plan.dims[0].values;
         let mut k = first.iter().position(|&x| x == best[0]).expect("a value of the range");
@@ -529,29 +582,34 @@ fn monotone_check(plan: &Plan, evaluated: &[Candidate]) -> Vec<String> {
     out
 }
 
-/// Parse the targets of a plan against the scenario with its base changes.
-pub fn targets(texts: &[String], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, Error> {
-    let mut out: Vec<Target> = texts
-        .iter()
-        .map(|t| target::parse(t, m).map_err(|message| Error::Target { message }))
-        .collect::<Result<_, _>>()?;
+/// A target given as text in code or on a page rather than to `--target`.
+pub fn written(text: &str) -> Result<WrittenTarget, SearchError> {
+    text.parse().map_err(|why: String| SearchError::Target { message: target::refused(text, &why) })
+}
+
+/// The targets of a plan, and the budget as a target on total cost,
+/// resolved against the scenario with its base changes.
+pub fn targets(written: &[WrittenTarget], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, SearchError> {
+    let resolve =
+        |t: &WrittenTarget| t.resolve(m).map_err(|why| SearchError::Target { message: target::refused(&t.text, &why) });
+    let mut out: Vec<Target> = written.iter().map(resolve).collect::<Result<_, _>>()?;
     if let Some(b) = budget {
-        let value = target::number(b).ok_or_else(|| Error::Target {
+        let value = target::number(b).ok_or_else(|| SearchError::Target {
             message: format!("--budget {b}: not an amount; write it as 9.5m or 950000"),
         })?;
-        let years = m.horizon_days / 365.25;
-        let text = format!("total.cost <= {value}");
-        let mut t = target::parse(&text, m).map_err(|message| Error::Target { message })?;
+        let years = m.horizon_days / DAYS_PER_YEAR;
+        let mut t =
+            target::parse(&format!("total.cost <= {value}"), m).map_err(|message| SearchError::Target { message })?;
         t.label = format!("total cost over the {years:.1} years");
         out.push(t);
     }
     if out.is_empty() {
-        return Err(Error::Target { message: "give at least one --target (or --budget)".into() });
+        return Err(SearchError::Target { message: "give at least one --target (or --budget)".into() });
     }
     Ok(out)
 }
 
 /// The scenario a plan searches over, for reading targets against.
-pub fn base_model(path: &Path, base: &[Change]) -> Result<Model, Error> {
+pub fn base_model(path: &Path, base: &[Change]) -> Result<Model, ScenarioError> {
     Ok(scenario::load_with(path, base)?.model)
 }

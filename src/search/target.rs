@@ -146,85 +146,26 @@ fn unit_of(metric: &str) -> Unit {
     Unit::of_measure(metric)
 }
 
+/// A reading with what it is about and the metric's name.
+type Found = (Reading, String, String);
+
 /// The reading of `name.metric`, at period `at` or over the horizon, with
 /// what it is about and the metric's name.
-fn reading(m: &Model, name: &str, metric: &str, at: Option<usize>) -> Result<(Reading, String, String), String> {
+fn reading(m: &Model, name: &str, metric: &str, at: Option<usize>) -> Result<Found, String> {
     let unknown = |what: &str, list: Vec<&'static str>| {
         format!("'{name}' has no measure '{metric}' {what}; try one of: {}", list.join(", "))
     };
     if name == "total" {
-        let metric = canonical("total", metric, at.is_some());
-        let t = TotalMetric::ALL.iter().copied().find(|t| t.name() == metric);
-        let Some(t) = t else { return Err(unknown("", TotalMetric::ALL.iter().map(|t| t.name()).collect())) };
-        let r = match at {
-            None => Reading::Total(t),
-            Some(p) => Reading::TotalAt(t, p),
-        };
-        return Ok((r, "the service".to_string(), metric));
+        return total(metric, at, &unknown);
     }
     if let Some(q) = m.request_id(name) {
-        let metric = canonical("request", metric, at.is_some());
-        let label = &m.requests[q].label;
-        return match at {
-            None => RequestKpi::ALL
-                .iter()
-                .find(|k| k.name() == metric)
-                .map(|&k| (Reading::Request(q, k), label.clone(), metric.clone()))
-                .ok_or_else(|| unknown("over the horizon", RequestKpi::ALL.iter().map(|k| k.name()).collect())),
-            Some(p) => RequestMetric::ALL
-                .iter()
-                .find(|k| k.name() == metric)
-                .map(|&k| (Reading::RequestAt(q, k, p), label.clone(), metric.clone()))
-                .ok_or_else(|| unknown("at a month", RequestMetric::ALL.iter().map(|k| k.name()).collect())),
-        };
+        return request(m, q, metric, at, &unknown);
     }
     if let Some(f) = m.flow_id(name) {
-        let f = f as usize;
-        let metric = canonical("flow", metric, at.is_some());
-        let label = m.flow_title(f);
-        if metric == "wait_p90_days" {
-            if at.is_some() {
-                return Err(format!("{name}.p90_wait is over the whole run; leave out 'at month'"));
-            }
-            return Ok((Reading::WaitQuantile(f, 900), label, metric));
-        }
-        return match at {
-            None => FlowKpi::ALL
-                .iter()
-                .find(|k| k.name() == metric)
-                .map(|&k| (Reading::Flow(f, k), label.clone(), metric.clone()))
-                .ok_or_else(|| {
-                    let mut list: Vec<&str> = FlowKpi::ALL.iter().map(|k| k.name()).collect();
-                    list.push("p90_wait");
-                    unknown("over the horizon", list)
-                }),
-            Some(p) => FlowMetric::ALL
-                .iter()
-                .find(|k| k.name() == metric)
-                .map(|&k| (Reading::FlowAt(f, k, p), label.clone(), metric.clone()))
-                .ok_or_else(|| unknown("at a month", FlowMetric::ALL.iter().map(|k| k.name()).collect())),
-        };
+        return flow(m, name, f as usize, metric, at, &unknown);
     }
     if let Some(x) = m.role_id(name) {
-        let x = x as usize;
-        let metric = canonical("role", metric, at.is_some());
-        let label = &m.roles[x].label;
-        let own = match at {
-            None => RoleKpi::ALL.iter().find(|k| k.name() == metric).map(|&k| Reading::Role(x, k)),
-            Some(p) => RoleMetric::ALL.iter().find(|k| k.name() == metric).map(|&k| Reading::RoleAt(x, k, p)),
-        };
-        if let Some(r) = own.or_else(|| workforce(m, Scope::Role(x), &metric, at)) {
-            return Ok((r, label.clone(), metric));
-        }
-        let mut list: Vec<&str> = match at {
-            None => RoleKpi::ALL.iter().map(|k| k.name()).collect(),
-            Some(_) => RoleMetric::ALL.iter().map(|k| k.name()).collect(),
-        };
-        if !workforce_scopes(m).is_empty() {
-            let more: Vec<&str> = WorkforceMetric::ALL.iter().map(|k| k.name()).filter(|n| !list.contains(n)).collect();
-            list.extend(more);
-        }
-        return Err(unknown(if at.is_some() { "at a month" } else { "over the horizon" }, list));
+        return role(m, x as usize, metric, at, &unknown);
     }
     if let Some(t) = m.teams.iter().position(|t| t.name == name) {
         let metric = canonical("team", metric, at.is_some());
@@ -236,11 +177,91 @@ fn reading(m: &Model, name: &str, metric: &str, at: Option<usize>) -> Result<(Re
     Err(format!("nothing in the scenario is called '{name}'; targets can be about: {}", names(m)))
 }
 
+/// What a refusal of an unknown metric says: over what, and the metrics there are.
+type Unknown<'a> = dyn Fn(&str, Vec<&'static str>) -> String + 'a;
+
+fn total(metric: &str, at: Option<usize>, unknown: &Unknown) -> Result<Found, String> {
+    let metric = canonical("total", metric, at.is_some());
+    let t = TotalMetric::ALL.iter().copied().find(|t| t.name() == metric);
+    let Some(t) = t else { return Err(unknown("", TotalMetric::ALL.iter().map(|t| t.name()).collect())) };
+    let r = match at {
+        None => Reading::Total(t),
+        Some(p) => Reading::TotalAt(t, p),
+    };
+    Ok((r, "the service".to_string(), metric))
+}
+
+fn request(m: &Model, q: usize, metric: &str, at: Option<usize>, unknown: &Unknown) -> Result<Found, String> {
+    let metric = canonical("request", metric, at.is_some());
+    let label = &m.requests[q].label;
+    match at {
+        None => RequestKpi::ALL
+            .iter()
+            .find(|k| k.name() == metric)
+            .map(|&k| (Reading::Request(q, k), label.clone(), metric.clone()))
+            .ok_or_else(|| unknown("over the horizon", RequestKpi::ALL.iter().map(|k| k.name()).collect())),
+        Some(p) => RequestMetric::ALL
+            .iter()
+            .find(|k| k.name() == metric)
+            .map(|&k| (Reading::RequestAt(q, k, p), label.clone(), metric.clone()))
+            .ok_or_else(|| unknown("at a month", RequestMetric::ALL.iter().map(|k| k.name()).collect())),
+    }
+}
+
+fn flow(m: &Model, name: &str, f: usize, metric: &str, at: Option<usize>, unknown: &Unknown) -> Result<Found, String> {
+    let metric = canonical("flow", metric, at.is_some());
+    let label = m.flow_title(f);
+    if metric == "wait_p90_days" {
+        if at.is_some() {
+            return Err(format!("{name}.p90_wait is over the whole run; leave out 'at month'"));
+        }
+        return Ok((Reading::WaitQuantile(f, 900), label, metric));
+    }
+    match at {
+        None => FlowKpi::ALL
+            .iter()
+            .find(|k| k.name() == metric)
+            .map(|&k| (Reading::Flow(f, k), label.clone(), metric.clone()))
+            .ok_or_else(|| {
+                let mut list: Vec<&str> = FlowKpi::ALL.iter().map(|k| k.name()).collect();
+                list.push("p90_wait");
+                unknown("over the horizon", list)
+            }),
+        Some(p) => FlowMetric::ALL
+            .iter()
+            .find(|k| k.name() == metric)
+            .map(|&k| (Reading::FlowAt(f, k, p), label.clone(), metric.clone()))
+            .ok_or_else(|| unknown("at a month", FlowMetric::ALL.iter().map(|k| k.name()).collect())),
+    }
+}
+
+/// A role's own measures, or the workforce measures kept for it.
+fn role(m: &Model, x: usize, metric: &str, at: Option<usize>, unknown: &Unknown) -> Result<Found, String> {
+    let metric = canonical("role", metric, at.is_some());
+    let label = &m.roles[x].label;
+    let own = match at {
+        None => RoleKpi::ALL.iter().find(|k| k.name() == metric).map(|&k| Reading::Role(x, k)),
+        Some(p) => RoleMetric::ALL.iter().find(|k| k.name() == metric).map(|&k| Reading::RoleAt(x, k, p)),
+    };
+    if let Some(r) = own.or_else(|| workforce(m, Scope::Role(x), &metric, at)) {
+        return Ok((r, label.clone(), metric));
+    }
+    let mut list: Vec<&str> = match at {
+        None => RoleKpi::ALL.iter().map(|k| k.name()).collect(),
+        Some(_) => RoleMetric::ALL.iter().map(|k| k.name()).collect(),
+    };
+    if !workforce_scopes(m).is_empty() {
+        let more: Vec<&str> = WorkforceMetric::ALL.iter().map(|k| k.name()).filter(|n| !list.contains(n)).collect();
+        list.extend(more);
+    }
+    Err(unknown(if at.is_some() { "at a month" } else { "over the horizon" }, list))
+}
+
 /// A workforce measure (people allocated, supervision, rates) of a role or
 /// team, when the scenario keeps them.
 fn workforce(m: &Model, scope: Scope, metric: &str, at: Option<usize>) -> Option<Reading> {
     let s = workforce_scopes(m).iter().position(|&x| x == scope)?;
-    let k = WorkforceMetric::ALL.iter().copied().find(|k| k.name() == metric)?;
+    let k = WorkforceMetric::from_name(metric)?;
     Some(match at {
         None => Reading::Workforce(s, k),
         Some(p) => Reading::WorkforceAt(s, k, p),
@@ -263,9 +284,60 @@ pub fn number(s: &str) -> Option<f64> {
     (v.is_finite()).then_some(v * scale)
 }
 
-/// Parse a target against a model.
-pub fn parse(text: &str, m: &Model) -> Result<Target, String> {
-    let fail = |why: String| format!("--target \"{text}\": {why}");
+/// A target as written: its grammar checked, its names not yet looked up
+/// in a scenario (`resolve` does that, once the model is known).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrittenTarget {
+    /// As the user wrote it, trimmed.
+    pub text: String,
+    name: String,
+    metric: String,
+    op: Op,
+    value: f64,
+    month: Option<usize>,
+    probability: f64,
+}
+
+impl std::fmt::Display for WrittenTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl std::str::FromStr for WrittenTarget {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<WrittenTarget, String> {
+        let (measure, op, rest) = comparison(text)?;
+        let Some((name, metric)) = measure.rsplit_once('.') else {
+            return Err(format!(
+                "'{measure}' should be NAME.MEASURE, e.g. standard_dols.within_deadline or total.dols_open"
+            ));
+        };
+        let (value_text, tail) = match rest.split_once(char::is_whitespace) {
+            Some((v, tail)) => (v, tail.to_lowercase()),
+            None => (rest, String::new()),
+        };
+        let value = number(value_text).ok_or_else(|| format!("'{}' is not a number", value_text.trim()))?;
+        let (month, probability) = when_and_how_sure(&tail)?;
+        if month == Some(0) {
+            return Err("months count from 1".into());
+        }
+        Ok(WrittenTarget {
+            text: text.trim().to_string(),
+            name: name.trim().to_string(),
+            metric: metric.to_string(),
+            op,
+            value,
+            month,
+            probability,
+        })
+    }
+}
+
+/// The measure, comparison and what follows it: the first comparison
+/// written splits the text.
+fn comparison(text: &str) -> Result<(&str, Op, &str), String> {
     let ops = [
         (">=", Op::AtLeast),
         ("<=", Op::AtMost),
@@ -276,21 +348,16 @@ pub fn parse(text: &str, m: &Model) -> Result<Target, String> {
     ];
     let Some((i, sym, op)) = ops.iter().filter_map(|&(s, op)| text.find(s).map(|i| (i, s, op))).min_by_key(|x| x.0)
     else {
-        return Err(fail(
+        return Err(
             "no comparison: write it as MEASURE >= VALUE, e.g. standard_dols.within_deadline >= 80% at month 12".into(),
-        ));
+        );
     };
-    let (measure, rest) = (text[..i].trim(), text[i + sym.len()..].trim());
-    let Some((name, metric)) = measure.rsplit_once('.') else {
-        return Err(fail(format!(
-            "'{measure}' should be NAME.MEASURE, e.g. standard_dols.within_deadline or total.dols_open"
-        )));
-    };
-    let (value_text, mut tail) = match rest.split_once(char::is_whitespace) {
-        Some((v, tail)) => (v, tail.to_lowercase()),
-        None => (rest, String::new()),
-    };
-    let value = number(value_text).ok_or_else(|| fail(format!("'{}' is not a number", value_text.trim())))?;
+    Ok((text[..i].trim(), op, text[i + sym.len()..].trim()))
+}
+
+/// `at month N` and `with probability P`, in either order, each optional.
+fn when_and_how_sure(tail: &str) -> Result<(Option<usize>, f64), String> {
+    let mut tail = tail.to_string();
     let mut month = None;
     let mut probability = DEFAULT_PROBABILITY;
     while !tail.trim().is_empty() {
@@ -298,7 +365,7 @@ pub fn parse(text: &str, m: &Model) -> Result<Target, String> {
         let words: Vec<&str> = t.split_whitespace().collect();
         match words.as_slice() {
             ["at", "month", n, ..] => {
-                let n: usize = n.parse().map_err(|_| fail(format!("'at month {n}' needs a whole number of months")))?;
+                let n: usize = n.parse().map_err(|_| format!("'at month {n}' needs a whole number of months"))?;
                 month = Some(n);
                 tail = words[3..].join(" ");
             }
@@ -306,48 +373,64 @@ pub fn parse(text: &str, m: &Model) -> Result<Target, String> {
                 let p = number(p).map(|v| if p.ends_with('%') { v / 100.0 } else { v });
                 probability = p
                     .filter(|p| (0.0..=1.0).contains(p))
-                    .ok_or_else(|| fail("the probability must be between 0 and 1 (or 0% and 100%)".into()))?;
+                    .ok_or("the probability must be between 0 and 1 (or 0% and 100%)")?;
                 tail = words[3..].join(" ");
             }
             _ => {
-                return Err(fail(format!(
+                return Err(format!(
                     "did not understand '{}'; expected 'at month N' or 'with probability P'",
                     t.trim()
-                )));
+                ));
             }
         }
     }
-    let at = match month {
-        None => None,
-        Some(0) => return Err(fail("months count from 1".into())),
-        Some(n) if m.periods.kind != crate::model::PeriodKind::Month => {
-            return Err(fail(format!(
-                "the scenario reports by {}, not by month; --set scenario.period=month to target month {n}",
-                m.periods.kind.name()
-            )));
-        }
-        Some(n) if n > m.periods.len() => {
-            return Err(fail(format!("month {n} is after the scenario's {} months", m.periods.len())));
-        }
-        Some(n) => Some(n - 1),
-    };
-    let (reading, subject, metric) = reading(m, name.trim(), metric, at).map_err(fail)?;
-    let unit = unit_of(&metric);
-    let when = match month {
-        Some(n) if is_level(&metric) => format!(" at the end of month {n}"),
-        Some(n) => format!(" in month {n}"),
-        None => String::new(),
-    };
-    Ok(Target {
-        text: text.trim().to_string(),
-        label: format!("{subject}: {}{when}", words(&metric)),
-        reading,
-        op,
-        value,
-        unit,
-        month,
-        probability,
-    })
+    Ok((month, probability))
+}
+
+impl WrittenTarget {
+    /// The target against a scenario: its names looked up, its month
+    /// within the scenario's.
+    pub fn resolve(&self, m: &Model) -> Result<Target, String> {
+        let at = match self.month {
+            None => None,
+            Some(n) if m.periods.kind != crate::model::PeriodKind::Month => {
+                return Err(format!(
+                    "the scenario reports by {}, not by month; --set scenario.period=month to target month {n}",
+                    m.periods.kind.name()
+                ));
+            }
+            Some(n) if n > m.periods.len() => {
+                return Err(format!("month {n} is after the scenario's {} months", m.periods.len()));
+            }
+            Some(n) => Some(n - 1),
+        };
+        let (reading, subject, metric) = reading(m, &self.name, &self.metric, at)?;
+        let when = match self.month {
+            Some(n) if is_level(&metric) => format!(" at the end of month {n}"),
+            Some(n) => format!(" in month {n}"),
+            None => String::new(),
+        };
+        Ok(Target {
+            text: self.text.clone(),
+            label: format!("{subject}: {}{when}", words(&metric)),
+            reading,
+            op: self.op,
+            value: self.value,
+            unit: unit_of(&metric),
+            month: self.month,
+            probability: self.probability,
+        })
+    }
+}
+
+/// Parse a target against a model; a refusal names the target.
+pub fn parse(text: &str, m: &Model) -> Result<Target, String> {
+    text.parse::<WrittenTarget>().and_then(|t| t.resolve(m)).map_err(|why| refused(text, &why))
+}
+
+/// How a refused target reads: the target, then why.
+pub fn refused(text: &str, why: &str) -> String {
+    format!("--target \"{text}\": {why}")
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::format::{Unit, thousands};
 use crate::model::WorkKind;
 use crate::scenario::{Change, Scenario, Source};
+use crate::units::{DAYS_PER_WEEK, DAYS_PER_YEAR};
 
 /// One scenario on offer.
 #[derive(Debug, Clone)]
@@ -28,7 +29,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn load(&self, changes: &[Change]) -> Result<Scenario, Error> {
-        self.source.load(changes)
+        Ok(self.source.load(changes)?)
     }
 }
 
@@ -86,6 +87,20 @@ impl Catalogue {
     pub fn upload(&mut self, name: &str, text: &str) -> Result<&Entry, Error> {
         let title = plain_name(name);
         let text = profile_as_scenario(text, &title)?;
+        self.keep(title, text)
+    }
+
+    /// Keep a council's profile sent as the spreadsheet template
+    /// (`caseflow new --template FILE.xlsx`), as the scenario it makes.
+    pub fn upload_workbook(&mut self, name: &str, bytes: Vec<u8>) -> Result<&Entry, Error> {
+        let title = plain_name(name);
+        let profile = crate::profile::xlsx::from_bytes(bytes, &title)?;
+        let checked = crate::profile::check(profile, &title)?;
+        let text = crate::profile::scenario_text(&checked, &title);
+        self.keep(title, text)
+    }
+
+    fn keep(&mut self, title: String, text: String) -> Result<&Entry, Error> {
         self.guard(&text, &title)?;
         let source = Source::Text { text, name: title.clone(), bases: self.bases.clone() };
         let sc = source.load(&[])?;
@@ -213,7 +228,7 @@ pub fn key_figures(sc: &Scenario) -> Vec<String> {
         .iter()
         .map(|r| {
             if r.is_bought_in() {
-                format!("{}: up to {} a week", r.label, crate::format::decimal(r.hours_per_day(1.0) * 7.0, 0))
+                format!("{}: up to {} a week", r.label, crate::format::decimal(r.hours_per_day(1.0) * DAYS_PER_WEEK, 0))
             } else {
                 format!("{}: {} FTE", r.label, crate::format::decimal(r.fte, 1))
             }
@@ -228,7 +243,7 @@ pub fn key_figures(sc: &Scenario) -> Vec<String> {
             // The rate in force at the start (after any warm-up).
             let at_start =
                 arrivals.segments.iter().rfind(|s| s.start <= m.warmup_days).or(arrivals.segments.first())?;
-            let per_year = at_start.rate_per_day * 365.25;
+            let per_year = at_start.rate_per_day * DAYS_PER_YEAR;
             Some(format!("{}: about {} a year", r.label, thousands(per_year)))
         })
         .collect();
@@ -254,7 +269,7 @@ pub fn key_figures(sc: &Scenario) -> Vec<String> {
 }
 
 fn years_words(days: f64) -> String {
-    let years = days / 365.25;
+    let years = days / DAYS_PER_YEAR;
     if (years - years.round()).abs() < 0.02 {
         format!("{} years", years.round())
     } else {

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, ScenarioError};
+use crate::error::Error;
 use crate::format::significant;
 use crate::model::{RoleKind, WorkKind};
+use crate::scenario::ScenarioError;
 use crate::scenario::overlay::Origin;
 use crate::scenario::{Change, Scenario};
 

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::export::{charts, html, markdown, xlsx};
-use crate::runner::{self, RunConfig};
+use crate::export::{ExportError, charts, html, markdown, xlsx};
+use crate::runner::{self, RunConfig, RunError};
 use crate::scenario::{Change, Scenario};
 use crate::search::{self, Dim, Plan};
 use crate::stats::Aggregate;
@@ -69,7 +69,7 @@ impl Job {
     }
 
     fn fail(&self, e: &Error) {
-        let cancelled = matches!(e, Error::Interrupted);
+        let cancelled = e.is_interrupted();
         self.update(|v| {
             v.state = if cancelled { "cancelled" } else { "failed" };
             v.error = (!cancelled).then(|| e.to_string());
@@ -148,13 +148,13 @@ pub fn run(job: &Job, scenario: Scenario, cfg: RunConfig, command: String) {
     };
     let result = runner::run_in_batches(m, &cfg, &EARLY_BATCHES, &progress, &mut batch_done, &job.stop);
     match result {
-        Ok(agg) if agg.unbalanced > 0 => job.fail(&Error::Unbalanced { replications: agg.unbalanced }),
+        Ok(agg) if agg.unbalanced > 0 => job.fail(&RunError::Unbalanced { replications: agg.unbalanced }.into()),
         Ok(agg) => {
             *job.finished.lock().unwrap_or_else(PoisonError::into_inner) =
                 Some(Finished { scenario, agg, seed: cfg.seed, command });
             job.update(|v| v.state = "done");
         }
-        Err(e) => job.fail(&e),
+        Err(e) => job.fail(&e.into()),
     }
 }
 
@@ -192,8 +192,8 @@ fn doc_of(f: &Finished) -> Doc {
 pub fn workbook(f: &Finished) -> Result<Vec<u8>, Error> {
     let m = &f.scenario.model;
     let stamp = Stamp::new(&m.name, &f.scenario.sha256, f.seed, f.agg.replications);
-    let mut tables = summary::tables(m, &f.agg, &stamp).map_err(|e| Error::Tables { message: e.to_string() })?;
-    xlsx::run_workbook(m, &f.agg, &mut tables, &doc_of(f), &f.command)
+    let mut tables = summary::tables(m, &f.agg, &stamp).map_err(|e| ExportError::Tables { message: e.to_string() })?;
+    Ok(xlsx::run_workbook(m, &f.agg, &mut tables, &doc_of(f), &f.command)?)
 }
 
 /// Compare the scenario as it stands with the edited one on the same
@@ -235,7 +235,7 @@ pub struct StaffQuestion {
 pub fn staff(job: &Job, entry_source: crate::scenario::Source, base: Vec<Change>, q: StaffQuestion, cfg: RunConfig) {
     let result = (|| {
         let sc = entry_source.load(&base)?;
-        let targets = search::targets(std::slice::from_ref(&q.target), None, &sc.model)?;
+        let targets = search::targets(&[search::written(&q.target)?], None, &sc.model)?;
         let now_text = sc.value_at(&q.key).map(|v| v.to_string());
         let plan = Plan {
             scenario: entry_source.clone(),

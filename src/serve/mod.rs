@@ -14,7 +14,7 @@ mod form;
 mod jobs;
 mod routes;
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -24,7 +24,6 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::{Out, say};
 use crate::cli::ServeArgs;
 use crate::error::Error;
 pub use catalogue::Catalogue;
@@ -128,7 +127,7 @@ fn new_token() -> Result<String, Error> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-pub fn serve(args: &ServeArgs, out: Out) -> Result<ExitCode, Error> {
+pub fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let catalogue = Catalogue::new(&args.scenarios, &args.files);
     if catalogue.shipped.is_empty() {
         return Err(Error::Serve {
@@ -157,7 +156,7 @@ pub fn serve(args: &ServeArgs, out: Out) -> Result<ExitCode, Error> {
         .map_err(|e| Error::Serve { message: e.to_string() })?;
     runtime.block_on(async {
         let bound = config.bind().await?;
-        say!(out, "caseflow serve: open {} in a browser (Ctrl-C stops it)", bound.url);
+        writeln!(out, "caseflow serve: open {} in a browser (Ctrl-C stops it)", bound.url).map_err(Error::Output)?;
         out.flush().map_err(Error::Output)?;
         bound.serve().await
     })?;

@@ -31,6 +31,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/scenarios", get(scenarios))
         .route("/api/form", get(form_of))
         .route("/api/upload", post(upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/api/upload-workbook", post(upload_workbook).layer(DefaultBodyLimit::max(upload_limit)))
         .route("/api/check", post(check))
         .route("/api/run", post(run))
         .route("/api/compare", post(compare))
@@ -100,10 +101,40 @@ struct Upload {
 }
 
 async fn upload(State(app): State<Arc<App>>, Json(u): Json<Upload>) -> Reply {
-    let app2 = Arc::clone(&app);
+    offer(app, move |c| c.upload(&u.name, &u.text)).await
+}
+
+#[derive(Deserialize)]
+struct Named {
+    name: String,
+}
+
+/// A profile as the spreadsheet template: its bytes as they are, named in
+/// the query, since a workbook is not text to put in JSON.
+async fn upload_workbook(
+    State(app): State<Arc<App>>,
+    Query(n): Query<Named>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Reply {
+    // Only a type a cross-site form cannot send without asking first.
+    let binary = ["application/octet-stream", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"];
+    let given = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !binary.contains(&given) {
+        return Err(bad(format!("a workbook is sent as {}, not '{given}'", binary[0])));
+    }
+    offer(app, move |c| c.upload_workbook(&n.name, body.to_vec())).await
+}
+
+/// Add an upload to the scenarios on offer: its id, title and key figures,
+/// or its problems beside the upload field.
+async fn offer(
+    app: Arc<App>,
+    add: impl FnOnce(&mut super::Catalogue) -> Result<&Entry, Error> + Send + 'static,
+) -> Reply {
     let result = blocking(move || {
-        let mut catalogue = app2.catalogue.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        catalogue.upload(&u.name, &u.text).map(|e| (e.id.clone(), e.title.clone(), e.figures.clone()))
+        let mut catalogue = app.catalogue.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        add(&mut catalogue).map(|e| (e.id.clone(), e.title.clone(), e.figures.clone()))
     })
     .await?;
     match result {
@@ -206,7 +237,7 @@ async fn run(State(app): State<Arc<App>>, Json(ask): Json<Ask>) -> Reply {
     size_check(&sc, &cfg)?;
     let command = format!(
         "caseflow run {}.toml --replications {} --seed {}",
-        crate::app::shell_word(&sc.model.name),
+        crate::cli::shell_word(&sc.model.name),
         cfg.replications,
         cfg.seed
     );
@@ -214,7 +245,8 @@ async fn run(State(app): State<Arc<App>>, Json(ask): Json<Ask>) -> Reply {
 }
 
 fn size_check(sc: &Scenario, cfg: &RunConfig) -> Result<(), Refused> {
-    crate::app::size_check(&[&sc.model], cfg.replications, cfg.threads, (None, Default::default()), true)
+    let seconds = crate::cli::TimeArgs::default().seconds();
+    crate::estimate::size_check_job(&[(&[&sc.model], cfg.replications)], cfg.threads, (None, seconds), true)
         .map(|_| ())
         .map_err(|e| bad(e.to_string()))
 }

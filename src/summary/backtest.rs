@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::doc::{Chart, ChartKind, Panel, Series};
-use crate::history::backtest::Check;
+use crate::backtest::Check;
 use crate::history::read;
 
 /// One panel per tested flow, titled by `titles` (one per flow): the history the fit saw (periods of the

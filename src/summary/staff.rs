@@ -9,6 +9,7 @@ use crate::model::Model;
 use crate::results::RoleKpi;
 use crate::search::{Candidate, Outcome, Plan, cost_change, is_budget};
 use crate::stats::Bands;
+use crate::units::DAYS_PER_YEAR;
 
 /// "social workers who are also BIAs (FTE) 22, independent BIAs (assessments a week at most) 4".
 pub fn values(plan: &Plan, m: &Model, c: &Candidate) -> String {
@@ -33,7 +34,7 @@ pub struct Costs {
 }
 
 pub fn costs(plan: &Plan, out: &Outcome, m: &Model, c: &Candidate) -> Costs {
-    let years = out.days.unwrap_or(m.horizon_days) / 365.25;
+    let years = out.days.unwrap_or(m.horizon_days) / DAYS_PER_YEAR;
     let role = role_searched(plan, m).map(|r| Bands::of(c.agg.role_kpi(r, RoleKpi::Cost)).scaled(1.0 / years));
     let change = out.baseline.and_then(|b| cost_change(&out.evaluated[b], c)).map(|band| Bands::of(&band));
     Costs { role, change }

@@ -1,7 +1,9 @@
 //! Scenario keys in the words the reports use: what a person reads where
 //! a file would say `roles.social_worker_bia.fte`.
 
+use crate::format::significant;
 use crate::model::Model;
+use crate::model::dist::Dist;
 use crate::model::workforce::label_of;
 
 /// A dotted key as `--set` and `--vary` take it, in words:
@@ -57,6 +59,25 @@ pub fn values(m: &Model, keys: &[&str], values: &[f64]) -> String {
 /// A value as a person writes it: "22", "0.35".
 pub fn number(v: f64) -> String {
     crate::format::significant(v, 4)
+}
+
+/// A distribution in a report's words: with the words, not in model/, so
+/// the checked model needs nothing of how numbers are shown.
+impl Dist {
+    /// In words: "triangular 0.3-0.8, most likely 0.5".
+    pub fn describe(&self) -> String {
+        let n = |v: f64| significant(v, 4);
+        match self {
+            Dist::Fixed(v) => n(*v),
+            Dist::Exponential { mean } => format!("exponential, mean {}", n(*mean)),
+            Dist::LogNormal { median, p90, .. } => format!("lognormal, median {}, P90 {}", n(*median), n(*p90)),
+            Dist::Gamma { mean, cv, .. } => format!("gamma, mean {}, cv {}", n(*mean), n(*cv)),
+            Dist::Uniform { min, max, .. } => format!("uniform {}-{}", n(*min), n(*max)),
+            Dist::Triangular { min, mode, max, .. } => {
+                format!("triangular {}-{}, most likely {}", n(*min), n(*max), n(*mode))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! driven through ChromeDriver (WebDriver) with fantoccini. It changes
 //! the BIAs, runs, sees the figures and the chart change, downloads the
 //! workbook and reads it back, uploads a broken scenario and sees the
-//! message beside its field, and finds no error in the browser's console.
+//! message beside its field, uploads a council's profile as the filled-in
+//! spreadsheet template and sees its key figures, and finds no error in the browser's console.
 //! The page's own timings (first figures, full results) go to the log.
 
 use std::io::{BufRead, BufReader};
@@ -243,6 +244,18 @@ fn the_what_if_page_works_in_a_real_browser() {
         let message = message.as_str().unwrap_or_default().to_string();
         assert!(message.contains("fte") && message.contains("broken.toml:5"), "{message}");
         c.screenshot().await.map(|png| std::fs::write(artifacts.join("serve-upload.png"), png)).unwrap().unwrap();
+
+        // A council's profile as the filled-in spreadsheet template: offered,
+        // chosen, and its key figures shown.
+        let workbook = scratch_dir("browser-upload").join("eastbury.xlsx");
+        crate::profile::filled(&workbook, |_| {});
+        c.find(Locator::Css("#upload")).await.unwrap().send_keys(&workbook.display().to_string()).await.unwrap();
+        let script = "const s = document.getElementById('scenario'); const o = s.options[s.selectedIndex]; \
+                      return o && o.textContent.includes('eastbury.xlsx') ? document.getElementById('figures').innerText : null;";
+        let page = wait_for(&c, "the workbook's scenario chosen", script, 30).await;
+        assert!(page.as_str().unwrap_or_default().contains("DoLS"), "its key figures: {page}");
+        c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
+        c.screenshot().await.map(|png| std::fs::write(artifacts.join("serve-upload-workbook.png"), png)).unwrap().unwrap();
 
         timings.extend(console(&c).await);
         let errors: Vec<&(String, String)> = timings.iter().filter(|(level, _)| level == "SEVERE" || level == "WARNING").collect();

@@ -4,6 +4,7 @@
 use caseflow::engine::simulate;
 use caseflow::model::finance::fy_of;
 use caseflow::results::{BudgetMetric, FlowKpi, TotalMetric, YearMetric};
+use caseflow::units::{DAYS_PER_WEEK, DAYS_PER_YEAR};
 
 use super::harness::{run_varied, sets, vary};
 
@@ -87,7 +88,7 @@ fn activity_costs_add_up_to_the_cost_of_the_hours() {
     let (assessment, review) = (0, 1);
     // Pay per available hour: salary and on-costs over 37 hours a week,
     // every week of the year (no leave or sickness in this scenario).
-    let hourly = 40_000.0 * 1.25 / (37.0 * 365.25 / 7.0);
+    let hourly = 40_000.0 * 1.25 / (37.0 * DAYS_PER_YEAR / DAYS_PER_WEEK);
     let staff_cost = |f: usize| r.flow_kpi(f, FlowKpi::Cost);
     let hours = |f: usize| r.flow_kpi(f, FlowKpi::Hours);
     // Every fee is for an assessment.

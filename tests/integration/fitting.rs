@@ -5,6 +5,7 @@ use caseflow::engine::simulate;
 use caseflow::history::simulated;
 use caseflow::history::{self, Fit, FitError, FitOptions, History, Series, TrendForm};
 use caseflow::scenario;
+use caseflow::units::DAYS_PER_YEAR;
 
 use crate::harness::{caseflow, model, scratch_dir};
 
@@ -89,7 +90,7 @@ fn issue_11_a_fitted_damped_trend_pastes_into_a_scenario_and_levels_off() {
     assert!(line.contains("damping = "), "{line}");
     let m = model(&scenario_with(line.trim_start_matches("arrivals = "), 10));
     let a = m.flows[0].arrivals.as_ref().unwrap();
-    let year = |y: f64| a.expected(y * 365.25, (y + 1.0) * 365.25);
+    let year = |y: f64| a.expected(y * DAYS_PER_YEAR, (y + 1.0) * DAYS_PER_YEAR);
     let growth: Vec<f64> = (0..9).map(|y| year(y as f64 + 1.0) / year(y as f64)).collect();
     for w in growth.windows(2) {
         assert!(w[1] < w[0] + 1e-9, "growth must slow: {growth:?}");
@@ -337,7 +338,7 @@ fn issue_11_the_trend_keys_are_checked_with_their_paths() {
     for (form, damped) in [("log_linear", false), ("damped", true), ("auto", false)] {
         let m = model(&scenario_with(&format!("{{ {history}, until = 2017-03-31, trend = \"{form}\" }}"), 3));
         let a = m.flows[0].arrivals.as_ref().unwrap();
-        let year = |y: f64| a.expected(y * 365.25, (y + 1.0) * 365.25);
+        let year = |y: f64| a.expected(y * DAYS_PER_YEAR, (y + 1.0) * DAYS_PER_YEAR);
         let growth = year(2.0) / year(1.0);
         assert_eq!(growth < 1.05, damped, "{form}: growth in the third year {growth}");
     }

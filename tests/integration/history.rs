@@ -1,7 +1,7 @@
 //! History: reading it strictly, fitting it, and backtesting against it.
 
+use caseflow::backtest::{self, BacktestOptions};
 use caseflow::engine::simulate;
-use caseflow::history::backtest::{self, BacktestOptions};
 use caseflow::history::simulated;
 use caseflow::history::{self, FitOptions, History};
 use caseflow::runner::{self, RunConfig};
@@ -144,7 +144,7 @@ skills = ["contact"]
 
 const FROM_HISTORY_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/from-history.toml");
 
-fn from_history(changes: &[Change]) -> Result<caseflow::model::Model, caseflow::error::ScenarioError> {
+fn from_history(changes: &[Change]) -> Result<caseflow::model::Model, caseflow::scenario::ScenarioError> {
     scenario::parse_with(FROM_HISTORY, FROM_HISTORY_FILE, changes)
 }
 

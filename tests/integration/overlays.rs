@@ -259,7 +259,8 @@ fn set_on_a_key_that_does_not_exist_is_refused_naming_the_set() {
     assert_refused(&file, &["--set", "roles.nobody.count=3"], "--set roles.nobody.count=3", "no role called 'nobody'");
     assert_refused(&file, &["--set", "scenario.yeras=2"], "--set scenario.yeras=2", "unknown field `yeras`");
     assert_refused(&file, &["--set", "scenario.years.x=2"], "--set scenario.years.x=2", "single value");
-    assert_refused(&file, &["--set", "years"], "--set years", "expected KEY=VALUE");
+    // Refused as the command line is read: the flag and the value named.
+    assert_refused(&file, &["--set", "years"], "'years' for '--set <KEY=VALUE>'", "expected KEY=VALUE");
 }
 
 #[test]

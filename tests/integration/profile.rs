@@ -116,7 +116,7 @@ fn missing_impossible_and_contradictory_figures_are_refused_by_name() {
 }
 
 /// A workbook laid out as the template, with the example's figures.
-fn filled(path: &std::path::Path, edit: impl Fn(&mut rust_xlsxwriter::Worksheet)) {
+pub(crate) fn filled(path: &std::path::Path, edit: impl Fn(&mut rust_xlsxwriter::Worksheet)) {
     let p = profile::parse(EXAMPLE, "example").unwrap();
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet().set_name("Profile").unwrap();

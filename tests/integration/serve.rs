@@ -38,6 +38,11 @@ fn loopback() -> IpAddr {
 /// One HTTP/1.1 request; the status and body. `Host` is the server's
 /// own unless `headers` gives one.
 pub(crate) fn http(server: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+    http_bytes(server, method, path, headers, body.as_bytes())
+}
+
+/// As `http`, for a body that need not be text.
+fn http_bytes(server: &Server, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
     let port = server.addr.port();
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connects");
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
@@ -53,7 +58,7 @@ pub(crate) fn http(server: &Server, method: &str, path: &str, headers: &[(&str, 
     }
     req.push_str("\r\n");
     s.write_all(req.as_bytes()).unwrap();
-    s.write_all(body.as_bytes()).unwrap();
+    s.write_all(body).unwrap();
     let mut raw = Vec::new();
     let _ = s.read_to_end(&mut raw);
     let text = String::from_utf8_lossy(&raw).into_owned();
@@ -290,6 +295,40 @@ fn serve_keeps_a_bounded_number_of_finished_runs() {
     assert!(kept <= 5, "{kept} of 12 runs still held");
     let last = jobs.last().unwrap();
     assert_eq!(http(&server, "GET", &format!("/api/jobs/{last}/report.html"), &[], "").0, 200, "the latest is kept");
+}
+
+#[test]
+fn a_council_profile_uploaded_as_the_spreadsheet_template_is_offered_as_the_scenario_it_makes() {
+    let server = start(Limits { max_replications: 100, max_upload: 65536, max_runs: 1 }, loopback());
+    let path = crate::harness::scratch_dir("serve-xlsx").join("eastbury.xlsx");
+    crate::profile::filled(&path, |_| {});
+    let bytes = std::fs::read(&path).unwrap();
+    let origin = own(&server);
+    let send = |bytes: &[u8], kind: &str| {
+        let headers = [("Origin", origin.as_str()), ("Content-Type", kind)];
+        http_bytes(&server, "POST", "/api/upload-workbook?name=eastbury.xlsx", &headers, bytes)
+    };
+    let (status, reply) = send(&bytes, "application/octet-stream");
+    assert_eq!(status, 200, "{reply}");
+    let entry = json(&reply);
+    let id = entry["id"].as_str().unwrap_or_else(|| panic!("not offered: {reply}")).to_string();
+    assert_eq!(entry["title"], "eastbury.xlsx");
+    // The same scenario as the TOML profile makes: the same key figures.
+    let toml = serde_json::json!({ "name": "eastbury.toml", "text": include_str!("../../docs/profile-example.toml") });
+    let (_, from_toml) = post(&server, "/api/upload", &toml.to_string());
+    assert_eq!(entry["figures"], json(&from_toml)["figures"]);
+    let job = run(&server, &format!("{{\"scenario\":\"{id}\",\"replications\":10}}"));
+    assert_eq!(wait(&server, job)["state"], "done");
+    // Not a workbook, a blank figure, or text a cross-site form could send.
+    let (_, reply) = send(b"not a workbook", "application/octet-stream");
+    assert!(reply.contains("cannot be read as an .xlsx workbook"), "{reply}");
+    crate::profile::filled(&path, |sheet| {
+        sheet.write(3, 2, "about 180k").unwrap();
+    });
+    let (_, reply) = send(&std::fs::read(&path).unwrap(), "application/octet-stream");
+    assert!(reply.contains("council.population"), "{reply}");
+    let (status, reply) = send(&bytes, "text/plain");
+    assert_eq!(status, 400, "{reply}");
 }
 
 #[test]

@@ -7,9 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use caseflow::engine::simulate;
-use caseflow::error::Error;
 use caseflow::export::partition;
-use caseflow::shard::{self, Shard, ShardRecord};
+use caseflow::shard::{self, Shard, ShardError, ShardRecord};
 
 use crate::harness::{caseflow, read_dir_bytes, scratch_dir};
 
@@ -134,24 +133,24 @@ fn the_merge_takes_only_every_shard_of_one_run_once() {
     let other_scenario = ShardRecord { scenario_sha256: "cd".repeat(32), ..record(2, 3) };
     assert!(matches!(
         shard::complete_set(parts(vec![record(1, 3), other_scenario])),
-        Err(Error::ShardScenarios { .. })
+        Err(ShardError::Scenarios { .. })
     ));
     let other_seed = ShardRecord { seed: "2".into(), ..record(2, 3) };
-    assert!(matches!(shard::complete_set(parts(vec![record(1, 3), other_seed])), Err(Error::ShardSeeds { .. })));
+    assert!(matches!(shard::complete_set(parts(vec![record(1, 3), other_seed])), Err(ShardError::Seeds { .. })));
     let other_version = ShardRecord { version: "0.0.1".into(), ..record(2, 3) };
-    assert!(matches!(shard::complete_set(parts(vec![record(1, 3), other_version])), Err(Error::ShardVersions { .. })));
-    assert!(matches!(shard::complete_set(parts(vec![record(1, 3), record(2, 4)])), Err(Error::ShardSplits { .. })));
-    let Err(Error::ShardDuplicate { shard, .. }) =
+    assert!(matches!(shard::complete_set(parts(vec![record(1, 3), other_version])), Err(ShardError::Versions { .. })));
+    assert!(matches!(shard::complete_set(parts(vec![record(1, 3), record(2, 4)])), Err(ShardError::Splits { .. })));
+    let Err(ShardError::Duplicate { shard, .. }) =
         shard::complete_set(parts(vec![record(1, 2), record(2, 2), record(2, 2)]))
     else {
         panic!("a shard given twice was taken");
     };
     assert_eq!(shard, Shard { index: 2, count: 2 });
     let e = shard::complete_set(parts(vec![record(1, 6), record(5, 6)])).unwrap_err();
-    assert!(matches!(&e, Error::ShardsMissing { missing, shards: 6 } if missing == &[2, 3, 4, 6]), "{e:?}");
+    assert!(matches!(&e, ShardError::Missing { missing, shards: 6 } if missing == &[2, 3, 4, 6]), "{e:?}");
     assert_eq!(e.to_string(), "shards 2 to 4 and 6 of 6 are missing; merge once every shard has finished");
     let wrong_block = ShardRecord { first_replication: 40, ..record(2, 2) };
-    assert!(matches!(shard::complete_set(parts(vec![record(1, 2), wrong_block])), Err(Error::ShardIncomplete { .. })));
+    assert!(matches!(shard::complete_set(parts(vec![record(1, 2), wrong_block])), Err(ShardError::Incomplete { .. })));
 }
 
 #[test]

@@ -57,9 +57,13 @@ fn the_search_finds_erlang_cs_smallest_number_of_servers() {
         let plan = Plan {
             scenario: scenario::Source::File(path.clone()),
             base: Vec::new(),
-            dims: vec![Dim::parse(&format!("roles.server.count={lo}..{}", lo + 12)).unwrap()],
-            targets: search::targets(&[format!("work.mean_wait_days <= {w} with probability 0.5")], None, &model)
-                .unwrap(),
+            dims: vec![format!("roles.server.count={lo}..{}", lo + 12).parse::<Dim>().unwrap()],
+            targets: search::targets(
+                &[format!("work.mean_wait_days <= {w} with probability 0.5").parse().unwrap()],
+                None,
+                &model,
+            )
+            .unwrap(),
             coarse: 12,
             confirm: 24,
             seed: 3,

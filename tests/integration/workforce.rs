@@ -6,6 +6,7 @@
 use caseflow::results::{FlowKpi, RoleKpi, RoleMetric, TotalMetric};
 use caseflow::scenario::Change;
 use caseflow::stats::Aggregate;
+use caseflow::units::DAYS_PER_YEAR;
 
 use crate::harness::{run, run_varied, sets, vary};
 
@@ -90,7 +91,7 @@ fn turnover_leaves_vacancies_for_the_recruitment_lag_and_agency_covers_them() {
     ];
     let agg = run_varied(TEAM, &sets(&turnover), 60, 3);
     let vacant: f64 = (20..52).map(|p| agg.role_period(0, p, RoleMetric::Vacant).mean()).sum::<f64>() / 32.0;
-    let expected = 10.0 * 0.3 * 120.0 / 365.25;
+    let expected = 10.0 * 0.3 * 120.0 / DAYS_PER_YEAR;
     assert!((vacant - expected).abs() < 0.25 * expected, "vacant FTE {vacant:.2}, expected about {expected:.2}");
     let agency = [&turnover[..], &["roles.social_worker.agency={ after_days = 30, day_rate = 350 }"]].concat();
     let with_agency = run_varied(TEAM, &sets(&agency), 60, 3);
@@ -131,7 +132,7 @@ fn newly_qualified_staff_have_protected_caseloads() {
 #[test]
 fn staff_cost_is_salary_and_on_costs_for_the_days_in_post() {
     let agg = run(TEAM, 2, 6);
-    let expected = 10.0 * 39100.0 * 1.3 * 364.0 / 365.25;
+    let expected = 10.0 * 39100.0 * 1.3 * 364.0 / DAYS_PER_YEAR;
     let got = agg.total_kpi(TotalMetric::CostStaff).mean();
     assert!((got - expected).abs() < 1e-6 * expected, "{got} vs {expected}");
     assert_eq!(agg.total_kpi(TotalMetric::CostTotal).mean(), got);

@@ -3,11 +3,12 @@
 use chrono::{Datelike, Months, NaiveDate, TimeDelta};
 
 use super::dist::check_dist;
-use super::{Checker, Context, DAYS_PER_YEAR, Meta};
+use super::{Checker, Context, Meta};
 use crate::model::periods::day_of;
 use crate::model::{Arrivals, Flow, Initial, QueueOrder, Route, RouteGroup, Segment, WorkKind};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{Num, RawArrivals, RawFlow, RawInitial, RawRoute};
+use crate::units::{DAYS_PER_WEEK, DAYS_PER_YEAR};
 
 /// Largest over-dispersion accepted: the variance of the monthly gamma
 /// multiplier (mean 1).
@@ -442,7 +443,7 @@ fn shape_from_history(
 fn check_rate(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<f64> {
     let given: Vec<(&str, &Num, f64)> = [
         ("per_day", &a.per_day, 1.0),
-        ("per_week", &a.per_week, 1.0 / 7.0),
+        ("per_week", &a.per_week, 1.0 / DAYS_PER_WEEK),
         ("per_month", &a.per_month, 12.0 / DAYS_PER_YEAR),
         ("per_year", &a.per_year, 1.0 / DAYS_PER_YEAR),
     ]

@@ -7,6 +7,7 @@ use crate::model::Role;
 use crate::model::health::{Every, HealthCheck, Keep, Rag, Rated, Supervision};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{RawHealthCheck, RawKeep, RawSupervision};
+use crate::units::DAYS_PER_WEEK;
 
 /// Most hours a week one person kept allocated may take: more is a typo
 /// for hours a month or a year.
@@ -54,7 +55,7 @@ pub(super) fn check_keep(c: &mut Checker, cx: &Context, k: &RawKeep, path: &KeyP
     if c.count() > n {
         return None;
     }
-    Some(Keep { share: share?, days: days?, hours_per_day: hours? / 7.0, transfer: transfer? })
+    Some(Keep { share: share?, days: days?, hours_per_day: hours? / DAYS_PER_WEEK, transfer: transfer? })
 }
 
 pub(super) fn check_supervision(

@@ -17,13 +17,13 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use super::locate::{KeyPath, Seg};
 use super::raw::{Num, RawMeta, RawScenario};
+use crate::model::names;
 use crate::model::periods::day_of;
 use crate::model::{Calendar, Dist, Draw, FlowId, Model, PeriodKind, Periods};
-use crate::scenario::names;
+use crate::units::Days;
 use dist::check_dist;
 use std::sync::Arc;
 
-pub(crate) const DAYS_PER_YEAR: f64 = 365.25;
 /// Longest horizon accepted, in days (about 270 years): beyond this a
 /// typo is more likely than a plan. Also the longest span any length of
 /// time in a scenario may have.
@@ -474,8 +474,8 @@ fn check_work_is_done(c: &mut Checker, cx: &Context, roles: &[crate::model::Role
 fn complete(c: &mut Checker, cx: &Context, parts: Parts) -> Result<Model, Vec<(KeyPath, String)>> {
     let (raw, root) = (cx.raw, KeyPath::root());
     let Parts { meta, flows, roles, absence, stocks, pools, shocks, requests, legal_changes } = parts;
-    let periods = Periods::new(meta.period, meta.start, meta.horizon_days);
-    let years = crate::model::finance::years(&periods, meta.horizon_days);
+    let periods = Periods::new(meta.period, meta.start, Days(meta.horizon_days));
+    let years = crate::model::finance::years(&periods, Days(meta.horizon_days));
     let inflation = finance::check_inflation(c, raw.inflation.as_ref(), &root.key("inflation"), &years);
     let budget = finance::check_budget(c, raw.budget.as_ref(), &root.key("budget"), &years);
     let supervision = health::check_supervision(c, raw.supervision.as_ref(), &root.key("supervision"));

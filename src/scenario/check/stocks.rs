@@ -1,9 +1,10 @@
 //! Checks of `[[stocks]]`, `[[latent_pools]]` and `[[shocks]]`.
 
 use super::dist::check_count;
-use super::{Checker, Context, DAYS_PER_YEAR};
+use super::{Checker, Context};
 use crate::model::{LatentPool, Shock, ShockTime, Stock};
 use crate::scenario::locate::KeyPath;
+use crate::units::DAYS_PER_YEAR;
 
 pub(super) fn check_stocks(c: &mut Checker, cx: &Context, path: &KeyPath) -> Option<Vec<Stock>> {
     let n = c.count();

@@ -6,6 +6,7 @@ use crate::model::workforce::{BudgetPeriod, PlanChange, PlanStep, label_of, post
 use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Ramp, Role, RoleKind, WorkKind, Worker};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{RawAbsence, RawAgency, RawAsye, RawOvertime, RawPlanStep, RawRole};
+use crate::units::DAYS_PER_WEEK;
 
 /// Caseload cap of bought-in capacity: in effect none; the weekly cap binds.
 const UNCAPPED: u32 = 1_000_000;
@@ -84,7 +85,7 @@ fn check_role(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath) -> Opt
             growth_steps(c, cx, g, &path.key("growth_per_year"), role);
         }
         role.team = r.team.as_deref().and_then(|t| cx.team(t));
-        if let Some(problem) = r.team.as_deref().and_then(crate::scenario::names::problem) {
+        if let Some(problem) = r.team.as_deref().and_then(crate::model::names::problem) {
             c.err(path.key("team"), problem);
         }
     }
@@ -264,7 +265,7 @@ fn in_order(c: &mut Checker, path: &KeyPath, role: &Role, dated: Vec<Dated>) -> 
     let mut current: Vec<(&str, PlanChange)> = vec![
         ("fte", PlanChange::Fte { fte: role.fte, vacant: false }),
         ("agency", PlanChange::Agency(role.agency.is_some())),
-        ("per_week", PlanChange::PerWeek(role.hours_per_day(1.0) * 7.0)),
+        ("per_week", PlanChange::PerWeek(role.hours_per_day(1.0) * DAYS_PER_WEEK)),
         ("recruitment_days", PlanChange::Recruitment(None)),
     ];
     let mut busy_until: Vec<(&str, f64, usize)> = Vec::new();

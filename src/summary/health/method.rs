@@ -4,6 +4,7 @@
 use super::Cx;
 use crate::format::{Unit, significant};
 use crate::summary::doc::{Block, Section};
+use crate::units::DAYS_PER_WEEK;
 
 pub(super) fn section(cx: &Cx) -> Section {
     let mut s = Section::new("method", "How this was worked out");
@@ -33,7 +34,7 @@ pub(super) fn section(cx: &Cx) -> Section {
                 f.label,
                 Unit::Pct.show(100.0 * k.share),
                 significant(k.days.mean(), 3),
-                significant(k.hours_per_day * 7.0, 3)
+                significant(k.hours_per_day * DAYS_PER_WEEK, 3)
             ))
         })
         .collect();

@@ -8,6 +8,7 @@ use crate::results::{FlowKpi, RequestKpi};
 use crate::scenario::Scenario;
 use crate::stats::Bands;
 use crate::summary::doc::{Block, Section, Table};
+use crate::units::DAYS_PER_YEAR;
 
 pub(super) fn section(cx: &Cx, scenario: &Scenario) -> Section {
     let mut s = Section::new("assumptions", "Key assumptions");
@@ -145,7 +146,7 @@ the figures below show their means",
             ),
         ));
     }
-    let years = m.horizon_days / 365.25;
+    let years = m.horizon_days / DAYS_PER_YEAR;
     out.push((
         "Horizon".into(),
         format!(
@@ -166,7 +167,7 @@ the figures below show their means",
 /// Each request: its stages, how many arrive, its deadline.
 fn request_items(cx: &Cx, out: &mut Vec<(String, String)>) {
     let m = cx.m;
-    let years = m.horizon_days / 365.25;
+    let years = m.horizon_days / DAYS_PER_YEAR;
     for (r, request) in m.requests.iter().enumerate() {
         let stages: Vec<&str> = request.stages.iter().map(|&f| m.flows[f as usize].label.as_str()).collect();
         let first = &m.flows[request.first()];
@@ -186,7 +187,7 @@ fn request_items(cx: &Cx, out: &mut Vec<(String, String)>) {
 /// Each flow: its demand, effort, deadline, priority and routes.
 fn flow_items(cx: &Cx, scenario: &Scenario, out: &mut Vec<(String, String)>) {
     let m = cx.m;
-    let years = m.horizon_days / 365.25;
+    let years = m.horizon_days / DAYS_PER_YEAR;
     for (f, flow) in m.flows.iter().enumerate() {
         let total = Bands::of(cx.agg.flow_kpi(f, FlowKpi::Arrivals)).scaled(1.0 / years);
         let direct = inputs::arrivals(scenario, flow).map(|a| format!("arriving directly: {a}"));
@@ -276,7 +277,7 @@ fn other_items(cx: &Cx, out: &mut Vec<(String, String)>) {
     for s in &m.stocks {
         out.push((
             format!("Stock: {}", s.name.replace('_', " ")),
-            format!("people leave at {} a year", decimal(s.leave_per_day * 365.25, 2)),
+            format!("people leave at {} a year", decimal(s.leave_per_day * DAYS_PER_YEAR, 2)),
         ));
     }
     for p in &m.latent_pools {
@@ -285,7 +286,7 @@ fn other_items(cx: &Cx, out: &mut Vec<(String, String)>) {
             format!(
                 "{} people not yet identified; {} of those left found a year, besides routes",
                 thousands(p.size as f64),
-                pct(100.0 * p.identified_per_day * 365.25)
+                pct(100.0 * p.identified_per_day * DAYS_PER_YEAR)
             ),
         ));
     }
@@ -296,7 +297,7 @@ fn other_items(cx: &Cx, out: &mut Vec<(String, String)>) {
         let when = match s.when {
             crate::model::ShockTime::At(t) => format!("on {}", m.date_at(t)),
             crate::model::ShockTime::Random { per_day } => {
-                format!("at random, {} a year on average", decimal(per_day * 365.25, 2))
+                format!("at random, {} a year on average", decimal(per_day * DAYS_PER_YEAR, 2))
             }
         };
         out.push((format!("Shock: {}", s.name), when));

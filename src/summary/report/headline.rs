@@ -6,6 +6,7 @@ use crate::model::{RoleKind, WorkKind};
 use crate::results::{FlowKpi, RequestKpi, TotalMetric};
 use crate::stats::Bands;
 use crate::summary::doc::{Block, Figure, Section, Sentence, Source};
+use crate::units::DAYS_PER_WEEK;
 
 pub(super) fn section(cx: &Cx) -> Section {
     let mut s = Section::new("headline", "In short");
@@ -114,7 +115,7 @@ fn dols(cx: &Cx) -> Vec<Sentence> {
                 "Over the {:.1} years, social workers who are also BIAs give {} hours to DoLS (about {} hours a week): care management time they do not have.",
                 cx.years,
                 words(&lost, Unit::Hours),
-                Unit::Hours.show(lost.p50 / (m.horizon_days / 7.0))
+                Unit::Hours.show(lost.p50 / (m.horizon_days / DAYS_PER_WEEK))
             ),
             figures: vec![Figure { source: Source::kpi("scenario", &m.name, "dols_hours_dual_role"), bands: lost }],
         });

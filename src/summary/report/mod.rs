@@ -22,6 +22,7 @@ use crate::scenario::Scenario;
 use crate::stats::{Aggregate, Bands};
 use crate::summary::Stamp;
 use crate::summary::doc::{Block, Chart, ChartKind, Doc, Panel};
+use crate::units::DAYS_PER_YEAR;
 
 /// What every section reads.
 pub(crate) struct Cx<'a> {
@@ -35,7 +36,7 @@ pub(crate) struct Cx<'a> {
 
 impl Cx<'_> {
     pub fn new<'a>(m: &'a Model, agg: &'a Aggregate) -> Cx<'a> {
-        Cx { m, agg, years: m.horizon_days / 365.25, last: m.periods.len().saturating_sub(1) }
+        Cx { m, agg, years: m.horizon_days / DAYS_PER_YEAR, last: m.periods.len().saturating_sub(1) }
     }
 
     /// "March 2018": the end of the horizon.

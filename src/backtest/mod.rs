@@ -1,14 +1,17 @@
 //! Backtesting: fit demand on history up to a date, simulate the rest,
 //! and see how often the actual counts fall inside the forecast bands.
 
+pub mod supply;
+
 use chrono::NaiveDate;
 
-use super::fit::TrendForm;
-use super::read::{Series, Span};
+use crate::history::fit::TrendForm;
+use crate::history::read::{Series, Span};
 use crate::model::{Model, PeriodKind};
 use crate::results::FlowMetric;
 use crate::scenario::Change;
 use crate::stats::Aggregate;
+use crate::units::Days;
 
 #[derive(Debug, Clone)]
 pub struct BacktestOptions {
@@ -199,7 +202,7 @@ pub fn checks(model: &Model, agg: &Aggregate, series: &[Series], plan: &Plan) ->
             let start = model.periods.starts[p];
             let Some(actual) = s.points.iter().find(|pt| pt.span.start == start) else { continue };
             // Only whole periods compare like with like.
-            let days = model.periods.days(p);
+            let Days(days) = model.periods.days(p);
             if (days - actual.span.days()).abs() > 0.5 {
                 continue;
             }

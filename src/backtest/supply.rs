@@ -10,9 +10,9 @@
 
 use chrono::{Months, NaiveDate};
 
-use super::backtest::Check;
-use super::position::Figure;
-use super::read::{Point, Series};
+use super::Check;
+use crate::history::position::Figure;
+use crate::history::read::{Point, Series};
 use crate::model::observed::Measure;
 use crate::model::periods::day_of;
 use crate::model::workforce::PlanChange;

@@ -44,11 +44,13 @@ pub fn problem(name: &str) -> Option<String> {
 /// A character as a message shows it: printable ones quoted, others as
 /// their code.
 fn shown(c: char) -> String {
-    if crate::scenario::plausible::is_control(c) || c.is_whitespace() {
-        c.escape_unicode().to_string()
-    } else {
-        format!("'{c}'")
-    }
+    if is_control(c) || c.is_whitespace() { c.escape_unicode().to_string() } else { format!("'{c}'") }
+}
+
+/// A character that would move the cursor, colour the terminal or
+/// reorder text when shown.
+pub fn is_control(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Text as a message can show it: control characters escaped, long text cut.
