@@ -156,8 +156,39 @@ impl Cause {
 /// follow-ups booked ahead add their rate times their delay.
 fn alive_items(m: &Model, created: &[f64], items: f64, total_days: f64) -> f64 {
     let nf = m.flows.len();
-    // Flows and roles that share staff form groups; each is judged whole.
-    let mut group: Vec<usize> = (0..nf).collect();
+    let group = staff_groups(m);
+    let pace = Pace {
+        rate: created.iter().map(|c| c / total_days.max(1.0)).collect(),
+        effort: m.flows.iter().map(|f| f.effort_hours.mean()).collect(),
+        duration: m.flows.iter().map(|f| f.duration_days.as_ref().map_or(0.0, Dist::mean)).collect(),
+    };
+    let mut roomy = vec![true; nf];
+    // For groups without room: items sure to be finished, per flow.
+    let mut finished = vec![0.0f64; nf];
+    for g in 0..nf {
+        let flows: Vec<usize> = (0..nf).filter(|&f| group[f] == g).collect();
+        if !flows.is_empty() {
+            judge_group(m, &flows, &pace, total_days, &mut roomy, &mut finished);
+        }
+    }
+    let mut alive = 0.0;
+    for f in 0..nf {
+        alive += alive_in_flow(m, f, &pace, created, roomy[f], finished[f]);
+    }
+    with_margin(alive).min(items)
+}
+
+/// Per flow: items a day, hours an item, and days an item is open.
+struct Pace {
+    rate: Vec<f64>,
+    effort: Vec<f64>,
+    duration: Vec<f64>,
+}
+
+/// Each flow's group: flows and roles that share staff form groups, each
+/// judged whole, named by one of its flows.
+fn staff_groups(m: &Model) -> Vec<usize> {
+    let mut group: Vec<usize> = (0..m.flows.len()).collect();
     fn root(g: &mut [usize], mut i: usize) -> usize {
         while g[i] != i {
             g[i] = g[g[i]];
@@ -171,89 +202,94 @@ fn alive_items(m: &Model, created: &[f64], items: f64, total_days: f64) -> f64 {
             group[a] = b;
         }
     }
-    let rate: Vec<f64> = created.iter().map(|c| c / total_days.max(1.0)).collect();
-    let effort: Vec<f64> = m.flows.iter().map(|f| f.effort_hours.mean()).collect();
-    let duration: Vec<f64> = m.flows.iter().map(|f| f.duration_days.as_ref().map_or(0.0, Dist::mean)).collect();
-    let mut roomy = vec![true; nf];
-    // For groups without room: items sure to be finished, per flow.
-    let mut finished = vec![0.0f64; nf];
-    for g in 0..nf {
-        let flows: Vec<usize> = (0..nf).filter(|&f| root(&mut group, f) == g).collect();
-        if flows.is_empty() {
-            continue;
+    (0..group.len()).map(|f| root(&mut group, f)).collect()
+}
+
+/// Whether a group of flows has room for its work, in hours and in
+/// caseload, and, for each of its flows, the items it is sure to finish.
+fn judge_group(m: &Model, flows: &[usize], pace: &Pace, total_days: f64, roomy: &mut [bool], finished: &mut [f64]) {
+    let Pace { rate, effort, duration } = pace;
+    let roles: Vec<&crate::model::Role> =
+        m.roles.iter().filter(|r| r.skills.iter().any(|&s| flows.contains(&(s as usize)))).collect();
+    let items_per_day: f64 = flows.iter().map(|&f| rate[f]).sum();
+    let hours_needed: f64 = flows.iter().map(|&f| rate[f] * effort[f]).sum();
+    let mean_effort = if items_per_day > 0.0 { hours_needed / items_per_day } else { 0.0 };
+    let (hours, open, slowest_post) = capacity(&roles, mean_effort);
+    let open_needed: f64 = flows.iter().map(|&f| rate[f] * (duration[f] + effort[f] / slowest_post)).sum();
+    let bought = roles.iter().any(|r| r.is_bought_in());
+    let fits = hours_needed <= 0.8 * hours && (bought || open_needed <= 0.8 * open);
+    // Half of what the group could finish at full stretch, shared out
+    // by demand: what stays alive is at most the rest.
+    let by_hours = if mean_effort > 0.0 { hours / mean_effort } else { 0.0 };
+    let by_caseload = if bought || open_needed <= 0.0 { f64::INFINITY } else { open / open_needed * items_per_day };
+    let can_finish = 0.5 * total_days * by_hours.min(by_caseload);
+    for &f in flows {
+        roomy[f] = fits && slowest_post.is_finite();
+        if items_per_day > 0.0 && can_finish.is_finite() {
+            finished[f] = can_finish * rate[f] / items_per_day;
         }
-        let roles: Vec<&crate::model::Role> =
-            m.roles.iter().filter(|r| r.skills.iter().any(|&s| flows.contains(&(s as usize)))).collect();
-        let items_per_day: f64 = flows.iter().map(|&f| rate[f]).sum();
-        let hours_needed: f64 = flows.iter().map(|&f| rate[f] * effort[f]).sum();
-        let mean_effort = if items_per_day > 0.0 { hours_needed / items_per_day } else { 0.0 };
-        let (mut hours, mut open) = (0.0, 0.0);
-        let mut slowest_post = f64::INFINITY;
-        for r in &roles {
-            match r.kind {
-                RoleKind::BoughtIn { per_week, .. } => hours += per_week / DAYS_PER_WEEK * mean_effort,
-                RoleKind::Staff => {
-                    // Posts open throughout: the least establishment of the plan.
-                    let least = r
-                        .plan
-                        .iter()
-                        .filter_map(|s| match s.change {
-                            crate::model::workforce::PlanChange::Fte { fte, .. } => Some(fte),
-                            _ => None,
-                        })
-                        .fold(r.fte, f64::min);
-                    let posts = (least - r.vacancies).max(0.0);
-                    // Leave, sickness and turnover take some of the time.
-                    hours += 0.6 * r.hours_per_day(posts);
-                    open += 0.6 * f64::from(r.caseload_cap) * posts;
-                    if posts > 0.0 {
-                        slowest_post = slowest_post.min(r.hours_per_day(1.0));
-                    }
+    }
+}
+
+/// What the roles of a group can do, surely, in a day: hours, open items
+/// held, and the hours a day of the slowest post.
+fn capacity(roles: &[&crate::model::Role], mean_effort: f64) -> (f64, f64, f64) {
+    let (mut hours, mut open) = (0.0, 0.0);
+    let mut slowest_post = f64::INFINITY;
+    for r in roles {
+        match r.kind {
+            RoleKind::BoughtIn { per_week, .. } => hours += per_week / DAYS_PER_WEEK * mean_effort,
+            RoleKind::Staff => {
+                // Posts open throughout: the least establishment of the plan.
+                let least = r
+                    .plan
+                    .iter()
+                    .filter_map(|s| match s.change {
+                        crate::model::workforce::PlanChange::Fte { fte, .. } => Some(fte),
+                        _ => None,
+                    })
+                    .fold(r.fte, f64::min);
+                let posts = (least - r.vacancies).max(0.0);
+                // Leave, sickness and turnover take some of the time.
+                hours += 0.6 * r.hours_per_day(posts);
+                open += 0.6 * f64::from(r.caseload_cap) * posts;
+                if posts > 0.0 {
+                    slowest_post = slowest_post.min(r.hours_per_day(1.0));
                 }
             }
         }
-        let open_needed: f64 = flows.iter().map(|&f| rate[f] * (duration[f] + effort[f] / slowest_post)).sum();
-        let bought = roles.iter().any(|r| r.is_bought_in());
-        let fits = hours_needed <= 0.8 * hours && (bought || open_needed <= 0.8 * open);
-        // Half of what the group could finish at full stretch, shared out
-        // by demand: what stays alive is at most the rest.
-        let by_hours = if mean_effort > 0.0 { hours / mean_effort } else { 0.0 };
-        let by_caseload = if bought || open_needed <= 0.0 { f64::INFINITY } else { open / open_needed * items_per_day };
-        let can_finish = 0.5 * total_days * by_hours.min(by_caseload);
-        for &f in &flows {
-            roomy[f] = fits && slowest_post.is_finite();
-            if items_per_day > 0.0 && can_finish.is_finite() {
-                finished[f] = can_finish * rate[f] / items_per_day;
-            }
-        }
     }
-    let mut alive = 0.0;
-    for (f, flow) in m.flows.iter().enumerate() {
-        let init = &flow.initial;
-        let start = f64::from(init.waiting) + f64::from(init.in_service) + f64::from(init.scheduled);
-        let open = if roomy[f] {
-            let slowest = m
-                .roles
-                .iter()
-                .filter(|r| r.skills.contains(&(f as u16)) && !r.is_bought_in())
-                .map(|r| r.hours_per_day(1.0))
-                .fold(f64::INFINITY, f64::min);
-            let pace = if slowest.is_finite() && slowest > 0.0 { effort[f] / slowest } else { 1.0 };
-            // Twice the Little's-law level, plus a month of arrivals waiting.
-            with_margin(2.0 * rate[f] * (duration[f] + pace + 30.0)) + start
-        } else {
-            (created[f] - finished[f]).max(start + 0.05 * created[f])
-        };
-        let booked: f64 = flow
-            .route_groups
+    (hours, open, slowest_post)
+}
+
+/// Items of flow `f` alive at once: by Little's law where its group has
+/// room, else all not surely finished; and follow-ups booked ahead.
+fn alive_in_flow(m: &Model, f: usize, pace: &Pace, created: &[f64], roomy: bool, finished: f64) -> f64 {
+    let Pace { rate, effort, duration } = pace;
+    let flow = &m.flows[f];
+    let init = &flow.initial;
+    let start = f64::from(init.waiting) + f64::from(init.in_service) + f64::from(init.scheduled);
+    let open = if roomy {
+        let slowest = m
+            .roles
             .iter()
-            .flat_map(|g| &g.routes)
-            .filter_map(|r| r.delay_days.as_ref().map(|d| (r, d.mean())))
-            .map(|(r, delay)| with_margin(2.0 * rate[f] * r.probability * delay).min(created[r.to as usize]))
-            .sum();
-        alive += open.min(created[f]) + booked;
-    }
-    with_margin(alive).min(items)
+            .filter(|r| r.skills.contains(&(f as u16)) && !r.is_bought_in())
+            .map(|r| r.hours_per_day(1.0))
+            .fold(f64::INFINITY, f64::min);
+        let at_pace = if slowest.is_finite() && slowest > 0.0 { effort[f] / slowest } else { 1.0 };
+        // Twice the Little's-law level, plus a month of arrivals waiting.
+        with_margin(2.0 * rate[f] * (duration[f] + at_pace + 30.0)) + start
+    } else {
+        (created[f] - finished).max(start + 0.05 * created[f])
+    };
+    let booked: f64 = flow
+        .route_groups
+        .iter()
+        .flat_map(|g| &g.routes)
+        .filter_map(|r| r.delay_days.as_ref().map(|d| (r, d.mean())))
+        .map(|(r, delay)| with_margin(2.0 * rate[f] * r.probability * delay).min(created[r.to as usize]))
+        .sum();
+    open.min(created[f]) + booked
 }
 
 impl Estimate {
@@ -532,12 +568,37 @@ fn with_margin(mean: f64) -> f64 {
 
 fn one_model(m: &Model, replications: u64, causes: &mut Vec<Cause>) -> Estimate {
     let total_days = m.end_time();
-    let years = total_days / DAYS_PER_YEAR;
-    let nf = m.flows.len();
+    let entering = entering(m, total_days, causes);
+    let (total, items) = with_follow_ups(m, entering, total_days, causes);
+    let (posts, staff_events) = staff(m, total_days / DAYS_PER_YEAR, causes);
     let periods = m.periods.len();
+    let segments: f64 = m.flows.iter().filter_map(|f| f.arrivals.as_ref()).map(|a| a.segments.len() as f64).sum();
+    let overtime = if m.roles.iter().any(|r| r.overtime.is_some()) { total_days } else { 0.0 };
+    let plan_steps: f64 = m.roles.iter().map(|r| r.plan.len() as f64).sum();
+    let events = 4.0 * items + staff_events + segments + periods as f64 + overtime + plan_steps + 1_000.0;
+    let alive = alive_items(m, &total, items, total_days);
+    let bytes = Bytes::of(m, replications, alive, posts, causes);
+    Estimate {
+        posts,
+        periods,
+        items,
+        alive,
+        events,
+        replication_bytes: bytes.replication,
+        aggregate_bytes: bytes.aggregate,
+        accumulator_bytes: bytes.accumulator,
+        table_bytes: bytes.table,
+        threads: 1,
+        replications,
+        memory_bytes: 0.0,
+        causes: Vec::new(),
+    }
+}
 
-    // Items entering each flow from outside routes.
-    let mut entering = vec![0.0f64; nf];
+/// Items entering each flow from outside routes: arrivals (a high
+/// replication's), initial work, latent pools and shocks.
+fn entering(m: &Model, total_days: f64, causes: &mut Vec<Cause>) -> Vec<f64> {
+    let mut entering = vec![0.0f64; m.flows.len()];
     for (f, flow) in m.flows.iter().enumerate() {
         if let Some(a) = &flow.arrivals {
             // A high replication: two standard deviations of the level and
@@ -578,9 +639,14 @@ fn one_model(m: &Model, replications: u64, causes: &mut Vec<Cause>) -> Estimate 
             causes.push(Cause::items(items, format!("shock '{}' ({} items)", s.name, about(items))));
         }
     }
+    entering
+}
 
-    // Follow-ups, generation by generation: each completed item of flow f
-    // sends on average `next[f][t]` items to flow t.
+/// Items of each flow once follow-ups are added, generation by
+/// generation (each completed item of flow f sends on average
+/// `routes[f][t]` items to flow t), and all items with a margin.
+fn with_follow_ups(m: &Model, entering: Vec<f64>, total_days: f64, causes: &mut Vec<Cause>) -> (Vec<f64>, f64) {
+    let nf = m.flows.len();
     let mut routes: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nf];
     let mut shortest_delay = f64::INFINITY;
     for (f, flow) in m.flows.iter().enumerate() {
@@ -642,9 +708,11 @@ fn one_model(m: &Model, replications: u64, causes: &mut Vec<Cause>) -> Estimate 
     if !items.is_finite() {
         items = f64::INFINITY;
     }
-    let items = with_margin(items);
+    (total, with_margin(items))
+}
 
-    // Posts and the staff events they make.
+/// Posts and the staff events they make (leave, sickness, turnover).
+fn staff(m: &Model, years: f64, causes: &mut Vec<Cause>) -> (f64, f64) {
     let mut posts = 0.0;
     let mut staff_events = 0.0;
     for role in &m.roles {
@@ -676,54 +744,55 @@ fn one_model(m: &Model, replications: u64, causes: &mut Vec<Cause>) -> Estimate 
             ),
         });
     }
-    let segments: f64 = m.flows.iter().filter_map(|f| f.arrivals.as_ref()).map(|a| a.segments.len() as f64).sum();
-    let overtime = if m.roles.iter().any(|r| r.overtime.is_some()) { total_days } else { 0.0 };
-    let plan_steps: f64 = m.roles.iter().map(|r| r.plan.len() as f64).sum();
-    let events = 4.0 * items + staff_events + segments + periods as f64 + overtime + plan_steps + 1_000.0;
+    (posts, staff_events)
+}
 
-    let nr = m.roles.len() as f64;
-    let (nf, np) = (nf as f64, periods as f64);
-    let alive = alive_items(m, &total, items, total_days);
-    let replication_bytes = alive * ITEM_BYTES
-        + posts * POST_BYTES
-        + nf * FLOW_BYTES
-        + nf * np * FLOW_PERIOD_BYTES
-        + nr * np * ROLE_PERIOD_BYTES
-        + np * PERIOD_BYTES;
-    let period_bands = np * (nf * FlowMetric::COUNT as f64 + nr * RoleMetric::COUNT as f64 + TotalMetric::COUNT as f64);
-    let other_bands = nf * FlowKpi::COUNT as f64 + nr * RoleKpi::COUNT as f64 + TotalMetric::COUNT as f64;
-    let (k, few) = (buckets(replications), buckets(replications.min(FLUSH)));
-    let histograms = nf * (WAIT_BINS as f64) * 16.0 + nf * 128.0;
-    let aggregate_bytes = (period_bands + other_bands) * band_bytes(k) + histograms;
-    let accumulator_bytes = (period_bands + other_bands) * band_bytes(few) + histograms;
-    let table_bytes = (period_bands + other_bands + nf * WAIT_BINS as f64 * 2.0) * ROW_BYTES;
-    causes.push(Cause {
-        items: 0.0,
-        events: np,
-        bytes: np * (nf * FLOW_PERIOD_BYTES + nr * ROLE_PERIOD_BYTES + PERIOD_BYTES)
-            + period_bands * (2.0 * band_bytes(k) + band_bytes(few) + ROW_BYTES),
-        what: format!(
-            "the {} reporting periods (period = \"{}\") times {} flows and {} roles",
-            count(np),
-            m.periods.kind.name(),
-            count(nf),
-            count(nr)
-        ),
-    });
-    Estimate {
-        posts,
-        periods,
-        items,
-        alive,
-        events,
-        replication_bytes,
-        aggregate_bytes,
-        accumulator_bytes,
-        table_bytes,
-        threads: 1,
-        replications,
-        memory_bytes: 0.0,
-        causes: Vec::new(),
+/// The memory of a run's parts, in bytes.
+struct Bytes {
+    /// One replication's state.
+    replication: f64,
+    /// The bands of the whole run.
+    aggregate: f64,
+    /// A thread's bands before they are merged.
+    accumulator: f64,
+    /// The data frames of the summaries.
+    table: f64,
+}
+
+impl Bytes {
+    fn of(m: &Model, replications: u64, alive: f64, posts: f64, causes: &mut Vec<Cause>) -> Bytes {
+        let nr = m.roles.len() as f64;
+        let (nf, np) = (m.flows.len() as f64, m.periods.len() as f64);
+        let replication = alive * ITEM_BYTES
+            + posts * POST_BYTES
+            + nf * FLOW_BYTES
+            + nf * np * FLOW_PERIOD_BYTES
+            + nr * np * ROLE_PERIOD_BYTES
+            + np * PERIOD_BYTES;
+        let period_bands =
+            np * (nf * FlowMetric::COUNT as f64 + nr * RoleMetric::COUNT as f64 + TotalMetric::COUNT as f64);
+        let other_bands = nf * FlowKpi::COUNT as f64 + nr * RoleKpi::COUNT as f64 + TotalMetric::COUNT as f64;
+        let (k, few) = (buckets(replications), buckets(replications.min(FLUSH)));
+        let histograms = nf * (WAIT_BINS as f64) * 16.0 + nf * 128.0;
+        causes.push(Cause {
+            items: 0.0,
+            events: np,
+            bytes: np * (nf * FLOW_PERIOD_BYTES + nr * ROLE_PERIOD_BYTES + PERIOD_BYTES)
+                + period_bands * (2.0 * band_bytes(k) + band_bytes(few) + ROW_BYTES),
+            what: format!(
+                "the {} reporting periods (period = \"{}\") times {} flows and {} roles",
+                count(np),
+                m.periods.kind.name(),
+                count(nf),
+                count(nr)
+            ),
+        });
+        Bytes {
+            replication,
+            aggregate: (period_bands + other_bands) * band_bytes(k) + histograms,
+            accumulator: (period_bands + other_bands) * band_bytes(few) + histograms,
+            table: (period_bands + other_bands + nf * WAIT_BINS as f64 * 2.0) * ROW_BYTES,
+        }
     }
 }
 

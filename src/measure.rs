@@ -172,22 +172,7 @@ pub fn all(m: &Model, at: Option<usize>) -> Vec<Named> {
         }
     }
     if at.is_none() {
-        for (y, fy) in m.years.iter().enumerate() {
-            out.extend(YearMetric::ALL.iter().map(|&k| Named {
-                scope: "year",
-                name: fy.label.clone(),
-                metric: k.name(),
-                reading: Reading::Year(y, k),
-            }));
-            for (l, line) in m.budget.iter().enumerate() {
-                out.extend(BudgetMetric::ALL.iter().map(|&k| Named {
-                    scope: "budget",
-                    name: format!("{} {}", line.item.key(), fy.label),
-                    metric: k.name(),
-                    reading: Reading::Budget(l, y, k),
-                }));
-            }
-        }
+        out.extend(year_measures(m));
     }
     for (x, role) in m.roles.iter().enumerate() {
         match at {
@@ -203,6 +188,29 @@ pub fn all(m: &Model, at: Option<usize>) -> Vec<Named> {
                 metric: k.name(),
                 reading: Reading::RoleAt(x, k, p),
             })),
+        }
+    }
+    out
+}
+
+/// The measures of each financial year, and of each budget line in it:
+/// over the horizon only, as a year is not a reporting period.
+fn year_measures(m: &Model) -> Vec<Named> {
+    let mut out = Vec::new();
+    for (y, fy) in m.years.iter().enumerate() {
+        out.extend(YearMetric::ALL.iter().map(|&k| Named {
+            scope: "year",
+            name: fy.label.clone(),
+            metric: k.name(),
+            reading: Reading::Year(y, k),
+        }));
+        for (l, line) in m.budget.iter().enumerate() {
+            out.extend(BudgetMetric::ALL.iter().map(|&k| Named {
+                scope: "budget",
+                name: format!("{} {}", line.item.key(), fy.label),
+                metric: k.name(),
+                reading: Reading::Budget(l, y, k),
+            }));
         }
     }
     out

@@ -394,157 +394,18 @@ impl Recorder {
 
     pub fn finish(self, m: &Model, dual_role: &[bool], replication: u64, events: u64) -> RepResult {
         let np = self.periods;
-        let days = self.end - self.origin;
-        let ratio = |a: f64, n: u64| if n > 0 { a / n as f64 } else { f64::NAN };
-        let pct = |a: u64, n: u64| if n > 0 { 100.0 * a as f64 / n as f64 } else { f64::NAN };
-        let per = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
-        let share = |a: f64, b: f64| if b > 0.0 { 100.0 * a / b } else { f64::NAN };
-        let mut totals = vec![0.0; np * TotalMetric::COUNT];
-        let mut total = |p: usize, t: TotalMetric, v: f64| totals[p * TotalMetric::COUNT + t as usize] += v;
-
+        let mut totals = Totals(vec![0.0; np * TotalMetric::COUNT]);
         let tallies: Vec<&RoleTally> = self.role_periods.iter().collect();
         let costs = Costs::of(m, np, &tallies);
         let activity = Activity::of(m, np, &costs, &self.role_flow_hours, &self.bought_done);
-
-        let mut flow_periods = vec![f64::NAN; self.flows * np * FlowMetric::COUNT];
-        for f in 0..self.flows {
-            let dols = m.flows[f].kind == WorkKind::Dols;
-            // Screenings after a change in the law are DoLS work but not requests.
-            let backlog = dols && !m.is_screening(f);
-            for p in 0..np {
-                let t = &self.flow_periods[f * np + p];
-                let s = &self.snapshots[f * np + p];
-                let (hours, cost) = (activity.hours[f * np + p], activity.cost[f * np + p]);
-                let base = (f * np + p) * FlowMetric::COUNT;
-                for k in FlowMetric::ALL {
-                    flow_periods[base + k as usize] = match k {
-                        FlowMetric::Arrivals => t.arrivals as f64,
-                        FlowMetric::Completed => t.completed as f64,
-                        FlowMetric::Withdrawn => t.withdrawn as f64,
-                        FlowMetric::NotRequired => t.not_required as f64,
-                        FlowMetric::RenewalsCancelled => t.renewals_cancelled as f64,
-                        FlowMetric::Waiting => s.waiting as f64,
-                        FlowMetric::WaitingMean => t.waiting_mean,
-                        FlowMetric::Open => s.open as f64,
-                        FlowMetric::Overdue => s.overdue as f64,
-                        FlowMetric::MeanWaitDays => ratio(t.wait_sum, t.wait_n),
-                        FlowMetric::MeanServiceDays => ratio(t.service_sum, t.service_n),
-                        FlowMetric::MeanDaysToComplete => ratio(t.done_sum, t.done_n),
-                        FlowMetric::WithinDeadlinePct => pct(t.within, t.with_deadline),
-                        FlowMetric::Unauthorised => s.unauthorised as f64,
-                        FlowMetric::UnauthorisedDays => t.unauthorised_days,
-                        FlowMetric::Hours => hours,
-                        FlowMetric::Cost => cost,
-                    };
-                }
-                if backlog {
-                    total(p, TotalMetric::DolsWaiting, s.waiting as f64);
-                    total(p, TotalMetric::DolsOpen, s.open as f64);
-                }
-                if dols {
-                    total(p, TotalMetric::DolsHours, hours);
-                    total(p, TotalMetric::DolsCost, cost);
-                }
-                total(p, TotalMetric::Unauthorised, s.unauthorised as f64);
-                total(p, TotalMetric::UnauthorisedDays, t.unauthorised_days);
-            }
-        }
-
-        let mut flow_kpis = vec![f64::NAN; self.flows * FlowKpi::COUNT];
-        for f in 0..self.flows {
-            let h = &self.horizon[f];
-            let last = if np > 0 { self.snapshots[f * np + np - 1] } else { FlowSnapshot::default() };
-            let hours: f64 = activity.hours[f * np..(f + 1) * np].iter().sum();
-            let cost: f64 = activity.cost[f * np..(f + 1) * np].iter().sum();
-            let base = f * FlowKpi::COUNT;
-            for k in FlowKpi::ALL {
-                flow_kpis[base + k as usize] = match k {
-                    FlowKpi::Arrivals => h.arrivals as f64,
-                    FlowKpi::Completed => h.completed as f64,
-                    FlowKpi::Withdrawn => h.withdrawn as f64,
-                    FlowKpi::NotRequired => h.not_required as f64,
-                    FlowKpi::RenewalsCancelled => h.renewals_cancelled as f64,
-                    FlowKpi::WaitingAtEnd => last.waiting as f64,
-                    FlowKpi::OpenAtEnd => last.open as f64,
-                    FlowKpi::MeanWaitDays => ratio(h.wait_sum, h.wait_n),
-                    FlowKpi::MeanServiceDays => ratio(h.service_sum, h.service_n),
-                    FlowKpi::MeanDaysToComplete => ratio(h.done_sum, h.done_n),
-                    FlowKpi::WithinDeadlinePct => pct(h.within, h.with_deadline),
-                    FlowKpi::MeanInSystem => self.in_system[f].area / days,
-                    FlowKpi::ArrivalsPerDay => h.arrivals as f64 / days,
-                    FlowKpi::CompletedPerDay => h.completed as f64 / days,
-                    FlowKpi::UnauthorisedDays => h.unauthorised_days,
-                    FlowKpi::Hours => hours,
-                    FlowKpi::Cost => cost,
-                    FlowKpi::CostPerCompleted => per(cost, h.completed as f64),
-                };
-            }
-        }
-
-        let mut role_periods = vec![f64::NAN; self.roles * np * RoleMetric::COUNT];
-        let mut role_kpis = vec![f64::NAN; self.roles * RoleKpi::COUNT];
-        for (r, &dual) in dual_role.iter().enumerate().take(self.roles) {
-            let mut sum = Accrued::default();
-            let mut cost = 0.0;
-            for p in 0..np {
-                let t = &self.role_periods[r * np + p];
-                let a = &t.acc;
-                let c = costs.at(r, p);
-                let base = (r * np + p) * RoleMetric::COUNT;
-                for k in RoleMetric::ALL {
-                    role_periods[base + k as usize] = match k {
-                        RoleMetric::Establishment => t.establishment,
-                        RoleMetric::Staff => t.staff_fte,
-                        RoleMetric::Vacant => t.vacant_fte,
-                        RoleMetric::Agency => t.agency_fte,
-                        RoleMetric::Starters => a.starters as f64,
-                        RoleMetric::Leavers => a.leavers as f64,
-                        RoleMetric::HoursAvailable => a.hours_available,
-                        RoleMetric::HoursWorked => a.hours_worked,
-                        RoleMetric::HoursDols => a.hours_dols,
-                        RoleMetric::UtilisationPct => share(a.hours_worked, a.hours_available),
-                        RoleMetric::Caseload => per(a.case_days, a.post_days),
-                        RoleMetric::CaseloadMax => t.caseload_max as f64,
-                        RoleMetric::Assessments => a.completions as f64,
-                        RoleMetric::CostStaff => c.staff,
-                        RoleMetric::CostAgency => c.agency,
-                        RoleMetric::CostBoughtIn => c.fees,
-                        RoleMetric::CostOvertime => c.overtime,
-                    };
-                }
-                total(p, TotalMetric::CostStaff, c.staff);
-                total(p, TotalMetric::CostAgency, c.agency);
-                total(p, TotalMetric::CostBoughtIn, c.fees);
-                total(p, TotalMetric::CostOvertime, c.overtime);
-                total(p, TotalMetric::CostTotal, c.total());
-                if dual {
-                    total(p, TotalMetric::DolsHoursDualRole, a.hours_dols);
-                }
-                cost += c.total();
-                sum.add(a);
-            }
-            let base = r * RoleKpi::COUNT;
-            for k in RoleKpi::ALL {
-                role_kpis[base + k as usize] = match k {
-                    RoleKpi::UtilisationPct => share(sum.hours_worked, sum.hours_available),
-                    RoleKpi::Caseload => per(sum.case_days, sum.post_days),
-                    RoleKpi::HoursAvailable => sum.hours_available,
-                    RoleKpi::HoursWorked => sum.hours_worked,
-                    RoleKpi::HoursDols => sum.hours_dols,
-                    RoleKpi::HoursDolsSetAside => sum.hours_dols_set_aside,
-                    RoleKpi::Cost => cost,
-                };
-            }
-        }
+        let flow_periods = self.flow_period_measures(m, &activity, &mut totals);
+        let flow_kpis = self.flow_kpis(&activity);
+        let (role_periods, role_kpis) = self.role_measures(dual_role, &costs, &mut totals);
         for p in 0..np {
-            total(p, TotalMetric::LatentUnidentified, self.latent[p] as f64);
-            total(p, TotalMetric::CostUnallocated, activity.unallocated[p]);
+            totals.add(p, TotalMetric::LatentUnidentified, self.latent[p] as f64);
+            totals.add(p, TotalMetric::CostUnallocated, activity.unallocated[p]);
         }
-        let mut cumulative = 0.0;
-        for row in totals.chunks_mut(TotalMetric::COUNT) {
-            cumulative += row[TotalMetric::CostTotal as usize];
-            row[TotalMetric::CostCumulative as usize] = cumulative;
-        }
+        let totals = totals.cumulated();
         let total_kpis = TotalMetric::ALL
             .iter()
             .map(|&t| {
@@ -581,6 +442,202 @@ impl Recorder {
             people_hist: self.people_hist,
         }
     }
+
+    /// Every flow's measures in every period, adding the flows' part of
+    /// the totals.
+    fn flow_period_measures(&self, m: &Model, activity: &Activity, totals: &mut Totals) -> Vec<f64> {
+        let np = self.periods;
+        let mut flow_periods = vec![f64::NAN; self.flows * np * FlowMetric::COUNT];
+        for f in 0..self.flows {
+            let dols = m.flows[f].kind == WorkKind::Dols;
+            // Screenings after a change in the law are DoLS work but not requests.
+            let backlog = dols && !m.is_screening(f);
+            for p in 0..np {
+                let t = &self.flow_periods[f * np + p];
+                let s = &self.snapshots[f * np + p];
+                let (hours, cost) = (activity.hours[f * np + p], activity.cost[f * np + p]);
+                let base = (f * np + p) * FlowMetric::COUNT;
+                for k in FlowMetric::ALL {
+                    flow_periods[base + k as usize] = match k {
+                        FlowMetric::Arrivals => t.arrivals as f64,
+                        FlowMetric::Completed => t.completed as f64,
+                        FlowMetric::Withdrawn => t.withdrawn as f64,
+                        FlowMetric::NotRequired => t.not_required as f64,
+                        FlowMetric::RenewalsCancelled => t.renewals_cancelled as f64,
+                        FlowMetric::Waiting => s.waiting as f64,
+                        FlowMetric::WaitingMean => t.waiting_mean,
+                        FlowMetric::Open => s.open as f64,
+                        FlowMetric::Overdue => s.overdue as f64,
+                        FlowMetric::MeanWaitDays => ratio(t.wait_sum, t.wait_n),
+                        FlowMetric::MeanServiceDays => ratio(t.service_sum, t.service_n),
+                        FlowMetric::MeanDaysToComplete => ratio(t.done_sum, t.done_n),
+                        FlowMetric::WithinDeadlinePct => pct(t.within, t.with_deadline),
+                        FlowMetric::Unauthorised => s.unauthorised as f64,
+                        FlowMetric::UnauthorisedDays => t.unauthorised_days,
+                        FlowMetric::Hours => hours,
+                        FlowMetric::Cost => cost,
+                    };
+                }
+                if backlog {
+                    totals.add(p, TotalMetric::DolsWaiting, s.waiting as f64);
+                    totals.add(p, TotalMetric::DolsOpen, s.open as f64);
+                }
+                if dols {
+                    totals.add(p, TotalMetric::DolsHours, hours);
+                    totals.add(p, TotalMetric::DolsCost, cost);
+                }
+                totals.add(p, TotalMetric::Unauthorised, s.unauthorised as f64);
+                totals.add(p, TotalMetric::UnauthorisedDays, t.unauthorised_days);
+            }
+        }
+        flow_periods
+    }
+
+    /// Every flow's measures over the horizon.
+    fn flow_kpis(&self, activity: &Activity) -> Vec<f64> {
+        let np = self.periods;
+        let days = self.end - self.origin;
+        let mut flow_kpis = vec![f64::NAN; self.flows * FlowKpi::COUNT];
+        for f in 0..self.flows {
+            let h = &self.horizon[f];
+            let last = if np > 0 { self.snapshots[f * np + np - 1] } else { FlowSnapshot::default() };
+            let hours: f64 = activity.hours[f * np..(f + 1) * np].iter().sum();
+            let cost: f64 = activity.cost[f * np..(f + 1) * np].iter().sum();
+            let base = f * FlowKpi::COUNT;
+            for k in FlowKpi::ALL {
+                flow_kpis[base + k as usize] = match k {
+                    FlowKpi::Arrivals => h.arrivals as f64,
+                    FlowKpi::Completed => h.completed as f64,
+                    FlowKpi::Withdrawn => h.withdrawn as f64,
+                    FlowKpi::NotRequired => h.not_required as f64,
+                    FlowKpi::RenewalsCancelled => h.renewals_cancelled as f64,
+                    FlowKpi::WaitingAtEnd => last.waiting as f64,
+                    FlowKpi::OpenAtEnd => last.open as f64,
+                    FlowKpi::MeanWaitDays => ratio(h.wait_sum, h.wait_n),
+                    FlowKpi::MeanServiceDays => ratio(h.service_sum, h.service_n),
+                    FlowKpi::MeanDaysToComplete => ratio(h.done_sum, h.done_n),
+                    FlowKpi::WithinDeadlinePct => pct(h.within, h.with_deadline),
+                    FlowKpi::MeanInSystem => self.in_system[f].area / days,
+                    FlowKpi::ArrivalsPerDay => h.arrivals as f64 / days,
+                    FlowKpi::CompletedPerDay => h.completed as f64 / days,
+                    FlowKpi::UnauthorisedDays => h.unauthorised_days,
+                    FlowKpi::Hours => hours,
+                    FlowKpi::Cost => cost,
+                    FlowKpi::CostPerCompleted => per(cost, h.completed as f64),
+                };
+            }
+        }
+        flow_kpis
+    }
+
+    /// Every role's measures in every period and over the horizon, adding
+    /// the roles' part of the totals.
+    fn role_measures(&self, dual_role: &[bool], costs: &Costs, totals: &mut Totals) -> (Vec<f64>, Vec<f64>) {
+        let np = self.periods;
+        let mut role_periods = vec![f64::NAN; self.roles * np * RoleMetric::COUNT];
+        let mut role_kpis = vec![f64::NAN; self.roles * RoleKpi::COUNT];
+        for (r, &dual) in dual_role.iter().enumerate().take(self.roles) {
+            let mut sum = Accrued::default();
+            let mut cost = 0.0;
+            for p in 0..np {
+                let t = &self.role_periods[r * np + p];
+                let a = &t.acc;
+                let c = costs.at(r, p);
+                let base = (r * np + p) * RoleMetric::COUNT;
+                fill_role_period(&mut role_periods[base..base + RoleMetric::COUNT], t, &c);
+                totals.add(p, TotalMetric::CostStaff, c.staff);
+                totals.add(p, TotalMetric::CostAgency, c.agency);
+                totals.add(p, TotalMetric::CostBoughtIn, c.fees);
+                totals.add(p, TotalMetric::CostOvertime, c.overtime);
+                totals.add(p, TotalMetric::CostTotal, c.total());
+                if dual {
+                    totals.add(p, TotalMetric::DolsHoursDualRole, a.hours_dols);
+                }
+                cost += c.total();
+                sum.add(a);
+            }
+            let base = r * RoleKpi::COUNT;
+            for k in RoleKpi::ALL {
+                role_kpis[base + k as usize] = match k {
+                    RoleKpi::UtilisationPct => share(sum.hours_worked, sum.hours_available),
+                    RoleKpi::Caseload => per(sum.case_days, sum.post_days),
+                    RoleKpi::HoursAvailable => sum.hours_available,
+                    RoleKpi::HoursWorked => sum.hours_worked,
+                    RoleKpi::HoursDols => sum.hours_dols,
+                    RoleKpi::HoursDolsSetAside => sum.hours_dols_set_aside,
+                    RoleKpi::Cost => cost,
+                };
+            }
+        }
+        (role_periods, role_kpis)
+    }
+}
+
+/// One role's measures in one period, from its tally and its costs.
+fn fill_role_period(row: &mut [f64], t: &RoleTally, c: &Cost) {
+    let a = &t.acc;
+    for k in RoleMetric::ALL {
+        row[k as usize] = match k {
+            RoleMetric::Establishment => t.establishment,
+            RoleMetric::Staff => t.staff_fte,
+            RoleMetric::Vacant => t.vacant_fte,
+            RoleMetric::Agency => t.agency_fte,
+            RoleMetric::Starters => a.starters as f64,
+            RoleMetric::Leavers => a.leavers as f64,
+            RoleMetric::HoursAvailable => a.hours_available,
+            RoleMetric::HoursWorked => a.hours_worked,
+            RoleMetric::HoursDols => a.hours_dols,
+            RoleMetric::UtilisationPct => share(a.hours_worked, a.hours_available),
+            RoleMetric::Caseload => per(a.case_days, a.post_days),
+            RoleMetric::CaseloadMax => t.caseload_max as f64,
+            RoleMetric::Assessments => a.completions as f64,
+            RoleMetric::CostStaff => c.staff,
+            RoleMetric::CostAgency => c.agency,
+            RoleMetric::CostBoughtIn => c.fees,
+            RoleMetric::CostOvertime => c.overtime,
+        };
+    }
+}
+
+/// The whole-council measures of every period, added to as flows and
+/// roles are read.
+struct Totals(Vec<f64>);
+
+impl Totals {
+    #[inline]
+    fn add(&mut self, p: usize, t: TotalMetric, v: f64) {
+        self.0[p * TotalMetric::COUNT + t as usize] += v;
+    }
+
+    /// The rows with the cumulative cost filled in.
+    fn cumulated(mut self) -> Vec<f64> {
+        let mut cumulative = 0.0;
+        for row in self.0.chunks_mut(TotalMetric::COUNT) {
+            cumulative += row[TotalMetric::CostTotal as usize];
+            row[TotalMetric::CostCumulative as usize] = cumulative;
+        }
+        self.0
+    }
+}
+
+/// A mean from a sum and a count; NaN when nothing was counted.
+fn ratio(sum: f64, n: u64) -> f64 {
+    if n > 0 { sum / n as f64 } else { f64::NAN }
+}
+
+/// A percentage of a count; NaN of none.
+fn pct(a: u64, n: u64) -> f64 {
+    if n > 0 { 100.0 * a as f64 / n as f64 } else { f64::NAN }
+}
+
+/// `a` per `b`; NaN when there is no `b`.
+fn per(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+/// `a` as a percentage of `b`; NaN when there is no `b`.
+fn share(a: f64, b: f64) -> f64 {
+    if b > 0.0 { 100.0 * a / b } else { f64::NAN }
 }
 
 /// The workforce measures of every scope (role, team, everyone) in every

@@ -352,55 +352,13 @@ impl Sim<'_> {
                 self.schedule_sickness(w);
             }
             StaffEvent::Leaves if current && self.staff[w].occupant() == Occupant::Permanent => {
-                self.touched(w);
-                self.stop_sessions(w);
-                let mut wk = self.staff.post(w);
-                wk.acc.leavers += 1;
-                wk.set_occupant(Occupant::Vacant);
-                wk.tenure = wk.tenure.wrapping_add(1);
-                wk.set_productivity(1.0);
-                wk.asye = false;
-                wk.cap = role.cap_for(wk.fte, false);
-                if role.development_share(true) != role.development_share(false) {
-                    let (rate, dev) = role.rates(wk.fte, false);
-                    let (fte, cap) = (wk.fte, wk.cap);
-                    wk.set_size(fte, rate, cap);
-                    wk.set_development(dev);
-                }
-                drop(wk);
-                self.requeue_all(w);
-                self.start_vacancy(w);
+                self.permanent_leaves(w)
             }
             // A second recruit booked by a recruitment drive finds the post filled.
             StaffEvent::Starts
                 if current && matches!(self.staff[w].occupant(), Occupant::Vacant | Occupant::Agency) =>
             {
-                let asye = role.asye.filter(|a| self.staffing.rng[w].random::<f64>() < a.share);
-                let ramp = role.new_starter;
-                let development = role.development_share(true) != role.development_share(false);
-                self.change_worker(w, |wk| {
-                    // An agency worker hands their caseload to the recruit.
-                    wk.acc.starters += 1;
-                    wk.set_occupant(Occupant::Permanent);
-                    wk.set_productivity(ramp.map_or(1.0, |r| r.productivity));
-                    wk.asye = asye.is_some();
-                    wk.cap = role.cap_for(wk.fte, wk.asye);
-                    if development {
-                        // Newly qualified: protected development time.
-                        let (rate, dev) = role.rates(wk.fte, wk.asye);
-                        let cap = wk.cap;
-                        wk.set_size(wk.fte, rate, cap);
-                        wk.set_development(dev);
-                    }
-                });
-                self.start_sessions(w, self.now, None);
-                if let Some(r) = ramp {
-                    self.staff_event(w, r.days, StaffEvent::RampEnds);
-                }
-                if let Some(a) = asye {
-                    self.staff_event(w, a.days, StaffEvent::AsyeEnds);
-                }
-                self.schedule_leaving(w);
+                self.recruit_starts(w)
             }
             StaffEvent::AgencyStarts
                 if current
@@ -433,6 +391,66 @@ impl Sim<'_> {
             // Superseded: the post changed hands since this was booked.
             _ => {}
         }
+    }
+
+    /// A permanent worker leaves: the post falls vacant, its work goes
+    /// back to the queues, and recruitment starts.
+    #[inline]
+    fn permanent_leaves(&mut self, w: usize) {
+        let m = self.m;
+        let role = &m.roles[self.staff[w].role as usize];
+        self.touched(w);
+        self.stop_sessions(w);
+        let mut wk = self.staff.post(w);
+        wk.acc.leavers += 1;
+        wk.set_occupant(Occupant::Vacant);
+        wk.tenure = wk.tenure.wrapping_add(1);
+        wk.set_productivity(1.0);
+        wk.asye = false;
+        wk.cap = role.cap_for(wk.fte, false);
+        if role.development_share(true) != role.development_share(false) {
+            let (rate, dev) = role.rates(wk.fte, false);
+            let (fte, cap) = (wk.fte, wk.cap);
+            wk.set_size(fte, rate, cap);
+            wk.set_development(dev);
+        }
+        drop(wk);
+        self.requeue_all(w);
+        self.start_vacancy(w);
+    }
+
+    /// A recruit starts in a vacant or agency-covered post, at a new
+    /// starter's productivity and, if newly qualified, protected.
+    #[inline]
+    fn recruit_starts(&mut self, w: usize) {
+        let m = self.m;
+        let role = &m.roles[self.staff[w].role as usize];
+        let asye = role.asye.filter(|a| self.staffing.rng[w].random::<f64>() < a.share);
+        let ramp = role.new_starter;
+        let development = role.development_share(true) != role.development_share(false);
+        self.change_worker(w, |wk| {
+            // An agency worker hands their caseload to the recruit.
+            wk.acc.starters += 1;
+            wk.set_occupant(Occupant::Permanent);
+            wk.set_productivity(ramp.map_or(1.0, |r| r.productivity));
+            wk.asye = asye.is_some();
+            wk.cap = role.cap_for(wk.fte, wk.asye);
+            if development {
+                // Newly qualified: protected development time.
+                let (rate, dev) = role.rates(wk.fte, wk.asye);
+                let cap = wk.cap;
+                wk.set_size(wk.fte, rate, cap);
+                wk.set_development(dev);
+            }
+        });
+        self.start_sessions(w, self.now, None);
+        if let Some(r) = ramp {
+            self.staff_event(w, r.days, StaffEvent::RampEnds);
+        }
+        if let Some(a) = asye {
+            self.staff_event(w, a.days, StaffEvent::AsyeEnds);
+        }
+        self.schedule_leaving(w);
     }
 
     /// Book the next start of a DoLS budget period (0 week, 1 month).

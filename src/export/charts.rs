@@ -218,13 +218,7 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
     let y_min = bottom(chart, panel);
     let y_top = top(panel, true).max(y_min + 1.0);
     let (corner, y_top) = legend_corner(chart, panel, area.dim_in_pixel(), x_max, y_min, y_top);
-    // Ticks where the summary asked (financial years), else evenly spread.
-    let marks: Vec<f64> = if chart.x_marks.is_empty() {
-        let step = (n as f64 / 6.0).ceil().max(1.0);
-        (0..n).step_by(step as usize).map(|i| i as f64).collect()
-    } else {
-        chart.x_marks.iter().map(|&i| i as f64).filter(|&x| x <= x_max).collect()
-    };
+    let marks = x_marks(chart, n, x_max);
     let mut c = ChartBuilder::on(area)
         .caption(&panel.title, ("sans-serif", caption_size(&panel.title)))
         .margin(8)
@@ -245,16 +239,54 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
         .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(225, 225, 225))
         .draw()?;
-    // The x labels, drawn at the marks themselves: plotters places its own
-    // where round numbers fall, not on the first month of a year.
+    draw_x_labels(&mut c, area, chart, &marks, (y_min, y_top))?;
+    draw_bands(&mut c, panel)?;
+    draw_points(&mut c, panel, x_max)?;
+    legend(&mut c, corner)
+}
+
+/// A fan chart's plotting area: days or periods across, values up.
+type Plot<'a, DB> = ChartContext<
+    'a,
+    DB,
+    plotters::coord::cartesian::Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
+>;
+
+/// Ticks where the summary asked (financial years), else evenly spread.
+fn x_marks(chart: &Chart, n: usize, x_max: f64) -> Vec<f64> {
+    if chart.x_marks.is_empty() {
+        let step = (n as f64 / 6.0).ceil().max(1.0);
+        (0..n).step_by(step as usize).map(|i| i as f64).collect()
+    } else {
+        chart.x_marks.iter().map(|&i| i as f64).filter(|&x| x <= x_max).collect()
+    }
+}
+
+/// The x labels, drawn at the marks themselves: plotters places its own
+/// where round numbers fall, not on the first month of a year.
+fn draw_x_labels<'a, DB: DrawingBackend + 'a>(
+    c: &mut Plot<'a, DB>,
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    marks: &[f64],
+    (y_min, y_top): (f64, f64),
+) -> DrawResult<DB> {
     let grid = RGBColor(225, 225, 225);
     c.draw_series(marks.iter().map(|&x| PathElement::new(vec![(x, y_min), (x, y_top)], grid)))?;
     let (ox, oy) = area.get_base_pixel();
     let style = ("sans-serif", 12).into_font().color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
-    for &x in &marks {
+    for &x in marks {
         let (px, py) = c.backend_coord(&(x, y_min));
         area.draw(&Text::new(tick_label(&chart.x_ticks, x), (px - ox, py - oy + 6), style.clone()))?;
     }
+    Ok(())
+}
+
+/// Each series' P10-P90 band and P50 line; several series in the palette's colours.
+fn draw_bands<'a, DB: DrawingBackend + 'a>(c: &mut Plot<'a, DB>, panel: &Panel) -> DrawResult<DB> {
     let several = panel.series.len() > 1;
     for (i, s) in panel.series.iter().enumerate() {
         let line = if several { PALETTE[i % PALETTE.len()] } else { LINE };
@@ -270,6 +302,11 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
             .label(label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], line.stroke_width(2)));
     }
+    Ok(())
+}
+
+/// Points and the marker line drawn over the bands.
+fn draw_points<'a, DB: DrawingBackend + 'a>(c: &mut Plot<'a, DB>, panel: &Panel, x_max: f64) -> DrawResult<DB> {
     // Points before the first band are the history a forecast was fitted
     // to; the rest are actuals to hold against the band.
     let band_from = panel.series.iter().filter_map(|s| s.x.first()).copied().fold(f64::INFINITY, f64::min);
@@ -295,7 +332,7 @@ fn fan<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB, 
             .label(m.label.as_str())
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }
-    legend(&mut c, corner)
+    Ok(())
 }
 
 /// The corner of a fan panel where the legend covers least of the data,

@@ -16,37 +16,50 @@ pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
     let mut out = String::new();
     let years = model.horizon_days / DAYS_PER_YEAR;
     if !model.requests.is_empty() {
-        let rows: Vec<[String; 6]> = model
-            .requests
-            .iter()
-            .enumerate()
-            .map(|(r, request)| {
-                let k = |k| agg.request_kpi(r, k);
-                let deadline = model.flows[request.first()].deadline_days;
-                [
-                    request.label.clone(),
-                    thousands(k(RequestKpi::Arrivals).quantile(0.5) / years),
-                    band(k(RequestKpi::OpenAtEnd), Unit::Count),
-                    band(k(RequestKpi::MeanDaysToCompletion), Unit::Days),
-                    match deadline {
-                        Some(d) => format!("{} in {d:.0} days", band(k(RequestKpi::WithinDeadlinePct), Unit::Pct)),
-                        None => "no deadline".into(),
-                    },
-                    thousands(k(RequestKpi::Withdrawn).quantile(0.5) / years),
-                ]
-            })
-            .collect();
-        let header = [
-            "request",
-            "received/year",
-            "open at end",
-            "days to complete",
-            "completed within deadline",
-            "ended undecided/year",
-        ];
-        write_table(&mut out, &header, &rows);
-        out.push('\n');
+        request_table(&mut out, model, agg, years);
     }
+    flow_table(&mut out, model, agg, years);
+    role_table(&mut out, model, agg);
+    out.push_str("Figures are P50 (P10-P90) over replications.\n");
+    out
+}
+
+/// Each request, received to decided.
+fn request_table(out: &mut String, model: &Model, agg: &Aggregate, years: f64) {
+    let rows: Vec<[String; 6]> = model
+        .requests
+        .iter()
+        .enumerate()
+        .map(|(r, request)| {
+            let k = |k| agg.request_kpi(r, k);
+            let deadline = model.flows[request.first()].deadline_days;
+            [
+                request.label.clone(),
+                thousands(k(RequestKpi::Arrivals).quantile(0.5) / years),
+                band(k(RequestKpi::OpenAtEnd), Unit::Count),
+                band(k(RequestKpi::MeanDaysToCompletion), Unit::Days),
+                match deadline {
+                    Some(d) => format!("{} in {d:.0} days", band(k(RequestKpi::WithinDeadlinePct), Unit::Pct)),
+                    None => "no deadline".into(),
+                },
+                thousands(k(RequestKpi::Withdrawn).quantile(0.5) / years),
+            ]
+        })
+        .collect();
+    let header = [
+        "request",
+        "received/year",
+        "open at end",
+        "days to complete",
+        "completed within deadline",
+        "ended undecided/year",
+    ];
+    write_table(out, &header, &rows);
+    out.push('\n');
+}
+
+/// Each flow that is not a stage of a request.
+fn flow_table(out: &mut String, model: &Model, agg: &Aggregate, years: f64) {
     let rows: Vec<[String; 6]> = model
         .flows
         .iter()
@@ -69,8 +82,12 @@ pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
         })
         .collect();
     let header = ["flow", "arrivals/year", "waiting at end", "mean wait (days)", "days to complete", "within deadline"];
-    write_table(&mut out, &header, &rows);
+    write_table(out, &header, &rows);
     out.push('\n');
+}
+
+/// Each role: its staff (or cap), how busy and how full.
+fn role_table(out: &mut String, model: &Model, agg: &Aggregate) {
     let rows: Vec<[String; 4]> = model
         .roles
         .iter()
@@ -94,9 +111,7 @@ pub fn summary_table(model: &Model, agg: &Aggregate) -> String {
             }
         })
         .collect();
-    write_table(&mut out, &["role", "fte (or cap)", "utilisation", "caseload per worker"], &rows);
-    out.push_str("Figures are P50 (P10-P90) over replications.\n");
-    out
+    write_table(out, &["role", "fte (or cap)", "utilisation", "caseload per worker"], &rows);
 }
 
 fn write_table<const N: usize>(out: &mut String, header: &[&str; N], rows: &[[String; N]]) {

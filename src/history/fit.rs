@@ -738,6 +738,56 @@ fn outliers(name: &str, pts: &[&Point], terms: &Terms, e: &Estimate, params: usi
 }
 
 pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitError> {
+    let pts = window(name, points, opts)?;
+    let n = pts.len();
+    let (first, last) = (pts[0].span, pts[n - 1].span);
+    let at = opts.at.unwrap_or(last.end);
+    let steps = steps_inside(&pts, &opts.steps);
+    let plain_terms = Terms { steps: &steps, seasonal: false, at };
+    let plain = estimate(name, &pts, &plain_terms, 1.0)?;
+    let seasonal = seasonality_shows(name, &pts, plain_terms, &plain);
+    let terms = Terms { seasonal, ..plain_terms };
+    let log_linear = if seasonal { estimate(name, &pts, &terms, 1.0)? } else { plain };
+    let (form, e, selection) = choose_form(name, &pts, &terms, opts.trend, &log_linear)?;
+
+    let params = terms.params(form);
+    // An exact fit says nothing about noise: borrow the log-linear fit's
+    // (its residuals include its misfit, so it can only overstate it).
+    let exact = n <= params;
+    let noise = if exact { (&log_linear, terms.count()) } else { (&e, params) };
+    let spread = Spread::of(&pts, &terms, &e, noise);
+    let suspects = suspects(name, &pts, &terms, &e, params)?;
+    refuse_absurd(name, &pts, &terms, e.beta[1], &spread, &suspects)?;
+    let mut warnings: Vec<String> = suspects.iter().map(|s| format!("{s}: check it, or give a step change")).collect();
+    warnings.extend(thin_warnings(&pts, &steps, params, exact && form == TrendForm::Damped, &spread));
+
+    let damped = form == TrendForm::Damped;
+    Ok(Fit {
+        name: name.into(),
+        points: n,
+        first,
+        last,
+        at,
+        per_year: spread.per_year,
+        trend_per_year: e.beta[1].exp() - 1.0,
+        form,
+        damping: if damped { e.phi } else { 1.0 },
+        damping_se: if damped { spread.small_sample * e.phi_se * spread.phi_ratio.sqrt() } else { 0.0 },
+        selection,
+        seasonality: spread.seasonality,
+        dispersion: spread.dispersion,
+        steps: steps.iter().enumerate().map(|(j, &d)| (d, e.beta[2 + j].exp())).collect(),
+        level_cv: spread.level_cv,
+        trend_sd: spread.trend_sd,
+        pearson_ratio: spread.pearson_ratio,
+        mean_abs_pct_error: 100.0 * spread.mape,
+        warnings,
+    })
+}
+
+/// The points inside the window asked for; refused when too few, all
+/// zero, or broken by a gap.
+fn window<'p>(name: &str, points: &'p [Point], opts: &FitOptions) -> Result<Vec<&'p Point>, FitError> {
     let pts: Vec<&Point> = points
         .iter()
         .filter(|p| {
@@ -752,42 +802,52 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
         return Err(FitError::AllZero { name: name.into() });
     }
     gap(name, &pts)?;
-    let n = pts.len();
-    let first = pts[0].span;
-    let last = pts[n - 1].span;
-    let at = opts.at.unwrap_or(last.end);
-    let months: usize = pts.iter().filter(|p| is_month(&p.span)).count();
-    let mut steps: Vec<NaiveDate> = opts
-        .steps
+    Ok(pts)
+}
+
+/// The step changes asked for that have periods on both sides: only
+/// those can be fitted.
+fn steps_inside(pts: &[&Point], asked: &[NaiveDate]) -> Vec<NaiveDate> {
+    let mut steps: Vec<NaiveDate> = asked
         .iter()
         .copied()
         .filter(|&d| pts.iter().any(|p| after(&p.span, d) > 0.0) && pts.iter().any(|p| after(&p.span, d) < 1.0))
         .collect();
     steps.sort();
-    let plain_terms = Terms { steps: &steps, seasonal: false, at };
-    let plain = estimate(name, &pts, &plain_terms, 1.0)?;
-    // Monthly seasonality only from enough monthly data, and only when it
-    // explains more than noise would (a likelihood-ratio test at 5%).
-    let seasonal = months == pts.len() && months >= MIN_MONTHS_FOR_SEASONALITY && {
+    steps
+}
+
+/// Monthly seasonality only from enough monthly data, and only when it
+/// explains more than noise would (a likelihood-ratio test at 5%).
+fn seasonality_shows(name: &str, pts: &[&Point], plain_terms: Terms, plain: &Estimate) -> bool {
+    let n = pts.len();
+    let months: usize = pts.iter().filter(|p| is_month(&p.span)).count();
+    months == n && months >= MIN_MONTHS_FOR_SEASONALITY && {
         let terms = Terms { seasonal: true, ..plain_terms };
-        estimate(name, &pts, &terms, 1.0).is_ok_and(|with| {
+        estimate(name, pts, &terms, 1.0).is_ok_and(|with| {
             let ratio = with.pearson / (n - terms.count()).max(1) as f64;
             (plain.deviance - with.deviance) / ratio.max(1.0) > CHI2_11_95
         })
-    };
-    let terms = Terms { seasonal, ..plain_terms };
-    let log_linear = if seasonal { estimate(name, &pts, &terms, 1.0)? } else { plain };
+    }
+}
 
-    // The trend form: as asked, or on held-out error.
-    let compared = held_out(name, &pts, &terms);
+/// The trend form: as asked, or on held-out error.
+fn choose_form(
+    name: &str,
+    pts: &[&Point],
+    terms: &Terms,
+    asked: Option<TrendForm>,
+    log_linear: &Estimate,
+) -> Result<(TrendForm, Estimate, Selection), FitError> {
+    let compared = held_out(name, pts, terms);
     let errors = compared.errors;
-    let damped = match opts.trend {
+    let damped = match asked {
         Some(TrendForm::LogLinear) => None,
-        Some(TrendForm::Damped) => Some(estimate_damped(name, &pts, &terms)?),
-        None if errors.is_some() => estimate_damped(name, &pts, &terms).ok(),
+        Some(TrendForm::Damped) => Some(estimate_damped(name, pts, terms)?),
+        None if errors.is_some() => estimate_damped(name, pts, terms).ok(),
         None => None,
     };
-    let (form, e) = match (opts.trend, damped) {
+    let (form, e) = match (asked, damped) {
         (Some(TrendForm::Damped), Some(d)) => (TrendForm::Damped, d),
         (None, Some(d))
             if d.phi < DAMPING_NEGLIGIBLE
@@ -797,55 +857,91 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
         }
         _ => (TrendForm::LogLinear, log_linear.clone()),
     };
-    let selection = Selection {
-        asked: opts.trend,
-        forecasts: compared.forecasts,
-        errors,
-        noise: compared.noise,
-        needed: compared.needed,
-    };
+    let selection =
+        Selection { asked, forecasts: compared.forecasts, errors, noise: compared.noise, needed: compared.needed };
+    Ok((form, e, selection))
+}
 
-    let params = terms.params(form);
-    let mut warnings = Vec::new();
-    let ys: Vec<f64> = pts.iter().map(|pt| pt.count).collect();
-    let days: Vec<f64> = pts.iter().map(|pt| pt.span.days()).collect();
-    // An exact fit says nothing about noise: borrow the log-linear fit's
-    // (its residuals include its misfit, so it can only overstate it).
-    let exact = n <= params;
-    let (noise, noise_params) = if exact { (&log_linear, terms.count()) } else { (&e, params) };
-    let dispersion = moment_dispersion(&ys, &noise.mus, &days);
-    let pearson_ratio = noise.pearson / n.saturating_sub(noise_params).max(1) as f64;
-    let phi_ratio = pearson_ratio.max(1.0);
-    // Standard errors resting on few residual degrees of freedom widen to
-    // the small-sample width of an 80% band.
-    let small_sample = t90(n.saturating_sub(noise_params).max(1)) / Z90;
+/// The noise and uncertainty of the chosen fit, and the level and
+/// seasonality they qualify.
+struct Spread {
+    dispersion: f64,
+    pearson_ratio: f64,
+    /// The Pearson ratio, never below Poisson's.
+    phi_ratio: f64,
+    /// How much few residual degrees of freedom widen standard errors.
+    small_sample: f64,
+    per_year: f64,
+    level_cv: f64,
+    trend_sd: f64,
+    seasonality: Vec<f64>,
+    mape: f64,
+}
+
+impl Spread {
+    /// `noise` is the fit whose residuals measure the noise, and its
+    /// number of parameters.
+    fn of(pts: &[&Point], terms: &Terms, e: &Estimate, (noise, noise_params): (&Estimate, usize)) -> Spread {
+        let n = pts.len();
+        let ys: Vec<f64> = pts.iter().map(|pt| pt.count).collect();
+        let days: Vec<f64> = pts.iter().map(|pt| pt.span.days()).collect();
+        let dispersion = moment_dispersion(&ys, &noise.mus, &days);
+        let pearson_ratio = noise.pearson / n.saturating_sub(noise_params).max(1) as f64;
+        let phi_ratio = pearson_ratio.max(1.0);
+        // Standard errors resting on few residual degrees of freedom widen to
+        // the small-sample width of an 80% band.
+        let small_sample = t90(n.saturating_sub(noise_params).max(1)) / Z90;
+        let (log_level, var_level) = level_at(terms.steps.len(), e);
+        let (seasonality, season_mean) = seasonality(terms, &e.beta);
+        let mape = ys.iter().zip(&e.mus).filter(|(y, _)| **y > 0.0).map(|(y, m)| ((y - m) / y).abs()).sum::<f64>()
+            / ys.iter().filter(|y| **y > 0.0).count().max(1) as f64;
+        Spread {
+            dispersion,
+            pearson_ratio,
+            phi_ratio,
+            small_sample,
+            per_year: log_level.exp() * season_mean * DAYS_PER_YEAR,
+            level_cv: small_sample * (var_level * phi_ratio).max(0.0).sqrt(),
+            trend_sd: small_sample * (e.cov[1][1] * phi_ratio).max(0.0).sqrt(),
+            seasonality,
+            mape,
+        }
+    }
+}
+
+/// The log-level at `at` and its variance: intercept plus every step in
+/// force by then.
+fn level_at(steps: usize, e: &Estimate) -> (f64, f64) {
     let (beta, cov) = (&e.beta, &e.cov);
-    // Level at `at`: intercept plus every step in force by then.
     let mut var_level = cov[0][0];
     let mut log_level = beta[0];
-    for j in 0..steps.len() {
+    for j in 0..steps {
         log_level += beta[2 + j];
         var_level += cov[2 + j][2 + j] + 2.0 * cov[0][2 + j];
-        for l in j + 1..steps.len() {
+        for l in j + 1..steps {
             var_level += 2.0 * cov[2 + j][2 + l];
         }
     }
-    // With seasonality, the intercept is January's level: per_year is the
-    // average month's.
-    let raw: Vec<f64> =
-        (0..12).map(|m| if m == 0 || !seasonal { 1.0 } else { beta[2 + steps.len() + m - 1].exp() }).collect();
-    let season_mean = raw.iter().sum::<f64>() / 12.0;
-    let seasonality: Vec<f64> = if seasonal { raw.iter().map(|v| v / season_mean).collect() } else { Vec::new() };
-    let mape = ys.iter().zip(&e.mus).filter(|(y, _)| **y > 0.0).map(|(y, m)| ((y - m) / y).abs()).sum::<f64>()
-        / ys.iter().filter(|y| **y > 0.0).count().max(1) as f64;
-    let per_year = log_level.exp() * season_mean * DAYS_PER_YEAR;
-    let level_cv = small_sample * (var_level * phi_ratio).max(0.0).sqrt();
-    let trend_sd = small_sample * (cov[1][1] * phi_ratio).max(0.0).sqrt();
+    (log_level, var_level)
+}
 
-    // Counts far from what the others predict: refused when mistyped by
-    // orders of magnitude, else flagged.
+/// The monthly factors (empty without seasonality) and the mean of the
+/// raw ones: with seasonality, the intercept is January's level, so the
+/// yearly rate takes the average month's.
+fn seasonality(terms: &Terms, beta: &[f64]) -> (Vec<f64>, f64) {
+    let seasonal = terms.seasonal;
+    let raw: Vec<f64> =
+        (0..12).map(|m| if m == 0 || !seasonal { 1.0 } else { beta[2 + terms.steps.len() + m - 1].exp() }).collect();
+    let season_mean = raw.iter().sum::<f64>() / 12.0;
+    let factors = if seasonal { raw.iter().map(|v| v / season_mean).collect() } else { Vec::new() };
+    (factors, season_mean)
+}
+
+/// Counts far from what the others predict: refused when mistyped by
+/// orders of magnitude, else described for a warning.
+fn suspects(name: &str, pts: &[&Point], terms: &Terms, e: &Estimate, params: usize) -> Result<Vec<String>, FitError> {
     let mut suspects = Vec::new();
-    for o in outliers(name, &pts, &terms, &e, params) {
+    for o in outliers(name, pts, terms, e, params) {
         let p = pts[o.index];
         let ratio = (p.count + 0.5) / (o.expected + 0.5);
         if !(1.0 / GROSS_RATIO..=GROSS_RATIO).contains(&ratio) {
@@ -866,14 +962,22 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
             crate::format::thousands(o.expected)
         ));
     }
-    warnings.extend(suspects.iter().map(|s| format!("{s}: check it, or give a step change")));
+    Ok(suspects)
+}
 
-    // Values no forecast should use; a suspect count is the likely cause.
+/// Values no forecast should use; a suspect count is the likely cause.
+fn refuse_absurd(
+    name: &str,
+    pts: &[&Point],
+    terms: &Terms,
+    growth: f64,
+    spread: &Spread,
+    suspects: &[String],
+) -> Result<(), FitError> {
     let because = if suspects.is_empty() { String::new() } else { format!(" ({})", suspects.join("; ")) };
     let absurd = |what: String| Err(FitError::Absurd { name: name.into(), what: format!("{what}{because}") });
-    let growth = beta[1];
     if !growth.is_finite() || growth.abs() > MAX_GROWTH_FACTOR.ln() {
-        let hint = if steps.is_empty() {
+        let hint = if terms.steps.is_empty() {
             "if demand stepped up or down, give the date of the step change (--step, or steps in a scenario); otherwise fit a shorter window (--from/--until) or check the counts"
         } else {
             "check the step dates and the counts, or fit a shorter window (--from/--until)"
@@ -885,17 +989,19 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
         ));
     }
     let highest = pts.iter().map(|p| p.count / p.span.days() * DAYS_PER_YEAR).fold(0.0, f64::max);
+    let per_year = spread.per_year;
     if !per_year.is_finite() || per_year > MAX_LEVEL_FACTOR * highest {
         return absurd(format!(
-            "the fitted level at {at} ({} a year) is over {} times the highest rate in the data; fit to a date nearer the data",
+            "the fitted level at {} ({} a year) is over {} times the highest rate in the data; fit to a date nearer the data",
+            terms.at,
             crate::format::thousands(per_year),
             crate::format::thousands(MAX_LEVEL_FACTOR)
         ));
     }
     for (what, v, most) in [
-        ("level uncertainty (level_cv)", level_cv, MAX_LEVEL_CV),
-        ("trend uncertainty (trend_sd)", trend_sd, MAX_TREND_SD),
-        ("dispersion", dispersion, MAX_DISPERSION),
+        ("level uncertainty (level_cv)", spread.level_cv, MAX_LEVEL_CV),
+        ("trend uncertainty (trend_sd)", spread.trend_sd, MAX_TREND_SD),
+        ("dispersion", spread.dispersion, MAX_DISPERSION),
     ] {
         if !v.is_finite() {
             return absurd(format!(
@@ -909,11 +1015,22 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
             ));
         }
     }
-    if seasonality.iter().any(|v| !v.is_finite()) {
+    if spread.seasonality.iter().any(|v| !v.is_finite()) {
         return absurd("the monthly seasonality is not finite; fit without months that have no counts".into());
     }
+    Ok(())
+}
 
-    // Fits resting on too little.
+/// Warnings for fits resting on too little, or saying little.
+fn thin_warnings(
+    pts: &[&Point],
+    steps: &[NaiveDate],
+    params: usize,
+    exact_damped: bool,
+    spread: &Spread,
+) -> Vec<String> {
+    let n = pts.len();
+    let mut warnings = Vec::new();
     let since_step = match steps.last() {
         Some(&d) => pts.iter().filter(|p| after(&p.span, d) >= 1.0).count(),
         None => n,
@@ -932,11 +1049,12 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
             "the fit rests on {n} periods for {params} parameters: it is (nearly) exact and its uncertainty is unreliable"
         ));
     }
-    if exact && form == TrendForm::Damped {
+    if exact_damped {
         warnings.push(
             "the damped fit passes through every point; its noise and uncertainty borrow the log-linear fit's residuals".into(),
         );
     }
+    let (level_cv, trend_sd) = (spread.level_cv, spread.trend_sd);
     if level_cv > 1.0 || trend_sd > 0.5 {
         warnings.push(format!(
             "the uncertainty is very wide (level {:.0}%, trend {:.0} points a year): the history says little about the future",
@@ -944,34 +1062,13 @@ pub fn fit(name: &str, points: &[Point], opts: &FitOptions) -> Result<Fit, FitEr
             100.0 * trend_sd
         ));
     }
-    if dispersion > 1.0 {
+    if spread.dispersion > 1.0 {
         warnings.push(format!(
             "counts vary far more than a steady process would (dispersion {}): look for outliers or step changes",
-            sig(dispersion, 3)
+            sig(spread.dispersion, 3)
         ));
     }
-
-    Ok(Fit {
-        name: name.into(),
-        points: n,
-        first,
-        last,
-        at,
-        per_year,
-        trend_per_year: growth.exp() - 1.0,
-        form,
-        damping: if form == TrendForm::Damped { e.phi } else { 1.0 },
-        damping_se: if form == TrendForm::Damped { small_sample * e.phi_se * phi_ratio.sqrt() } else { 0.0 },
-        selection,
-        seasonality,
-        dispersion,
-        steps: steps.iter().enumerate().map(|(j, &d)| (d, beta[2 + j].exp())).collect(),
-        level_cv,
-        trend_sd,
-        pearson_ratio,
-        mean_abs_pct_error: 100.0 * mape,
-        warnings,
-    })
+    warnings
 }
 
 fn format_growth(log_growth: f64) -> String {

@@ -199,34 +199,10 @@ pub fn of(m: &Model, staff: &History, activity: &History) -> Observed {
     };
     let end = roles.iter().flat_map(|(_, ps)| ps.iter().map(|p| p.span.end)).max().unwrap_or(m.start);
     let from = end.checked_sub_months(Months::new(12)).unwrap_or(end);
-    let in_year = |s: &Span| s.start >= from && s.end <= end;
     let outside = format!("outside last year ({from} to {}): not used", end.pred_opt().unwrap_or(end));
+    let year = LastYear { from, end, outside };
     let mut dropped = Vec::new();
-    let mut total = Sums::default();
-    let mut teams: Vec<Sums> = m.teams.iter().map(|_| Sums::default()).collect();
-    let mut rows = Vec::new();
-    for (name, points) in roles {
-        let mut sums = Sums::default();
-        for p in points.iter().filter(|p| !in_year(&p.span)) {
-            drop_row(&mut dropped, "staff", name, p.line, outside.clone());
-        }
-        for p in points.iter().filter(|p| in_year(&p.span)) {
-            if m.role_id(name).is_none() {
-                let why = "not a role of the scenario: counted in the total only".to_string();
-                drop_row(&mut dropped, "staff", name, p.line, why);
-            }
-            sums.add(p);
-            total.add(p);
-            if let Some(t) = m.role_id(name).and_then(|r| m.roles[r as usize].team) {
-                teams[t as usize].add(p);
-            }
-        }
-        rows.extend(sums.rows("role", name));
-    }
-    for (t, sums) in teams.iter().enumerate() {
-        rows.extend(sums.rows("team", &m.teams[t].name));
-    }
-    rows.extend(total.rows("total", "total"));
+    let (mut rows, total) = staff_rows(m, roles, &year, &mut dropped);
     let mut short = Vec::new();
     if total.days() < 360.0 {
         short.push(format!(
@@ -235,34 +211,7 @@ pub fn of(m: &Model, staff: &History, activity: &History) -> Observed {
             end.pred_opt().unwrap_or(end)
         ));
     }
-    // Work completed: the `completed` column where given, else `count`.
-    let mut people_done = 0.0;
-    let mut activity_days: Vec<Span> = Vec::new();
-    if let History::Activity(series) = activity {
-        for s in series {
-            let done: f64 = s.points.iter().filter(|p| in_year(&p.span)).map(|p| p.completed.unwrap_or(p.count)).sum();
-            for p in &s.points {
-                if !in_year(&p.span) {
-                    drop_row(&mut dropped, "activity", &s.name, p.line, outside.clone());
-                } else if m.flow_id(&s.name).is_none() {
-                    let why = "not a flow of the scenario: its work is not counted as work with people".to_string();
-                    drop_row(&mut dropped, "activity", &s.name, p.line, why);
-                }
-            }
-            for p in s.points.iter().filter(|p| in_year(&p.span)) {
-                if !activity_days.contains(&p.span) {
-                    activity_days.push(p.span);
-                }
-            }
-            rows.push(Row { scope: "flow", name: s.name.clone(), metric: "completed", value: done });
-            if let Some(f) = m.flow_id(&s.name) {
-                if m.flows[f as usize].people {
-                    people_done += done;
-                }
-            }
-        }
-    }
-    let days: f64 = activity_days.iter().map(Span::days).sum();
+    let (people_done, days) = activity_rows(m, activity, &year, &mut dropped, &mut rows);
     if days < 360.0 {
         short.push(format!(
             "\"last year\" is not twelve months: the activity history has {days:.0} days in the year to {}, so work completed a year is scaled up from part of one",
@@ -278,4 +227,93 @@ pub fn of(m: &Model, staff: &History, activity: &History) -> Observed {
         });
     }
     Observed { from, to: end, rows, notes, dropped, short }
+}
+
+/// The twelve months the histories are read for, and what is said of
+/// rows outside them.
+struct LastYear {
+    from: NaiveDate,
+    end: NaiveDate,
+    outside: String,
+}
+
+impl LastYear {
+    fn holds(&self, s: &Span) -> bool {
+        s.start >= self.from && s.end <= self.end
+    }
+}
+
+/// The staff history's rows by role, by team and in total, and the total's sums.
+fn staff_rows(
+    m: &Model,
+    roles: &[(String, Vec<StaffPoint>)],
+    year: &LastYear,
+    dropped: &mut Vec<Dropped>,
+) -> (Vec<Row>, Sums) {
+    let mut total = Sums::default();
+    let mut teams: Vec<Sums> = m.teams.iter().map(|_| Sums::default()).collect();
+    let mut rows = Vec::new();
+    for (name, points) in roles {
+        let mut sums = Sums::default();
+        for p in points.iter().filter(|p| !year.holds(&p.span)) {
+            drop_row(dropped, "staff", name, p.line, year.outside.clone());
+        }
+        for p in points.iter().filter(|p| year.holds(&p.span)) {
+            if m.role_id(name).is_none() {
+                let why = "not a role of the scenario: counted in the total only".to_string();
+                drop_row(dropped, "staff", name, p.line, why);
+            }
+            sums.add(p);
+            total.add(p);
+            if let Some(t) = m.role_id(name).and_then(|r| m.roles[r as usize].team) {
+                teams[t as usize].add(p);
+            }
+        }
+        rows.extend(sums.rows("role", name));
+    }
+    for (t, sums) in teams.iter().enumerate() {
+        rows.extend(sums.rows("team", &m.teams[t].name));
+    }
+    rows.extend(total.rows("total", "total"));
+    (rows, total)
+}
+
+/// Work completed by each flow in the year (the `completed` column where
+/// given, else `count`), added to `rows`; the work with people completed
+/// and the days the activity history covers.
+fn activity_rows(
+    m: &Model,
+    activity: &History,
+    year: &LastYear,
+    dropped: &mut Vec<Dropped>,
+    rows: &mut Vec<Row>,
+) -> (f64, f64) {
+    let mut people_done = 0.0;
+    let mut activity_days: Vec<Span> = Vec::new();
+    if let History::Activity(series) = activity {
+        for s in series {
+            let done: f64 =
+                s.points.iter().filter(|p| year.holds(&p.span)).map(|p| p.completed.unwrap_or(p.count)).sum();
+            for p in &s.points {
+                if !year.holds(&p.span) {
+                    drop_row(dropped, "activity", &s.name, p.line, year.outside.clone());
+                } else if m.flow_id(&s.name).is_none() {
+                    let why = "not a flow of the scenario: its work is not counted as work with people".to_string();
+                    drop_row(dropped, "activity", &s.name, p.line, why);
+                }
+            }
+            for p in s.points.iter().filter(|p| year.holds(&p.span)) {
+                if !activity_days.contains(&p.span) {
+                    activity_days.push(p.span);
+                }
+            }
+            rows.push(Row { scope: "flow", name: s.name.clone(), metric: "completed", value: done });
+            if let Some(f) = m.flow_id(&s.name) {
+                if m.flows[f as usize].people {
+                    people_done += done;
+                }
+            }
+        }
+    }
+    (people_done, activity_days.iter().map(Span::days).sum())
 }

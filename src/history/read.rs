@@ -228,7 +228,7 @@ pub fn parse(text: &str, file: &str) -> Result<History, HistoryError> {
 /// is what happened) unless the row's source says it is synthetic, as
 /// `caseflow history` writes.
 pub fn parse_as_of(text: &str, file: &str, today: NaiveDate) -> Result<History, HistoryError> {
-    let fail = |problems: Vec<(Option<u64>, String)>| HistoryError { file: file.to_string(), problems };
+    let fail = |problems: Vec<Problem>| HistoryError { file: file.to_string(), problems };
     let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(false).from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
@@ -238,32 +238,10 @@ pub fn parse_as_of(text: &str, file: &str, today: NaiveDate) -> Result<History, 
         return Err(fail(vec![(None, "the file is empty: expected a header such as period,flow,count".into())]));
     }
     let staff = headers.iter().any(|h| h == "leavers" || h == "role");
-    let required: &[&str] = if staff { &STAFF } else { &ACTIVITY };
-    let staff_optional: Vec<&str> = std::iter::once("vacancies").chain(STAFF_EXTRA).collect();
-    let optional: &[&str] = if staff { &staff_optional } else { &["completed"] };
-    let mut problems = Vec::new();
-    for r in required {
-        if !headers.iter().any(|h| h == r) {
-            problems.push((Some(1), format!("missing column '{r}': the columns must include {}", required.join(", "))));
-        }
-    }
-    for h in &headers {
-        if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) && !NOTES.contains(&h.as_str()) {
-            problems.push((
-                Some(1),
-                format!(
-                    "unknown column '{h}': expected {}{}, and optionally {}",
-                    required.join(", "),
-                    if optional.is_empty() { String::new() } else { format!(", {}", optional.join(", ")) },
-                    NOTES.join(" or ")
-                ),
-            ));
-        }
-    }
+    let mut problems = column_problems(&headers, staff);
     if !problems.is_empty() {
         return Err(fail(problems));
     }
-    let col = |name: &str| headers.iter().position(|h| h == name);
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = match record {
@@ -278,109 +256,180 @@ pub fn parse_as_of(text: &str, file: &str, today: NaiveDate) -> Result<History, 
         if record.iter().all(|c| c.is_empty()) {
             continue;
         }
-        let get = |name: &str| col(name).and_then(|i| record.get(i)).unwrap_or("");
-        let synthetic = get("source").starts_with("synthetic");
-        let span = match parse_period(get("period")).and_then(|s| within(s, today, synthetic)) {
-            Ok(s) => s,
-            Err(e) => {
-                problems.push((Some(line), format!("period {e}")));
-                continue;
+        let cells = Cells { headers: &headers, record: &record, line };
+        if let Some(row) = read_row(&cells, staff, today, &mut problems) {
+            rows.push(row);
+            if problems.len() >= MAX_PROBLEMS {
+                break;
             }
-        };
-        let mut number = |name: &str, required: bool| -> Option<Option<f64>> {
-            let raw = get(name);
-            if raw.is_empty() && !required {
-                return Some(None);
-            }
-            match raw.parse::<f64>() {
-                Ok(v) if (0.0..=MAX_VALUE).contains(&v) => Some(Some(v)),
-                Ok(v) if v > MAX_VALUE => {
-                    problems.push((
-                        Some(line),
-                        format!("{name} must be at most 1,000,000,000 (got {}): check it for a typing error", raw),
-                    ));
-                    None
-                }
-                Ok(v) => {
-                    problems.push((Some(line), format!("{name} must be a number >= 0 (got {v})")));
-                    None
-                }
-                Err(_) => {
-                    problems.push((Some(line), format!("{name} must be a number >= 0 (got '{raw}')")));
-                    None
-                }
-            }
-        };
-        let name = get(if staff { "role" } else { "flow" }).to_string();
-        let column = if staff { "role" } else { "flow" };
-        if name.is_empty() {
-            problems.push((Some(line), format!("the {column} is empty")));
-            continue;
-        }
-        if let Some(p) = crate::model::names::problem(&name) {
-            problems.push((Some(line), format!("{column}: {p}")));
-            continue;
-        }
-        if staff {
-            let (Some(Some(starters)), Some(Some(leavers)), Some(Some(in_post)), Some(vacancies)) = (
-                number("starters", true),
-                number("leavers", true),
-                number("in_post", true),
-                if col("vacancies").is_some() { number("vacancies", false) } else { Some(None) },
-            ) else {
-                continue;
-            };
-            let mut extra = [None; STAFF_EXTRA.len()];
-            let mut bad = false;
-            for (k, column) in STAFF_EXTRA.iter().enumerate() {
-                if col(column).is_some() {
-                    match number(column, false) {
-                        Some(v) => extra[k] = v,
-                        None => bad = true,
-                    }
-                }
-            }
-            if bad {
-                continue;
-            }
-            let [agency, sickness_days, asye, asye_protected, people_allocated, due, given] = extra;
-            let extra = StaffExtra {
-                agency,
-                sickness_days,
-                asye,
-                asye_protected,
-                people_allocated,
-                supervision_due_hours: due,
-                supervision_given_hours: given,
-            };
-            rows.push((name, Row::Staff(StaffPoint { span, starters, leavers, in_post, vacancies, extra, line })));
-        } else {
-            let Some(Some(count)) = number("count", true) else { continue };
-            if count.fract() != 0.0 {
-                problems.push((Some(line), format!("count must be a whole number (got {count})")));
-                continue;
-            }
-            let completed = if col("completed").is_some() {
-                match number("completed", false) {
-                    Some(v) => v,
-                    None => continue,
-                }
-            } else {
-                None
-            };
-            rows.push((name, Row::Count(Point { span, count, completed, line })));
-        }
-        if problems.len() >= MAX_PROBLEMS {
-            break;
         }
     }
     if rows.is_empty() && problems.is_empty() {
         problems.push((None, "no data rows: the file has a header but nothing under it".into()));
     }
     problems.extend(contradictions(&rows).into_iter().take(MAX_PROBLEMS));
-    // Each name's periods must not repeat or overlap.
+    problems.extend(overlaps(&rows));
+    if !problems.is_empty() {
+        problems.sort_by_key(|(l, _)| l.unwrap_or(0));
+        return Err(fail(problems));
+    }
+    Ok(group(rows, staff))
+}
+
+/// A problem with a history file: the line, when there is one, and what.
+type Problem = (Option<u64>, String);
+
+/// Columns missing, or not known, for a file of this kind.
+fn column_problems(headers: &[String], staff: bool) -> Vec<Problem> {
+    let required: &[&str] = if staff { &STAFF } else { &ACTIVITY };
+    let staff_optional: Vec<&str> = std::iter::once("vacancies").chain(STAFF_EXTRA).collect();
+    let optional: &[&str] = if staff { &staff_optional } else { &["completed"] };
+    let mut problems = Vec::new();
+    for r in required {
+        if !headers.iter().any(|h| h == r) {
+            problems.push((Some(1), format!("missing column '{r}': the columns must include {}", required.join(", "))));
+        }
+    }
+    for h in headers {
+        if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) && !NOTES.contains(&h.as_str()) {
+            problems.push((
+                Some(1),
+                format!(
+                    "unknown column '{h}': expected {}{}, and optionally {}",
+                    required.join(", "),
+                    if optional.is_empty() { String::new() } else { format!(", {}", optional.join(", ")) },
+                    NOTES.join(" or ")
+                ),
+            ));
+        }
+    }
+    problems
+}
+
+/// One CSV row, its cells found by column name.
+struct Cells<'a> {
+    headers: &'a [String],
+    record: &'a csv::StringRecord,
+    line: u64,
+}
+
+impl<'a> Cells<'a> {
+    fn has(&self, name: &str) -> bool {
+        self.headers.iter().any(|h| h == name)
+    }
+
+    /// The cell of a column; empty when there is no such column.
+    fn get(&self, name: &str) -> &'a str {
+        self.headers.iter().position(|h| h == name).and_then(|i| self.record.get(i)).unwrap_or("")
+    }
+
+    /// A number from 0 to `MAX_VALUE`: `Some(None)` when the cell is
+    /// empty and may be, `None` when it has a problem (noted).
+    fn number(&self, name: &str, required: bool, problems: &mut Vec<Problem>) -> Option<Option<f64>> {
+        let line = self.line;
+        let raw = self.get(name);
+        if raw.is_empty() && !required {
+            return Some(None);
+        }
+        match raw.parse::<f64>() {
+            Ok(v) if (0.0..=MAX_VALUE).contains(&v) => Some(Some(v)),
+            Ok(v) if v > MAX_VALUE => {
+                problems.push((
+                    Some(line),
+                    format!("{name} must be at most 1,000,000,000 (got {}): check it for a typing error", raw),
+                ));
+                None
+            }
+            Ok(v) => {
+                problems.push((Some(line), format!("{name} must be a number >= 0 (got {v})")));
+                None
+            }
+            Err(_) => {
+                problems.push((Some(line), format!("{name} must be a number >= 0 (got '{raw}')")));
+                None
+            }
+        }
+    }
+}
+
+/// One data row, named by its flow or role; `None` when it has a problem
+/// (noted).
+fn read_row(cells: &Cells<'_>, staff: bool, today: NaiveDate, problems: &mut Vec<Problem>) -> Option<(String, Row)> {
+    let line = cells.line;
+    let synthetic = cells.get("source").starts_with("synthetic");
+    let span = match parse_period(cells.get("period")).and_then(|s| within(s, today, synthetic)) {
+        Ok(s) => s,
+        Err(e) => {
+            problems.push((Some(line), format!("period {e}")));
+            return None;
+        }
+    };
+    let column = if staff { "role" } else { "flow" };
+    let name = cells.get(column).to_string();
+    if name.is_empty() {
+        problems.push((Some(line), format!("the {column} is empty")));
+        return None;
+    }
+    if let Some(p) = crate::model::names::problem(&name) {
+        problems.push((Some(line), format!("{column}: {p}")));
+        return None;
+    }
+    let row = if staff { staff_row(cells, span, problems)? } else { count_row(cells, span, problems)? };
+    Some((name, row))
+}
+
+/// A row of a staff history: starters, leavers and in post, and what else is given.
+fn staff_row(cells: &Cells<'_>, span: Span, problems: &mut Vec<Problem>) -> Option<Row> {
+    let (Some(Some(starters)), Some(Some(leavers)), Some(Some(in_post)), Some(vacancies)) = (
+        cells.number("starters", true, problems),
+        cells.number("leavers", true, problems),
+        cells.number("in_post", true, problems),
+        if cells.has("vacancies") { cells.number("vacancies", false, problems) } else { Some(None) },
+    ) else {
+        return None;
+    };
+    let mut extra = [None; STAFF_EXTRA.len()];
+    let mut bad = false;
+    for (k, column) in STAFF_EXTRA.iter().enumerate() {
+        if cells.has(column) {
+            match cells.number(column, false, problems) {
+                Some(v) => extra[k] = v,
+                None => bad = true,
+            }
+        }
+    }
+    if bad {
+        return None;
+    }
+    let [agency, sickness_days, asye, asye_protected, people_allocated, due, given] = extra;
+    let extra = StaffExtra {
+        agency,
+        sickness_days,
+        asye,
+        asye_protected,
+        people_allocated,
+        supervision_due_hours: due,
+        supervision_given_hours: given,
+    };
+    Some(Row::Staff(StaffPoint { span, starters, leavers, in_post, vacancies, extra, line: cells.line }))
+}
+
+/// A row of an activity history: a whole count, and completions if given.
+fn count_row(cells: &Cells<'_>, span: Span, problems: &mut Vec<Problem>) -> Option<Row> {
+    let Some(Some(count)) = cells.number("count", true, problems) else { return None };
+    if count.fract() != 0.0 {
+        problems.push((Some(cells.line), format!("count must be a whole number (got {count})")));
+        return None;
+    }
+    let completed = if cells.has("completed") { cells.number("completed", false, problems)? } else { None };
+    Some(Row::Count(Point { span, count, completed, line: cells.line }))
+}
+
+/// Each name's periods must not repeat or overlap.
+fn overlaps(rows: &[(String, Row)]) -> Vec<Problem> {
+    let mut problems = Vec::new();
     let mut by_name: HashMap<&str, Vec<(Span, u64)>> = HashMap::new();
-    for (name, row) in &rows {
+    for (name, row) in rows {
         by_name.entry(name).or_default().push(row.span_line());
     }
     for (name, spans) in &mut by_name {
@@ -397,11 +446,7 @@ pub fn parse_as_of(text: &str, file: &str, today: NaiveDate) -> Result<History, 
             }
         }
     }
-    if !problems.is_empty() {
-        problems.sort_by_key(|(l, _)| l.unwrap_or(0));
-        return Err(fail(problems));
-    }
-    Ok(group(rows, staff))
+    problems
 }
 
 /// A period within the years allowed and, unless synthetic, not after today.

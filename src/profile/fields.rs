@@ -198,13 +198,25 @@ pub(super) fn check_values(p: &Profile, problems: &mut Vec<String>) {
 
 /// Figures that contradict each other.
 pub(super) fn check_agreement(p: &Profile, problems: &mut Vec<String>) {
-    let d = &p.dols;
-    let received = d.urgent_requests.unwrap_or(0.0) + d.standard_requests.unwrap_or(0.0);
     let mut say = |cond: bool, text: String| {
         if cond {
             problems.push(text);
         }
     };
+    dols_agreement(p, &mut say);
+    staff_agreement(p, &mut say);
+    care_act_agreement(p, &mut say);
+}
+
+/// DoLS requests received last year, urgent and standard.
+fn received(p: &Profile) -> f64 {
+    p.dols.urgent_requests.unwrap_or(0.0) + p.dols.standard_requests.unwrap_or(0.0)
+}
+
+/// DoLS requests received, undecided, renewed and completed.
+fn dols_agreement(p: &Profile, say: &mut impl FnMut(bool, String)) {
+    let d = &p.dols;
+    let received = received(p);
     if let Some(u) = d.undecided {
         say(
             u > 0.0 && received == 0.0,
@@ -239,6 +251,11 @@ pub(super) fn check_agreement(p: &Profile, problems: &mut Vec<String>) {
             ),
         );
     }
+}
+
+/// Staff: BIAs among social workers, someone to assess, agency within vacancies.
+fn staff_agreement(p: &Profile, say: &mut impl FnMut(bool, String)) {
+    let received = received(p);
     let sw = p.staff.social_workers.and_then(|x| x.fte).unwrap_or(0.0);
     if let Some(b) = p.staff.social_workers_who_are_bias {
         say(
@@ -281,6 +298,10 @@ pub(super) fn check_agreement(p: &Profile, problems: &mut Vec<String>) {
             );
         }
     }
+}
+
+/// Care Act work waiting needs the yearly figure that says how much arrives.
+fn care_act_agreement(p: &Profile, say: &mut impl FnMut(bool, String)) {
     let c = &p.care_act;
     for (done, waiting, what) in [
         (c.needs_assessments, c.needs_assessments_waiting, "needs_assessments"),

@@ -348,6 +348,13 @@ fn dols(o: &mut Out, c: &Checked, f: &Figures) {
         format!("share of the backlog that is urgent: {}", d::BACKLOG_STANDARD.source),
     ));
     let effort = format!("{{ dist = \"gamma\", mean = {}, cv = 0.4 }}", num(d::BIA_HOURS.value));
+    urgent_flows(o, f, urgent_backlog, &effort);
+    standard_flows(o, f, standard_backlog, effort);
+}
+
+/// The stages of an urgent request: assessment within 7 days (14 extended),
+/// mental health assessment, sign-off; some go on to a standard request.
+fn urgent_flows(o: &mut Out, f: &Figures, backlog: f64, effort: &str) {
     o.line("\n[[flows]]\nname = \"urgent_bia\"\nlabel = \"best interests assessment\"\npriority = 2\norder = \"deadline\"\nkind = \"dols\"");
     o.line("stock = \"hospital_or_care_home\"\ndeprivation = true\ndeadline_days = 7\nextension_days = 7    # an urgent authorisation may be extended once by 7 days");
     o.assume(
@@ -356,12 +363,12 @@ fn dols(o: &mut Out, c: &Checked, f: &Figures) {
         "[0.3, 0.7]".into(),
         "ASSUMPTION: 30% screened high priority (people likely to stay)",
     );
-    o.assume("flows.urgent_bia", "effort_hours", effort.clone(), d::BIA_HOURS.source);
+    o.assume("flows.urgent_bia", "effort_hours", effort.to_string(), d::BIA_HOURS.source);
     o.line("duration_days = { dist = \"uniform\", min = 1, max = 5 }  # ASSUMPTION");
     o.line(format!("arrivals = {{ per_year = {} }}  # profile", num(f.urgent)));
     o.line(format!(
         "initial = {{ waiting = {}, waiting_age_days = {{ dist = \"uniform\", min = 0, max = 60 }} }}",
-        num(urgent_backlog)
+        num(backlog)
     ));
     o.line("\n[[flows]]\nname = \"urgent_mha\"\nlabel = \"mental health assessment\"\npriority = 2");
     o.line("effort_hours = { dist = \"fixed\", value = 1 }\nduration_days = { dist = \"uniform\", min = 0.5, max = 3 }  # ASSUMPTION");
@@ -376,6 +383,11 @@ fn dols(o: &mut Out, c: &Checked, f: &Figures) {
         ),
         d::URGENT_THEN_STANDARD.source,
     );
+}
+
+/// The stages of a standard request, with the backlog and the
+/// authorisations in force that come up for renewal.
+fn standard_flows(o: &mut Out, f: &Figures, backlog: f64, effort: String) {
     let renewals = f.renewals.value();
     let new_standard = (f.standard - renewals).max(0.0);
     let age_max = if f.over_a_year < 0.99 { 365.0 / (1.0 - f.over_a_year) } else { 3650.0 };
@@ -404,7 +416,7 @@ fn dols(o: &mut Out, c: &Checked, f: &Figures) {
     }
     o.line(format!(
         "initial = {{ waiting = {}, waiting_age_days = {{ dist = \"uniform\", min = 0, max = {} }}, scheduled = {}, scheduled_over_days = 300 }}",
-        num(standard_backlog),
+        num(backlog),
         num(age_max.round()),
         num(in_force)
     ));
@@ -442,16 +454,7 @@ fn posts(o: &mut Out, key: &str, p: Option<super::Posts>, fte: f64) {
     }
     o.default(key, "hours_per_week", d::HOURS_PER_WEEK);
     o.default(key, "turnover_per_year", d::TURNOVER);
-    o.assume(
-        key,
-        "recruitment_days",
-        format!(
-            "{{ dist = \"lognormal\", median = {}, p90 = {} }}",
-            num(d::RECRUITMENT_DAYS.value),
-            num(2.0 * d::RECRUITMENT_DAYS.value)
-        ),
-        d::RECRUITMENT_DAYS.source,
-    );
+    assume_recruitment(o, key);
     if p.and_then(|x| x.agency).unwrap_or(0.0) > 0.0 {
         o.assume(
             key,
@@ -465,6 +468,20 @@ fn posts(o: &mut Out, key: &str, p: Option<super::Posts>, fte: f64) {
         );
     }
     o.default(key, "on_costs", d::ON_COSTS);
+}
+
+/// The national default time to fill a post, with its spread.
+fn assume_recruitment(o: &mut Out, key: &str) {
+    o.assume(
+        key,
+        "recruitment_days",
+        format!(
+            "{{ dist = \"lognormal\", median = {}, p90 = {} }}",
+            num(d::RECRUITMENT_DAYS.value),
+            num(2.0 * d::RECRUITMENT_DAYS.value)
+        ),
+        d::RECRUITMENT_DAYS.source,
+    );
 }
 
 fn roles(o: &mut Out, c: &Checked, f: &Figures) {
@@ -482,39 +499,7 @@ fn roles(o: &mut Out, c: &Checked, f: &Figures) {
         o.line(format!("skills = [{care}{carers}]"));
     }
     if f.bias > 0.0 {
-        o.line("\n[[roles]]\nname = \"social_worker_bia\"\nlabel = \"social workers who are also BIAs\"");
-        o.line(format!("fte = {}  # profile", num(f.bias)));
-        o.default("roles.social_worker_bia", "hours_per_week", d::HOURS_PER_WEEK);
-        o.default("roles.social_worker_bia", "casework_share", d::CASEWORK_SHARE);
-        o.default("roles.social_worker_bia", "caseload_cap", d::CAP_SOCIAL_WORKER);
-        o.default("roles.social_worker_bia", "salary", d::SALARY_SOCIAL_WORKER);
-        o.default("roles.social_worker_bia", "on_costs", d::ON_COSTS);
-        o.default("roles.social_worker_bia", "turnover_per_year", d::TURNOVER);
-        o.assume(
-            "roles.social_worker_bia",
-            "recruitment_days",
-            format!(
-                "{{ dist = \"lognormal\", median = {}, p90 = {} }}",
-                num(d::RECRUITMENT_DAYS.value),
-                num(2.0 * d::RECRUITMENT_DAYS.value)
-            ),
-            d::RECRUITMENT_DAYS.source,
-        );
-        let policy = s.bia_dols_time.clone().unwrap_or_else(|| "fixed_share".into());
-        o.line(format!(
-            "dols_policy = \"{policy}\"  # {}",
-            if s.bia_dols_time.is_some() { "profile" } else { "ASSUMPTION: a share of the week" }
-        ));
-        if policy == "fixed_share" {
-            match s.bia_dols_share {
-                Some(v) => o.line(format!(
-                    "dols_share = {}  # profile (calibration finds the share they give in practice)",
-                    num(v)
-                )),
-                None => o.default("roles.social_worker_bia", "dols_share", d::BIA_DOLS_SHARE),
-            }
-        }
-        o.line(format!("skills = [{care}{carers}, \"urgent_bia\", \"standard_bia\"]"));
+        bia_role(o, c, f, &format!("{care}{carers}"));
     }
     if f.dols_team > 0.0 {
         o.line("\n[[roles]]\nname = \"dols_bia\"\nlabel = \"DoLS team BIAs\"");
@@ -552,6 +537,42 @@ fn roles(o: &mut Out, c: &Checked, f: &Figures) {
     o.line("caseload_cap = 40");
     o.default("roles.practice_manager", "salary", d::SALARY_MANAGER);
     o.line("skills = [\"urgent_signoff\", \"standard_signoff\"]");
+    bought_in_roles(o, f);
+}
+
+/// Social workers who are also BIAs: casework and DoLS, the share of
+/// the week each gets as the profile says or a default.
+fn bia_role(o: &mut Out, c: &Checked, f: &Figures, skills: &str) {
+    let s = &c.p.staff;
+    o.line("\n[[roles]]\nname = \"social_worker_bia\"\nlabel = \"social workers who are also BIAs\"");
+    o.line(format!("fte = {}  # profile", num(f.bias)));
+    o.default("roles.social_worker_bia", "hours_per_week", d::HOURS_PER_WEEK);
+    o.default("roles.social_worker_bia", "casework_share", d::CASEWORK_SHARE);
+    o.default("roles.social_worker_bia", "caseload_cap", d::CAP_SOCIAL_WORKER);
+    o.default("roles.social_worker_bia", "salary", d::SALARY_SOCIAL_WORKER);
+    o.default("roles.social_worker_bia", "on_costs", d::ON_COSTS);
+    o.default("roles.social_worker_bia", "turnover_per_year", d::TURNOVER);
+    assume_recruitment(o, "roles.social_worker_bia");
+    let policy = s.bia_dols_time.clone().unwrap_or_else(|| "fixed_share".into());
+    o.line(format!(
+        "dols_policy = \"{policy}\"  # {}",
+        if s.bia_dols_time.is_some() { "profile" } else { "ASSUMPTION: a share of the week" }
+    ));
+    if policy == "fixed_share" {
+        match s.bia_dols_share {
+            Some(v) => o.line(format!(
+                "dols_share = {}  # profile (calibration finds the share they give in practice)",
+                num(v)
+            )),
+            None => o.default("roles.social_worker_bia", "dols_share", d::BIA_DOLS_SHARE),
+        }
+    }
+    o.line(format!("skills = [{skills}, \"urgent_bia\", \"standard_bia\"]"));
+}
+
+/// Bought-in assessments: independent BIAs if the profile uses them, and
+/// s12 doctors, never the constraint.
+fn bought_in_roles(o: &mut Out, f: &Figures) {
     if f.independent > 0.0 {
         o.line("\n[[roles]]\nname = \"independent_bia\"\nlabel = \"independent BIAs\"\nkind = \"bought_in\"");
         o.line(format!("per_week = {}  # profile", num(f.independent)));

@@ -15,6 +15,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::de::DeTable;
 
 use super::locate::{KeyPath, path_at, span_of};
 use super::overlay::{Change, Merged, Sources};
@@ -98,158 +99,35 @@ pub(super) fn resolve(
     let mut areas = Vec::new();
     for (i, a) in region.areas.iter().enumerate() {
         let kp = root.key("areas").index(i);
-        let path = kp.to_string();
-        if a.name.is_empty()
-            || a.name.len() > crate::model::names::MAX
-            || !a.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            return Err(at(
-                kp.key("name"),
-                format!(
-                    "'{}': an area's name is lower-case letters, digits and _, at most {} of them",
-                    crate::model::names::visible(&a.name),
-                    crate::model::names::MAX
-                ),
-            ));
+        if let Some((key, message)) = refused_area(&region.areas, i, dir) {
+            return Err(at(kp.key(key), message));
         }
-        if region.areas[..i].iter().any(|b| b.name == a.name) {
-            return Err(at(kp.key("name"), format!("two areas are called '{}'", a.name)));
-        }
-        let changes: Vec<Change> = a.set.iter().map(|(k, v)| Change::set(k, v.clone())).collect();
-        let area_file = dir.join(&a.scenario);
-        if !area_file.is_file() {
-            let message = format!(
-                "area '{}': no scenario file {} (an area's scenario is found beside the region's file)",
-                a.name,
-                area_file.display()
-            );
-            return Err(at(kp.key("scenario"), message));
-        }
-        let loaded = super::load_with(&area_file, &changes).map_err(|mut e| {
-            // A problem with one of the area's `set` changes was written
-            // in the region's file, so it is placed there; one in the
-            // area's scenario stays in that file, saying which area.
-            let in_set = |p: &Problem| {
-                p.span
-                    .as_ref()
-                    .and_then(|sp| e.sources.locate(sp.start))
-                    .is_some_and(|(l, _)| matches!(l.origin, super::overlay::Origin::Change(_)))
-            };
-            if !e.problems.is_empty() && e.problems.iter().all(in_set) {
-                let set = kp.key("set");
-                let span = span_of(doc, &set);
-                let problems = e
-                    .problems
-                    .iter()
-                    .map(|p| Problem {
-                        path: format!("areas.{}.set", a.name),
-                        message: format!("area '{}': {}", a.name, p.message),
-                        span: span.clone(),
-                    })
-                    .collect();
-                return fail(problems);
-            }
-            for p in &mut e.problems {
-                p.message = format!("{} (area '{}' of {file})", p.message, a.name);
-            }
-            e
-        })?;
-        let mut body: toml::Table = loaded.resolved.parse().map_err(|e: toml::de::Error| {
-            fail(vec![Problem {
-                path: path.clone(),
-                message: format!("area '{}': {}", a.name, e.message()),
-                span: None,
-            }])
-        })?;
-        let label = a.label.clone().unwrap_or_else(|| crate::format::capital(&a.name.replace('_', " ")));
-        rename(&mut body, &a.name, &label, area_file.parent().unwrap_or(dir));
-        areas.push((a, label, body, loaded));
+        areas.push(load_area(a, &kp, dir, file, doc, &fail)?);
     }
-    let mut meta = region.scenario.clone();
-    for key in SHARED_SETTINGS {
-        if meta.contains_key(key) {
-            continue;
-        }
-        let given: Vec<(&str, Option<&toml::Value>)> = areas
-            .iter()
-            .map(|(a, _, body, _)| {
-                (a.name.as_str(), body.get("scenario").and_then(toml::Value::as_table).and_then(|t| t.get(key)))
-            })
-            .collect();
-        let (first, value) = given[0];
-        if let Some((other, v)) = given.iter().find(|(_, v)| *v != value) {
-            let says = |v: Option<&toml::Value>| v.map_or("nothing (the default)".to_string(), |v| v.to_string());
-            let message = format!(
-                "areas '{first}' and '{other}' differ in scenario.{key} ({} and {}); set scenario.{key} in this file",
-                says(value),
-                says(*v)
-            );
-            return Err(at(root.key("scenario"), message));
-        }
-        if let Some(v) = value {
-            meta.insert(key.into(), v.clone());
-        }
-    }
-    let names = areas
-        .iter()
-        .map(|(a, label, _, _)| {
-            let mut t = toml::Table::new();
-            t.insert("name".into(), toml::Value::String(a.name.clone()));
-            t.insert("label".into(), toml::Value::String(label.clone()));
-            toml::Value::Table(t)
-        })
-        .collect();
-    meta.insert("areas".into(), toml::Value::Array(names));
-    let mut combined = toml::Table::new();
-    combined.insert("scenario".into(), toml::Value::Table(meta));
-    for key in NAMED {
-        let all: Vec<toml::Value> = areas
-            .iter()
-            .flat_map(|(_, _, body, _)| body.get(key).and_then(toml::Value::as_array).cloned().unwrap_or_default())
-            .collect();
-        if !all.is_empty() {
-            combined.insert(key.into(), toml::Value::Array(all));
-        }
-    }
-    let given = [&region.absence, &region.inflation, &region.budget, &region.supervision, &region.health_check];
-    for (key, own) in SHARED.iter().zip(given) {
-        let value = match own {
-            Some(v) => Some(v.clone()),
-            None => shared(key, &areas.iter().map(|(a, _, body, _)| (a.name.as_str(), body)).collect::<Vec<_>>())
-                .map_err(|m| at(root.key(key), m))?,
-        };
-        if let Some(v) = value {
-            combined.insert((*key).into(), v);
-        }
-    }
+    let combined = combine(&region, &areas).map_err(|(key, m)| at(root.key(key), m))?;
     let body = to_toml(&combined);
-    let mut head = String::from("# Resolved scenario, made by caseflow from the region ");
-    head.push_str(&format!("{file} and its areas:\n"));
-    for (a, _, _, loaded) in &areas {
-        head.push_str(&format!("#   {}: {} ({})\n", a.name, loaded.file, loaded.changes.join(" ")));
-    }
-    let resolved = format!("{head}\n{}", body.trim_start());
+    let resolved = resolved_text(file, &areas, &body);
     let mut model = super::parse(&resolved, file)?;
-    if region.budget.is_none() && areas.iter().any(|(_, _, body, _)| body.contains_key("budget")) {
+    if region.budget.is_none() && areas.iter().any(|area| area.body.contains_key("budget")) {
         model.warnings.push(
             "budget: the areas' own budgets are left out; a region's budget is given in the region's file".into(),
         );
     }
-    model
-        .warnings
-        .extend(areas.iter().flat_map(|(a, _, _, l)| l.model.warnings.iter().map(move |w| format!("{}: {w}", a.name))));
+    model.warnings.extend(
+        areas.iter().flat_map(|area| area.loaded.model.warnings.iter().map(move |w| format!("{}: {w}", area.raw.name))),
+    );
     let mut files = sources.files();
-    for (_, _, _, loaded) in &areas {
-        for f in &loaded.files {
+    for area in &areas {
+        for f in &area.loaded.files {
             if !files.contains(f) {
                 files.push(f.clone());
             }
         }
     }
     let mut header = header_comment(sources.layer_text(0));
-    for (a, label, _, loaded) in &areas {
-        let h = loaded.header.lines().next().unwrap_or_default();
-        header.push_str(&format!("\n\nArea {label} ({}): {h}", a.name));
+    for area in &areas {
+        let h = area.loaded.header.lines().next().unwrap_or_default();
+        header.push_str(&format!("\n\nArea {} ({}): {h}", area.label, area.raw.name));
     }
     let changes = sources
         .layers
@@ -266,6 +144,172 @@ pub(super) fn resolve(
         changes,
         resolved,
     })
+}
+
+/// The combined scenario as text, headed by where each area came from.
+fn resolved_text(file: &str, areas: &[Area<'_>], body: &str) -> String {
+    let mut head = String::from("# Resolved scenario, made by caseflow from the region ");
+    head.push_str(&format!("{file} and its areas:\n"));
+    for area in areas {
+        head.push_str(&format!("#   {}: {} ({})\n", area.raw.name, area.loaded.file, area.loaded.changes.join(" ")));
+    }
+    format!("{head}\n{}", body.trim_start())
+}
+
+/// One area of a region, loaded on its own and renamed.
+struct Area<'r> {
+    raw: &'r RawArea,
+    label: String,
+    /// The area's resolved scenario, its names prefixed with the area's.
+    body: toml::Table,
+    loaded: Scenario,
+}
+
+/// What is wrong with area `i` before it is loaded, as the key at fault
+/// and a message: a bad or repeated name, or no scenario file.
+fn refused_area(areas: &[RawArea], i: usize, dir: &Path) -> Option<(&'static str, String)> {
+    let a = &areas[i];
+    if a.name.is_empty()
+        || a.name.len() > crate::model::names::MAX
+        || !a.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        return Some((
+            "name",
+            format!(
+                "'{}': an area's name is lower-case letters, digits and _, at most {} of them",
+                crate::model::names::visible(&a.name),
+                crate::model::names::MAX
+            ),
+        ));
+    }
+    if areas[..i].iter().any(|b| b.name == a.name) {
+        return Some(("name", format!("two areas are called '{}'", a.name)));
+    }
+    let area_file = dir.join(&a.scenario);
+    if !area_file.is_file() {
+        let message = format!(
+            "area '{}': no scenario file {} (an area's scenario is found beside the region's file)",
+            a.name,
+            area_file.display()
+        );
+        return Some(("scenario", message));
+    }
+    None
+}
+
+/// Load and check one area on its own, with its `set` changes, and rename
+/// its entries for the region.
+fn load_area<'r>(
+    a: &'r RawArea,
+    kp: &KeyPath,
+    dir: &Path,
+    file: &str,
+    doc: &DeTable<'_>,
+    fail: &impl Fn(Vec<Problem>) -> ScenarioError,
+) -> Result<Area<'r>, ScenarioError> {
+    let path = kp.to_string();
+    let changes: Vec<Change> = a.set.iter().map(|(k, v)| Change::set(k, v.clone())).collect();
+    let area_file = dir.join(&a.scenario);
+    let loaded = super::load_with(&area_file, &changes).map_err(|mut e| {
+        // A problem with one of the area's `set` changes was written
+        // in the region's file, so it is placed there; one in the
+        // area's scenario stays in that file, saying which area.
+        let in_set = |p: &Problem| {
+            p.span
+                .as_ref()
+                .and_then(|sp| e.sources.locate(sp.start))
+                .is_some_and(|(l, _)| matches!(l.origin, super::overlay::Origin::Change(_)))
+        };
+        if !e.problems.is_empty() && e.problems.iter().all(in_set) {
+            let set = kp.key("set");
+            let span = span_of(doc, &set);
+            let problems = e
+                .problems
+                .iter()
+                .map(|p| Problem {
+                    path: format!("areas.{}.set", a.name),
+                    message: format!("area '{}': {}", a.name, p.message),
+                    span: span.clone(),
+                })
+                .collect();
+            return fail(problems);
+        }
+        for p in &mut e.problems {
+            p.message = format!("{} (area '{}' of {file})", p.message, a.name);
+        }
+        e
+    })?;
+    let mut body: toml::Table = loaded.resolved.parse().map_err(|e: toml::de::Error| {
+        fail(vec![Problem { path: path.clone(), message: format!("area '{}': {}", a.name, e.message()), span: None }])
+    })?;
+    let label = a.label.clone().unwrap_or_else(|| crate::format::capital(&a.name.replace('_', " ")));
+    rename(&mut body, &a.name, &label, area_file.parent().unwrap_or(dir));
+    Ok(Area { raw: a, label, body, loaded })
+}
+
+/// The areas laid side by side under the region's `[scenario]` and the
+/// settings and tables they share; a failure is the region's key at
+/// fault and why.
+fn combine(region: &RawRegion, areas: &[Area<'_>]) -> Result<toml::Table, (&'static str, String)> {
+    let mut meta = region.scenario.clone();
+    for key in SHARED_SETTINGS {
+        if meta.contains_key(key) {
+            continue;
+        }
+        let given: Vec<(&str, Option<&toml::Value>)> = areas
+            .iter()
+            .map(|area| {
+                let scenario = area.body.get("scenario").and_then(toml::Value::as_table);
+                (area.raw.name.as_str(), scenario.and_then(|t| t.get(key)))
+            })
+            .collect();
+        let (first, value) = given[0];
+        if let Some((other, v)) = given.iter().find(|(_, v)| *v != value) {
+            let says = |v: Option<&toml::Value>| v.map_or("nothing (the default)".to_string(), |v| v.to_string());
+            let message = format!(
+                "areas '{first}' and '{other}' differ in scenario.{key} ({} and {}); set scenario.{key} in this file",
+                says(value),
+                says(*v)
+            );
+            return Err(("scenario", message));
+        }
+        if let Some(v) = value {
+            meta.insert(key.into(), v.clone());
+        }
+    }
+    let names = areas
+        .iter()
+        .map(|area| {
+            let mut t = toml::Table::new();
+            t.insert("name".into(), toml::Value::String(area.raw.name.clone()));
+            t.insert("label".into(), toml::Value::String(area.label.clone()));
+            toml::Value::Table(t)
+        })
+        .collect();
+    meta.insert("areas".into(), toml::Value::Array(names));
+    let mut combined = toml::Table::new();
+    combined.insert("scenario".into(), toml::Value::Table(meta));
+    for key in NAMED {
+        let all: Vec<toml::Value> = areas
+            .iter()
+            .flat_map(|area| area.body.get(key).and_then(toml::Value::as_array).cloned().unwrap_or_default())
+            .collect();
+        if !all.is_empty() {
+            combined.insert(key.into(), toml::Value::Array(all));
+        }
+    }
+    let given = [&region.absence, &region.inflation, &region.budget, &region.supervision, &region.health_check];
+    for (key, own) in SHARED.iter().zip(given) {
+        let value = match own {
+            Some(v) => Some(v.clone()),
+            None => shared(key, &areas.iter().map(|area| (area.raw.name.as_str(), &area.body)).collect::<Vec<_>>())
+                .map_err(|m| (*key, m))?,
+        };
+        if let Some(v) = value {
+            combined.insert((*key).into(), v);
+        }
+    }
+    Ok(combined)
 }
 
 /// For a change aimed at a region as if it were a council (`roles.carrow_dols_bia.fte`):

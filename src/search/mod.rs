@@ -401,23 +401,63 @@ pub fn run(
     let horizon = horizon_days(model, &plan.targets);
     let mut s = Search { plan, model_days: horizon.map(|h| h.1), evaluated: Vec::new(), progress, stop };
     let dims = &plan.dims;
-    let first = &dims[0].values;
     let outer = grid(&dims[1..]);
     // The smallest first value meeting the service targets, per combination.
     let mut found: Vec<Vec<f64>> = Vec::new();
     for rest in &outer {
-        let at = |i: usize| [vec![first[i]], rest.clone()].concat();
+        found.extend(s.smallest_meeting(rest)?);
+    }
+    let cheapest = found
+        .iter()
+        .map(|v| s.eval(v, plan.coarse).map(|i| (i, s.evaluated[i].cost.quantile(0.5))))
+        .collect::<Result<Vec<_>, SearchError>>()?
+        .into_iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| s.evaluated[i].values.clone());
+    let (answer, why_none) = match cheapest {
+        Some(best) => s.confirm(best)?,
+        None => (None, Some("no candidate in the range meets every service target".into())),
+    };
+    let closest = if answer.is_none() { s.closest() } else { None };
+    let focus = answer.or(closest).map(|i| s.evaluated[i].replications);
+    let baseline = match (&plan.now, focus) {
+        (Some(now), Some(reps)) => Some(s.eval(now, reps)?),
+        _ => None,
+    };
+    let not_monotone = monotone_check(plan, &s.evaluated);
+    let grid_size: usize = dims.iter().map(|d| d.values.len()).product();
+    Ok(Outcome {
+        evaluated: s.evaluated,
+        grid: grid_size,
+        answer,
+        closest,
+        why_none,
+        not_monotone,
+        method: method(plan, outer.len()),
+        months: horizon.map(|h| h.0),
+        days: horizon.map(|h| h.1),
+        baseline,
+    })
+}
+
+impl Search<'_> {
+    /// The smallest value of the first key that meets the service targets
+    /// with the other keys at `rest`, by bisection; `None` when even the
+    /// largest falls short.
+    fn smallest_meeting(&mut self, rest: &[f64]) -> Result<Option<Vec<f64>>, SearchError> {
+        let plan = self.plan;
+        let (first, coarse) = (&plan.dims[0].values, plan.coarse);
+        let at = |i: usize| [vec![first[i]], rest.to_vec()].concat();
         let (mut lo, mut hi) = (0usize, first.len() - 1);
-        if !s.meets(&at(hi), plan.coarse, true)? {
-            continue;
+        if !self.meets(&at(hi), coarse, true)? {
+            return Ok(None);
         }
-        if s.meets(&at(lo), plan.coarse, true)? {
-            found.push(at(lo));
-            continue;
+        if self.meets(&at(lo), coarse, true)? {
+            return Ok(Some(at(lo)));
         }
         while hi - lo > 1 {
             let mid = (lo + hi) / 2;
-            if s.meets(&at(mid), plan.coarse, true)? {
+            if self.meets(&at(mid), coarse, true)? {
                 hi = mid;
             } else {
                 lo = mid;
@@ -427,89 +467,75 @@ pub fn run(
         // answer rests on an assumption that does not hold.
         let check = (hi + first.len() - 1).div_ceil(2);
         if check != hi {
-            s.eval(&at(check), plan.coarse)?;
+            self.eval(&at(check), coarse)?;
         }
-        found.push(at(hi));
+        Ok(Some(at(hi)))
     }
-    let cheapest = found
-        .iter()
-        .map(|v| s.eval(v, plan.coarse).map(|i| (i, s.evaluated[i].cost.quantile(0.5))))
-        .collect::<Result<Vec<_>, SearchError>>()?
-        .into_iter()
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(i, _)| s.evaluated[i].values.clone());
-    let mut answer = None;
-    let mut why_none = None;
-    if let Some(mut best) = cheapest {
-        // Confirm with more replications: up while short, down while the
-        // value below also meets the targets.
-        let step_index = |v: &[f64]| first.iter().position(|&x| x == v[0]).expect("a value of the range");
-        let mut k = step_index(&best);
-        while !s.meets(&best, plan.confirm, true)? {
+
+    /// Confirm the cheapest candidate with more replications: up while
+    /// short, down while the value below also meets the targets. The
+    /// answer, or why there is none.
+    fn confirm(&mut self, mut best: Vec<f64>) -> Result<(Option<usize>, Option<String>), SearchError> {
+        let plan = self.plan;
+        let first = &plan.dims[0].values;
+        let mut k = first.iter().position(|&x| x == best[0]).expect("a value of the range");
+        while !self.meets(&best, plan.confirm, true)? {
             if k + 1 == first.len() {
-                why_none = Some(format!(
-                    "with {} replications, even {} = {} falls short",
-                    plan.confirm, dims[0].key, first[k]
-                ));
-                break;
+                let why =
+                    format!("with {} replications, even {} = {} falls short", plan.confirm, plan.dims[0].key, first[k]);
+                return Ok((None, Some(why)));
             }
             k += 1;
             best[0] = first[k];
         }
-        if why_none.is_none() {
-            while k > 0 {
-                let below = [vec![first[k - 1]], best[1..].to_vec()].concat();
-                if !s.meets(&below, plan.confirm, true)? {
-                    break;
-                }
-                k -= 1;
-                best = below;
+        while k > 0 {
+            let below = [vec![first[k - 1]], best[1..].to_vec()].concat();
+            if !self.meets(&below, plan.confirm, true)? {
+                break;
             }
-            let i = s.eval(&best, plan.confirm)?;
-            if s.evaluated[i].meets_all(&plan.targets, false) {
-                answer = Some(i);
-            } else {
-                let budgets: Vec<String> = plan
-                    .targets
-                    .iter()
-                    .enumerate()
-                    .filter(|(t, target)| is_budget(target) && !s.evaluated[i].meets(&plan.targets, *t))
-                    .map(|(_, target)| target.goal())
-                    .collect();
-                why_none = Some(format!(
-                    "the smallest staffing that meets the service targets does not meet {}, and more staff only cost more",
-                    budgets.join(" or ")
-                ));
-            }
+            k -= 1;
+            best = below;
         }
-    } else {
-        why_none = Some("no candidate in the range meets every service target".into());
+        let i = self.eval(&best, plan.confirm)?;
+        if self.evaluated[i].meets_all(&plan.targets, false) {
+            return Ok((Some(i), None));
+        }
+        let budgets: Vec<String> = plan
+            .targets
+            .iter()
+            .enumerate()
+            .filter(|(t, target)| is_budget(target) && !self.evaluated[i].meets(&plan.targets, *t))
+            .map(|(_, target)| target.goal())
+            .collect();
+        let why = format!(
+            "the smallest staffing that meets the service targets does not meet {}, and more staff only cost more",
+            budgets.join(" or ")
+        );
+        Ok((None, Some(why)))
     }
-    let closest = if answer.is_none() {
-        (0..s.evaluated.len()).min_by(|&a, &b| {
-            let (ca, cb) = (&s.evaluated[a], &s.evaluated[b]);
-            ca.shortfall(&plan.targets)
-                .total_cmp(&cb.shortfall(&plan.targets))
-                .then(cb.replications.cmp(&ca.replications))
+
+    /// The candidate nearest to meeting the targets, the one with more
+    /// replications among equals.
+    fn closest(&self) -> Option<usize> {
+        let targets = &self.plan.targets;
+        (0..self.evaluated.len()).min_by(|&a, &b| {
+            let (ca, cb) = (&self.evaluated[a], &self.evaluated[b]);
+            ca.shortfall(targets).total_cmp(&cb.shortfall(targets)).then(cb.replications.cmp(&ca.replications))
         })
-    } else {
-        None
-    };
-    let focus = answer.or(closest).map(|i| s.evaluated[i].replications);
-    let baseline = match (&plan.now, focus) {
-        (Some(now), Some(reps)) => Some(s.eval(now, reps)?),
-        _ => None,
-    };
-    let not_monotone = monotone_check(plan, &s.evaluated);
-    let grid_size: usize = dims.iter().map(|d| d.values.len()).product();
-    let method = format!(
+    }
+}
+
+/// How the search went about it, in words.
+fn method(plan: &Plan, combinations: usize) -> String {
+    let dims = &plan.dims;
+    format!(
         "bisection on {} ({} values){}, {} replications a candidate, the answer confirmed with {}",
         dims[0].key,
-        first.len(),
-        if outer.len() > 1 {
+        dims[0].values.len(),
+        if combinations > 1 {
             format!(
                 " for each of the {} combinations of {}",
-                outer.len(),
+                combinations,
                 dims[1..].iter().map(|d| d.key.as_str()).collect::<Vec<_>>().join(", ")
             )
         } else {
@@ -517,19 +543,7 @@ pub fn run(
         },
         plan.coarse,
         plan.confirm
-    );
-    Ok(Outcome {
-        evaluated: s.evaluated,
-        grid: grid_size,
-        answer,
-        closest,
-        why_none,
-        not_monotone,
-        method,
-        months: horizon.map(|h| h.0),
-        days: horizon.map(|h| h.1),
-        baseline,
-    })
+    )
 }
 
 /// Service targets should not fall as the first key rises (with the other

@@ -120,9 +120,60 @@ fn value(id: &str, label: String, unit: &str, (min, max, step): (f64, f64, f64),
 /// The fields for a scenario, grouped as the users think of them.
 pub fn form(sc: &Scenario) -> Form {
     let m = &sc.model;
+    let (mut staff, mut dols) = role_fields(sc);
+    let mut demand = demand_fields(sc);
+    demand.extend(legal_fields(sc));
+    let mut budgets = budget_fields(sc);
+    for f in staff.iter_mut().chain(dols.iter_mut()).chain(budgets.iter_mut()) {
+        if let Kind::Value { key, scale, .. } = &f.kind {
+            f.kind = Kind::Value { key: key.clone(), scale: *scale, whole: key.ends_with(".vacancies") };
+        }
+    }
+    let group = |title: &str, help: &str, fields: Vec<Field>| Group { title: title.into(), help: help.into(), fields };
+    let has_dols = m.flows.iter().any(|f| f.kind == WorkKind::Dols);
+    let groups = vec![
+        group("Staff by role", "Posts and vacancies at the start; dated changes go under 'Staff leaving'.", staff),
+        group(
+            if has_dols { "BIAs' DoLS time and bought-in assessments" } else { "Bought-in assessments" },
+            "How much assessment capacity DoLS has.",
+            dols,
+        ),
+        group("Demand and the law", "How much work arrives, and the size of a change in the law.", demand),
+        group("Budgets", "What finance has set aside each year.", budgets),
+    ];
+    Form {
+        groups: groups.into_iter().filter(|g| !g.fields.is_empty()).collect(),
+        roles: m
+            .roles
+            .iter()
+            .filter(|r| !r.is_bought_in())
+            .map(|r| RoleChoice {
+                name: r.name.clone(),
+                label: r.label.clone(),
+                fte: r.fte,
+                plan: match sc.value_at(&format!("roles.{}.plan", r.name)) {
+                    Some(toml::Value::Array(steps)) => steps.iter().map(|s| s.to_string()).collect(),
+                    _ => Vec::new(),
+                },
+            })
+            .collect(),
+        requests: m
+            .requests
+            .iter()
+            .filter(|r| m.flows[r.first()].deadline_days.is_some())
+            .map(|r| Choice { name: r.name.clone(), label: r.label.clone() })
+            .collect(),
+        start: m.start.to_string(),
+        end: m.periods.last_date(m.periods.len() - 1).to_string(),
+    }
+}
+
+/// The fields of each role: staff roles' posts and vacancies, and DoLS
+/// capacity (BIAs' share of the week, bought-in assessments).
+fn role_fields(sc: &Scenario) -> (Vec<Field>, Vec<Field>) {
     let mut staff = Vec::new();
     let mut dols = Vec::new();
-    for r in &m.roles {
+    for r in &sc.model.roles {
         let key = |k: &str| format!("roles.{}.{k}", r.name);
         match r.kind {
             RoleKind::BoughtIn { .. } => {
@@ -172,6 +223,12 @@ pub fn form(sc: &Scenario) -> Form {
             }
         }
     }
+    (staff, dols)
+}
+
+/// A multiplier of each flow's arrivals (a request's, by its first stage).
+fn demand_fields(sc: &Scenario) -> Vec<Field> {
+    let m = &sc.model;
     let mut demand = Vec::new();
     for (f, flow) in m.flows.iter().enumerate() {
         if flow.stage_of.is_some_and(|(_, stage)| stage > 0) {
@@ -203,7 +260,14 @@ pub fn form(sc: &Scenario) -> Form {
             }
         }
     }
-    for l in &m.legal_changes {
+    demand
+}
+
+/// The corners of each change in the law whose share still needing
+/// authorisation is a triangle.
+fn legal_fields(sc: &Scenario) -> Vec<Field> {
+    let mut fields = Vec::new();
+    for l in &sc.model.legal_changes {
         let key = format!("legal_changes.{}.multiplier", l.name);
         let corners = match sc.value_at(&key) {
             Some(toml::Value::Table(t)) if t.get("dist").and_then(|d| d.as_str()) == Some("triangular") => {
@@ -219,7 +283,7 @@ pub fn form(sc: &Scenario) -> Form {
                 "mode" => "most likely",
                 _ => "highest",
             };
-            demand.push(Field {
+            fields.push(Field {
                 id: format!("{key}#{corner}"),
                 label: format!("{}: share who still need authorisation, {what}", l.label),
                 unit: "%".into(),
@@ -232,8 +296,12 @@ pub fn form(sc: &Scenario) -> Form {
             });
         }
     }
+    fields
+}
+
+fn budget_fields(sc: &Scenario) -> Vec<Field> {
     let mut budgets = Vec::new();
-    for line in &m.budget {
+    for line in &sc.model.budget {
         let key = format!("budget.{}", line.item.key());
         if let Some(now) = number_at(sc, &key) {
             budgets.push(value(
@@ -246,48 +314,7 @@ pub fn form(sc: &Scenario) -> Form {
             ));
         }
     }
-    for f in staff.iter_mut().chain(dols.iter_mut()).chain(budgets.iter_mut()) {
-        if let Kind::Value { key, scale, .. } = &f.kind {
-            f.kind = Kind::Value { key: key.clone(), scale: *scale, whole: key.ends_with(".vacancies") };
-        }
-    }
-    let group = |title: &str, help: &str, fields: Vec<Field>| Group { title: title.into(), help: help.into(), fields };
-    let has_dols = m.flows.iter().any(|f| f.kind == WorkKind::Dols);
-    let groups = vec![
-        group("Staff by role", "Posts and vacancies at the start; dated changes go under 'Staff leaving'.", staff),
-        group(
-            if has_dols { "BIAs' DoLS time and bought-in assessments" } else { "Bought-in assessments" },
-            "How much assessment capacity DoLS has.",
-            dols,
-        ),
-        group("Demand and the law", "How much work arrives, and the size of a change in the law.", demand),
-        group("Budgets", "What finance has set aside each year.", budgets),
-    ];
-    Form {
-        groups: groups.into_iter().filter(|g| !g.fields.is_empty()).collect(),
-        roles: m
-            .roles
-            .iter()
-            .filter(|r| !r.is_bought_in())
-            .map(|r| RoleChoice {
-                name: r.name.clone(),
-                label: r.label.clone(),
-                fte: r.fte,
-                plan: match sc.value_at(&format!("roles.{}.plan", r.name)) {
-                    Some(toml::Value::Array(steps)) => steps.iter().map(|s| s.to_string()).collect(),
-                    _ => Vec::new(),
-                },
-            })
-            .collect(),
-        requests: m
-            .requests
-            .iter()
-            .filter(|r| m.flows[r.first()].deadline_days.is_some())
-            .map(|r| Choice { name: r.name.clone(), label: r.label.clone() })
-            .collect(),
-        start: m.start.to_string(),
-        end: m.periods.last_date(m.periods.len() - 1).to_string(),
-    }
+    budgets
 }
 
 /// A problem placed beside a field (or `upload`, or `events`), in words.

@@ -320,50 +320,16 @@ pub fn build(c: &Setup) -> Doc {
         names[0]
     )));
     let mut side = Section::new("kpis", "Side by side");
-    let mut header = vec!["measure".to_string()];
-    header.extend(names.iter().map(|n| format!("{n} P50 (P10-P90)")));
-    header.extend(names[1..].iter().map(|n| format!("{n} minus {} P50 (P10 to P90)", names[0])));
-    side.push(Block::Table(Table {
-        title: String::new(),
-        header,
-        rows: rows
-            .iter()
-            .map(|r| {
-                let mut cells = vec![r.label.clone()];
-                cells.extend(r.values.iter().map(|v| r.unit.band(v)));
-                cells.extend(r.differences.iter().map(|d| r.unit.band_diff(d)));
-                cells
-            })
-            .collect(),
-    }));
+    side.push(Block::Table(side_by_side(&names, &rows)));
     let mut money = Section::new("years", "By financial year");
     if !years.is_empty() {
-        let mut header = vec!["measure".to_string()];
-        header.extend(names.iter().map(|n| format!("{n} P50 (P10-P90)")));
-        header.extend(names[1..].iter().map(|n| format!("{n} minus {} P50 (P10 to P90)", names[0])));
-        let rows = years
-            .iter()
-            .flat_map(|(_, rows)| rows)
-            .map(|r| {
-                let mut cells = vec![r.label.clone()];
-                cells.extend(r.values.iter().map(|v| r.unit.band(v)));
-                cells.extend(r.differences.iter().map(|d| r.unit.band_diff(d)));
-                cells
-            })
-            .collect();
-        money.push(Block::Table(Table { title: String::new(), header, rows }));
+        money.push(Block::Table(side_by_side(&names, years.iter().flat_map(|(_, rows)| rows))));
         money.push(Block::Note(
             "Financial years run April to March; a part-year covers only the months simulated. DoLS cost is the staff time given to DoLS at each role's cost per hour available, with fees for bought-in assessments.".into(),
         ));
     }
     let mut limits = Section::new("bottleneck", "What limits the work");
-    let mut said = Vec::new();
-    for (e, agg) in entries.iter().zip(&c.paired.aggregates) {
-        for l in report::limits(e.model, agg) {
-            said.push(Sentence::plain(format!("{}: {}", e.model.name, l.sentence)));
-        }
-    }
-    limits.push(Block::Sentences(said));
+    limits.push(Block::Sentences(limit_sentences(c)));
     let mut charts_section = Section::new("charts", "Charts");
     for chart in charts(entries, &c.paired.aggregates) {
         charts_section.push(Block::Chart(chart));
@@ -390,6 +356,34 @@ pub fn build(c: &Setup) -> Doc {
         sections: vec![headline, side, money, limits, charts_section].into_iter().filter(|s| !s.is_empty()).collect(),
         reproduce,
     }
+}
+
+/// Each measure of each scenario, then its paired difference from the first.
+fn side_by_side<'r>(names: &[String], rows: impl IntoIterator<Item = &'r Row>) -> Table {
+    let mut header = vec!["measure".to_string()];
+    header.extend(names.iter().map(|n| format!("{n} P50 (P10-P90)")));
+    header.extend(names[1..].iter().map(|n| format!("{n} minus {} P50 (P10 to P90)", names[0])));
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let mut cells = vec![r.label.clone()];
+            cells.extend(r.values.iter().map(|v| r.unit.band(v)));
+            cells.extend(r.differences.iter().map(|d| r.unit.band_diff(d)));
+            cells
+        })
+        .collect();
+    Table { title: String::new(), header, rows }
+}
+
+/// What limits the work in each scenario.
+fn limit_sentences(c: &Setup) -> Vec<Sentence> {
+    let mut said = Vec::new();
+    for (e, agg) in c.entries.iter().zip(&c.paired.aggregates) {
+        for l in report::limits(e.model, agg) {
+            said.push(Sentence::plain(format!("{}: {}", e.model.name, l.sentence)));
+        }
+    }
+    said
 }
 
 /// For each scenario after the first, the measures it changes clearly
@@ -462,39 +456,8 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
         panels,
     }];
     // Waiting lists of the flows that wait most, in any scenario.
-    let mut flows: Vec<(f64, String)> = base
-        .flows
-        .iter()
-        .filter(|f| entries.iter().all(|e| e.model.flow_id(&f.name).is_some()))
-        .map(|f| {
-            let most = entries
-                .iter()
-                .zip(aggs)
-                .map(|(e, a)| a.flow_kpi(e.model.flow_id(&f.name).map_or(0, usize::from), FlowKpi::WaitingAtEnd).mean())
-                .fold(0.0, f64::max);
-            (most, f.name.clone())
-        })
-        .filter(|(most, _)| *most > 0.0)
-        .collect();
-    flows.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let panels: Vec<Panel> = flows
-        .iter()
-        .take(6)
-        .map(|(_, name)| {
-            let label = base.flow_id(name).map_or(name.clone(), |f| base.flow_title(f as usize));
-            let ids: Vec<usize> = entries.iter().map(|e| e.model.flow_id(name).map_or(0, usize::from)).collect();
-            let mut panel = overlay(&label, aggs, &names, np, |_, _| Bands { p10: 0.0, p50: 0.0, p90: 0.0, mean: 0.0 });
-            for ((s, a), &f) in panel.series.iter_mut().zip(aggs).zip(&ids) {
-                for p in 0..np {
-                    let b = Bands::of(a.flow_period(f, p, FlowMetric::WaitingMean));
-                    s.p10[p] = b.p10;
-                    s.p50[p] = b.p50;
-                    s.p90[p] = b.p90;
-                }
-            }
-            panel
-        })
-        .collect();
+    let panels: Vec<Panel> =
+        most_waiting(entries, aggs).iter().take(6).map(|name| waiting_panel(entries, aggs, &names, np, name)).collect();
     if !panels.is_empty() {
         charts.push(Chart {
             id: "compare-waiting".into(),
@@ -511,4 +474,43 @@ fn charts(entries: &[Entry], aggs: &[Aggregate]) -> Vec<Chart> {
         });
     }
     charts
+}
+
+/// The flows every scenario has that have work waiting at the end in
+/// any of them, most waiting first.
+fn most_waiting(entries: &[Entry], aggs: &[Aggregate]) -> Vec<String> {
+    let mut flows: Vec<(f64, String)> = entries[0]
+        .model
+        .flows
+        .iter()
+        .filter(|f| entries.iter().all(|e| e.model.flow_id(&f.name).is_some()))
+        .map(|f| {
+            let most = entries
+                .iter()
+                .zip(aggs)
+                .map(|(e, a)| a.flow_kpi(e.model.flow_id(&f.name).map_or(0, usize::from), FlowKpi::WaitingAtEnd).mean())
+                .fold(0.0, f64::max);
+            (most, f.name.clone())
+        })
+        .filter(|(most, _)| *most > 0.0)
+        .collect();
+    flows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    flows.into_iter().map(|(_, name)| name).collect()
+}
+
+/// One flow's waiting list in each scenario, found by name in each.
+fn waiting_panel(entries: &[Entry], aggs: &[Aggregate], names: &[String], np: usize, name: &str) -> Panel {
+    let base = entries[0].model;
+    let label = base.flow_id(name).map_or(name.to_string(), |f| base.flow_title(f as usize));
+    let ids: Vec<usize> = entries.iter().map(|e| e.model.flow_id(name).map_or(0, usize::from)).collect();
+    let mut panel = overlay(&label, aggs, names, np, |_, _| Bands { p10: 0.0, p50: 0.0, p90: 0.0, mean: 0.0 });
+    for ((s, a), &f) in panel.series.iter_mut().zip(aggs).zip(&ids) {
+        for p in 0..np {
+            let b = Bands::of(a.flow_period(f, p, FlowMetric::WaitingMean));
+            s.p10[p] = b.p10;
+            s.p50[p] = b.p50;
+            s.p90[p] = b.p90;
+        }
+    }
+    panel
 }

@@ -129,6 +129,34 @@ pub fn build(
     model_of: &dyn Fn(&Candidate) -> Option<Model>,
 ) -> Doc {
     let name = &model.name;
+    let focus = out.answer.or(out.closest).map(|i| &out.evaluated[i]);
+    let answer = answer_section(plan, out, model, now, model_of);
+    let targets = targets_section(plan, out, focus);
+    let candidates = candidates_section(plan, out, model);
+    Doc {
+        title: format!("{name}: staffing search"),
+        meta: vec![format!(
+            "Candidates are {name} with {} varied; all run on the same simulated futures (seed {}), so they differ only by what they change.",
+            plan.dims.iter().map(|d| words::key(model, &d.key)).collect::<Vec<_>>().join(" and "),
+            plan.seed
+        )],
+        sections: vec![answer, targets, candidates],
+        reproduce: vec![
+            ("scenario".into(), plan.scenario.to_string()),
+            ("seed".into(), plan.seed.to_string()),
+            ("replications".into(), format!("{} a candidate, {} to confirm", plan.coarse, plan.confirm)),
+        ],
+    }
+}
+
+/// The answer, or the closest candidate, what limits it, and how the search went.
+fn answer_section(
+    plan: &Plan,
+    out: &Outcome,
+    model: &Model,
+    now: &[Option<String>],
+    model_of: &dyn Fn(&Candidate) -> Option<Model>,
+) -> Section {
     // The search says what it did in keys; the report, in words.
     let plain =
         |text: &str| plan.dims.iter().fold(text.to_string(), |t, d| t.replace(&d.key, &words::key(model, &d.key)));
@@ -180,7 +208,11 @@ pub fn build(
         )));
     }
     answer.push(Block::Sentences(sentences));
+    answer
+}
 
+/// Each target, and how the answer (or the closest) does against it.
+fn targets_section(plan: &Plan, out: &Outcome, focus: Option<&Candidate>) -> Section {
     let mut targets = Section::new("targets", "Targets");
     let mut rows = Vec::new();
     for (t, target) in plan.targets.iter().enumerate() {
@@ -198,7 +230,11 @@ pub fn build(
         header.push(format!("{who}: P50 (P10-P90)"));
     }
     targets.push(Block::Table(Table { title: String::new(), header, rows }));
+    targets
+}
 
+/// Every candidate evaluated, in order of the values varied.
+fn candidates_section(plan: &Plan, out: &Outcome, model: &Model) -> Section {
     let mut candidates = Section::new("candidates", "Candidates evaluated");
     let mut header: Vec<String> = plan.dims.iter().map(|d| words::key(model, &d.key)).collect();
     header.push("replications".into());
@@ -238,21 +274,7 @@ pub fn build(
         .collect();
     candidates.push(Block::Table(Table { title: String::new(), header, rows }));
     candidates.push(Block::Chart(frontier(plan, out, model)));
-
-    Doc {
-        title: format!("{name}: staffing search"),
-        meta: vec![format!(
-            "Candidates are {name} with {} varied; all run on the same simulated futures (seed {}), so they differ only by what they change.",
-            plan.dims.iter().map(|d| words::key(model, &d.key)).collect::<Vec<_>>().join(" and "),
-            plan.seed
-        )],
-        sections: vec![answer, targets, candidates],
-        reproduce: vec![
-            ("scenario".into(), plan.scenario.to_string()),
-            ("seed".into(), plan.seed.to_string()),
-            ("replications".into(), format!("{} a candidate, {} to confirm", plan.coarse, plan.confirm)),
-        ],
-    }
+    candidates
 }
 
 /// Cost a year against the share of futures meeting the hardest service

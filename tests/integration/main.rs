@@ -18,6 +18,7 @@ mod health;
 mod history;
 mod imports;
 mod inputs;
+mod layout;
 mod legal;
 mod memory;
 mod overlays;

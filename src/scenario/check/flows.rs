@@ -27,22 +27,7 @@ pub(super) fn check_flows(c: &mut Checker, cx: &Context, path: &KeyPath) -> Opti
 
 fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Option<Flow> {
     let n = c.count();
-    let priority = match f.priority {
-        None => Some(1),
-        Some(p) if (0..=1_000_000).contains(&p) => Some(p as u32),
-        Some(p) => {
-            c.err(path.key("priority"), format!("must be a whole number from 0 to 1000000 (got {p})"));
-            None
-        }
-    };
-    let order = match f.order.as_deref() {
-        None | Some("fifo") => Some(QueueOrder::Fifo),
-        Some("deadline") => Some(QueueOrder::Deadline),
-        Some(o) => {
-            c.err(path.key("order"), format!("unknown order '{o}' (expected fifo or deadline)"));
-            None
-        }
-    };
+    let (priority, order) = check_queue(c, f, path);
     let effort = check_dist(c, &f.effort_hours, &path.key("effort_hours"));
     if effort.as_ref().is_some_and(|d| !d.is_positive()) {
         c.err(path.key("effort_hours"), "effort must be > 0 hours");
@@ -60,37 +45,9 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
         None => Some(None),
         Some(d) => c.positive(path.key("deadline_days"), d).map(Some),
     };
-    let kind = match f.kind.as_deref() {
-        None | Some("care_management") => Some(WorkKind::CareManagement),
-        Some("dols") => Some(WorkKind::Dols),
-        Some(other) => {
-            c.err(path.key("kind"), format!("unknown kind of work '{other}' (expected care_management or dols)"));
-            None
-        }
-    };
-    let deprivation = match (f.deprivation.unwrap_or(false), f.extension_days) {
-        (false, None) => Some(None),
-        (false, Some(_)) => {
-            c.err(path.key("extension_days"), "an extension only applies to deprivation = true flows");
-            None
-        }
-        (true, ext) => {
-            if f.deadline_days.is_none() {
-                c.err(path.key("deprivation"), "a deprivation flow needs deadline_days: unauthorised means past it");
-            }
-            c.non_negative(path.key("extension_days"), ext.unwrap_or(0.0)).map(Some)
-        }
-    };
-    let stock = match &f.stock {
-        None => Some(None),
-        Some(name) => {
-            let s = cx.stock(name);
-            if s.is_none() {
-                c.err(path.key("stock"), format!("no stock is called '{name}' (add it under [[stocks]])"));
-            }
-            s.map(Some)
-        }
-    };
+    let kind = check_kind(c, f, path);
+    let deprivation = check_deprivation(c, f, path);
+    let stock = f.stock.as_ref().map_or(Some(None), |name| check_stock(c, cx, name, path).map(Some));
     let diverted_share = match &f.diverted_share {
         None => Some(0.0),
         Some(v) => c.num(path.key("diverted_share"), v, 0.0, 1.0),
@@ -99,30 +56,7 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
         None => Some(None),
         Some(d) => c.positive(path.key("batch_days"), d).map(Some),
     };
-    let triage = match &f.triage {
-        None => Some(Vec::new()),
-        Some(shares) => {
-            let sum: f64 = shares.iter().sum();
-            if shares.is_empty() || shares.len() > 8 || shares.iter().any(|s| !(s.is_finite() && *s >= 0.0)) {
-                c.err(path.key("triage"), "needs 1 to 8 shares >= 0, most urgent class first");
-                None
-            } else if (sum - 1.0).abs() > 1e-6 {
-                c.err(path.key("triage"), format!("the shares must add up to 1 (they add up to {sum})"));
-                None
-            } else {
-                let mut acc = 0.0;
-                Some(
-                    shares
-                        .iter()
-                        .map(|s| {
-                            acc += s;
-                            acc
-                        })
-                        .collect(),
-                )
-            }
-        }
-    };
+    let triage = f.triage.as_ref().map_or(Some(Vec::new()), |shares| check_triage(c, shares, &path.key("triage")));
     let arrivals = match (&f.arrivals, cx.meta) {
         (None, _) => Some(None),
         (Some(a), Some(meta)) => check_arrivals(c, cx, a, &path.key("arrivals"), meta).map(Some),
@@ -137,29 +71,8 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
         None => Some(None),
         Some(k) => super::health::check_keep(c, cx, k, &path.key("keep_allocated")).map(Some),
     };
-    if f.keep_allocated.is_some() {
-        if f.people == Some(false) {
-            c.err(path.key("people"), "keep_allocated keeps people allocated, so the flow's items are people");
-        }
-        if kind == Some(WorkKind::Dols) {
-            c.err(path.key("keep_allocated"), "DoLS work keeps no one allocated: leave keep_allocated out");
-        }
-    } else if initial.as_ref().is_some_and(|i| i.allocated > 0) {
-        c.err(
-            path.key("initial").key("allocated"),
-            "people allocated at the start need keep_allocated, which says for how long",
-        );
-    }
-    let team = match &f.team {
-        None => Some(None),
-        Some(t) => match cx.team(t) {
-            Some(id) => Some(Some(id)),
-            None => {
-                c.err(path.key("team"), format!("no role is in a team called '{t}' (teams are named by roles' team)"));
-                None
-            }
-        },
-    };
+    check_people(c, f, kind, initial.as_ref(), path);
+    let team = f.team.as_ref().map_or(Some(None), |t| check_team(c, cx, t, path).map(Some));
     if c.count() > n {
         return None;
     }
@@ -186,6 +99,116 @@ fn check_flow(c: &mut Checker, cx: &Context, f: &RawFlow, path: &KeyPath) -> Opt
         keep: keep?,
         team: team?,
     })
+}
+
+/// The kind of work: care management, or DoLS.
+fn check_kind(c: &mut Checker, f: &RawFlow, path: &KeyPath) -> Option<WorkKind> {
+    match f.kind.as_deref() {
+        None | Some("care_management") => Some(WorkKind::CareManagement),
+        Some("dols") => Some(WorkKind::Dols),
+        Some(other) => {
+            c.err(path.key("kind"), format!("unknown kind of work '{other}' (expected care_management or dols)"));
+            None
+        }
+    }
+}
+
+/// The stock a flow's people join, by name.
+fn check_stock(c: &mut Checker, cx: &Context, name: &str, path: &KeyPath) -> Option<usize> {
+    let s = cx.stock(name);
+    if s.is_none() {
+        c.err(path.key("stock"), format!("no stock is called '{name}' (add it under [[stocks]])"));
+    }
+    s
+}
+
+/// The team whose roles do a flow, by name.
+fn check_team(c: &mut Checker, cx: &Context, t: &str, path: &KeyPath) -> Option<u16> {
+    let team = cx.team(t);
+    if team.is_none() {
+        c.err(path.key("team"), format!("no role is in a team called '{t}' (teams are named by roles' team)"));
+    }
+    team
+}
+
+/// A flow's place in the queue: its priority and the order it is taken in.
+fn check_queue(c: &mut Checker, f: &RawFlow, path: &KeyPath) -> (Option<u32>, Option<QueueOrder>) {
+    let priority = match f.priority {
+        None => Some(1),
+        Some(p) if (0..=1_000_000).contains(&p) => Some(p as u32),
+        Some(p) => {
+            c.err(path.key("priority"), format!("must be a whole number from 0 to 1000000 (got {p})"));
+            None
+        }
+    };
+    let order = match f.order.as_deref() {
+        None | Some("fifo") => Some(QueueOrder::Fifo),
+        Some("deadline") => Some(QueueOrder::Deadline),
+        Some(o) => {
+            c.err(path.key("order"), format!("unknown order '{o}' (expected fifo or deadline)"));
+            None
+        }
+    };
+    (priority, order)
+}
+
+/// The extension of a deprivation flow, whose items are unauthorised
+/// past their deadline; `Some(None)` for other flows.
+fn check_deprivation(c: &mut Checker, f: &RawFlow, path: &KeyPath) -> Option<Option<f64>> {
+    match (f.deprivation.unwrap_or(false), f.extension_days) {
+        (false, None) => Some(None),
+        (false, Some(_)) => {
+            c.err(path.key("extension_days"), "an extension only applies to deprivation = true flows");
+            None
+        }
+        (true, ext) => {
+            if f.deadline_days.is_none() {
+                c.err(path.key("deprivation"), "a deprivation flow needs deadline_days: unauthorised means past it");
+            }
+            c.non_negative(path.key("extension_days"), ext.unwrap_or(0.0)).map(Some)
+        }
+    }
+}
+
+/// Triage shares, most urgent class first, as cumulative shares.
+fn check_triage(c: &mut Checker, shares: &[f64], path: &KeyPath) -> Option<Vec<f64>> {
+    let sum: f64 = shares.iter().sum();
+    if shares.is_empty() || shares.len() > 8 || shares.iter().any(|s| !(s.is_finite() && *s >= 0.0)) {
+        c.err(path.clone(), "needs 1 to 8 shares >= 0, most urgent class first");
+        None
+    } else if (sum - 1.0).abs() > 1e-6 {
+        c.err(path.clone(), format!("the shares must add up to 1 (they add up to {sum})"));
+        None
+    } else {
+        let mut acc = 0.0;
+        Some(
+            shares
+                .iter()
+                .map(|s| {
+                    acc += s;
+                    acc
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Items kept allocated are people, outside DoLS; people allocated at
+/// the start need to be kept so.
+fn check_people(c: &mut Checker, f: &RawFlow, kind: Option<WorkKind>, initial: Option<&Initial>, path: &KeyPath) {
+    if f.keep_allocated.is_some() {
+        if f.people == Some(false) {
+            c.err(path.key("people"), "keep_allocated keeps people allocated, so the flow's items are people");
+        }
+        if kind == Some(WorkKind::Dols) {
+            c.err(path.key("keep_allocated"), "DoLS work keeps no one allocated: leave keep_allocated out");
+        }
+    } else if initial.is_some_and(|i| i.allocated > 0) {
+        c.err(
+            path.key("initial").key("allocated"),
+            "people allocated at the start need keep_allocated, which says for how long",
+        );
+    }
 }
 
 fn check_initial(c: &mut Checker, i: &RawInitial, path: &KeyPath) -> Option<Initial> {
@@ -309,29 +332,7 @@ fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<
             c.err(path.key(key), format!("{key} goes with history = \"file.csv\""));
         }
     }
-    let given: Vec<(&str, &Num, f64)> = [
-        ("per_day", &a.per_day, 1.0),
-        ("per_week", &a.per_week, 1.0 / DAYS_PER_WEEK),
-        ("per_month", &a.per_month, 12.0 / DAYS_PER_YEAR),
-        ("per_year", &a.per_year, 1.0 / DAYS_PER_YEAR),
-    ]
-    .into_iter()
-    .filter_map(|(k, v, to_day)| v.as_ref().map(|v| (k, v, to_day)))
-    .collect();
-    let base = match given.as_slice() {
-        [] => {
-            c.err(
-                path.clone(),
-                "missing the rate: add one of per_day, per_week, per_month or per_year, or history = \"file.csv\"",
-            );
-            None
-        }
-        [(k, v, to_day)] => c.num(path.key(k), v, 0.0, f64::INFINITY).map(|v| v * to_day),
-        [_, (k, _, _), ..] => {
-            c.err(path.key(k), "give one rate only (per_day, per_week, per_month or per_year)");
-            None
-        }
-    };
+    let base = check_rate(c, a, path);
     let trend = match &a.trend_per_year {
         None => 0.0,
         // A growth rate above -1 (a fall of all demand is not a trend).
@@ -346,27 +347,7 @@ fn shape_as_written(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<
             ),
         );
     }
-    let season = match &a.seasonality {
-        None => None,
-        Some(s) if s.len() == 12 && s.iter().all(|v| v.is_finite() && *v >= 0.0) && s.iter().sum::<f64>() > 0.0 => {
-            let mean = s.iter().sum::<f64>() / 12.0;
-            Some(s.iter().map(|v| v / mean).collect::<Vec<f64>>())
-        }
-        Some(s) => {
-            let why = if s.len() != 12 {
-                format!("got {} values", s.len())
-            } else if let Some((i, v)) = s.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
-                format!("month {} is {v}", i + 1)
-            } else {
-                "they are all 0".to_string()
-            };
-            c.err(
-                path.key("seasonality"),
-                format!("needs 12 monthly multipliers >= 0, January first, not all 0 ({why})"),
-            );
-            None
-        }
-    };
+    let season = a.seasonality.as_ref().and_then(|s| check_seasonality(c, s, &path.key("seasonality")));
     let dispersion = c.non_negative(path.key("dispersion"), a.dispersion.unwrap_or(0.0)).filter(|&d| {
         if d > MAX_DISPERSION {
             c.err(
@@ -405,22 +386,7 @@ fn shape_from_history(
     meta: &Meta,
 ) -> Option<Shape> {
     let n = c.count();
-    for (key, given) in [
-        ("per_day", a.per_day.is_some()),
-        ("per_week", a.per_week.is_some()),
-        ("per_month", a.per_month.is_some()),
-        ("per_year", a.per_year.is_some()),
-        ("trend_per_year", a.trend_per_year.is_some()),
-        ("damping", a.damping.is_some()),
-        ("seasonality", a.seasonality.is_some()),
-        ("dispersion", a.dispersion.is_some()),
-        ("level_cv", a.level_cv.is_some()),
-        ("trend_sd", a.trend_sd.is_some()),
-    ] {
-        if given {
-            c.err(path.key(key), format!("{key} is fitted from the history file; leave it out"));
-        }
-    }
+    refuse_fitted_keys(c, a, path);
     let from = a.from.as_ref().and_then(|v| c.date(path.key("from"), v));
     let until = a.until.as_ref().and_then(|v| c.date(path.key("until"), v));
     let steps: Vec<NaiveDate> =
@@ -443,31 +409,7 @@ fn shape_from_history(
     if c.count() > n {
         return None;
     }
-    let resolved = (cx.dir_for)(&path.key("history")).join(file);
-    let bytes = match crate::input::read(&resolved, crate::input::Kind::History) {
-        Ok(b) => b,
-        Err(e) => {
-            c.err(path.key("history"), e.to_string());
-            return None;
-        }
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    let shown = resolved.display().to_string();
-    let series = match crate::history::read::parse(&text, &shown) {
-        Ok(crate::history::History::Activity(series)) => series,
-        Ok(crate::history::History::Staff(_)) => {
-            c.err(
-                path.key("history"),
-                format!("{shown} is staff history (starters, leavers); arrivals need period,flow,count"),
-            );
-            return None;
-        }
-        Err(e) => {
-            c.err(path.key("history"), e.to_string());
-            return None;
-        }
-    };
-    c.inputs.push((shown.clone(), crate::scenario::sha256_hex(&bytes)));
+    let (shown, series) = read_activity(c, cx, file, path)?;
     let wanted = a.flow.clone().unwrap_or_else(|| cx.flow_name(path));
     let Some(s) = series.iter().find(|s| s.name == wanted) else {
         let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
@@ -495,6 +437,106 @@ fn shape_from_history(
             None
         }
     }
+}
+
+/// The rate as written, one of per_day, per_week, per_month or per_year, a day.
+fn check_rate(c: &mut Checker, a: &RawArrivals, path: &KeyPath) -> Option<f64> {
+    let given: Vec<(&str, &Num, f64)> = [
+        ("per_day", &a.per_day, 1.0),
+        ("per_week", &a.per_week, 1.0 / DAYS_PER_WEEK),
+        ("per_month", &a.per_month, 12.0 / DAYS_PER_YEAR),
+        ("per_year", &a.per_year, 1.0 / DAYS_PER_YEAR),
+    ]
+    .into_iter()
+    .filter_map(|(k, v, to_day)| v.as_ref().map(|v| (k, v, to_day)))
+    .collect();
+    match given.as_slice() {
+        [] => {
+            c.err(
+                path.clone(),
+                "missing the rate: add one of per_day, per_week, per_month or per_year, or history = \"file.csv\"",
+            );
+            None
+        }
+        [(k, v, to_day)] => c.num(path.key(k), v, 0.0, f64::INFINITY).map(|v| v * to_day),
+        [_, (k, _, _), ..] => {
+            c.err(path.key(k), "give one rate only (per_day, per_week, per_month or per_year)");
+            None
+        }
+    }
+}
+
+/// Twelve monthly multipliers, January first, scaled to average 1.
+fn check_seasonality(c: &mut Checker, s: &[f64], path: &KeyPath) -> Option<Vec<f64>> {
+    if s.len() == 12 && s.iter().all(|v| v.is_finite() && *v >= 0.0) && s.iter().sum::<f64>() > 0.0 {
+        let mean = s.iter().sum::<f64>() / 12.0;
+        return Some(s.iter().map(|v| v / mean).collect::<Vec<f64>>());
+    }
+    let why = if s.len() != 12 {
+        format!("got {} values", s.len())
+    } else if let Some((i, v)) = s.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+        format!("month {} is {v}", i + 1)
+    } else {
+        "they are all 0".to_string()
+    };
+    c.err(path.clone(), format!("needs 12 monthly multipliers >= 0, January first, not all 0 ({why})"));
+    None
+}
+
+/// Keys a fit from history sets, refused beside it.
+fn refuse_fitted_keys(c: &mut Checker, a: &RawArrivals, path: &KeyPath) {
+    for (key, given) in [
+        ("per_day", a.per_day.is_some()),
+        ("per_week", a.per_week.is_some()),
+        ("per_month", a.per_month.is_some()),
+        ("per_year", a.per_year.is_some()),
+        ("trend_per_year", a.trend_per_year.is_some()),
+        ("damping", a.damping.is_some()),
+        ("seasonality", a.seasonality.is_some()),
+        ("dispersion", a.dispersion.is_some()),
+        ("level_cv", a.level_cv.is_some()),
+        ("trend_sd", a.trend_sd.is_some()),
+    ] {
+        if given {
+            c.err(path.key(key), format!("{key} is fitted from the history file; leave it out"));
+        }
+    }
+}
+
+/// An activity history file beside the scenario, read and noted as an
+/// input: its name as shown, and its series.
+fn read_activity(
+    c: &mut Checker,
+    cx: &Context,
+    file: &str,
+    path: &KeyPath,
+) -> Option<(String, Vec<crate::history::read::Series>)> {
+    let resolved = (cx.dir_for)(&path.key("history")).join(file);
+    let bytes = match crate::input::read(&resolved, crate::input::Kind::History) {
+        Ok(b) => b,
+        Err(e) => {
+            c.err(path.key("history"), e.to_string());
+            return None;
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let shown = resolved.display().to_string();
+    let series = match crate::history::read::parse(&text, &shown) {
+        Ok(crate::history::History::Activity(series)) => series,
+        Ok(crate::history::History::Staff(_)) => {
+            c.err(
+                path.key("history"),
+                format!("{shown} is staff history (starters, leavers); arrivals need period,flow,count"),
+            );
+            return None;
+        }
+        Err(e) => {
+            c.err(path.key("history"), e.to_string());
+            return None;
+        }
+    };
+    c.inputs.push((shown.clone(), crate::scenario::sha256_hex(&bytes)));
+    Some((shown, series))
 }
 
 /// Piecewise-constant rates: a new segment at every change date, and at

@@ -143,6 +143,30 @@ pub(super) fn check_health(
 ) -> Option<Option<HealthCheck>> {
     let Some(h) = h else { return Some(None) };
     let n = c.count();
+    let caseload = caseload_thresholds(c, cx, roles, h, path);
+    let asye_share = match h.asye_share {
+        None => Some(0.9),
+        Some(v) if v > 0.0 && v <= 1.0 => Some(v),
+        Some(v) => {
+            c.err(path.key("asye_share"), format!("must be above 0 and at most 1 (got {})", shown(v)));
+            None
+        }
+    };
+    let limits = rag_limits(c, h, path);
+    if c.count() > n {
+        return None;
+    }
+    Some(Some(HealthCheck { caseload, asye_share: asye_share?, limits }))
+}
+
+/// Each role's safe caseload, its own or its team's.
+fn caseload_thresholds(
+    c: &mut Checker,
+    cx: &Context,
+    roles: &[Role],
+    h: &RawHealthCheck,
+    path: &KeyPath,
+) -> Vec<Option<f64>> {
     let teams = cx.teams();
     let mut caseload: Vec<Option<f64>> = vec![None; roles.len()];
     let mut by_team: Vec<(u16, f64)> = Vec::new();
@@ -179,14 +203,11 @@ pub(super) fn check_health(
             }
         }
     }
-    let asye_share = match h.asye_share {
-        None => Some(0.9),
-        Some(v) if v > 0.0 && v <= 1.0 => Some(v),
-        Some(v) => {
-            c.err(path.key("asye_share"), format!("must be above 0 and at most 1 (got {})", shown(v)));
-            None
-        }
-    };
+    caseload
+}
+
+/// The green and amber limits of each measure rated, or its defaults.
+fn rag_limits(c: &mut Checker, h: &RawHealthCheck, path: &KeyPath) -> Vec<Rag> {
     let mut limits = Vec::new();
     for what in Rated::ALL {
         let Some(raw) = h.limits(what.key()) else {
@@ -211,8 +232,5 @@ pub(super) fn check_health(
             limits.push(Rag { green, amber });
         }
     }
-    if c.count() > n {
-        return None;
-    }
-    Some(Some(HealthCheck { caseload, asye_share: asye_share?, limits }))
+    limits
 }

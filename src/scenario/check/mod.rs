@@ -345,7 +345,21 @@ fn check_with(
     let root = KeyPath::root();
     let meta = check_meta(c, &raw.scenario, &root.key("scenario"));
     let cx = Context { raw, meta: meta.as_ref(), dir_for };
+    if !check_counts(c, raw, &root) {
+        return Err(std::mem::take(&mut c.problems));
+    }
+    let Some(parts) = check_parts(c, &cx, &root) else {
+        return Err(std::mem::take(&mut c.problems));
+    };
+    if !c.problems.is_empty() {
+        return Err(std::mem::take(&mut c.problems));
+    }
+    complete(c, &cx, parts)
+}
 
+/// Flows and roles, at least one of each, and no kind of entry beyond
+/// what the engine can number; `false` when there are too many to check.
+fn check_counts(c: &mut Checker, raw: &RawScenario, root: &KeyPath) -> bool {
     if raw.flows.is_empty() {
         c.err(root.key("flows"), "the scenario has no flows; add at least one [[flows]] table");
     }
@@ -361,92 +375,116 @@ fn check_with(
     {
         if n > MAX_IDS {
             c.err(root.key(key), format!("has {n} entries; at most {MAX_IDS} are allowed"));
-            return Err(std::mem::take(&mut c.problems));
+            return false;
         }
     }
+    true
+}
+
+/// The entries of a scenario, each checked, once all of them passed.
+struct Parts {
+    meta: Meta,
+    flows: Vec<crate::model::Flow>,
+    roles: Vec<crate::model::Role>,
+    absence: Option<crate::model::Absence>,
+    stocks: Vec<crate::model::Stock>,
+    pools: Vec<crate::model::LatentPool>,
+    shocks: Vec<crate::model::Shock>,
+    requests: Vec<crate::model::Request>,
+    legal_changes: Vec<crate::model::LegalChange>,
+}
+
+/// Every entry checked, each problem collected; `None` when any has one.
+fn check_parts(c: &mut Checker, cx: &Context, root: &KeyPath) -> Option<Parts> {
+    let raw = cx.raw;
     unique_names(c, &root.key("flows"), "flow", raw.flows.iter().map(|f| f.name.as_str()));
     unique_names(c, &root.key("roles"), "role", raw.roles.iter().map(|r| r.name.as_str()));
     unique_names(c, &root.key("stocks"), "stock", raw.stocks.iter().map(|s| s.name.as_str()));
     unique_names(c, &root.key("latent_pools"), "latent pool", raw.latent_pools.iter().map(|p| p.name.as_str()));
     unique_names(c, &root.key("shocks"), "shock", raw.shocks.iter().map(|s| s.name.as_str()));
 
-    let mut flows = flows::check_flows(c, &cx, &root.key("flows"));
-    flows::check_instant_cycles(c, &cx, &root.key("flows"));
-    let roles = workforce::check_roles(c, &cx, &root.key("roles"));
+    let mut flows = flows::check_flows(c, cx, &root.key("flows"));
+    flows::check_instant_cycles(c, cx, &root.key("flows"));
+    let roles = workforce::check_roles(c, cx, &root.key("roles"));
     let absence = workforce::check_absence(c, raw.absence.as_ref(), &root.key("absence"));
-    let stocks = stocks::check_stocks(c, &cx, &root.key("stocks"));
-    let pools = stocks::check_pools(c, &cx, &root.key("latent_pools"));
-    let shocks = stocks::check_shocks(c, &cx, &root.key("shocks"));
+    let stocks = stocks::check_stocks(c, cx, &root.key("stocks"));
+    let pools = stocks::check_pools(c, cx, &root.key("latent_pools"));
+    let shocks = stocks::check_shocks(c, cx, &root.key("shocks"));
     unique_names(c, &root.key("requests"), "request", raw.requests.iter().map(|r| r.name.as_str()));
-    let requests = flows.as_mut().and_then(|f| requests::check_requests(c, &cx, &root.key("requests"), f));
+    let requests = flows.as_mut().and_then(|f| requests::check_requests(c, cx, &root.key("requests"), f));
     unique_names(c, &root.key("legal_changes"), "legal change", raw.legal_changes.iter().map(|l| l.name.as_str()));
-    let legal_changes = match (flows.as_mut(), &requests, meta.as_ref()) {
-        (Some(f), Some(r), Some(meta)) => legal::check_legal_changes(c, &cx, &root.key("legal_changes"), meta, f, r),
+    let legal_changes = match (flows.as_mut(), &requests, cx.meta) {
+        (Some(f), Some(r), Some(meta)) => legal::check_legal_changes(c, cx, &root.key("legal_changes"), meta, f, r),
         _ => None,
     };
-
     if let Some(roles) = &roles {
-        for (i, f) in raw.flows.iter().enumerate() {
-            let Some(id) = cx.flow(&f.name) else { continue };
-            let team = f.team.as_deref().and_then(|t| cx.team(t));
-            let skilled: Vec<&crate::model::Role> =
-                roles.iter().filter(|r| r.skills.contains(&id) && (team.is_none() || r.team == team)).collect();
-            if skilled.is_empty() && team.is_some() {
-                c.err(
-                    root.key("flows").index(i).key("team"),
-                    format!(
-                        "no role in team '{}' lists '{}' in its skills, so its work would never be done",
-                        f.team.as_deref().unwrap_or(""),
-                        f.name
-                    ),
-                );
-            } else if skilled.is_empty() {
-                c.err(
-                    root.key("flows").index(i).key("name"),
-                    format!("no role lists '{}' in its skills, so its work would never be done", f.name),
-                );
-            } else if skilled.iter().all(|r| !r.is_bought_in() && r.max_fte() == 0.0) {
-                let names: Vec<&str> = skilled.iter().map(|r| r.name.as_str()).collect();
-                c.err(
-                    root.key("flows").index(i).key("name"),
-                    format!(
-                        "every role that does '{}' ({}) has no staff (fte = 0) at any time, so its work would never be done",
-                        f.name,
-                        names.join(", ")
-                    ),
-                );
-            }
+        check_work_is_done(c, cx, roles, root);
+    }
+    Some(Parts {
+        meta: cx.meta.cloned()?,
+        flows: flows?,
+        roles: roles?,
+        absence: absence?,
+        stocks: stocks?,
+        pools: pools?,
+        shocks: shocks?,
+        requests: requests?,
+        legal_changes: legal_changes?,
+    })
+}
+
+/// Every flow needs a role, in its team if it has one, with staff at
+/// some time, or its work would never be done.
+fn check_work_is_done(c: &mut Checker, cx: &Context, roles: &[crate::model::Role], root: &KeyPath) {
+    for (i, f) in cx.raw.flows.iter().enumerate() {
+        let Some(id) = cx.flow(&f.name) else { continue };
+        let team = f.team.as_deref().and_then(|t| cx.team(t));
+        let skilled: Vec<&crate::model::Role> =
+            roles.iter().filter(|r| r.skills.contains(&id) && (team.is_none() || r.team == team)).collect();
+        if skilled.is_empty() && team.is_some() {
+            c.err(
+                root.key("flows").index(i).key("team"),
+                format!(
+                    "no role in team '{}' lists '{}' in its skills, so its work would never be done",
+                    f.team.as_deref().unwrap_or(""),
+                    f.name
+                ),
+            );
+        } else if skilled.is_empty() {
+            c.err(
+                root.key("flows").index(i).key("name"),
+                format!("no role lists '{}' in its skills, so its work would never be done", f.name),
+            );
+        } else if skilled.iter().all(|r| !r.is_bought_in() && r.max_fte() == 0.0) {
+            let names: Vec<&str> = skilled.iter().map(|r| r.name.as_str()).collect();
+            c.err(
+                root.key("flows").index(i).key("name"),
+                format!(
+                    "every role that does '{}' ({}) has no staff (fte = 0) at any time, so its work would never be done",
+                    f.name,
+                    names.join(", ")
+                ),
+            );
         }
     }
+}
 
-    let (
-        Some(meta),
-        Some(flows_ok),
-        Some(roles),
-        Some(absence),
-        Some(stocks),
-        Some(pools),
-        Some(shocks),
-        Some(requests),
-        Some(legal_changes),
-    ) = (meta.clone(), flows.as_mut(), roles, absence, stocks, pools, shocks, requests, legal_changes)
-    else {
-        return Err(std::mem::take(&mut c.problems));
-    };
-    if !c.problems.is_empty() {
-        return Err(std::mem::take(&mut c.problems));
-    }
+/// The checks that need every entry checked first (money, supervision,
+/// the health check, observed figures), then the model.
+fn complete(c: &mut Checker, cx: &Context, parts: Parts) -> Result<Model, Vec<(KeyPath, String)>> {
+    let (raw, root) = (cx.raw, KeyPath::root());
+    let Parts { meta, flows, roles, absence, stocks, pools, shocks, requests, legal_changes } = parts;
     let periods = Periods::new(meta.period, meta.start, Days(meta.horizon_days));
     let years = crate::model::finance::years(&periods, Days(meta.horizon_days));
     let inflation = finance::check_inflation(c, raw.inflation.as_ref(), &root.key("inflation"), &years);
     let budget = finance::check_budget(c, raw.budget.as_ref(), &root.key("budget"), &years);
     let supervision = health::check_supervision(c, raw.supervision.as_ref(), &root.key("supervision"));
-    let health = health::check_health(c, &cx, &roles, raw.health_check.as_ref(), &root.key("health_check"));
+    let health = health::check_health(c, cx, &roles, raw.health_check.as_ref(), &root.key("health_check"));
     let (Some(inflation), Some(budget), Some(supervision), Some(health)) = (inflation, budget, supervision, health)
     else {
         return Err(std::mem::take(&mut c.problems));
     };
-    let names = observed::Names { flows: flows_ok, requests: &requests, periods: &periods, years: &years };
+    let names = observed::Names { flows: &flows, requests: &requests, periods: &periods, years: &years };
     let observed = observed::check_observed(c, &raw.observed, &root.key("observed"), &names);
     let unknowns = observed::check_unknowns(c, &raw.calibrate, &root.key("calibrate"));
     let assumptions = raw.assumptions.iter().map(|a| (a.key.clone(), a.source.clone())).collect();
@@ -458,7 +496,6 @@ fn check_with(
         .into_iter()
         .map(|t| crate::model::health::Team { name: t.to_string(), label: crate::model::workforce::label_of(t) })
         .collect();
-    let flows = std::mem::take(flows_ok);
     let (workers, flows) = workforce::expand_workers(&roles, flows);
     let end = meta.warmup_days + meta.horizon_days;
     let calendar = match meta.calendar {
@@ -535,34 +572,7 @@ pub(crate) struct Meta {
 
 fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
     let n = c.count();
-    if m.name.trim().is_empty() {
-        c.err(path.key("name"), "must not be empty");
-    } else if !m.name.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)) {
-        c.err(
-            path.key("name"),
-            format!(
-                "'{}' must use only letters, digits, '-', '_' and '.', as it names the report folder",
-                names::visible(&m.name)
-            ),
-        );
-    } else if !m.name.starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
-        c.err(
-            path.key("name"),
-            format!(
-                "'{}' must start with a letter or digit (not '{}'), as it names the report folder",
-                m.name,
-                m.name.chars().next().unwrap_or(' ')
-            ),
-        );
-    } else if m.name.len() > MAX_NAME {
-        c.err(
-            path.key("name"),
-            format!(
-                "is {} characters long; at most {MAX_NAME} are allowed, as it names the report folder",
-                m.name.len()
-            ),
-        );
-    }
+    check_scenario_name(c, &m.name, path);
     let start = c.date(path.key("start"), &m.start).filter(|d| {
         let ok = YEARS.contains(&d.year());
         if !ok {
@@ -573,36 +583,7 @@ fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
         }
         ok
     });
-    let horizon_days = match (m.years, m.days) {
-        (Some(_), Some(_)) => {
-            c.err(path.key("days"), "give either years or days, not both");
-            None
-        }
-        (None, None) => {
-            c.err(path.clone(), "missing the horizon: add `years = 3` or `days = 1000`");
-            None
-        }
-        (Some(y), None) => {
-            if !(y.is_finite() && y >= 1.0 && y.fract() == 0.0) {
-                c.err(
-                    path.key("years"),
-                    format!("must be a whole number of years >= 1 (got {}); use days otherwise", shown(y)),
-                );
-                None
-            } else if y > MAX_YEARS {
-                c.err(path.key("years"), format!("must be at most {MAX_YEARS} years (got {})", shown(y)));
-                None
-            } else {
-                start.map(|s| day_of(s, s + Months::new(12 * y as u32)))
-            }
-        }
-        (None, Some(d)) => c.positive(path.key("days"), d),
-    };
-    if let Some(h) = horizon_days {
-        if h > MAX_DAYS {
-            c.err(path.clone(), format!("the horizon of {h} days is longer than the {MAX_DAYS} days allowed"));
-        }
-    }
+    let horizon_days = check_horizon(c, m, path, start);
     let warmup_days = c.non_negative(path.key("warmup_days"), m.warmup_days.unwrap_or(0.0));
     if warmup_days.is_some_and(|w| w > MAX_DAYS) {
         c.err(path.key("warmup_days"), format!("must be at most {MAX_DAYS} days"));
@@ -646,4 +627,69 @@ fn check_meta(c: &mut Checker, m: &RawMeta, path: &KeyPath) -> Option<Meta> {
         period: period?,
         calendar: calendar?,
     })
+}
+
+/// A scenario's name names its report folder, so it must make a safe one.
+fn check_scenario_name(c: &mut Checker, name: &str, path: &KeyPath) {
+    if name.trim().is_empty() {
+        c.err(path.key("name"), "must not be empty");
+    } else if !name.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)) {
+        c.err(
+            path.key("name"),
+            format!(
+                "'{}' must use only letters, digits, '-', '_' and '.', as it names the report folder",
+                names::visible(name)
+            ),
+        );
+    } else if !name.starts_with(|ch: char| ch.is_ascii_alphanumeric()) {
+        c.err(
+            path.key("name"),
+            format!(
+                "'{}' must start with a letter or digit (not '{}'), as it names the report folder",
+                name,
+                name.chars().next().unwrap_or(' ')
+            ),
+        );
+    } else if name.len() > MAX_NAME {
+        c.err(
+            path.key("name"),
+            format!("is {} characters long; at most {MAX_NAME} are allowed, as it names the report folder", name.len()),
+        );
+    }
+}
+
+/// The horizon in days, from `years` (whole calendar years from the
+/// start) or `days`, one of them.
+fn check_horizon(c: &mut Checker, m: &RawMeta, path: &KeyPath, start: Option<NaiveDate>) -> Option<f64> {
+    let horizon_days = match (m.years, m.days) {
+        (Some(_), Some(_)) => {
+            c.err(path.key("days"), "give either years or days, not both");
+            None
+        }
+        (None, None) => {
+            c.err(path.clone(), "missing the horizon: add `years = 3` or `days = 1000`");
+            None
+        }
+        (Some(y), None) => {
+            if !(y.is_finite() && y >= 1.0 && y.fract() == 0.0) {
+                c.err(
+                    path.key("years"),
+                    format!("must be a whole number of years >= 1 (got {}); use days otherwise", shown(y)),
+                );
+                None
+            } else if y > MAX_YEARS {
+                c.err(path.key("years"), format!("must be at most {MAX_YEARS} years (got {})", shown(y)));
+                None
+            } else {
+                start.map(|s| day_of(s, s + Months::new(12 * y as u32)))
+            }
+        }
+        (None, Some(d)) => c.positive(path.key("days"), d),
+    };
+    if let Some(h) = horizon_days {
+        if h > MAX_DAYS {
+            c.err(path.clone(), format!("the horizon of {h} days is longer than the {MAX_DAYS} days allowed"));
+        }
+    }
+    horizon_days
 }

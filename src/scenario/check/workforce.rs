@@ -5,7 +5,7 @@ use super::{Checker, Context, shown};
 use crate::model::workforce::{BudgetPeriod, PlanChange, PlanStep, label_of, post_fte};
 use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Ramp, Role, RoleKind, WorkKind, Worker};
 use crate::scenario::locate::KeyPath;
-use crate::scenario::raw::{RawAbsence, RawPlanStep, RawRole};
+use crate::scenario::raw::{RawAbsence, RawAgency, RawAsye, RawOvertime, RawPlanStep, RawRole};
 use crate::units::DAYS_PER_WEEK;
 
 /// Caseload cap of bought-in capacity: in effect none; the weekly cap binds.
@@ -130,111 +130,137 @@ struct Dated {
 /// back at `until`). Changes of one thing may not overlap.
 fn check_plan(c: &mut Checker, cx: &Context, steps: &[RawPlanStep], path: &KeyPath, role: &Role) -> Vec<PlanStep> {
     let n = c.count();
-    let bought = role.is_bought_in();
     let mut dated = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        let p = path.index(i);
-        let from = c.date(p.key("from"), &s.from);
-        let mut until = s.until.as_ref().and_then(|u| c.date(p.key("until"), u));
-        if let Some(months) = s.replaced_after_months {
-            if s.leave.is_none() || s.until.is_some() {
-                c.err(
-                    p.key("replaced_after_months"),
-                    "goes with leave, in place of until: when the posts are filled again",
-                );
-            } else if months == 0 {
-                c.err(p.key("replaced_after_months"), "must be at least 1 (leave it out if they are not replaced)");
-            }
-            until = from.and_then(|f| f.checked_add_months(chrono::Months::new(months.max(1))));
-        }
-        if let (Some(f), Some(u)) = (from, until) {
-            if u <= f {
-                c.err(p.key("until"), format!("must be after from ({f}); got {u}"));
-            }
-        }
-        let given: Vec<&str> = [
-            ("fte", s.fte.is_some()),
-            ("agency", s.agency.is_some()),
-            ("per_week", s.per_week.is_some()),
-            ("recruitment_days", s.recruitment_days.is_some()),
-            ("leave", s.leave.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(k, g)| g.then_some(k))
-        .collect();
-        if given.len() != 1 {
-            let got = if given.is_empty() { "none".to_string() } else { given.join(" and ") };
-            c.err(
-                p.clone(),
-                format!(
-                    "each step changes one thing: give one of fte, agency, per_week, recruitment_days or leave (got {got})"
-                ),
-            );
-            continue;
-        }
-        if s.vacant.is_some() && s.fte.is_none() {
-            c.err(p.key("vacant"), "vacant goes with fte: it says whether the new posts open vacant");
-        }
-        if s.vacant == Some(true)
-            && role.recruitment_days.is_none()
-            && !steps.iter().any(|x| x.recruitment_days.is_some())
-        {
-            c.err(p.key("vacant"), "the new posts would stay empty for good: give the role recruitment_days");
-        }
-        let staff_only = |c: &mut Checker, key: &str| {
-            c.err(p.key(key), format!("bought-in capacity has no {key}; change its per_week instead"));
-        };
-        let change = if let Some(f) = s.fte {
-            if bought {
-                staff_only(c, "fte");
-                None
-            } else {
-                fte_value(c, p.key("fte"), f).map(|fte| PlanChange::Fte { fte, vacant: s.vacant.unwrap_or(false) })
-            }
-        } else if let Some(a) = s.agency {
-            if bought {
-                staff_only(c, "agency");
-                None
-            } else if a && role.agency.is_none() {
-                c.err(p.key("agency"), "agency cover needs the role's agency table (after_days, day_rate) to say how");
-                None
-            } else {
-                Some(PlanChange::Agency(a))
-            }
-        } else if let Some(n) = s.leave {
-            if bought {
-                staff_only(c, "leave");
-                None
-            } else {
-                // The establishment it falls from is known once earlier steps are in.
-                c.non_negative(p.key("leave"), n).map(|_| PlanChange::Fte { fte: 0.0, vacant: false })
-            }
-        } else if let Some(w) = s.per_week {
-            if !bought {
-                c.err(p.key("per_week"), "per_week is the weekly cap of bought-in capacity; staff roles change fte");
-                None
-            } else {
-                c.non_negative(p.key("per_week"), w).map(PlanChange::PerWeek)
-            }
-        } else {
-            let d = s.recruitment_days.as_ref().expect("one change is given");
-            if bought {
-                staff_only(c, "recruitment_days");
-                None
-            } else {
-                check_dist(c, d, &p.key("recruitment_days")).map(|d| PlanChange::Recruitment(Some(d)))
-            }
-        };
-        let from = from.and_then(|d| cx.time_of(d));
-        let until = until.and_then(|d| cx.time_of(d));
-        if let (Some(change), Some(from)) = (change, from) {
-            dated.push(Dated { from, until, change, index: i, leave: s.leave });
-        }
+    for i in 0..steps.len() {
+        dated.extend(check_step(c, cx, steps, i, &path.index(i), role));
     }
     if c.count() > n {
         return Vec::new();
     }
     dated.sort_by(|a, b| a.from.total_cmp(&b.from));
+    in_order(c, path, role, dated)
+}
+
+/// Step `i` of a plan, checked and dated; `None` when it has a problem.
+fn check_step(
+    c: &mut Checker,
+    cx: &Context,
+    steps: &[RawPlanStep],
+    i: usize,
+    p: &KeyPath,
+    role: &Role,
+) -> Option<Dated> {
+    let s = &steps[i];
+    let (from, until) = step_dates(c, s, p);
+    let given: Vec<&str> = [
+        ("fte", s.fte.is_some()),
+        ("agency", s.agency.is_some()),
+        ("per_week", s.per_week.is_some()),
+        ("recruitment_days", s.recruitment_days.is_some()),
+        ("leave", s.leave.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(k, g)| g.then_some(k))
+    .collect();
+    if given.len() != 1 {
+        let got = if given.is_empty() { "none".to_string() } else { given.join(" and ") };
+        c.err(
+            p.clone(),
+            format!(
+                "each step changes one thing: give one of fte, agency, per_week, recruitment_days or leave (got {got})"
+            ),
+        );
+        return None;
+    }
+    if s.vacant.is_some() && s.fte.is_none() {
+        c.err(p.key("vacant"), "vacant goes with fte: it says whether the new posts open vacant");
+    }
+    if s.vacant == Some(true) && role.recruitment_days.is_none() && !steps.iter().any(|x| x.recruitment_days.is_some())
+    {
+        c.err(p.key("vacant"), "the new posts would stay empty for good: give the role recruitment_days");
+    }
+    let change = plan_change(c, s, p, role);
+    let from = from.and_then(|d| cx.time_of(d));
+    let until = until.and_then(|d| cx.time_of(d));
+    Some(Dated { from: from?, until, change: change?, index: i, leave: s.leave })
+}
+
+/// A step's `from`, and its `until` as written or as `replaced_after_months` gives it.
+fn step_dates(c: &mut Checker, s: &RawPlanStep, p: &KeyPath) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+    let from = c.date(p.key("from"), &s.from);
+    let mut until = s.until.as_ref().and_then(|u| c.date(p.key("until"), u));
+    if let Some(months) = s.replaced_after_months {
+        if s.leave.is_none() || s.until.is_some() {
+            c.err(
+                p.key("replaced_after_months"),
+                "goes with leave, in place of until: when the posts are filled again",
+            );
+        } else if months == 0 {
+            c.err(p.key("replaced_after_months"), "must be at least 1 (leave it out if they are not replaced)");
+        }
+        until = from.and_then(|f| f.checked_add_months(chrono::Months::new(months.max(1))));
+    }
+    if let (Some(f), Some(u)) = (from, until) {
+        if u <= f {
+            c.err(p.key("until"), format!("must be after from ({f}); got {u}"));
+        }
+    }
+    (from, until)
+}
+
+/// The one thing a step changes, refused where the role's kind has no such thing.
+fn plan_change(c: &mut Checker, s: &RawPlanStep, p: &KeyPath, role: &Role) -> Option<PlanChange> {
+    let bought = role.is_bought_in();
+    let staff_only = |c: &mut Checker, key: &str| {
+        c.err(p.key(key), format!("bought-in capacity has no {key}; change its per_week instead"));
+    };
+    if let Some(f) = s.fte {
+        if bought {
+            staff_only(c, "fte");
+            None
+        } else {
+            fte_value(c, p.key("fte"), f).map(|fte| PlanChange::Fte { fte, vacant: s.vacant.unwrap_or(false) })
+        }
+    } else if let Some(a) = s.agency {
+        if bought {
+            staff_only(c, "agency");
+            None
+        } else if a && role.agency.is_none() {
+            c.err(p.key("agency"), "agency cover needs the role's agency table (after_days, day_rate) to say how");
+            None
+        } else {
+            Some(PlanChange::Agency(a))
+        }
+    } else if let Some(n) = s.leave {
+        if bought {
+            staff_only(c, "leave");
+            None
+        } else {
+            // The establishment it falls from is known once earlier steps are in.
+            c.non_negative(p.key("leave"), n).map(|_| PlanChange::Fte { fte: 0.0, vacant: false })
+        }
+    } else if let Some(w) = s.per_week {
+        if !bought {
+            c.err(p.key("per_week"), "per_week is the weekly cap of bought-in capacity; staff roles change fte");
+            None
+        } else {
+            c.non_negative(p.key("per_week"), w).map(PlanChange::PerWeek)
+        }
+    } else {
+        let d = s.recruitment_days.as_ref().expect("one change is given");
+        if bought {
+            staff_only(c, "recruitment_days");
+            None
+        } else {
+            check_dist(c, d, &p.key("recruitment_days")).map(|d| PlanChange::Recruitment(Some(d)))
+        }
+    }
+}
+
+/// Dated steps, in order, as plan steps: each `until` a change back to
+/// what the topic was before, each `leave` taken from the establishment
+/// then; changes of one topic may not overlap.
+fn in_order(c: &mut Checker, path: &KeyPath, role: &Role, dated: Vec<Dated>) -> Vec<PlanStep> {
     // The value each topic has before any step, to go back to at `until`.
     let mut current: Vec<(&str, PlanChange)> = vec![
         ("fte", PlanChange::Fte { fte: role.fte, vacant: false }),
@@ -344,18 +370,7 @@ fn check_bought_in(c: &mut Checker, r: &RawRole, path: &KeyPath, skills: Vec<u16
 fn check_staff(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath, skills: Vec<u16>) -> Option<Role> {
     let n = c.count();
     refuse(c, path, "staff", &[("per_week", r.per_week.is_some()), ("fee", r.fee.is_some())]);
-    let fte = match (r.count, r.fte) {
-        (Some(_), Some(_)) => {
-            c.err(path.key("fte"), "give either count or fte, not both");
-            None
-        }
-        (None, None) => {
-            c.err(path.clone(), "missing the staffing: add `count = 3` (people) or `fte = 2.5`");
-            None
-        }
-        (Some(n), None) => c.whole(path.key("count"), n, 0.0).and_then(|n| fte_value(c, path.key("count"), n.into())),
-        (None, Some(f)) => fte_value(c, path.key("fte"), f),
-    };
+    let fte = staff_fte(c, r, path);
     let hours = match r.hours_per_week {
         None => {
             c.err(path.clone(), "missing hours_per_week (contracted hours of a full-time post)");
@@ -380,6 +395,81 @@ fn check_staff(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath, skill
     };
     let salary = money(c, path.key("salary"), r.salary.unwrap_or(0.0), MAX_PAY);
     let on_costs = money(c, path.key("on_costs"), r.on_costs.unwrap_or(0.0), 10.0);
+    let (turnover, recruitment, vacancies) = staff_turnover(c, r, path, fte);
+    let new_starter = r.new_starter.as_ref().map_or(Some(None), |s| {
+        let p = path.key("new_starter");
+        let productivity = c.positive(p.key("productivity"), s.productivity).filter(|&v| {
+            let ok = v <= 1.0;
+            if !ok {
+                c.err(p.key("productivity"), "must be at most 1 (a share of full productivity)");
+            }
+            ok
+        });
+        let days = c.positive(p.key("days"), s.days);
+        productivity.zip(days).map(|(productivity, days)| Some(Ramp { productivity, days }))
+    });
+    let asye = r.asye.as_ref().map_or(Some(None), |a| check_asye(c, a, &path.key("asye"), r.caseload_cap).map(Some));
+    let agency = r.agency.as_ref().map_or(Some(None), |a| check_agency(c, a, &path.key("agency")).map(Some));
+    let dols_policy = check_dols_policy(c, r, path);
+    let overtime = r.overtime.as_ref().map_or(Some(None), |o| check_overtime(c, o, &path.key("overtime")).map(Some));
+    if c.count() > n {
+        return None;
+    }
+    Some(Role {
+        name: r.name.clone(),
+        label: r.label.clone().unwrap_or_else(|| label_of(&r.name)),
+        kind: RoleKind::Staff,
+        fte: fte?,
+        hours_per_week: hours?,
+        casework_share: share,
+        caseload_cap: cap?,
+        skills,
+        salary: salary?,
+        on_costs: on_costs?,
+        turnover_per_year: turnover?,
+        recruitment_days: recruitment?,
+        vacancies: vacancies?,
+        new_starter: new_starter?,
+        asye: asye?,
+        agency: agency?,
+        dols_policy: dols_policy?,
+        absence: r.absence.unwrap_or(true),
+        overtime: overtime?,
+        plan: Vec::new(),
+        team: None,
+        supervised: cx.raw.supervision.is_some() && r.supervision.unwrap_or(true),
+        cpd_share: if r.supervision.unwrap_or(true) {
+            cx.raw.supervision.as_ref().and_then(|s| s.cpd_share).filter(|v| (0.0..0.9).contains(v)).unwrap_or(0.0)
+        } else {
+            0.0
+        },
+    })
+}
+
+/// A staff role's FTE, from `count` (people) or `fte`, one of them.
+fn staff_fte(c: &mut Checker, r: &RawRole, path: &KeyPath) -> Option<f64> {
+    match (r.count, r.fte) {
+        (Some(_), Some(_)) => {
+            c.err(path.key("fte"), "give either count or fte, not both");
+            None
+        }
+        (None, None) => {
+            c.err(path.clone(), "missing the staffing: add `count = 3` (people) or `fte = 2.5`");
+            None
+        }
+        (Some(n), None) => c.whole(path.key("count"), n, 0.0).and_then(|n| fte_value(c, path.key("count"), n.into())),
+        (None, Some(f)) => fte_value(c, path.key("fte"), f),
+    }
+}
+
+/// Turnover, recruitment and vacancies, which only make sense together:
+/// posts that fall empty need a time to fill them.
+fn staff_turnover(
+    c: &mut Checker,
+    r: &RawRole,
+    path: &KeyPath,
+    fte: Option<f64>,
+) -> (Option<f64>, Option<Option<Dist>>, Option<f64>) {
     let turnover = match &r.turnover_per_year {
         None => Some(0.0),
         Some(v) => c.num(path.key("turnover_per_year"), v, 0.0, f64::INFINITY),
@@ -400,70 +490,55 @@ fn check_staff(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath, skill
             c.err(path.key("vacancies"), format!("{v} vacant posts is more than the {} full-time posts", f.floor()));
         }
     }
-    let new_starter = match &r.new_starter {
+    (turnover, recruitment, vacancies)
+}
+
+/// The protected first year of newly qualified social workers.
+fn check_asye(c: &mut Checker, a: &RawAsye, p: &KeyPath, role_cap: Option<f64>) -> Option<Asye> {
+    let share = c.share(p.key("share"), a.share);
+    let cap = c.whole(p.key("caseload_cap"), a.caseload_cap, 1.0).filter(|&asye_cap| {
+        let role_cap = role_cap.unwrap_or(f64::INFINITY);
+        let ok = f64::from(asye_cap) <= role_cap;
+        if !ok {
+            c.err(
+                p.key("caseload_cap"),
+                format!(
+                    "a protected caseload must not be above the role's caseload_cap of {role_cap} (got {asye_cap})"
+                ),
+            );
+        }
+        ok
+    });
+    let days = c.positive(p.key("days"), a.days.unwrap_or(365.0));
+    let development = match a.development_share {
         None => Some(None),
-        Some(s) => {
-            let p = path.key("new_starter");
-            let productivity = c.positive(p.key("productivity"), s.productivity).filter(|&v| {
-                let ok = v <= 1.0;
-                if !ok {
-                    c.err(p.key("productivity"), "must be at most 1 (a share of full productivity)");
-                }
-                ok
-            });
-            let days = c.positive(p.key("days"), s.days);
-            productivity.zip(days).map(|(productivity, days)| Some(Ramp { productivity, days }))
+        Some(v) if (0.0..0.9).contains(&v) => Some(Some(v)),
+        Some(v) => {
+            c.err(p.key("development_share"), format!("must be from 0 to below 0.9 (got {})", shown(v)));
+            None
         }
     };
-    let asye = match &r.asye {
-        None => Some(None),
-        Some(a) => {
-            let p = path.key("asye");
-            let share = c.share(p.key("share"), a.share);
-            let cap = c.whole(p.key("caseload_cap"), a.caseload_cap, 1.0).filter(|&asye_cap| {
-                let role_cap = r.caseload_cap.unwrap_or(f64::INFINITY);
-                let ok = f64::from(asye_cap) <= role_cap;
-                if !ok {
-                    c.err(
-                        p.key("caseload_cap"),
-                        format!("a protected caseload must not be above the role's caseload_cap of {role_cap} (got {asye_cap})"),
-                    );
-                }
-                ok
-            });
-            let days = c.positive(p.key("days"), a.days.unwrap_or(365.0));
-            let development = match a.development_share {
-                None => Some(None),
-                Some(v) if (0.0..0.9).contains(&v) => Some(Some(v)),
-                Some(v) => {
-                    c.err(p.key("development_share"), format!("must be from 0 to below 0.9 (got {})", shown(v)));
-                    None
-                }
-            };
-            match (share, cap, days, development) {
-                (Some(share), Some(caseload_cap), Some(days), Some(development_share)) => {
-                    Some(Some(Asye { share, caseload_cap, days, development_share }))
-                }
-                _ => None,
-            }
+    match (share, cap, days, development) {
+        (Some(share), Some(caseload_cap), Some(days), Some(development_share)) => {
+            Some(Asye { share, caseload_cap, days, development_share })
         }
-    };
-    let agency = match &r.agency {
-        None => Some(None),
-        Some(a) => {
-            let p = path.key("agency");
-            let after = c.non_negative(p.key("after_days"), a.after_days);
-            let rate = money(c, p.key("day_rate"), a.day_rate, MAX_PAY / 100.0);
-            let productivity = c.positive(p.key("productivity"), a.productivity.unwrap_or(1.0));
-            match (after, rate, productivity) {
-                (Some(after_days), Some(day_rate), Some(productivity)) => {
-                    Some(Some(Agency { after_days, day_rate, productivity }))
-                }
-                _ => None,
-            }
-        }
-    };
-    let dols_policy = match (r.dols_policy.as_deref(), r.dols_share.as_ref()) {
+        _ => None,
+    }
+}
+
+fn check_agency(c: &mut Checker, a: &RawAgency, p: &KeyPath) -> Option<Agency> {
+    let after = c.non_negative(p.key("after_days"), a.after_days);
+    let rate = money(c, p.key("day_rate"), a.day_rate, MAX_PAY / 100.0);
+    let productivity = c.positive(p.key("productivity"), a.productivity.unwrap_or(1.0));
+    match (after, rate, productivity) {
+        (Some(after_days), Some(day_rate), Some(productivity)) => Some(Agency { after_days, day_rate, productivity }),
+        _ => None,
+    }
+}
+
+/// How a role shares its hours between DoLS and other work.
+fn check_dols_policy(c: &mut Checker, r: &RawRole, path: &KeyPath) -> Option<DolsPolicy> {
+    let policy = match (r.dols_policy.as_deref(), r.dols_share.as_ref()) {
         (None | Some("by_priority"), None) => Some(DolsPolicy::ByPriority),
         (Some("fixed_share"), Some(s)) => {
             let per = match r.dols_budget.as_deref() {
@@ -503,53 +578,19 @@ fn check_staff(c: &mut Checker, cx: &Context, r: &RawRole, path: &KeyPath, skill
     if r.dols_budget.is_some() && r.dols_policy.as_deref() != Some("fixed_share") {
         c.err(path.key("dols_budget"), "dols_budget goes with dols_policy = \"fixed_share\"");
     }
-    let overtime = match &r.overtime {
-        None => Some(None),
-        Some(o) => {
-            let p = path.key("overtime");
-            let hours = c.positive(p.key("hours_per_week"), o.hours_per_week);
-            let rate = money(c, p.key("hourly_rate"), o.hourly_rate, MAX_PAY / 1000.0);
-            let over = c.whole(p.key("when_waiting_over"), o.when_waiting_over, 0.0);
-            match (hours, rate, over) {
-                (Some(hours_per_week), Some(hourly_rate), Some(when_waiting_over)) => {
-                    Some(Some(Overtime { hours_per_week, hourly_rate, when_waiting_over }))
-                }
-                _ => None,
-            }
+    policy
+}
+
+fn check_overtime(c: &mut Checker, o: &RawOvertime, p: &KeyPath) -> Option<Overtime> {
+    let hours = c.positive(p.key("hours_per_week"), o.hours_per_week);
+    let rate = money(c, p.key("hourly_rate"), o.hourly_rate, MAX_PAY / 1000.0);
+    let over = c.whole(p.key("when_waiting_over"), o.when_waiting_over, 0.0);
+    match (hours, rate, over) {
+        (Some(hours_per_week), Some(hourly_rate), Some(when_waiting_over)) => {
+            Some(Overtime { hours_per_week, hourly_rate, when_waiting_over })
         }
-    };
-    if c.count() > n {
-        return None;
+        _ => None,
     }
-    Some(Role {
-        name: r.name.clone(),
-        label: r.label.clone().unwrap_or_else(|| label_of(&r.name)),
-        kind: RoleKind::Staff,
-        fte: fte?,
-        hours_per_week: hours?,
-        casework_share: share,
-        caseload_cap: cap?,
-        skills,
-        salary: salary?,
-        on_costs: on_costs?,
-        turnover_per_year: turnover?,
-        recruitment_days: recruitment?,
-        vacancies: vacancies?,
-        new_starter: new_starter?,
-        asye: asye?,
-        agency: agency?,
-        dols_policy: dols_policy?,
-        absence: r.absence.unwrap_or(true),
-        overtime: overtime?,
-        plan: Vec::new(),
-        team: None,
-        supervised: cx.raw.supervision.is_some() && r.supervision.unwrap_or(true),
-        cpd_share: if r.supervision.unwrap_or(true) {
-            cx.raw.supervision.as_ref().and_then(|s| s.cpd_share).filter(|v| (0.0..0.9).contains(v)).unwrap_or(0.0)
-        } else {
-            0.0
-        },
-    })
 }
 
 pub(super) fn check_absence(c: &mut Checker, a: Option<&RawAbsence>, path: &KeyPath) -> Option<Option<Absence>> {

@@ -49,6 +49,23 @@ pub(super) fn section(cx: &Cx) -> Section {
             "assessments, reviews and other work with people completed, per FTE in post: what the seed council called its 'average worker case load' (43, 64 and 45 in 2012-15). It measures throughput, not the people each worker holds.".into(),
         ),
     ]));
+    s.push(Block::Table(role_table(cx, &roles)));
+    s.push(Block::Note(
+        "\"Most held by one worker\" is the largest caseload of any worker at a month's end over the year. The audit figures are one council's, for comparison, not a standard.".into(),
+    ));
+    let teams: Vec<Scope> = cx.scopes.iter().copied().filter(|s| !matches!(s, Scope::Role(_))).collect();
+    s.push(Block::Table(team_table(cx, &teams)));
+    s.push(Block::Chart(people_chart(cx, &roles)));
+    if let Some(c) = distribution(cx, &roles) {
+        s.push(Block::Chart(c));
+    }
+    s.push(Block::Chart(waiting_chart(cx, &teams)));
+    s
+}
+
+/// Each role: people allocated per worker against the safe caseload,
+/// beside open work and throughput.
+fn role_table(cx: &Cx, roles: &[usize]) -> Table {
     let mut t = Table {
         title: "By role".into(),
         header: [
@@ -67,7 +84,7 @@ pub(super) fn section(cx: &Cx) -> Section {
         .collect(),
         rows: Vec::new(),
     };
-    for &r in &roles {
+    for &r in roles {
         let scope = Scope::Role(r);
         let band = |k| cx.ahead(scope, k).bands;
         t.rows.push(vec![
@@ -82,11 +99,11 @@ pub(super) fn section(cx: &Cx) -> Section {
             Unit::Ratio.band(&band(W::CompletedPerWorkerYear)),
         ]);
     }
-    s.push(Block::Table(t));
-    s.push(Block::Note(
-        "\"Most held by one worker\" is the largest caseload of any worker at a month's end over the year. The audit figures are one council's, for comparison, not a standard.".into(),
-    ));
-    let teams: Vec<Scope> = cx.scopes.iter().copied().filter(|s| !matches!(s, Scope::Role(_))).collect();
+    t
+}
+
+/// Each team: its staff, people allocated and waiting.
+fn team_table(cx: &Cx, teams: &[Scope]) -> Table {
     let mut t = Table {
         title: "By team".into(),
         header: [
@@ -102,7 +119,7 @@ pub(super) fn section(cx: &Cx) -> Section {
         .collect(),
         rows: Vec::new(),
     };
-    for &scope in &teams {
+    for &scope in teams {
         let band = |k| cx.ahead(scope, k).bands;
         t.rows.push(vec![
             scope.label(cx.m),
@@ -113,13 +130,7 @@ pub(super) fn section(cx: &Cx) -> Section {
             Unit::Pct.band(&band(W::OverThresholdPct)),
         ]);
     }
-    s.push(Block::Table(t));
-    s.push(Block::Chart(people_chart(cx, &roles)));
-    if let Some(c) = distribution(cx, &roles) {
-        s.push(Block::Chart(c));
-    }
-    s.push(Block::Chart(waiting_chart(cx, &teams)));
-    s
+    t
 }
 
 fn fan(cx: &Cx, id: &str, title: &str, caption: &str, y: &str, panels: Vec<Panel>) -> Chart {

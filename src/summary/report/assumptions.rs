@@ -112,8 +112,18 @@ fn plan_step(m: &Model, s: &crate::model::workforce::PlanStep) -> String {
 }
 
 fn items(cx: &Cx, scenario: &Scenario) -> Vec<(String, String)> {
-    let m = cx.m;
     let mut out = Vec::new();
+    run_items(cx, scenario, &mut out);
+    request_items(cx, &mut out);
+    flow_items(cx, scenario, &mut out);
+    role_items(cx, &mut out);
+    other_items(cx, &mut out);
+    out
+}
+
+/// Where the scenario came from, what is uncertain, and the horizon.
+fn run_items(cx: &Cx, scenario: &Scenario, out: &mut Vec<(String, String)>) {
+    let m = cx.m;
     if scenario.files.len() > 1 {
         let files: Vec<&str> = scenario.files.iter().map(|(f, _)| f.as_str()).collect();
         out.push(("Built from".into(), format!("{} (each file changes the one after it)", files.join(" on "))));
@@ -152,6 +162,12 @@ the figures below show their means",
             }
         ),
     ));
+}
+
+/// Each request: its stages, how many arrive, its deadline.
+fn request_items(cx: &Cx, out: &mut Vec<(String, String)>) {
+    let m = cx.m;
+    let years = m.horizon_days / DAYS_PER_YEAR;
     for (r, request) in m.requests.iter().enumerate() {
         let stages: Vec<&str> = request.stages.iter().map(|&f| m.flows[f as usize].label.as_str()).collect();
         let first = &m.flows[request.first()];
@@ -166,6 +182,12 @@ the figures below show their means",
         }
         out.push((format!("Request: {}", request.label), text));
     }
+}
+
+/// Each flow: its demand, effort, deadline, priority and routes.
+fn flow_items(cx: &Cx, scenario: &Scenario, out: &mut Vec<(String, String)>) {
+    let m = cx.m;
+    let years = m.horizon_days / DAYS_PER_YEAR;
     for (f, flow) in m.flows.iter().enumerate() {
         let total = Bands::of(cx.agg.flow_kpi(f, FlowKpi::Arrivals)).scaled(1.0 / years);
         let direct = inputs::arrivals(scenario, flow).map(|a| format!("arriving directly: {a}"));
@@ -182,43 +204,13 @@ the figures below show their means",
         parts.extend([inputs::triage(flow), inputs::initial(flow), inputs::routes(m, flow)].into_iter().flatten());
         out.push((format!("Flow: {}", m.flow_title(f)), parts.join("; ")));
     }
+}
+
+/// Each role, and its plan.
+fn role_items(cx: &Cx, out: &mut Vec<(String, String)>) {
+    let m = cx.m;
     for role in &m.roles {
-        let text = match role.kind {
-            RoleKind::BoughtIn { per_week, fee } => {
-                format!("bought in: up to {} assessments a week at {} each", decimal(per_week, 0), money(fee))
-            }
-            RoleKind::Staff => {
-                let mut parts = vec![
-                    format!("{} FTE", decimal(role.fte, 1)),
-                    format!(
-                        "{} hours a week, {} casework",
-                        decimal(role.hours_per_week, 1),
-                        pct(100.0 * role.casework_share)
-                    ),
-                    format!("caseload cap {}", role.caseload_cap),
-                ];
-                if role.turnover_per_year > 0.0 {
-                    parts.push(format!("turnover {} a year", pct(100.0 * role.turnover_per_year)));
-                }
-                match role.dols_policy {
-                    crate::model::DolsPolicy::FixedShare { share, per } => parts.push(format!(
-                        "{} of casework hours for DoLS, set aside each {}",
-                        pct(100.0 * share),
-                        match per {
-                            crate::model::workforce::BudgetPeriod::Week => "week",
-                            crate::model::workforce::BudgetPeriod::Month => "month",
-                        }
-                    )),
-                    crate::model::DolsPolicy::DolsFirst => parts.push("DoLS first".into()),
-                    crate::model::DolsPolicy::CareManagementFirst => parts.push("care management first".into()),
-                    crate::model::DolsPolicy::ByPriority => {}
-                }
-                if role.salary > 0.0 {
-                    parts.push(format!("{} a year plus {} on-costs", money(role.salary), pct(100.0 * role.on_costs)));
-                }
-                parts.join("; ")
-            }
-        };
+        let text = role_text(role);
         let text = if role.plan.is_empty() {
             text
         } else {
@@ -227,6 +219,51 @@ the figures below show their means",
         };
         out.push((format!("Role: {}", role.label), text));
     }
+}
+
+/// What a role is: its staffing and pay, or what is bought in.
+fn role_text(role: &crate::model::Role) -> String {
+    match role.kind {
+        RoleKind::BoughtIn { per_week, fee } => {
+            format!("bought in: up to {} assessments a week at {} each", decimal(per_week, 0), money(fee))
+        }
+        RoleKind::Staff => {
+            let mut parts = vec![
+                format!("{} FTE", decimal(role.fte, 1)),
+                format!(
+                    "{} hours a week, {} casework",
+                    decimal(role.hours_per_week, 1),
+                    pct(100.0 * role.casework_share)
+                ),
+                format!("caseload cap {}", role.caseload_cap),
+            ];
+            if role.turnover_per_year > 0.0 {
+                parts.push(format!("turnover {} a year", pct(100.0 * role.turnover_per_year)));
+            }
+            match role.dols_policy {
+                crate::model::DolsPolicy::FixedShare { share, per } => parts.push(format!(
+                    "{} of casework hours for DoLS, set aside each {}",
+                    pct(100.0 * share),
+                    match per {
+                        crate::model::workforce::BudgetPeriod::Week => "week",
+                        crate::model::workforce::BudgetPeriod::Month => "month",
+                    }
+                )),
+                crate::model::DolsPolicy::DolsFirst => parts.push("DoLS first".into()),
+                crate::model::DolsPolicy::CareManagementFirst => parts.push("care management first".into()),
+                crate::model::DolsPolicy::ByPriority => {}
+            }
+            if role.salary > 0.0 {
+                parts.push(format!("{} a year plus {} on-costs", money(role.salary), pct(100.0 * role.on_costs)));
+            }
+            parts.join("; ")
+        }
+    }
+}
+
+/// Absence, stocks, latent pools, changes in the law and shocks.
+fn other_items(cx: &Cx, out: &mut Vec<(String, String)>) {
+    let m = cx.m;
     if let Some(a) = &m.absence {
         out.push((
             "Absence".into(),
@@ -265,5 +302,4 @@ the figures below show their means",
         };
         out.push((format!("Shock: {}", s.name), when));
     }
-    out
 }
