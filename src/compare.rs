@@ -9,7 +9,7 @@ use crate::engine::simulate;
 use crate::measure::{self, Named, Reading};
 use crate::model::Model;
 use crate::results::RepResult;
-use crate::runner::{RunConfig, RunError, in_pool, par_fold};
+use crate::runner::{Control, RunConfig, RunError, Sink, in_pool, par_fold};
 use crate::stats::{Aggregate, Band};
 
 /// Why a comparison has no figures.
@@ -83,9 +83,14 @@ impl Paired {
             differences: measures.iter().map(|ms| ms.iter().map(|m| (m.clone(), Band::new())).collect()).collect(),
         }
     }
+}
 
-    fn add(&mut self, results: &[RepResult]) {
-        for (agg, r) in self.aggregates.iter_mut().zip(results) {
+impl Sink for Paired {
+    /// One replication of every scenario, the first first.
+    type Item = Vec<RepResult>;
+
+    fn add(&mut self, results: Vec<RepResult>) {
+        for (agg, r) in self.aggregates.iter_mut().zip(&results) {
             agg.add(r);
         }
         for (i, diffs) in self.differences.iter_mut().enumerate() {
@@ -133,8 +138,7 @@ pub fn run_paired_until(
     let empty = || Paired::empty(models, &measures);
     let job = || {
         let item = |rep| models.iter().map(|m| simulate(m, cfg.seed, rep)).collect::<Vec<RepResult>>();
-        let add = |acc: &mut Paired, results: Vec<RepResult>| acc.add(&results);
-        par_fold(0..cfg.replications, &item, &empty, &add, &Paired::merge, progress, stop)
+        par_fold(0..cfg.replications, &item, &empty, Control { progress, stop })
     };
     let paired = in_pool(cfg.threads, job)?;
     if stop.load(Ordering::SeqCst) {

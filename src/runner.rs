@@ -71,137 +71,153 @@ impl Default for RunConfig {
     }
 }
 
+/// How a run reports and how it is stopped.
+#[derive(Clone, Copy)]
+pub struct Control<'a> {
+    /// Called once per finished replication, from any thread.
+    pub progress: &'a (dyn Fn() + Sync),
+    /// Set (Ctrl-C) to stop: replications under way finish, no new one
+    /// starts, and the run is `RunError::Interrupted`.
+    pub stop: &'a AtomicBool,
+}
+
+impl Control<'_> {
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+}
+
+/// What a fold adds items up into. Each thread fills one of its own and
+/// they are merged, in an order that depends on timing: for results that
+/// do not depend on the thread count, `merge` must be exact and order-free
+/// (integer counts, `Aggregate::merge`).
+pub trait Sink: Send {
+    type Item;
+    fn add(&mut self, item: Self::Item);
+    fn merge(self, other: Self) -> Self;
+}
+
+impl Sink for Aggregate {
+    type Item = RepResult;
+
+    fn add(&mut self, r: RepResult) {
+        Aggregate::add(self, &r);
+    }
+
+    fn merge(self, other: Aggregate) -> Aggregate {
+        Aggregate::merge(self, other)
+    }
+}
+
 /// Run every replication and fold them into one aggregate. `progress` is
 /// called once per finished replication, from any thread.
 pub fn run(model: &Model, cfg: &RunConfig, progress: &(dyn Fn() + Sync)) -> Result<Aggregate, RunError> {
-    run_until(model, cfg, progress, &AtomicBool::new(false))
+    run_until(model, cfg, Control { progress, stop: &AtomicBool::new(false) })
 }
 
-/// As `run`, stopping early when `stop` is set (Ctrl-C): replications
-/// under way finish, no new one starts, and the run is `RunError::Interrupted`.
-pub fn run_until(
-    model: &Model,
-    cfg: &RunConfig,
-    progress: &(dyn Fn() + Sync),
-    stop: &AtomicBool,
-) -> Result<Aggregate, RunError> {
-    fold(model, cfg, || Aggregate::for_model(model), |acc, r| acc.add(&r), Aggregate::merge, progress, stop)
+/// As `run`, stopping early when `ctl.stop` is set.
+pub fn run_until(model: &Model, cfg: &RunConfig, ctl: Control) -> Result<Aggregate, RunError> {
+    fold(model, cfg, || Aggregate::for_model(model), ctl)
 }
 
-/// Run every replication and fold each result into an accumulator. For
-/// results that do not depend on the thread count, `merge` must be exact
-/// and order-free (integer counts, `Aggregate::merge`).
-pub fn fold<A: Send>(
+/// Run every replication and add each result to a sink made by `new`.
+pub fn fold<S: Sink<Item = RepResult>>(
     model: &Model,
     cfg: &RunConfig,
-    empty: impl Fn() -> A + Sync + Send,
-    add: impl Fn(&mut A, RepResult) + Sync + Send,
-    merge: impl Fn(A, A) -> A + Sync + Send,
-    progress: &(dyn Fn() + Sync),
-    stop: &AtomicBool,
-) -> Result<A, RunError> {
-    let job = || fold_range(model, cfg.seed, 0..cfg.replications, &empty, &add, &merge, progress, stop);
-    let out = in_pool(cfg.threads, job)?;
-    if stop.load(Ordering::SeqCst) {
+    new: impl Fn() -> S + Sync + Send,
+    ctl: Control,
+) -> Result<S, RunError> {
+    let out = in_pool(cfg.threads, || fold_range(model, cfg.seed, 0..cfg.replications, &new, ctl))?;
+    if ctl.stopped() {
         return Err(RunError::Interrupted);
     }
     Ok(out)
 }
 
 /// Fold the replications in `range` on the current pool.
-#[allow(clippy::too_many_arguments)]
-fn fold_range<A: Send>(
+fn fold_range<S: Sink<Item = RepResult>>(
     model: &Model,
     seed: u64,
     range: Range<u64>,
-    empty: &(impl Fn() -> A + Sync + Send),
-    add: &(impl Fn(&mut A, RepResult) + Sync + Send),
-    merge: &(impl Fn(A, A) -> A + Sync + Send),
-    progress: &(dyn Fn() + Sync),
-    stop: &AtomicBool,
-) -> A {
-    par_fold(range, &|rep| simulate(model, seed, rep), empty, add, merge, progress, stop)
+    new: &(impl Fn() -> S + Sync + Send),
+    ctl: Control,
+) -> S {
+    par_fold(range, &|rep| simulate(model, seed, rep), new, ctl)
 }
 
-/// Items a thread's accumulator takes before it is merged into the total.
+/// Items a thread's sink takes before it is merged into the total.
 pub const FLUSH: u64 = 16;
 
 /// Compute `item(i)` for every `i` in `range` in parallel and fold the
 /// items into one total.
 ///
-/// Each item is added to a small accumulator, taken from a shared stack
-/// only to add to it (the item is computed without one) and put back at
-/// once; after `FLUSH` items it is merged into the total, under a lock, and
-/// a fresh one is started. So at any moment there are the total and at
-/// most one small accumulator per thread, holding fewer than `FLUSH` items
-/// each, however many items there are and however rayon splits the range.
+/// Each item is added to a small sink, taken from a shared stack only to
+/// add to it (the item is computed without one) and put back at once;
+/// after `FLUSH` items it is merged into the total, under a lock, and a
+/// fresh one is started. So at any moment there are the total and at most
+/// one small sink per thread, holding fewer than `FLUSH` items each,
+/// however many items there are and however rayon splits the range.
 /// (rayon's own `fold` starts an accumulator for every piece of the range
 /// it splits off, each growing with its piece, and keeps several alive
-/// until they are reduced.) Which items end up in which accumulator
-/// depends on timing, so for results that do not depend on it `merge`
-/// must be exact and order-free.
-#[allow(clippy::too_many_arguments)]
-pub fn par_fold<T, A: Send>(
+/// until they are reduced.) Which items end up in which sink depends on
+/// timing, hence an exact, order-free `merge`.
+pub fn par_fold<S: Sink>(
     range: Range<u64>,
-    item: &(impl Fn(u64) -> T + Sync + Send),
-    empty: &(impl Fn() -> A + Sync + Send),
-    add: &(impl Fn(&mut A, T) + Sync + Send),
-    merge: &(impl Fn(A, A) -> A + Sync + Send),
-    progress: &(dyn Fn() + Sync),
-    stop: &AtomicBool,
-) -> A {
+    item: &(impl Fn(u64) -> S::Item + Sync + Send),
+    new: &(impl Fn() -> S + Sync + Send),
+    ctl: Control,
+) -> S {
     let total = Total::new();
-    let spare: Mutex<Vec<(A, u64)>> = Mutex::new(Vec::new());
-    let into_total = |acc: A| total.add(acc, merge);
+    let spare: Mutex<Vec<(S, u64)>> = Mutex::new(Vec::new());
     range.into_par_iter().for_each(|i| {
-        if stop.load(Ordering::Relaxed) {
+        if ctl.stop.load(Ordering::Relaxed) {
             return;
         }
         let t = item(i);
         let taken = spare.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        let (mut acc, added) = taken.unwrap_or_else(|| (empty(), 0));
-        add(&mut acc, t);
+        let (mut sink, added) = taken.unwrap_or_else(|| (new(), 0));
+        sink.add(t);
         if added + 1 >= FLUSH {
-            into_total(acc);
+            total.add(sink);
         } else {
-            spare.lock().unwrap_or_else(PoisonError::into_inner).push((acc, added + 1));
+            spare.lock().unwrap_or_else(PoisonError::into_inner).push((sink, added + 1));
         }
-        progress();
+        (ctl.progress)();
     });
-    for (acc, _) in spare.into_inner().unwrap_or_else(PoisonError::into_inner) {
-        into_total(acc);
+    for (sink, _) in spare.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        total.add(sink);
     }
-    total.into_inner().unwrap_or_else(empty)
+    total.into_inner().unwrap_or_else(new)
 }
 
-/// The total of a fold that threads add their accumulators to, one at a
-/// time, each as it fills: memory holds the total and what the threads
-/// are filling, however many items there are.
-pub struct Total<A> {
-    sum: Mutex<Option<A>>,
+/// The total of a fold that threads add their sinks to, one at a time,
+/// each as it fills: memory holds the total and what the threads are
+/// filling, however many items there are.
+pub struct Total<S> {
+    sum: Mutex<Option<S>>,
 }
 
-impl<A> Total<A> {
-    pub fn new() -> Total<A> {
+impl<S: Sink> Total<S> {
+    pub fn new() -> Total<S> {
         Total { sum: Mutex::new(None) }
     }
 
-    /// Merge `acc` into the total.
-    pub fn add(&self, acc: A, merge: impl Fn(A, A) -> A) {
+    /// Merge `sink` into the total.
+    pub fn add(&self, sink: S) {
         let mut sum = self.sum.lock().unwrap_or_else(PoisonError::into_inner);
         *sum = Some(match sum.take() {
-            Some(t) => merge(t, acc),
-            None => acc,
+            Some(t) => t.merge(sink),
+            None => sink,
         });
     }
 
     /// The total, or `None` if nothing was added.
-    pub fn into_inner(self) -> Option<A> {
+    pub fn into_inner(self) -> Option<S> {
         self.sum.into_inner().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-impl<A> Default for Total<A> {
+impl<S: Sink> Default for Total<S> {
     fn default() -> Self {
         Total::new()
     }
@@ -221,42 +237,31 @@ pub struct Until {
 /// batches merge exactly, so the stopping point and every figure are those
 /// of a plain run of the same count, whatever the threads. `batch_done` is
 /// told the precision after each batch.
-#[allow(clippy::too_many_arguments)]
 pub fn run_precise(
     model: &Model,
     seed: u64,
     threads: Option<usize>,
     until: Until,
     headline: &[Headline],
-    progress: &(dyn Fn() + Sync),
     batch_done: &(dyn Fn(&Reached) + Sync),
-    stop: &AtomicBool,
+    ctl: Control,
 ) -> Result<(Aggregate, Reached), RunError> {
     let job = || {
         let mut agg = Aggregate::for_model(model);
         loop {
             let done = agg.replications;
             let next = (done + BATCH).min(until.max_replications);
-            let batch = fold_range(
-                model,
-                seed,
-                done..next,
-                &|| Aggregate::for_model(model),
-                &|acc: &mut Aggregate, r: RepResult| acc.add(&r),
-                &Aggregate::merge,
-                progress,
-                stop,
-            );
+            let batch = fold_range(model, seed, done..next, &|| Aggregate::for_model(model), ctl);
             agg = agg.merge(batch);
             let reached = Reached::of(headline, &agg);
             batch_done(&reached);
-            if stop.load(Ordering::SeqCst) || reached.within(until.tolerance) || next >= until.max_replications {
+            if ctl.stopped() || reached.within(until.tolerance) || next >= until.max_replications {
                 return (agg, reached);
             }
         }
     };
     let out = in_pool(threads, job)?;
-    if stop.load(Ordering::SeqCst) {
+    if ctl.stopped() {
         return Err(RunError::Interrupted);
     }
     Ok(out)
@@ -270,42 +275,32 @@ pub fn run_in_batches(
     model: &Model,
     cfg: &RunConfig,
     ends: &[u64],
-    progress: &(dyn Fn() + Sync),
     batch_done: &mut (dyn FnMut(&Aggregate) + Send),
-    stop: &AtomicBool,
+    ctl: Control,
 ) -> Result<Aggregate, RunError> {
     let job = || {
         let mut agg = Aggregate::for_model(model);
-        while agg.replications < cfg.replications && !stop.load(Ordering::SeqCst) {
+        while agg.replications < cfg.replications && !ctl.stopped() {
             let done = agg.replications;
             let end = ends.iter().copied().find(|&e| e > done).unwrap_or(done + BATCH).min(cfg.replications);
-            let batch = fold_range(
-                model,
-                cfg.seed,
-                done..end,
-                &|| Aggregate::for_model(model),
-                &|acc: &mut Aggregate, r: RepResult| acc.add(&r),
-                &Aggregate::merge,
-                progress,
-                stop,
-            );
+            let batch = fold_range(model, cfg.seed, done..end, &|| Aggregate::for_model(model), ctl);
             agg = agg.merge(batch);
-            if !stop.load(Ordering::SeqCst) {
+            if !ctl.stopped() {
                 batch_done(&agg);
             }
         }
         agg
     };
     let out = in_pool(cfg.threads, job)?;
-    if stop.load(Ordering::SeqCst) {
+    if ctl.stopped() {
         return Err(RunError::Interrupted);
     }
     Ok(out)
 }
 
 /// Run one shard's replications in batches, handing each batch's results
-/// to `sink` in replication order. The first batch is a replication a
-/// thread; `sink` answers each batch with how many replications the next
+/// to `write` in replication order. The first batch is a replication a
+/// thread; `write` answers each batch with how many replications the next
 /// may hold (at most `BATCH`, at least one a thread), so a shard holds no
 /// more in memory than its writer allows, however large the model.
 /// Returns the events simulated.
@@ -313,9 +308,8 @@ pub fn run_shard<E: From<RunError> + Send>(
     model: &Model,
     cfg: &RunConfig,
     shard: Shard,
-    progress: &(dyn Fn() + Sync),
-    sink: &mut (dyn FnMut(Vec<RepResult>) -> Result<u64, E> + Send),
-    stop: &AtomicBool,
+    write: &mut (dyn FnMut(Vec<RepResult>) -> Result<u64, E> + Send),
+    ctl: Control,
 ) -> Result<u64, E> {
     let range = shard.range(cfg.replications);
     let job = || {
@@ -329,11 +323,11 @@ pub fn run_shard<E: From<RunError> + Send>(
                 .into_par_iter()
                 .map(|rep| {
                     let r = simulate(model, cfg.seed, rep);
-                    progress();
+                    (ctl.progress)();
                     r
                 })
                 .collect();
-            if stop.load(Ordering::SeqCst) {
+            if ctl.stopped() {
                 return Err(RunError::Interrupted.into());
             }
             let unbalanced = batch.iter().filter(|r| !r.balance.iter().all(|b| b.holds())).count() as u64;
@@ -341,7 +335,7 @@ pub fn run_shard<E: From<RunError> + Send>(
                 return Err(RunError::Unbalanced { replications: unbalanced }.into());
             }
             events += batch.iter().map(|r| r.events).sum::<u64>();
-            size = sink(batch)?.max(threads);
+            size = write(batch)?.max(threads);
             from = to;
         }
         Ok(events)

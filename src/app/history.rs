@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::export::{self, Staging};
 use crate::history::{self as hist, FitOptions, History};
 use crate::input::InputError;
-use crate::runner::{self, RunConfig};
+use crate::runner::{self, Control, RunConfig};
 use crate::scenario;
 
 fn options(w: &FitWindow, start: Option<NaiveDate>) -> FitOptions {
@@ -212,7 +212,7 @@ pub(super) fn simulate(args: &BacktestArgs, model: &crate::model::Model, name: &
     let dir = args.out.join(format!("backtest-{name}"));
     let staging = Staging::folder(&dir, args.force)?;
     let bar = progress_bar(cfg.replications, args.quiet, "backtest");
-    let agg = runner::run_until(model, &cfg, &|| bar.inc(1), stop_flag());
+    let agg = runner::run_until(model, &cfg, Control { progress: &|| bar.inc(1), stop: stop_flag() });
     bar.finish_and_clear();
     Ok(HeldOut { agg: agg?, dir, staging })
 }

@@ -112,7 +112,7 @@ fn fold_shard(
         bar.inc(1);
         next += 1;
         if agg.replications >= FLUSH {
-            total.add(std::mem::replace(&mut agg, Aggregate::for_model(model)), Aggregate::merge);
+            total.add(std::mem::replace(&mut agg, Aggregate::for_model(model)));
         }
         Ok(())
     })?;
@@ -121,7 +121,7 @@ fn fold_shard(
             damaged(format!("it holds {rows} replications of the {} it should", record.replications_in_shard)).into()
         );
     }
-    total.add(agg, Aggregate::merge);
+    total.add(agg);
     Ok(())
 }
 

@@ -30,7 +30,7 @@ use crate::cli::{
 use crate::error::Error;
 use crate::export::{self, ExportError, Staging};
 use crate::model::Model;
-use crate::runner::{self, RunConfig, RunError};
+use crate::runner::{self, Control, RunConfig, RunError};
 use crate::scenario::{self, Change, Scenario};
 use crate::stats::Aggregate;
 use crate::summary;
@@ -225,7 +225,7 @@ pub(crate) fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar 
 pub fn simulate(scenario: &Scenario, cfg: &RunConfig, quiet: bool) -> Result<(Aggregate, f64), Error> {
     let bar = progress_bar(cfg.replications, quiet, &scenario.model.name);
     let started = Instant::now();
-    let agg = runner::run_until(&scenario.model, cfg, &|| bar.inc(1), stop_flag());
+    let agg = runner::run_until(&scenario.model, cfg, Control { progress: &|| bar.inc(1), stop: stop_flag() });
     bar.finish_and_clear();
     let agg = agg?;
     if agg.unbalanced > 0 {

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::export::partition::{self, PartitionWriter};
 use crate::export::{self, ExportError, Manifest, PrecisionRecord, Staging, console};
 use crate::precision::{self, BATCH, Precision, Reached, percent};
-use crate::runner::{self, RunError, Until};
+use crate::runner::{self, Control, RunError, Until};
 use crate::scenario::Scenario;
 use crate::shard::{Shard, ShardError, ShardRecord};
 use crate::stats::Aggregate;
@@ -102,8 +102,8 @@ fn until_precise(args: &RunArgs, scenario: &Scenario, until: Until, out: Out) ->
         bar.set_length(guess.div_ceil(BATCH).saturating_mul(BATCH).clamp(next, until.max_replications));
         bar.set_message(format!("{}: ±{} (towards ±{})", model.name, percent(r.worst), percent(until.tolerance)));
     };
-    let result =
-        runner::run_precise(model, cfg.seed, cfg.threads, until, &headline, &|| bar.inc(1), &batch_done, stop_flag());
+    let ctl = Control { progress: &|| bar.inc(1), stop: stop_flag() };
+    let result = runner::run_precise(model, cfg.seed, cfg.threads, until, &headline, &batch_done, ctl);
     bar.finish_and_clear();
     let (agg, reached) = result?;
     if agg.unbalanced > 0 {
@@ -167,7 +167,8 @@ fn one_shard(args: &RunArgs, scenario: &Scenario, shard: Shard, total: u64, out:
     let mut writer = PartitionWriter::create(&staging.path().join(&name), &record)?;
     let bar = progress_bar(mine, args.quiet, &format!("{} shard {shard}", model.name));
     let started = Instant::now();
-    let events = runner::run_shard(model, &cfg, shard, &|| bar.inc(1), &mut |batch| writer.write(&batch), stop_flag());
+    let ctl = Control { progress: &|| bar.inc(1), stop: stop_flag() };
+    let events = runner::run_shard(model, &cfg, shard, &mut |batch| writer.write(&batch), ctl);
     bar.finish_and_clear();
     let events = events?;
     writer.finish()?;

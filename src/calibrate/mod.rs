@@ -28,7 +28,9 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use crate::model::Unknown;
-use crate::runner::{self, RunConfig, RunError};
+use crate::model::observed::Reading;
+use crate::results::RepResult;
+use crate::runner::{self, Control, RunConfig, RunError, Sink};
 use crate::scenario::{self, Change, Scenario, ScenarioError};
 use crate::stats::{Aggregate, Band};
 
@@ -194,18 +196,8 @@ pub fn calibrate(
         let cfg = RunConfig { replications: plan.replications, seed: plan.seed, threads: plan.threads };
         let n = s.model.observed.len();
         let readings: Vec<_> = s.model.observed.iter().map(|o| o.reading.clone()).collect();
-        let bands = runner::fold(
-            &s.model,
-            &cfg,
-            || vec![Band::new(); n],
-            |acc: &mut Vec<Band>, r| acc.iter_mut().zip(&readings).for_each(|(b, x)| b.add(x.read(&r))),
-            |mut a: Vec<Band>, b: Vec<Band>| {
-                a.iter_mut().zip(&b).for_each(|(x, y)| x.merge(y));
-                a
-            },
-            &|| {},
-            stop,
-        )?;
+        let new = || Observed { readings: &readings, bands: vec![Band::new(); n] };
+        let bands = runner::fold(&s.model, &cfg, new, Control { progress: &|| {}, stop })?.bands;
         let means: Vec<f64> = bands.iter().map(Band::mean).collect();
         let misfit = s.model.observed.iter().zip(&means).map(|(o, &m)| o.misfit(m).min(1e3).powi(2).ln_1p()).sum();
         Ok(Run { t: t.to_vec(), means, misfit })
@@ -217,7 +209,7 @@ pub fn calibrate(
     changes.extend(self::changes(&plan.unknowns, &found.best));
     let after = scenario::load_with(&plan.scenario, &changes)?;
     let cfg = RunConfig { replications: plan.confirm, seed: plan.seed, threads: plan.threads };
-    let agg = runner::run_until(&after.model, &cfg, &|| {}, stop)?;
+    let agg = runner::run_until(&after.model, &cfg, Control { progress: &|| {}, stop })?;
     let conflicts = conflicts(&after, &agg, &found.runs, &found.best);
     Ok(Outcome {
         plan,
@@ -324,6 +316,26 @@ pub fn runs(plan: &Plan) -> Result<[(Scenario, u64); 2], ScenarioError> {
     let whole = scenario::load_with(&plan.scenario, &plan.base)?;
     let searched = up_to(plan, Vec::new(), observed_days(&whole))?;
     Ok([(searched, (plan.max_runs as u64 + 1) * plan.replications), (whole, plan.confirm)])
+}
+
+/// The bands, over a candidate's replications, of the figures the
+/// council observed.
+struct Observed<'a> {
+    readings: &'a [Reading],
+    bands: Vec<Band>,
+}
+
+impl Sink for Observed<'_> {
+    type Item = RepResult;
+
+    fn add(&mut self, r: RepResult) {
+        self.bands.iter_mut().zip(self.readings).for_each(|(b, x)| b.add(x.read(&r)));
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        self.bands.iter_mut().zip(&other.bands).for_each(|(x, y)| x.merge(y));
+        self
+    }
 }
 
 fn observed_days(s: &Scenario) -> f64 {

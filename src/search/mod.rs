@@ -22,7 +22,7 @@ use std::str::FromStr;
 use crate::measure::Reading;
 use crate::model::Model;
 use crate::results::{RepResult, TotalMetric};
-use crate::runner::{self, RunConfig, RunError};
+use crate::runner::{self, Control, RunConfig, RunError, Sink};
 use crate::scenario::{self, Change, ScenarioError};
 use crate::stats::{Aggregate, Band};
 use crate::units::DAYS_PER_YEAR;
@@ -294,23 +294,11 @@ impl Search<'_> {
         }
         let sc = self.plan.scenario.load(&self.changes(values))?;
         let m = &sc.model;
-        let targets = &self.plan.targets;
-        let years = m.horizon_days / DAYS_PER_YEAR;
         let cfg = RunConfig { replications: reps, seed: self.plan.seed, threads: self.plan.threads };
-        let empty = || Tally::new(m, targets.len());
-        let add = |acc: &mut Tally, r: RepResult| {
-            for (t, target) in targets.iter().enumerate() {
-                let v = target.reading.read(&r);
-                acc.met[t] += u64::from(target.met_by(v));
-                acc.bands[t].add(v);
-            }
-            let cost = r.total_kpi(TotalMetric::CostTotal) / years;
-            acc.cost.add(cost);
-            acc.costs.push((r.replication, cost));
-            acc.agg.add(&r);
-        };
         let progress = self.progress;
-        let mut tally = runner::fold(m, &cfg, empty, add, Tally::merge, &|| progress(1), self.stop)?;
+        let ctl = Control { progress: &|| progress(1), stop: self.stop };
+        let targets = &self.plan.targets;
+        let mut tally = runner::fold(m, &cfg, || Tally::new(m, targets), ctl)?;
         tally.costs.sort_by_key(|c| c.0);
         if tally.agg.unbalanced > 0 {
             return Err(RunError::Unbalanced { replications: tally.agg.unbalanced }.into());
@@ -333,7 +321,11 @@ impl Search<'_> {
     }
 }
 
-struct Tally {
+/// A candidate's replications: how often each target is met, the bands of
+/// the targets' measures and of the cost a year, and the aggregate.
+struct Tally<'a> {
+    targets: &'a [Target],
+    years: f64,
     met: Vec<u64>,
     bands: Vec<Band>,
     cost: Band,
@@ -341,18 +333,36 @@ struct Tally {
     agg: Aggregate,
 }
 
-impl Tally {
-    fn new(m: &Model, targets: usize) -> Tally {
+impl<'a> Tally<'a> {
+    fn new(m: &Model, targets: &'a [Target]) -> Tally<'a> {
         Tally {
-            met: vec![0; targets],
-            bands: vec![Band::new(); targets],
+            targets,
+            years: m.horizon_days / DAYS_PER_YEAR,
+            met: vec![0; targets.len()],
+            bands: vec![Band::new(); targets.len()],
             cost: Band::new(),
             costs: Vec::new(),
             agg: Aggregate::for_model(m),
         }
     }
+}
 
-    fn merge(mut self, o: Tally) -> Tally {
+impl Sink for Tally<'_> {
+    type Item = RepResult;
+
+    fn add(&mut self, r: RepResult) {
+        for (t, target) in self.targets.iter().enumerate() {
+            let v = target.reading.read(&r);
+            self.met[t] += u64::from(target.met_by(v));
+            self.bands[t].add(v);
+        }
+        let cost = r.total_kpi(TotalMetric::CostTotal) / self.years;
+        self.cost.add(cost);
+        self.costs.push((r.replication, cost));
+        self.agg.add(&r);
+    }
+
+    fn merge(mut self, o: Self) -> Self {
         for (a, b) in self.met.iter_mut().zip(o.met) {
             *a += b;
         }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::export::{ExportError, charts, html, markdown, xlsx};
-use crate::runner::{self, RunConfig, RunError};
+use crate::runner::{self, Control, RunConfig, RunError};
 use crate::scenario::{Change, Scenario};
 use crate::search::{self, Dim, Plan};
 use crate::stats::Aggregate;
@@ -146,7 +146,8 @@ pub fn run(job: &Job, scenario: Scenario, cfg: RunConfig, command: String) {
             v.charts = charts;
         });
     };
-    let result = runner::run_in_batches(m, &cfg, &EARLY_BATCHES, &progress, &mut batch_done, &job.stop);
+    let ctl = Control { progress: &progress, stop: &job.stop };
+    let result = runner::run_in_batches(m, &cfg, &EARLY_BATCHES, &mut batch_done, ctl);
     match result {
         Ok(agg) if agg.unbalanced > 0 => job.fail(&RunError::Unbalanced { replications: agg.unbalanced }.into()),
         Ok(agg) => {

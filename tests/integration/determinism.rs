@@ -2,7 +2,8 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use caseflow::runner::{self, RunConfig};
+use caseflow::results::RepResult;
+use caseflow::runner::{self, Control, RunConfig, Sink};
 use caseflow::stats::Aggregate;
 
 use crate::conservation::NETWORK;
@@ -31,8 +32,14 @@ fn results_that_refine_by_batches_end_as_the_plain_run() {
     for (ends, threads) in [(&[3u64, 10, 20][..], 2), (&[1u64][..], 3), (&[][..], 1)] {
         let mut seen = Vec::new();
         let stop = AtomicBool::new(false);
-        let last =
-            runner::run_in_batches(&m, &cfg(threads), ends, &|| {}, &mut |agg| seen.push(agg.clone()), &stop).unwrap();
+        let last = runner::run_in_batches(
+            &m,
+            &cfg(threads),
+            ends,
+            &mut |agg| seen.push(agg.clone()),
+            Control { progress: &|| {}, stop: &stop },
+        )
+        .unwrap();
         assert!(last == plain, "batches {ends:?} on {threads} threads");
         assert_eq!(seen.last(), Some(&plain));
         let first = &seen[0];
@@ -53,8 +60,19 @@ impl<'a> Counted<'a> {
         most.fetch_max(now, Ordering::SeqCst);
         Counted { agg, alive }
     }
+}
 
-    fn merge(mut self, mut other: Counted<'a>) -> Counted<'a> {
+/// Only the small aggregates of the threads are added to: the total is
+/// only merged into.
+impl Sink for Counted<'_> {
+    type Item = RepResult;
+
+    fn add(&mut self, r: RepResult) {
+        assert!(self.agg.replications < runner::FLUSH, "an aggregate added to holds {}", self.agg.replications);
+        self.agg.add(&r);
+    }
+
+    fn merge(mut self, mut other: Self) -> Self {
         let empty = || Aggregate::new(0, 0, 0, 0);
         let (a, b) = (std::mem::replace(&mut self.agg, empty()), std::mem::replace(&mut other.agg, empty()));
         self.agg = a.merge(b);
@@ -77,13 +95,10 @@ fn a_run_keeps_a_total_and_one_small_aggregate_per_thread_whatever_the_replicati
     let one = runner::run(&m, &RunConfig { replications: 300, seed: 3, threads: Some(1) }, &|| {}).unwrap();
     for threads in [1, 2, 3] {
         let (alive, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
-        let empty = || Counted::new(Aggregate::for_model(&m), &alive, &most);
-        let add = |acc: &mut Counted, r| {
-            assert!(acc.agg.replications < runner::FLUSH, "an aggregate added to holds {}", acc.agg.replications);
-            acc.agg.add(&r);
-        };
+        let new = || Counted::new(Aggregate::for_model(&m), &alive, &most);
         let cfg = RunConfig { replications: 300, seed: 3, threads: Some(threads) };
-        let total = runner::fold(&m, &cfg, empty, add, Counted::merge, &|| {}, &AtomicBool::new(false)).unwrap();
+        let ctl = Control { progress: &|| {}, stop: &AtomicBool::new(false) };
+        let total = runner::fold(&m, &cfg, new, ctl).unwrap();
         assert!(total.agg == one, "{threads} threads gave different results from 1 thread");
         drop(total);
         let most = most.into_inner();

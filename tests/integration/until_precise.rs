@@ -5,7 +5,7 @@
 
 use caseflow::precision::{self, BATCH, Measure, Reached};
 use caseflow::results::{FlowKpi, RequestKpi, TotalMetric};
-use caseflow::runner::{self, RunConfig, Until};
+use caseflow::runner::{self, Control, RunConfig, Until};
 use caseflow::scenario;
 use std::sync::atomic::AtomicBool;
 
@@ -14,7 +14,8 @@ use crate::harness::{caseflow, model, read_dir_bytes, scratch_dir};
 
 fn precise(m: &caseflow::model::Model, until: Until, threads: usize) -> (caseflow::stats::Aggregate, Reached) {
     let headline = precision::headline(m);
-    runner::run_precise(m, 9, Some(threads), until, &headline, &|| {}, &|_| {}, &AtomicBool::new(false)).unwrap()
+    let ctl = Control { progress: &|| {}, stop: &AtomicBool::new(false) };
+    runner::run_precise(m, 9, Some(threads), until, &headline, &|_| {}, ctl).unwrap()
 }
 
 #[test]
