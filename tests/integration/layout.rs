@@ -163,9 +163,8 @@ fn declared(line: &str) -> Option<String> {
 fn functions(src: &str) -> Vec<Function> {
     let code = code_only(src);
     let text: String = code.iter().collect();
-    let starts: Vec<usize> = std::iter::once(0)
-        .chain(code.iter().enumerate().filter(|(_, c)| **c == '\n').map(|(k, _)| k + 1))
-        .collect();
+    let starts: Vec<usize> =
+        std::iter::once(0).chain(code.iter().enumerate().filter(|(_, c)| **c == '\n').map(|(k, _)| k + 1)).collect();
     let line_of = |k: usize| starts.partition_point(|&s| s <= k);
     let original: Vec<&str> = src.lines().collect();
     let mut skipped: Vec<(usize, usize)> = Vec::new();
