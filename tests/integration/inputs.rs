@@ -15,6 +15,15 @@ use chrono::NaiveDate;
 use crate::harness::{caseflow, scratch_dir, sets};
 
 const QUICKSTART: &str = "scenarios/quickstart.toml";
+/// The example health check with its two histories.
+const HEALTH_CHECK: [&str; 6] = [
+    "health-check",
+    "scenarios/health-check-example.toml",
+    "--staff-history",
+    "data/health-check-example-staff.csv",
+    "--activity-history",
+    "data/health-check-example-activity.csv",
+];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -153,21 +162,8 @@ fn previous_health_check_of_another_year_is_refused() {
     let out = scratch_dir("inputs-previous");
     let o = out.to_str().unwrap();
     let args = |extra: &[&str]| {
-        let mut a = vec![
-            "health-check",
-            "scenarios/health-check-example.toml",
-            "--staff-history",
-            "data/health-check-example-staff.csv",
-            "--activity-history",
-            "data/health-check-example-activity.csv",
-            "-n",
-            "10",
-            "--no-search",
-            "--quiet",
-            "--force",
-            "--out",
-            o,
-        ];
+        let mut a = HEALTH_CHECK.to_vec();
+        a.extend(["-n", "10", "--no-search", "--quiet", "--force", "--out", o]);
         a.extend_from_slice(extra);
         a.into_iter().map(String::from).collect::<Vec<_>>()
     };
@@ -368,21 +364,7 @@ fn a_calibration_or_health_check_is_timed_as_a_whole_before_it_starts() {
     let many = ["calibrate", halton, "-n", "200", "--max-runs", "200", "--max-time", "0.5", "--quiet"];
     let o = cf(&[&many[..], &["--out", "/nonexistent", "--write", "/nonexistent/x.toml"]].concat());
     refused_with(&o, "longer than the 30 seconds allowed without asking. Run it anyway with --yes");
-    let health = [
-        "health-check",
-        "scenarios/health-check-example.toml",
-        "--staff-history",
-        "data/health-check-example-staff.csv",
-        "--activity-history",
-        "data/health-check-example-activity.csv",
-        "-n",
-        "100",
-        "--max-time",
-        "0.1",
-        "--quiet",
-        "--out",
-        "/nonexistent",
-    ];
+    let health = [&HEALTH_CHECK[..], &["-n", "100", "--max-time", "0.1", "--quiet", "--out", "/nonexistent"]].concat();
     let o = cf(&[&health[..], &["--search-replications", "100000"]].concat());
     refused_with(&o, "longer than the 6 seconds allowed without asking");
     // Without the searches the same year ahead is well inside the limit,
