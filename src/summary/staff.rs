@@ -89,6 +89,13 @@ fn levels_off(plan: &Plan, out: &Outcome, m: &Model) -> Option<String> {
     })
 }
 
+/// A chance of meeting a target, to one decimal where rounding would show
+/// a shortfall as the chance needed ("90% (needs 90%)" for 89.6%).
+fn chance(p: f64, needed: f64) -> String {
+    let shown = Unit::Probability.show(p);
+    if p < needed && shown == Unit::Probability.show(needed) { format!("{:.1}%", p * 100.0) } else { shown }
+}
+
 fn meeting(plan: &Plan, c: &Candidate) -> String {
     plan.targets
         .iter()
@@ -97,7 +104,7 @@ fn meeting(plan: &Plan, c: &Candidate) -> String {
             format!(
                 "{} in {} of futures (needs {})",
                 target.goal(),
-                Unit::Probability.show(c.probability(t)),
+                chance(c.probability(t), target.probability),
                 Unit::Probability.show(target.probability)
             )
         })
