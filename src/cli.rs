@@ -9,9 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::backtest::supply::SupplyRule;
 use crate::history::TrendForm;
 use crate::scenario::Change;
-use crate::search::Dim;
-use crate::search::target::WrittenTarget;
 use crate::shard::Shard;
+use crate::staff::Dim;
+use crate::staff::target::WrittenTarget;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -522,7 +522,7 @@ pub struct TimeArgs {
 impl TimeArgs {
     /// The longest run allowed, in seconds.
     pub fn seconds(self) -> f64 {
-        if self.yes { f64::INFINITY } else { self.max_time.map_or(crate::estimate::DEFAULT_MAX_SECONDS, |m| m * 60.0) }
+        if self.yes { f64::INFINITY } else { self.max_time.map_or(crate::sizing::DEFAULT_MAX_SECONDS, |m| m * 60.0) }
     }
 }
 

@@ -57,7 +57,7 @@ a comparison needs the same dates (give both the same start and years, or --set 
     #[error("{message}")]
     HealthCheck { message: String },
     #[error(transparent)]
-    TooBig(#[from] crate::estimate::TooBig),
+    TooBig(#[from] crate::sizing::TooBig),
     /// Writing to standard output failed; a closed pipe (`| head`) ends
     /// the program quietly instead.
     #[error("cannot write to standard output: {0}")]
@@ -77,7 +77,7 @@ a comparison needs the same dates (give both the same start and years, or --set 
     #[error(transparent)]
     Compare(#[from] crate::compare::CompareError),
     #[error(transparent)]
-    Search(#[from] crate::search::SearchError),
+    Search(#[from] crate::staff::StaffError),
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
     #[error("internal error: {message}; please report this with the files named")]
@@ -124,12 +124,12 @@ impl Error {
         use crate::compare::CompareError;
         use crate::export::ExportError;
         use crate::runner::RunError::Interrupted;
-        use crate::search::SearchError;
+        use crate::staff::StaffError;
         matches!(
             self,
             Error::Run(Interrupted)
                 | Error::Compare(CompareError::Run(Interrupted))
-                | Error::Search(SearchError::Run(Interrupted))
+                | Error::Search(StaffError::Run(Interrupted))
                 | Error::Calibration(CalibrationError::Run(Interrupted))
                 | Error::Export(ExportError::Run(Interrupted))
         )

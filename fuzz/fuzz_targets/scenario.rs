@@ -7,7 +7,7 @@
 //! lines.
 #![no_main]
 
-use caseflow::estimate::Estimate;
+use caseflow::sizing::Estimate;
 use caseflow::scenario::{self, Change};
 use libfuzzer_sys::fuzz_target;
 

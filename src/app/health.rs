@@ -16,7 +16,7 @@ use crate::model::Model;
 use crate::model::health::Rated;
 use crate::results::{RoleKpi, Scope, WorkforceMetric, workforce_scopes};
 use crate::scenario::{self, Change, Scenario};
-use crate::search::{self, Dim, Plan};
+use crate::staff::{self, Dim, Plan};
 use crate::stats::{Aggregate, Bands};
 use crate::summary::health::{self, Input, Staffing};
 use crate::summary::{self, Stamp};
@@ -253,7 +253,7 @@ fn sized(args: &HealthArgs, sc: &Scenario) -> Result<crate::runner::RunConfig, E
     if let Some(h) = m.health.as_ref().filter(|_| !args.no_search) {
         for (r, role) in m.roles.iter().enumerate().filter(|(r, role)| h.caseload[*r].is_some() && role.fte > 0.0) {
             let dims = [Dim { key: format!("roles.{}.fte", m.roles[r].name), values: search_values(role.fte) }];
-            runs.push(search::replications_about(&dims, args.search_replications, 4 * args.search_replications));
+            runs.push(staff::replications_about(&dims, args.search_replications, 4 * args.search_replications));
         }
     }
     let models = [m];
@@ -321,19 +321,19 @@ fn search_staffing(
         }
         let dims = [Dim { key: format!("roles.{}.fte", role.name), values: search_values(role.fte) }];
         let target = format!("{}.over_threshold_pct <= {} with probability 0.5", role.name, limit);
-        let written = [search::written(&target)?];
+        let written = [staff::written(&target)?];
         let plan = Plan {
             scenario: scenario::Source::File(args.scenario.clone()),
             base: changes.to_vec(),
             dims: dims.to_vec(),
-            targets: search::targets(&written, None, m)?,
+            targets: staff::targets(&written, None, m)?,
             coarse: args.search_replications,
             confirm: 4 * args.search_replications,
             seed: args.sim.seed,
             threads,
             now: None,
         };
-        let estimate = search::replications_about(&plan.dims, plan.coarse, plan.confirm);
+        let estimate = staff::replications_about(&plan.dims, plan.coarse, plan.confirm);
         let bar = progress_bar(estimate, args.quiet, &format!("staffing {}", role.name));
         let found = super::search_with_bar(&plan, m, &bar)?;
         let now_cost = Bands::of(agg.role_kpi(r, RoleKpi::Cost)).scaled(1.0 / years);

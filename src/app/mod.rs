@@ -1,4 +1,4 @@
-//! The commands: load → validate → estimate → simulate → summarise → export.
+//! The commands: load → validate → size → simulate → summarise → export.
 //!
 //! Every command writes what it prints through `Out`, so a closed pipe
 //! (`caseflow run ... | head -1`) or a full disk is an error to report, or
@@ -174,24 +174,24 @@ pub(crate) fn size_check(
 }
 
 /// As `size_check`, for a job of runs one after another, each of some
-/// models for some replications (see `estimate::size_check_job`).
+/// models for some replications (see `sizing::size_check_job`).
 pub(crate) fn size_check_job(
     runs: &[(&[&Model], u64)],
     threads: Option<usize>,
     (max_memory_gb, time): (Option<f64>, TimeArgs),
     quiet: bool,
 ) -> Result<Option<usize>, Error> {
-    Ok(crate::estimate::size_check_job(runs, threads, (max_memory_gb, time.seconds()), quiet)?)
+    Ok(crate::sizing::size_check_job(runs, threads, (max_memory_gb, time.seconds()), quiet)?)
 }
 
 /// Run a staffing search with `bar` showing its replications; the bar is
 /// an estimate, so it never runs past its end.
 pub(crate) fn search_with_bar(
-    plan: &crate::search::Plan,
+    plan: &crate::staff::Plan,
     model: &crate::model::Model,
     bar: &ProgressBar,
-) -> Result<crate::search::Outcome, Error> {
-    let found = crate::search::run(
+) -> Result<crate::staff::Outcome, Error> {
+    let found = crate::staff::run(
         plan,
         model,
         &|n| {

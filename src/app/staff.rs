@@ -9,15 +9,15 @@ use crate::cli::StaffArgs;
 use crate::error::Error;
 use crate::export::{self, Staging};
 use crate::scenario::{self, Change};
-use crate::search::{self, Dim, Outcome, Plan, WrittenTarget};
+use crate::staff::{self, Dim, Outcome, Plan, WrittenTarget};
 use crate::summary;
 
 pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
     let sc = args.changes.load(&args.scenario)?;
     check_vary(args)?;
-    let targets = search::targets(&args.targets, args.budget.as_deref(), &sc.model)?;
+    let targets = staff::targets(&args.targets, args.budget.as_deref(), &sc.model)?;
     // Sized (and timed) as the whole search: every candidate's replications.
-    let estimate = search::replications_about(&args.vary, args.replications, args.confirm);
+    let estimate = staff::replications_about(&args.vary, args.replications, args.confirm);
     let threads =
         size_check(&[&sc.model], estimate, args.threads.map(usize::from), (args.max_memory, args.time), args.quiet)?;
     let dir = args.out.join(format!("staff-{}", sc.model.name));
@@ -37,8 +37,8 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
     let started = Instant::now();
     let found = super::search_with_bar(&plan, &sc.model, &search_bar(estimate, args.quiet))?;
     let seconds = started.elapsed().as_secs_f64();
-    let model_of = |c: &search::Candidate| {
-        scenario::load_with(&args.scenario, &search::changes(&plan, found.days, &c.values)).ok().map(|s| s.model)
+    let model_of = |c: &staff::Candidate| {
+        scenario::load_with(&args.scenario, &staff::changes(&plan, found.days, &c.values)).ok().map(|s| s.model)
     };
     let doc = summary::staff::build(&plan, &found, &sc.model, &now, &model_of);
     let numbers = summary::staff::numbers(&plan, &found, &sc.model);
@@ -53,7 +53,7 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
 /// The grid must not be too big, and each varied key must exist and take
 /// its values: the scenario is loaded at the first and last of each.
 fn check_vary(args: &StaffArgs) -> Result<(), Error> {
-    search::check_grid(&args.vary).map_err(|message| Error::Vary { message })?;
+    staff::check_grid(&args.vary).map_err(|message| Error::Vary { message })?;
     for d in &args.vary {
         for v in [d.values[0], *d.values.last().expect("a value")] {
             let mut changes = args.changes.set.clone();

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::export::{ExportError, charts, html, markdown, xlsx};
 use crate::runner::{self, Control, RunConfig, RunError};
 use crate::scenario::{Change, Scenario};
-use crate::search::{self, Dim, Plan};
+use crate::staff::{self, Dim, Plan};
 use crate::stats::Aggregate;
 use crate::summary::doc::{Block, Doc};
 use crate::summary::{self, Stamp};
@@ -236,7 +236,7 @@ pub struct StaffQuestion {
 pub fn staff(job: &Job, entry_source: crate::scenario::Source, base: Vec<Change>, q: StaffQuestion, cfg: RunConfig) {
     let result = (|| {
         let sc = entry_source.load(&base)?;
-        let targets = search::targets(&[search::written(&q.target)?], None, &sc.model)?;
+        let targets = staff::targets(&[staff::written(&q.target)?], None, &sc.model)?;
         let now_text = sc.value_at(&q.key).map(|v| v.to_string());
         let plan = Plan {
             scenario: entry_source.clone(),
@@ -252,9 +252,9 @@ pub fn staff(job: &Job, entry_source: crate::scenario::Source, base: Vec<Change>
         let progress = |n: u64| {
             job.done.fetch_add(n, Ordering::Relaxed);
         };
-        let found = search::run(&plan, &sc.model, &progress, &job.stop)?;
-        let model_of = |c: &search::Candidate| {
-            plan.scenario.load(&search::changes(&plan, found.days, &c.values)).ok().map(|s| s.model)
+        let found = staff::run(&plan, &sc.model, &progress, &job.stop)?;
+        let model_of = |c: &staff::Candidate| {
+            plan.scenario.load(&staff::changes(&plan, found.days, &c.values)).ok().map(|s| s.model)
         };
         let doc = summary::staff::build(&plan, &found, &sc.model, &[now_text], &model_of);
         page_of(&doc, "the page's staffing question")

@@ -246,7 +246,7 @@ async fn run(State(app): State<Arc<App>>, Json(ask): Json<Ask>) -> Reply {
 
 fn size_check(sc: &Scenario, cfg: &RunConfig) -> Result<(), Refused> {
     let seconds = crate::cli::TimeArgs::default().seconds();
-    crate::estimate::size_check_job(&[(&[&sc.model], cfg.replications)], cfg.threads, (None, seconds), true)
+    crate::sizing::size_check_job(&[(&[&sc.model], cfg.replications)], cfg.threads, (None, seconds), true)
         .map(|_| ())
         .map_err(|e| bad(e.to_string()))
 }

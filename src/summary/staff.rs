@@ -7,7 +7,7 @@ use super::{report, words};
 use crate::format::{Unit, thousands};
 use crate::model::Model;
 use crate::results::RoleKpi;
-use crate::search::{Candidate, Outcome, Plan, cost_change, is_budget};
+use crate::staff::{Candidate, Outcome, Plan, cost_change, is_budget};
 use crate::stats::Bands;
 use crate::units::DAYS_PER_YEAR;
 

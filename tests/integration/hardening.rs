@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use caseflow::backtest::{self, BacktestError, BacktestOptions};
 use caseflow::error::Error;
-use caseflow::estimate::{Estimate, Limits, Over};
 use caseflow::runner::RunError;
 use caseflow::scenario::{self, Change};
+use caseflow::sizing::{Estimate, Limits, Over};
 
 use crate::harness::{read_dir_bytes, scratch_dir, sets};
 
@@ -201,7 +201,7 @@ fn an_over_long_scenario_name_is_refused_before_simulating() {
 
 // 3. A size estimate before running.
 
-fn estimate(changes: &[&str]) -> Result<Estimate, caseflow::estimate::TooBig> {
+fn estimate(changes: &[&str]) -> Result<Estimate, caseflow::sizing::TooBig> {
     let m = quickstart(changes).unwrap_or_else(|e| panic!("{e}"));
     Estimate::of(&[&m], 1000, 2).check(&Limits::default())
 }

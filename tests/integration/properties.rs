@@ -4,9 +4,9 @@
 //! measured by the counting allocator in `main.rs`.
 
 use caseflow::engine::simulate;
-use caseflow::estimate::Estimate;
 use caseflow::results::{FlowMetric, RoleMetric};
 use caseflow::runner::{self, RunConfig};
+use caseflow::sizing::Estimate;
 use caseflow::stats::Aggregate;
 use proptest::prelude::*;
 

@@ -8,7 +8,7 @@ use caseflow::compare::run_paired;
 use caseflow::results::RequestKpi;
 use caseflow::runner::RunConfig;
 use caseflow::scenario::{self, Change};
-use caseflow::search::{self, Dim, Plan};
+use caseflow::staff::{self, Dim, Plan};
 
 use crate::harness::{caseflow, scratch_dir};
 use crate::queueing::mmc_wq;
@@ -58,7 +58,7 @@ fn the_search_finds_erlang_cs_smallest_number_of_servers() {
             scenario: scenario::Source::File(path.clone()),
             base: Vec::new(),
             dims: vec![format!("roles.server.count={lo}..{}", lo + 12).parse::<Dim>().unwrap()],
-            targets: search::targets(
+            targets: staff::targets(
                 &[format!("work.mean_wait_days <= {w} with probability 0.5").parse().unwrap()],
                 None,
                 &model,
@@ -70,7 +70,7 @@ fn the_search_finds_erlang_cs_smallest_number_of_servers() {
             threads: None,
             now: None,
         };
-        let out = search::run(&plan, &model, &|_| {}, &std::sync::atomic::AtomicBool::new(false)).unwrap();
+        let out = staff::run(&plan, &model, &|_| {}, &std::sync::atomic::AtomicBool::new(false)).unwrap();
         let answer = &out.evaluated[out.answer.expect("an answer")];
         assert_eq!(answer.values[0] as u32, c, "Erlang C says {c} servers for a mean wait of {w} at {lambda} a day");
         assert!(out.evaluated.len() < 13, "cheaper than the grid: {} evaluations", out.evaluated.len());
@@ -107,12 +107,12 @@ fn more_social_worker_bias_never_lower_standard_dols_decided_within_21_days() {
 fn targets_read_as_written_or_are_refused_with_a_reason() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/halton-2015-baseline.toml");
     let m = scenario::load(&path).unwrap().model;
-    let t = search::target::parse("standard_dols.within_deadline >= 80% at month 12 with probability 0.9", &m).unwrap();
+    let t = staff::target::parse("standard_dols.within_deadline >= 80% at month 12 with probability 0.9", &m).unwrap();
     assert_eq!((t.value, t.probability, t.month), (80.0, 0.9, Some(12)));
     assert!(t.label.contains("% completed within the deadline in month 12"), "{}", t.label);
-    let t = search::target::parse("total.backlog <= 50 at month 12", &m).unwrap();
-    assert_eq!(t.probability, search::target::DEFAULT_PROBABILITY);
-    let t = search::target::parse("needs_assessment.p90_wait <= 28", &m).unwrap();
+    let t = staff::target::parse("total.backlog <= 50 at month 12", &m).unwrap();
+    assert_eq!(t.probability, staff::target::DEFAULT_PROBABILITY);
+    let t = staff::target::parse("needs_assessment.p90_wait <= 28", &m).unwrap();
     assert!(t.met_by(28.0) && !t.met_by(29.0));
     for (bad, why) in [
         ("standard_dols.within_deadline 80%", "no comparison"),
@@ -123,7 +123,7 @@ fn targets_read_as_written_or_are_refused_with_a_reason() {
         ("standard_dols.within_deadline >= 80% with probability 2", "between 0 and 1"),
         ("standard_dols.within_deadline >= 80% by Friday", "did not understand"),
     ] {
-        let e = search::target::parse(bad, &m).unwrap_err();
+        let e = staff::target::parse(bad, &m).unwrap_err();
         assert!(e.contains(why), "{bad}: wanted '{why}', got {e}");
     }
 }

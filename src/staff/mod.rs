@@ -1,7 +1,8 @@
-//! The smallest staffing that meets targets: candidates are the scenario
-//! with changes on top (one value per varied key), run on the same
-//! simulated futures (the same seed: common random numbers), so that two
-//! candidates differ only by what they change.
+//! The staffing search of `caseflow staff`: the smallest staffing that
+//! meets targets. Candidates are the scenario with changes on top (one
+//! value per varied key), run on the same simulated futures (the same
+//! seed: common random numbers), so that two candidates differ only by
+//! what they change.
 //!
 //! Method. Attainment is taken to rise with the first varied key (more
 //! staff, more capacity), so its smallest value that meets every service
@@ -31,7 +32,7 @@ pub use target::{Target, WrittenTarget};
 
 /// Why a staffing search cannot start or finish.
 #[derive(Debug, thiserror::Error)]
-pub enum SearchError {
+pub enum StaffError {
     /// A `--target` or `--budget` that does not parse, or none given.
     #[error("{message}")]
     Target { message: String },
@@ -42,11 +43,11 @@ pub enum SearchError {
     Run(#[from] RunError),
 }
 
-impl SearchError {
+impl StaffError {
     pub fn exit_code(&self) -> u8 {
         match self {
-            SearchError::Target { .. } | SearchError::Scenario(_) => 2,
-            SearchError::Run(e) => e.exit_code(),
+            StaffError::Target { .. } | StaffError::Scenario(_) => 2,
+            StaffError::Run(e) => e.exit_code(),
         }
     }
 }
@@ -288,7 +289,7 @@ impl Search<'_> {
     }
 
     /// The candidate at `values` with at least `reps` replications.
-    fn eval(&mut self, values: &[f64], reps: u64) -> Result<usize, SearchError> {
+    fn eval(&mut self, values: &[f64], reps: u64) -> Result<usize, StaffError> {
         if let Some(i) = self.evaluated.iter().position(|c| c.values == values && c.replications >= reps) {
             return Ok(i);
         }
@@ -315,7 +316,7 @@ impl Search<'_> {
         Ok(self.evaluated.len() - 1)
     }
 
-    fn meets(&mut self, values: &[f64], reps: u64, service_only: bool) -> Result<bool, SearchError> {
+    fn meets(&mut self, values: &[f64], reps: u64, service_only: bool) -> Result<bool, StaffError> {
         let i = self.eval(values, reps)?;
         Ok(self.evaluated[i].meets_all(&self.plan.targets, service_only))
     }
@@ -407,7 +408,7 @@ pub fn run(
     model: &Model,
     progress: &(dyn Fn(u64) + Sync),
     stop: &AtomicBool,
-) -> Result<Outcome, SearchError> {
+) -> Result<Outcome, StaffError> {
     let horizon = horizon_days(model, &plan.targets);
     let mut s = Search { plan, model_days: horizon.map(|h| h.1), evaluated: Vec::new(), progress, stop };
     let dims = &plan.dims;
@@ -420,7 +421,7 @@ pub fn run(
     let cheapest = found
         .iter()
         .map(|v| s.eval(v, plan.coarse).map(|i| (i, s.evaluated[i].cost.quantile(0.5))))
-        .collect::<Result<Vec<_>, SearchError>>()?
+        .collect::<Result<Vec<_>, StaffError>>()?
         .into_iter()
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| s.evaluated[i].values.clone());
@@ -454,7 +455,7 @@ impl Search<'_> {
     /// The smallest value of the first key that meets the service targets
     /// with the other keys at `rest`, by bisection; `None` when even the
     /// largest falls short.
-    fn smallest_meeting(&mut self, rest: &[f64]) -> Result<Option<Vec<f64>>, SearchError> {
+    fn smallest_meeting(&mut self, rest: &[f64]) -> Result<Option<Vec<f64>>, StaffError> {
         let plan = self.plan;
         let (first, coarse) = (&plan.dims[0].values, plan.coarse);
         let at = |i: usize| [vec![first[i]], rest.to_vec()].concat();
@@ -485,7 +486,7 @@ impl Search<'_> {
     /// Confirm the cheapest candidate with more replications: up while
     /// short, down while the value below also meets the targets. The
     /// answer, or why there is none.
-    fn confirm(&mut self, mut best: Vec<f64>) -> Result<(Option<usize>, Option<String>), SearchError> {
+    fn confirm(&mut self, mut best: Vec<f64>) -> Result<(Option<usize>, Option<String>), StaffError> {
         let plan = self.plan;
         let first = &plan.dims[0].values;
         let mut k = first.iter().position(|&x| x == best[0]).expect("a value of the range");
@@ -594,28 +595,28 @@ fn monotone_check(plan: &Plan, evaluated: &[Candidate]) -> Vec<String> {
 }
 
 /// A target given as text in code or on a page rather than to `--target`.
-pub fn written(text: &str) -> Result<WrittenTarget, SearchError> {
-    text.parse().map_err(|why: String| SearchError::Target { message: target::refused(text, &why) })
+pub fn written(text: &str) -> Result<WrittenTarget, StaffError> {
+    text.parse().map_err(|why: String| StaffError::Target { message: target::refused(text, &why) })
 }
 
 /// The targets of a plan, and the budget as a target on total cost,
 /// resolved against the scenario with its base changes.
-pub fn targets(written: &[WrittenTarget], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, SearchError> {
+pub fn targets(written: &[WrittenTarget], budget: Option<&str>, m: &Model) -> Result<Vec<Target>, StaffError> {
     let resolve =
-        |t: &WrittenTarget| t.resolve(m).map_err(|why| SearchError::Target { message: target::refused(&t.text, &why) });
+        |t: &WrittenTarget| t.resolve(m).map_err(|why| StaffError::Target { message: target::refused(&t.text, &why) });
     let mut out: Vec<Target> = written.iter().map(resolve).collect::<Result<_, _>>()?;
     if let Some(b) = budget {
-        let value = target::number(b).ok_or_else(|| SearchError::Target {
+        let value = target::number(b).ok_or_else(|| StaffError::Target {
             message: format!("--budget {b}: not an amount; write it as 9.5m or 950000"),
         })?;
         let years = m.horizon_days / DAYS_PER_YEAR;
         let mut t =
-            target::parse(&format!("total.cost <= {value}"), m).map_err(|message| SearchError::Target { message })?;
+            target::parse(&format!("total.cost <= {value}"), m).map_err(|message| StaffError::Target { message })?;
         t.label = format!("total cost over the {years:.1} years");
         out.push(t);
     }
     if out.is_empty() {
-        return Err(SearchError::Target { message: "give at least one --target (or --budget)".into() });
+        return Err(StaffError::Target { message: "give at least one --target (or --budget)".into() });
     }
     Ok(out)
 }
