@@ -1,7 +1,8 @@
-//! Scenarios side by side with common random numbers: replication `r` of
-//! every scenario uses the same streams (arrivals, each item's fate), so
-//! the paired difference of a measure isolates the effect of what the
-//! scenarios change.
+//! The paired comparison: scenarios side by side on common random
+//! numbers. Replication `r` of every scenario uses the same streams
+//! (arrivals, each item's fate), so the paired difference of a measure
+//! isolates the effect of what the scenarios change. `caseflow compare`
+//! (app/compare.rs) and the page run it; summary/compare.rs reports it.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

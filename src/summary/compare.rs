@@ -1,4 +1,5 @@
-//! A comparison of scenarios as a table and as report data.
+//! The paired comparison of scenarios (`crate::compare`) as a table and
+//! as report data.
 
 use polars::prelude::*;
 
