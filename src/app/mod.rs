@@ -313,7 +313,7 @@ fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
                     m.name,
                     m.flows.len(),
                     m.roles.len(),
-                    m.workers.len(),
+                    m.posts.len(),
                     m.horizon_days,
                     m.start
                 );

@@ -44,7 +44,7 @@ impl Dispatch {
         Dispatch {
             queues: m.flows.iter().map(|f| FlowQueue::new(f.order, !f.triage.is_empty())).collect(),
             held: vec![Vec::new(); m.flows.len()],
-            wakes: vec![Wake::Nothing; m.workers.len()],
+            wakes: vec![Wake::Nothing; m.posts.len()],
             staff_ranges,
             bought_ranges,
             bookings: 0,
@@ -196,7 +196,7 @@ impl Sim<'_> {
             return None;
         }
         let mut best: Option<(u64, u8, f64, usize)> = None;
-        for &(tier, f) in &m.workers[w].skills {
+        for &(tier, f) in &m.posts[w].skills {
             let f = f as usize;
             if best.is_some_and(|b| tier > b.0) {
                 break; // skills are sorted by tier

@@ -145,7 +145,7 @@ impl<'m> Sim<'m> {
             now: 0.0,
             origin,
             end,
-            events: EventQueue::new(m.workers.len()),
+            events: EventQueue::new(m.posts.len()),
             next_boundary: 0,
             items: Items::default(),
             people: People::default(),

@@ -34,7 +34,7 @@ impl Staff {
     /// The model's posts as they stand at the start.
     pub fn of(m: &Model) -> Staff {
         let posts = m
-            .workers
+            .posts
             .iter()
             .map(|w| {
                 let role = &m.roles[w.role as usize];

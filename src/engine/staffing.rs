@@ -37,7 +37,7 @@ pub(super) struct Staffing {
 impl Staffing {
     pub fn new(m: &Model, seed: u64, replication: u64) -> Staffing {
         let rng = m
-            .workers
+            .posts
             .iter()
             .enumerate()
             .map(|(i, w)| stream(seed, replication, "staff", &format!("{}/{i}", m.roles[w.role as usize].name)))
@@ -97,7 +97,7 @@ impl Staffing {
 /// Each role's posts as a half-open range of worker indices.
 pub(super) fn role_posts(m: &Model) -> Vec<(usize, usize)> {
     let mut out = vec![(usize::MAX, 0usize); m.roles.len()];
-    for (w, spec) in m.workers.iter().enumerate() {
+    for (w, spec) in m.posts.iter().enumerate() {
         let r = &mut out[spec.role as usize];
         r.0 = r.0.min(w);
         r.1 = r.1.max(w + 1);
@@ -158,7 +158,7 @@ impl Sim<'_> {
     pub(super) fn start_staffing(&mut self) {
         let m = self.m;
         for w in 0..self.staff.len() {
-            let spec = &m.workers[w];
+            let spec = &m.posts[w];
             let role = &m.roles[spec.role as usize];
             if let RoleKind::BoughtIn { .. } = role.kind {
                 continue;
@@ -213,7 +213,7 @@ impl Sim<'_> {
         match role.plan[k].change.clone() {
             PlanChange::Fte { fte, vacant } => {
                 for (i, w) in self.staffing.posts(r).enumerate() {
-                    let new = post_fte(fte, i, m.workers[w].share);
+                    let new = post_fte(fte, i, m.posts[w].share);
                     let old = if self.staff[w].occupant() == Occupant::Closed { 0.0 } else { self.staff[w].fte };
                     if new == old {
                         continue;

@@ -29,7 +29,7 @@ struct Sessions {
 
 impl Supervision {
     pub fn new(m: &Model) -> Supervision {
-        let n = if m.supervision.is_some() { m.workers.len() } else { 0 };
+        let n = if m.supervision.is_some() { m.posts.len() } else { 0 };
         Supervision { sessions: vec![Sessions::default(); n] }
     }
 

@@ -170,6 +170,7 @@ struct Lane {
     slots: BinaryHeap<Reverse<Slot>>,
 }
 
+/// A post during one replication, started from its `model::PostSpec`.
 #[derive(Debug, Clone)]
 pub(crate) struct Worker {
     pub role: u16,

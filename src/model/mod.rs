@@ -14,7 +14,7 @@ pub mod workforce;
 pub use calendar::{Calendar, CalendarKind};
 pub use dist::Dist;
 pub use periods::{PeriodKind, Periods};
-pub use workforce::{Absence, Agency, Asye, DolsPolicy, Overtime, Ramp, Role, RoleKind, Worker};
+pub use workforce::{Absence, Agency, Asye, DolsPolicy, Overtime, PostSpec, Ramp, Role, RoleKind};
 
 use chrono::NaiveDate;
 
@@ -40,7 +40,7 @@ pub struct Model {
     pub calendar: Calendar,
     pub flows: Vec<Flow>,
     pub roles: Vec<Role>,
-    pub workers: Vec<Worker>,
+    pub posts: Vec<PostSpec>,
     /// Leave and sickness for roles that have them.
     pub absence: Option<Absence>,
     pub stocks: Vec<Stock>,

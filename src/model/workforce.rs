@@ -220,11 +220,12 @@ impl Role {
     }
 }
 
-/// One post. Whole FTEs are one post each; a fraction makes a part-time
+/// One post as checked, before any replication (`engine::worker::Worker`
+/// is its state during one). Whole FTEs are one post each; a fraction makes a part-time
 /// post. A role with a staffing plan has posts for its largest
 /// establishment; those beyond the current one are closed.
 #[derive(Debug, Clone)]
-pub struct Worker {
+pub struct PostSpec {
     pub role: u16,
     /// FTE of the post when open in full.
     pub share: f64,

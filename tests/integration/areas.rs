@@ -39,11 +39,11 @@ fn areas_are_laid_side_by_side_and_keep_their_own_work() {
     let names: Vec<&str> = m.flows.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["north_customer", "south_customer"]);
     assert_eq!(m.roles[1].label, "South: server");
-    assert_eq!(m.workers.len(), 30, "20 servers in the north, 10 in the south");
+    assert_eq!(m.posts.len(), 30, "20 servers in the north, 10 in the south");
     // The region's dates, not the areas'.
     assert_eq!(m.horizon_days, 400.0);
     // Every worker takes only their own area's flow.
-    for w in &m.workers {
+    for w in &m.posts {
         let role = &m.roles[w.role as usize].name;
         for &(_, f) in &w.skills {
             let flow = &m.flows[f as usize].name;
@@ -114,7 +114,7 @@ fn a_problem_in_an_area_is_reported_in_words_and_areas_that_differ_must_be_settl
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let carrow = s.model.roles.iter().position(|r| r.name == "carrow_dols_bia").unwrap();
-    assert_eq!(s.model.workers.iter().filter(|w| w.role as usize == carrow).count(), 6);
+    assert_eq!(s.model.posts.iter().filter(|w| w.role as usize == carrow).count(), 6);
 
     let file = region(
         "areas-twice",

@@ -66,7 +66,7 @@ fn assert_problem(name: &str, bad: &str, path: &str, message: &str, line: usize)
 fn the_good_file_loads() {
     let m = scenario::parse(GOOD, "good.toml").unwrap();
     assert_eq!(m.flows.len(), 2);
-    assert_eq!(m.workers.len(), 4);
+    assert_eq!(m.posts.len(), 4);
     assert_eq!(m.horizon_days, 366.0); // April 2015 to April 2016 spans 29 Feb
 }
 

@@ -496,7 +496,7 @@ fn complete(c: &mut Checker, cx: &Context, parts: Parts) -> Result<Model, Vec<(K
         .into_iter()
         .map(|t| crate::model::health::Team { name: t.to_string(), label: crate::model::workforce::label_of(t) })
         .collect();
-    let (workers, flows) = workforce::expand_workers(&roles, flows);
+    let (posts, flows) = workforce::expand_posts(&roles, flows);
     let end = meta.warmup_days + meta.horizon_days;
     let calendar = match meta.calendar {
         None => Calendar::continuous(),
@@ -517,7 +517,7 @@ fn complete(c: &mut Checker, cx: &Context, parts: Parts) -> Result<Model, Vec<(K
         calendar,
         flows,
         roles,
-        workers,
+        posts,
         absence,
         stocks,
         latent_pools: pools,

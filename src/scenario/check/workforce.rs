@@ -3,7 +3,7 @@
 use super::dist::check_dist;
 use super::{Checker, Context, shown};
 use crate::model::workforce::{BudgetPeriod, PlanChange, PlanStep, label_of, post_fte};
-use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, Ramp, Role, RoleKind, WorkKind, Worker};
+use crate::model::{Absence, Agency, Asye, Dist, DolsPolicy, Flow, Overtime, PostSpec, Ramp, Role, RoleKind, WorkKind};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{RawAbsence, RawAgency, RawAsye, RawOvertime, RawPlanStep, RawRole};
 use crate::units::DAYS_PER_WEEK;
@@ -640,8 +640,8 @@ pub(super) fn check_absence(c: &mut Checker, a: Option<&RawAbsence>, path: &KeyP
 /// Posts from roles: one per whole FTE and a part-time post for any
 /// fraction, whose hours and caseload cap are scaled down to match. Fills
 /// in each flow's eligible workers, staff before bought-in capacity.
-pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worker>, Vec<Flow>) {
-    let mut workers = Vec::new();
+pub(super) fn expand_posts(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<PostSpec>, Vec<Flow>) {
+    let mut specs = Vec::new();
     for (r, role) in roles.iter().enumerate() {
         // A flow routed to a team is taken only by that team's roles.
         let mut skills: Vec<(u64, u16)> = role
@@ -661,7 +661,7 @@ pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worke
             .collect();
         skills.sort();
         match role.kind {
-            RoleKind::BoughtIn { .. } => workers.push(Worker {
+            RoleKind::BoughtIn { .. } => specs.push(PostSpec {
                 role: r as u16,
                 share: 1.0,
                 fte: 1.0,
@@ -683,7 +683,7 @@ pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worke
                 let vacant = role.vacancies as usize;
                 for (i, &share) in posts.iter().enumerate() {
                     let fte = post_fte(role.fte, i, share);
-                    workers.push(Worker {
+                    specs.push(PostSpec {
                         role: r as u16,
                         share,
                         fte,
@@ -697,10 +697,10 @@ pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worke
         }
     }
     for pass in [false, true] {
-        for (w, worker) in workers.iter().enumerate() {
-            let role = &roles[worker.role as usize];
+        for (w, spec) in specs.iter().enumerate() {
+            let role = &roles[spec.role as usize];
             if role.is_bought_in() == pass {
-                for &(_, f) in &worker.skills {
+                for &(_, f) in &spec.skills {
                     let team = flows[f as usize].team;
                     if team.is_none() || role.team == team {
                         flows[f as usize].eligible.push(w as u32);
@@ -709,5 +709,5 @@ pub(super) fn expand_workers(roles: &[Role], mut flows: Vec<Flow>) -> (Vec<Worke
             }
         }
     }
-    (workers, flows)
+    (specs, flows)
 }
