@@ -3,7 +3,7 @@
 //! a caseload (open pieces of work, and the council's "average worker
 //! case load" of work completed), by role and by team.
 
-use super::Cx;
+use super::RatedInput;
 use crate::format::Unit;
 use crate::model::Role;
 use crate::results::{PEOPLE_BINS, Scope, WorkforceMetric as W};
@@ -29,7 +29,7 @@ pub(super) fn audit(role: &Role) -> Option<f64> {
     }
 }
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &RatedInput) -> Section {
     let mut s = Section::new("caseloads", "Caseloads");
     let roles = cx.staff_roles();
     if roles.is_empty() || !cx.m.flows.iter().any(|f| f.people) {
@@ -65,7 +65,7 @@ pub(super) fn section(cx: &Cx) -> Section {
 
 /// Each role: people allocated per worker against the safe caseload,
 /// beside open work and throughput.
-fn role_table(cx: &Cx, roles: &[usize]) -> Table {
+fn role_table(cx: &RatedInput, roles: &[usize]) -> Table {
     let mut t = Table {
         title: "By role".into(),
         header: [
@@ -103,7 +103,7 @@ fn role_table(cx: &Cx, roles: &[usize]) -> Table {
 }
 
 /// Each team: its staff, people allocated and waiting.
-fn team_table(cx: &Cx, teams: &[Scope]) -> Table {
+fn team_table(cx: &RatedInput, teams: &[Scope]) -> Table {
     let mut t = Table {
         title: "By team".into(),
         header: [
@@ -133,7 +133,7 @@ fn team_table(cx: &Cx, teams: &[Scope]) -> Table {
     t
 }
 
-fn fan(cx: &Cx, id: &str, title: &str, caption: &str, y: &str, panels: Vec<Panel>) -> Chart {
+fn fan(cx: &RatedInput, id: &str, title: &str, caption: &str, y: &str, panels: Vec<Panel>) -> Chart {
     Chart {
         id: id.into(),
         legend: "upper",
@@ -149,7 +149,7 @@ fn fan(cx: &Cx, id: &str, title: &str, caption: &str, y: &str, panels: Vec<Panel
     }
 }
 
-fn people_chart(cx: &Cx, roles: &[usize]) -> Chart {
+fn people_chart(cx: &RatedInput, roles: &[usize]) -> Chart {
     let np = cx.m.periods.len();
     let panels = roles
         .iter()
@@ -173,7 +173,7 @@ fn people_chart(cx: &Cx, roles: &[usize]) -> Chart {
 }
 
 /// How many workers hold how many people, at the ends of months.
-fn distribution(cx: &Cx, roles: &[usize]) -> Option<Chart> {
+fn distribution(cx: &RatedInput, roles: &[usize]) -> Option<Chart> {
     if cx.agg.people_hist.is_empty() {
         return None;
     }
@@ -223,7 +223,7 @@ fn distribution(cx: &Cx, roles: &[usize]) -> Option<Chart> {
     })
 }
 
-fn waiting_chart(cx: &Cx, scopes: &[Scope]) -> Chart {
+fn waiting_chart(cx: &RatedInput, scopes: &[Scope]) -> Chart {
     let np = cx.m.periods.len();
     let panels = scopes
         .iter()

@@ -3,13 +3,13 @@
 //! is the P50 of the year ahead (with its P10-P90) or last year's
 //! observed value, each read from its table.
 
-use super::{Cx, Standard, standard_rating};
+use super::{RatedInput, Standard, standard_rating};
 use crate::format::{Unit, capital};
 use crate::model::health::{Rated, Rating};
 use crate::results::{Scope, WorkforceMetric as W};
 use crate::summary::doc::{Block, Figure, Section, Sentence};
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &RatedInput) -> Section {
     let mut s = Section::new("summary", "For the director");
     let mut out = vec![overview(cx)];
     out.extend(caseloads(cx));
@@ -26,7 +26,7 @@ pub(super) fn section(cx: &Cx) -> Section {
     s
 }
 
-fn overview(cx: &Cx) -> Sentence {
+fn overview(cx: &RatedInput) -> Sentence {
     let rated: Vec<(Standard, Rating)> =
         Standard::ALL.iter().filter_map(|&s| standard_rating(&cx.assessments, s).map(|r| (s, r))).collect();
     let count = |r: Rating| rated.iter().filter(|x| x.1 == r).count();
@@ -50,7 +50,7 @@ fn overview(cx: &Cx) -> Sentence {
 
 /// Each role with a safe caseload: people per worker against it, and the
 /// share of workers above it; roles furthest over first, at most four.
-fn caseloads(cx: &Cx) -> Vec<Sentence> {
+fn caseloads(cx: &RatedInput) -> Vec<Sentence> {
     let mut roles: Vec<(usize, f64, Figure, Figure)> = cx
         .staff_roles()
         .into_iter()
@@ -87,7 +87,7 @@ fn caseloads(cx: &Cx) -> Vec<Sentence> {
         .collect()
 }
 
-fn waiting(cx: &Cx) -> Option<Sentence> {
+fn waiting(cx: &RatedInput) -> Option<Sentence> {
     let w = cx.ahead(Scope::Total, W::PeopleWaiting);
     if !w.bands.p50.is_finite() {
         return None;
@@ -101,7 +101,7 @@ fn waiting(cx: &Cx) -> Option<Sentence> {
     })
 }
 
-fn workforce(cx: &Cx) -> Option<Sentence> {
+fn workforce(cx: &RatedInput) -> Option<Sentence> {
     let mut parts = Vec::new();
     let mut figures = Vec::new();
     for (k, rated) in
@@ -135,7 +135,7 @@ fn workforce(cx: &Cx) -> Option<Sentence> {
     Some(Sentence { text: format!("Workforce in the year ahead: {}.", parts.join(", ")), figures })
 }
 
-fn supervision(cx: &Cx) -> Option<Sentence> {
+fn supervision(cx: &RatedInput) -> Option<Sentence> {
     let s = cx.m.supervision.as_ref()?;
     let d = cx.ahead(Scope::Total, W::SupervisionDeliveredPct);
     if !d.bands.p50.is_finite() {
@@ -163,7 +163,7 @@ fn supervision(cx: &Cx) -> Option<Sentence> {
     Some(Sentence { text, figures })
 }
 
-fn staffing(cx: &Cx) -> Vec<Sentence> {
+fn staffing(cx: &RatedInput) -> Vec<Sentence> {
     cx.input
         .staffing
         .iter()
@@ -191,7 +191,7 @@ fn staffing(cx: &Cx) -> Vec<Sentence> {
 }
 
 /// The seed council's measure, named as it named it.
-fn seed_measure(cx: &Cx) -> Option<Sentence> {
+fn seed_measure(cx: &RatedInput) -> Option<Sentence> {
     let ahead = cx.ahead(Scope::Total, W::CompletedPerWorkerYear);
     if !ahead.bands.p50.is_finite() {
         return None;

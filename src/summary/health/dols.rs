@@ -3,7 +3,7 @@
 //! takes from workers who also hold a caseload, and the same year ahead,
 //! on the same simulated futures, with DoLS taking none of their time.
 
-use super::Cx;
+use super::RatedInput;
 use crate::format::{Unit, capital, decimal};
 use crate::model::{Model, WorkKind};
 use crate::results::{RequestKpi, RoleKpi, Scope, WorkforceMetric as W};
@@ -39,7 +39,7 @@ fn given(m: &Model, agg: &Aggregate, role: usize) -> Given {
 
 /// "Social workers who are BIAs give DoLS 1,392 (P10-P90: ...) hours ...":
 /// for the director's summary.
-pub(super) fn sentences(cx: &Cx) -> Vec<Sentence> {
+pub(super) fn sentences(cx: &RatedInput) -> Vec<Sentence> {
     let Some(without) = cx.input.without_dols else { return Vec::new() };
     dual_roles(cx.m)
         .into_iter()
@@ -59,7 +59,7 @@ pub(super) fn sentences(cx: &Cx) -> Vec<Sentence> {
         .collect()
 }
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &RatedInput) -> Section {
     let mut s = Section::new("dols", "DoLS and the BIAs' care management");
     let Some(without) = cx.input.without_dols else { return s };
     let roles = dual_roles(cx.m);
@@ -96,7 +96,7 @@ pub(super) fn section(cx: &Cx) -> Section {
 /// Each measure with DoLS as planned and with DoLS taking none of the
 /// dual-role workers' time: their caseloads, their teams' waiting, and the
 /// DoLS requests' timeliness.
-fn comparison(cx: &Cx, without: &Aggregate, roles: &[usize]) -> Table {
+fn comparison(cx: &RatedInput, without: &Aggregate, roles: &[usize]) -> Table {
     let m = cx.m;
     let mut rows = Vec::new();
     let mut row = |what: String, unit: Unit, with: Bands, without: Bands| {
@@ -147,7 +147,7 @@ fn comparison(cx: &Cx, without: &Aggregate, roles: &[usize]) -> Table {
 
 /// A workforce measure of a scope in either run (the two share scopes:
 /// only a role's DoLS policy differs).
-fn workforce(cx: &Cx, agg: &Aggregate, scope: Scope, k: W) -> Bands {
+fn workforce(cx: &RatedInput, agg: &Aggregate, scope: Scope, k: W) -> Bands {
     match cx.scope_index(scope) {
         Some(i) => Bands::of(agg.workforce_kpi(i, k)),
         None => Bands { p10: f64::NAN, p50: f64::NAN, p90: f64::NAN, mean: f64::NAN },

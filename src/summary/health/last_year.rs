@@ -1,12 +1,12 @@
 //! "Last year": what the staff and activity histories record for the
 //! last twelve months, in the terms of the year-ahead measures.
 
-use super::Cx;
+use super::RatedInput;
 use crate::format::Unit;
 use crate::results::WorkforceMetric as W;
 use crate::summary::doc::{Block, Section, Table};
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &RatedInput) -> Section {
     let mut s = Section::new("last-year", "Last year, observed");
     let o = cx.input.observed;
     s.push(Block::Paragraph(format!(

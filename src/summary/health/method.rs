@@ -1,12 +1,12 @@
 //! "How this was worked out": the model's assumptions as they bear on the
 //! health check, and the settings it rated with.
 
-use super::Cx;
+use super::RatedInput;
 use crate::format::{Unit, significant};
 use crate::summary::doc::{Block, Section};
 use crate::units::DAYS_PER_WEEK;
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &RatedInput) -> Section {
     let mut s = Section::new("method", "How this was worked out");
     let m = cx.m;
     let mut items = vec![

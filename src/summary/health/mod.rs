@@ -72,8 +72,9 @@ pub struct Input<'a> {
     pub previous: Option<&'a Previous>,
 }
 
-/// What every section reads.
-pub(crate) struct Cx<'a> {
+/// What every section of the health check reads: its `Input`, the
+/// workforce scopes, and each measure rated once against the limits.
+pub(crate) struct RatedInput<'a> {
     pub m: &'a Model,
     pub agg: &'a Aggregate,
     pub input: &'a Input<'a>,
@@ -81,7 +82,7 @@ pub(crate) struct Cx<'a> {
     pub assessments: Vec<Assessment>,
 }
 
-impl Cx<'_> {
+impl RatedInput<'_> {
     /// The index of a scope in the workforce tables.
     pub fn scope_index(&self, s: Scope) -> Option<usize> {
         self.scopes.iter().position(|&x| x == s)
@@ -341,7 +342,7 @@ pub fn build(input: &Input) -> Doc {
     let m = input.model;
     let scopes = workforce_scopes(m);
     let assessments = assess(m, input.agg, input.observed, &scopes);
-    let cx = Cx { m, agg: input.agg, input, scopes, assessments };
+    let cx = RatedInput { m, agg: input.agg, input, scopes, assessments };
     let mut sections = vec![
         director::section(&cx),
         standards::section(&cx),

@@ -2,7 +2,7 @@
 //! the year just gone against what the histories now say happened, and
 //! this year's forecast against last year's.
 
-use super::{Cx, unit_of};
+use super::{RatedInput, unit_of};
 use crate::model::health::{Rated, Rating};
 use crate::summary::doc::{Block, Section, Table};
 
@@ -66,7 +66,7 @@ pub fn read_previous(text: &str, file: &str) -> Result<Previous, String> {
     Ok(Previous { file: file.to_string(), rows })
 }
 
-pub(super) fn section(cx: &Cx, p: &Previous) -> Section {
+pub(super) fn section(cx: &RatedInput, p: &Previous) -> Section {
     let mut s = Section::new("previous", "Compared with last year's health check");
     let year = p.rows.first().map_or(String::new(), |r| r.year_ahead.clone());
     s.push(Block::Paragraph(format!(

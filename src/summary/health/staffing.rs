@@ -3,11 +3,11 @@
 //! are), the smallest FTE the staffing search found that brings the share
 //! of workers above it within its green limit.
 
-use super::Cx;
+use super::RatedInput;
 use crate::format::Unit;
 use crate::summary::doc::{Block, Section, Table};
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &RatedInput) -> Section {
     let mut s = Section::new("staffing", "Staffing to reach safe caseloads");
     if cx.input.staffing.is_empty() {
         if cx.staff_roles().iter().any(|&r| cx.threshold(r).is_some()) {

@@ -2,10 +2,10 @@
 //! the model can measure, for last year and the year ahead, with the
 //! limits from the scenario and the reason for each.
 
-use super::{Cx, Standard, standard_rating, unit_of};
+use super::{RatedInput, Standard, standard_rating, unit_of};
 use crate::summary::doc::{Block, Section, Table};
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &RatedInput) -> Section {
     let mut s = Section::new("standards", "Standards for employers of social workers");
     if cx.assessments.is_empty() {
         return s;

@@ -2,12 +2,12 @@
 //! role, protected development time, and newly qualified workers'
 //! protected caseloads.
 
-use super::Cx;
+use super::RatedInput;
 use crate::format::{Unit, significant};
 use crate::results::{Scope, WorkforceMetric as W};
 use crate::summary::doc::{Block, Chart, ChartKind, Panel, Section, Series, Table};
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &RatedInput) -> Section {
     let mut s = Section::new("supervision", "Supervision and development");
     let roles = cx.staff_roles();
     if roles.is_empty() {
@@ -82,7 +82,7 @@ pub(super) fn section(cx: &Cx) -> Section {
     s
 }
 
-fn chart(cx: &Cx, roles: &[usize]) -> Chart {
+fn chart(cx: &RatedInput, roles: &[usize]) -> Chart {
     let bands: Vec<_> = roles.iter().map(|&r| cx.ahead(Scope::Role(r), W::SupervisionDeliveredPct).bands).collect();
     let series = Series::over("% delivered", bands.len(), |i| bands[i]);
     Chart {

@@ -2,7 +2,7 @@
 //! workers' protected caseloads, last year and in the year ahead, against
 //! the national figures for council adult social workers.
 
-use super::{Cx, national, unit_of, words_of};
+use super::{RatedInput, national, unit_of, words_of};
 use crate::model::health::Rated;
 use crate::results::{Scope, WorkforceMetric as W};
 use crate::summary::doc::{Block, Section, Table};
@@ -16,7 +16,7 @@ const RATES: [Rated; 6] = [
     Rated::UtilisationPct,
 ];
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &RatedInput) -> Section {
     let mut s = Section::new("workforce", "Workforce");
     if cx.scopes.is_empty() {
         return s;

@@ -3,13 +3,13 @@
 //! person-days unauthorised and DoLS cost by financial year. Each figure is
 //! the area's own total in each simulated future, summarised over them.
 
-use super::Cx;
+use super::ReportInput;
 use crate::format::Unit;
 use crate::results::AreaMetric;
 use crate::stats::Bands;
 use crate::summary::doc::{Block, Section, Sentence, Table};
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &ReportInput) -> Section {
     let (m, agg) = (cx.m, cx.agg);
     let mut s = Section::new("areas", "Areas");
     if m.areas.is_empty() || agg.area_kpis.is_empty() {

@@ -1,7 +1,7 @@
 //! "Key assumptions": what the model was given, in the report's words, and
 //! the notes at the top of the scenario file.
 
-use super::{Cx, inputs};
+use super::{ReportInput, inputs};
 use crate::format::{decimal, money, pct, significant, thousands};
 use crate::model::{Model, RoleKind};
 use crate::results::{FlowKpi, RequestKpi};
@@ -10,7 +10,7 @@ use crate::stats::Bands;
 use crate::summary::doc::{Block, Section, Table};
 use crate::units::DAYS_PER_YEAR;
 
-pub(super) fn section(cx: &Cx, scenario: &Scenario) -> Section {
+pub(super) fn section(cx: &ReportInput, scenario: &Scenario) -> Section {
     let mut s = Section::new("assumptions", "Key assumptions");
     if let Some(t) = to_check(cx.m, scenario) {
         s.push(Block::Paragraph(format!(
@@ -111,7 +111,7 @@ fn plan_step(m: &Model, s: &crate::model::workforce::PlanStep) -> String {
     }
 }
 
-fn items(cx: &Cx, scenario: &Scenario) -> Vec<(String, String)> {
+fn items(cx: &ReportInput, scenario: &Scenario) -> Vec<(String, String)> {
     let mut out = Vec::new();
     run_items(cx, scenario, &mut out);
     request_items(cx, &mut out);
@@ -122,7 +122,7 @@ fn items(cx: &Cx, scenario: &Scenario) -> Vec<(String, String)> {
 }
 
 /// Where the scenario came from, what is uncertain, and the horizon.
-fn run_items(cx: &Cx, scenario: &Scenario, out: &mut Vec<(String, String)>) {
+fn run_items(cx: &ReportInput, scenario: &Scenario, out: &mut Vec<(String, String)>) {
     let m = cx.m;
     if scenario.files.len() > 1 {
         let files: Vec<&str> = scenario.files.iter().map(|(f, _)| f.as_str()).collect();
@@ -165,7 +165,7 @@ the figures below show their means",
 }
 
 /// Each request: its stages, how many arrive, its deadline.
-fn request_items(cx: &Cx, out: &mut Vec<(String, String)>) {
+fn request_items(cx: &ReportInput, out: &mut Vec<(String, String)>) {
     let m = cx.m;
     let years = m.horizon_days / DAYS_PER_YEAR;
     for (r, request) in m.requests.iter().enumerate() {
@@ -185,7 +185,7 @@ fn request_items(cx: &Cx, out: &mut Vec<(String, String)>) {
 }
 
 /// Each flow: its demand, effort, deadline, priority and routes.
-fn flow_items(cx: &Cx, scenario: &Scenario, out: &mut Vec<(String, String)>) {
+fn flow_items(cx: &ReportInput, scenario: &Scenario, out: &mut Vec<(String, String)>) {
     let m = cx.m;
     let years = m.horizon_days / DAYS_PER_YEAR;
     for (f, flow) in m.flows.iter().enumerate() {
@@ -207,7 +207,7 @@ fn flow_items(cx: &Cx, scenario: &Scenario, out: &mut Vec<(String, String)>) {
 }
 
 /// Each role, and its plan.
-fn role_items(cx: &Cx, out: &mut Vec<(String, String)>) {
+fn role_items(cx: &ReportInput, out: &mut Vec<(String, String)>) {
     let m = cx.m;
     for role in &m.roles {
         let text = role_text(role);
@@ -262,7 +262,7 @@ fn role_text(role: &crate::model::Role) -> String {
 }
 
 /// Absence, stocks, latent pools, changes in the law and shocks.
-fn other_items(cx: &Cx, out: &mut Vec<(String, String)>) {
+fn other_items(cx: &ReportInput, out: &mut Vec<(String, String)>) {
     let m = cx.m;
     if let Some(a) = &m.absence {
         out.push((

@@ -3,7 +3,7 @@
 //! stage, waiting or in progress; how busy the people each stage waits
 //! for are; and, in a sentence, which queue holds it up.
 
-use super::Cx;
+use super::ReportInput;
 use crate::format::Unit;
 use crate::model::{DolsPolicy, Model, RoleKind, WorkKind};
 use crate::results::{FlowKpi, FlowMetric, RequestKpi, RoleKpi};
@@ -189,7 +189,7 @@ fn sentence_case(s: &str) -> String {
     }
 }
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &ReportInput) -> Section {
     let mut s = Section::new("bottleneck", "What limits the work");
     let limits = limits(cx.m, cx.agg);
     if limits.is_empty() {

@@ -1,6 +1,6 @@
 //! "In short": the few sentences a head of service reads first.
 
-use super::{Cx, words};
+use super::{ReportInput, words};
 use crate::format::Unit;
 use crate::model::{RoleKind, WorkKind};
 use crate::results::{FlowKpi, RequestKpi, TotalMetric};
@@ -8,7 +8,7 @@ use crate::stats::Bands;
 use crate::summary::doc::{Block, Figure, Section, Sentence, Source};
 use crate::units::DAYS_PER_WEEK;
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &ReportInput) -> Section {
     let mut s = Section::new("headline", "In short");
     let mut sentences = Vec::new();
     if cx.has_dols() {
@@ -38,7 +38,7 @@ pub(super) fn section(cx: &Cx) -> Section {
 /// Who does the best interests assessments, in words: each staff role
 /// with its FTE and, for dual-role staff, the FTE of time they give DoLS
 /// in the run (P50); and bought-in assessments a week.
-fn dols_capacity(cx: &Cx) -> String {
+fn dols_capacity(cx: &ReportInput) -> String {
     let m = cx.m;
     let first_stage = |f: u16| {
         let flow = &m.flows[f as usize];
@@ -63,7 +63,7 @@ fn dols_capacity(cx: &Cx) -> String {
     crate::format::list(&staff.iter().map(String::as_str).collect::<Vec<_>>())
 }
 
-fn dols(cx: &Cx) -> Vec<Sentence> {
+fn dols(cx: &ReportInput) -> Vec<Sentence> {
     let (m, agg) = (cx.m, cx.agg);
     let mut out = Vec::new();
     let backlog = Bands::of(agg.total_period(cx.last, TotalMetric::DolsOpen));
@@ -124,7 +124,7 @@ fn dols(cx: &Cx) -> Vec<Sentence> {
 }
 
 /// The care management flow with a deadline that takes most hours.
-fn care_management(cx: &Cx) -> Option<Sentence> {
+fn care_management(cx: &ReportInput) -> Option<Sentence> {
     let (m, agg) = (cx.m, cx.agg);
     let f = (0..m.flows.len())
         .filter(|&f| m.flows[f].kind == WorkKind::CareManagement && m.flows[f].deadline_days.is_some())

@@ -1,7 +1,7 @@
 //! Changes in the law: how much work screening takes, and how many
 //! requests and renewals end because people no longer qualify.
 
-use super::{Cx, words};
+use super::{ReportInput, words};
 use crate::format::{Unit, month_year, pct, significant};
 use crate::model::LegalChange;
 use crate::results::{FlowKpi, FlowMetric, RequestKpi};
@@ -10,7 +10,7 @@ use crate::summary::doc::{Figure, Sentence, Source};
 
 /// The share of people still needing the requests, in words: the range
 /// each future draws from, or the one figure.
-pub(super) fn share_in_words(cx: &Cx, k: usize) -> String {
+pub(super) fn share_in_words(cx: &ReportInput, k: usize) -> String {
     let change = &cx.m.legal_changes[k];
     // In a scenario of areas the areas share the number, named without
     // the area's prefix.
@@ -34,7 +34,7 @@ fn long_date(d: chrono::NaiveDate) -> String {
 }
 
 /// One sentence per change in the law within the horizon.
-pub(super) fn sentences(cx: &Cx) -> Vec<Sentence> {
+pub(super) fn sentences(cx: &ReportInput) -> Vec<Sentence> {
     let (m, agg) = (cx.m, cx.agg);
     let mut out = Vec::new();
     for (k, change) in m.legal_changes.iter().enumerate() {
@@ -91,7 +91,7 @@ pub(super) fn sentences(cx: &Cx) -> Vec<Sentence> {
 
 /// The month by whose end nine in ten screenings are done, in the
 /// median future.
-fn finished_by(cx: &Cx, change: &LegalChange) -> Option<String> {
+fn finished_by(cx: &ReportInput, change: &LegalChange) -> Option<String> {
     let f = change.reassess? as usize;
     let total = cx.agg.flow_kpi(f, FlowKpi::Arrivals).quantile(0.5);
     let mut done = 0.0;
@@ -105,7 +105,7 @@ fn finished_by(cx: &Cx, change: &LegalChange) -> Option<String> {
 }
 
 /// The change in the assumptions list.
-pub(super) fn assumption(cx: &Cx, k: usize) -> (String, String) {
+pub(super) fn assumption(cx: &ReportInput, k: usize) -> (String, String) {
     let m = cx.m;
     let change = &m.legal_changes[k];
     let requests: Vec<String> = change

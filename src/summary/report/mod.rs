@@ -24,8 +24,9 @@ use crate::summary::Stamp;
 use crate::summary::doc::{Block, Chart, ChartKind, Doc, Panel};
 use crate::units::DAYS_PER_YEAR;
 
-/// What every section reads.
-pub(crate) struct Cx<'a> {
+/// What every section of the run report reads: the model, the run's
+/// bands, and the horizon they cover.
+pub(crate) struct ReportInput<'a> {
     pub m: &'a Model,
     pub agg: &'a Aggregate,
     /// Years in the reported horizon.
@@ -34,9 +35,9 @@ pub(crate) struct Cx<'a> {
     pub last: usize,
 }
 
-impl Cx<'_> {
-    pub fn new<'a>(m: &'a Model, agg: &'a Aggregate) -> Cx<'a> {
-        Cx { m, agg, years: m.horizon_days / DAYS_PER_YEAR, last: m.periods.len().saturating_sub(1) }
+impl ReportInput<'_> {
+    pub fn new<'a>(m: &'a Model, agg: &'a Aggregate) -> ReportInput<'a> {
+        ReportInput { m, agg, years: m.horizon_days / DAYS_PER_YEAR, last: m.periods.len().saturating_sub(1) }
     }
 
     /// "March 2018": the end of the horizon.
@@ -91,7 +92,7 @@ pub(crate) fn words(b: &Bands, unit: Unit) -> String {
 
 /// The report's "In short" sentences, for the console.
 pub fn in_short(m: &Model, agg: &Aggregate) -> Vec<String> {
-    let section = headline::section(&Cx::new(m, agg));
+    let section = headline::section(&ReportInput::new(m, agg));
     section
         .blocks
         .iter()
@@ -104,7 +105,7 @@ pub fn in_short(m: &Model, agg: &Aggregate) -> Vec<String> {
 }
 
 pub fn build(m: &Model, agg: &Aggregate, stamp: &Stamp, scenario: &Scenario, precision: Option<&Precision>) -> Doc {
-    let cx = Cx::new(m, agg);
+    let cx = ReportInput::new(m, agg);
     let sections = vec![
         headline::section(&cx),
         today::section(&cx),

@@ -2,7 +2,7 @@
 //! (staff time costed by activity beside the cash), DoLS cost, and the
 //! chance of going over budget.
 
-use super::Cx;
+use super::ReportInput;
 use crate::format::Unit;
 use crate::model::WorkKind;
 use crate::results::{BudgetMetric, FlowKpi, RequestKpi, TotalMetric, YearMetric};
@@ -12,17 +12,17 @@ use crate::summary::doc::{
 };
 
 /// "2015/16", or "2015/16 (part)" for a part-year.
-fn year_label(cx: &Cx, y: usize) -> String {
+fn year_label(cx: &ReportInput, y: usize) -> String {
     let fy = &cx.m.years[y];
     if fy.covered < 0.999 { format!("{} (part)", fy.label) } else { fy.label.clone() }
 }
 
-fn year(cx: &Cx, y: usize, k: YearMetric) -> Bands {
+fn year(cx: &ReportInput, y: usize, k: YearMetric) -> Bands {
     Bands::of(cx.agg.year_total(y, k))
 }
 
 /// The DoLS cost of each year, in a sentence: staff time and fees.
-pub(super) fn dols_sentence(cx: &Cx) -> Option<Sentence> {
+pub(super) fn dols_sentence(cx: &ReportInput) -> Option<Sentence> {
     if !cx.has_dols() || cx.m.years.is_empty() {
         return None;
     }
@@ -69,7 +69,7 @@ fn singular(label: &str) -> String {
 }
 
 /// The chance of going over each budget line, year by year.
-pub(super) fn budget_sentences(cx: &Cx) -> Vec<Sentence> {
+pub(super) fn budget_sentences(cx: &ReportInput) -> Vec<Sentence> {
     cx.m.budget
         .iter()
         .enumerate()
@@ -93,7 +93,7 @@ pub(super) fn budget_sentences(cx: &Cx) -> Vec<Sentence> {
         .collect()
 }
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &ReportInput) -> Section {
     let mut s = Section::new("money", "Money");
     // The DoLS cost and budget sentences lead the report's headline.
     if !cx.m.years.is_empty() {
@@ -133,7 +133,7 @@ pub(super) fn section(cx: &Cx) -> Section {
     s
 }
 
-fn by_year(cx: &Cx) -> Table {
+fn by_year(cx: &ReportInput) -> Table {
     let cols = [
         (YearMetric::CostStaff, "employed staff", Unit::Money),
         (YearMetric::CostAgency, "agency", Unit::Money),
@@ -155,7 +155,7 @@ fn by_year(cx: &Cx) -> Table {
     Table { title: "By financial year".into(), header, rows }
 }
 
-fn year_chart(cx: &Cx) -> Chart {
+fn year_chart(cx: &ReportInput) -> Chart {
     let n = cx.m.years.len();
     let layer = |label: &str, k: YearMetric| Series::over(label, n, |y| year(cx, y, k));
     let mut panel = Panel::new(
@@ -185,7 +185,7 @@ fn year_chart(cx: &Cx) -> Chart {
 
 /// What each piece of work costs: staff time and fees, per request decided
 /// and per item completed, beside the time given to no work.
-fn activity(cx: &Cx) -> KpiTable {
+fn activity(cx: &ReportInput) -> KpiTable {
     let (m, agg) = (cx.m, cx.agg);
     let mut t = KpiTable { title: "What the work costs (staff time and fees)".into(), rows: Vec::new() };
     for (q, r) in m.requests.iter().enumerate() {
@@ -218,7 +218,7 @@ fn activity(cx: &Cx) -> KpiTable {
     t
 }
 
-fn budget_table(cx: &Cx) -> Table {
+fn budget_table(cx: &ReportInput) -> Table {
     let mut rows = Vec::new();
     for (l, line) in cx.m.budget.iter().enumerate() {
         for y in (0..cx.m.years.len()).filter(|&y| !line.per_year[y].is_nan()) {

@@ -1,7 +1,7 @@
 //! "Does the model reproduce today?": the scenario's observed figures
 //! (where the council stands) against the same measures simulated.
 
-use super::Cx;
+use super::ReportInput;
 use crate::format::Unit;
 use crate::model::Model;
 use crate::model::observed::Observation;
@@ -71,7 +71,7 @@ pub fn warnings(m: &Model, agg: &Aggregate) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &ReportInput) -> Section {
     let mut s = Section::new("today", "Does the model reproduce today?");
     let checks = checks(cx.m, cx.agg);
     if checks.is_empty() {

@@ -1,12 +1,12 @@
 //! "Waiting lists": backlogs over time, the DoLS backlog and people
 //! without authorisation, and days to complete against deadlines.
 
-use super::Cx;
+use super::ReportInput;
 use crate::results::{FlowMetric, TotalMetric, WAIT_BINS};
 use crate::stats::Bands;
 use crate::summary::doc::{Block, Chart, ChartKind, Marker, Panel, Section, Series};
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &ReportInput) -> Section {
     let mut s = Section::new("waiting", "Waiting lists over time");
     if let Some(c) = backlog(cx) {
         s.push(Block::Chart(c));
@@ -20,7 +20,7 @@ pub(super) fn section(cx: &Cx) -> Section {
     s
 }
 
-fn backlog(cx: &Cx) -> Option<Chart> {
+fn backlog(cx: &ReportInput) -> Option<Chart> {
     let (m, agg) = (cx.m, cx.agg);
     let np = m.periods.len();
     let mut never: Vec<String> = Vec::new();
@@ -47,7 +47,7 @@ fn backlog(cx: &Cx) -> Option<Chart> {
     Some(cx.fan("backlog", "Waiting for allocation, by flow", &caption, "items waiting", panels))
 }
 
-fn dols(cx: &Cx) -> Chart {
+fn dols(cx: &ReportInput) -> Chart {
     let (np, agg) = (cx.m.periods.len(), cx.agg);
     cx.fan(
         "dols",
@@ -69,7 +69,7 @@ fn dols(cx: &Cx) -> Chart {
 
 /// Days to complete for flows with deadlines that end a case (a request's
 /// last stage, or a flow on its own), pooled over replications.
-fn completion(cx: &Cx) -> Option<Chart> {
+fn completion(cx: &ReportInput) -> Option<Chart> {
     let (m, agg) = (cx.m, cx.agg);
     let ends: Vec<usize> = (0..m.flows.len())
         .filter(|&f| {

@@ -1,13 +1,13 @@
 //! "Requests and work": one row set per request (its stages taken as one),
 //! then each flow of work that is not a stage of a request.
 
-use super::Cx;
+use super::ReportInput;
 use crate::format::Unit;
 use crate::results::{FlowKpi, RequestKpi, TotalMetric};
 use crate::stats::Bands;
 use crate::summary::doc::{Block, KpiRow, KpiTable, Section};
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &ReportInput) -> Section {
     let mut s = Section::new("work", "Requests and work");
     if !cx.m.requests.is_empty() {
         s.push(Block::Kpis(requests(cx)));
@@ -22,7 +22,7 @@ pub(super) fn section(cx: &Cx) -> Section {
     s
 }
 
-fn dols_totals(cx: &Cx) -> KpiTable {
+fn dols_totals(cx: &ReportInput) -> KpiTable {
     let mut t = KpiTable { title: "DoLS across the service".into(), rows: Vec::new() };
     for (metric, label, unit) in [
         (TotalMetric::DolsOpen, "DoLS requests open at the end (the backlog)", Unit::Count),
@@ -41,7 +41,7 @@ fn dols_totals(cx: &Cx) -> KpiTable {
     t
 }
 
-fn requests(cx: &Cx) -> KpiTable {
+fn requests(cx: &ReportInput) -> KpiTable {
     let (m, agg) = (cx.m, cx.agg);
     let mut t = KpiTable { title: "Requests (all their stages as one)".into(), rows: Vec::new() };
     for (r, request) in m.requests.iter().enumerate() {
@@ -104,7 +104,7 @@ fn requests(cx: &Cx) -> KpiTable {
     t
 }
 
-fn flows(cx: &Cx) -> KpiTable {
+fn flows(cx: &ReportInput) -> KpiTable {
     let (m, agg) = (cx.m, cx.agg);
     let mut t = KpiTable { title: "Work".into(), rows: Vec::new() };
     for (f, flow) in m.flows.iter().enumerate().filter(|(_, f)| f.stage_of.is_none()) {

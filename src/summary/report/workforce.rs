@@ -1,13 +1,13 @@
 //! "Workforce": each role's use, caseload, staffing against establishment
 //! and hours given to DoLS.
 
-use super::Cx;
+use super::ReportInput;
 use crate::format::Unit;
 use crate::results::{RoleKpi, RoleMetric};
 use crate::stats::Bands;
 use crate::summary::doc::{Block, Chart, ChartKind, KpiRow, KpiTable, Marker, Panel, Section, Series};
 
-pub(super) fn section(cx: &Cx) -> Section {
+pub(super) fn section(cx: &ReportInput) -> Section {
     let mut s = Section::new("workforce", "Workforce");
     s.push(Block::Kpis(table(cx)));
     let staff: Vec<usize> = (0..cx.m.roles.len()).filter(|&r| !cx.m.roles[r].is_bought_in()).collect();
@@ -53,7 +53,7 @@ pub(super) fn section(cx: &Cx) -> Section {
     s
 }
 
-fn table(cx: &Cx) -> KpiTable {
+fn table(cx: &ReportInput) -> KpiTable {
     let (m, agg) = (cx.m, cx.agg);
     let mut t = KpiTable { title: "By role".into(), rows: Vec::new() };
     for (r, role) in m.roles.iter().enumerate() {
@@ -87,7 +87,7 @@ fn table(cx: &Cx) -> KpiTable {
 
 /// A role's funded establishment: a level, or a line per period when a
 /// staffing plan changes it.
-fn establishment(cx: &Cx, r: usize) -> Marker {
+fn establishment(cx: &ReportInput, r: usize) -> Marker {
     let steps: Vec<f64> =
         (0..cx.m.periods.len()).map(|p| cx.agg.role_period(r, p, RoleMetric::Establishment).quantile(0.5)).collect();
     let level = cx.m.roles[r].fte;
@@ -99,7 +99,7 @@ fn establishment(cx: &Cx, r: usize) -> Marker {
     marker
 }
 
-fn utilisation(cx: &Cx) -> Chart {
+fn utilisation(cx: &ReportInput) -> Chart {
     let roles: Vec<usize> = (0..cx.m.roles.len()).collect();
     let util =
         Series::over("utilisation", roles.len(), |i| Bands::of(cx.agg.role_kpi(roles[i], RoleKpi::UtilisationPct)));
