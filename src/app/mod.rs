@@ -5,6 +5,7 @@
 //! a reason to stop quietly, never a panic.
 
 mod calibrate;
+mod error;
 mod health;
 mod history;
 mod merge;
@@ -27,25 +28,25 @@ pub use crate::cli::shell_word;
 use crate::cli::{
     Changes, Cli, Command, CompareArgs, DEFAULT_REPLICATIONS, Replications, SimArgs, TimeArgs, ValidateArgs,
 };
-use crate::error::Error;
 use crate::export::{self, ExportError, Staging};
 use crate::model::Model;
 use crate::runner::{self, Control, RunConfig, RunError};
 use crate::scenario::{self, Change, Scenario};
 use crate::stats::Aggregate;
 use crate::summary;
+pub use error::CommandError;
 
 /// Where commands print: standard output, locked once.
 pub(crate) type Out<'a> = &'a mut dyn Write;
 
-/// `writeln!` to `Out`, with a failed write as `Error::Output`.
+/// `writeln!` to `Out`, with a failed write as `CommandError::Output`.
 macro_rules! say {
-    ($out:expr) => { writeln!($out).map_err($crate::error::Error::Output)? };
-    ($out:expr, $($arg:tt)*) => { writeln!($out, $($arg)*).map_err($crate::error::Error::Output)? };
+    ($out:expr) => { writeln!($out).map_err($crate::app::CommandError::Output)? };
+    ($out:expr, $($arg:tt)*) => { writeln!($out, $($arg)*).map_err($crate::app::CommandError::Output)? };
 }
 pub(crate) use say;
 
-pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+pub fn run(cli: Cli) -> Result<ExitCode, CommandError> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let out: Out = &mut lock;
@@ -65,9 +66,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::History(args) => history::write_history(&args, out),
         Command::HealthCheck(args) => health::health_check(&args, out),
         Command::Validate(args) => validate(&args, out),
-        Command::Serve(args) => crate::serve::serve(&args, out),
+        Command::Serve(args) => Ok(crate::serve::serve(&args, out)?),
     }?;
-    out.flush().map_err(Error::Output)?;
+    out.flush().map_err(CommandError::Output)?;
     Ok(code)
 }
 
@@ -124,7 +125,7 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
 
 impl Changes {
     /// Load a scenario file with these changes on top.
-    pub fn load(&self, path: &Path) -> Result<Scenario, Error> {
+    pub fn load(&self, path: &Path) -> Result<Scenario, CommandError> {
         Ok(scenario::load_with(path, &self.set)?)
     }
 
@@ -137,22 +138,27 @@ impl Changes {
 impl SimArgs {
     /// The number of replications asked for; `auto` is refused by the
     /// commands other than `run`.
-    pub fn count(&self, command: &'static str) -> Result<u64, Error> {
+    pub fn count(&self, command: &'static str) -> Result<u64, CommandError> {
         match self.replications {
             None => Ok(DEFAULT_REPLICATIONS),
             Some(Replications::Count(n)) => Ok(n),
-            Some(Replications::Auto) => Err(Error::AutoNotHere { command }),
+            Some(Replications::Auto) => Err(CommandError::AutoNotHere { command }),
         }
     }
 
     /// The run's configuration once its size is known: refused if too big,
     /// on fewer threads if that keeps memory within the limit.
-    pub fn sized(&self, command: &'static str, models: &[&Model], quiet: bool) -> Result<RunConfig, Error> {
+    pub fn sized(&self, command: &'static str, models: &[&Model], quiet: bool) -> Result<RunConfig, CommandError> {
         self.sized_for(self.count(command)?, models, quiet)
     }
 
     /// As `sized`, for `replications` whatever was asked.
-    pub(crate) fn sized_for(&self, replications: u64, models: &[&Model], quiet: bool) -> Result<RunConfig, Error> {
+    pub(crate) fn sized_for(
+        &self,
+        replications: u64,
+        models: &[&Model],
+        quiet: bool,
+    ) -> Result<RunConfig, CommandError> {
         let threads = self.threads.map(usize::from);
         size_check(models, replications, threads, (self.max_memory, self.time), quiet).map(|threads| RunConfig {
             replications,
@@ -169,7 +175,7 @@ pub(crate) fn size_check(
     threads: Option<usize>,
     limits: (Option<f64>, TimeArgs),
     quiet: bool,
-) -> Result<Option<usize>, Error> {
+) -> Result<Option<usize>, CommandError> {
     size_check_job(&[(models, replications)], threads, limits, quiet)
 }
 
@@ -180,7 +186,7 @@ pub(crate) fn size_check_job(
     threads: Option<usize>,
     (max_memory_gb, time): (Option<f64>, TimeArgs),
     quiet: bool,
-) -> Result<Option<usize>, Error> {
+) -> Result<Option<usize>, CommandError> {
     Ok(crate::estimate::size_check_job(runs, threads, (max_memory_gb, time.seconds()), quiet)?)
 }
 
@@ -190,7 +196,7 @@ pub(crate) fn search_with_bar(
     plan: &crate::search::Plan,
     model: &crate::model::Model,
     bar: &ProgressBar,
-) -> Result<crate::search::Outcome, Error> {
+) -> Result<crate::search::Outcome, CommandError> {
     let found = crate::search::run(
         plan,
         model,
@@ -222,7 +228,7 @@ pub(crate) fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar 
 }
 
 /// Simulate with a progress bar; checks the engine's own conservation.
-pub fn simulate(scenario: &Scenario, cfg: &RunConfig, quiet: bool) -> Result<(Aggregate, f64), Error> {
+pub fn simulate(scenario: &Scenario, cfg: &RunConfig, quiet: bool) -> Result<(Aggregate, f64), CommandError> {
     let bar = progress_bar(cfg.replications, quiet, &scenario.model.name);
     let started = Instant::now();
     let agg = runner::run_until(&scenario.model, cfg, Control { progress: &|| bar.inc(1), stop: stop_flag() });
@@ -243,11 +249,11 @@ pub(crate) fn print_warnings(s: &Scenario) {
 
 /// Scenarios can be compared when each has its own name and all cover the
 /// same dates by the same periods; their names, baseline first.
-fn comparable(scenarios: &[Scenario]) -> Result<Vec<&str>, Error> {
+fn comparable(scenarios: &[Scenario]) -> Result<Vec<&str>, CommandError> {
     let mut names: Vec<&str> = Vec::new();
     for s in scenarios {
         if names.contains(&s.model.name.as_str()) {
-            return Err(Error::SameName { name: s.model.name.clone() });
+            return Err(CommandError::SameName { name: s.model.name.clone() });
         }
         names.push(&s.model.name);
     }
@@ -255,7 +261,7 @@ fn comparable(scenarios: &[Scenario]) -> Result<Vec<&str>, Error> {
     for other in &scenarios[1..] {
         let (a, b) = (&first.model, &other.model);
         if a.start != b.start || a.horizon_days != b.horizon_days || a.periods.kind != b.periods.kind {
-            return Err(Error::DifferentHorizons {
+            return Err(CommandError::DifferentHorizons {
                 first: first.file.clone(),
                 first_start: a.start,
                 first_days: a.horizon_days,
@@ -269,11 +275,11 @@ fn comparable(scenarios: &[Scenario]) -> Result<Vec<&str>, Error> {
 }
 
 /// `--at N` as the index of a reporting period of `model`.
-fn at_period(at: Option<u32>, model: &crate::model::Model) -> Result<Option<usize>, Error> {
+fn at_period(at: Option<u32>, model: &crate::model::Model) -> Result<Option<usize>, CommandError> {
     match at {
         None => Ok(None),
         Some(n) if (n as usize) <= model.periods.len() && n > 0 => Ok(Some(n as usize - 1)),
-        Some(n) => Err(Error::AtOutOfRange {
+        Some(n) => Err(CommandError::AtOutOfRange {
             at: n,
             periods: model.periods.len(),
             kind: model.periods.kind.name().to_string(),
@@ -281,7 +287,7 @@ fn at_period(at: Option<u32>, model: &crate::model::Model) -> Result<Option<usiz
     }
 }
 
-fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
+fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, CommandError> {
     args.sim.count("compare")?;
     let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| args.changes.load(p)).collect::<Result<_, _>>()?;
     scenarios.iter().for_each(print_warnings);
@@ -349,7 +355,7 @@ pub(crate) fn sentences<'a>(doc: &'a summary::doc::Doc, section: &str) -> impl I
 }
 
 /// `report` is the stem of the HTML and Markdown files ("report").
-pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf], report: &str) -> Result<(), Error> {
+pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf], report: &str) -> Result<(), CommandError> {
     let tables = files.iter().filter(|p| p.extension().is_some_and(|e| e == "csv")).count();
     let charts = files.iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
     let book = files
@@ -391,13 +397,13 @@ impl CompareArgs {
     }
 }
 
-fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
+fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, CommandError> {
     let changes = &args.changes.set;
     let mut failed = 0;
     for path in &args.scenarios {
         // A scenario that loads but is too big to run fails here too, at
         // the default replications and threads.
-        let loaded = scenario::load_with(path, changes).map_err(Error::from).and_then(|s| {
+        let loaded = scenario::load_with(path, changes).map_err(CommandError::from).and_then(|s| {
             // Validating sizes memory, items and events; how long a run
             // takes depends on the replications asked for when it runs.
             let time = TimeArgs { max_time: None, yes: true };
@@ -407,7 +413,7 @@ fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
         match loaded {
             Ok(s) if args.resolved => {
                 print_warnings(&s);
-                write!(out, "{}", s.resolved).map_err(Error::Output)?;
+                write!(out, "{}", s.resolved).map_err(CommandError::Output)?;
             }
             Ok(s) => {
                 let m = &s.model;
@@ -433,7 +439,7 @@ fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
             Err(e) => {
                 failed += 1;
                 match e {
-                    Error::TooBig(_) => eprintln!("error: {}: {e}", path.display()),
+                    CommandError::Module(crate::Error::TooBig(_)) => eprintln!("error: {}: {e}", path.display()),
                     _ => eprintln!("error: {e}"),
                 }
             }
