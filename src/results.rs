@@ -68,29 +68,30 @@ measures! {
     pub enum FlowMetric {
         Arrivals = "arrivals": "items that joined the flow in the period (new and follow-up)",
         Completed = "completed": "items completed in the period",
-        Withdrawn = "withdrawn": "items that left without completion in the period",
+        Withdrawn = "withdrawn":
+            "items that left without completion in the period (their person left the stock, or no longer needs the work after a change in the law)",
         NotRequired = "not_required":
             "open items withdrawn in the period because, after a change in the law, the person no longer needs them (part of withdrawn)",
         RenewalsCancelled = "renewals_cancelled":
             "booked follow-ups (renewals) cancelled in the period because, after a change in the law, the person no longer needs them",
         Waiting = "waiting": "items not yet allocated to a worker at the end of the period (the backlog)",
         WaitingMean = "waiting_mean":
-            "items not yet allocated, averaged over the period (the backlog, free of weekend timing)",
+            "items not yet allocated, averaged over the period (the charts use it: a snapshot taken on a Sunday counts the weekend's contacts)",
         Open = "open": "items waiting or allocated at the end of the period",
         Overdue = "overdue": "open items past their deadline at the end of the period",
         MeanWaitDays = "mean_wait_days": "mean days from arrival to allocation, over items allocated in the period",
         MeanServiceDays = "mean_service_days":
             "mean days from allocation to completion, over items completed in the period",
         MeanDaysToComplete = "mean_days_to_complete":
-            "mean days from arrival (for a later stage of a request, from the request) to completion, over items completed in the period",
+            "mean days from arrival to completion, over items completed in the period; for a later stage of a request (a route with keep_deadline) from the request's arrival, so the last stage gives the whole request's time",
         WithinDeadlinePct = "within_deadline_pct":
-            "% of items completed in the period that finished within the flow's deadline",
+            "% of items completed in the period that finished within the deadline (a kept deadline for later stages)",
         Unauthorised = "unauthorised":
             "people deprived of liberty without authorisation at the end of the period (open past deadline and any extension)",
         UnauthorisedDays = "unauthorised_days": "person-days deprived of liberty without authorisation in the period",
-        Hours = "hours": "staff hours given to the flow's items in the period",
+        Hours = "hours": "staff hours given to the flow's items in the period (not bought-in assessments)",
         Cost = "cost":
-            "the flow's cost in the period: staff hours at their role's cost per hour available (salary, on-costs, agency, overtime), and fees for bought-in assessments (£)",
+            "the flow's cost in the period: its staff hours at their role's cost per hour available (salary and on-costs, agency day rates and overtime over the casework hours available), and fees for its bought-in assessments (£)",
     }
 }
 
@@ -151,22 +152,22 @@ measures! {
     pub enum RequestMetric {
         Arrivals = "arrivals": "requests received in the period (new and renewals)",
         Completed = "completed":
-            "requests completed in the period as councils' DoLS returns count them: decided, or closed without a decision",
+            "requests completed in the period as councils' DoLS returns count them: decided, or closed without a decision (decided + withdrawn)",
         Decided = "decided": "requests decided (their last stage completed) in the period",
         Withdrawn = "withdrawn":
-            "requests that ended without a decision in the period (the person died, moved or was discharged)",
+            "requests that ended without a decision in the period (the person died, moved or was discharged, or no longer needs authorisation)",
         NotRequired = "not_required":
             "requests withdrawn in the period because, after a change in the law, the person no longer needs authorisation (part of withdrawn)",
         RenewalsCancelled = "renewals_cancelled":
-            "renewals cancelled in the period because, after a change in the law, the person no longer needs authorisation",
+            "booked renewals cancelled in the period because, after a change in the law, the person no longer needs authorisation",
         Waiting = "waiting": "requests waiting at any stage for someone to take them, at the end of the period",
         Open = "open": "requests not yet decided, at any stage, at the end of the period: the backlog",
         WithinDeadlinePct = "within_deadline_pct":
-            "% of requests completed in the period (decided or closed without a decision, as DoLS returns count them) that were completed within the deadline",
+            "% of requests completed in the period (decided or closed without a decision, as DoLS returns count them) that were completed within the deadline: the national \"% of standard applications completed within 21 days\"",
         DecidedWithinDeadlinePct = "decided_within_deadline_pct":
-            "% of requests decided in the period that were decided within the deadline",
+            "% of requests decided in the period that were decided within the deadline (closures left out)",
         MeanDaysToCompletion = "mean_days_to_completion":
-            "mean days from request to completion (decision or closure without one, as DoLS returns count them), over requests completed in the period",
+            "mean days from request to completion (decision or closure), over requests completed in the period: the national \"average length of time for all completed applications\"",
         MeanDaysToDecision = "mean_days_to_decision":
             "mean days from request to decision, over requests decided in the period",
         Unauthorised = "unauthorised":

@@ -6,16 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{Out, say, shell_word, stop_flag};
+use super::{CommandError, Out, say, shell_word, stop_flag};
 use crate::calibrate::{self, Outcome, Plan, write};
 use crate::cli::{CalibrateArgs, TimeArgs};
-use crate::error::Error;
 use crate::export::{self, ExportError, Staging};
 use crate::model::Model;
 use crate::scenario;
 use crate::summary;
 
-pub fn calibrate(args: &CalibrateArgs, out: Out) -> Result<ExitCode, Error> {
+pub fn calibrate(args: &CalibrateArgs, out: Out) -> Result<ExitCode, CommandError> {
     let base = args.changes.set.clone();
     let sc = scenario::load_with(&args.scenario, &base)?;
     super::print_warnings(&sc);
@@ -88,7 +87,7 @@ pub fn calibrate(args: &CalibrateArgs, out: Out) -> Result<ExitCode, Error> {
 
 /// The plan once its every run is sized and timed: refused if too big or
 /// too long, on fewer threads if that keeps memory within the limit.
-pub(super) fn sized(plan: Plan, limits: (Option<f64>, TimeArgs), quiet: bool) -> Result<Plan, Error> {
+pub(super) fn sized(plan: Plan, limits: (Option<f64>, TimeArgs), quiet: bool) -> Result<Plan, CommandError> {
     let runs = calibrate::runs(&plan)?;
     let models: Vec<[&Model; 1]> = runs.iter().map(|(s, _)| [&s.model]).collect();
     let job: Vec<(&[&Model], u64)> = models.iter().zip(&runs).map(|(m, (_, n))| (&m[..], *n)).collect();

@@ -5,9 +5,8 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{Out, print_warnings, progress_bar, say, sentences, shell_word, stop_flag};
+use super::{CommandError, Out, print_warnings, progress_bar, say, sentences, shell_word, stop_flag};
 use crate::cli::CompareArgs;
-use crate::error::Error;
 use crate::export::{self, ExportError, Staging};
 use crate::model::Model;
 use crate::runner::RunError;
@@ -16,11 +15,11 @@ use crate::summary;
 
 /// Scenarios can be compared when each has its own name and all cover the
 /// same dates by the same periods; their names, baseline first.
-fn comparable(scenarios: &[Scenario]) -> Result<Vec<&str>, Error> {
+fn comparable(scenarios: &[Scenario]) -> Result<Vec<&str>, CommandError> {
     let mut names: Vec<&str> = Vec::new();
     for s in scenarios {
         if names.contains(&s.model.name.as_str()) {
-            return Err(Error::SameName { name: s.model.name.clone() });
+            return Err(CommandError::SameName { name: s.model.name.clone() });
         }
         names.push(&s.model.name);
     }
@@ -28,7 +27,7 @@ fn comparable(scenarios: &[Scenario]) -> Result<Vec<&str>, Error> {
     for other in &scenarios[1..] {
         let (a, b) = (&first.model, &other.model);
         if a.start != b.start || a.horizon_days != b.horizon_days || a.periods.kind != b.periods.kind {
-            return Err(Error::DifferentHorizons {
+            return Err(CommandError::DifferentHorizons {
                 first: first.file.clone(),
                 first_start: a.start,
                 first_days: a.horizon_days,
@@ -42,11 +41,11 @@ fn comparable(scenarios: &[Scenario]) -> Result<Vec<&str>, Error> {
 }
 
 /// `--at N` as the index of a reporting period of `model`.
-fn at_period(at: Option<u32>, model: &Model) -> Result<Option<usize>, Error> {
+fn at_period(at: Option<u32>, model: &Model) -> Result<Option<usize>, CommandError> {
     match at {
         None => Ok(None),
         Some(n) if (n as usize) <= model.periods.len() && n > 0 => Ok(Some(n as usize - 1)),
-        Some(n) => Err(Error::AtOutOfRange {
+        Some(n) => Err(CommandError::AtOutOfRange {
             at: n,
             periods: model.periods.len(),
             kind: model.periods.kind.name().to_string(),
@@ -54,7 +53,7 @@ fn at_period(at: Option<u32>, model: &Model) -> Result<Option<usize>, Error> {
     }
 }
 
-pub(super) fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, Error> {
+pub(super) fn compare(args: &CompareArgs, out: Out) -> Result<ExitCode, CommandError> {
     args.sim.count("compare")?;
     let scenarios: Vec<Scenario> = args.scenarios.iter().map(|p| args.changes.load(p)).collect::<Result<_, _>>()?;
     scenarios.iter().for_each(print_warnings);

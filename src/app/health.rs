@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::staff::{Search, staff_line};
-use super::{Out, print_files, progress_bar, say, sentences, shell_word, simulate, stop_flag};
+use super::{CommandError, Out, print_files, progress_bar, say, sentences, shell_word, simulate, stop_flag};
 use crate::cli::HealthArgs;
-use crate::error::Error;
 use crate::export::{self, ExportError, Staging};
 use crate::history::{self as hist, History, observed};
 use crate::model::Model;
@@ -22,12 +21,12 @@ use crate::summary::health::{self, Input, Staffing};
 use crate::summary::{self, Stamp};
 use crate::units::DAYS_PER_YEAR;
 
-fn fail(message: impl Into<String>) -> Error {
-    Error::HealthCheck { message: message.into() }
+fn fail(message: impl Into<String>) -> CommandError {
+    CommandError::HealthCheck { message: message.into() }
 }
 
 /// The scenario over one year from its start, whatever horizon it has.
-fn year_ahead(args: &HealthArgs) -> Result<(Scenario, Vec<Change>), Error> {
+fn year_ahead(args: &HealthArgs) -> Result<(Scenario, Vec<Change>), CommandError> {
     let mut changes = args.changes.set.clone();
     let sc = scenario::load_with(&args.scenario, &changes)?;
     let m = &sc.model;
@@ -40,7 +39,7 @@ fn year_ahead(args: &HealthArgs) -> Result<(Scenario, Vec<Change>), Error> {
 }
 
 /// What the health check needs of a scenario.
-fn check_scenario(sc: &Scenario) -> Result<(), Error> {
+fn check_scenario(sc: &Scenario) -> Result<(), CommandError> {
     let m = &sc.model;
     if m.health.is_none() {
         return Err(fail(format!(
@@ -59,7 +58,7 @@ fn check_scenario(sc: &Scenario) -> Result<(), Error> {
 }
 
 /// Read a history file that must be of one kind.
-fn history(path: &Path, staff: bool, flag: &str) -> Result<(History, String), Error> {
+fn history(path: &Path, staff: bool, flag: &str) -> Result<(History, String), CommandError> {
     let (h, text) = hist::read::read_with_text(path)?;
     match (&h, staff) {
         (History::Staff(_), true) | (History::Activity(_), false) => Ok((h, text)),
@@ -80,7 +79,7 @@ fn sha256(text: &str) -> String {
 }
 
 /// Last year's health check: its folder or its `health_check.csv`.
-fn previous(path: &Path) -> Result<health::Previous, Error> {
+fn previous(path: &Path) -> Result<health::Previous, CommandError> {
     let file = if path.is_dir() { path.join("health_check.csv") } else { path.to_path_buf() };
     let text = crate::input::read_text(&file, crate::input::Kind::Report).map_err(|e| {
         fail(format!(
@@ -95,7 +94,7 @@ fn previous(path: &Path) -> Result<health::Previous, Error> {
 
 /// Last year's health check must have forecast the year the histories
 /// now record, or "what happened" is set against another year's forecast.
-fn same_year(p: &health::Previous, seen: &observed::Observed, m: &Model, path: &Path) -> Result<(), Error> {
+fn same_year(p: &health::Previous, seen: &observed::Observed, m: &Model, path: &Path) -> Result<(), CommandError> {
     let forecast = p.rows.first().map_or("", |r| r.year_ahead.as_str());
     let dates = forecast.split_once("..").and_then(|(a, b)| {
         Some((a.parse::<chrono::NaiveDate>().ok()?, b.parse::<chrono::NaiveDate>().ok()?.succ_opt()?))
@@ -124,7 +123,7 @@ fn same_year(p: &health::Previous, seen: &observed::Observed, m: &Model, path: &
     )))
 }
 
-pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, Error> {
+pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, CommandError> {
     let (sc, changes) = year_ahead(args)?;
     super::print_warnings(&sc);
     check_scenario(&sc)?;
@@ -185,7 +184,7 @@ struct LastYear {
 }
 
 impl LastYear {
-    fn read(args: &HealthArgs, sc: &Scenario) -> Result<LastYear, Error> {
+    fn read(args: &HealthArgs, sc: &Scenario) -> Result<LastYear, CommandError> {
         let model = &sc.model;
         let (staff, staff_text) = history(&args.staff_history, true, "staff-history")?;
         let (activity, activity_text) = history(&args.activity_history, false, "activity-history")?;
@@ -209,7 +208,7 @@ impl LastYear {
 }
 
 /// The summary's sentences and the files written, the health check's page last.
-fn print_summary(out: Out, doc: &summary::doc::Doc, files: Vec<PathBuf>, dir: &Path) -> Result<(), Error> {
+fn print_summary(out: Out, doc: &summary::doc::Doc, files: Vec<PathBuf>, dir: &Path) -> Result<(), CommandError> {
     for line in sentences(doc, "summary") {
         say!(out, "- {line}");
     }
@@ -243,7 +242,7 @@ impl HealthArgs {
 /// The health check's run configuration, once the whole of it is sized
 /// and timed: the year ahead, again without DoLS where a role does both,
 /// and at most a staffing search for each role with a safe caseload.
-fn sized(args: &HealthArgs, sc: &Scenario) -> Result<crate::runner::RunConfig, Error> {
+fn sized(args: &HealthArgs, sc: &Scenario) -> Result<crate::runner::RunConfig, CommandError> {
     let m = &sc.model;
     let n = args.sim.count("health-check")?;
     let mut runs = vec![n];
@@ -282,7 +281,7 @@ fn without_dols(
     args: &HealthArgs,
     changes: &[Change],
     cfg: &crate::runner::RunConfig,
-) -> Result<Option<Aggregate>, Error> {
+) -> Result<Option<Aggregate>, CommandError> {
     let sc = scenario::load_with(&args.scenario, changes)?;
     let roles = health::dual_roles(&sc.model);
     if roles.is_empty() {
@@ -304,7 +303,7 @@ fn search_staffing(
     changes: &[Change],
     agg: &Aggregate,
     threads: Option<usize>,
-) -> Result<Vec<Staffing>, Error> {
+) -> Result<Vec<Staffing>, CommandError> {
     let m = &sc.model;
     let scopes = workforce_scopes(m);
     let years = m.horizon_days / DAYS_PER_YEAR;

@@ -5,10 +5,9 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::{Out, progress_bar, say, shell_word, size_check, stop_flag};
+use super::{CommandError, Out, progress_bar, say, shell_word, size_check, stop_flag};
 use crate::backtest::{self, BacktestOptions};
 use crate::cli::{BacktestArgs, FitArgs, FitWindow, HistoryArgs, TimeArgs};
-use crate::error::Error;
 use crate::export::{self, Staging};
 use crate::history::{self as hist, FitOptions, History};
 use crate::input::InputError;
@@ -19,7 +18,7 @@ fn options(w: &FitWindow, start: Option<NaiveDate>) -> FitOptions {
     FitOptions { from: w.from, until: w.until, steps: w.steps.clone(), at: start, trend: w.trend.form() }
 }
 
-pub fn fit(args: &FitArgs, out: Out) -> Result<ExitCode, Error> {
+pub fn fit(args: &FitArgs, out: Out) -> Result<ExitCode, CommandError> {
     let (history, text) = hist::read::read_with_text(&args.history)?;
     let opts = options(&args.window, args.start);
     let bytes = text.as_bytes();
@@ -63,7 +62,7 @@ pub fn fit(args: &FitArgs, out: Out) -> Result<ExitCode, Error> {
         eprintln!("error: {p}");
     }
     if fitted == 0 && problems.is_empty() {
-        return Err(Error::NoSuchFlows { file: args.history.clone(), wanted: args.flows.clone() });
+        return Err(CommandError::NoSuchFlows { file: args.history.clone(), wanted: args.flows.clone() });
     }
     Ok(if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
 }
@@ -79,7 +78,7 @@ pub(super) fn backtest_options(args: &BacktestArgs) -> BacktestOptions {
 }
 
 /// The history file as an absolute path, for scenario changes to name.
-pub(super) fn absolute(path: &Path) -> Result<String, Error> {
+pub(super) fn absolute(path: &Path) -> Result<String, CommandError> {
     Ok(std::fs::canonicalize(path)
         .map_err(|source| InputError::Io { path: path.to_path_buf(), source })?
         .display()
@@ -114,14 +113,14 @@ impl BacktestArgs {
     }
 }
 
-pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, Error> {
+pub fn backtest(args: &BacktestArgs, out: Out) -> Result<ExitCode, CommandError> {
     if let Some(observed) = &args.observed {
         return super::supply::backtest(args, observed, out);
     }
     let given = args.changes.set.clone();
     let sc = scenario::load_with(&args.scenario, &given)?;
     let History::Activity(series) = hist::read(&args.history)? else {
-        return Err(Error::StaffHistory { file: args.history.clone() });
+        return Err(CommandError::StaffHistory { file: args.history.clone() });
     };
     let opts = backtest_options(args);
     let plan = backtest::plan(&sc.model, &series, &opts)?;
@@ -200,7 +199,7 @@ pub(super) struct HeldOut {
 
 /// Check the run's size and time, stage `reports/backtest-<name>/`, and
 /// simulate `model` with a progress bar.
-pub(super) fn simulate(args: &BacktestArgs, model: &crate::model::Model, name: &str) -> Result<HeldOut, Error> {
+pub(super) fn simulate(args: &BacktestArgs, model: &crate::model::Model, name: &str) -> Result<HeldOut, CommandError> {
     let threads = size_check(
         &[model],
         args.replications,
@@ -217,7 +216,7 @@ pub(super) fn simulate(args: &BacktestArgs, model: &crate::model::Model, name: &
     Ok(HeldOut { agg: agg?, dir, staging })
 }
 
-pub fn write_history(args: &HistoryArgs, out: Out) -> Result<ExitCode, Error> {
+pub fn write_history(args: &HistoryArgs, out: Out) -> Result<ExitCode, CommandError> {
     let sc = args.changes.load(&args.scenario)?;
     size_check(&[&sc.model], 1, Some(1), (None, TimeArgs::default()), true)?;
     let prefix = args.out.display().to_string();

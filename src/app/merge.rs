@@ -14,9 +14,8 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use super::run::{print_summary, run_line, write_report};
-use super::{Out, progress_bar, stop_flag};
+use super::{CommandError, Out, progress_bar, stop_flag};
 use crate::cli::{Changes, MergeArgs};
-use crate::error::Error;
 use crate::export::partition;
 use crate::export::{ExportError, Staging};
 use crate::input::InputError;
@@ -25,7 +24,7 @@ use crate::scenario::{self, Change};
 use crate::shard::{self, ShardError, ShardRecord};
 use crate::stats::Aggregate;
 
-pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
+pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, CommandError> {
     let files = partitions(&args.dirs)?;
     if files.is_empty() {
         return Err(ShardError::NoShards { dirs: args.dirs.clone() }.into());
@@ -41,7 +40,7 @@ pub(super) fn merge(args: &MergeArgs, out: Out) -> Result<ExitCode, Error> {
     let changes: Vec<Change> = first
         .changes
         .iter()
-        .map(|c| Change::parse(c).map_err(|message| Error::Set { arg: c.clone(), message }))
+        .map(|c| Change::parse(c).map_err(|message| CommandError::Set { arg: c.clone(), message }))
         .collect::<Result<_, _>>()?;
     let file = args.scenario.clone().unwrap_or_else(|| PathBuf::from(&first.scenario_file));
     if args.scenario.is_none() && !file.is_file() {
@@ -94,7 +93,7 @@ fn fold_shard(
     record: &ShardRecord,
     bar: &indicatif::ProgressBar,
     total: &Total<Aggregate>,
-) -> Result<(), Error> {
+) -> Result<(), CommandError> {
     let mut agg = Aggregate::for_model(model);
     let mut next = record.first_replication;
     let damaged = |reason: String| ExportError::from(ShardError::Incomplete { path: path.to_path_buf(), reason });
@@ -128,7 +127,7 @@ fn fold_shard(
 /// The shard files named, or in the folders named and their subfolders,
 /// in order. Hidden entries are skipped: a shard still being written sits
 /// in a hidden folder beside where it goes.
-fn partitions(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+fn partitions(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, CommandError> {
     let mut out = Vec::new();
     for d in dirs {
         if d.is_file() {
@@ -150,7 +149,7 @@ fn partitions(dirs: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
 }
 
 /// A folder's visible entries, sorted.
-fn listed(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+fn listed(dir: &Path) -> Result<Vec<PathBuf>, CommandError> {
     let read = std::fs::read_dir(dir).map_err(|source| InputError::Io { path: dir.to_path_buf(), source })?;
     let mut out = Vec::new();
     for entry in read {

@@ -6,6 +6,7 @@
 
 mod calibrate;
 mod compare;
+mod error;
 mod health;
 mod history;
 mod merge;
@@ -26,24 +27,24 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub use crate::cli::shell_word;
 use crate::cli::{Changes, Cli, Command, DEFAULT_REPLICATIONS, Replications, SimArgs, TimeArgs, ValidateArgs};
-use crate::error::Error;
 use crate::model::Model;
 use crate::runner::{self, Control, RunConfig, RunError};
 use crate::scenario::{self, Change, Scenario};
 use crate::stats::Aggregate;
 use crate::summary;
+pub use error::CommandError;
 
 /// Where commands print: standard output, locked once.
 pub(crate) type Out<'a> = &'a mut dyn Write;
 
-/// `writeln!` to `Out`, with a failed write as `Error::Output`.
+/// `writeln!` to `Out`, with a failed write as `CommandError::Output`.
 macro_rules! say {
-    ($out:expr) => { writeln!($out).map_err($crate::error::Error::Output)? };
-    ($out:expr, $($arg:tt)*) => { writeln!($out, $($arg)*).map_err($crate::error::Error::Output)? };
+    ($out:expr) => { writeln!($out).map_err($crate::app::CommandError::Output)? };
+    ($out:expr, $($arg:tt)*) => { writeln!($out, $($arg)*).map_err($crate::app::CommandError::Output)? };
 }
 pub(crate) use say;
 
-pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+pub fn run(cli: Cli) -> Result<ExitCode, CommandError> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let out: Out = &mut lock;
@@ -63,9 +64,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::History(args) => history::write_history(&args, out),
         Command::HealthCheck(args) => health::health_check(&args, out),
         Command::Validate(args) => validate(&args, out),
-        Command::Serve(args) => crate::serve::serve(&args, out),
+        Command::Serve(args) => Ok(crate::serve::serve(&args, out)?),
     }?;
-    out.flush().map_err(Error::Output)?;
+    out.flush().map_err(CommandError::Output)?;
     Ok(code)
 }
 
@@ -122,7 +123,7 @@ pub(crate) fn stop_flag() -> &'static AtomicBool {
 
 impl Changes {
     /// Load a scenario file with these changes on top.
-    pub fn load(&self, path: &Path) -> Result<Scenario, Error> {
+    pub fn load(&self, path: &Path) -> Result<Scenario, CommandError> {
         Ok(scenario::load_with(path, &self.set)?)
     }
 
@@ -135,22 +136,27 @@ impl Changes {
 impl SimArgs {
     /// The number of replications asked for; `auto` is refused by the
     /// commands other than `run`.
-    pub fn count(&self, command: &'static str) -> Result<u64, Error> {
+    pub fn count(&self, command: &'static str) -> Result<u64, CommandError> {
         match self.replications {
             None => Ok(DEFAULT_REPLICATIONS),
             Some(Replications::Count(n)) => Ok(n),
-            Some(Replications::Auto) => Err(Error::AutoNotHere { command }),
+            Some(Replications::Auto) => Err(CommandError::AutoNotHere { command }),
         }
     }
 
     /// The run's configuration once its size is known: refused if too big,
     /// on fewer threads if that keeps memory within the limit.
-    pub fn sized(&self, command: &'static str, models: &[&Model], quiet: bool) -> Result<RunConfig, Error> {
+    pub fn sized(&self, command: &'static str, models: &[&Model], quiet: bool) -> Result<RunConfig, CommandError> {
         self.sized_for(self.count(command)?, models, quiet)
     }
 
     /// As `sized`, for `replications` whatever was asked.
-    pub(crate) fn sized_for(&self, replications: u64, models: &[&Model], quiet: bool) -> Result<RunConfig, Error> {
+    pub(crate) fn sized_for(
+        &self,
+        replications: u64,
+        models: &[&Model],
+        quiet: bool,
+    ) -> Result<RunConfig, CommandError> {
         let threads = self.threads.map(usize::from);
         size_check(models, replications, threads, (self.max_memory, self.time), quiet).map(|threads| RunConfig {
             replications,
@@ -167,7 +173,7 @@ pub(crate) fn size_check(
     threads: Option<usize>,
     limits: (Option<f64>, TimeArgs),
     quiet: bool,
-) -> Result<Option<usize>, Error> {
+) -> Result<Option<usize>, CommandError> {
     size_check_job(&[(models, replications)], threads, limits, quiet)
 }
 
@@ -178,7 +184,7 @@ pub(crate) fn size_check_job(
     threads: Option<usize>,
     (max_memory_gb, time): (Option<f64>, TimeArgs),
     quiet: bool,
-) -> Result<Option<usize>, Error> {
+) -> Result<Option<usize>, CommandError> {
     Ok(crate::sizing::size_check_job(runs, threads, (max_memory_gb, time.seconds()), quiet)?)
 }
 
@@ -188,7 +194,7 @@ pub(crate) fn search_with_bar(
     plan: &crate::staff::Plan,
     model: &crate::model::Model,
     bar: &ProgressBar,
-) -> Result<crate::staff::Outcome, Error> {
+) -> Result<crate::staff::Outcome, CommandError> {
     let found = crate::staff::run(
         plan,
         model,
@@ -220,7 +226,7 @@ pub(crate) fn progress_bar(total: u64, quiet: bool, label: &str) -> ProgressBar 
 }
 
 /// Simulate with a progress bar; checks the engine's own conservation.
-pub fn simulate(scenario: &Scenario, cfg: &RunConfig, quiet: bool) -> Result<(Aggregate, f64), Error> {
+pub fn simulate(scenario: &Scenario, cfg: &RunConfig, quiet: bool) -> Result<(Aggregate, f64), CommandError> {
     let bar = progress_bar(cfg.replications, quiet, &scenario.model.name);
     let started = Instant::now();
     let agg = runner::run_until(&scenario.model, cfg, Control { progress: &|| bar.inc(1), stop: stop_flag() });
@@ -252,7 +258,7 @@ pub(crate) fn sentences<'a>(doc: &'a summary::doc::Doc, section: &str) -> impl I
 }
 
 /// `report` is the stem of the HTML and Markdown files ("report").
-pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf], report: &str) -> Result<(), Error> {
+pub(crate) fn print_files(out: Out, dir: &Path, files: &[PathBuf], report: &str) -> Result<(), CommandError> {
     let tables = files.iter().filter(|p| p.extension().is_some_and(|e| e == "csv")).count();
     let charts = files.iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
     let book = files
@@ -280,13 +286,13 @@ pub(crate) fn set_flags(changes: &[Change]) -> String {
         .collect()
 }
 
-fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
+fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, CommandError> {
     let changes = &args.changes.set;
     let mut failed = 0;
     for path in &args.scenarios {
         // A scenario that loads but is too big to run fails here too, at
         // the default replications and threads.
-        let loaded = scenario::load_with(path, changes).map_err(Error::from).and_then(|s| {
+        let loaded = scenario::load_with(path, changes).map_err(CommandError::from).and_then(|s| {
             // Validating sizes memory, items and events; how long a run
             // takes depends on the replications asked for when it runs.
             let time = TimeArgs { max_time: None, yes: true };
@@ -296,7 +302,7 @@ fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
         match loaded {
             Ok(s) if args.resolved => {
                 print_warnings(&s);
-                write!(out, "{}", s.resolved).map_err(Error::Output)?;
+                write!(out, "{}", s.resolved).map_err(CommandError::Output)?;
             }
             Ok(s) => {
                 let m = &s.model;
@@ -322,7 +328,7 @@ fn validate(args: &ValidateArgs, out: Out) -> Result<ExitCode, Error> {
             Err(e) => {
                 failed += 1;
                 match e {
-                    Error::TooBig(_) => eprintln!("error: {}: {e}", path.display()),
+                    CommandError::Module(crate::Error::TooBig(_)) => eprintln!("error: {}: {e}", path.display()),
                     _ => eprintln!("error: {e}"),
                 }
             }

@@ -4,16 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::{Out, say, stop_flag};
+use super::{CommandError, Out, say, stop_flag};
 use crate::cli::{CalibrateArgs, Changes, NewArgs, TimeArgs};
-use crate::error::Error;
 use crate::export::{ExportError, Staging};
 use crate::profile;
 
 /// The example profile, which is also the TOML template.
 const EXAMPLE: &str = include_str!("../../docs/profile-example.toml");
 
-pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, Error> {
+pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
     if let Some(path) = &args.template {
         return template(path, args.force, out);
     }
@@ -22,7 +21,7 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, Error> {
     let text = profile::scenario_text(&checked, &path.display().to_string());
     let target = args.out.clone().unwrap_or_else(|| Path::new("scenarios").join(format!("{}.toml", checked.name)));
     // A scenario made from a profile that does not load is caseflow's fault.
-    crate::scenario::parse(&text, &target.display().to_string()).map_err(|e| Error::Internal {
+    crate::scenario::parse(&text, &target.display().to_string()).map_err(|e| CommandError::Internal {
         message: format!("the scenario made from {} does not load:\n{e}", path.display()),
     })?;
     write(&target, &text, args.force)?;
@@ -66,7 +65,7 @@ often requests end undecided) so that the model reproduces where the council sta
     Ok(ExitCode::SUCCESS)
 }
 
-fn template(path: &Path, force: bool, out: Out) -> Result<ExitCode, Error> {
+fn template(path: &Path, force: bool, out: Out) -> Result<ExitCode, CommandError> {
     let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let staging = staging(path, force)?;
     let temp = staging.0.path().join(&staging.1);
@@ -88,14 +87,14 @@ fn template(path: &Path, force: bool, out: Out) -> Result<ExitCode, Error> {
 }
 
 /// A file written whole or not at all, refused if there unless `force`.
-fn staging(target: &Path, force: bool) -> Result<(Staging, String), Error> {
+fn staging(target: &Path, force: bool) -> Result<(Staging, String), CommandError> {
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let folder =
         target.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     Ok((Staging::files(&folder, std::slice::from_ref(&name), force)?, name))
 }
 
-fn write(target: &Path, text: &str, force: bool) -> Result<(), Error> {
+fn write(target: &Path, text: &str, force: bool) -> Result<(), CommandError> {
     let (staging, name) = staging(target, force)?;
     let path = staging.path().join(name);
     std::fs::write(&path, text)

@@ -5,9 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{Out, print_warnings, progress_bar, say, shell_word, simulate, stop_flag};
+use super::{CommandError, Out, print_warnings, progress_bar, say, shell_word, simulate, stop_flag};
 use crate::cli::{Changes, Replications, RunArgs};
-use crate::error::Error;
 use crate::export::partition::{self, PartitionWriter};
 use crate::export::{self, ExportError, Manifest, PrecisionRecord, Staging, console};
 use crate::precision::{self, BATCH, Precision, Reached, percent};
@@ -26,7 +25,7 @@ enum Plan {
 }
 
 impl Plan {
-    fn of(args: &RunArgs) -> Result<Plan, Error> {
+    fn of(args: &RunArgs) -> Result<Plan, CommandError> {
         let count = match args.sim.replications {
             Some(Replications::Count(n)) => Some(n),
             _ => None,
@@ -37,10 +36,10 @@ impl Plan {
             (None, _) => None,
         };
         if let (Some(_), Some(n)) = (tolerance, count) {
-            return Err(Error::PrecisionAndCount { replications: n });
+            return Err(CommandError::PrecisionAndCount { replications: n });
         }
         if tolerance.is_none() && args.max_replications.is_some() {
-            return Err(Error::MaxWithoutPrecision);
+            return Err(CommandError::MaxWithoutPrecision);
         }
         match (args.shard, tolerance) {
             (Some(_), Some(_)) => Err(ShardError::WithPrecision.into()),
@@ -60,7 +59,7 @@ impl Plan {
     }
 }
 
-pub(super) fn run(args: &RunArgs, out: Out) -> Result<ExitCode, Error> {
+pub(super) fn run(args: &RunArgs, out: Out) -> Result<ExitCode, CommandError> {
     let plan = Plan::of(args)?;
     let scenario = args.changes.load(&args.scenario)?;
     print_warnings(&scenario);
@@ -71,7 +70,7 @@ pub(super) fn run(args: &RunArgs, out: Out) -> Result<ExitCode, Error> {
     }
 }
 
-fn fixed(args: &RunArgs, scenario: &Scenario, replications: u64, out: Out) -> Result<ExitCode, Error> {
+fn fixed(args: &RunArgs, scenario: &Scenario, replications: u64, out: Out) -> Result<ExitCode, CommandError> {
     let cfg = args.sim.sized_for(replications, &[&scenario.model], args.quiet)?;
     let dir = args.out.join(&scenario.model.name);
     let staging = Staging::folder(&dir, args.force)?;
@@ -84,7 +83,7 @@ fn fixed(args: &RunArgs, scenario: &Scenario, replications: u64, out: Out) -> Re
     Ok(ExitCode::SUCCESS)
 }
 
-fn until_precise(args: &RunArgs, scenario: &Scenario, until: Until, out: Out) -> Result<ExitCode, Error> {
+fn until_precise(args: &RunArgs, scenario: &Scenario, until: Until, out: Out) -> Result<ExitCode, CommandError> {
     let model = &scenario.model;
     // Sized for the cap: the most the run may take.
     let cfg = args.sim.sized_for(until.max_replications, &[model], args.quiet)?;
@@ -140,7 +139,13 @@ fn until_precise(args: &RunArgs, scenario: &Scenario, until: Until, out: Out) ->
     Ok(ExitCode::SUCCESS)
 }
 
-fn one_shard(args: &RunArgs, scenario: &Scenario, shard: Shard, total: u64, out: Out) -> Result<ExitCode, Error> {
+fn one_shard(
+    args: &RunArgs,
+    scenario: &Scenario,
+    shard: Shard,
+    total: u64,
+    out: Out,
+) -> Result<ExitCode, CommandError> {
     let model = &scenario.model;
     let range = shard.range(total);
     let mine = range.end - range.start;
@@ -229,7 +234,7 @@ pub(super) fn write_report(
     seed: u64,
     precision: Option<(&Precision, &[precision::Headline])>,
     command: &str,
-) -> Result<Vec<PathBuf>, Error> {
+) -> Result<Vec<PathBuf>, CommandError> {
     let model = &scenario.model;
     for w in summary::report::today::warnings(model, agg) {
         eprintln!("warning: {w}");
@@ -279,7 +284,7 @@ pub(super) fn print_summary(
     note: Option<&str>,
     dir: &Path,
     files: &[PathBuf],
-) -> Result<(), Error> {
+) -> Result<(), CommandError> {
     let m = &scenario.model;
     say!(
         out,
@@ -307,6 +312,6 @@ pub(super) fn print_summary(
         say!(out, "- {sentence}");
     }
     say!(out);
-    write!(out, "{}", console::summary_table(m, agg)).map_err(Error::Output)?;
+    write!(out, "{}", console::summary_table(m, agg)).map_err(CommandError::Output)?;
     super::print_files(out, dir, files, "report")
 }

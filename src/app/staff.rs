@@ -4,15 +4,14 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use super::{Out, progress_bar, say, sentences, set_flags, shell_word, size_check, stop_flag};
+use super::{CommandError, Out, progress_bar, say, sentences, set_flags, shell_word, size_check, stop_flag};
 use crate::cli::StaffArgs;
-use crate::error::Error;
 use crate::export::{self, Staging};
 use crate::scenario::{self, Change};
 use crate::staff::{self, Dim, Outcome, Plan, WrittenTarget};
 use crate::summary;
 
-pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
+pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, CommandError> {
     let sc = args.changes.load(&args.scenario)?;
     check_vary(args)?;
     let targets = staff::targets(&args.targets, args.budget.as_deref(), &sc.model)?;
@@ -52,14 +51,15 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, Error> {
 
 /// The grid must not be too big, and each varied key must exist and take
 /// its values: the scenario is loaded at the first and last of each.
-fn check_vary(args: &StaffArgs) -> Result<(), Error> {
-    staff::check_grid(&args.vary).map_err(|message| Error::Vary { message })?;
+fn check_vary(args: &StaffArgs) -> Result<(), CommandError> {
+    staff::check_grid(&args.vary).map_err(|message| CommandError::Vary { message })?;
     for d in &args.vary {
         for v in [d.values[0], *d.values.last().expect("a value")] {
             let mut changes = args.changes.set.clone();
             changes.push(Change::set(&d.key, v));
-            scenario::load_with(&args.scenario, &changes)
-                .map_err(|e| Error::Vary { message: format!("{}: at {v} the scenario does not load:\n{e}", d.key) })?;
+            scenario::load_with(&args.scenario, &changes).map_err(|e| CommandError::Vary {
+                message: format!("{}: at {v} the scenario does not load:\n{e}", d.key),
+            })?;
         }
     }
     Ok(())
@@ -77,7 +77,13 @@ fn search_bar(estimate: u64, quiet: bool) -> indicatif::ProgressBar {
 }
 
 /// The headline, how many candidates it took, and where the report is.
-fn print_outcome(out: Out, doc: &summary::doc::Doc, found: &Outcome, seconds: f64, dir: &Path) -> Result<(), Error> {
+fn print_outcome(
+    out: Out,
+    doc: &summary::doc::Doc,
+    found: &Outcome,
+    seconds: f64,
+    dir: &Path,
+) -> Result<(), CommandError> {
     for line in sentences(doc, "headline") {
         say!(out, "{line}\n");
     }

@@ -9,12 +9,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use super::history::{absolute, backtest_options};
-use super::{Out, progress_bar, say, stop_flag};
+use super::{CommandError, Out, progress_bar, say, stop_flag};
 use crate::backtest::supply::{self, Coverage, SupplyRule};
 use crate::backtest::{self, BacktestError, Check};
 use crate::calibrate::{self, Plan};
 use crate::cli::BacktestArgs;
-use crate::error::Error;
 use crate::export;
 use crate::format::Unit;
 use crate::history::position::{self, Figure};
@@ -29,12 +28,12 @@ struct Calibrated {
     lines: Vec<String>,
 }
 
-pub fn backtest(args: &BacktestArgs, observed: &Path, out: Out) -> Result<ExitCode, Error> {
+pub fn backtest(args: &BacktestArgs, observed: &Path, out: Out) -> Result<ExitCode, CommandError> {
     let started = Instant::now();
     let given = args.changes.set.clone();
     let sc = scenario::load_with(&args.scenario, &given)?;
     let History::Activity(series) = hist::read(&args.history)? else {
-        return Err(Error::StaffHistory { file: args.history.clone() });
+        return Err(CommandError::StaffHistory { file: args.history.clone() });
     };
     let opts = backtest_options(args);
     let rule = args.supply;
@@ -113,7 +112,11 @@ fn titles(names: &[String], all: &[&Figure], model: &crate::model::Model) -> Vec
 
 /// Calibrate the scenario's `[[calibrate]]` values to the training
 /// figures in `base`; nothing to do when it names none.
-fn calibrate_supply(args: &BacktestArgs, sc: &scenario::Scenario, base: Vec<Change>) -> Result<Calibrated, Error> {
+fn calibrate_supply(
+    args: &BacktestArgs,
+    sc: &scenario::Scenario,
+    base: Vec<Change>,
+) -> Result<Calibrated, CommandError> {
     if sc.model.unknowns.is_empty() {
         return Ok(Calibrated {
             changes: Vec::new(),
@@ -171,7 +174,7 @@ fn band(c: &Check) -> String {
     unit(&c.flow).band(&Bands { p10: c.bands[1], p50: c.bands[2], p90: c.bands[3], mean: f64::NAN })
 }
 
-fn print_checks(out: Out, checks: &[Check]) -> Result<(), Error> {
+fn print_checks(out: Out, checks: &[Check]) -> Result<(), CommandError> {
     say!(
         out,
         "{:<44} {:>10} {:>10} {:>30} {:>6} {:>7}",

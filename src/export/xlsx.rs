@@ -47,41 +47,53 @@ fn build(m: &Model, agg: &Aggregate, tables: &mut Tables, doc: &Doc, command: &s
     book.save_to_buffer()
 }
 
+/// Every format the workbook uses, made once: a format made for each cell
+/// cost as much as writing the cell.
 struct Formats {
     bold: Format,
     wrap: Format,
     date: Format,
+    money: Format,
+    whole_pct: Format,
+    tenth_pct: Format,
+    tenth: Format,
+    whole: Format,
 }
 
 impl Formats {
     fn new() -> Formats {
+        let num = |f: &str| Format::new().set_num_format(f);
         Formats {
             bold: Format::new().set_bold(),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
-            date: Format::new().set_num_format("d mmm yyyy"),
+            date: num("d mmm yyyy"),
+            money: num("£#,##0"),
+            whole_pct: num("0%"),
+            tenth_pct: num("0.0%"),
+            tenth: num("#,##0.0"),
+            whole: num("#,##0"),
+        }
+    }
+
+    /// Excel's number format for a unit, and the scale that turns a value
+    /// into what the format shows (a percentage held as 0-100 becomes a
+    /// share, as Excel's % format expects).
+    fn of(&self, unit: Unit) -> (&Format, f64) {
+        match unit {
+            Unit::Money => (&self.money, 1.0),
+            Unit::Pct => (&self.whole_pct, 0.01),
+            Unit::Rate => (&self.tenth_pct, 0.01),
+            Unit::Probability | Unit::Chance => (&self.whole_pct, 1.0),
+            Unit::Days | Unit::Ratio => (&self.tenth, 1.0),
+            Unit::Count | Unit::Hours => (&self.whole, 1.0),
         }
     }
 }
 
-/// Excel's number format for a unit; `scale` turns the value into what the
-/// format shows (a percentage held as 0-100 becomes a share, as Excel's %
-/// format expects).
-fn excel(unit: Unit) -> (Format, f64) {
-    let (format, scale) = match unit {
-        Unit::Money => ("£#,##0", 1.0),
-        Unit::Pct => ("0%", 0.01),
-        Unit::Rate => ("0.0%", 0.01),
-        Unit::Probability | Unit::Chance => ("0%", 1.0),
-        Unit::Days | Unit::Ratio => ("#,##0.0", 1.0),
-        Unit::Count | Unit::Hours => ("#,##0", 1.0),
-    };
-    (Format::new().set_num_format(format), scale)
-}
-
-fn number(ws: &mut Worksheet, row: u32, col: u16, v: f64, unit: Unit) -> Result<(), XlsxError> {
+fn number(ws: &mut Worksheet, row: u32, col: u16, v: f64, unit: Unit, f: &Formats) -> Result<(), XlsxError> {
     if v.is_finite() {
-        let (format, scale) = excel(unit);
-        ws.write_number_with_format(row, col, v * scale, &format)?;
+        let (format, scale) = f.of(unit);
+        ws.write_number_with_format(row, col, v * scale, format)?;
     }
     Ok(())
 }
@@ -150,7 +162,7 @@ fn by_year(ws: &mut Worksheet, m: &Model, agg: &Aggregate, f: &Formats) -> Resul
             ws.write_string(row, 0, safe(&year_label(k)).as_ref())?;
             ws.write_string(row, 1, safe(band).as_ref())?;
             for y in 0..m.years.len() {
-                number(ws, row, 2 + y as u16, pick(&Bands::of(agg.year_total(y, k))), unit)?;
+                number(ws, row, 2 + y as u16, pick(&Bands::of(agg.year_total(y, k))), unit, f)?;
             }
             row += 1;
         }
@@ -190,7 +202,7 @@ fn budget(ws: &mut Worksheet, m: &Model, agg: &Aggregate, f: &Formats) -> Result
             ws.write_string(row, 0, safe(line.item.label()).as_ref())?;
             ws.write_string(row, 1, safe(what).as_ref())?;
             for y in 0..m.years.len() {
-                number(ws, row, 2 + y as u16, value(y), unit)?;
+                number(ws, row, 2 + y as u16, value(y), unit, f)?;
             }
             row += 1;
         }
@@ -199,6 +211,25 @@ fn budget(ws: &mut Worksheet, m: &Model, agg: &Aggregate, f: &Formats) -> Result
     ws.set_column_width(1, 26)?;
     ws.set_column_range_width(2, 1 + m.years.len().max(1) as u16, 16)?;
     Ok(())
+}
+
+/// A table's column as the sheet writes it.
+enum Cells {
+    Text(StringChunked),
+    Numbers(Float64Chunked),
+    Neither,
+}
+
+impl Cells {
+    fn of(s: &Series) -> Cells {
+        if let Ok(strings) = s.str() {
+            return Cells::Text(strings.clone());
+        }
+        match s.cast(&DataType::Float64).map(|v| v.f64().cloned()) {
+            Ok(Ok(numbers)) => Cells::Numbers(numbers),
+            _ => Cells::Neither,
+        }
+    }
 }
 
 /// A table as the CSV has it, with a plain name beside each key, dates as
@@ -214,30 +245,35 @@ fn table(ws: &mut Worksheet, stem: &str, df: &DataFrame, m: &Model, f: &Formats)
         head.push("label");
     }
     header(ws, 0, &head, f)?;
+    // Each column read as text or numbers once, not once a cell: a cast
+    // per cell made a large table's sheet quadratic in its rows.
+    let cells: Vec<Cells> = columns.iter().map(|c| Cells::of(c.as_materialized_series())).collect();
     let text = |c: usize, r: usize| -> Option<String> {
-        columns[c].as_materialized_series().str().ok().and_then(|s| s.get(r).map(str::to_string))
+        match &cells[c] {
+            Cells::Text(s) => s.get(r).map(str::to_string),
+            _ => None,
+        }
     };
     for r in 0..df.height() {
         let row = r as u32 + 1;
         let unit = unit_col.and_then(|c| text(c, r)).map_or(Unit::Ratio, |m: String| Unit::of_measure(&m));
-        for (c, col) in columns.iter().enumerate() {
-            let s = col.as_materialized_series();
+        for (c, column) in cells.iter().enumerate() {
             let name = names[c].as_str();
-            if let Ok(strings) = s.str() {
+            if let Cells::Text(strings) = column {
                 let Some(v) = strings.get(r) else { continue };
                 match (name.ends_with("_start") || name.ends_with("_end"), date(v)) {
                     (true, Some(d)) => ws.write_datetime_with_format(row, c as u16, d, &f.date)?,
                     _ => ws.write_string(row, c as u16, safe(v).as_ref())?,
                 };
-            } else if let Ok(v) = s.cast(&DataType::Float64) {
-                let Some(v) = v.f64().ok().and_then(|x| x.get(r)) else { continue };
+            } else if let Cells::Numbers(numbers) = column {
+                let Some(v) = numbers.get(r) else { continue };
                 let unit = match name {
                     "mean" | "sd" | "ci95_low" | "ci95_high" | "p10" | "p50" | "p90" | "budget"
                     | "expected_overspend" => unit,
                     "probability_over" | "share" | "share_of_year_covered" => Unit::Probability,
                     _ => Unit::Count,
                 };
-                number(ws, row, c as u16, v, unit)?;
+                number(ws, row, c as u16, v, unit, f)?;
             }
         }
         if let Some(key) = label_col.and_then(|c| text(c, r)) {

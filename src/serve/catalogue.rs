@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use super::ServeError;
 use crate::format::{Unit, thousands};
 use crate::model::WorkKind;
 use crate::scenario::{Change, Scenario, Source};
@@ -28,7 +28,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn load(&self, changes: &[Change]) -> Result<Scenario, Error> {
+    pub fn load(&self, changes: &[Change]) -> Result<Scenario, ServeError> {
         Ok(self.source.load(changes)?)
     }
 }
@@ -84,7 +84,7 @@ impl Catalogue {
     }
 
     /// Keep an upload that loads; its problems otherwise.
-    pub fn upload(&mut self, name: &str, text: &str) -> Result<&Entry, Error> {
+    pub fn upload(&mut self, name: &str, text: &str) -> Result<&Entry, ServeError> {
         let title = plain_name(name);
         let text = profile_as_scenario(text, &title)?;
         self.keep(title, text)
@@ -92,7 +92,7 @@ impl Catalogue {
 
     /// Keep a council's profile sent as the spreadsheet template
     /// (`caseflow new --template FILE.xlsx`), as the scenario it makes.
-    pub fn upload_workbook(&mut self, name: &str, bytes: Vec<u8>) -> Result<&Entry, Error> {
+    pub fn upload_workbook(&mut self, name: &str, bytes: Vec<u8>) -> Result<&Entry, ServeError> {
         let title = plain_name(name);
         let profile = crate::profile::xlsx::from_bytes(bytes, &title)?;
         let checked = crate::profile::check(profile, &title)?;
@@ -100,7 +100,7 @@ impl Catalogue {
         self.keep(title, text)
     }
 
-    fn keep(&mut self, title: String, text: String) -> Result<&Entry, Error> {
+    fn keep(&mut self, title: String, text: String) -> Result<&Entry, ServeError> {
         self.guard(&text, &title)?;
         let source = Source::Text { text, name: title.clone(), bases: self.bases.clone() };
         let sc = source.load(&[])?;
@@ -121,7 +121,7 @@ impl Catalogue {
     /// An upload may name as its base only a scenario on offer in the
     /// scenarios folder, and no other file (history CSVs, areas'
     /// scenarios): the server reads no path a request gives.
-    fn guard(&self, text: &str, name: &str) -> Result<(), Error> {
+    fn guard(&self, text: &str, name: &str) -> Result<(), ServeError> {
         let Ok(doc) = text.parse::<toml::Table>() else { return Ok(()) }; // the loader reports it, with its place
         let offered = |f: &str| {
             self.shipped.iter().any(|e| {
@@ -146,7 +146,7 @@ impl Catalogue {
             return Ok(());
         }
         let message = problems.iter().map(|(k, m)| format!("{k}: {m}")).collect::<Vec<_>>().join("; ");
-        Err(Error::Upload { name: name.to_string(), message })
+        Err(ServeError::Upload { name: name.to_string(), message })
     }
 
     fn base_names(&self) -> Vec<&str> {
@@ -176,7 +176,7 @@ fn looks_like_profile(doc: &toml::Table) -> bool {
 
 /// An uploaded profile becomes the scenario `caseflow new` would write;
 /// any other text is taken as a scenario.
-fn profile_as_scenario(text: &str, name: &str) -> Result<String, Error> {
+fn profile_as_scenario(text: &str, name: &str) -> Result<String, ServeError> {
     match text.parse::<toml::Table>() {
         Ok(doc) if looks_like_profile(&doc) => {
             let checked = crate::profile::check(crate::profile::parse(text, name)?, name)?;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use super::ServeError;
 use crate::format::significant;
 use crate::model::{RoleKind, WorkKind};
 use crate::scenario::ScenarioError;
@@ -392,8 +392,8 @@ pub fn changes(form: &Form, edits: &Edits) -> Result<Vec<(String, Change)>, Vec<
 
 /// A scenario's problems, each beside the field whose change caused it
 /// (or beside `fallback`: the upload, or the scenario as a whole).
-pub fn place(e: &Error, changes: &[(String, Change)], fallback: &str) -> Vec<FieldProblem> {
-    let Error::Scenario(se) = e else {
+pub fn place(e: &ServeError, changes: &[(String, Change)], fallback: &str) -> Vec<FieldProblem> {
+    let ServeError::Scenario(se) = e else {
         return vec![FieldProblem { field: fallback.into(), message: e.to_string() }];
     };
     se.problems

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
 
-use crate::error::Error;
+use super::ServeError;
 use crate::export::{ExportError, charts, html, markdown, xlsx};
 use crate::runner::{self, Control, RunConfig, RunError};
 use crate::scenario::{Change, Scenario};
@@ -68,7 +68,7 @@ impl Job {
         v.version += 1;
     }
 
-    fn fail(&self, e: &Error) {
+    fn fail(&self, e: &ServeError) {
         let cancelled = e.is_interrupted();
         self.update(|v| {
             v.state = if cancelled { "cancelled" } else { "failed" };
@@ -174,7 +174,7 @@ fn live(scenario: &Scenario, agg: &Aggregate, seed: u64) -> (Vec<String>, Vec<St
 }
 
 /// The finished run's report, as HTML or Markdown.
-pub fn report(f: &Finished, markdown_too: bool) -> Result<String, Error> {
+pub fn report(f: &Finished, markdown_too: bool) -> Result<String, ServeError> {
     let doc = doc_of(f);
     if markdown_too {
         return Ok(markdown::page(&doc, "charts", &f.command));
@@ -190,7 +190,7 @@ fn doc_of(f: &Finished) -> Doc {
 }
 
 /// The finished run's workbook.
-pub fn workbook(f: &Finished) -> Result<Vec<u8>, Error> {
+pub fn workbook(f: &Finished) -> Result<Vec<u8>, ServeError> {
     let m = &f.scenario.model;
     let stamp = Stamp::new(&m.name, &f.scenario.sha256, f.seed, f.agg.replications);
     let mut tables = summary::tables(m, &f.agg, &stamp).map_err(|e| ExportError::Tables { message: e.to_string() })?;
@@ -263,7 +263,7 @@ pub fn staff(job: &Job, entry_source: crate::scenario::Source, base: Vec<Change>
 }
 
 /// A report page whole, and its first section's sentences.
-fn page_of(doc: &Doc, how: &str) -> Result<(String, Vec<String>), Error> {
+fn page_of(doc: &Doc, how: &str) -> Result<(String, Vec<String>), ServeError> {
     let svgs = doc.charts().into_iter().map(charts::svg).collect::<Result<Vec<_>, _>>()?;
     let sentences = doc
         .sections
@@ -279,7 +279,7 @@ fn page_of(doc: &Doc, how: &str) -> Result<(String, Vec<String>), Error> {
     Ok((html::page(doc, &svgs, how), sentences))
 }
 
-fn finish_page(job: &Job, result: Result<(String, Vec<String>), Error>) {
+fn finish_page(job: &Job, result: Result<(String, Vec<String>), ServeError>) {
     match result {
         Ok((page, sentences)) => job.update(|v| {
             v.page = Some(page);

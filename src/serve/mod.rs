@@ -10,6 +10,7 @@
 //! no path a request gives; a bad request is a 4xx with a message.
 
 mod catalogue;
+mod error;
 mod form;
 mod jobs;
 mod routes;
@@ -25,8 +26,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::cli::ServeArgs;
-use crate::error::Error;
 pub use catalogue::Catalogue;
+pub use error::ServeError;
 pub use form::{Edits, Event, FieldProblem};
 
 /// Limits on what one request may ask for.
@@ -70,11 +71,11 @@ pub struct Bound {
 
 impl Config {
     /// Bind the address; the token is made here when not loopback.
-    pub async fn bind(self) -> Result<Bound, Error> {
-        let listener = tokio::net::TcpListener::bind((self.bind, self.port))
-            .await
-            .map_err(|e| Error::Serve { message: format!("cannot listen on {}:{}: {e}", self.bind, self.port) })?;
-        let addr = listener.local_addr().map_err(|e| Error::Serve { message: e.to_string() })?;
+    pub async fn bind(self) -> Result<Bound, ServeError> {
+        let listener = tokio::net::TcpListener::bind((self.bind, self.port)).await.map_err(|e| ServeError::Server {
+            message: format!("cannot listen on {}:{}: {e}", self.bind, self.port),
+        })?;
+        let addr = listener.local_addr().map_err(|e| ServeError::Server { message: e.to_string() })?;
         let token = match (self.bind.is_loopback(), self.token) {
             (true, t) => t,
             (false, Some(t)) => Some(t),
@@ -105,9 +106,9 @@ impl Config {
 
 impl Bound {
     /// Serve until the process ends.
-    pub async fn serve(self) -> Result<(), Error> {
+    pub async fn serve(self) -> Result<(), ServeError> {
         let router = routes::router(Arc::clone(&self.app));
-        axum::serve(self.listener, router).await.map_err(|e| Error::Serve { message: e.to_string() })
+        axum::serve(self.listener, router).await.map_err(|e| ServeError::Server { message: e.to_string() })
     }
 
     /// Allow a Host beyond the defaults (a machine's name, with --bind).
@@ -119,18 +120,18 @@ impl Bound {
 }
 
 /// 16 random bytes from the system, in hex.
-fn new_token() -> Result<String, Error> {
+fn new_token() -> Result<String, ServeError> {
     let mut bytes = [0u8; 16];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut bytes))
-        .map_err(|e| Error::Serve { message: format!("cannot make a token: {e}; give one with --token") })?;
+        .map_err(|e| ServeError::Server { message: format!("cannot make a token: {e}; give one with --token") })?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-pub fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, ServeError> {
     let catalogue = Catalogue::new(&args.scenarios, &args.files);
     if catalogue.shipped.is_empty() {
-        return Err(Error::Serve {
+        return Err(ServeError::Server {
             message: format!(
                 "no scenario loads from {} or the files given; run it from caseflow's folder or give --scenarios",
                 args.scenarios.display()
@@ -153,11 +154,12 @@ pub fn serve(args: &ServeArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::Serve { message: e.to_string() })?;
+        .map_err(|e| ServeError::Server { message: e.to_string() })?;
     runtime.block_on(async {
         let bound = config.bind().await?;
-        writeln!(out, "caseflow serve: open {} in a browser (Ctrl-C stops it)", bound.url).map_err(Error::Output)?;
-        out.flush().map_err(Error::Output)?;
+        writeln!(out, "caseflow serve: open {} in a browser (Ctrl-C stops it)", bound.url)
+            .map_err(ServeError::Output)?;
+        out.flush().map_err(ServeError::Output)?;
         bound.serve().await
     })?;
     Ok(ExitCode::SUCCESS)

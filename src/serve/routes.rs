@@ -14,11 +14,11 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
+use super::ServeError;
 use super::catalogue::{Entry, key_figures};
 use super::form::{self, Edits, FieldProblem};
 use super::jobs::{self, Job, StaffQuestion};
 use super::{App, Refused};
-use crate::error::Error;
 use crate::runner::RunConfig;
 use crate::scenario::{Change, Scenario};
 
@@ -130,7 +130,7 @@ async fn upload_workbook(
 /// or its problems beside the upload field.
 async fn offer(
     app: Arc<App>,
-    add: impl FnOnce(&mut super::Catalogue) -> Result<&Entry, Error> + Send + 'static,
+    add: impl FnOnce(&mut super::Catalogue) -> Result<&Entry, ServeError> + Send + 'static,
 ) -> Reply {
     let result = blocking(move || {
         let mut catalogue = app.catalogue.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -360,7 +360,7 @@ async fn download(State(app): State<Arc<App>>, Path((id, file)): Path<(u64, Stri
     let made = blocking(move || {
         let finished = job.finished.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let Some(f) = finished.as_ref() else {
-            return Err(Error::Serve { message: "the run has not finished".into() });
+            return Err(ServeError::Server { message: "the run has not finished".into() });
         };
         let name = f.scenario.model.name.clone();
         Ok(match kind.as_str() {

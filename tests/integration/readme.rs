@@ -5,7 +5,8 @@
 //! checks read the page each text lives on.)
 
 use caseflow::results::{
-    FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric, WorkforceMetric, YearMetric,
+    AreaMetric, BudgetMetric, FlowKpi, FlowMetric, RequestKpi, RequestMetric, RoleKpi, RoleMetric, TotalMetric,
+    WorkforceMetric, YearMetric,
 };
 use caseflow::runner::{self, RunConfig};
 
@@ -30,21 +31,75 @@ fn the_example_scenario_loads_and_runs() {
     assert!(agg.events > 0);
 }
 
+/// The rows of the first table after `marker` in a page, as (name,
+/// meaning) from `| \`name\` | meaning |`.
+fn table_after<'a>(text: &'a str, marker: &str) -> Vec<(&'a str, &'a str)> {
+    let at = text.find(marker).unwrap_or_else(|| panic!("docs/outputs.md has no {marker}"));
+    let rows: Vec<(&str, &str)> = text[at..]
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.strip_prefix("| `")?.strip_suffix(" |")?.split_once("` | "))
+        .collect();
+    assert!(!rows.is_empty(), "docs/outputs.md has no table of measures after {marker}");
+    rows
+}
+
+/// Each measure's (name, description), in its enum's order.
+fn described<M: Copy>(
+    all: &[M],
+    name: fn(M) -> &'static str,
+    description: fn(M) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|&m| (name(m), description(m))).collect()
+}
+
+/// A measure's meaning is written once, in results.rs; the outputs
+/// reference shows it word for word in the table of its kind of measure,
+/// so the two cannot drift apart.
 #[test]
-fn every_metric_is_documented() {
+fn every_measure_is_documented_with_its_own_description() {
     let text = doc("outputs.md");
-    let names = FlowMetric::ALL
-        .iter()
-        .map(|m| m.name())
-        .chain(RoleMetric::ALL.iter().map(|m| m.name()))
-        .chain(FlowKpi::ALL.iter().map(|m| m.name()))
-        .chain(RoleKpi::ALL.iter().map(|m| m.name()))
-        .chain(RequestMetric::ALL.iter().map(|m| m.name()))
-        .chain(RequestKpi::ALL.iter().map(|m| m.name()))
-        .chain(TotalMetric::ALL.iter().map(|m| m.name()))
-        .chain(YearMetric::ALL.iter().map(|m| m.name()))
-        .chain(WorkforceMetric::ALL.iter().map(|m| m.name()))
-        .chain(["year_totals", "budget", "probability_over", "expected_overspend"]);
+    let kinds = [
+        ("**`request_periods`**", described(&RequestMetric::ALL, RequestMetric::name, RequestMetric::description)),
+        ("**`flow_periods`**", described(&FlowMetric::ALL, FlowMetric::name, FlowMetric::description)),
+        ("**`role_periods`**", described(&RoleMetric::ALL, RoleMetric::name, RoleMetric::description)),
+        ("**`totals_periods`**", described(&TotalMetric::ALL, TotalMetric::name, TotalMetric::description)),
+        ("**`budget`**", described(&BudgetMetric::ALL, BudgetMetric::name, BudgetMetric::description)),
+        ("Flow measures (scope `flow`)", described(&FlowKpi::ALL, FlowKpi::name, FlowKpi::description)),
+        ("Request measures (scope `request`)", described(&RequestKpi::ALL, RequestKpi::name, RequestKpi::description)),
+        ("Role measures (scope `role`)", described(&RoleKpi::ALL, RoleKpi::name, RoleKpi::description)),
+        ("Area measures (scope `area`", described(&AreaMetric::ALL, AreaMetric::name, AreaMetric::description)),
+        ("Workforce measures", described(&WorkforceMetric::ALL, WorkforceMetric::name, WorkforceMetric::description)),
+    ];
+    let mut wrong = Vec::new();
+    for (marker, measures) in kinds {
+        let rows = table_after(&text, marker);
+        for (name, description) in measures {
+            match rows.iter().find(|(n, _)| *n == name) {
+                Some((_, d)) if *d == description => {}
+                Some((_, d)) => {
+                    wrong.push(format!("{marker} `{name}`:\n  docs:       {d}\n  results.rs: {description}"))
+                }
+                None => wrong.push(format!("{marker} has no row for `{name}`")),
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "docs/outputs.md and results.rs differ on {} measures:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// The measures that are sums of others, and the budget's columns, have
+/// no meaning of their own to check; their names are there.
+#[test]
+fn the_year_totals_and_budget_columns_are_documented() {
+    let text = doc("outputs.md");
+    let names =
+        YearMetric::ALL.iter().map(|m| m.name()).chain(["year_totals", "probability_over", "expected_overspend"]);
     for name in names {
         assert!(text.contains(&format!("`{name}`")), "docs/outputs.md does not document `{name}`");
     }
