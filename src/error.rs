@@ -26,7 +26,7 @@ pub enum Error {
     #[error(transparent)]
     Compare(#[from] crate::compare::CompareError),
     #[error(transparent)]
-    Search(#[from] crate::staff::StaffError),
+    Staff(#[from] crate::staff::StaffError),
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
     #[error(transparent)]
@@ -48,7 +48,7 @@ impl Error {
             Error::Calibration(e) => e.exit_code(),
             Error::Run(e) => e.exit_code(),
             Error::Compare(e) => e.exit_code(),
-            Error::Search(e) => e.exit_code(),
+            Error::Staff(e) => e.exit_code(),
             Error::Export(e) => e.exit_code(),
             Error::Serve(e) => e.exit_code(),
         }

@@ -18,7 +18,7 @@ pub enum ServeError {
     #[error(transparent)]
     Compare(#[from] CompareError),
     #[error(transparent)]
-    Search(#[from] StaffError),
+    Staff(#[from] StaffError),
     #[error(transparent)]
     Export(#[from] ExportError),
     /// An uploaded scenario the server refuses before loading it.
@@ -43,7 +43,7 @@ impl ServeError {
             | ServeError::Server { .. } => 2,
             ServeError::Run(e) => e.exit_code(),
             ServeError::Compare(e) => e.exit_code(),
-            ServeError::Search(e) => e.exit_code(),
+            ServeError::Staff(e) => e.exit_code(),
             ServeError::Export(e) => e.exit_code(),
             ServeError::Output(_) => 1,
         }
@@ -56,7 +56,7 @@ impl ServeError {
             self,
             ServeError::Run(Interrupted)
                 | ServeError::Compare(CompareError::Run(Interrupted))
-                | ServeError::Search(StaffError::Run(Interrupted))
+                | ServeError::Staff(StaffError::Run(Interrupted))
                 | ServeError::Export(ExportError::Run(Interrupted))
         )
     }
