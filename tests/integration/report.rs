@@ -240,3 +240,28 @@ fn the_assumptions_list_states_the_files_inputs_not_horizon_averages() {
     let sw = line("Role: social worker");
     assert!(sw.contains("30% of casework hours for DoLS, set aside each week"), "{sw}");
 }
+
+/// "In short" of a shipped scenario run for a few replications, and how
+/// many of its observed figures the run misses.
+fn in_short_of(file: &str) -> (Vec<String>, usize) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(file);
+    let sc = scenario::load(&path).unwrap();
+    let cfg = RunConfig { replications: 20, seed: 1, threads: None };
+    let agg = runner::run(&sc.model, &cfg, &|| {}).unwrap();
+    let missed = report::today::checks(&sc.model, &agg).iter().filter(|c| !c.reproduced()).count();
+    (report::in_short(&sc.model, &agg), missed)
+}
+
+#[test]
+fn in_short_warns_first_when_the_run_does_not_start_where_the_council_stands() {
+    // The Halton baseline misses some of its observed figures: the warning
+    // comes before any figure, with the count the "today" section gives.
+    let (halton, missed) = in_short_of("halton-2015-baseline.toml");
+    assert!(missed > 0, "the Halton baseline reproduces every figure now: pick another scenario");
+    let first = &halton[0];
+    assert!(first.starts_with("Read these figures with care"), "{halton:#?}");
+    assert!(first.contains(&format!("does not reproduce {missed} of the ")), "{first}");
+    // A scenario that gives no observed figures has nothing to warn of.
+    let (quickstart, _) = in_short_of("quickstart.toml");
+    assert!(quickstart.iter().all(|s| !s.contains("Read these figures with care")), "{quickstart:#?}");
+}

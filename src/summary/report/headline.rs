@@ -10,7 +10,7 @@ use crate::units::DAYS_PER_WEEK;
 
 pub(super) fn section(cx: &ReportInput) -> Section {
     let mut s = Section::new("headline", "In short");
-    let mut sentences = Vec::new();
+    let mut sentences: Vec<Sentence> = not_reproduced(cx).into_iter().collect();
     if cx.has_dols() {
         sentences.extend(dols(cx));
     }
@@ -30,9 +30,32 @@ pub(super) fn section(cx: &ReportInput) -> Section {
     sentences.extend(super::money::budget_sentences(cx));
     s.push(Block::Sentences(sentences));
     s.push(Block::Note(
-        "Figures are medians (P50) with the range that 80% of simulated futures fall in (P10-P90).".into(),
+        "Figures are medians (P50) with the range that 80% of simulated futures fall in (P10-P90). The range \
+covers chance from one future to another, and doubt about any value the scenario gives as a range; not doubt \
+about the values it gives as single numbers."
+            .into(),
     ));
     s
+}
+
+/// A warning before anything else when the run does not start where the
+/// council stands: every figure after it rests on that start, and a
+/// narrow range would otherwise read as sureness.
+fn not_reproduced(cx: &ReportInput) -> Option<Sentence> {
+    let checks = super::today::checks(cx.m, cx.agg);
+    let missed = checks.iter().filter(|c| !c.reproduced()).count();
+    let which = match checks.len() {
+        1 => "the one figure".to_string(),
+        n => format!("{missed} of the {n} figures"),
+    };
+    (missed > 0).then(|| {
+        Sentence::plain(format!(
+            "Read these figures with care: the model does not reproduce {which} the council observed \
+(see \"Does the model reproduce today?\"). Where this scenario is meant to be the council as it stands, its \
+figures do not start where the council does, and their ranges do not cover that gap; calibrating it \
+(caseflow calibrate) finds the values that make it start there."
+        ))
+    })
 }
 
 /// Who does the best interests assessments, in words: each staff role
