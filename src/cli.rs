@@ -62,7 +62,7 @@ against simulated. caseflow run on the overlay checks itself against the same ob
     Calibrate(CalibrateArgs),
     /// Make a scenario from a council profile: the figures a council has, national defaults for the rest
     #[command(
-        after_help = "Examples:\n  caseflow new --template my-council.xlsx          (a blank profile to fill in; or my-council.toml)\n  caseflow new my-council.xlsx                     (writes scenarios/<name>.toml)\n  caseflow new docs/profile-example.toml --out /tmp/northmoor.toml\n  caseflow new my-council.toml --calibrate         (and calibrates it: scenarios/<name>-calibrated.toml)\n\n\
+        after_help = "Examples:\n  caseflow new --template my-council.xlsx          (a blank profile to fill in; or my-council.toml)\n  caseflow new my-council.xlsx                     (writes scenarios/<name>.toml)\n  caseflow new docs/profile-example.toml --out /tmp/northmoor.toml\n  caseflow new my-council.toml --calibrate         (and calibrates it: scenarios/<name>-calibrated.toml)\n  caseflow new my-council.toml --ruling central    (with the 2 June 2026 ruling: scenarios/<name>-ruling-central.toml)\n\n\
 A profile gives population, staff in post by role (FTE, vacancies, agency), DoLS requests a year, the backlog today,\n\
 % of standard requests completed within 21 days and mean days last year, Care Act activity and waiting lists, and\n\
 budgets (docs/profile.md lists every figure). Each value it does not give is a national default, written into the\n\
@@ -287,6 +287,10 @@ pub struct NewArgs {
     /// Where to write the scenario [default: scenarios/<name>.toml]
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Add the Supreme Court ruling of 2 June 2026 that overruled Cheshire West, with how far it cuts
+    /// the DoLS requests that still need authorising (names the scenario <name>-ruling-<HOW_FAR>)
+    #[arg(long, value_enum, value_name = "HOW_FAR")]
+    pub ruling: Option<crate::profile::Ruling>,
     /// Calibrate the new scenario at once (as caseflow calibrate with its defaults)
     #[arg(long)]
     pub calibrate: bool,

@@ -45,6 +45,11 @@ a comparison needs the same dates (give both the same start and years, or --set 
     /// What the health check needs and did not get, naming the flag or key.
     #[error("{message}")]
     HealthCheck { message: String },
+    #[error(
+        "--ruling: the profile describes {start}, after the ruling of {ruling}, so its own figures already \
+include it; leave out --ruling"
+    )]
+    RulingBeforeStart { start: chrono::NaiveDate, ruling: chrono::NaiveDate },
     /// Writing to standard output failed; a closed pipe (`| head`) ends
     /// the program quietly instead.
     #[error("cannot write to standard output: {0}")]
@@ -88,6 +93,7 @@ impl CommandError {
             | CommandError::NoSuchFlows { .. }
             | CommandError::StaffHistory { .. }
             | CommandError::HealthCheck { .. }
+            | CommandError::RulingBeforeStart { .. }
             | CommandError::PrecisionAndCount { .. }
             | CommandError::MaxWithoutPrecision
             | CommandError::AutoNotHere { .. } => 2,

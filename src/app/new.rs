@@ -18,8 +18,12 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
     }
     let path = args.profile.as_ref().expect("clap requires a profile without --template");
     let checked = profile::read(path)?;
-    let text = profile::scenario_text(&checked, &path.display().to_string());
-    let target = args.out.clone().unwrap_or_else(|| Path::new("scenarios").join(format!("{}.toml", checked.name)));
+    if args.ruling.is_some() && checked.start > profile::Ruling::date() {
+        return Err(CommandError::RulingBeforeStart { start: checked.start, ruling: profile::Ruling::date() });
+    }
+    let text = profile::scenario_text_with(&checked, &path.display().to_string(), args.ruling);
+    let name = profile::scenario_name(&checked, args.ruling);
+    let target = args.out.clone().unwrap_or_else(|| Path::new("scenarios").join(format!("{name}.toml")));
     // A scenario made from a profile that does not load is caseflow's fault.
     crate::scenario::parse(&text, &target.display().to_string()).map_err(|e| CommandError::Internal {
         message: format!("the scenario made from {} does not load:\n{e}", path.display()),

@@ -5,6 +5,7 @@
 
 use super::Checked;
 use super::defaults::{self as d, Default};
+use super::ruling::Ruling;
 use crate::format::thousands;
 
 /// The scenario text and what it assumed, built a section at a time.
@@ -69,6 +70,18 @@ struct Figures {
     ots: f64,
     managers: Given,
     independent: f64,
+    /// The 2026 ruling, if the scenario is to have it.
+    ruling: Option<Ruling>,
+}
+
+impl Figures {
+    /// The DoLS work a BIA takes: the screening wave too, under the ruling.
+    fn bia_skills(&self) -> &'static str {
+        match self.ruling {
+            Some(_) => "\"urgent_bia\", \"standard_bia\", \"reassessment\"",
+            None => "\"urgent_bia\", \"standard_bia\"",
+        }
+    }
 }
 
 fn figures(c: &Checked) -> Figures {
@@ -111,14 +124,28 @@ fn figures(c: &Checked) -> Figures {
         ots: fte(&s.occupational_therapists),
         managers,
         independent: s.independent_bias_per_week.unwrap_or(0.0),
+        ruling: None,
+    }
+}
+
+/// The scenario's name: the council's, and which ruling it has.
+pub fn scenario_name(c: &Checked, ruling: Option<Ruling>) -> String {
+    match ruling {
+        Some(r) => format!("{}-ruling-{}", c.name, r.name()),
+        None => c.name.clone(),
     }
 }
 
 /// The scenario for a checked profile read from `profile_file`.
 pub fn scenario_text(c: &Checked, profile_file: &str) -> String {
-    let f = figures(c);
+    scenario_text_with(c, profile_file, None)
+}
+
+/// As `scenario_text`, with the Supreme Court's 2026 ruling if asked for.
+pub fn scenario_text_with(c: &Checked, profile_file: &str, ruling: Option<Ruling>) -> String {
+    let f = Figures { ruling, ..figures(c) };
     let mut o = Out { text: String::new(), assumed: Vec::new(), observed: Vec::new(), calibrate: Vec::new() };
-    header(&mut o, c, profile_file);
+    header(&mut o, c, profile_file, ruling);
     care_act(&mut o, c, &f);
     dols(&mut o, c, &f);
     roles(&mut o, c, &f);
@@ -138,8 +165,8 @@ pub fn scenario_text(c: &Checked, profile_file: &str) -> String {
     o.text
 }
 
-fn header(o: &mut Out, c: &Checked, profile_file: &str) {
-    let name = &c.name;
+fn header(o: &mut Out, c: &Checked, profile_file: &str, ruling: Option<Ruling>) {
+    let name = &scenario_name(c, ruling);
     o.line(format!("# {name}: {}'s adult social care and DoLS from {}, made by caseflow new", c.label, c.start));
     o.line(format!("# from the council profile {profile_file}."));
     o.line("#");
@@ -155,7 +182,16 @@ fn header(o: &mut Out, c: &Checked, profile_file: &str) {
     o.line(format!("name = {}", quoted(name)));
     o.line(format!(
         "description = {}",
-        quoted(&format!("{}: Care Act work and DoLS from {}, from its council profile", c.label, c.start))
+        quoted(&format!(
+            "{}: Care Act work and DoLS from {}, from its council profile{}",
+            c.label,
+            c.start,
+            ruling.map_or(String::new(), |r| format!(
+                ", with the Supreme Court ruling of {} ({} assumption)",
+                Ruling::date(),
+                r.name()
+            ))
+        ))
     ));
     o.line(format!("start = {}", c.start));
     o.line(format!("years = {}", num(c.years)));
@@ -350,6 +386,9 @@ fn dols(o: &mut Out, c: &Checked, f: &Figures) {
     let effort = format!("{{ dist = \"gamma\", mean = {}, cv = 0.4 }}", num(d::BIA_HOURS.value));
     urgent_flows(o, f, urgent_backlog, &effort);
     standard_flows(o, f, standard_backlog, effort);
+    if let Some(r) = f.ruling {
+        o.line(r.toml());
+    }
 }
 
 /// The stages of an urgent request: assessment within 7 days (14 extended),
@@ -507,7 +546,7 @@ fn roles(o: &mut Out, c: &Checked, f: &Figures) {
         o.default("roles.dols_bia", "casework_share", d::DOLS_TEAM_CASEWORK);
         o.line("caseload_cap = 12  # ASSUMPTION");
         o.default("roles.dols_bia", "salary", d::SALARY_BIA);
-        o.line("skills = [\"urgent_bia\", \"standard_bia\"]");
+        o.line(format!("skills = [{}]", f.bia_skills()));
     }
     if f.ccw > 0.0 {
         o.line("\n[[roles]]\nname = \"community_care_worker\"\nlabel = \"community care workers\"");
@@ -567,7 +606,7 @@ fn bia_role(o: &mut Out, c: &Checked, f: &Figures, skills: &str) {
             None => o.default("roles.social_worker_bia", "dols_share", d::BIA_DOLS_SHARE),
         }
     }
-    o.line(format!("skills = [{skills}, \"urgent_bia\", \"standard_bia\"]"));
+    o.line(format!("skills = [{skills}, {}]", f.bia_skills()));
 }
 
 /// Bought-in assessments: independent BIAs if the profile uses them, and
@@ -577,6 +616,7 @@ fn bought_in_roles(o: &mut Out, f: &Figures) {
         o.line("\n[[roles]]\nname = \"independent_bia\"\nlabel = \"independent BIAs\"\nkind = \"bought_in\"");
         o.line(format!("per_week = {}  # profile", num(f.independent)));
         o.default("roles.independent_bia", "fee", d::INDEPENDENT_BIA_FEE);
+        // Bought in for assessments, not for the screening wave.
         o.line("skills = [\"urgent_bia\", \"standard_bia\"]");
     }
     o.line("\n[[roles]]\nname = \"s12_doctor\"\nlabel = \"s12 doctors\"\nkind = \"bought_in\"");

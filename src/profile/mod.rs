@@ -10,6 +10,7 @@
 pub mod defaults;
 mod fields;
 mod generate;
+mod ruling;
 pub mod xlsx;
 
 use std::path::Path;
@@ -18,7 +19,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub use fields::{FIELDS, Field, number};
-pub use generate::scenario_text;
+pub use generate::{scenario_name, scenario_text, scenario_text_with};
+pub use ruling::Ruling;
 
 /// What is wrong with a profile, naming the field (and, for a workbook,
 /// the sheet and cell).

@@ -268,3 +268,40 @@ fn a_profiles_needs_assessment_waiting_list_is_reproduced_by_calibration() {
     assert!(row.ends_with(",true"), "not reproduced: {row}");
     assert!((before - 260.0).abs() > 100.0, "the scenario as made missed it before calibration: {row}");
 }
+
+#[test]
+fn a_council_can_add_the_2026_ruling_to_its_own_scenario_and_it_cuts_its_requests() {
+    use caseflow::results::RequestKpi;
+    use caseflow::runner::{self, RunConfig};
+    let p = profile::parse(EXAMPLE, "p.toml").unwrap();
+    let c = profile::check(p, "p.toml").unwrap();
+    let without = scenario::parse(&profile::scenario_text(&c, "p.toml"), "a.toml").unwrap();
+    let text = profile::scenario_text_with(&c, "p.toml", Some(profile::Ruling::Central));
+    let with = scenario::parse(&text, "b.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(with.name, "eastbury-ruling-central");
+    assert_eq!(with.legal_changes.len(), 1, "{text}");
+    assert!(text.contains("from = 2026-06-02"), "{text}");
+    assert!(text.contains("min = 0.35, mode = 0.55, max = 0.75"), "the central assumption, as dols-2026.toml");
+    assert!(without.legal_changes.is_empty());
+    // Every request and its renewals are on the same futures: the ruling
+    // leaves fewer received, and fewer open at the end.
+    let cfg = RunConfig { replications: 40, seed: 1, threads: None };
+    let received = |m: &caseflow::model::Model, k: RequestKpi| {
+        let agg = runner::run(m, &cfg, &|| {}).unwrap();
+        (0..m.requests.len()).map(|q| agg.request_kpi(q, k).mean()).sum::<f64>()
+    };
+    let (before, after) = (received(&without, RequestKpi::Arrivals), received(&with, RequestKpi::Arrivals));
+    assert!(after < 0.8 * before, "requests received: {after} with the ruling, {before} without");
+    assert!(received(&with, RequestKpi::OpenAtEnd) < received(&without, RequestKpi::OpenAtEnd));
+}
+
+#[test]
+fn the_ruling_is_refused_for_a_profile_that_starts_after_it() {
+    let dir = scratch_dir("profile-ruling-late");
+    let profile = dir.join("late.toml");
+    std::fs::write(&profile, EXAMPLE.replace("start = 2026-04-01", "start = 2026-09-01")).unwrap();
+    let out = caseflow(&["new", "--ruling", "central", "--out", dir.join("s.toml").to_str().unwrap()], &profile);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--ruling: the profile describes 2026-09-01, after the ruling of 2026-06-02"), "{err}");
+}

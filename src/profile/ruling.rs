@@ -1,0 +1,74 @@
+//! The Supreme Court's ruling of 2 June 2026, which overruled Cheshire
+//! West, added to a council's own scenario: the same change in the law,
+//! and the same screening of people already authorised, as the shipped
+//! `scenarios/dols-2026*.toml`, so a council's answer and England's are
+//! made alike.
+
+use chrono::NaiveDate;
+
+/// How far the ruling cuts the DoLS requests that still need authorising:
+/// no national figure exists yet, so three assumptions are offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Ruling {
+    /// 60-95% still need authorisation, most likely 80%
+    Low,
+    /// 35-75% still need authorisation, most likely 55%
+    Central,
+    /// 15-55% still need authorisation, most likely 35%
+    High,
+}
+
+impl Ruling {
+    /// The day the ruling took effect.
+    pub fn date() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 6, 2).expect("a valid date")
+    }
+
+    /// Its name in scenario and report names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ruling::Low => "low",
+            Ruling::Central => "central",
+            Ruling::High => "high",
+        }
+    }
+
+    /// The share of requests still needing authorisation: (min, mode, max).
+    fn share(self) -> (f64, f64, f64) {
+        match self {
+            Ruling::Low => (0.6, 0.8, 0.95),
+            Ruling::Central => (0.35, 0.55, 0.75),
+            Ruling::High => (0.15, 0.35, 0.55),
+        }
+    }
+
+    /// The scenario's screening flow and change in the law, as TOML.
+    pub(super) fn toml(self) -> String {
+        let (min, mode, max) = self.share();
+        let how_far = self.name();
+        format!(
+            r#"
+# ----- the Supreme Court ruling of 2 June 2026 ({how_far} assumption), from caseflow new --ruling -----
+
+[[flows]]
+name = "reassessment"
+label = "screening against the new test"
+priority = 2
+order = "deadline"         # with urgent requests, by deadline, before the rest
+kind = "dols"
+deadline_days = 180        # ASSUMPTION: the council aims to finish the wave in six months
+effort_hours = {{ dist = "lognormal", median = 1.5, p90 = 4 }}   # ASSUMPTION: mean about 2 hours
+duration_days = {{ dist = "uniform", min = 0.5, max = 3 }}       # ASSUMPTION: mostly a desk review of the file
+
+[[legal_changes]]
+name = "supreme_court_2026"
+label = "the Supreme Court ruling overruling Cheshire West"
+from = {date}
+requests = ["urgent_dols", "standard_dols"]
+multiplier = {{ dist = "triangular", min = {min}, mode = {mode}, max = {max} }}   # ASSUMPTION ({how_far}): share still needing authorisation
+reassess = "reassessment"
+"#,
+            date = Ruling::date()
+        )
+    }
+}
