@@ -59,8 +59,8 @@ figures do not start where the council does, and their ranges do not cover that 
 }
 
 /// Who does the best interests assessments, in words: each staff role
-/// with its FTE and, for dual-role staff, the FTE of time they give DoLS
-/// in the run (P50); and bought-in assessments a week.
+/// with its FTE and, for dual-role staff, the share of their casework
+/// hours they give DoLS in the run (P50); and bought-in assessments a week.
 fn dols_capacity(cx: &ReportInput) -> String {
     let m = cx.m;
     let first_stage = |f: u16| {
@@ -73,8 +73,16 @@ fn dols_capacity(cx: &ReportInput) -> String {
             RoleKind::Staff if r.does_care_management(m) => {
                 let dols = Bands::of(cx.agg.role_kpi(i, crate::results::RoleKpi::HoursDols)).p50;
                 let available = Bands::of(cx.agg.role_kpi(i, crate::results::RoleKpi::HoursAvailable)).p50;
-                let fte = if available > 0.0 { r.fte * dols / available } else { 0.0 };
-                staff.push(format!("{:.1} FTE of {} (giving DoLS about {fte:.1} FTE of their time)", r.fte, r.label));
+                // A share of casework hours, not of contracted hours: the
+                // hours a week given elsewhere read against contracted ones.
+                let share = if available > 0.0 { dols / available } else { 0.0 };
+                staff.push(format!(
+                    "{:.1} FTE of {} (giving DoLS about {} of their casework hours, the time of {:.1} FTE)",
+                    r.fte,
+                    r.label,
+                    crate::format::Unit::Probability.show(share),
+                    r.fte * share
+                ));
             }
             RoleKind::Staff => staff.push(format!("{:.1} FTE of {}", r.fte, r.label)),
             RoleKind::BoughtIn { per_week: w, .. } => per_week += w,
