@@ -84,6 +84,15 @@ fn a_report_lists_the_assumptions_with_the_values_the_model_used() {
     assert!(md.contains("### Assumptions to check"), "{md}");
     assert!(md.contains("social workers: share of contracted hours that is casework | 0.65 |"), "{md}");
     assert!(md.contains("Does the model reproduce today?"), "{md}");
+    // A default the user sets for the run is theirs, and says so.
+    let set = "roles.independent_bia.fee=350";
+    let out = caseflow(
+        &["run", "-n", "8", "--quiet", "--force", "--set", set, "--out", reports.to_str().unwrap()],
+        &scenario,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = std::fs::read_to_string(reports.join("eastbury/report.md")).unwrap();
+    assert!(md.contains(&format!("| 350 | given for this run: --set {set} |")), "{md}");
 }
 
 #[test]

@@ -41,7 +41,13 @@ pub(crate) fn to_check(m: &Model, scenario: &Scenario) -> Option<Table> {
         .iter()
         .map(|(key, source)| {
             let value = scenario.value_at(key).map_or_else(|| "-".to_string(), |v| v.to_string());
-            vec![key_words(m, key), value, source.clone(), key.clone()]
+            // A value given for this run is the user's, not the default's.
+            let prefix = format!("--set {key}=");
+            let source = match scenario.changes.iter().rev().find(|c| c.starts_with(&prefix)) {
+                Some(set) => format!("given for this run: {set}"),
+                None => source.clone(),
+            };
+            vec![key_words(m, key), value, source, key.clone()]
         })
         .collect();
     Some(Table {
