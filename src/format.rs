@@ -47,6 +47,24 @@ impl Unit {
         }
     }
 
+    /// Two values read against each other ("66% against 62%"): a
+    /// percentage to as many decimals (up to three) as it takes for two
+    /// different values not to read the same ("65.6% against 66.4%", not
+    /// "66% against 66%").
+    pub fn show_apart(self, a: f64, b: f64) -> (String, String) {
+        let (x, y) = (self.show(a), self.show(b));
+        let scale = match self {
+            Unit::Pct => 1.0,
+            Unit::Probability | Unit::Chance => 100.0,
+            _ => return (x, y),
+        };
+        if x != y || a == b || !a.is_finite() || !b.is_finite() {
+            return (x, y);
+        }
+        let at = |places| (format!("{}%", decimal(scale * a, places)), format!("{}%", decimal(scale * b, places)));
+        (1..=3).map(at).find(|(x, y)| x != y).unwrap_or_else(|| at(3))
+    }
+
     /// The unit of a measure as the tables name it (`within_deadline_pct`,
     /// `cost_total`, `mean_wait_days`, `caseload`).
     pub fn of_measure(metric: &str) -> Unit {
@@ -265,6 +283,16 @@ mod tests {
         assert_eq!(Unit::Money.show_given(4_845_000.0), "£4,845,000");
         assert_eq!(Unit::Money.show(4_845_000.0), "£4.84m");
         assert_eq!(Unit::Pct.show_given(21.0), Unit::Pct.show(21.0));
+    }
+
+    #[test]
+    fn two_chances_that_differ_never_read_the_same() {
+        let apart = |a, b| Unit::Chance.show_apart(a, b);
+        assert_eq!(apart(0.656, 0.664), ("65.6%".to_string(), "66.4%".to_string()));
+        assert_eq!(apart(0.62, 0.66), ("62%".to_string(), "66%".to_string()), "whole numbers where they differ");
+        assert_eq!(apart(0.66, 0.66), ("66%".to_string(), "66%".to_string()), "the same value reads the same");
+        assert_eq!(Unit::Pct.show_apart(21.04, 20.96), ("21.04%".to_string(), "20.96%".to_string()));
+        assert_eq!(Unit::Money.show_apart(1.0, 2.0), (Unit::Money.show(1.0), Unit::Money.show(2.0)));
     }
 
     #[test]

@@ -284,12 +284,8 @@ fn dols_by_year(names: &[String], years: &[(String, Vec<Row>)]) -> Vec<Sentence>
         for (_, rows) in years {
             for r in rows.iter().filter(|r| r.unit == Unit::Chance) {
                 let (Some(a), Some(b)) = (r.values.first(), r.values.get(i)) else { continue };
-                chances.push(format!(
-                    "{}: {} against {}",
-                    r.label,
-                    Unit::Chance.show(b.mean),
-                    Unit::Chance.show(a.mean)
-                ));
+                let (this, first) = Unit::Chance.show_apart(b.mean, a.mean);
+                chances.push(format!("{}: {this} against {first}", r.label));
             }
         }
         let chances = if chances.is_empty() { String::new() } else { format!(" The {}.", chances.join("; the ")) };
