@@ -300,6 +300,17 @@ fn dols_by_year(names: &[String], years: &[(String, Vec<Row>)]) -> Vec<Sentence>
     out
 }
 
+/// A warning first when the baseline does not start where the council
+/// stands: every difference is measured from it.
+fn baseline_not_reproduced(c: &Setup, name: &str) -> Option<Sentence> {
+    let which = report::today::missed_words(c.entries[0].model, &c.paired.aggregates[0])?;
+    Some(Sentence::plain(format!(
+        "Read these differences with care: the baseline, {name}, does not reproduce {which} the council \
+observed (its own run's report lists them), so they are measured from a start that is not where the council \
+stands; calibrating it (caseflow calibrate) finds the values that make it start there."
+    )))
+}
+
 pub fn build(c: &Setup) -> Doc {
     let entries = c.entries;
     let names: Vec<String> = entries.iter().map(|e| e.model.name.clone()).collect();
@@ -307,7 +318,8 @@ pub fn build(c: &Setup) -> Doc {
     let years = year_rows(c);
     let dols = entries[0].model.flows.iter().any(|f| f.kind == WorkKind::Dols);
     let mut headline = Section::new("headline", "In short");
-    let mut said = sentences(&names, &rows);
+    let mut said: Vec<Sentence> = baseline_not_reproduced(c, &names[0]).into_iter().collect();
+    said.extend(sentences(&names, &rows));
     if dols {
         said.extend(dols_by_year(&names, &years));
     }

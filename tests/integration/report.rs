@@ -265,3 +265,20 @@ fn in_short_warns_first_when_the_run_does_not_start_where_the_council_stands() {
     let (quickstart, _) = in_short_of("quickstart.toml");
     assert!(quickstart.iter().all(|s| !s.contains("Read these figures with care")), "{quickstart:#?}");
 }
+
+#[test]
+fn a_comparison_warns_first_when_its_baseline_does_not_start_where_the_council_stands() {
+    let out = scratch_dir("compare-not-reproduced");
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let (base, other) = (scenarios.join("halton-2015-baseline.toml"), scenarios.join("halton-2015-more-bias.toml"));
+    let run =
+        caseflow(&["compare", base.to_str().unwrap(), other.to_str().unwrap(), "-n", "20", "--quiet", "--out"], &out);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let md =
+        std::fs::read_to_string(out.join("compare-halton-2015-baseline-vs-halton-2015-more-bias/compare.md")).unwrap();
+    let first = md.lines().find(|l| l.starts_with("- ")).unwrap_or_default();
+    assert!(
+        first.starts_with("- Read these differences with care: the baseline, halton-2015-baseline, does not reproduce"),
+        "{md}"
+    );
+}

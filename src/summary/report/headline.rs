@@ -42,20 +42,13 @@ about the values it gives as single numbers."
 /// council stands: every figure after it rests on that start, and a
 /// narrow range would otherwise read as sureness.
 fn not_reproduced(cx: &ReportInput) -> Option<Sentence> {
-    let checks = super::today::checks(cx.m, cx.agg);
-    let missed = checks.iter().filter(|c| !c.reproduced()).count();
-    let which = match checks.len() {
-        1 => "the one figure".to_string(),
-        n => format!("{missed} of the {n} figures"),
-    };
-    (missed > 0).then(|| {
-        Sentence::plain(format!(
-            "Read these figures with care: the model does not reproduce {which} the council observed \
+    let which = super::today::missed_words(cx.m, cx.agg)?;
+    Some(Sentence::plain(format!(
+        "Read these figures with care: the model does not reproduce {which} the council observed \
 (see \"Does the model reproduce today?\"). Where this scenario is meant to be the council as it stands, its \
 figures do not start where the council does, and their ranges do not cover that gap; calibrating it \
 (caseflow calibrate) finds the values that make it start there."
-        ))
-    })
+    )))
 }
 
 /// Who does the best interests assessments, in words: each staff role

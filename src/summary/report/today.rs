@@ -53,6 +53,17 @@ pub fn checks<'a>(m: &'a Model, agg: &Aggregate) -> Vec<Check<'a>> {
     m.observed.iter().zip(&agg.observed).map(|(o, b)| Check { observation: o, simulated: Bands::of(b) }).collect()
 }
 
+/// The observed figures the run misses, in words ("2 of the 7 figures",
+/// "the one figure"); `None` when it reproduces them all.
+pub fn missed_words(m: &Model, agg: &Aggregate) -> Option<String> {
+    let checks = checks(m, agg);
+    let missed = checks.iter().filter(|c| !c.reproduced()).count();
+    (missed > 0).then(|| match checks.len() {
+        1 => "the one figure".to_string(),
+        n => format!("{missed} of the {n} figures"),
+    })
+}
+
 /// Warnings for the console: each observed figure the run does not
 /// reproduce.
 pub fn warnings(m: &Model, agg: &Aggregate) -> Vec<String> {
