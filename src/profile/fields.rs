@@ -18,6 +18,8 @@ pub enum Kind {
     /// A percentage from 0 to 100.
     Pct,
     Money,
+    /// Pounds paid for one assessment.
+    Fee,
     Days,
 }
 
@@ -31,6 +33,7 @@ impl Kind {
             Kind::Share => "share (0 to 1)",
             Kind::Pct => "%",
             Kind::Money => "£ a year",
+            Kind::Fee => "£ an assessment",
             Kind::Days => "days",
         }
     }
@@ -51,7 +54,7 @@ const fn f(key: &'static str, kind: Kind, required: bool, help: &'static str) ->
 }
 
 /// The profile's figures, in the order the template lists them.
-pub const FIELDS: [Field; 44] = [
+pub const FIELDS: [Field; 45] = [
     f("council.name", Kind::Text, true, "a short name for the scenario and its reports (letters, digits, - and _)"),
     f("council.label", Kind::Text, false, "the council's name as reports show it"),
     f("council.population", Kind::Count, true, "people living in the area (all ages)"),
@@ -81,6 +84,7 @@ pub const FIELDS: [Field; 44] = [
     f("staff.practice_managers.vacancies", Kind::Fte, false, "vacant practice manager posts"),
     f("staff.practice_managers.agency", Kind::Fte, false, "agency practice managers"),
     f("staff.independent_bias_per_week", Kind::Count, false, "best interests assessments bought in a week, at most"),
+    f("staff.independent_bia_fee", Kind::Fee, false, "what one bought-in best interests assessment costs"),
     f("dols.urgent_requests", Kind::Count, true, "urgent DoLS requests received last year"),
     f("dols.standard_requests", Kind::Count, true, "standard DoLS requests received last year, renewals included"),
     f("dols.renewals", Kind::Count, false, "of the standard requests, renewals of an authorisation"),
@@ -131,6 +135,7 @@ pub fn number(p: &Profile, key: &str) -> Option<f64> {
         ["staff", "social_workers_who_are_bias"] => s.social_workers_who_are_bias,
         ["staff", "bia_dols_share"] => s.bia_dols_share,
         ["staff", "independent_bias_per_week"] => s.independent_bias_per_week,
+        ["staff", "independent_bia_fee"] => s.independent_bia_fee,
         ["dols", k] => match *k {
             "urgent_requests" => d.urgent_requests,
             "standard_requests" => d.standard_requests,

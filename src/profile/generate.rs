@@ -70,6 +70,8 @@ struct Figures {
     ots: f64,
     managers: Given,
     independent: f64,
+    /// The fee for one bought-in assessment, if the profile gives it.
+    independent_fee: Option<f64>,
     /// The 2026 ruling, if the scenario is to have it.
     ruling: Option<Ruling>,
 }
@@ -124,6 +126,7 @@ fn figures(c: &Checked) -> Figures {
         ots: fte(&s.occupational_therapists),
         managers,
         independent: s.independent_bias_per_week.unwrap_or(0.0),
+        independent_fee: s.independent_bia_fee,
         ruling: None,
     }
 }
@@ -615,7 +618,10 @@ fn bought_in_roles(o: &mut Out, f: &Figures) {
     if f.independent > 0.0 {
         o.line("\n[[roles]]\nname = \"independent_bia\"\nlabel = \"independent BIAs\"\nkind = \"bought_in\"");
         o.line(format!("per_week = {}  # profile", num(f.independent)));
-        o.default("roles.independent_bia", "fee", d::INDEPENDENT_BIA_FEE);
+        match f.independent_fee {
+            Some(fee) => o.line(format!("fee = {}  # profile", num(fee))),
+            None => o.default("roles.independent_bia", "fee", d::INDEPENDENT_BIA_FEE),
+        }
         // Bought in for assessments, not for the screening wave.
         o.line("skills = [\"urgent_bia\", \"standard_bia\"]");
     }

@@ -94,6 +94,8 @@ pub struct Staff {
     pub practice_managers: Option<Posts>,
     /// Best interests assessments bought in a week, at most.
     pub independent_bias_per_week: Option<f64>,
+    /// What one bought-in assessment costs (£).
+    pub independent_bia_fee: Option<f64>,
 }
 
 /// Last year's DoLS return, and today's backlog.

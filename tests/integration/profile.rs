@@ -314,3 +314,22 @@ fn the_ruling_is_refused_for_a_profile_that_starts_after_it() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--ruling: the profile describes 2026-09-01, after the ruling of 2026-06-02"), "{err}");
 }
+
+#[test]
+fn a_profile_that_gives_the_independent_bia_fee_has_it_used_and_not_assumed() {
+    use caseflow::model::RoleKind;
+    let fee_of = |text: &str| {
+        let m = scenario::parse(&scenario_of(text), "f.toml").unwrap_or_else(|e| panic!("{e}"));
+        let role = m.roles.iter().find(|r| r.name == "independent_bia").expect("independent BIAs");
+        let RoleKind::BoughtIn { fee, .. } = role.kind else { panic!("bought in") };
+        (fee, m.assumptions.iter().any(|(k, _)| k == "roles.independent_bia.fee"))
+    };
+    assert_eq!(fee_of(EXAMPLE), (defaults::INDEPENDENT_BIA_FEE.value, true), "the default, marked");
+    let given =
+        EXAMPLE.replace("independent_bias_per_week = 2", "independent_bias_per_week = 2\nindependent_bia_fee = 350");
+    assert_eq!(fee_of(&given), (350.0, false), "the council's own fee, not an assumption");
+    let e = problems(
+        &EXAMPLE.replace("independent_bias_per_week = 2", "independent_bias_per_week = 2\nindependent_bia_fee = -5"),
+    );
+    assert!(e.contains("staff.independent_bia_fee: must be a number >= 0"), "{e}");
+}
