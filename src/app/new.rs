@@ -14,7 +14,7 @@ const EXAMPLE: &str = include_str!("../../docs/profile-example.toml");
 
 pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
     if let Some(path) = &args.template {
-        return template(path, args.force, out);
+        return template(path, args.force, args.quiet, out);
     }
     let path = args.profile.as_ref().expect("clap requires a profile without --template");
     let checked = profile::read(path)?;
@@ -69,7 +69,7 @@ often requests end undecided) so that the model reproduces where the council sta
     Ok(ExitCode::SUCCESS)
 }
 
-fn template(path: &Path, force: bool, out: Out) -> Result<ExitCode, CommandError> {
+fn template(path: &Path, force: bool, quiet: bool, out: Out) -> Result<ExitCode, CommandError> {
     let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     let staging = staging(path, force)?;
     let temp = staging.0.path().join(&staging.1);
@@ -80,13 +80,15 @@ fn template(path: &Path, force: bool, out: Out) -> Result<ExitCode, CommandError
             .map_err(|e| ExportError::Write { path: path.to_path_buf(), message: e.to_string() })?;
     }
     staging.0.finish(stop_flag())?;
-    say!(
-        out,
-        "Wrote {}: fill in your council's figures ({}), then: caseflow new {}",
-        path.display(),
-        if xlsx { "column C; yellow cells" } else { "replace the example's" },
-        path.display()
-    );
+    if !quiet {
+        say!(
+            out,
+            "Wrote {}: fill in your council's figures ({}), then: caseflow new {}",
+            path.display(),
+            if xlsx { "column C; yellow cells" } else { "replace the example's" },
+            path.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -156,8 +156,9 @@ pub(crate) fn filled(path: &std::path::Path, edit: impl Fn(&mut rust_xlsxwriter:
 fn the_spreadsheet_template_reads_back_as_the_same_profile() {
     let dir = scratch_dir("profile-xlsx");
     let template = dir.join("template.xlsx");
-    let out = caseflow(&["new", "--template"], &template);
+    let out = caseflow(&["new", "--quiet", "--template"], &template);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "--quiet prints nothing: {}", String::from_utf8_lossy(&out.stdout));
     // The blank template is refused for its missing figures, by name.
     let e = profile::read(&template).unwrap_err().to_string();
     assert!(e.contains("council.population: missing"), "{e}");
