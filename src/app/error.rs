@@ -46,10 +46,11 @@ a comparison needs the same dates (give both the same start and years, or --set 
     #[error("{message}")]
     HealthCheck { message: String },
     #[error(
-        "--ruling: the profile describes {start}, after the ruling of {ruling}, so its own figures already \
-include it; leave out --ruling"
+        "--ruling: {} describes {start} (council.start), after the ruling of {ruling}, so its own figures \
+already include it; leave out --ruling",
+        profile.display()
     )]
-    RulingBeforeStart { start: chrono::NaiveDate, ruling: chrono::NaiveDate },
+    RulingBeforeStart { profile: PathBuf, start: chrono::NaiveDate, ruling: chrono::NaiveDate },
     /// Writing to standard output failed; a closed pipe (`| head`) ends
     /// the program quietly instead.
     #[error("cannot write to standard output: {0}")]

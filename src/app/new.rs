@@ -19,7 +19,11 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
     let path = args.profile.as_ref().expect("clap requires a profile without --template");
     let checked = profile::read(path)?;
     if args.ruling.is_some() && checked.start > profile::Ruling::date() {
-        return Err(CommandError::RulingBeforeStart { start: checked.start, ruling: profile::Ruling::date() });
+        return Err(CommandError::RulingBeforeStart {
+            profile: path.clone(),
+            start: checked.start,
+            ruling: profile::Ruling::date(),
+        });
     }
     let text = profile::scenario_text_with(&checked, &path.display().to_string(), args.ruling);
     let name = profile::scenario_name(&checked, args.ruling);

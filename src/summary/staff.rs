@@ -89,24 +89,14 @@ fn levels_off(plan: &Plan, out: &Outcome, m: &Model) -> Option<String> {
     })
 }
 
-/// A chance of meeting a target, to one decimal where rounding would show
-/// a shortfall as the chance needed ("90% (needs 90%)" for 89.6%).
-fn chance(p: f64, needed: f64) -> String {
-    let shown = Unit::Probability.show(p);
-    if p < needed && shown == Unit::Probability.show(needed) { format!("{:.1}%", p * 100.0) } else { shown }
-}
-
 fn meeting(plan: &Plan, c: &Candidate) -> String {
     plan.targets
         .iter()
         .enumerate()
         .map(|(t, target)| {
-            format!(
-                "{} in {} of futures (needs {})",
-                target.goal(),
-                chance(c.probability(t), target.probability),
-                Unit::Probability.show(target.probability)
-            )
+            // Apart, so a shortfall never reads as "90% (needs 90%)".
+            let (got, needs) = Unit::Probability.show_apart(c.probability(t), target.probability);
+            format!("{} in {got} of futures (needs {needs})", target.goal())
         })
         .collect::<Vec<_>>()
         .join("; ")

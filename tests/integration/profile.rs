@@ -313,7 +313,7 @@ fn the_ruling_is_refused_for_a_profile_that_starts_after_it() {
     let out = caseflow(&["new", "--ruling", "central", "--out", dir.join("s.toml").to_str().unwrap()], &profile);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--ruling: the profile describes 2026-09-01, after the ruling of 2026-06-02"), "{err}");
+    assert!(err.contains("late.toml describes 2026-09-01 (council.start), after the ruling of 2026-06-02"), "{err}");
 }
 
 #[test]
