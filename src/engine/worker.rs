@@ -131,6 +131,11 @@ impl Accrued {
 
 /// The hours a worker gives one of the flows they take: the paces of its
 /// open items, and the hours given since the last harvest.
+///
+/// Hours are settled only when the flow's paces change and at a harvest,
+/// from how far its lane's work has run since (`Worker::lane_work`), so
+/// bringing a worker up to date costs the same however many flows they
+/// take.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct FlowWork {
     pub flow: u16,
@@ -138,7 +143,19 @@ pub(crate) struct FlowWork {
     reserved: f64,
     /// Paces of the people kept allocated after this flow's work.
     case_pace: f64,
+    /// The lane's work reading when `hours` was last settled.
+    settled: f64,
     pub hours: f64,
+}
+
+impl FlowWork {
+    /// Add the hours given since the last settlement, at the paces held
+    /// since, up to the lane's work reading `lane_work`.
+    #[inline]
+    fn settle(&mut self, lane_work: f64) {
+        self.hours += (self.reserved + self.case_pace) * (lane_work - self.settled);
+        self.settled = lane_work;
+    }
 }
 
 /// Slack for comparing sums of paces with the rate, so a worker whose
@@ -190,6 +207,9 @@ pub(crate) struct Worker {
     /// The DoLS budget, under a fixed-share policy.
     pub budget: Option<Budget>,
     lanes: [Lane; 2],
+    /// Per lane: its clock's run since the start, never restarted (hours
+    /// a day times this are the hours given to a flow).
+    lane_work: [f64; 2],
     /// Engine time and calendar reading at the last `touch`.
     last: f64,
     last_work: f64,
@@ -241,6 +261,7 @@ impl Worker {
             overtime: 0.0,
             budget: dols_share.map(|share| Budget { share, left: 0.0, per_period: 0.0 }),
             lanes: [Lane::default(), Lane::default()],
+            lane_work: [0.0; 2],
             last: 0.0,
             last_work: 0.0,
             reserved_dols: 0.0,
@@ -263,6 +284,7 @@ impl Worker {
                     lane: u8::from(dols && dols_share.is_some()),
                     reserved: 0.0,
                     case_pace: 0.0,
+                    settled: 0.0,
                     hours: 0.0,
                 })
                 .collect(),
@@ -354,7 +376,8 @@ impl Worker {
     /// A person stays allocated to the post after `flow`'s work, taking
     /// `pace` hours a day. Call `touch(now)` first; reschedule after.
     pub fn add_case(&mut self, flow: u16, pace: f64) {
-        let skill = self.work.iter().position(|w| w.flow == flow).expect("a flow the worker takes");
+        let skill = self.skill(flow);
+        self.settle(skill);
         self.work[skill].case_pace += pace;
         self.case_pace += pace;
         self.cases += 1;
@@ -364,16 +387,18 @@ impl Worker {
 
     /// A kept person's allocation ends. Call `touch(now)` first.
     pub fn remove_case(&mut self, flow: u16, pace: f64) {
-        let skill = self.work.iter().position(|w| w.flow == flow).expect("a flow the worker takes");
+        let skill = self.skill(flow);
         self.cases -= 1;
         self.people -= 1;
         if self.cases == 0 {
             // Start again from zero so that sums cannot drift.
+            self.settle_all();
             self.case_pace = 0.0;
             for w in &mut self.work {
                 w.case_pace = 0.0;
             }
         } else {
+            self.settle(skill);
             self.work[skill].case_pace -= pace;
             self.case_pace -= pace;
         }
@@ -560,11 +585,11 @@ impl Worker {
         }
         if speed > 0.0 && dw > 0.0 {
             let working = speed * dw;
-            for w in &mut self.work {
-                w.hours += (w.reserved + w.case_pace) * rates[w.lane as usize] * dw;
+            for ((lane, lane_work), rate) in self.lanes.iter_mut().zip(&mut self.lane_work).zip(rates) {
+                let run = rate * dw;
+                lane.clock += run;
+                *lane_work += run;
             }
-            self.lanes[0].clock += rates[0] * dw;
-            self.lanes[1].clock += rates[1] * dw;
             a.hours_available += self.rate * working;
             a.hours_worked += (given[0] + given[1]) * working;
             a.hours_dols += if let Some(b) = &mut self.budget {
@@ -591,7 +616,8 @@ impl Worker {
         let (rates_before, given_before) = (self.rates, self.given);
         let first_before = self.first_left(&rates_before);
         let l = self.lane_of(dols);
-        let skill = self.work.iter().position(|w| w.flow == flow).expect("a flow the worker takes");
+        let skill = self.skill(flow);
+        self.settle(skill);
         self.work[skill].reserved += pace;
         let lane = &mut self.lanes[l];
         let slot = Slot { finish: lane.clock + effort / pace, pace, item, skill: skill as u8, dols };
@@ -603,7 +629,11 @@ impl Worker {
         }
         self.refresh();
         let rates = self.rates;
-        rates != rates_before || self.given != given_before || self.work_left(&slot, &rates) < first_before
+        // The booked wake-up reads the lanes' rates, and the DoLS lane's
+        // hours only for when its budget runs out; while neither changed,
+        // it stands unless the new item finishes first.
+        let budget_changed = self.budget.is_some() && self.given[1] != given_before[1];
+        rates != rates_before || budget_changed || self.work_left(&slot, &rates) < first_before
     }
 
     /// Calendar work from now until an open item finishes, at the given
@@ -665,6 +695,7 @@ impl Worker {
 
     /// Book-keeping after a slot left lane `l`.
     fn removed(&mut self, l: usize, slot: &Slot) {
+        self.settle(slot.skill as usize);
         let lane = &mut self.lanes[l];
         lane.reserved -= slot.pace;
         self.work[slot.skill as usize].reserved -= slot.pace;
@@ -674,7 +705,9 @@ impl Worker {
             // heap's allocation).
             lane.clock = 0.0;
             lane.reserved = 0.0;
+            let lane_work = self.lane_work[l];
             for w in self.work.iter_mut().filter(|w| w.lane as usize == l) {
+                w.settle(lane_work);
                 w.reserved = 0.0;
             }
         }
@@ -713,9 +746,31 @@ impl Worker {
         Some((((slot.finish - clock) * slot.pace).max(0.0), slot.pace))
     }
 
-    /// Hand back the accrued tallies and reset them.
+    /// Hand back the accrued tallies and reset them, with each flow's
+    /// `hours` brought up to date (the caller resets those).
     pub fn harvest(&mut self) -> Accrued {
+        self.settle_all();
         std::mem::take(&mut self.acc)
+    }
+
+    /// The index in `work` of a flow the worker takes.
+    #[inline]
+    fn skill(&self, flow: u16) -> usize {
+        self.work.iter().position(|w| w.flow == flow).expect("a flow the worker takes")
+    }
+
+    /// Bring flow `skill`'s hours up to date before its paces change.
+    #[inline]
+    fn settle(&mut self, skill: usize) {
+        let lane_work = self.lane_work[self.work[skill].lane as usize];
+        self.work[skill].settle(lane_work);
+    }
+
+    fn settle_all(&mut self) {
+        let lane_work = self.lane_work;
+        for w in &mut self.work {
+            w.settle(lane_work[w.lane as usize]);
+        }
     }
 }
 
