@@ -54,7 +54,7 @@ const fn f(key: &'static str, kind: Kind, required: bool, help: &'static str) ->
 }
 
 /// The profile's figures, in the order the template lists them.
-pub const FIELDS: [Field; 45] = [
+pub const FIELDS: [Field; 51] = [
     f("council.name", Kind::Text, true, "a short name for the scenario and its reports (letters, digits, - and _)"),
     f("council.label", Kind::Text, false, "the council's name as reports show it"),
     f("council.population", Kind::Count, true, "people living in the area (all ages)"),
@@ -63,6 +63,7 @@ pub const FIELDS: [Field; 45] = [
     f("staff.social_workers.fte", Kind::Fte, true, "social workers in post, those who are also BIAs included"),
     f("staff.social_workers.vacancies", Kind::Fte, false, "vacant social worker posts"),
     f("staff.social_workers.agency", Kind::Fte, false, "agency social workers covering vacant posts"),
+    f("staff.social_workers.salary", Kind::Money, false, "social workers' mean salary, before on-costs"),
     f("staff.social_workers_who_are_bias", Kind::Fte, false, "of the social workers, those who are also BIAs"),
     f(
         "staff.bia_dols_time",
@@ -74,17 +75,27 @@ pub const FIELDS: [Field; 45] = [
     f("staff.dols_team_bias.fte", Kind::Fte, false, "BIAs who do only DoLS, in post"),
     f("staff.dols_team_bias.vacancies", Kind::Fte, false, "vacant DoLS team BIA posts"),
     f("staff.dols_team_bias.agency", Kind::Fte, false, "agency BIAs covering vacant DoLS team posts"),
+    f("staff.dols_team_bias.salary", Kind::Money, false, "DoLS team BIAs' mean salary, before on-costs"),
     f("staff.community_care_workers.fte", Kind::Fte, false, "community care workers (social work assistants) in post"),
     f("staff.community_care_workers.vacancies", Kind::Fte, false, "vacant community care worker posts"),
     f("staff.community_care_workers.agency", Kind::Fte, false, "agency community care workers"),
+    f(
+        "staff.community_care_workers.salary",
+        Kind::Money,
+        false,
+        "community care workers' mean salary, before on-costs",
+    ),
     f("staff.occupational_therapists.fte", Kind::Fte, false, "occupational therapists in post"),
     f("staff.occupational_therapists.vacancies", Kind::Fte, false, "vacant OT posts"),
     f("staff.occupational_therapists.agency", Kind::Fte, false, "agency OTs"),
+    f("staff.occupational_therapists.salary", Kind::Money, false, "OTs' mean salary, before on-costs"),
     f("staff.practice_managers.fte", Kind::Fte, false, "practice managers and others who sign DoLS authorisations off"),
     f("staff.practice_managers.vacancies", Kind::Fte, false, "vacant practice manager posts"),
     f("staff.practice_managers.agency", Kind::Fte, false, "agency practice managers"),
+    f("staff.practice_managers.salary", Kind::Money, false, "practice managers' mean salary, before on-costs"),
     f("staff.independent_bias_per_week", Kind::Count, false, "best interests assessments bought in a week, at most"),
     f("staff.independent_bia_fee", Kind::Fee, false, "what one bought-in best interests assessment costs"),
+    f("staff.on_costs", Kind::Share, false, "employer's on-costs (national insurance, pension) as a share of salary"),
     f("dols.urgent_requests", Kind::Count, true, "urgent DoLS requests received last year"),
     f("dols.standard_requests", Kind::Count, true, "standard DoLS requests received last year, renewals included"),
     f("dols.renewals", Kind::Count, false, "of the standard requests, renewals of an authorisation"),
@@ -119,6 +130,7 @@ pub fn number(p: &Profile, key: &str) -> Option<f64> {
             "fte" => x.fte,
             "vacancies" => x.vacancies,
             "agency" => x.agency,
+            "salary" => x.salary,
             _ => None,
         })
     };
@@ -136,6 +148,7 @@ pub fn number(p: &Profile, key: &str) -> Option<f64> {
         ["staff", "bia_dols_share"] => s.bia_dols_share,
         ["staff", "independent_bias_per_week"] => s.independent_bias_per_week,
         ["staff", "independent_bia_fee"] => s.independent_bia_fee,
+        ["staff", "on_costs"] => s.on_costs,
         ["dols", k] => match *k {
             "urgent_requests" => d.urgent_requests,
             "standard_requests" => d.standard_requests,
@@ -291,8 +304,18 @@ fn staff_agreement(p: &Profile, say: &mut impl FnMut(bool, String)) {
         ("practice_managers", p.staff.practice_managers),
     ] {
         let Some(x) = posts else { continue };
-        if x.fte.is_none() && (x.vacancies.is_some() || x.agency.is_some()) {
-            say(true, format!("staff.{name}.fte: missing; give the FTE in post with its vacancies and agency"));
+        // Practice managers have a default FTE (one to eight social
+        // workers), which their salary can go with.
+        let needs_fte =
+            x.vacancies.is_some() || x.agency.is_some() || (x.salary.is_some() && name != "practice_managers");
+        if x.fte.is_none() && needs_fte {
+            say(true, format!("staff.{name}.fte: missing; give the FTE in post with its vacancies, agency and salary"));
+        }
+        if let Some(pay) = x.salary {
+            say(
+                pay > 0.0 && pay < 5000.0,
+                format!("staff.{name}.salary: £{pay} is a year's salary in pounds; for £39,100 write 39100, not 39.1"),
+            );
         }
         if let (Some(a), v) = (x.agency, x.vacancies.unwrap_or(0.0)) {
             say(

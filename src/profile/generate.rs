@@ -31,6 +31,14 @@ impl Out {
     fn default(&mut self, table_key: &str, field: &str, def: Default) {
         self.assume(table_key, field, num(def.value), def.source);
     }
+
+    /// `key = value  # profile` when the profile gives it, else the default.
+    fn given_or(&mut self, table_key: &str, field: &str, given: Option<f64>, def: Default) {
+        match given {
+            Some(v) => self.line(format!("{field} = {}  # profile", num(v))),
+            None => self.default(table_key, field, def),
+        }
+    }
 }
 
 /// A number as a scenario writes it.
@@ -482,8 +490,9 @@ fn standard_flows(o: &mut Out, f: &Figures, backlog: f64, effort: String) {
     );
 }
 
-/// A staff role's posts: FTE in post plus vacancies, with agency cover.
-fn posts(o: &mut Out, key: &str, p: Option<super::Posts>, fte: f64) {
+/// A staff role's posts: FTE in post plus vacancies, with agency cover,
+/// and their pay.
+fn posts(o: &mut Out, key: &str, p: Option<super::Posts>, fte: f64, s: &super::Staff, salary: Default) {
     let vacant = p.and_then(|x| x.vacancies).unwrap_or(0.0);
     o.line(format!(
         "fte = {}  # profile: {} in post{}",
@@ -509,7 +518,13 @@ fn posts(o: &mut Out, key: &str, p: Option<super::Posts>, fte: f64) {
             "ASSUMPTION: agency covers vacant posts after 42 days at £300 a day (the profile has agency staff)",
         );
     }
-    o.default(key, "on_costs", d::ON_COSTS);
+    pay(o, key, p.and_then(|x| x.salary), s, salary);
+}
+
+/// A role's salary and on-costs, from the profile where it gives them.
+fn pay(o: &mut Out, key: &str, salary: Option<f64>, s: &super::Staff, def: Default) {
+    o.given_or(key, "salary", salary, def);
+    o.given_or(key, "on_costs", s.on_costs, d::ON_COSTS);
 }
 
 /// The national default time to fill a post, with its spread.
@@ -534,10 +549,9 @@ fn roles(o: &mut Out, c: &Checked, f: &Figures) {
     let plain_sw = f.social_workers - f.bias;
     if plain_sw > 0.0 || f.bias == 0.0 {
         o.line("\n[[roles]]\nname = \"social_worker\"\nlabel = \"social workers\"");
-        posts(o, "roles.social_worker", s.social_workers, plain_sw.max(0.0));
+        posts(o, "roles.social_worker", s.social_workers, plain_sw.max(0.0), s, d::SALARY_SOCIAL_WORKER);
         o.default("roles.social_worker", "casework_share", d::CASEWORK_SHARE);
         o.default("roles.social_worker", "caseload_cap", d::CAP_SOCIAL_WORKER);
-        o.default("roles.social_worker", "salary", d::SALARY_SOCIAL_WORKER);
         o.line(format!("skills = [{care}{carers}]"));
     }
     if f.bias > 0.0 {
@@ -545,39 +559,36 @@ fn roles(o: &mut Out, c: &Checked, f: &Figures) {
     }
     if f.dols_team > 0.0 {
         o.line("\n[[roles]]\nname = \"dols_bia\"\nlabel = \"DoLS team BIAs\"");
-        posts(o, "roles.dols_bia", s.dols_team_bias, f.dols_team);
+        posts(o, "roles.dols_bia", s.dols_team_bias, f.dols_team, s, d::SALARY_BIA);
         o.default("roles.dols_bia", "casework_share", d::DOLS_TEAM_CASEWORK);
         o.line("caseload_cap = 12  # ASSUMPTION");
-        o.default("roles.dols_bia", "salary", d::SALARY_BIA);
         o.line(format!("skills = [{}]", f.bia_skills()));
     }
     if f.ccw > 0.0 {
         o.line("\n[[roles]]\nname = \"community_care_worker\"\nlabel = \"community care workers\"");
-        posts(o, "roles.community_care_worker", s.community_care_workers, f.ccw);
+        posts(o, "roles.community_care_worker", s.community_care_workers, f.ccw, s, d::SALARY_CCW);
         o.default("roles.community_care_worker", "casework_share", d::CASEWORK_SHARE);
         o.default("roles.community_care_worker", "caseload_cap", d::CAP_CCW);
-        o.default("roles.community_care_worker", "salary", d::SALARY_CCW);
         o.line("skills = [\"needs_assessment\", \"carers_assessment\", \"review\"]");
     }
     if f.ots > 0.0 {
         o.line("\n[[roles]]\nname = \"occupational_therapist\"\nlabel = \"occupational therapists\"");
-        posts(o, "roles.occupational_therapist", s.occupational_therapists, f.ots);
+        posts(o, "roles.occupational_therapist", s.occupational_therapists, f.ots, s, d::SALARY_OT);
         o.default("roles.occupational_therapist", "casework_share", d::CASEWORK_SHARE);
         o.default("roles.occupational_therapist", "caseload_cap", d::CAP_OT);
-        o.default("roles.occupational_therapist", "salary", d::SALARY_OT);
         o.line("skills = [\"ot_assessment\"]");
     }
     o.line("\n[[roles]]\nname = \"practice_manager\"\nlabel = \"practice managers (signing DoLS off)\"");
     match &f.managers {
-        Given::Profile(m) => posts(o, "roles.practice_manager", s.practice_managers, *m),
+        Given::Profile(m) => posts(o, "roles.practice_manager", s.practice_managers, *m, s, d::SALARY_MANAGER),
         Given::Default(m, source) => {
             o.assume("roles.practice_manager", "fte", num(*m), source);
             o.default("roles.practice_manager", "hours_per_week", d::HOURS_PER_WEEK);
+            pay(o, "roles.practice_manager", s.practice_managers.and_then(|x| x.salary), s, d::SALARY_MANAGER);
         }
     }
     signoff_share(o, f);
     o.line("caseload_cap = 40");
-    o.default("roles.practice_manager", "salary", d::SALARY_MANAGER);
     o.line("skills = [\"urgent_signoff\", \"standard_signoff\"]");
     bought_in_roles(o, f);
 }
@@ -591,8 +602,7 @@ fn bia_role(o: &mut Out, c: &Checked, f: &Figures, skills: &str) {
     o.default("roles.social_worker_bia", "hours_per_week", d::HOURS_PER_WEEK);
     o.default("roles.social_worker_bia", "casework_share", d::CASEWORK_SHARE);
     o.default("roles.social_worker_bia", "caseload_cap", d::CAP_SOCIAL_WORKER);
-    o.default("roles.social_worker_bia", "salary", d::SALARY_SOCIAL_WORKER);
-    o.default("roles.social_worker_bia", "on_costs", d::ON_COSTS);
+    pay(o, "roles.social_worker_bia", s.social_workers.and_then(|x| x.salary), s, d::SALARY_SOCIAL_WORKER);
     o.default("roles.social_worker_bia", "turnover_per_year", d::TURNOVER);
     assume_recruitment(o, "roles.social_worker_bia");
     let policy = s.bia_dols_time.clone().unwrap_or_else(|| "fixed_share".into());

@@ -73,6 +73,8 @@ pub struct Posts {
     pub fte: Option<f64>,
     pub vacancies: Option<f64>,
     pub agency: Option<f64>,
+    /// Mean salary of a post (£ a year, before on-costs).
+    pub salary: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -96,6 +98,8 @@ pub struct Staff {
     pub independent_bias_per_week: Option<f64>,
     /// What one bought-in assessment costs (£).
     pub independent_bia_fee: Option<f64>,
+    /// Employer's on-costs (national insurance, pension) as a share of salary.
+    pub on_costs: Option<f64>,
 }
 
 /// Last year's DoLS return, and today's backlog.

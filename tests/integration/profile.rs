@@ -334,3 +334,59 @@ fn a_profile_that_gives_the_independent_bia_fee_has_it_used_and_not_assumed() {
     );
     assert!(e.contains("staff.independent_bia_fee: must be a number >= 0"), "{e}");
 }
+
+#[test]
+fn a_profile_that_gives_salaries_and_on_costs_has_them_used_and_not_assumed() {
+    let pay_of = |text: &str| {
+        let m = scenario::parse(&scenario_of(text), "pay.toml").unwrap_or_else(|e| panic!("{e}"));
+        let assumed = |key: String| m.assumptions.iter().any(|(k, _)| *k == key);
+        m.roles
+            .iter()
+            .filter(|r| r.name != "independent_bia" && r.name != "s12_doctor")
+            .map(|r| {
+                let marked =
+                    (assumed(format!("roles.{}.salary", r.name)), assumed(format!("roles.{}.on_costs", r.name)));
+                (r.name.clone(), r.salary, r.on_costs, marked)
+            })
+            .collect::<Vec<_>>()
+    };
+    for (role, salary, on_costs, marked) in pay_of(EXAMPLE) {
+        assert_eq!(on_costs, defaults::ON_COSTS.value, "{role}");
+        assert!(salary > 20_000.0, "{role}: {salary}");
+        assert_eq!(marked, (true, true), "{role}: national defaults are marked as assumptions");
+    }
+    let given = EXAMPLE
+        .replace("agency = 2 }", "agency = 2, salary = 41000 }")
+        .replace("dols_team_bias = { fte = 5 }", "dols_team_bias = { fte = 5, salary = 47000 }")
+        .replace("community_care_workers = { fte = 18 }", "community_care_workers = { fte = 18, salary = 27000 }")
+        .replace("occupational_therapists = { fte = 8 }", "occupational_therapists = { fte = 8, salary = 38000 }")
+        .replace("practice_managers = { fte = 5 }", "practice_managers = { fte = 5, salary = 52000 }")
+        .replace("independent_bias_per_week = 2", "independent_bias_per_week = 2\non_costs = 0.28");
+    let expected = [
+        ("social_worker", 41_000.0),
+        ("social_worker_bia", 41_000.0),
+        ("dols_bia", 47_000.0),
+        ("community_care_worker", 27_000.0),
+        ("occupational_therapist", 38_000.0),
+        ("practice_manager", 52_000.0),
+    ];
+    let got = pay_of(&given);
+    assert_eq!(got.len(), expected.len(), "{got:?}");
+    for ((role, salary, on_costs, marked), (want_role, want)) in got.into_iter().zip(expected) {
+        assert_eq!((role.as_str(), salary, on_costs), (want_role, want, 0.28));
+        assert_eq!(marked, (false, false), "{role}: the council's own pay is not an assumption");
+    }
+    // Practice managers' default FTE takes their salary too.
+    let no_fte = EXAMPLE.replace("practice_managers = { fte = 5 }", "practice_managers = { salary = 52000 }");
+    let managers = pay_of(&no_fte).into_iter().find(|r| r.0 == "practice_manager").unwrap();
+    assert_eq!((managers.1, managers.2), (52_000.0, defaults::ON_COSTS.value));
+
+    let e = problems(&EXAMPLE.replace("agency = 2 }", "agency = 2, salary = 39.1 }"));
+    assert!(e.contains("staff.social_workers.salary") && e.contains("write 39100"), "{e}");
+    let e = problems(
+        &EXAMPLE.replace("community_care_workers = { fte = 18 }", "community_care_workers = { salary = 27000 }"),
+    );
+    assert!(e.contains("staff.community_care_workers.fte: missing"), "{e}");
+    let e = problems(&EXAMPLE.replace("independent_bias_per_week = 2", "independent_bias_per_week = 2\non_costs = 30"));
+    assert!(e.contains("staff.on_costs: is a share from 0 to 1"), "{e}");
+}
