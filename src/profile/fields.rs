@@ -54,7 +54,7 @@ const fn f(key: &'static str, kind: Kind, required: bool, help: &'static str) ->
 }
 
 /// The profile's figures, in the order the template lists them.
-pub const FIELDS: [Field; 51] = [
+pub const FIELDS: [Field; 52] = [
     f("council.name", Kind::Text, true, "a short name for the scenario and its reports (letters, digits, - and _)"),
     f("council.label", Kind::Text, false, "the council's name as reports show it"),
     f("council.population", Kind::Count, true, "people living in the area (all ages)"),
@@ -121,6 +121,7 @@ pub const FIELDS: [Field; 51] = [
     f("care_act.ot_assessments_waiting", Kind::Count, false, "people waiting for an OT assessment today"),
     f("budget.dols", Kind::Money, false, "the DoLS budget a year (staff time and fees)"),
     f("budget.total", Kind::Money, false, "the budget a year for all the work modelled"),
+    f("budget.pay_award", Kind::Share, false, "the yearly pay award from the second financial year (0.03 for 3%)"),
 ];
 
 /// The value of a numeric field, if given.
@@ -175,6 +176,7 @@ pub fn number(p: &Profile, key: &str) -> Option<f64> {
         },
         ["budget", "dols"] => p.budget.dols,
         ["budget", "total"] => p.budget.total,
+        ["budget", "pay_award"] => p.budget.pay_award,
         _ => None,
     }
 }

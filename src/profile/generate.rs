@@ -223,6 +223,16 @@ fn header(o: &mut Out, c: &Checked, profile_file: &str, ruling: Option<Ruling>) 
             o.line(format!("total = {}", num(v)));
         }
     }
+    o.line("\n[inflation]               # yearly increases from the second financial year");
+    match b.pay_award {
+        Some(v) => o.line(format!("pay = {}  # profile", num(v))),
+        None => o.assume(
+            "inflation",
+            "pay",
+            "0".into(),
+            "ASSUMPTION: no pay award in the profile (budget.pay_award), so later years are costed at this year's pay",
+        ),
+    }
 }
 
 /// A Care Act flow: its rate and waiting list from the profile or per

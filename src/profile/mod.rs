@@ -145,6 +145,8 @@ pub struct CareAct {
 pub struct Budget {
     pub dols: Option<f64>,
     pub total: Option<f64>,
+    /// The yearly pay award from the second financial year (a share).
+    pub pay_award: Option<f64>,
 }
 
 /// A profile whose figures are all there and agree with each other.

@@ -390,3 +390,22 @@ fn a_profile_that_gives_salaries_and_on_costs_has_them_used_and_not_assumed() {
     let e = problems(&EXAMPLE.replace("independent_bias_per_week = 2", "independent_bias_per_week = 2\non_costs = 30"));
     assert!(e.contains("staff.on_costs: is a share from 0 to 1"), "{e}");
 }
+
+#[test]
+fn a_pay_award_raises_later_years_pay_and_its_absence_is_an_assumption() {
+    let of = |text: &str| {
+        let m = scenario::parse(&scenario_of(text), "award.toml").unwrap_or_else(|e| panic!("{e}"));
+        let assumed = m.assumptions.iter().any(|(k, _)| k == "inflation.pay");
+        (m.inflation.pay.clone(), assumed)
+    };
+    let (pay, assumed) = of(EXAMPLE);
+    assert!(assumed, "no pay award given: listed as an assumption");
+    assert!(pay.iter().all(|&f| f == 1.0), "{pay:?}");
+    let (pay, assumed) = of(&EXAMPLE.replace("dols = 700000", "dols = 700000\npay_award = 0.04"));
+    assert!(!assumed, "the council's own pay award is not an assumption");
+    assert_eq!(pay.len(), 2, "two financial years: {pay:?}");
+    assert_eq!(pay[0], 1.0);
+    assert!((pay[1] - 1.04).abs() < 1e-12, "{pay:?}");
+    let e = problems(&EXAMPLE.replace("dols = 700000", "dols = 700000\npay_award = 4"));
+    assert!(e.contains("budget.pay_award: is a share from 0 to 1"), "{e}");
+}

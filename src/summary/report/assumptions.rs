@@ -68,6 +68,7 @@ pub(crate) fn key_words(m: &Model, key: &str) -> String {
         "recruitment_days" => "days to fill a vacant post".to_string(),
         "on_costs" => "on-costs (share of salary)".to_string(),
         "salary" => "salary a year".to_string(),
+        "pay" => "pay award a year (share)".to_string(),
         "dols_share" => "share of casework hours for DoLS".to_string(),
         "agency" => "agency cover of vacant posts".to_string(),
         "fee" => "fee per assessment".to_string(),
