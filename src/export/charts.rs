@@ -491,10 +491,21 @@ fn bars<DB: DrawingBackend>(chart: &Chart, panel: &Panel, area: &DrawingArea<DB,
         .legend(|(x, y)| PathElement::new(vec![(x + 8, y - 6), (x + 8, y + 6)], LINE.stroke_width(2)));
     }
     if let Some(m) = &panel.marker {
-        c.draw_series(std::iter::once(PathElement::new(
-            vec![(-0.5, m.value), (n as f64 - 0.5, m.value)],
-            MARKER.stroke_width(2),
-        )))?
+        // One level across the chart, or a level per bar (a budget that
+        // differs from year to year, or is missing for some).
+        let levels: Vec<(f64, f64, f64)> = if m.steps.is_empty() {
+            vec![(-0.5, n as f64 - 0.5, m.value)]
+        } else {
+            m.steps
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.is_finite())
+                .map(|(x, &v)| (x as f64 - 0.45, x as f64 + 0.45, v))
+                .collect()
+        };
+        c.draw_series(
+            levels.into_iter().map(|(from, to, v)| PathElement::new(vec![(from, v), (to, v)], MARKER.stroke_width(2))),
+        )?
         .label(m.label.as_str())
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], MARKER.stroke_width(2)));
     }

@@ -181,7 +181,9 @@ pub struct Marker {
     pub label: String,
     pub value: f64,
     /// On a fan chart, a value per period instead of one level (an
-    /// establishment that follows a staffing plan); empty for a level.
+    /// establishment that follows a staffing plan); on a bar chart, a
+    /// value per bar (NaN for none: a budget missing for a year); empty
+    /// for a level. `value` is then the highest, which the axis reaches.
     pub steps: Vec<f64>,
 }
 

@@ -282,3 +282,29 @@ fn a_comparison_warns_first_when_its_baseline_does_not_start_where_the_council_s
         "{md}"
     );
 }
+
+#[test]
+fn the_budget_chart_sets_each_years_spend_against_its_budget() {
+    use caseflow::results::BudgetMetric;
+    use caseflow::stats::Bands;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/dols-2026.toml");
+    let sc = scenario::load(&path).unwrap();
+    assert!(!sc.model.budget.is_empty(), "dols-2026 has a DoLS budget");
+    let cfg = RunConfig { replications: 8, seed: 3, threads: None };
+    let agg = runner::run(&sc.model, &cfg, &|| {}).unwrap();
+    let stamp = Stamp::new(&sc.model.name, &sc.sha256, cfg.seed, cfg.replications);
+    let rep = report::build(&sc.model, &agg, &stamp, &sc, None);
+    let charts = rep.charts();
+    let chart = charts.iter().find(|c| c.id == "budget").expect("a chart of spend against budget");
+    assert_eq!(chart.panels.len(), sc.model.budget.len(), "a panel per budget line");
+    for (l, (panel, line)) in chart.panels.iter().zip(&sc.model.budget).enumerate() {
+        let marker = panel.marker.as_ref().expect("the budget drawn over the bars");
+        let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
+        assert!(marker.steps.iter().zip(&line.per_year).all(|(&a, &b)| same(a, b)), "{:?}", marker.steps);
+        assert_eq!(marker.steps.len(), sc.model.years.len());
+        for (y, &p50) in panel.series[0].p50.iter().enumerate() {
+            let spend = Bands::of(agg.budget(l, y, BudgetMetric::Spend));
+            assert_eq!(p50, spend.p50, "year {y}: the bar is the spend the budget table gives");
+        }
+    }
+}

@@ -8,7 +8,7 @@ use crate::model::WorkKind;
 use crate::results::{BudgetMetric, FlowKpi, RequestKpi, TotalMetric, YearMetric};
 use crate::stats::Bands;
 use crate::summary::doc::{
-    Block, Chart, ChartKind, Figure, KpiRow, KpiTable, Panel, Section, Sentence, Series, Source, Table,
+    Block, Chart, ChartKind, Figure, KpiRow, KpiTable, Marker, Panel, Section, Sentence, Series, Source, Table,
 };
 
 /// "2015/16", or "2015/16 (part)" for a part-year.
@@ -103,6 +103,7 @@ pub(super) fn section(cx: &ReportInput) -> Section {
     s.push(Block::Kpis(activity(cx)));
     if !cx.m.budget.is_empty() {
         s.push(Block::Table(budget_table(cx)));
+        s.push(Block::Chart(budget_chart(cx)));
     }
     s.push(Block::Note(
         "Staff time is costed at each role's cost per casework hour available (salary and on-costs, agency day rates and overtime, over the hours left after leave, sickness and vacancies), so the work's costs and the cost of time given to no work add up to the staff bill.".into(),
@@ -216,6 +217,36 @@ fn activity(cx: &ReportInput) -> KpiTable {
         unit: Unit::Money,
     });
     t
+}
+
+/// Each budget line's spend by financial year against the budget.
+fn budget_chart(cx: &ReportInput) -> Chart {
+    let n = cx.m.years.len();
+    let panels =
+        cx.m.budget
+            .iter()
+            .enumerate()
+            .map(|(l, line)| {
+                let spend = Series::over("spend", n, |y| Bands::of(cx.agg.budget(l, y, BudgetMetric::Spend)));
+                let mut panel = Panel::new(&format!("budget for {}", line.item.label()), vec![spend]);
+                let highest = line.per_year.iter().copied().filter(|v| v.is_finite()).fold(0.0, f64::max);
+                panel.marker = Some(Marker { label: "budget".into(), value: highest, steps: line.per_year.clone() });
+                panel
+            })
+            .collect();
+    Chart {
+        id: "budget".into(),
+        legend: "upper",
+        from_zero: true,
+        title: "Spend against budget by financial year".into(),
+        caption: "Each bar is the P50 of a financial year's spend on the budget line, with its P10-P90 whisker; the line across it is the budget. The table above gives the chance of going over and the expected overspend.".into(),
+        kind: ChartKind::Bars,
+        x_label: "financial year".into(),
+        y_label: "£".into(),
+        x_ticks: (0..n).map(|y| year_label(cx, y)).collect(),
+        x_marks: Vec::new(),
+        panels,
+    }
 }
 
 fn budget_table(cx: &ReportInput) -> Table {
