@@ -253,6 +253,11 @@ pub fn month_year(d: NaiveDate) -> String {
     format!("{} {}", MONTHS[d.month0() as usize], d.year())
 }
 
+/// "2 June 2026".
+pub fn long_date(d: NaiveDate) -> String {
+    format!("{} {}", d.day(), month_year(d))
+}
+
 /// "Mar 18": short enough for an axis.
 pub fn short_month(d: NaiveDate) -> String {
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

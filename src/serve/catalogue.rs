@@ -83,21 +83,42 @@ impl Catalogue {
         self.shipped.iter().chain(&self.uploads).find(|e| e.id == id)
     }
 
-    /// Keep an upload that loads; its problems otherwise.
-    pub fn upload(&mut self, name: &str, text: &str) -> Result<&Entry, ServeError> {
+    /// Keep an upload that loads, and what else it offers (see
+    /// `keep_profile`); its problems otherwise.
+    pub fn upload(&mut self, name: &str, text: &str) -> Result<Vec<Entry>, ServeError> {
         let title = plain_name(name);
-        let text = profile_as_scenario(text, &title)?;
-        self.keep(title, text)
+        match text.parse::<toml::Table>() {
+            Ok(doc) if looks_like_profile(&doc) => {
+                let checked = crate::profile::check(crate::profile::parse(text, &title)?, &title)?;
+                self.keep_profile(title, &checked)
+            }
+            _ => Ok(vec![self.keep(title, text.to_string())?.clone()]),
+        }
     }
 
     /// Keep a council's profile sent as the spreadsheet template
-    /// (`caseflow new --template FILE.xlsx`), as the scenario it makes.
-    pub fn upload_workbook(&mut self, name: &str, bytes: Vec<u8>) -> Result<&Entry, ServeError> {
+    /// (`caseflow new --template FILE.xlsx`), as `upload` keeps one.
+    pub fn upload_workbook(&mut self, name: &str, bytes: Vec<u8>) -> Result<Vec<Entry>, ServeError> {
         let title = plain_name(name);
         let profile = crate::profile::xlsx::from_bytes(bytes, &title)?;
         let checked = crate::profile::check(profile, &title)?;
-        let text = crate::profile::scenario_text(&checked, &title);
-        self.keep(title, text)
+        self.keep_profile(title, &checked)
+    }
+
+    /// A council's profile as the scenario `caseflow new` makes of it and,
+    /// when its figures are from before the Supreme Court's ruling of 2
+    /// June 2026, also as `caseflow new --ruling central` makes it, so the
+    /// page can answer what the ruling does to this council (the size of
+    /// the change is a field of that scenario's form).
+    fn keep_profile(&mut self, title: String, c: &crate::profile::Checked) -> Result<Vec<Entry>, ServeError> {
+        use crate::profile::Ruling;
+        let mut kept = vec![self.keep(title.clone(), crate::profile::scenario_text(c, &title))?.clone()];
+        if c.start <= Ruling::date() {
+            let text = crate::profile::scenario_text_with(c, &title, Some(Ruling::Central));
+            let shown = format!("{title} with the ruling of {}", crate::format::long_date(Ruling::date()));
+            kept.push(self.keep(shown, text)?.clone());
+        }
+        Ok(kept)
     }
 
     fn keep(&mut self, title: String, text: String) -> Result<&Entry, ServeError> {
@@ -176,16 +197,6 @@ fn looks_like_profile(doc: &toml::Table) -> bool {
 
 /// An uploaded profile becomes the scenario `caseflow new` would write;
 /// any other text is taken as a scenario.
-fn profile_as_scenario(text: &str, name: &str) -> Result<String, ServeError> {
-    match text.parse::<toml::Table>() {
-        Ok(doc) if looks_like_profile(&doc) => {
-            let checked = crate::profile::check(crate::profile::parse(text, name)?, name)?;
-            Ok(crate::profile::scenario_text(&checked, name))
-        }
-        _ => Ok(text.to_string()),
-    }
-}
-
 /// Keys that name files: refused in an upload.
 fn find_files(v: &toml::Value, at: &str, out: &mut Vec<(String, String)>) {
     match v {

@@ -127,19 +127,23 @@ async fn upload_workbook(
 }
 
 /// Add an upload to the scenarios on offer: its id, title and key figures,
-/// or its problems beside the upload field.
+/// with any other scenario it offers too under `also` (a council's profile
+/// with the 2026 ruling); or its problems beside the upload field.
 async fn offer(
     app: Arc<App>,
-    add: impl FnOnce(&mut super::Catalogue) -> Result<&Entry, ServeError> + Send + 'static,
+    add: impl FnOnce(&mut super::Catalogue) -> Result<Vec<Entry>, ServeError> + Send + 'static,
 ) -> Reply {
     let result = blocking(move || {
         let mut catalogue = app.catalogue.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        add(&mut catalogue).map(|e| (e.id.clone(), e.title.clone(), e.figures.clone()))
+        add(&mut catalogue)
     })
     .await?;
+    let shown = |e: &Entry| serde_json::json!({ "id": e.id, "title": e.title, "figures": e.figures });
     match result {
-        Ok((id, title, figures)) => {
-            Ok(Json(serde_json::json!({ "id": id, "title": title, "figures": figures })).into_response())
+        Ok(kept) => {
+            let mut reply = shown(&kept[0]);
+            reply["also"] = kept[1..].iter().map(shown).collect();
+            Ok(Json(reply).into_response())
         }
         Err(e) => Ok(problems(form::place(&e, &[], "upload"))),
     }

@@ -258,6 +258,15 @@ fn the_what_if_page_works_in_a_real_browser() {
                       return o && o.textContent.includes('eastbury.xlsx') ? document.getElementById('figures').innerText : null;";
         let page = wait_for(&c, "the workbook's scenario chosen", script, 30).await;
         assert!(page.as_str().unwrap_or_default().contains("DoLS"), "its key figures: {page}");
+        // And, its figures being from before the 2026 ruling, with the ruling too.
+        let options = c
+            .execute("return Array.from(document.getElementById('scenario').options).map(o => o.textContent).join('\\n');", vec![])
+            .await
+            .unwrap();
+        assert!(
+            options.as_str().unwrap_or_default().contains("eastbury.xlsx with the ruling of 2 June 2026 (uploaded)"),
+            "the council with the ruling is offered: {options}"
+        );
         c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
         c.screenshot().await.map(|png| std::fs::write(artifacts.join("serve-upload-workbook.png"), png)).unwrap().unwrap();
 

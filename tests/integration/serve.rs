@@ -345,6 +345,22 @@ fn a_council_profile_uploaded_is_offered_as_the_scenario_it_makes() {
     assert!(figures.contains("DoLS"), "its key figures in words: {reply}");
     let job = run(&server, &format!("{{\"scenario\":\"{id}\",\"replications\":10}}"));
     assert_eq!(wait(&server, job)["state"], "done");
+    // Its figures are from before the 2026 ruling, so it is offered with
+    // the ruling too, whose size is a field of the form.
+    let also = entry["also"].as_array().unwrap_or_else(|| panic!("nothing else offered: {reply}"));
+    assert_eq!(also.len(), 1, "{reply}");
+    assert_eq!(also[0]["title"], "eastbury.toml with the ruling of 2 June 2026");
+    let ruling = also[0]["id"].as_str().unwrap();
+    let (status, form) = http(&server, "GET", &format!("/api/form?scenario={ruling}"), &[], "");
+    assert_eq!(status, 200, "{form}");
+    assert!(form.contains("legal_changes.") && form.contains("still need"), "the law's size is on the form: {form}");
+    let (_, plain) = http(&server, "GET", &format!("/api/form?scenario={id}"), &[], "");
+    assert!(!plain.contains("legal_changes."), "the council as it stands has no change in the law");
+    // A profile of a day after the ruling already includes it.
+    let later = profile.replace("start = 2026-04-01", "start = 2026-09-01");
+    let body = serde_json::json!({ "name": "eastbury-later.toml", "text": later }).to_string();
+    let (_, reply) = post(&server, "/api/upload", &body);
+    assert_eq!(json(&reply)["also"].as_array().map(Vec::len), Some(0), "{reply}");
     // A profile with a figure missing is refused by name, beside the upload field.
     let bad = profile.replace("population = 180000", "");
     let body = serde_json::json!({ "name": "eastbury.toml", "text": bad }).to_string();

@@ -2,7 +2,7 @@
 //! requests and renewals end because people no longer qualify.
 
 use super::{ReportInput, words};
-use crate::format::{Unit, month_year, pct, significant};
+use crate::format::{Unit, long_date, month_year, pct, significant};
 use crate::model::LegalChange;
 use crate::results::{FlowKpi, FlowMetric, RequestKpi};
 use crate::stats::Bands;
@@ -26,11 +26,6 @@ pub(super) fn share_in_words(cx: &ReportInput, k: usize) -> String {
         ),
         None => pct(100.0 * change.still_required),
     }
-}
-
-/// "2 June 2026".
-fn long_date(d: chrono::NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
 }
 
 /// One sentence per change in the law within the horizon.
