@@ -255,7 +255,13 @@ pub fn key_figures(sc: &Scenario) -> Vec<String> {
             let at_start =
                 arrivals.segments.iter().rfind(|s| s.start <= m.warmup_days).or(arrivals.segments.first())?;
             let per_year = at_start.rate_per_day * DAYS_PER_YEAR;
-            Some(format!("{}: about {} a year", r.label, thousands(per_year)))
+            // Renewals and requests that follow other work come on top: a
+            // council's yearly figure counts them too.
+            let first = r.first() as u16;
+            let followed =
+                m.flows.iter().any(|f| f.route_groups.iter().any(|g| g.routes.iter().any(|x| x.to == first)));
+            let more = if followed { " new, plus renewals and follow-ups" } else { "" };
+            Some(format!("{}: about {} a year{more}", r.label, thousands(per_year)))
         })
         .collect();
     if !demand.is_empty() {

@@ -343,6 +343,9 @@ fn a_council_profile_uploaded_is_offered_as_the_scenario_it_makes() {
     assert_eq!(entry["title"], "eastbury.toml");
     let figures = entry["figures"].to_string();
     assert!(figures.contains("DoLS"), "its key figures in words: {reply}");
+    // The profile's 950 standard requests include renewals, which the
+    // scenario makes as authorisations end: the new ones are fewer.
+    assert!(figures.contains("standard DoLS requests: about 570 a year new, plus renewals"), "{figures}");
     let job = run(&server, &format!("{{\"scenario\":\"{id}\",\"replications\":10}}"));
     assert_eq!(wait(&server, job)["state"], "done");
     // Its figures are from before the 2026 ruling, so it is offered with
