@@ -288,8 +288,10 @@ pub struct NewArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Add the Supreme Court ruling of 2 June 2026 that overruled Cheshire West, with how far it cuts
-    /// the DoLS requests that still need authorising (names the scenario <name>-ruling-<HOW_FAR>)
-    #[arg(long, value_enum, value_name = "HOW_FAR")]
+    /// the DoLS requests that still need authorising (names the scenario <name>-ruling-<HOW_FAR>).
+    /// The profile's figures are from before the ruling, so that scenario does not check itself
+    /// against them and is not calibrated: the one made without --ruling is
+    #[arg(long, value_enum, value_name = "HOW_FAR", conflicts_with = "calibrate")]
     pub ruling: Option<crate::profile::Ruling>,
     /// Calibrate the new scenario at once (as caseflow calibrate with its defaults)
     #[arg(long)]

@@ -62,7 +62,17 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
         };
         return super::calibrate::calibrate(&cal, out);
     }
-    if !args.quiet {
+    if args.quiet {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.ruling.is_some() {
+        say!(
+            out,
+            "Next: caseflow run {}. The profile's figures are from before the ruling, so this scenario does not check \
+itself against them: the one caseflow new makes without --ruling does, and caseflow calibrate fits it to them.",
+            target.display()
+        );
+    } else {
         say!(
             out,
             "Next: caseflow calibrate {} finds what the profile cannot say (each BIA's effective DoLS time, triage, how \

@@ -160,14 +160,19 @@ pub fn scenario_text_with(c: &Checked, profile_file: &str, ruling: Option<Ruling
     care_act(&mut o, c, &f);
     dols(&mut o, c, &f);
     roles(&mut o, c, &f);
-    observed(&mut o, c, &f);
-    o.line("\n# ----- where the council stands (from its profile), for every run to check -----");
-    for obs in std::mem::take(&mut o.observed) {
-        o.line(obs);
-    }
-    o.line("\n# ----- what the profile cannot say: caseflow calibrate finds these -----");
-    for cal in std::mem::take(&mut o.calibrate) {
-        o.line(cal);
+    // The profile's figures are from before the ruling, which changes
+    // the year they are set in: only the council as it stands checks
+    // itself against them, and is calibrated to them.
+    if ruling.is_none() {
+        observed(&mut o, c, &f);
+        o.line("\n# ----- where the council stands (from its profile), for every run to check -----");
+        for obs in std::mem::take(&mut o.observed) {
+            o.line(obs);
+        }
+        o.line("\n# ----- what the profile cannot say: caseflow calibrate finds these -----");
+        for cal in std::mem::take(&mut o.calibrate) {
+            o.line(cal);
+        }
     }
     o.line("\n# ----- values that are national defaults or guesses: check them -----");
     for (key, source) in std::mem::take(&mut o.assumed) {
@@ -181,14 +186,30 @@ fn header(o: &mut Out, c: &Checked, profile_file: &str, ruling: Option<Ruling>) 
     o.line(format!("# {name}: {}'s adult social care and DoLS from {}, made by caseflow new", c.label, c.start));
     o.line(format!("# from the council profile {profile_file}."));
     o.line("#");
-    o.line(format!("#   caseflow calibrate scenarios/{name}.toml    (finds what the profile cannot say)"));
-    o.line(format!("#   caseflow run scenarios/{name}-calibrated.toml"));
+    match ruling {
+        None => {
+            o.line(format!("#   caseflow calibrate scenarios/{name}.toml    (finds what the profile cannot say)"));
+            o.line(format!("#   caseflow run scenarios/{name}-calibrated.toml"));
+        }
+        Some(_) => {
+            o.line(format!("#   caseflow run scenarios/{name}.toml"));
+            o.line("#");
+            let day = crate::format::long_date(Ruling::date());
+            o.line(format!("# The profile's figures describe the year before the ruling of {day},"));
+            o.line("# which changes the year they would be checked in, so this scenario neither checks");
+            o.line(format!("# itself against them nor is calibrated to them: {}.toml, made without", c.name));
+            o.line("# --ruling, does both for the council as it stands.");
+        }
+    }
     o.line("#");
     o.line("# Every figure the profile gives is used as given. Every other value is a");
     o.line("# national default with its source (FACTS: ../shared/FACTS.md; ASSUMPTION: no");
     o.line("# national figure), listed under [[assumptions]] at the end, which every report");
-    o.line("# shows as assumptions to check. [[observed]] is where the council stands; every");
-    o.line("# run checks itself against it. [[calibrate]] names what calibration finds.");
+    o.line("# shows as assumptions to check.");
+    if ruling.is_none() {
+        o.line("# [[observed]] is where the council stands; every run checks itself against it.");
+        o.line("# [[calibrate]] names what calibration finds.");
+    }
     o.line("\n[scenario]");
     o.line(format!("name = {}", quoted(name)));
     o.line(format!(

@@ -293,6 +293,11 @@ fn a_council_can_add_the_2026_ruling_to_its_own_scenario_and_it_cuts_its_request
     assert!(text.contains("from = 2026-06-02"), "{text}");
     assert!(text.contains("min = 0.35, mode = 0.55, max = 0.75"), "the central assumption, as dols-2026.toml");
     assert!(without.legal_changes.is_empty());
+    // The profile's figures are from before the ruling: only the council
+    // as it stands checks itself against them and is calibrated to them.
+    assert!(!without.observed.is_empty());
+    assert!(with.observed.is_empty() && !text.contains("[[calibrate]]"), "{text}");
+    assert!(text.contains("eastbury.toml, made without"), "the header says where they are checked");
     // Every request and its renewals are on the same futures: the ruling
     // leaves fewer received, and fewer open at the end.
     let cfg = RunConfig { replications: 40, seed: 1, threads: None };
@@ -314,6 +319,14 @@ fn the_ruling_is_refused_for_a_profile_that_starts_after_it() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("late.toml describes 2026-09-01 (council.start), after the ruling of 2026-06-02"), "{err}");
+    // Nor is a scenario with the ruling calibrated: the figures are from before it.
+    std::fs::write(&profile, EXAMPLE).unwrap();
+    let out = caseflow(
+        &["new", "--ruling", "central", "--calibrate", "--out", dir.join("s.toml").to_str().unwrap()],
+        &profile,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with '--calibrate'"));
 }
 
 #[test]
