@@ -56,10 +56,11 @@ values in the ranges together with the rest (see below).",
         out.push(Sentence::plain(format!("{}: {} (was {was}).", name_of(u), u.toml_at(t))));
     }
     out.extend(o.conflicts.iter().map(|c| Sentence::plain(conflict_words(o, c))));
+    // How the search stopped is for the method section: here, its size.
     out.push(Sentence::plain(format!(
-        "{} candidates simulated in {seconds:.1} s; the search stopped because {}.",
+        "{} settings of these values were tried, each over {} simulated futures, in {seconds:.1} s.",
         o.runs.len(),
-        o.stopped
+        thousands(o.plan.replications as f64)
     )));
     s.push(Block::Sentences(out));
     s
@@ -237,6 +238,7 @@ figure this value alone moves steeply for small gains elsewhere.",
             crate::calibrate::FIRST_DESIGN
         )));
     }
+    s.push(Block::Paragraph(format!("The search stopped because {}.", o.stopped)));
     let best = o.runs.iter().map(|r| r.misfit).fold(f64::INFINITY, f64::min);
     s.push(Block::Note(format!("Smallest misfit found: {}.", decimal(best, 3))));
     s
