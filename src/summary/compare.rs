@@ -307,7 +307,8 @@ fn baseline_not_reproduced(c: &Setup, name: &str) -> Option<Sentence> {
     Some(Sentence::plain(format!(
         "Read these differences with care: the baseline, {name}, does not reproduce {which} the council \
 observed (its own run's report lists them), so they are measured from a start that is not where the council \
-stands; calibrating it (caseflow calibrate) finds the values that make it start there."
+stands. {}",
+        report::today::CALIBRATE_ADVICE
     )))
 }
 

@@ -46,8 +46,8 @@ fn not_reproduced(cx: &ReportInput) -> Option<Sentence> {
     Some(Sentence::plain(format!(
         "Read these figures with care: the model does not reproduce {which} the council observed \
 (see \"Does the model reproduce today?\"). Where this scenario is meant to be the council as it stands, its \
-figures do not start where the council does, and their ranges do not cover that gap; calibrating it \
-(caseflow calibrate) finds the values that make it start there."
+figures do not start where the council does, and their ranges do not cover that gap. {}",
+        super::today::CALIBRATE_ADVICE
     )))
 }
 

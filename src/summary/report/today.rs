@@ -8,6 +8,12 @@ use crate::model::observed::Observation;
 use crate::stats::{Aggregate, Bands};
 use crate::summary::doc::{Block, Section, Table};
 
+/// What to do about figures the run does not reproduce: calibrate, or,
+/// for a scenario calibrated already, read why calibration could not.
+pub const CALIBRATE_ADVICE: &str = "If it is not calibrated yet, caseflow calibrate finds the values that make it \
+start there; if it is, its calibration report says which figures no values reproduce together with the rest, \
+and those are the figures to check.";
+
 /// The unit an observed figure reads in.
 pub fn unit(o: &Observation) -> Unit {
     let m = o.reading.measure;
@@ -99,7 +105,7 @@ so the model starts where the council stands.",
         let names: Vec<String> = missed.iter().map(|c| c.observation.label()).collect();
         format!(
             "No: {} of the {} observed figures {} not reproduced ({}). Figures that rest on them are less \
-trustworthy; `caseflow calibrate` finds the values the council does not know so that they are.",
+trustworthy. {CALIBRATE_ADVICE}",
             missed.len(),
             checks.len(),
             if missed.len() == 1 { "is" } else { "are" },
