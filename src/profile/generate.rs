@@ -714,6 +714,19 @@ fn observed(o: &mut Out, c: &Checked, f: &Figures) {
     let given = "profile: last year";
     let national = |def: Default| format!("not in the profile; national default, {}", def.source);
     let received = f.urgent + f.standard;
+    // Demand the model makes for itself (renewals, urgent requests
+    // followed by standard ones) adds to what arrives new: every run
+    // checks the sum against the council's own count.
+    for (request, count) in [("urgent_dols", f.urgent), ("standard_dols", f.standard)] {
+        let mut entry = observation(
+            &quoted(request),
+            "received",
+            count,
+            "profile: last year; within 10% (ASSUMPTION: a year's requests vary by about that)",
+        );
+        entry.push_str(&format!("\ntolerance = {}", num((0.1 * count).max(10.0).round())));
+        o.observed.push(entry);
+    }
     o.observed.push(observation(
         "\"standard_dols\"",
         "within_deadline",
