@@ -537,7 +537,8 @@ fn posts(o: &mut Out, key: &str, p: Option<super::Posts>, fte: f64, s: &super::S
     o.default(key, "hours_per_week", d::HOURS_PER_WEEK);
     o.default(key, "turnover_per_year", d::TURNOVER);
     assume_recruitment(o, key);
-    if p.and_then(|x| x.agency).unwrap_or(0.0) > 0.0 {
+    let agency = p.and_then(|x| x.agency).unwrap_or(0.0);
+    if agency > 0.0 {
         o.assume(
             key,
             "agency",
@@ -546,7 +547,11 @@ fn posts(o: &mut Out, key: &str, p: Option<super::Posts>, fte: f64, s: &super::S
                 num(d::AGENCY_AFTER_DAYS.value),
                 num(d::AGENCY_DAY_RATE.value)
             ),
-            "ASSUMPTION: agency covers vacant posts after 42 days at £300 a day (the profile has agency staff)",
+            &format!(
+                "ASSUMPTION: agency covers each vacant post after 42 days at £300 a day (the profile has {} FTE of \
+agency staff; the model covers every vacancy, not that number)",
+                num(agency)
+            ),
         );
     }
     pay(o, key, p.and_then(|x| x.salary), s, salary);

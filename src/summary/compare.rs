@@ -8,7 +8,7 @@ use super::report;
 use crate::compare::Paired;
 use crate::format::{Unit, month_year, thousands};
 use crate::measure;
-use crate::model::{Model, WorkKind};
+use crate::model::{Model, RoleKind, WorkKind};
 use crate::results::{FlowKpi, FlowMetric, TotalMetric, YearMetric};
 use crate::stats::{Aggregate, Bands};
 
@@ -187,7 +187,12 @@ fn rows(c: &Setup) -> Vec<Row> {
     };
     add("scenario", "total", cost, to_date, Unit::Money);
     add("scenario", "total", "cost_agency", format!("agency cost {over}"), Unit::Money);
-    add("scenario", "total", "cost_bought_in", format!("bought-in assessment cost {over}"), Unit::Money);
+    // Say whose fees: more best interests assessments done in house still
+    // buy more mental health assessments from s12 doctors.
+    let bought: Vec<&str> =
+        base.roles.iter().filter(|r| matches!(r.kind, RoleKind::BoughtIn { .. })).map(|r| r.label.as_str()).collect();
+    let whose = if bought.is_empty() { String::new() } else { format!(" ({})", crate::format::list(&bought)) };
+    add("scenario", "total", "cost_bought_in", format!("bought-in assessment cost{whose} {over}"), Unit::Money);
     for flow in base.flows.iter().filter(|f| f.stage_of.is_none()) {
         if flow.deadline_days.is_some() {
             let label = format!("{}: % within the deadline {over}", flow.label);
