@@ -78,7 +78,7 @@ fn resources(m: &Model, agg: &Aggregate, f: usize) -> Vec<(String, f64, &'static
                 (RoleKind::Staff, DolsPolicy::FixedShare { .. }) if dols => {
                     let of = k(RoleKpi::HoursDolsSetAside);
                     let used = if of > 0.0 { 100.0 * k(RoleKpi::HoursDols) / of } else { f64::NAN };
-                    (name, used, "of DoLS time")
+                    (name, used, DOLS_TIME)
                 }
                 _ => (name, k(RoleKpi::UtilisationPct), "of hours"),
             }
@@ -120,11 +120,20 @@ pub fn limits(m: &Model, agg: &Aggregate) -> Vec<Limit> {
     out
 }
 
+/// A fixed DoLS share's hours, as the time a role's use is a share of.
+const DOLS_TIME: &str = "of DoLS time";
+
 fn use_words(resources: &[(String, f64, &'static str)]) -> String {
     let parts: Vec<String> = resources
         .iter()
         .map(|(name, used, of)| {
-            let full = if *used >= FULL_PCT { ", full" } else { "" };
+            // DoLS work may borrow next week's DoLS hours, which can take
+            // the share used a little over the time set aside.
+            let full = match *used {
+                u if u > 100.0 && *of == DOLS_TIME => ", full, borrowing from weeks ahead",
+                u if u >= FULL_PCT => ", full",
+                _ => "",
+            };
             format!("{name}: {} {of} used{full}", Unit::Pct.show(*used))
         })
         .collect();
