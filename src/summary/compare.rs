@@ -173,10 +173,7 @@ fn rows(c: &Setup) -> Vec<Row> {
             format!("{label}: % completed within the deadline {over}"),
             Unit::Pct,
         );
-        let days = match at {
-            None => "mean_days_to_decision",
-            Some(_) => "mean_days_to_decision",
-        };
+        let days = "mean_days_to_decision";
         add("request", &request.name, days, format!("{label}: mean days to decision {over}"), Unit::Days);
         add("request", &request.name, open, format!("{label}: open {when}"), Unit::Count);
     }
