@@ -290,7 +290,7 @@ pub struct NewArgs {
     /// Add the Supreme Court ruling of 2 June 2026 that overruled Cheshire West, with how far it cuts
     /// the DoLS requests that still need authorising (names the scenario <name>-ruling-<HOW_FAR>).
     /// The profile's figures are from before the ruling, so that scenario does not check itself
-    /// against them and is not calibrated: the one made without --ruling is
+    /// against them and is not calibrated: the one made without --ruling does both
     #[arg(long, value_enum, value_name = "HOW_FAR", conflicts_with = "calibrate")]
     pub ruling: Option<crate::profile::Ruling>,
     /// Calibrate the new scenario at once (as caseflow calibrate with its defaults)

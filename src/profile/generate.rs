@@ -664,10 +664,7 @@ fn bought_in_roles(o: &mut Out, f: &Figures) {
     if f.independent > 0.0 {
         o.line("\n[[roles]]\nname = \"independent_bia\"\nlabel = \"independent BIAs\"\nkind = \"bought_in\"");
         o.line(format!("per_week = {}  # profile", num(f.independent)));
-        match f.independent_fee {
-            Some(fee) => o.line(format!("fee = {}  # profile", num(fee))),
-            None => o.default("roles.independent_bia", "fee", d::INDEPENDENT_BIA_FEE),
-        }
+        o.given_or("roles.independent_bia", "fee", f.independent_fee, d::INDEPENDENT_BIA_FEE);
         // Bought in for assessments, not for the screening wave.
         o.line("skills = [\"urgent_bia\", \"standard_bia\"]");
     }
@@ -713,6 +710,12 @@ fn observation(of: &str, measure: &str, value: f64, source: &str) -> String {
     format!("\n[[observed]]\nof = {of}\nmeasure = \"{measure}\"\nvalue = {}\nsource = {}", num(value), quoted(source))
 }
 
+/// One `[[observed]]` entry with its own tolerance: `share` of the value,
+/// but at least 10.
+fn observation_within(of: &str, measure: &str, value: f64, source: &str, share: f64) -> String {
+    format!("{}\ntolerance = {}", observation(of, measure, value, source), num((share * value).max(10.0)))
+}
+
 fn observed(o: &mut Out, c: &Checked, f: &Figures) {
     let dl = &c.p.dols;
     let all = "[\"urgent_dols\", \"standard_dols\"]";
@@ -723,14 +726,8 @@ fn observed(o: &mut Out, c: &Checked, f: &Figures) {
     // followed by standard ones) adds to what arrives new: every run
     // checks the sum against the council's own count.
     for (request, count) in [("urgent_dols", f.urgent), ("standard_dols", f.standard)] {
-        let mut entry = observation(
-            &quoted(request),
-            "received",
-            count,
-            "profile: last year; within 10% (ASSUMPTION: a year's requests vary by about that)",
-        );
-        entry.push_str(&format!("\ntolerance = {}", num((0.1 * count).max(10.0).round())));
-        o.observed.push(entry);
+        let source = "profile: last year; within 10% (ASSUMPTION: a year's requests vary by about that)";
+        o.observed.push(observation_within(&quoted(request), "received", count, source, 0.1));
     }
     o.observed.push(observation(
         "\"standard_dols\"",
@@ -765,9 +762,8 @@ fn observed(o: &mut Out, c: &Checked, f: &Figures) {
         ("ot_assessment", ca.ot_assessments_waiting.filter(|_| f.ots > 0.0)),
     ] {
         if let Some(w) = waiting {
-            let mut entry = observation(&quoted(flow), "waiting", w, "profile: waiting today, taken to stay steady");
-            entry.push_str(&format!("\ntolerance = {}", num((0.15 * w).max(10.0))));
-            o.observed.push(entry);
+            let source = "profile: waiting today, taken to stay steady";
+            o.observed.push(observation_within(&quoted(flow), "waiting", w, source, 0.15));
         }
     }
     calibrate(o, c, f);

@@ -195,8 +195,6 @@ fn looks_like_profile(doc: &toml::Table) -> bool {
     doc.contains_key("council") && !doc.contains_key("scenario") && !doc.contains_key("base")
 }
 
-/// An uploaded profile becomes the scenario `caseflow new` would write;
-/// any other text is taken as a scenario.
 /// Keys that name files: refused in an upload.
 fn find_files(v: &toml::Value, at: &str, out: &mut Vec<(String, String)>) {
     match v {
