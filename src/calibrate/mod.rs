@@ -21,6 +21,7 @@
 //! horizon.
 
 mod search;
+use search::Target;
 pub use search::{STALL_GAIN, design_size};
 pub mod write;
 
@@ -199,7 +200,7 @@ pub fn calibrate(
         let new = || Observed { readings: &readings, bands: vec![Band::new(); n] };
         let bands = runner::fold(&s.model, &cfg, new, Control { progress: &|| {}, stop })?.bands;
         let means: Vec<f64> = bands.iter().map(Band::mean).collect();
-        let misfit = s.model.observed.iter().zip(&means).map(|(o, &m)| o.misfit(m).min(1e3).powi(2).ln_1p()).sum();
+        let misfit = Target::all(&s.model.observed).misfit(&means);
         Ok(Run { t: t.to_vec(), means, misfit })
     };
     let as_given = simulate(Vec::new(), &start)?;
@@ -249,7 +250,7 @@ fn staged(
     if first.is_empty() || rest.is_empty() {
         // Nothing to find first, or nothing else: one search.
         let points = search::design_size(start.len());
-        return search::minimise(start, points, plan.max_runs, observed, evaluate, progress, stop);
+        return search::minimise(start, points, plan.max_runs, &Target::all(observed), evaluate, progress, stop);
     }
 
     let mut at = start.to_vec();
@@ -264,7 +265,8 @@ fn staged(
         (&rest, plan.max_runs.saturating_sub(ends).max(2), search::design_size(rest.len())),
         (&first, AGAIN, 1),
     ];
-    for (stage, budget, points) in stages {
+    let mut theirs = vec![false; observed.len()];
+    for (k, (stage, budget, points)) in stages.into_iter().enumerate() {
         let budget = budget.min(plan.max_runs - all.runs.len());
         if budget < 2 {
             break;
@@ -276,18 +278,44 @@ fn staged(
             stage.iter().zip(t).for_each(|(&i, &x)| w[i] = x);
             w
         };
-        let evaluate_stage = |t: &[f64]| evaluate(&whole(t)).map(|r| Run { t: t.to_vec(), ..r });
+        // The middle stage leaves the figures the first values move
+        // steeply to them, as they are found again after it: held where
+        // they are, those figures would pin the rest (more DoLS time
+        // lengthens a waiting list the first values can shorten).
+        let target = if k == 1 { Target::without(observed, &theirs) } else { Target::all(observed) };
+        let evaluate_stage =
+            |t: &[f64]| evaluate(&whole(t)).map(|r| Run { t: t.to_vec(), misfit: target.misfit(&r.means), ..r });
         let progress_stage = |r: &Run, n: usize| progress(r, done + n);
         let sub: Vec<f64> = stage.iter().map(|&i| at[i]).collect();
-        let found = search::minimise(&sub, points, budget, observed, &evaluate_stage, &progress_stage, stop)?;
+        let found = search::minimise(&sub, points, budget, &target, &evaluate_stage, &progress_stage, stop)?;
+        if k == 0 {
+            theirs = moved_steeply(observed, &found.runs);
+        }
         at = whole(&found.best);
-        all.runs.extend(found.runs.into_iter().map(|r| Run { t: whole(&r.t), ..r }));
+        let full = Target::all(observed);
+        all.runs.extend(found.runs.into_iter().map(|r| Run { t: whole(&r.t), misfit: full.misfit(&r.means), ..r }));
         words.push(found.stopped);
     }
     all.best = at;
     let names = ["for the values found first", "then for the rest", "then for the first again"];
     all.stopped = names.iter().zip(&words).map(|(n, w)| format!("{n}, {w}")).collect::<Vec<_>>().join("; ");
     Ok(all)
+}
+
+/// A figure moves steeply with a value when, over the value's design,
+/// its simulated mean spans more than this many tolerances.
+const STEEP: f64 = 2.0;
+
+/// The figures that `runs` (candidates differing only in some values) move
+/// by more than `STEEP` tolerances.
+fn moved_steeply(observed: &[crate::model::observed::Observation], runs: &[Run]) -> Vec<bool> {
+    (0..observed.len())
+        .map(|j| {
+            let d = runs.iter().map(|r| observed[j].misfit(r.means[j])).filter(|d| d.is_finite());
+            let (lo, hi) = d.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(x), hi.max(x)));
+            hi - lo > STEEP
+        })
+        .collect()
 }
 
 /// The numbers of a TOML value (a number, or a list of them).
@@ -360,4 +388,43 @@ fn conflicts(after: &Scenario, agg: &Aggregate, runs: &[Run], best: &[f64]) -> V
             at_bounds: at_bounds.clone(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::search::Target;
+    use super::{Run, moved_steeply};
+    use crate::model::observed::{Measure, Observation, Reading, Subject};
+
+    /// Two figures, each observed as 100 within 10.
+    fn two() -> Vec<Observation> {
+        let figure = |f: usize| Observation {
+            reading: Reading { of: Subject::Flow(f), measure: Measure::Waiting, periods: 0..1 },
+            value: 100.0,
+            tolerance: 10.0,
+            subject: format!("flow {f}"),
+            when: "at the end".into(),
+            source: None,
+        };
+        vec![figure(0), figure(1)]
+    }
+
+    fn run(means: [f64; 2]) -> Run {
+        Run { t: vec![0.5], means: means.to_vec(), misfit: 0.0 }
+    }
+
+    #[test]
+    fn a_figure_the_first_values_move_steeply_is_left_to_them_in_the_middle_stage() {
+        let observed = two();
+        // Over the first values' design the first figure spans 5
+        // tolerances, the second 1.
+        let design = [run([100.0, 100.0]), run([150.0, 110.0]), run([120.0, 105.0])];
+        assert_eq!(moved_steeply(&observed, &design), [true, false]);
+        let middle = Target::without(&observed, &[true, false]);
+        let far_on_the_first = [200.0, 100.0];
+        assert_eq!(middle.misfit(&far_on_the_first), 0.0, "the first figure is not counted");
+        assert!(Target::all(&observed).misfit(&far_on_the_first) > 4.0);
+        // Were every figure theirs, the middle stage counts them all.
+        assert!(Target::without(&observed, &[true, true]).misfit(&far_on_the_first) > 4.0);
+    }
 }

@@ -40,10 +40,38 @@ enum Halt {
     Failed(CalibrationError),
 }
 
-/// Whether every observation of a run is within `GOOD_ENOUGH` of its
-/// tolerance.
-fn close(run: &Run, observed: &[Observation]) -> bool {
-    observed.iter().zip(&run.means).all(|(o, &m)| o.misfit(m).abs() <= GOOD_ENOUGH)
+/// The observed figures a search answers to: all of them, or all but
+/// those left to another stage.
+pub(crate) struct Target<'a> {
+    observed: &'a [Observation],
+    counted: Vec<bool>,
+}
+
+impl<'a> Target<'a> {
+    pub fn all(observed: &'a [Observation]) -> Target<'a> {
+        Target { observed, counted: vec![true; observed.len()] }
+    }
+
+    /// Every figure but those `left` (if that leaves any).
+    pub fn without(observed: &'a [Observation], left: &[bool]) -> Target<'a> {
+        let counted: Vec<bool> = left.iter().map(|l| !l).collect();
+        if counted.contains(&true) { Target { observed, counted } } else { Target::all(observed) }
+    }
+
+    fn counted(&self) -> impl Iterator<Item = (&Observation, usize)> {
+        self.observed.iter().enumerate().filter(|(j, _)| self.counted[*j]).map(|(j, o)| (o, j))
+    }
+
+    /// The sum over the figures counted of ln(1 + d²), d in tolerances.
+    pub fn misfit(&self, means: &[f64]) -> f64 {
+        self.counted().map(|(o, j)| o.misfit(means[j]).min(1e3).powi(2).ln_1p()).sum()
+    }
+
+    /// Whether every figure counted is within `GOOD_ENOUGH` of its
+    /// tolerance.
+    fn close(&self, means: &[f64]) -> bool {
+        self.counted().all(|(o, j)| o.misfit(means[j]).abs() <= GOOD_ENOUGH)
+    }
 }
 
 struct Problem<'a> {
@@ -54,7 +82,7 @@ struct Problem<'a> {
     /// Once refining: the candidates simulated before it began, and how
     /// many in a row without a gain of `STALL_GAIN` stop it.
     stall: Option<(usize, usize)>,
-    observed: &'a [Observation],
+    target: &'a Target<'a>,
     progress: &'a (dyn Fn(&Run, usize) + Sync),
     stop: &'a AtomicBool,
 }
@@ -77,7 +105,7 @@ impl Problem<'_> {
             return Err(Halt::Spent);
         }
         let run = (self.evaluate)(&inside).map_err(Halt::Failed)?;
-        let (misfit, done) = (run.misfit, close(&run, self.observed));
+        let (misfit, done) = (run.misfit, self.target.close(&run.means));
         let mut runs = self.runs.lock().unwrap_or_else(|e| e.into_inner());
         runs.push(run);
         (self.progress)(runs.last().expect("just pushed"), runs.len());
@@ -123,7 +151,7 @@ pub(super) fn minimise(
     start: &[f64],
     points: usize,
     max_runs: usize,
-    observed: &[Observation],
+    target: &Target,
     evaluate: &(dyn Fn(&[f64]) -> Result<Run, CalibrationError> + Sync),
     progress: &(dyn Fn(&Run, usize) + Sync),
     stop: &AtomicBool,
@@ -134,7 +162,7 @@ pub(super) fn minimise(
         halt: Mutex::new(None),
         max_runs,
         stall: None,
-        observed,
+        target,
         progress,
         stop,
     };
@@ -158,7 +186,7 @@ pub(super) fn minimise(
     }
     let best = p.best().ok_or(RunError::Interrupted)?;
     let runs = p.runs.into_inner().unwrap_or_else(|e| e.into_inner());
-    debug_assert!(runs.iter().all(|r| r.means.len() == observed.len()));
+    debug_assert!(runs.iter().all(|r| r.means.len() == target.observed.len()));
     Ok(Found { best: best.t, runs, stopped: stopped.unwrap_or_default() })
 }
 

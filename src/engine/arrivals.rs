@@ -242,6 +242,23 @@ impl Sim<'_> {
         self.schedule_random_shock(s);
     }
 
+    /// A triaged request still waiting past its deadline at the start was
+    /// not screened high priority: councils take those first, so what has
+    /// waited is what they put off. Drawn again from the other classes,
+    /// in their shares; without this the start's aged backlog would be high
+    /// priority as often as new requests, and its first months would go
+    /// on requests long overdue while new high-priority ones wait.
+    fn overdue_not_high(&mut self, f: usize, id: u32) {
+        let triage = &self.m.flows[f].triage;
+        let item = self.items.get_mut(id);
+        if item.class != 0 || item.deadline >= 0.0 || triage.len() < 2 || triage[0] >= 1.0 {
+            return;
+        }
+        let high = triage[0];
+        let u: f64 = high + (1.0 - high) * item.rng.random::<f64>();
+        item.class = triage.iter().position(|&c| u < c).unwrap_or(triage.len() - 1) as u8;
+    }
+
     /// Work in hand at time 0: waiting items with their ages, items
     /// already allocated part-done, follow-ups already booked.
     pub(super) fn initial_work(&mut self) {
@@ -252,6 +269,7 @@ impl Sim<'_> {
             for _ in 0..init.waiting {
                 let age = init.waiting_age_days.as_ref().map_or(0.0, |d| d.sample(&mut rng));
                 let id = self.create(f, item_stream(rng.next_u64()), -age, NOBODY, None);
+                self.overdue_not_high(f, id);
                 self.join(id);
             }
             for _ in 0..init.in_service {
@@ -269,5 +287,38 @@ impl Sim<'_> {
                 self.schedule_due(id, State::Scheduled);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Sim;
+
+    /// A triaged flow with a backlog at the start, half of it past its
+    /// 21-day deadline (ages 0 to 42 days), screened half high priority.
+    fn backlog() -> crate::model::Model {
+        crate::scenario::parse(
+            "[scenario]\nname = \"b\"\nstart = 2020-04-01\nyears = 1\n\n[[flows]]\nname = \"dols\"\norder = \"deadline\"\ndeadline_days = 21\ntriage = [0.5, 0.3, 0.2]\neffort_hours = { dist = \"fixed\", value = 1 }\ninitial = { waiting = 4000, waiting_age_days = { dist = \"uniform\", min = 0, max = 42 } }\n\n[[roles]]\nname = \"bia\"\nfte = 1\nhours_per_week = 37\ncaseload_cap = 10\nskills = [\"dols\"]\n",
+            "b.toml",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_backlog_past_its_deadline_at_the_start_is_not_high_priority() {
+        let m = backlog();
+        let sim = Sim::new(&m, 1, 0);
+        let (mut overdue, mut fresh) = ([0u32; 3], [0u32; 3]);
+        for item in sim.items.live() {
+            let counts = if item.deadline < 0.0 { &mut overdue } else { &mut fresh };
+            counts[item.class as usize] += 1;
+        }
+        assert_eq!(overdue[0], 0, "overdue and high priority: {overdue:?}");
+        // The rest keep the others' shares, 0.3 to 0.2, and those not yet
+        // due keep every share.
+        let medium = f64::from(overdue[1]) / f64::from(overdue[1] + overdue[2]);
+        assert!((medium - 0.6).abs() < 0.05, "medium share of the overdue: {medium} {overdue:?}");
+        let high = f64::from(fresh[0]) / f64::from(fresh.iter().sum::<u32>());
+        assert!((high - 0.5).abs() < 0.05, "high share of those not yet due: {high} {fresh:?}");
     }
 }

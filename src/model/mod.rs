@@ -127,6 +127,19 @@ impl Unknown {
         format!("[{}]", shown.join(", "))
     }
 
+    /// How far the value at `t` is from `value`, as a share of the range's
+    /// length. A list given off the line between the ends (triage shares
+    /// [0.2, 0.4, 0.4] on a range whose high shares take from the low)
+    /// moves by its distance, though its `position` may not change.
+    pub fn moved(&self, value: &[f64], t: f64) -> Option<f64> {
+        let norm = |v: &mut dyn Iterator<Item = f64>| v.map(|x| x * x).sum::<f64>().sqrt();
+        let length = norm(&mut self.low.iter().zip(&self.high).map(|(a, b)| b - a));
+        if value.len() != self.low.len() || length == 0.0 {
+            return None;
+        }
+        Some(norm(&mut self.at(t).iter().zip(value).map(|(a, b)| a - b)) / length)
+    }
+
     /// The fraction of the way from low to high a value lies (of its first
     /// number that differs between the ends).
     pub fn position(&self, value: &[f64]) -> Option<f64> {
@@ -515,5 +528,26 @@ mod tests {
         assert_eq!(within("Carrow: standard DoLS applications", "Ashby: sign-off"), "Ashby: sign-off");
         assert_eq!(within("standard DoLS requests", "sign-off"), "sign-off");
         assert_eq!(within("Carrow: x", "Carrowby: sign-off"), "Carrowby: sign-off");
+    }
+
+    #[test]
+    fn a_triage_given_off_its_range_line_moves_by_its_distance() {
+        let triage = super::Unknown {
+            keys: vec!["flows.standard_bia.triage".into()],
+            low: vec![0.05, 0.35, 0.6],
+            high: vec![0.6, 0.25, 0.15],
+            list: true,
+            whole: false,
+            label: None,
+            first: false,
+        };
+        let given = [0.2, 0.4, 0.4];
+        let t = triage.position(&given).unwrap();
+        // Same high share, so the same position; but medium and low moved.
+        let moved = triage.moved(&given, t).unwrap();
+        assert!((moved - 0.1523).abs() < 1e-3, "{moved}");
+        assert!(triage.moved(&triage.at(0.3), 0.3).unwrap() < 1e-12);
+        let share = super::Unknown { keys: vec!["x".into()], low: vec![0.1], high: vec![0.5], list: false, ..triage };
+        assert!((share.moved(&[0.2], 0.75).unwrap() - 0.5).abs() < 1e-12);
     }
 }

@@ -502,7 +502,7 @@ fn standard_flows(o: &mut Out, f: &Figures, backlog: f64, effort: String) {
         num(in_force)
     ));
     o.line(format!(
-        "# the backlog's ages: {}% over a year; {in_force} authorisations in force, renewed as they end",
+        "# the backlog's ages: {}% over a year (those past 21 days are medium or low priority: high ones are taken first); {in_force} authorisations in force, renewed as they end",
         num(100.0 * f.over_a_year)
     ));
     o.line("\n[[flows]]\nname = \"standard_mha\"\nlabel = \"mental health assessment\"\npriority = 3");

@@ -102,9 +102,8 @@ fn moved(o: &Outcome) -> Section {
         .iter()
         .zip(o.values_before.iter().zip(&o.best))
         .map(|(u, (before, &t))| {
-            let was_at = before.as_ref().and_then(|v| u.position(&numbers(v)));
-            let moved = match was_at {
-                Some(p) => format!("{} of the range", Unit::Pct.show(100.0 * (t - p).abs())),
+            let moved = match before.as_ref().and_then(|v| u.moved(&numbers(v), t)) {
+                Some(share) => format!("{} of the range", Unit::Pct.show(100.0 * share)),
                 None => "-".into(),
             };
             vec![

@@ -277,6 +277,14 @@ fn a_profiles_needs_assessment_waiting_list_is_reproduced_by_calibration() {
     eprintln!("needs assessments waiting: observed 260, before {before:.0}, calibrated {after:.0}");
     assert!(row.ends_with(",true"), "not reproduced: {row}");
     assert!((before - 260.0).abs() > 100.0, "the scenario as made missed it before calibration: {row}");
+    // With the waiting list left to the casework share while the DoLS
+    // values are found, the BIAs' DoLS time is free to reproduce the
+    // on-time share and the share closed undecided too (before, it was
+    // pinned, and they came out at 12% against 21% and 63% against 50%).
+    for measure in [",within_deadline,", ",closed_share,"] {
+        let row = observed.lines().find(|l| l.contains(measure)).expect("observed");
+        assert!(row.ends_with(",true"), "not reproduced: {row}");
+    }
 }
 
 #[test]

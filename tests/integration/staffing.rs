@@ -85,7 +85,7 @@ fn more_social_worker_bias_never_lower_standard_dols_decided_within_21_days() {
         let changes = [
             Change::set("roles.social_worker_bia.fte", fte),
             Change::set("scenario.name", format!("bia-{fte}")),
-            Change::set("scenario.years", 1),
+            Change::set("scenario.years", 2),
         ];
         scenario::load_with(&path, &changes).unwrap().model
     };
