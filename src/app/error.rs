@@ -51,6 +51,11 @@ already include it; leave out --ruling",
         profile.display()
     )]
     RulingBeforeStart { profile: PathBuf, start: chrono::NaiveDate, ruling: chrono::NaiveDate },
+    #[error(
+        "--out {}: that is the profile itself; the scenario goes to another file (leave out --out for scenarios/<name>.toml)",
+        profile.display()
+    )]
+    OutIsProfile { profile: PathBuf },
     /// Writing to standard output failed; a closed pipe (`| head`) ends
     /// the program quietly instead.
     #[error("cannot write to standard output: {0}")]
@@ -95,6 +100,7 @@ impl CommandError {
             | CommandError::StaffHistory { .. }
             | CommandError::HealthCheck { .. }
             | CommandError::RulingBeforeStart { .. }
+            | CommandError::OutIsProfile { .. }
             | CommandError::PrecisionAndCount { .. }
             | CommandError::MaxWithoutPrecision
             | CommandError::AutoNotHere { .. } => 2,

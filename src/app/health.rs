@@ -352,7 +352,7 @@ fn search_staffing(
             cost: answer.map(|c| (cost_at(&c.agg, m), now_cost)),
             note: match answer {
                 Some(_) => found.method.clone(),
-                None => found.why_none.clone().unwrap_or_default(),
+                None => found.why_none.clone().unwrap_or_else(|| "no staffing in the range meets every target".into()),
             },
             command: staff_line(
                 &args.scenario,

@@ -28,6 +28,10 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
     let text = profile::scenario_text_with(&checked, &path.display().to_string(), args.ruling);
     let name = profile::scenario_name(&checked, args.ruling);
     let target = args.out.clone().unwrap_or_else(|| Path::new("scenarios").join(format!("{name}.toml")));
+    let same = |a: &Path, b: &Path| a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b);
+    if same(&target, path) {
+        return Err(CommandError::OutIsProfile { profile: path.clone() });
+    }
     // A scenario made from a profile that does not load is caseflow's fault.
     crate::scenario::parse(&text, &target.display().to_string()).map_err(|e| CommandError::Internal {
         message: format!("the scenario made from {} does not load:\n{e}", path.display()),

@@ -234,7 +234,8 @@ pub struct Outcome {
     pub answer: Option<usize>,
     /// With no answer: the candidate that comes closest.
     pub closest: Option<usize>,
-    /// Why there is no answer, when there is none.
+    /// Why there is no answer, when there is none and more can be said
+    /// than that no candidate in the range meets every target.
     pub why_none: Option<String>,
     /// Targets that fell as the first key rose, in words.
     pub not_monotone: Vec<String>,
@@ -427,7 +428,7 @@ pub fn run(
         .map(|(i, _)| s.evaluated[i].values.clone());
     let (answer, why_none) = match cheapest {
         Some(best) => s.confirm(best)?,
-        None => (None, Some("no candidate in the range meets every service target".into())),
+        None => (None, None),
     };
     let closest = if answer.is_none() { s.closest() } else { None };
     let focus = answer.or(closest).map(|i| s.evaluated[i].replications);

@@ -170,8 +170,8 @@ fn answer_section(
             cost_words(plan, out, model, c)
         ))),
         (None, Some(c)) => sentences.push(Sentence::plain(format!(
-            "Nothing in the range meets every target: {}. The closest is {}, which meets {}. {}",
-            plain(out.why_none.as_deref().unwrap_or("none does")),
+            "Nothing in the range meets every target{}. The closest is {}, which meets {}. {}",
+            out.why_none.as_deref().map_or(String::new(), |why| format!(": {}", plain(why))),
             values(plan, model, c),
             meeting(plan, c),
             cost_words(plan, out, model, c)

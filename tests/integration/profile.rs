@@ -430,3 +430,15 @@ fn a_pay_award_raises_later_years_pay_and_its_absence_is_an_assumption() {
     let e = problems(&EXAMPLE.replace("dols = 700000", "dols = 700000\npay_award = 4"));
     assert!(e.contains("budget.pay_award: is a share from 0 to 1"), "{e}");
 }
+
+#[test]
+fn a_scenario_is_never_written_over_its_own_profile() {
+    let dir = scratch_dir("profile-out-is-profile");
+    let profile = dir.join("mine.toml");
+    std::fs::write(&profile, EXAMPLE).unwrap();
+    let out = caseflow(&["new", "--force", "--out", profile.to_str().unwrap()], &profile);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("that is the profile itself"), "{err}");
+    assert_eq!(std::fs::read_to_string(&profile).unwrap(), EXAMPLE, "the profile is untouched");
+}

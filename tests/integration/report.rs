@@ -317,3 +317,22 @@ fn the_budget_chart_sets_each_years_spend_against_its_budget() {
         }
     }
 }
+
+#[test]
+fn the_dual_role_bias_dols_hours_a_week_are_the_same_figure_wherever_said() {
+    // The headline's "giving DoLS about N hours a week" and the sentence on
+    // care management time lost read the same hours, and a share set aside
+    // that the run did not use exactly is named beside the share used.
+    let halton = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/halton-2015-baseline.toml");
+    let (lines, _) = in_short_of(&halton);
+    let text = lines.join("\n");
+    let after = |marker: &str| {
+        let i = text.find(marker).unwrap_or_else(|| panic!("no {marker:?} in {text}"));
+        text[i + marker.len()..].split_whitespace().next().unwrap().to_string()
+    };
+    let said = after("giving DoLS about ");
+    assert_eq!(said, after("hours to DoLS (about "), "{text}");
+    let posts: f64 = after("the hours of ").parse().unwrap();
+    let hours: f64 = said.replace(',', "").parse().unwrap();
+    assert!((posts - hours / 37.0).abs() < 0.06, "{posts} posts for {hours} hours a week of 37-hour posts");
+}

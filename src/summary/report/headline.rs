@@ -2,7 +2,7 @@
 
 use super::{ReportInput, words};
 use crate::format::Unit;
-use crate::model::{RoleKind, WorkKind};
+use crate::model::{DolsPolicy, RoleKind, WorkKind};
 use crate::results::{FlowKpi, RequestKpi, TotalMetric};
 use crate::stats::Bands;
 use crate::summary::doc::{Block, Figure, Section, Sentence, Source};
@@ -66,15 +66,24 @@ fn dols_capacity(cx: &ReportInput) -> String {
             RoleKind::Staff if r.does_care_management(m) => {
                 let dols = Bands::of(cx.agg.role_kpi(i, crate::results::RoleKpi::HoursDols)).p50;
                 let available = Bands::of(cx.agg.role_kpi(i, crate::results::RoleKpi::HoursAvailable)).p50;
-                // A share of casework hours, not of contracted hours: the
-                // hours a week given elsewhere read against contracted ones.
+                // A share of casework hours as the run used them (a fixed
+                // share set aside may be overrun or left unused), and the
+                // hours as full-time posts of contracted hours.
                 let share = if available > 0.0 { dols / available } else { 0.0 };
+                let per_week = dols / (m.horizon_days / DAYS_PER_WEEK);
+                let set = match r.dols_policy {
+                    DolsPolicy::FixedShare { share: set, .. } if (set - share).abs() >= 0.005 => {
+                        format!("; {} set aside", Unit::Probability.show(set))
+                    }
+                    _ => String::new(),
+                };
                 staff.push(format!(
-                    "{:.1} FTE of {} (giving DoLS about {} of their casework hours, the time of {:.1} FTE)",
+                    "{:.1} FTE of {} (giving DoLS about {} hours a week, the hours of {:.1} full-time posts: {} of their casework hours{set})",
                     r.fte,
                     r.label,
-                    crate::format::Unit::Probability.show(share),
-                    r.fte * share
+                    Unit::Hours.show(per_week),
+                    per_week / r.hours_per_week,
+                    Unit::Probability.show(share),
                 ));
             }
             RoleKind::Staff => staff.push(format!("{:.1} FTE of {}", r.fte, r.label)),
