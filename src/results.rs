@@ -550,7 +550,11 @@ mod observed {
                         t.add_request(r, q, self.measure, self.periods.clone());
                     }
                 }
-                Subject::Flow(f) => t.add_flow(r, *f, self.measure, self.periods.clone()),
+                Subject::Flows(list) => {
+                    for &f in list {
+                        t.add_flow(r, f, self.measure, self.periods.clone());
+                    }
+                }
             }
             t.value(self.measure)
         }

@@ -399,7 +399,7 @@ mod tests {
     /// Two figures, each observed as 100 within 10.
     fn two() -> Vec<Observation> {
         let figure = |f: usize| Observation {
-            reading: Reading { of: Subject::Flow(f), measure: Measure::Waiting, periods: 0..1 },
+            reading: Reading { of: Subject::Flows(vec![f]), measure: Measure::Waiting, periods: 0..1 },
             value: 100.0,
             tolerance: 10.0,
             subject: format!("flow {f}"),

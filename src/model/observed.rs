@@ -5,11 +5,12 @@
 use std::ops::Range;
 
 /// What an observation is of: requests taken together (the DoLS backlog
-/// is urgent and standard requests), or one flow.
+/// is urgent and standard requests), or flows taken together (waiting
+/// lists that share one list of work).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
     Requests(Vec<usize>),
-    Flow(usize),
+    Flows(Vec<usize>),
 }
 
 /// An observed measure, as councils report it.

@@ -191,7 +191,7 @@ calibration and the calibrated P50 and P10-P90."
 /// the requests observed are in the table beside the chart.
 fn short_label(obs: &Observation) -> String {
     let what = match obs.reading.of {
-        Subject::Flow(_) => format!("{}: {}", obs.subject, obs.reading.measure.words()),
+        Subject::Flows(_) => format!("{}: {}", obs.subject, obs.reading.measure.words()),
         Subject::Requests(_) => match obs.reading.measure {
             Measure::Backlog => "backlog (not completed)".to_string(),
             m => m.words().to_string(),

@@ -169,3 +169,28 @@ fn triage_an_aged_backlog_and_undecided_endings_are_each_needed_for_the_national
     ]);
     assert!(no_endings.iter().any(|d| d.starts_with("closed undecided")), "without endings: {no_endings:?}");
 }
+
+#[test]
+fn waiting_lists_observed_together_are_their_sum_and_a_list_may_not_mix_requests_and_flows() {
+    let dir = scratch_dir("observed-flows");
+    let overlay = |of: &str| {
+        format!(
+            "base = {:?}\n\n[scenario]\nname = \"lists\"\nyears = 1\n\n[[observed]]\nof = {of}\nmeasure = \"waiting\"\nvalue = 100\n",
+            shipped("halton-2015-baseline.toml").display().to_string()
+        )
+    };
+    let path = dir.join("lists.toml");
+    let mut text = overlay("\"needs_assessment\"");
+    text += "\n[[observed]]\nof = \"review\"\nmeasure = \"waiting\"\nvalue = 100\n";
+    text += "\n[[observed]]\nof = [\"needs_assessment\", \"review\"]\nmeasure = \"waiting\"\nvalue = 200\n";
+    std::fs::write(&path, text).unwrap();
+    let model = scenario::load(&path).unwrap_or_else(|e| panic!("{e}")).model;
+    let agg = runner::run(&model, &RunConfig { replications: 4, seed: 2, threads: None }, &|| {}).unwrap();
+    let means: Vec<f64> = today::checks(&model, &agg).iter().map(|c| c.simulated.mean).collect();
+    assert!((means[2] - (means[0] + means[1])).abs() < 1e-9, "{means:?}");
+    assert_eq!(model.observed[2].label(), "needs assessments and reviews: waiting at 31 March 2016");
+
+    std::fs::write(&path, overlay("[\"standard_dols\", \"review\"]")).unwrap();
+    let err = scenario::load(&path).expect_err("a request and a flow in one list").to_string();
+    assert!(err.contains("a list names requests or flows, not both"), "{err}");
+}

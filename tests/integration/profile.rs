@@ -442,3 +442,18 @@ fn a_scenario_is_never_written_over_its_own_profile() {
     assert!(err.contains("that is the profile itself"), "{err}");
     assert_eq!(std::fs::read_to_string(&profile).unwrap(), EXAMPLE, "the profile is untouched");
 }
+
+#[test]
+fn waiting_lists_taken_from_one_list_are_observed_as_their_total() {
+    // Needs assessments and reviews share one list in the model, oldest
+    // first: it can reproduce how many wait for either, not the split.
+    let text =
+        EXAMPLE.replace("needs_assessments_waiting = 260", "needs_assessments_waiting = 260\nreviews_waiting = 900");
+    let s = scenario_of(&text);
+    assert!(s.contains("of = [\"needs_assessment\", \"review\"]\nmeasure = \"waiting\"\nvalue = 1160"), "{s}");
+    assert!(s.contains("260 needs assessments, 900 reviews waiting today"), "{s}");
+    let m = scenario::parse(&s, "s.toml").unwrap_or_else(|e| panic!("{e}"));
+    let waiting: Vec<_> = m.observed.iter().filter(|o| o.label().contains("waiting")).collect();
+    assert_eq!(waiting.len(), 1, "one observed total");
+    assert_eq!(waiting[0].label(), "needs assessments and reviews: waiting at 31 March 2027");
+}

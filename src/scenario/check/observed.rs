@@ -69,27 +69,30 @@ fn subject(
         let labels: Vec<&str> = ids.iter().map(|&q| n.requests[q].label.as_str()).collect();
         return Some((Subject::Requests(ids), and_list(&labels)));
     }
-    if let [one] = names.as_slice() {
-        if let Some(f) = n.flows.iter().position(|f| f.name == *one) {
-            if let Some(m) = measure.filter(|m| !m.of_flows()) {
-                c.err(here.key("measure"), format!("'{}' is a measure of requests, and '{one}' is a flow", m.key()));
-                return None;
-            }
-            if n.flows[f].stage_of.is_some() {
-                c.err(here.key("of"), format!("'{one}' is a stage of a request; name the request"));
-                return None;
-            }
-            return Some((Subject::Flow(f), n.flows[f].label.clone()));
+    let flows: Vec<Option<usize>> = names.iter().map(|s| n.flows.iter().position(|f| f.name == *s)).collect();
+    if flows.iter().all(Option::is_some) {
+        let ids: Vec<usize> = flows.into_iter().flatten().collect();
+        if let Some(m) = measure.filter(|m| !m.of_flows()) {
+            c.err(here.key("measure"), format!("'{}' is a measure of requests, and '{}' a flow", m.key(), names[0]));
+            return None;
         }
+        if let Some(&f) = ids.iter().find(|&&f| n.flows[f].stage_of.is_some()) {
+            c.err(here.key("of"), format!("'{}' is a stage of a request; name the request", n.flows[f].name));
+            return None;
+        }
+        let labels: Vec<&str> = ids.iter().map(|&f| n.flows[f].label.as_str()).collect();
+        return Some((Subject::Flows(ids), and_list(&labels)));
     }
-    let missing: Vec<&str> =
-        names.iter().copied().filter(|s| !n.requests.iter().any(|r| r.name == *s)).collect::<Vec<_>>();
-    let what = if names.len() > 1 {
-        "a list names requests only, and there is no request"
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|s| !n.requests.iter().any(|r| r.name == *s) && !n.flows.iter().any(|f| f.name == *s))
+        .collect();
+    if missing.is_empty() {
+        c.err(here.key("of"), "a list names requests or flows, not both");
     } else {
-        "there is no request or flow"
-    };
-    c.err(here.key("of"), format!("{what} called '{}'", missing.join("', '")));
+        c.err(here.key("of"), format!("there is no request or flow called '{}'", missing.join("', '")));
+    }
     None
 }
 
