@@ -145,6 +145,7 @@ pub fn health_check(args: &HealthArgs, out: Out) -> Result<ExitCode, CommandErro
         synthetic: past.synthetic,
         histories: past.histories.clone(),
         staffing: &staffing,
+        searched: !args.no_search,
         without_dols: without_dols.as_ref(),
         previous: past.previous.as_ref(),
     };

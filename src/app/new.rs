@@ -70,10 +70,13 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.ruling.is_some() {
+        let plain = profile::scenario_name(&checked, None);
         say!(
             out,
             "Next: caseflow run {}. The profile's figures are from before the ruling, so this scenario does not check \
-itself against them: the one caseflow new makes without --ruling does, and caseflow calibrate fits it to them.",
+itself against them: the one caseflow new makes without --ruling ({plain}.toml) does, and caseflow calibrate fits it \
+to them. Calibrate that one first, then give this one the values it finds ({plain}-calibrated.toml lists them) with \
+--set KEY=VALUE, so that the ruling is set against your council as it stands.",
             target.display()
         );
     } else {

@@ -217,12 +217,11 @@ values set on top, simulated {} times up to the last observed date with the same
 the observed figures of ln(1 + d²), d = (simulated mean − observed) / tolerance: like d² near a figure, but a \
 figure no values can reach adds little more the further it is, so it cannot pull the rest away. The search starts from the scenario's own \
 values and a spread of {} more points (a Halton sequence), then refines the best with Nelder-Mead inside the \
-ranges until every figure is within half its tolerance, the search stops improving ({} candidates in a row \
-bring the misfit down by less than {}), or {} candidates have been simulated. The calibrated values are then run \
-{} times over the whole horizon.",
+ranges until every figure is within half its tolerance, the search stops improving (twice as many candidates \
+in a row as the values searched together, plus two, bring the misfit down by less than {}), or {} candidates \
+have been simulated. The calibrated values are then run {} times over the whole horizon.",
         o.plan.replications,
         crate::calibrate::design_size(o.plan.unknowns.len()) - 1,
-        2 * (o.plan.unknowns.len() + 1),
         crate::calibrate::STALL_GAIN,
         o.plan.max_runs,
         o.plan.confirm
@@ -230,9 +229,10 @@ bring the misfit down by less than {}), or {} candidates have been simulated. Th
     let first: Vec<String> = o.plan.unknowns.iter().filter(|u| u.first).map(name_of).collect();
     if !first.is_empty() && first.len() < o.plan.unknowns.len() {
         s.push(Block::Paragraph(format!(
-            "In stages: {} was found first, on its own (a design of {} points); then the other values, with it held; \
-then it again on its own, with them held. A figure far off adds little to the misfit, so a joint search would trade a \
-figure this value alone moves steeply for small gains elsewhere.",
+            "In stages, each with its own share of the candidates: {} was found first, on its own (a design of {} \
+points); then the other values, with it held, leaving out the figures it moved by more than two tolerances (it is \
+found again for them); then it again on its own, with them held, on every figure. A figure far off adds little to \
+the misfit, so a joint search would trade a figure this value alone moves steeply for small gains elsewhere.",
             first.join(" and "),
             crate::calibrate::FIRST_DESIGN
         )));

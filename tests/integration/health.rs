@@ -201,6 +201,7 @@ fn the_health_check_renders_every_section_and_its_summary_matches_the_tables() {
         synthetic: true,
         histories: Vec::new(),
         staffing: &[],
+        searched: true,
         without_dols: None,
         previous: None,
     };
@@ -319,6 +320,7 @@ fn the_health_check_says_what_dols_takes_from_the_bias_care_management() {
         synthetic: true,
         histories: Vec::new(),
         staffing: &[],
+        searched: true,
         without_dols: Some(&without),
         previous: None,
     };

@@ -332,7 +332,9 @@ fn the_dual_role_bias_dols_hours_a_week_are_the_same_figure_wherever_said() {
     };
     let said = after("giving DoLS about ");
     assert_eq!(said, after("hours to DoLS (about "), "{text}");
-    let posts: f64 = after("the hours of ").parse().unwrap();
-    let hours: f64 = said.replace(',', "").parse().unwrap();
-    assert!((posts - hours / 37.0).abs() < 0.06, "{posts} posts for {hours} hours a week of 37-hour posts");
+    let share: f64 = after("hours a week, ").trim_end_matches('%').parse().unwrap();
+    let i = text.find("the casework of ").expect("the casework of N of their F FTE");
+    let words: Vec<&str> = text[i..].split_whitespace().collect();
+    let (of, fte): (f64, f64) = (words[3].parse().unwrap(), words[6].parse().unwrap());
+    assert!((of - fte * share / 100.0).abs() < 0.1, "the casework of {of} of {fte} FTE at {share}%: {text}");
 }

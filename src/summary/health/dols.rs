@@ -47,11 +47,12 @@ pub(super) fn sentences(cx: &RatedInput) -> Vec<Sentence> {
             let g = given(cx.m, cx.agg, r);
             let people = |agg: &Aggregate| workforce(cx, agg, Scope::Role(r), W::PeopleAllocated);
             Sentence::plain(format!(
-                "DoLS takes {} hours of the casework time of {} in the year ahead ({} of it, about {} FTE); if it took none, the same futures give them {} people allocated per worker rather than {}.",
+                "DoLS takes {} hours of the casework time of {} in the year ahead ({} of it, the casework of {} of their {} FTE); if it took none, the same futures give them {} people allocated per worker rather than {}.",
                 Unit::Count.band_words(&g.hours),
                 cx.m.roles[r].label,
                 Unit::Pct.show(g.share_pct),
                 decimal(g.fte, 1),
+                decimal(cx.m.roles[r].fte, 1),
                 Unit::Ratio.show(people(without).p50),
                 Unit::Ratio.show(people(cx.agg).p50),
             ))
@@ -76,12 +77,13 @@ pub(super) fn section(cx: &RatedInput) -> Section {
                 _ => String::new(),
             };
             format!(
-                "{} ({} FTE) give DoLS {} hours of casework in the year ahead: {} of their casework hours at work{set}, about {} FTE of care management time",
+                "{} ({} FTE) give DoLS {} hours of casework in the year ahead: {} of their casework hours at work{set}, the casework of {} of their {} FTE",
                 capital(&role.label),
                 decimal(role.fte, 1),
                 Unit::Count.band_words(&g.hours),
                 Unit::Pct.show(g.share_pct),
-                decimal(g.fte, 1)
+                decimal(g.fte, 1),
+                decimal(role.fte, 1)
             )
         })
         .collect();

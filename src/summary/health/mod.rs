@@ -66,6 +66,8 @@ pub struct Input<'a> {
     /// The history files read, with their SHA-256.
     pub histories: Vec<(String, String)>,
     pub staffing: &'a [Staffing],
+    /// Whether the staffing search was asked for (not `--no-search`).
+    pub searched: bool,
     /// The year ahead on the same futures with DoLS taking none of the
     /// dual-role workers' time.
     pub without_dols: Option<&'a Aggregate>,

@@ -10,10 +10,13 @@ use crate::summary::doc::{Block, Section, Table};
 pub(super) fn section(cx: &RatedInput) -> Section {
     let mut s = Section::new("staffing", "Staffing to reach safe caseloads");
     if cx.input.staffing.is_empty() {
+        let text = if !cx.input.searched {
+            "The staffing search was not asked for (--no-search): without it, the health check finds the FTE each role above its safe caseload would need."
+        } else {
+            "In the median future of the year ahead every role with a safe caseload is under it, and no more of its workers are above it than the green limit, so no staffing was searched."
+        };
         if cx.staff_roles().iter().any(|&r| cx.threshold(r).is_some()) {
-            s.push(Block::Paragraph(
-                "In the median future of the year ahead every role with a safe caseload is under it, and no more of its workers are above it than the green limit (or the search was not asked for), so no staffing was searched.".into(),
-            ));
+            s.push(Block::Paragraph(text.into()));
         }
         return s;
     }

@@ -66,9 +66,11 @@ fn dols_capacity(cx: &ReportInput) -> String {
             RoleKind::Staff if r.does_care_management(m) => {
                 let dols = Bands::of(cx.agg.role_kpi(i, crate::results::RoleKpi::HoursDols)).p50;
                 let available = Bands::of(cx.agg.role_kpi(i, crate::results::RoleKpi::HoursAvailable)).p50;
-                // A share of casework hours as the run used them (a fixed
-                // share set aside may be overrun or left unused), and the
-                // hours as full-time posts of contracted hours.
+                // A share of the casework hours they were at work, as the
+                // run used them (a share set aside is of contracted hours,
+                // which leave and sickness do not reduce), and that share
+                // of their FTE: the casework time DoLS takes, as the health
+                // check says it.
                 let share = if available > 0.0 { dols / available } else { 0.0 };
                 let per_week = dols / (m.horizon_days / DAYS_PER_WEEK);
                 let set = match r.dols_policy {
@@ -78,12 +80,13 @@ fn dols_capacity(cx: &ReportInput) -> String {
                     _ => String::new(),
                 };
                 staff.push(format!(
-                    "{:.1} FTE of {} (giving DoLS about {} hours a week, the hours of {:.1} full-time posts: {} of their casework hours{set})",
+                    "{:.1} FTE of {} (giving DoLS about {} hours a week, {} of their casework hours at work, the casework of {:.1} of their {:.1} FTE{set})",
                     r.fte,
                     r.label,
                     Unit::Hours.show(per_week),
-                    per_week / r.hours_per_week,
                     Unit::Probability.show(share),
+                    r.fte * share,
+                    r.fte,
                 ));
             }
             RoleKind::Staff => staff.push(format!("{:.1} FTE of {}", r.fte, r.label)),
