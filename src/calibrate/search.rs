@@ -219,7 +219,7 @@ fn refine(p: &Problem) -> Result<String, CalibrationError> {
 fn words(halt: Halt) -> Result<String, CalibrationError> {
     match halt {
         Halt::Spent => Ok("the candidates it was allowed were spent".into()),
-        Halt::Close => Ok("every observed figure was within half its tolerance".into()),
+        Halt::Close => Ok("every observed figure it was fitting was within half its tolerance".into()),
         Halt::Stalled(window) => Ok(format!(
             "it stopped improving (the last {window} candidates brought the misfit down by less than \
 {STALL_GAIN})"
