@@ -25,9 +25,9 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
             ruling: profile::Ruling::date(),
         });
     }
-    let text = profile::scenario_text_with(&checked, &path.display().to_string(), args.ruling);
     let name = profile::scenario_name(&checked, args.ruling);
     let target = args.out.clone().unwrap_or_else(|| Path::new("scenarios").join(format!("{name}.toml")));
+    let text = profile::scenario_text_at(&checked, &path.display().to_string(), args.ruling, &target);
     let same = |a: &Path, b: &Path| a.canonicalize().ok().zip(b.canonicalize().ok()).is_some_and(|(a, b)| a == b);
     if same(&target, path) {
         return Err(CommandError::OutIsProfile { profile: path.clone() });

@@ -154,9 +154,16 @@ pub fn scenario_text(c: &Checked, profile_file: &str) -> String {
 
 /// As `scenario_text`, with the Supreme Court's 2026 ruling if asked for.
 pub fn scenario_text_with(c: &Checked, profile_file: &str, ruling: Option<Ruling>) -> String {
+    let at = std::path::Path::new("scenarios").join(format!("{}.toml", scenario_name(c, ruling)));
+    scenario_text_at(c, profile_file, ruling, &at)
+}
+
+/// As `scenario_text_with`, for a scenario written at `at`, which the
+/// commands in its header name.
+pub fn scenario_text_at(c: &Checked, profile_file: &str, ruling: Option<Ruling>, at: &std::path::Path) -> String {
     let f = Figures { ruling, ..figures(c) };
     let mut o = Out { text: String::new(), assumed: Vec::new(), observed: Vec::new(), calibrate: Vec::new() };
-    header(&mut o, c, profile_file, ruling);
+    header(&mut o, c, profile_file, ruling, at);
     care_act(&mut o, c, &f);
     dols(&mut o, c, &f);
     roles(&mut o, c, &f);
@@ -181,18 +188,19 @@ pub fn scenario_text_with(c: &Checked, profile_file: &str, ruling: Option<Ruling
     o.text
 }
 
-fn header(o: &mut Out, c: &Checked, profile_file: &str, ruling: Option<Ruling>) {
+fn header(o: &mut Out, c: &Checked, profile_file: &str, ruling: Option<Ruling>, at: &std::path::Path) {
     let name = &scenario_name(c, ruling);
+    let calibrated = at.with_file_name(format!("{name}-calibrated.toml"));
     o.line(format!("# {name}: {}'s adult social care and DoLS from {}, made by caseflow new", c.label, c.start));
     o.line(format!("# from the council profile {profile_file}."));
     o.line("#");
     match ruling {
         None => {
-            o.line(format!("#   caseflow calibrate scenarios/{name}.toml    (finds what the profile cannot say)"));
-            o.line(format!("#   caseflow run scenarios/{name}-calibrated.toml"));
+            o.line(format!("#   caseflow calibrate {}    (finds what the profile cannot say)", at.display()));
+            o.line(format!("#   caseflow run {}", calibrated.display()));
         }
         Some(_) => {
-            o.line(format!("#   caseflow run scenarios/{name}.toml"));
+            o.line(format!("#   caseflow run {}", at.display()));
             o.line("#");
             let day = crate::format::long_date(Ruling::date());
             o.line(format!("# The profile's figures describe the year before the ruling of {day},"));

@@ -19,7 +19,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub use fields::{FIELDS, Field, number};
-pub use generate::{scenario_name, scenario_text, scenario_text_with};
+pub use generate::{scenario_name, scenario_text, scenario_text_at, scenario_text_with};
 pub use ruling::Ruling;
 
 /// What is wrong with a profile, naming the field (and, for a workbook,

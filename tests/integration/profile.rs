@@ -457,3 +457,17 @@ fn waiting_lists_taken_from_one_list_are_observed_as_their_total() {
     assert_eq!(waiting.len(), 1, "one observed total");
     assert_eq!(waiting[0].label(), "needs assessments and reviews: waiting at 31 March 2027");
 }
+
+#[test]
+fn the_scenarios_header_names_where_it_was_written() {
+    let dir = scratch_dir("profile-header-path");
+    let profile = dir.join("p.toml");
+    std::fs::write(&profile, EXAMPLE).unwrap();
+    let target = dir.join("mine").join("east.toml");
+    let out = caseflow(&["new", "--force", "--out", target.to_str().unwrap()], &profile);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&target).unwrap();
+    let calibrated = dir.join("mine").join("eastbury-calibrated.toml");
+    assert!(text.contains(&format!("#   caseflow calibrate {}    (", target.display())), "{text}");
+    assert!(text.contains(&format!("#   caseflow run {}\n", calibrated.display())), "{text}");
+}
