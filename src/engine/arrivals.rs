@@ -249,14 +249,13 @@ impl Sim<'_> {
     /// priority as often as new requests, and its first months would go
     /// on requests long overdue while new high-priority ones wait.
     fn overdue_not_high(&mut self, f: usize, id: u32) {
-        let triage = &self.m.flows[f].triage;
+        let flow = &self.m.flows[f];
         let item = self.items.get_mut(id);
-        if item.class != 0 || item.deadline >= 0.0 || triage.len() < 2 || triage[0] >= 1.0 {
+        if item.class != 0 || item.deadline >= 0.0 || flow.triage.len() < 2 || flow.triage[0] >= 1.0 {
             return;
         }
-        let high = triage[0];
-        let u: f64 = high + (1.0 - high) * item.rng.random::<f64>();
-        item.class = triage.iter().position(|&c| u < c).unwrap_or(triage.len() - 1) as u8;
+        let high = flow.triage[0];
+        item.class = flow.triage_class(high + (1.0 - high) * item.rng.random::<f64>());
     }
 
     /// Work in hand at time 0: waiting items with their ages, items

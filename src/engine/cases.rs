@@ -34,12 +34,7 @@ impl Sim<'_> {
             Some(i) => (i.deadline, if flow.deprivation.is_some() { i.lapse } else { f64::INFINITY }, i.class),
             None => {
                 let deadline = flow.deadline_days.map_or(f64::INFINITY, |d| at + d);
-                let class = if flow.triage.is_empty() {
-                    0
-                } else {
-                    let u: f64 = rng.random();
-                    flow.triage.iter().position(|&c| u < c).unwrap_or(flow.triage.len() - 1) as u8
-                };
+                let class = if flow.triage.is_empty() { 0 } else { flow.triage_class(rng.random()) };
                 (deadline, flow.deprivation.map_or(f64::INFINITY, |ext| deadline + ext), class)
             }
         };

@@ -304,6 +304,14 @@ pub struct Flow {
     pub team: Option<u16>,
 }
 
+impl Flow {
+    /// The triage class (0 most urgent) that a uniform draw `u` in 0..1
+    /// falls in.
+    pub fn triage_class(&self, u: f64) -> u8 {
+        self.triage.iter().position(|&c| u < c).unwrap_or(self.triage.len().saturating_sub(1)) as u8
+    }
+}
+
 /// A label shown under another that names its area already ("Carrow:
 /// standard DoLS applications"): without the area ("sign-off", not
 /// "Carrow: sign-off"). Labels outside a region are as they are.

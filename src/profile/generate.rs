@@ -762,18 +762,19 @@ fn observed(o: &mut Out, c: &Checked, f: &Figures) {
     o.observed.push(observation(all, "completed", completed, &completed_source));
     o.observed.push(observation(all, "closed_share", d::CLOSED_SHARE.value, &national(d::CLOSED_SHARE)));
     let ca = &c.p.care_act;
-    let source = "profile: waiting today, taken to stay steady";
     waiting_on_one_list(o, c);
     for (flow, waiting) in [
         ("safeguarding", ca.safeguarding_enquiries_waiting),
         ("ot_assessment", ca.ot_assessments_waiting.filter(|_| f.ots > 0.0)),
     ] {
         if let Some(w) = waiting {
-            o.observed.push(observation_within(&quoted(flow), "waiting", w, source, 0.15));
+            o.observed.push(observation_within(&quoted(flow), "waiting", w, WAITING_TODAY, 0.15));
         }
     }
     calibrate(o, c, f);
 }
+
+const WAITING_TODAY: &str = "profile: waiting today, taken to stay steady";
 
 /// Needs assessments, reviews and carers' assessments are allocated from
 /// one list, oldest first, so the model splits whoever waits among them
@@ -793,7 +794,7 @@ fn waiting_on_one_list(o: &mut Out, c: &Checked) {
     .collect();
     let source = match given.as_slice() {
         [] => return,
-        [_] => "profile: waiting today, taken to stay steady".to_string(),
+        [_] => WAITING_TODAY.to_string(),
         _ => {
             let each: Vec<String> = given.iter().map(|(_, words, w)| format!("{} {words}", thousands(*w))).collect();
             format!(
