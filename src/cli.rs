@@ -67,7 +67,9 @@ A profile gives population, staff in post by role (FTE, vacancies, agency), DoLS
 % of standard requests completed within 21 days and mean days last year, Care Act activity and waiting lists, and\n\
 budgets (docs/profile.md lists every figure). Each value it does not give is a national default, written into the\n\
 scenario with its source and listed in every report as an assumption to check. Where the council stands becomes the\n\
-scenario's [[observed]] figures, which caseflow calibrate makes the model reproduce."
+scenario's [[observed]] figures, which caseflow calibrate makes the model reproduce.\n\
+With a [caseloads] table (people allocated per worker today, safe caseloads) the scenario is ready\n\
+for caseflow health-check."
     )]
     New(NewArgs),
     /// Fit demand (or turnover) to a history CSV and print it as scenario TOML
@@ -88,7 +90,16 @@ scenario's [[observed]] figures, which caseflow calibrate makes the model reprod
     /// The principal social worker's annual health check: last year observed, the year ahead simulated, rated against the employer standards
     #[command(
         name = "health-check",
-        after_help = "Examples:\n  caseflow health-check scenarios/health-check-example.toml --staff-history data/health-check-example-staff.csv \\\n      --activity-history data/health-check-example-activity.csv\n  caseflow health-check scenarios/health-check-example.toml --staff-history S.csv --activity-history A.csv \\\n      --previous reports/health-check-fenmouth-2026 --out reports/2027\n  caseflow health-check scenarios/health-check-example.toml --staff-history S.csv --activity-history A.csv \\\n      --set health_check.caseload.social_worker=18 --no-search\n\nThe scenario describes today's position (staff, vacancies, people allocated, work waiting) and has a [health_check]\ntable with each role's safe caseload (people allocated per worker). The year ahead is simulated from its start for one year.\nStaff history: period,role,starters,leavers,in_post[,vacancies,agency,sickness_days,asye,asye_protected,people_allocated,\nsupervision_due_hours,supervision_given_hours]; activity history: period,flow,count[,completed]. Last year is the last twelve\nmonths of the staff history. --previous takes the folder last year's health check wrote (or its health_check.csv)."
+        after_help = "Examples:\n  caseflow health-check scenarios/health-check-example.toml \\\n      --staff-history data/health-check-example-staff.csv \\\n      --activity-history data/health-check-example-activity.csv\n  caseflow health-check scenarios/health-check-example.toml --staff-history S.csv \\\n      --activity-history A.csv --previous reports/health-check-fenmouth-2026 --out reports/2027\n  caseflow health-check scenarios/health-check-example.toml --staff-history S.csv \\\n      --activity-history A.csv --set health_check.caseload.social_worker=18 --no-search\n\n\
+The scenario describes today's position (staff, vacancies, people allocated, work waiting)\n\
+and has a [health_check] table with each role's safe caseload (people allocated per worker).\n\
+For your own council: a council profile with a [caseloads] table, made into a scenario by\n\
+caseflow new and calibrated, has one (docs/psw.md). The year ahead is simulated from the\n\
+scenario's start for one year. Staff history: period,role,starters,leavers,in_post[,vacancies,\n\
+agency,sickness_days,asye,asye_protected,people_allocated,supervision_due_hours,\n\
+supervision_given_hours]; activity history: period,flow,count[,completed]. Last year is the\n\
+last twelve months of the staff history. --previous takes the folder last year's health check\n\
+wrote (or its health_check.csv)."
     )]
     HealthCheck(HealthArgs),
     /// Combine the shards of a run (caseflow run --shard) into its report

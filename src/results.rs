@@ -536,7 +536,7 @@ impl RepResult {
 mod observed {
     use std::ops::Range;
 
-    use super::{FlowMetric, RepResult, RequestMetric};
+    use super::{FlowMetric, RepResult, RequestMetric, WorkforceMetric};
     use crate::model::observed::{Measure, Reading, Subject};
 
     impl Reading {
@@ -553,6 +553,11 @@ mod observed {
                 Subject::Flows(list) => {
                     for &f in list {
                         t.add_flow(r, f, self.measure, self.periods.clone());
+                    }
+                }
+                Subject::Workers(list) => {
+                    for &s in list {
+                        t.add_workers(r, s, self.periods.end - 1);
                     }
                 }
             }
@@ -587,7 +592,9 @@ mod observed {
                     Measure::ClosedSharePct => self.share(100.0 * v(p, RequestMetric::Withdrawn), completed),
                     Measure::WithinDeadlinePct => self.mean(v(p, RequestMetric::WithinDeadlinePct), completed),
                     Measure::MeanDays => self.mean(v(p, RequestMetric::MeanDaysToCompletion), completed),
-                    Measure::Backlog | Measure::Waiting => unreachable!("levels are read above"),
+                    Measure::Backlog | Measure::Waiting | Measure::PeopleAllocated => {
+                        unreachable!("levels are read above")
+                    }
                 }
             }
         }
@@ -612,6 +619,20 @@ mod observed {
             }
         }
 
+        /// People allocated per worker of scope `s` in `period`, weighted by
+        /// the workers (people over people per worker), so that roles taken
+        /// together give their people per worker together.
+        fn add_workers(&mut self, r: &RepResult, s: usize, period: usize) {
+            if r.workforce_periods.is_empty() {
+                return;
+            }
+            let per = r.workforce_period(s, period, WorkforceMetric::PeopleAllocated);
+            let total = r.workforce_period(s, period, WorkforceMetric::PeopleAllocatedTotal);
+            if per > 0.0 && per.is_finite() {
+                self.mean(per, total / per);
+            }
+        }
+
         /// A per-period mean (or share) over `n` items, weighted by them.
         fn mean(&mut self, v: f64, n: f64) {
             if n > 0.0 && v.is_finite() {
@@ -628,7 +649,7 @@ mod observed {
 
         fn value(&self, m: Measure) -> f64 {
             match m {
-                Measure::ClosedSharePct | Measure::WithinDeadlinePct | Measure::MeanDays => {
+                Measure::ClosedSharePct | Measure::WithinDeadlinePct | Measure::MeanDays | Measure::PeopleAllocated => {
                     if self.weight > 0.0 {
                         self.weighted / self.weight
                     } else {

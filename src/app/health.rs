@@ -43,7 +43,7 @@ fn check_scenario(sc: &Scenario) -> Result<(), CommandError> {
     let m = &sc.model;
     if m.health.is_none() {
         return Err(fail(format!(
-            "{}: the scenario has no [health_check] table; add one with each role's safe caseload (people allocated per worker), e.g.\n\n[health_check]\ncaseload = {{ {} = 20 }}",
+            "{}: the scenario has no [health_check] table; add one with each role's safe caseload (people allocated per worker), e.g.\n\n[health_check]\ncaseload = {{ {} = 20 }}\n\nA scenario made by caseflow new has one when its profile has a [caseloads] table (docs/psw.md).",
             sc.file,
             m.roles.iter().find(|r| !r.is_bought_in()).map_or("social_worker", |r| r.name.as_str())
         )));

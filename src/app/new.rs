@@ -69,8 +69,19 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
     if args.quiet {
         return Ok(ExitCode::SUCCESS);
     }
-    if args.ruling.is_some() {
-        let plain = profile::scenario_name(&checked, None);
+    next_steps(out, &checked, args.ruling, &target)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What to do next with the scenario written at `target`.
+fn next_steps(
+    out: Out,
+    checked: &profile::Checked,
+    ruling: Option<profile::Ruling>,
+    target: &Path,
+) -> Result<(), CommandError> {
+    if ruling.is_some() {
+        let plain = profile::scenario_name(checked, None);
         say!(
             out,
             "Next: caseflow run {}. The profile's figures are from before the ruling, so this scenario does not check \
@@ -80,14 +91,28 @@ to them. Calibrate that one first, then give this one the values it finds ({plai
             target.display()
         );
     } else {
+        let people =
+            if checked.p.caseloads.is_some() { ", how long people stay allocated to their worker" } else { "" };
         say!(
             out,
             "Next: caseflow calibrate {} finds what the profile cannot say (each BIA's effective DoLS time, triage, how \
-often requests end undecided) so that the model reproduces where the council stands.",
+often requests end undecided{people}) so that the model reproduces where the council stands.",
             target.display()
         );
+        if people.is_empty() {
+            say!(
+                out,
+                "For the principal social worker's health check, give the profile a [caseloads] table (docs/psw.md)."
+            );
+        } else {
+            say!(
+                out,
+                "Then caseflow health-check runs on the calibrated scenario, with the council's staff and activity \
+histories (docs/psw.md)."
+            );
+        }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn template(path: &Path, force: bool, quiet: bool, out: Out) -> Result<ExitCode, CommandError> {

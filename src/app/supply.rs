@@ -166,6 +166,7 @@ fn unit(series: &str) -> Unit {
     match series.split(' ').next() {
         Some("within_deadline" | "closed_share") => Unit::Pct,
         Some("mean_days") => Unit::Days,
+        Some("people_allocated") => Unit::Ratio,
         _ => Unit::Count,
     }
 }

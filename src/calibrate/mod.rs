@@ -161,6 +161,7 @@ pub fn parse_fit(arg: &str) -> Result<Unknown, CalibrationError> {
         whole,
         label: None,
         first: false,
+        last: false,
     })
 }
 
@@ -231,13 +232,42 @@ pub const FIRST_DESIGN: usize = 12;
 /// Candidates for finding the first values again.
 const AGAIN: usize = 10;
 
+/// Candidates for each value found last, on its own.
+pub const LAST: usize = 10;
+/// Points in the design of a value found last.
+const LAST_DESIGN: usize = 5;
+
+/// Which stage of a staged search: what it searches and on what.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    First,
+    Rest,
+    FirstAgain,
+    /// Values that move only their own figures (how long people stay
+    /// allocated moves caseloads and nothing else): each on its own, last.
+    Last,
+}
+
+impl Stage {
+    fn words(self) -> &'static str {
+        match self {
+            Stage::First => "for the values found first",
+            Stage::Rest => "then for the rest",
+            Stage::FirstAgain => "then for the first again",
+            Stage::Last => "then for a value found last, on its own",
+        }
+    }
+}
+
 /// The search, in stages, each holding the other values where they are:
 /// the unknowns marked `first` on their own, then the rest, then the first
 /// again, since they still move with the rest (the BIAs' DoLS time moves a
 /// waiting list too). A joint search does not do: a figure far off adds
 /// little to the misfit, so it trades a reachable waiting list for small
 /// gains elsewhere. The middle stage has the runs the two others (16 and
-/// 10 candidates) leave.
+/// 10 candidates) leave. Values marked `last` move only their own
+/// figures, so each is found on its own at the end, with `LAST` + 2
+/// candidates of its own, and the others' search is not made harder.
 fn staged(
     plan: &Plan,
     start: &[f64],
@@ -246,28 +276,21 @@ fn staged(
     progress: &(dyn Fn(&Run, usize) + Sync),
     stop: &AtomicBool,
 ) -> Result<search::Found, CalibrationError> {
-    let (first, rest): (Vec<usize>, Vec<usize>) = (0..start.len()).partition(|&i| plan.unknowns[i].first);
-    if first.is_empty() || rest.is_empty() {
-        // Nothing to find first, or nothing else: one search.
-        let points = search::design_size(start.len());
-        return search::minimise(start, points, plan.max_runs, &Target::all(observed), evaluate, progress, stop);
-    }
-
-    let mut at = start.to_vec();
+    let (last, main): (Vec<usize>, Vec<usize>) = (0..start.len()).partition(|&i| plan.unknowns[i].last);
+    let reserved = (LAST + 2) * last.len();
     let mut all = search::Found { best: Vec::new(), runs: Vec::new(), stopped: String::new() };
+    let lasts = if main.is_empty() {
+        vec![false; observed.len()]
+    } else {
+        figures_of(&last, start, observed, evaluate, progress, &mut all)?
+    };
+    let stages = stages_of(plan, &main, &last);
+    let mut at = start.to_vec();
     let mut words = Vec::new();
-    // A value found first moves its figure steeply, so its first design is
-    // dense: in one dimension, points a twelfth of the range apart. Found
-    // again, it starts where it was, and needs only a few candidates.
-    let ends = FIRST_DESIGN + 4 + AGAIN;
-    let stages = [
-        (&first, FIRST_DESIGN + 4, FIRST_DESIGN),
-        (&rest, plan.max_runs.saturating_sub(ends).max(2), search::design_size(rest.len())),
-        (&first, AGAIN, 1),
-    ];
     let mut theirs = vec![false; observed.len()];
-    for (k, (stage, budget, points)) in stages.into_iter().enumerate() {
-        let budget = budget.min(plan.max_runs - all.runs.len());
+    let staged_at_all = stages.len() > 1;
+    for (kind, stage, budget, points) in stages {
+        let budget = budget.min((plan.max_runs + reserved).saturating_sub(all.runs.len()));
         if budget < 2 {
             break;
         }
@@ -282,24 +305,91 @@ fn staged(
         // steeply to them, as they are found again after it: held where
         // they are, those figures would pin the rest (more DoLS time
         // lengthens a waiting list the first values can shorten).
-        let target = if k == 1 { Target::without(observed, &theirs) } else { Target::all(observed) };
+        // The values found last are left their own figures until then.
+        let left: Vec<bool> = match kind {
+            Stage::Rest => theirs.iter().zip(&lasts).map(|(a, b)| *a || *b).collect(),
+            Stage::First | Stage::FirstAgain => lasts.clone(),
+            Stage::Last => vec![false; observed.len()],
+        };
+        let target = Target::without(observed, &left);
         let evaluate_stage =
             |t: &[f64]| evaluate(&whole(t)).map(|r| Run { t: t.to_vec(), misfit: target.misfit(&r.means), ..r });
         let progress_stage = |r: &Run, n: usize| progress(r, done + n);
         let sub: Vec<f64> = stage.iter().map(|&i| at[i]).collect();
         let found = search::minimise(&sub, points, budget, &target, &evaluate_stage, &progress_stage, stop)?;
-        if k == 0 {
+        if kind == Stage::First {
             theirs = moved_steeply(observed, &found.runs);
         }
         at = whole(&found.best);
         let full = Target::all(observed);
         all.runs.extend(found.runs.into_iter().map(|r| Run { t: whole(&r.t), misfit: full.misfit(&r.means), ..r }));
-        words.push(found.stopped);
+        let stage_words = match kind {
+            Stage::Last => stage
+                .iter()
+                .map(|&i| plan.unknowns[i].label.clone().unwrap_or_else(|| plan.unknowns[i].key()))
+                .map(|l| format!("then for {l}"))
+                .collect(),
+            _ => kind.words().to_string(),
+        };
+        words.push(if staged_at_all { format!("{stage_words}, {}", found.stopped) } else { found.stopped });
     }
     all.best = at;
-    let names = ["for the values found first", "then for the rest", "then for the first again"];
-    all.stopped = names.iter().zip(&words).map(|(n, w)| format!("{n}, {w}")).collect::<Vec<_>>().join("; ");
+    all.stopped = words.join("; ");
     Ok(all)
+}
+
+/// The stages of a search: what each searches, its candidates and its
+/// design's points.
+fn stages_of(plan: &Plan, main: &[usize], last: &[usize]) -> Vec<(Stage, Vec<usize>, usize, usize)> {
+    let (first, rest): (Vec<usize>, Vec<usize>) = main.iter().partition(|&&i| plan.unknowns[i].first);
+    let mut stages: Vec<(Stage, Vec<usize>, usize, usize)> = Vec::new();
+    if first.is_empty() || rest.is_empty() {
+        // Nothing to find first, or nothing else: one search.
+        if !main.is_empty() {
+            let points = search::design_size(main.len());
+            stages.push((Stage::Rest, main.to_vec(), plan.max_runs, points));
+        }
+    } else {
+        // A value found first moves its figure steeply, so its first design is
+        // dense: in one dimension, points a twelfth of the range apart. Found
+        // again, it starts where it was, and needs only a few candidates.
+        let ends = FIRST_DESIGN + 4 + AGAIN;
+        stages.push((Stage::First, first.clone(), FIRST_DESIGN + 4, FIRST_DESIGN));
+        let points = search::design_size(rest.len());
+        stages.push((Stage::Rest, rest, plan.max_runs.saturating_sub(ends).max(2), points));
+        stages.push((Stage::FirstAgain, first, AGAIN, 1));
+    }
+    stages.extend(last.iter().map(|&i| (Stage::Last, vec![i], LAST, LAST_DESIGN)));
+    stages
+}
+
+/// The figures the values found last move: each value at both ends of its
+/// range, the rest as given, and the figures that span more than `STEEP`
+/// tolerances between them.
+fn figures_of(
+    last: &[usize],
+    start: &[f64],
+    observed: &[crate::model::observed::Observation],
+    evaluate: &(dyn Fn(&[f64]) -> Result<Run, CalibrationError> + Sync),
+    progress: &(dyn Fn(&Run, usize) + Sync),
+    all: &mut search::Found,
+) -> Result<Vec<bool>, CalibrationError> {
+    let mut theirs = vec![false; observed.len()];
+    for &i in last {
+        let mut ends = Vec::new();
+        for end in [0.0, 1.0] {
+            let mut t = start.to_vec();
+            t[i] = end;
+            let run = evaluate(&t)?;
+            progress(&run, all.runs.len() + 1);
+            all.runs.push(run.clone());
+            ends.push(run);
+        }
+        for (mine, moved) in theirs.iter_mut().zip(moved_steeply(observed, &ends)) {
+            *mine |= moved;
+        }
+    }
+    Ok(theirs)
 }
 
 /// A figure moves steeply with a value when, over the value's design,

@@ -204,6 +204,14 @@ fn refine(p: &Problem) -> Result<String, CalibrationError> {
         v[i] = if v[i] + STEP <= 1.0 { v[i] + STEP } else { v[i] - STEP };
         simplex.push(v);
     }
+    // argmin's Nelder-Mead cannot stop while it simulates its first
+    // simplex (it unwraps those costs), so the vertices are simulated here,
+    // in its order, and it finds them done.
+    for v in &simplex {
+        if let Err(halt) = p.at(v) {
+            return words(halt);
+        }
+    }
     let solver = NelderMead::new(simplex)
         .with_sd_tolerance(1e-3)
         .map_err(|e| CalibrationError::Search { message: e.to_string() })?;

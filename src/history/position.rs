@@ -39,7 +39,7 @@ impl Figure {
 
     /// Counts scale with the model's size; shares and days do not.
     pub fn is_count(&self) -> bool {
-        !self.measure.is_pct() && !self.measure.is_days()
+        !self.measure.is_pct() && !self.measure.is_days() && !self.measure.of_workers()
     }
 
     /// The last day the figure depends on.

@@ -94,6 +94,10 @@ pub struct Unknown {
     /// alone moves a figure so steeply that a joint search steps over it
     /// (a casework share and a waiting list).
     pub first: bool,
+    /// Found last, on its own, with the rest held at what was found: for
+    /// a value that moves only its own figures (how long people stay
+    /// allocated moves caseloads, and nothing else).
+    pub last: bool,
 }
 
 impl Unknown {
@@ -548,6 +552,7 @@ mod tests {
             whole: false,
             label: None,
             first: false,
+            last: false,
         };
         let given = [0.2, 0.4, 0.4];
         let t = triage.position(&given).unwrap();

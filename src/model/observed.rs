@@ -5,12 +5,16 @@
 use std::ops::Range;
 
 /// What an observation is of: requests taken together (the DoLS backlog
-/// is urgent and standard requests), or flows taken together (waiting
-/// lists that share one list of work).
+/// is urgent and standard requests), flows taken together (waiting
+/// lists that share one list of work), or the workers of roles taken
+/// together (social workers, those who are BIAs included).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
     Requests(Vec<usize>),
     Flows(Vec<usize>),
+    /// Roles by their place among the workforce tables' scopes (staff
+    /// roles, in the model's order, bought-in roles left out).
+    Workers(Vec<usize>),
 }
 
 /// An observed measure, as councils report it.
@@ -35,10 +39,13 @@ pub enum Measure {
     Backlog,
     /// Waiting for someone to take them, at the end of the window.
     Waiting,
+    /// People allocated per worker in post (a caseload as social workers
+    /// count it), in the window's last period.
+    PeopleAllocated,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 9] = [
+    pub const ALL: [Measure; 10] = [
         Measure::Received,
         Measure::Completed,
         Measure::Decided,
@@ -48,6 +55,7 @@ impl Measure {
         Measure::MeanDays,
         Measure::Backlog,
         Measure::Waiting,
+        Measure::PeopleAllocated,
     ];
 
     /// The name a scenario file gives it.
@@ -62,6 +70,7 @@ impl Measure {
             Measure::MeanDays => "mean_days",
             Measure::Backlog => "backlog",
             Measure::Waiting => "waiting",
+            Measure::PeopleAllocated => "people_allocated",
         }
     }
 
@@ -81,12 +90,13 @@ impl Measure {
             Measure::MeanDays => "mean days to completion",
             Measure::Backlog => "not completed (the backlog)",
             Measure::Waiting => "waiting",
+            Measure::PeopleAllocated => "people allocated per worker",
         }
     }
 
     /// A level at a moment, rather than a sum or share over a window.
     pub fn is_level(self) -> bool {
-        matches!(self, Measure::Backlog | Measure::Waiting)
+        matches!(self, Measure::Backlog | Measure::Waiting | Measure::PeopleAllocated)
     }
 
     pub fn is_pct(self) -> bool {
@@ -99,7 +109,15 @@ impl Measure {
 
     /// Whether a flow (not a request) has it.
     pub fn of_flows(self) -> bool {
-        !matches!(self, Measure::Decided | Measure::ClosedUndecided | Measure::ClosedSharePct)
+        !matches!(
+            self,
+            Measure::Decided | Measure::ClosedUndecided | Measure::ClosedSharePct | Measure::PeopleAllocated
+        )
+    }
+
+    /// Whether workers have it: the one measure of roles.
+    pub fn of_workers(self) -> bool {
+        self == Measure::PeopleAllocated
     }
 }
 

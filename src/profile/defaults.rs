@@ -142,8 +142,36 @@ pub const WAITING_ASSESSMENT_PER_1000: Default = d(
 pub const OVERDUE_REVIEWS_PER_1000: Default =
     d("reviews overdue per 1,000 people", 3.7, "FACTS: 210,106 overdue reviews in England (ADASS)");
 
+pub const PEOPLE_SOCIAL_WORKER: Default = d(
+    "people allocated per social worker today",
+    18.4,
+    "ASSUMPTION: FACTS gives one council's audit of 2024-25, not a national figure",
+);
+pub const PEOPLE_CCW: Default = d(
+    "people allocated per community care worker today",
+    22.2,
+    "ASSUMPTION: FACTS gives one council's audit of 2024-25, not a national figure",
+);
+pub const PEOPLE_OT: Default = d(
+    "people allocated per OT today",
+    29.7,
+    "ASSUMPTION: FACTS gives one council's audit of 2024-25, not a national figure",
+);
+pub const SAFE_SOCIAL_WORKER: Default = d(
+    "safe caseload of a social worker (people allocated)",
+    20.0,
+    "ASSUMPTION: no national safe caseload; the shipped health check example's",
+);
+pub const SAFE_CCW: Default = d(
+    "safe caseload of a community care worker",
+    25.0,
+    "ASSUMPTION: no national safe caseload; the shipped health check example's",
+);
+pub const SAFE_OT: Default =
+    d("safe caseload of an OT", 32.0, "ASSUMPTION: no national safe caseload; the shipped health check example's");
+
 /// Every default, for the documentation and its test.
-pub const ALL: [Default; 43] = [
+pub const ALL: [Default; 49] = [
     ENGLAND_POPULATION,
     HOURS_PER_WEEK,
     CASEWORK_SHARE,
@@ -187,4 +215,10 @@ pub const ALL: [Default; 43] = [
     OT_PER_FTE,
     WAITING_ASSESSMENT_PER_1000,
     OVERDUE_REVIEWS_PER_1000,
+    PEOPLE_SOCIAL_WORKER,
+    PEOPLE_CCW,
+    PEOPLE_OT,
+    SAFE_SOCIAL_WORKER,
+    SAFE_CCW,
+    SAFE_OT,
 ];

@@ -54,7 +54,7 @@ const fn f(key: &'static str, kind: Kind, required: bool, help: &'static str) ->
 }
 
 /// The profile's figures, in the order the template lists them.
-pub const FIELDS: [Field; 52] = [
+pub const FIELDS: [Field; 58] = [
     f("council.name", Kind::Text, true, "a short name for the scenario and its reports (letters, digits, - and _)"),
     f("council.label", Kind::Text, false, "the council's name as reports show it"),
     f("council.population", Kind::Count, true, "people living in the area (all ages)"),
@@ -122,6 +122,22 @@ pub const FIELDS: [Field; 52] = [
     f("budget.dols", Kind::Money, false, "the DoLS budget a year (staff time and fees)"),
     f("budget.total", Kind::Money, false, "the budget a year for all the work modelled"),
     f("budget.pay_award", Kind::Share, false, "the yearly pay award from the second financial year (0.03 for 3%)"),
+    f(
+        "caseloads.social_workers.people",
+        Kind::Count,
+        false,
+        "people allocated per social worker today (for the health check)",
+    ),
+    f("caseloads.social_workers.safe", Kind::Count, false, "the safe caseload of a social worker, people allocated"),
+    f(
+        "caseloads.community_care_workers.people",
+        Kind::Count,
+        false,
+        "people allocated per community care worker today",
+    ),
+    f("caseloads.community_care_workers.safe", Kind::Count, false, "the safe caseload of a community care worker"),
+    f("caseloads.occupational_therapists.people", Kind::Count, false, "people allocated per OT today"),
+    f("caseloads.occupational_therapists.safe", Kind::Count, false, "the safe caseload of an OT"),
 ];
 
 /// The value of a numeric field, if given.
@@ -177,6 +193,20 @@ pub fn number(p: &Profile, key: &str) -> Option<f64> {
         ["budget", "dols"] => p.budget.dols,
         ["budget", "total"] => p.budget.total,
         ["budget", "pay_award"] => p.budget.pay_award,
+        ["caseloads", group, k] => {
+            let c = p.caseloads.as_ref()?;
+            let load = match *group {
+                "social_workers" => c.social_workers,
+                "community_care_workers" => c.community_care_workers,
+                "occupational_therapists" => c.occupational_therapists,
+                _ => None,
+            }?;
+            match *k {
+                "people" => load.people,
+                "safe" => load.safe,
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

@@ -5,6 +5,7 @@
 
 use super::Checked;
 use super::defaults::{self as d, Default};
+use super::people::{self, Flowing, Holders, Pool};
 use super::ruling::Ruling;
 use crate::format::thousands;
 
@@ -163,8 +164,10 @@ pub fn scenario_text_with(c: &Checked, profile_file: &str, ruling: Option<Ruling
 pub fn scenario_text_at(c: &Checked, profile_file: &str, ruling: Option<Ruling>, at: &std::path::Path) -> String {
     let f = Figures { ruling, ..figures(c) };
     let mut o = Out { text: String::new(), assumed: Vec::new(), observed: Vec::new(), calibrate: Vec::new() };
+    let holders = people::holders(c, f.social_workers, f.bias, f.ccw, f.ots);
     header(&mut o, c, profile_file, ruling, at);
-    care_act(&mut o, c, &f);
+    health_check(&mut o, &holders);
+    let pools = care_act(&mut o, c, &f, &holders);
     dols(&mut o, c, &f);
     roles(&mut o, c, &f);
     // The profile's figures are from before the ruling, which changes
@@ -172,6 +175,7 @@ pub fn scenario_text_at(c: &Checked, profile_file: &str, ruling: Option<Ruling>,
     // itself against them, and is calibrated to them.
     if ruling.is_none() {
         observed(&mut o, c, &f);
+        caseloads_observed(&mut o, &holders, &pools);
         o.line("\n# ----- where the council stands (from its profile), for every run to check -----");
         for obs in std::mem::take(&mut o.observed) {
             o.line(obs);
@@ -352,66 +356,167 @@ fn care_flows(c: &Checked, f: &Figures) -> Vec<CareFlow> {
     out
 }
 
-fn care_act(o: &mut Out, c: &Checked, f: &Figures) {
+/// The safe caseloads, for `caseflow health-check`, when the profile has
+/// `[caseloads]`.
+fn health_check(o: &mut Out, holders: &[Holders]) {
+    if holders.is_empty() {
+        return;
+    }
+    o.line("\n# The principal social worker's health check (caseflow health-check): safe caseloads,");
+    o.line("# people allocated per worker. Limits not given here are the national figures.");
+    o.line("[health_check]");
+    o.assume(
+        "health_check",
+        "over_threshold_pct",
+        "{ green = 10, amber = 25 }".into(),
+        "ASSUMPTION: green while a tenth of workers or fewer are above their safe caseload, as the shipped example",
+    );
+    o.line("\n[health_check.caseload]");
+    for h in holders {
+        for role in &h.roles {
+            match h.safe.1 {
+                None => o.line(format!("{role} = {}  # profile", num(h.safe.0))),
+                Some(def) => o.default("health_check.caseload", role, def),
+            }
+        }
+    }
+}
+
+/// Today's people allocated per worker, where the profile gives them, and
+/// how long people stay allocated, which calibration finds from them. The
+/// groups of a pool are observed together: one value (the days) cannot
+/// make two groups' caseloads, and how the model shares work between
+/// social workers and community care workers is its own.
+fn caseloads_observed(o: &mut Out, holders: &[Holders], pools: &[Pool]) {
+    for p in pools.iter().filter(|p| p.observed) {
+        let given: Vec<&Holders> = holders.iter().filter(|h| h.people_given() && p.holds(h)).collect();
+        let roles: Vec<String> = given.iter().flat_map(|h| h.roles.iter().map(|r| quoted(r))).collect();
+        let of = if roles.len() == 1 { roles[0].clone() } else { format!("[{}]", roles.join(", ")) };
+        let in_post: f64 = given.iter().map(|h| h.in_post).sum();
+        let value = given.iter().map(|h| h.people.0 * h.in_post).sum::<f64>() / in_post;
+        let each: Vec<String> = given
+            .iter()
+            .map(|h| format!("{} per {}", num(h.people.0), h.key.trim_end_matches('s').replace('_', " ")))
+            .collect();
+        let source = if given.len() > 1 {
+            format!(
+                "profile: people allocated per worker today ({}), together; taken to stay steady; within one person",
+                each.join(", ")
+            )
+        } else {
+            "profile: people allocated per worker today, taken to stay steady; within one person".to_string()
+        };
+        o.observed.push(format!(
+            "{}\ntolerance = 1",
+            observation(&of, "people_allocated", (value * 10.0).round() / 10.0, &source)
+        ));
+        let keys: Vec<String> = p.flows.iter().map(|f| format!("\"flows.{f}.keep_allocated.days.mean\"")).collect();
+        let what = if p.flows == people::OT_FLOWS { "an OT assessment" } else { "care management work" };
+        o.calibrate.push(format!(
+            "\n[[calibrate]]\nset = [{}]\nrange = [1, {}]\nlabel = \"mean days people stay allocated after {what}\"\nlast = true  # moves caseloads only: found on its own, last",
+            keys.join(", "),
+            num((3.0 * p.days + 30.0).round())
+        ));
+    }
+}
+
+/// A Care Act flow's requests a year (and whether the profile gave them)
+/// and its work in hand at the start: a year's rate over the time each
+/// piece takes.
+fn rate_of(c: &Checked, f: &Figures, flow: &CareFlow) -> (f64, bool, f64) {
+    let (per_year, given) = match flow.per_year.0 {
+        Some(v) => (v, true),
+        None => {
+            let per = if flow.name == "ot_assessment" { f.ots } else { c.population / 1000.0 };
+            ((flow.per_year.1.value * per).round(), false)
+        }
+    };
+    (per_year, given, (per_year * flow.duration.0 * 1.3 / 365.0).round())
+}
+
+/// The Care Act flows, and the pools of people who stay allocated after
+/// them (none without `[caseloads]`).
+fn care_act(o: &mut Out, c: &Checked, f: &Figures, holders: &[Holders]) -> Vec<Pool> {
     o.line("\n# ----- the Care Act pathway: rates a year and waiting lists from the profile -----");
     o.line("# (effort and durations: ASSUMPTION, as the Halton scenarios)");
     o.line("# Needs assessments, carers' assessments and reviews are allocated from one list,");
     o.line("# oldest first (one priority): a shortage of casework hours shows in each waiting list.");
-    for flow in care_flows(c, f) {
-        let key = format!("flows.{}", flow.name);
-        o.line(format!(
-            "\n[[flows]]\nname = \"{}\"\nlabel = \"{}\"\npriority = {}",
-            flow.name, flow.label, flow.priority
+    let flows: Vec<(CareFlow, (f64, bool, f64))> = care_flows(c, f)
+        .into_iter()
+        .map(|flow| {
+            let rate = rate_of(c, f, &flow);
+            (flow, rate)
+        })
+        .collect();
+    let flowing: Vec<Flowing> =
+        flows.iter().map(|(fl, r)| Flowing { name: fl.name, per_year: r.0, in_service: r.2 }).collect();
+    let pools = people::pools(holders, &flowing);
+    if !pools.is_empty() {
+        o.line("# People stay allocated to their worker after the work (caseloads for the health check).");
+    }
+    for (flow, (per_year, given, in_service)) in flows {
+        care_flow(o, c, &flow, (per_year, given, in_service), pools.iter().find(|p| p.flows.contains(&flow.name)));
+    }
+    pools
+}
+
+fn care_flow(o: &mut Out, c: &Checked, flow: &CareFlow, rate: (f64, bool, f64), pool: Option<&Pool>) {
+    let (per_year, given, in_service) = rate;
+    let key = format!("flows.{}", flow.name);
+    o.line(format!("\n[[flows]]\nname = \"{}\"\nlabel = \"{}\"\npriority = {}", flow.name, flow.label, flow.priority));
+    if flow.deadline.is_some() && !flow.one_list {
+        o.line("order = \"deadline\"");
+    }
+    o.line(format!(
+        "effort_hours = {{ dist = \"lognormal\", median = {}, p90 = {} }}  # ASSUMPTION",
+        num(flow.effort.0),
+        num(flow.effort.1)
+    ));
+    o.assumed.push((format!("{key}.effort_hours"), "ASSUMPTION: as the Halton scenarios".into()));
+    o.line(format!(
+        "duration_days = {{ dist = \"lognormal\", median = {}, p90 = {} }}  # ASSUMPTION",
+        num(flow.duration.0),
+        num(flow.duration.1)
+    ));
+    if let Some(dl) = flow.deadline {
+        o.line(format!("deadline_days = {}  # ASSUMPTION: a local standard", num(dl)));
+    }
+    if given {
+        o.line(format!("arrivals = {{ per_year = {} }}  # profile", num(per_year)));
+    } else {
+        o.assume(&key, "arrivals", format!("{{ per_year = {} }}", num(per_year)), flow.per_year.1.source);
+    }
+    let waiting = match flow.waiting {
+        (Some(w), _) => w,
+        (None, Some(def)) => (def.value * c.population / 1000.0).round(),
+        (None, None) => 0.0,
+    };
+    let allocated = pool.map_or(String::new(), |p| format!(", allocated = {}", num(p.allocated(per_year))));
+    o.line(format!(
+        "initial = {{ waiting = {}, waiting_age_days = {{ dist = \"uniform\", min = 0, max = 60 }}, in_service = {}{allocated} }}",
+        num(waiting),
+        num(in_service)
+    ));
+    if flow.waiting.0.is_none() && flow.waiting.1.is_some() {
+        o.assumed.push((
+            format!("{key}.initial"),
+            format!("waiting list per head: {}", flow.waiting.1.map_or("", |d| d.source)),
         ));
-        if flow.deadline.is_some() && !flow.one_list {
-            o.line("order = \"deadline\"");
-        }
+    }
+    if let Some(p) = pool {
+        o.line("people = true");
         o.line(format!(
-            "effort_hours = {{ dist = \"lognormal\", median = {}, p90 = {} }}  # ASSUMPTION",
-            num(flow.effort.0),
-            num(flow.effort.1)
+            "keep_allocated = {{ share = 1, days = {{ dist = \"exponential\", mean = {} }}, hours_per_week = 0 }}  # {}",
+            num(p.days),
+            KEEP_SOURCE
         ));
-        o.assumed.push((format!("{key}.effort_hours"), "ASSUMPTION: as the Halton scenarios".into()));
-        o.line(format!(
-            "duration_days = {{ dist = \"lognormal\", median = {}, p90 = {} }}  # ASSUMPTION",
-            num(flow.duration.0),
-            num(flow.duration.1)
-        ));
-        if let Some(dl) = flow.deadline {
-            o.line(format!("deadline_days = {}  # ASSUMPTION: a local standard", num(dl)));
-        }
-        let per_year = match flow.per_year.0 {
-            Some(v) => {
-                o.line(format!("arrivals = {{ per_year = {} }}  # profile", num(v)));
-                v
-            }
-            None => {
-                let per = if flow.name == "ot_assessment" { f.ots } else { c.population / 1000.0 };
-                let v = (flow.per_year.1.value * per).round();
-                o.assume(&key, "arrivals", format!("{{ per_year = {} }}", num(v)), flow.per_year.1.source);
-                v
-            }
-        };
-        let waiting = match flow.waiting {
-            (Some(w), _) => w,
-            (None, Some(def)) => (def.value * c.population / 1000.0).round(),
-            (None, None) => 0.0,
-        };
-        // Work in hand: a year's rate over the time each piece takes.
-        let in_service = (per_year * flow.duration.0 * 1.3 / 365.0).round();
-        o.line(format!(
-            "initial = {{ waiting = {}, waiting_age_days = {{ dist = \"uniform\", min = 0, max = 60 }}, in_service = {} }}",
-            num(waiting),
-            num(in_service)
-        ));
-        if flow.waiting.0.is_none() && flow.waiting.1.is_some() {
-            o.assumed.push((
-                format!("{key}.initial"),
-                format!("waiting list per head: {}", flow.waiting.1.map_or("", |d| d.source)),
-            ));
-        }
+        o.assumed.push((format!("{key}.keep_allocated"), KEEP_SOURCE.into()));
     }
 }
+
+/// Why people stay allocated as they do, beside each flow that keeps them.
+const KEEP_SOURCE: &str =
+    "ASSUMPTION: every person stays allocated, their hours within the casework share; days from today's caseload";
 
 fn dols(o: &mut Out, c: &Checked, f: &Figures) {
     let _ = c;

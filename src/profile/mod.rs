@@ -10,6 +10,7 @@
 pub mod defaults;
 mod fields;
 mod generate;
+mod people;
 mod ruling;
 pub mod xlsx;
 
@@ -53,6 +54,9 @@ pub struct Profile {
     pub care_act: CareAct,
     #[serde(default)]
     pub budget: Budget,
+    /// People allocated per worker today and the safe caseload, for the
+    /// principal social worker's health check; given, the scenario has one.
+    pub caseloads: Option<Caseloads>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -137,6 +141,26 @@ pub struct CareAct {
     pub safeguarding_enquiries_waiting: Option<f64>,
     pub ot_assessments: Option<f64>,
     pub ot_assessments_waiting: Option<f64>,
+}
+
+/// A caseload as social workers count it: people allocated per worker.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Caseload {
+    /// People allocated per worker in post today.
+    pub people: Option<f64>,
+    /// The council's safe caseload, people per worker.
+    pub safe: Option<f64>,
+}
+
+/// Caseloads of the staff groups who hold people.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Caseloads {
+    /// Social workers, those who are also BIAs included.
+    pub social_workers: Option<Caseload>,
+    pub community_care_workers: Option<Caseload>,
+    pub occupational_therapists: Option<Caseload>,
 }
 
 /// Budgets a year.

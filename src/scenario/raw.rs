@@ -93,6 +93,8 @@ pub struct RawCalibrate {
     pub label: Option<String>,
     #[serde(default)]
     pub first: bool,
+    #[serde(default)]
+    pub last: bool,
 }
 
 /// A value in the file that is a default or a guess: its key as `--set`

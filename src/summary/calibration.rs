@@ -191,7 +191,7 @@ calibration and the calibrated P50 and P10-P90."
 /// the requests observed are in the table beside the chart.
 fn short_label(obs: &Observation) -> String {
     let what = match obs.reading.of {
-        Subject::Flows(_) => format!("{}: {}", obs.subject, obs.reading.measure.words()),
+        Subject::Flows(_) | Subject::Workers(_) => format!("{}: {}", obs.subject, obs.reading.measure.words()),
         Subject::Requests(_) => match obs.reading.measure {
             Measure::Backlog => "backlog (not completed)".to_string(),
             m => m.words().to_string(),
@@ -227,7 +227,8 @@ have been simulated. The calibrated values are then run {} times over the whole 
         o.plan.confirm
     )));
     let first: Vec<String> = o.plan.unknowns.iter().filter(|u| u.first).map(name_of).collect();
-    if !first.is_empty() && first.len() < o.plan.unknowns.len() {
+    let last: Vec<String> = o.plan.unknowns.iter().filter(|u| u.last).map(name_of).collect();
+    if !first.is_empty() && first.len() + last.len() < o.plan.unknowns.len() {
         s.push(Block::Paragraph(format!(
             "In stages, each with its own share of the candidates: {} was found first, on its own (a design of {} \
 points); then the other values, with it held, leaving out the figures it moved by more than two tolerances (it is \
@@ -235,6 +236,19 @@ found again for them); then it again on its own, with them held, on every figure
 the misfit, so a joint search would trade a figure this value alone moves steeply for small gains elsewhere.",
             first.join(" and "),
             crate::calibrate::FIRST_DESIGN
+        )));
+    }
+    if !last.is_empty() {
+        s.push(Block::Paragraph(format!(
+            "{} {}, so {} found last, on its own, with the other values held at what was found ({} candidates \
+each, beyond the {} above). Until then the figures {} were left out: those that moved by more than two tolerances \
+between the two ends of its range, the other values as given.",
+            crate::format::capital(&last.join(" and ")),
+            if last.len() > 1 { "each move only their own figures" } else { "moves only its own figures" },
+            if last.len() > 1 { "each was" } else { "it was" },
+            crate::calibrate::LAST + 2,
+            o.plan.max_runs,
+            if last.len() > 1 { "each moves" } else { "it moves" }
         )));
     }
     s.push(Block::Paragraph(format!("The search stopped because {}.", o.stopped)));

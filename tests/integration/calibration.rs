@@ -194,3 +194,51 @@ fn waiting_lists_observed_together_are_their_sum_and_a_list_may_not_mix_requests
     let err = scenario::load(&path).expect_err("a request and a flow in one list").to_string();
     assert!(err.contains("a list names requests or flows, not both"), "{err}");
 }
+
+#[test]
+fn a_search_whose_design_spends_its_candidates_stops_instead_of_panicking() {
+    // One value: a design of 6 points, then Nelder-Mead's first simplex
+    // needs a 7th. With 6 allowed, the search stops there and says so.
+    let dir = scratch_dir("calibration-spent");
+    // Figures no candidate comes near, so the design never stops it early.
+    let far = [5000.0, 99.0, 1.0];
+    let placeholders: Vec<(&str, &str, f64)> = READINGS.iter().zip(far).map(|(&(of, m), v)| (of, m, v)).collect();
+    let path = dir.join("spent.toml");
+    std::fs::write(&path, council(0.4, &placeholders, true)).unwrap();
+    let out = caseflow(
+        &["calibrate", "-n", "10", "--confirm", "10", "--max-runs", "6", "--force", "--out", dir.to_str().unwrap()],
+        &path,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && !stderr.contains("panicked"), "{stderr}");
+    let report = std::fs::read_to_string(dir.join("calibrate-known/calibration.md")).unwrap();
+    assert!(report.contains("the candidates it was allowed were spent"), "{report}");
+}
+
+#[test]
+fn people_allocated_is_observed_of_roles_that_hold_people() {
+    let dir = scratch_dir("observed-people");
+    let path = dir.join("people.toml");
+    let load = |base: &str, of: &str| {
+        let text = format!(
+            "base = {:?}\n\n[[observed]]\nof = {of}\nmeasure = \"people_allocated\"\nvalue = 18\n",
+            shipped(base).display().to_string()
+        );
+        std::fs::write(&path, text).unwrap();
+        scenario::load(&path)
+    };
+    let m = load("health-check-example.toml", "[\"social_worker\", \"social_worker_bia\"]")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let agg = runner::run(&m.model, &RunConfig { replications: 4, seed: 2, threads: None }, &|| {}).unwrap();
+    let check = &today::checks(&m.model, &agg)[0];
+    assert!((10.0..30.0).contains(&check.simulated.mean), "{}", check.simulated.mean);
+    assert_eq!(check.observed_words(), "18.0 ± 2.7");
+    for (base, of, says) in [
+        ("health-check-example.toml", "\"review\"", "a measure of roles"),
+        ("health-check-example.toml", "\"independent_bia\"", "is bought in"),
+        ("halton-2015-baseline.toml", "\"social_worker\"", "no flow has people = true"),
+    ] {
+        let err = load(base, of).map(|_| ()).expect_err(of).to_string();
+        assert!(err.contains(says), "{of}: {err}");
+    }
+}

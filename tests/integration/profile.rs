@@ -471,3 +471,70 @@ fn the_scenarios_header_names_where_it_was_written() {
     assert!(text.contains(&format!("#   caseflow calibrate {}    (", target.display())), "{text}");
     assert!(text.contains(&format!("#   caseflow run {}\n", calibrated.display())), "{text}");
 }
+
+/// The example profile with today's caseloads, for the health check.
+fn with_caseloads() -> String {
+    format!(
+        "{EXAMPLE}\n[caseloads]\nsocial_workers = {{ people = 18.4, safe = 20 }}\ncommunity_care_workers = {{ people = 22.2, safe = 25 }}\noccupational_therapists = {{ people = 29.7 }}\n"
+    )
+}
+
+#[test]
+fn a_profile_without_caseloads_makes_no_health_check_and_with_them_a_whole_one() {
+    let plain = scenario::parse(&scenario_of(EXAMPLE), "eastbury.toml").unwrap();
+    assert!(plain.health.is_none() && !plain.flows.iter().any(|f| f.people), "no [caseloads], no people");
+
+    let text = scenario_of(&with_caseloads());
+    let m = scenario::parse(&text, "eastbury.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert!(m.health.is_some(), "a [health_check] table");
+    for flow in ["safeguarding", "needs_assessment", "carers_assessment", "review", "ot_assessment"] {
+        let f = m.flows.iter().find(|f| f.name == flow).unwrap();
+        assert!(f.people && f.keep.is_some(), "{flow} keeps people allocated");
+    }
+    // By Little's law: 952 people (30 social workers at 18.4, 18 community
+    // care workers at 22.2) less the 559 in work, from 8,860 pieces of
+    // work a year, stay 16 days.
+    assert!(text.contains("mean = 16 }, hours_per_week = 0 }"), "{text}");
+    // Today's caseloads are observed, the two care management groups
+    // together (18.4 x 30 + 22.2 x 18 over 48 is 19.8), OTs on their own.
+    let people: Vec<(f64, String)> = m
+        .observed
+        .iter()
+        .filter(|o| o.reading.measure.key() == "people_allocated")
+        .map(|o| (o.value, o.subject.clone()))
+        .collect();
+    assert_eq!(people.len(), 2, "{people:?}");
+    assert_eq!(people[0].0, 19.8);
+    assert!(people[0].1.contains("community care workers"), "{people:?}");
+    assert_eq!(people[1].0, 29.7);
+    // The days are found last; the OTs' safe caseload, not given, is assumed.
+    assert_eq!(m.unknowns.iter().filter(|u| u.last).count(), 2);
+    assert!(m.assumptions.iter().any(|(k, _)| k == "health_check.caseload.occupational_therapist"));
+    assert!(!m.assumptions.iter().any(|(k, _)| k == "health_check.caseload.social_worker"), "given");
+}
+
+#[test]
+fn a_profile_with_caseloads_is_calibrated_to_them_and_takes_a_health_check() {
+    let dir = scratch_dir("profile-caseloads");
+    let made = dir.join("eastbury.toml");
+    std::fs::write(&made, scenario_of(&with_caseloads())).unwrap();
+    let found = dir.join("found.toml");
+    let args = ["calibrate", "-n", "30", "--confirm", "60", "-q", "--force", "--out", dir.to_str().unwrap()];
+    let out = caseflow(&[&args[..], &["--write", found.to_str().unwrap()]].concat(), &made);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let observed = std::fs::read_to_string(dir.join("calibrate-eastbury/observed.csv")).unwrap();
+    let rows: Vec<&str> = observed.lines().filter(|l| l.contains(",people_allocated,")).collect();
+    assert_eq!(rows.len(), 2, "{observed}");
+    for row in rows {
+        eprintln!("{row}");
+        assert!(row.ends_with(",true"), "today's caseload not reproduced: {row}");
+    }
+    let root = env!("CARGO_MANIFEST_DIR");
+    let staff = format!("{root}/data/health-check-example-staff.csv");
+    let activity = format!("{root}/data/health-check-example-activity.csv");
+    let args = ["health-check", "-n", "20", "--no-search", "--staff-history", &staff, "--activity-history", &activity];
+    let out = caseflow(&[&args[..], &["--out", dir.to_str().unwrap(), "--force"]].concat(), &found);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("people allocated per worker (safe caseload 20.0)"), "{stdout}");
+}

@@ -484,7 +484,7 @@ fn complete(c: &mut Checker, cx: &Context, parts: Parts) -> Result<Model, Vec<(K
     else {
         return Err(std::mem::take(&mut c.problems));
     };
-    let names = observed::Names { flows: &flows, requests: &requests, periods: &periods, years: &years };
+    let names = observed::Names { flows: &flows, requests: &requests, roles: &roles, periods: &periods, years: &years };
     let observed = observed::check_observed(c, &raw.observed, &root.key("observed"), &names);
     let unknowns = observed::check_unknowns(c, &raw.calibrate, &root.key("calibrate"));
     let assumptions = raw.assumptions.iter().map(|a| (a.key.clone(), a.source.clone())).collect();

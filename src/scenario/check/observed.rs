@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::Checker;
 use crate::model::finance::FinYear;
 use crate::model::observed::{Measure, Observation, Reading, Subject, default_tolerance};
-use crate::model::{Flow, Periods, Request, Unknown};
+use crate::model::{Flow, Periods, Request, Role, Unknown};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::raw::{RawCalibrate, RawObserved};
 
@@ -14,6 +14,7 @@ use crate::scenario::raw::{RawCalibrate, RawObserved};
 pub(super) struct Names<'a> {
     pub flows: &'a [Flow],
     pub requests: &'a [Request],
+    pub roles: &'a [Role],
     pub periods: &'a Periods,
     pub years: &'a [FinYear],
 }
@@ -63,6 +64,9 @@ fn subject(
         c.err(here.key("of"), "name a request or flow");
         return None;
     }
+    if measure.is_some_and(Measure::of_workers) {
+        return workers(c, here, n, &names);
+    }
     let requests: Vec<Option<usize>> = names.iter().map(|s| n.requests.iter().position(|r| r.name == *s)).collect();
     if requests.iter().all(Option::is_some) {
         let ids: Vec<usize> = requests.into_iter().flatten().collect();
@@ -94,6 +98,38 @@ fn subject(
         c.err(here.key("of"), format!("there is no request or flow called '{}'", missing.join("', '")));
     }
     None
+}
+
+/// The roles whose people allocated per worker are observed, as their
+/// places among the workforce tables' scopes (staff roles in order).
+fn workers(c: &mut Checker, here: &KeyPath, n: &Names, names: &[&str]) -> Option<(Subject, String)> {
+    if !n.flows.iter().any(|f| f.people) {
+        c.err(
+            here.key("measure"),
+            "no flow has people = true, so nobody is allocated to a worker; mark the flows whose items are people",
+        );
+        return None;
+    }
+    let staff: Vec<&Role> = n.roles.iter().filter(|r| !r.is_bought_in()).collect();
+    let mut ids = Vec::new();
+    for name in names {
+        match staff.iter().position(|r| r.name == *name) {
+            Some(s) => ids.push(s),
+            None if n.roles.iter().any(|r| r.name == *name) => {
+                c.err(here.key("of"), format!("'{name}' is bought in, so nobody is allocated to its workers"));
+                return None;
+            }
+            None => {
+                c.err(
+                    here.key("of"),
+                    format!("people_allocated is a measure of roles, and there is no role called '{name}'"),
+                );
+                return None;
+            }
+        }
+    }
+    let labels: Vec<&str> = ids.iter().map(|&s| staff[s].label.as_str()).collect();
+    Some((Subject::Workers(ids), and_list(&labels)))
 }
 
 /// Labels in a list: "urgent and standard DoLS requests" when they end
@@ -268,7 +304,11 @@ pub(super) fn check_unknowns(c: &mut Checker, raw: &[RawCalibrate], path: &KeyPa
         }
         let list = matches!(u.range[0], toml::Value::Array(_));
         let whole = u.range.iter().all(|v| matches!(v, toml::Value::Integer(_)));
-        out.push(Unknown { keys, low, high, list, whole, label: u.label.clone(), first: u.first });
+        if u.first && u.last {
+            c.err(here.key("last"), "a value is found first or last, not both");
+            continue;
+        }
+        out.push(Unknown { keys, low, high, list, whole, label: u.label.clone(), first: u.first, last: u.last });
     }
     out
 }

@@ -21,6 +21,8 @@ pub fn unit(o: &Observation) -> Unit {
         Unit::Pct
     } else if m.is_days() {
         Unit::Days
+    } else if m.of_workers() {
+        Unit::Ratio
     } else {
         Unit::Count
     }
