@@ -233,9 +233,9 @@ pub const FIRST_DESIGN: usize = 12;
 const AGAIN: usize = 10;
 
 /// Candidates for each value found last, on its own.
-pub const LAST: usize = 10;
+pub const LAST: usize = 14;
 /// Points in the design of a value found last.
-const LAST_DESIGN: usize = 5;
+const LAST_DESIGN: usize = 8;
 
 /// Which stage of a staged search: what it searches and on what.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -279,11 +279,16 @@ fn staged(
     let (last, main): (Vec<usize>, Vec<usize>) = (0..start.len()).partition(|&i| plan.unknowns[i].last);
     let reserved = (LAST + 2) * last.len();
     let mut all = search::Found { best: Vec::new(), runs: Vec::new(), stopped: String::new() };
-    let lasts = if main.is_empty() {
-        vec![false; observed.len()]
+    let moved_by_last = if main.is_empty() && last.len() < 2 {
+        vec![vec![false; observed.len()]; last.len()]
     } else {
         figures_of(&last, start, observed, evaluate, progress, &mut all)?
     };
+    // The figures of values found after the `k`th found last (all of them
+    // before any).
+    let after =
+        |k: usize| -> Vec<bool> { (0..observed.len()).map(|j| moved_by_last[k..].iter().any(|m| m[j])).collect() };
+    let lasts = after(0);
     let stages = stages_of(plan, &main, &last);
     let mut at = start.to_vec();
     let mut words = Vec::new();
@@ -309,7 +314,7 @@ fn staged(
         let left: Vec<bool> = match kind {
             Stage::Rest => theirs.iter().zip(&lasts).map(|(a, b)| *a || *b).collect(),
             Stage::First | Stage::FirstAgain => lasts.clone(),
-            Stage::Last => vec![false; observed.len()],
+            Stage::Last => after(last.iter().position(|&i| i == stage[0]).map_or(last.len(), |k| k + 1)),
         };
         let target = Target::without(observed, &left);
         let evaluate_stage =
@@ -363,7 +368,7 @@ fn stages_of(plan: &Plan, main: &[usize], last: &[usize]) -> Vec<(Stage, Vec<usi
     stages
 }
 
-/// The figures the values found last move: each value at both ends of its
+/// The figures each value found last moves: the value at both ends of its
 /// range, the rest as given, and the figures that span more than `STEEP`
 /// tolerances between them.
 fn figures_of(
@@ -373,8 +378,8 @@ fn figures_of(
     evaluate: &(dyn Fn(&[f64]) -> Result<Run, CalibrationError> + Sync),
     progress: &(dyn Fn(&Run, usize) + Sync),
     all: &mut search::Found,
-) -> Result<Vec<bool>, CalibrationError> {
-    let mut theirs = vec![false; observed.len()];
+) -> Result<Vec<Vec<bool>>, CalibrationError> {
+    let mut theirs = Vec::new();
     for &i in last {
         let mut ends = Vec::new();
         for end in [0.0, 1.0] {
@@ -385,9 +390,7 @@ fn figures_of(
             all.runs.push(run.clone());
             ends.push(run);
         }
-        for (mine, moved) in theirs.iter_mut().zip(moved_steeply(observed, &ends)) {
-            *mine |= moved;
-        }
+        theirs.push(moved_steeply(observed, &ends));
     }
     Ok(theirs)
 }

@@ -918,7 +918,7 @@ oldest first, and so cannot reproduce each",
 /// The values no council measures: the DoLS ones, and, where the profile
 /// gives a care management waiting list, the share of the care management
 /// roles' hours that is casework (their one list makes the waiting lists
-/// move together with it).
+/// move together with it), and the OTs' where their waiting list is given.
 fn calibrate(o: &mut Out, c: &Checked, f: &Figures) {
     let ca = &c.p.care_act;
     if [ca.needs_assessments_waiting, ca.carers_assessments_waiting, ca.reviews_waiting].iter().any(Option::is_some) {
@@ -932,6 +932,11 @@ fn calibrate(o: &mut Out, c: &Checked, f: &Figures) {
             "\n[[calibrate]]\nset = [{}]\nrange = [0.3, 0.8]\nlabel = \"share of care management staff's hours that is casework\"\nfirst = true  # a waiting list moves steeply with it: found on its own first",
             keys.join(", ")
         ));
+    }
+    // OTs take their own list and nothing else: a waiting list given for
+    // it is theirs to make, and their share moves no other figure.
+    if f.ots > 0.0 && ca.ot_assessments_waiting.is_some() {
+        o.calibrate.push("\n[[calibrate]]\nset = \"roles.occupational_therapist.casework_share\"\nrange = [0.3, 0.8]\nlabel = \"share of OTs' hours that is casework\"\nlast = true  # moves the OTs' own figures only: found on its own, last".into());
     }
     let fixed = c.p.staff.bia_dols_time.as_deref().unwrap_or("fixed_share") == "fixed_share";
     if f.bias > 0.0 && fixed {

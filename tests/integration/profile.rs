@@ -538,3 +538,14 @@ fn a_profile_with_caseloads_is_calibrated_to_them_and_takes_a_health_check() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("people allocated per worker (safe caseload 20.0)"), "{stdout}");
 }
+
+#[test]
+fn an_ot_waiting_list_is_made_by_the_ots_own_casework_share_found_last() {
+    // OTs take only their own list, so their share moves no other figure.
+    let text = EXAMPLE.replace("[care_act]", "[care_act]\not_assessments = 1100\not_assessments_waiting = 120");
+    let m = scenario::parse(&scenario_of(&text), "eastbury.toml").unwrap();
+    let ot = m.unknowns.iter().find(|u| u.key() == "roles.occupational_therapist.casework_share").expect("calibrated");
+    assert!(ot.last && !ot.first);
+    let plain = scenario::parse(&scenario_of(EXAMPLE), "eastbury.toml").unwrap();
+    assert!(!plain.unknowns.iter().any(|u| u.key().contains("occupational_therapist")), "no OT list given, none");
+}
