@@ -62,13 +62,14 @@ against simulated. caseflow run on the overlay checks itself against the same ob
     Calibrate(CalibrateArgs),
     /// Make a scenario from a council profile: the figures a council has, national defaults for the rest
     #[command(
-        after_help = "Examples:\n  caseflow new --template my-council.xlsx          (a blank profile to fill in; or my-council.toml)\n  caseflow new my-council.xlsx                     (writes scenarios/<name>.toml)\n  caseflow new docs/profile-example.toml --out /tmp/northmoor.toml\n  caseflow new my-council.toml --calibrate         (and calibrates it: scenarios/<name>-calibrated.toml)\n  caseflow new my-council.toml --ruling central    (with the 2 June 2026 ruling: scenarios/<name>-ruling-central.toml)\n\n\
-A profile gives population, staff in post by role (FTE, vacancies, agency), DoLS requests a year, the backlog today,\n\
-% of standard requests completed within 21 days and mean days last year, Care Act activity and waiting lists, and\n\
-budgets (docs/profile.md lists every figure). Each value it does not give is a national default, written into the\n\
-scenario with its source and listed in every report as an assumption to check. Where the council stands becomes the\n\
-scenario's [[observed]] figures, which caseflow calibrate makes the model reproduce.\n\
-With a [caseloads] table (people allocated per worker today, safe caseloads) the scenario is ready\n\
+        after_help = "Examples:\n  caseflow new --template my-council.xlsx          (a blank profile to fill in; or my-council.toml)\n  caseflow new my-council.xlsx                     (writes scenarios/<name>.toml)\n  caseflow new docs/profile-example.toml --out /tmp/northmoor.toml\n  caseflow new my-council.toml --calibrate         (and calibrates it: <name>-calibrated.toml)\n  caseflow new my-council.toml --ruling central    (with the 2 June 2026 ruling)\n\n\
+A profile gives population, staff in post by role (FTE, vacancies, agency), DoLS requests a\n\
+year, the backlog today, % of standard requests completed within 21 days and mean days last\n\
+year, Care Act activity and waiting lists, and budgets (docs/profile.md lists every figure).\n\
+Each value it does not give is a national default, written into the scenario with its source\n\
+and listed in every report as an assumption to check. Where the council stands becomes the\n\
+scenario's [[observed]] figures, which caseflow calibrate makes the model reproduce. With a\n\
+[caseloads] table (people allocated per worker today, safe caseloads) the scenario is ready\n\
 for caseflow health-check."
     )]
     New(NewArgs),
