@@ -54,7 +54,7 @@ const fn f(key: &'static str, kind: Kind, required: bool, help: &'static str) ->
 }
 
 /// The profile's figures, in the order the template lists them.
-pub const FIELDS: [Field; 58] = [
+pub const FIELDS: [Field; 59] = [
     f("council.name", Kind::Text, true, "a short name for the scenario and its reports (letters, digits, - and _)"),
     f("council.label", Kind::Text, false, "the council's name as reports show it"),
     f("council.population", Kind::Count, true, "people living in the area (all ages)"),
@@ -96,6 +96,7 @@ pub const FIELDS: [Field; 58] = [
     f("staff.independent_bias_per_week", Kind::Count, false, "best interests assessments bought in a week, at most"),
     f("staff.independent_bia_fee", Kind::Fee, false, "what one bought-in best interests assessment costs"),
     f("staff.on_costs", Kind::Share, false, "employer's on-costs (national insurance, pension) as a share of salary"),
+    f("staff.turnover", Kind::Share, false, "staff who leave a year, as a share of those in post (0.17 for 17%)"),
     f("dols.urgent_requests", Kind::Count, true, "urgent DoLS requests received last year"),
     f("dols.standard_requests", Kind::Count, true, "standard DoLS requests received last year, renewals included"),
     f("dols.renewals", Kind::Count, false, "of the standard requests, renewals of an authorisation"),
@@ -166,6 +167,7 @@ pub fn number(p: &Profile, key: &str) -> Option<f64> {
         ["staff", "independent_bias_per_week"] => s.independent_bias_per_week,
         ["staff", "independent_bia_fee"] => s.independent_bia_fee,
         ["staff", "on_costs"] => s.on_costs,
+        ["staff", "turnover"] => s.turnover,
         ["dols", k] => match *k {
             "urgent_requests" => d.urgent_requests,
             "standard_requests" => d.standard_requests,

@@ -648,7 +648,7 @@ fn posts(o: &mut Out, key: &str, p: Option<super::Posts>, fte: f64, s: &super::S
         o.line(format!("vacancies = {}", num(vacant)));
     }
     o.default(key, "hours_per_week", d::HOURS_PER_WEEK);
-    o.default(key, "turnover_per_year", d::TURNOVER);
+    o.given_or(key, "turnover_per_year", s.turnover, d::TURNOVER);
     assume_recruitment(o, key);
     let agency = p.and_then(|x| x.agency).unwrap_or(0.0);
     if agency > 0.0 {
@@ -752,7 +752,7 @@ fn bia_role(o: &mut Out, c: &Checked, f: &Figures, skills: &str) {
     o.default("roles.social_worker_bia", "casework_share", d::CASEWORK_SHARE);
     o.default("roles.social_worker_bia", "caseload_cap", d::CAP_SOCIAL_WORKER);
     pay(o, "roles.social_worker_bia", s.social_workers.and_then(|x| x.salary), s, d::SALARY_SOCIAL_WORKER);
-    o.default("roles.social_worker_bia", "turnover_per_year", d::TURNOVER);
+    o.given_or("roles.social_worker_bia", "turnover_per_year", s.turnover, d::TURNOVER);
     assume_recruitment(o, "roles.social_worker_bia");
     let policy = s.bia_dols_time.clone().unwrap_or_else(|| "fixed_share".into());
     o.line(format!(

@@ -104,6 +104,8 @@ pub struct Staff {
     pub independent_bia_fee: Option<f64>,
     /// Employer's on-costs (national insurance, pension) as a share of salary.
     pub on_costs: Option<f64>,
+    /// Staff who leave a year, as a share of those in post (every role).
+    pub turnover: Option<f64>,
 }
 
 /// Last year's DoLS return, and today's backlog.

@@ -549,3 +549,16 @@ fn an_ot_waiting_list_is_made_by_the_ots_own_casework_share_found_last() {
     let plain = scenario::parse(&scenario_of(EXAMPLE), "eastbury.toml").unwrap();
     assert!(!plain.unknowns.iter().any(|u| u.key().contains("occupational_therapist")), "no OT list given, none");
 }
+
+#[test]
+fn a_profiles_own_turnover_is_every_roles_and_not_assumed() {
+    let text = EXAMPLE.replace("[staff]", "[staff]\nturnover = 0.19");
+    let m = scenario::parse(&scenario_of(&text), "eastbury.toml").unwrap();
+    for r in m.roles.iter().filter(|r| !r.is_bought_in() && r.name != "practice_manager") {
+        assert_eq!(r.turnover_per_year, 0.19, "{}", r.name);
+    }
+    assert!(!m.assumptions.iter().any(|(k, _)| k.ends_with("turnover_per_year") && !k.contains("practice_manager")));
+    let plain = scenario::parse(&scenario_of(EXAMPLE), "eastbury.toml").unwrap();
+    assert!(plain.assumptions.iter().any(|(k, _)| k == "roles.social_worker.turnover_per_year"), "a default");
+    assert!(problems(&EXAMPLE.replace("[staff]", "[staff]\nturnover = 17")).contains("staff.turnover"));
+}
