@@ -249,12 +249,13 @@ enum Stage {
 }
 
 impl Stage {
-    fn words(self) -> &'static str {
+    /// The stage in a report's words; a value found last by its name.
+    fn words(self, plan: &Plan, stage: &[usize]) -> String {
         match self {
-            Stage::First => "for the values found first",
-            Stage::Rest => "then for the rest",
-            Stage::FirstAgain => "then for the first again",
-            Stage::Last => "then for a value found last, on its own",
+            Stage::First => "for the values found first".into(),
+            Stage::Rest => "then for the rest".into(),
+            Stage::FirstAgain => "then for the first again".into(),
+            Stage::Last => format!("then for {}", plan.unknowns[stage[0]].name()),
         }
     }
 }
@@ -328,15 +329,9 @@ fn staged(
         at = whole(&found.best);
         let full = Target::all(observed);
         all.runs.extend(found.runs.into_iter().map(|r| Run { t: whole(&r.t), misfit: full.misfit(&r.means), ..r }));
-        let stage_words = match kind {
-            Stage::Last => stage
-                .iter()
-                .map(|&i| plan.unknowns[i].label.clone().unwrap_or_else(|| plan.unknowns[i].key()))
-                .map(|l| format!("then for {l}"))
-                .collect(),
-            _ => kind.words().to_string(),
-        };
-        words.push(if staged_at_all { format!("{stage_words}, {}", found.stopped) } else { found.stopped });
+        let said =
+            if staged_at_all { format!("{}, {}", kind.words(plan, &stage), found.stopped) } else { found.stopped };
+        words.push(said);
     }
     all.best = at;
     all.stopped = words.join("; ");

@@ -106,6 +106,11 @@ impl Unknown {
         self.keys.join(" + ")
     }
 
+    /// As a report names it: its label, else its keys.
+    pub fn name(&self) -> String {
+        self.label.clone().unwrap_or_else(|| self.key())
+    }
+
     /// The value a fraction `t` (0 to 1) of the way from low to high.
     pub fn at(&self, t: f64) -> Vec<f64> {
         self.low.iter().zip(&self.high).map(|(a, b)| a + t * (b - a)).collect()

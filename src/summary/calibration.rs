@@ -53,7 +53,7 @@ values in the ranges together with the rest (see below).",
     }));
     for (u, (before, &t)) in o.plan.unknowns.iter().zip(o.values_before.iter().zip(&o.best)) {
         let was = before.as_ref().map_or("not set".to_string(), ToString::to_string);
-        out.push(Sentence::plain(format!("{}: {} (was {was}).", name_of(u), u.toml_at(t))));
+        out.push(Sentence::plain(format!("{}: {} (was {was}).", u.name(), u.toml_at(t))));
     }
     out.extend(o.conflicts.iter().map(|c| Sentence::plain(conflict_words(o, c))));
     // How the search stopped is for the method section: here, its size.
@@ -66,16 +66,11 @@ values in the ranges together with the rest (see below).",
     s
 }
 
-/// The plain name of an unknown: its label, or its key.
-fn name_of(u: &crate::model::Unknown) -> String {
-    u.label.clone().unwrap_or_else(|| u.key())
-}
-
 /// Why an observation is not reproduced, in words.
 pub fn conflict_words(o: &Outcome, c: &Conflict) -> String {
     let obs = &o.after.model.observed[c.observation];
     let at_ends: Vec<String> =
-        c.at_bounds.iter().map(|&i| format!("{} is at an end of its range", name_of(&o.plan.unknowns[i]))).collect();
+        c.at_bounds.iter().map(|&i| format!("{} is at an end of its range", o.plan.unknowns[i].name())).collect();
     let ends = if at_ends.is_empty() { String::new() } else { format!(" ({})", at_ends.join("; ")) };
     if c.nearest > 1.0 {
         format!(
@@ -107,7 +102,7 @@ fn moved(o: &Outcome) -> Section {
                 None => "-".into(),
             };
             vec![
-                name_of(u),
+                u.name(),
                 u.key(),
                 before.as_ref().map_or("not set".into(), ToString::to_string),
                 u.toml_at(t),
@@ -226,8 +221,8 @@ have been simulated. The calibrated values are then run {} times over the whole 
         o.plan.max_runs,
         o.plan.confirm
     )));
-    let first: Vec<String> = o.plan.unknowns.iter().filter(|u| u.first).map(name_of).collect();
-    let last: Vec<String> = o.plan.unknowns.iter().filter(|u| u.last).map(name_of).collect();
+    let first: Vec<String> = o.plan.unknowns.iter().filter(|u| u.first).map(crate::model::Unknown::name).collect();
+    let last: Vec<String> = o.plan.unknowns.iter().filter(|u| u.last).map(crate::model::Unknown::name).collect();
     if !first.is_empty() && first.len() + last.len() < o.plan.unknowns.len() {
         s.push(Block::Paragraph(format!(
             "In stages, each with its own share of the candidates: {} was found first, on its own (a design of {} \
