@@ -166,7 +166,7 @@ pub fn scenario_text_at(c: &Checked, profile_file: &str, ruling: Option<Ruling>,
     let mut o = Out { text: String::new(), assumed: Vec::new(), observed: Vec::new(), calibrate: Vec::new() };
     let holders = people::holders(c, f.social_workers, f.bias, f.ccw, f.ots);
     header(&mut o, c, profile_file, ruling, at);
-    health_check(&mut o, &holders);
+    health_check(&mut o, &holders, c.population);
     let pools = care_act(&mut o, c, &f, &holders);
     dols(&mut o, c, &f);
     roles(&mut o, c, &f);
@@ -358,7 +358,7 @@ fn care_flows(c: &Checked, f: &Figures) -> Vec<CareFlow> {
 
 /// The safe caseloads, for `caseflow health-check`, when the profile has
 /// `[caseloads]`.
-fn health_check(o: &mut Out, holders: &[Holders]) {
+fn health_check(o: &mut Out, holders: &[Holders], population: f64) {
     if holders.is_empty() {
         return;
     }
@@ -371,6 +371,13 @@ fn health_check(o: &mut Out, holders: &[Holders]) {
         "{ green = 10, amber = 25 }".into(),
         "ASSUMPTION: green while a tenth of workers or fewer are above their safe caseload, as the shipped example",
     );
+    let (green, amber, source) = waiting_limits(population);
+    o.assume(
+        "health_check",
+        "people_waiting",
+        format!("{{ green = {}, amber = {} }}", num(green), num(amber)),
+        &source,
+    );
     o.line("\n[health_check.caseload]");
     for h in holders {
         for role in &h.roles {
@@ -380,6 +387,23 @@ fn health_check(o: &mut Out, holders: &[Holders]) {
             }
         }
     }
+}
+
+/// Limits for people waiting for allocation, sized to the council: green
+/// up to England's level for its population (people waiting for an
+/// assessment and reviews overdue), amber up to a quarter above it, as
+/// the workforce rates are rated against the national ones. A fixed
+/// number would rate a large council red for its size alone.
+fn waiting_limits(population: f64) -> (f64, f64, String) {
+    let per_1000 = d::WAITING_ASSESSMENT_PER_1000.value + d::OVERDUE_REVIEWS_PER_1000.value;
+    let green = (per_1000 * population / 1000.0).round().max(1.0);
+    let amber = (1.25 * green).round();
+    let source = format!(
+        "FACTS: England's level for {} people, {} a 1,000 waiting for an assessment or a review (ADASS, April 2022: 294,449 and 210,106); amber up to a quarter above it",
+        thousands(population),
+        num(per_1000)
+    );
+    (green, amber, source)
 }
 
 /// Today's people allocated per worker, where the profile gives them, and

@@ -514,6 +514,24 @@ fn a_profile_without_caseloads_makes_no_health_check_and_with_them_a_whole_one()
 }
 
 #[test]
+fn people_waiting_are_rated_against_englands_level_for_the_councils_size() {
+    use caseflow::model::health::Rated;
+    let limits = |population: &str| {
+        let text = scenario_of(&with_caseloads().replace("population = 180000", population));
+        let m = scenario::parse(&text, "eastbury.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
+        assert!(m.assumptions.iter().any(|(k, s)| k == "health_check.people_waiting" && s.contains("ADASS")));
+        m.health.expect("a health check").limits(Rated::PeopleWaiting)
+    };
+    // 8.9 a 1,000 people (5.2 waiting for an assessment, 3.7 reviews
+    // overdue): 1,602 for Eastbury's 180,000, amber a quarter above.
+    let small = limits("population = 180000");
+    assert_eq!((small.green, small.amber), (1602.0, 2003.0));
+    // A council twice the size is not rated red for its size alone.
+    let large = limits("population = 360000");
+    assert_eq!((large.green, large.amber), (3204.0, 4005.0));
+}
+
+#[test]
 fn a_profile_with_caseloads_is_calibrated_to_them_and_takes_a_health_check() {
     let dir = scratch_dir("profile-caseloads");
     let made = dir.join("eastbury.toml");
