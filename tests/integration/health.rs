@@ -180,6 +180,14 @@ fn the_health_check_renders_every_section_and_its_summary_matches_the_tables() {
         assert!(html.contains(&format!("id=\"{id}\"")), "health-check.html lacks section {id}");
     }
     assert!(html.contains("SYNTHETIC"), "the example is labelled synthetic");
+    // A role that uses every casework hour is said to have no slack; one with slack is not.
+    let wellbeing = |who: &str| {
+        let row = format!("| {who}: share of casework hours worked |");
+        md.lines().find(|l| l.contains(&row)).unwrap_or_else(|| panic!("no row {row}")).to_string()
+    };
+    let full = wellbeing("DoLS team BIAs");
+    assert!(full.contains("| 100% (") && full.contains("no slack"), "{full}");
+    assert!(!wellbeing("social workers").contains("no slack"));
     for attr in ["src=\"http", "href=\"http", "url(http", "@import"] {
         assert!(!html.contains(attr), "the report must not load anything from the network ({attr})");
     }

@@ -318,6 +318,7 @@ pub(crate) fn assess(m: &Model, agg: &Aggregate, observed: &Observed, scopes: &[
             if let Some((v, _)) = national(rated) {
                 reason.push_str(&format!("; national {}", unit.show(v)));
             }
+            reason.push_str(no_slack(rated, unit.as_shown(bands.p50)));
             out.push(Assessment {
                 standard: Standard::of(rated),
                 rated,
@@ -333,6 +334,17 @@ pub(crate) fn assess(m: &Model, agg: &Aggregate, observed: &Observed, scopes: &[
         }
     }
     out
+}
+
+/// What a role working every casework hour means: the model's workers
+/// take waiting work whenever they have hours, so the share reaches 100%
+/// wherever work waits for them, never more (overtime aside).
+fn no_slack(rated: Rated, shown: f64) -> &'static str {
+    if rated == Rated::UtilisationPct && shown >= 100.0 {
+        "; every casework hour is used because work waits for this role: no slack, though no hours beyond the casework share"
+    } else {
+        ""
+    }
 }
 
 /// The worst rating of a standard's measures in the year ahead.
