@@ -41,6 +41,11 @@ fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
 /// Run the example's health check through the command line, with extra
 /// arguments; return its folder.
 fn health_check(name: &str, extra: &[&str]) -> PathBuf {
+    health_check_searched(name, &[&["--no-search"], extra].concat())
+}
+
+/// As `health_check`, with the staffing search unless `extra` says `--no-search`.
+fn health_check_searched(name: &str, extra: &[&str]) -> PathBuf {
     let out = scratch_dir(name);
     let (sc, staff, activity) = (example(), staff_history(), activity_history());
     let mut args = vec![
@@ -54,7 +59,6 @@ fn health_check(name: &str, extra: &[&str]) -> PathBuf {
         "40",
         "--seed",
         "3",
-        "--no-search",
         "--quiet",
     ];
     args.extend(extra);
@@ -352,4 +356,26 @@ fn the_health_check_says_what_dols_takes_from_the_bias_care_management() {
         }
     }
     assert!(lines >= 5, "the section says little: {lines} lines");
+}
+
+#[test]
+fn the_staffing_section_explains_its_asks_with_the_tables_figures() {
+    let dir = health_check_searched("health-staffing-why", &["--search-replications", "10"]);
+    let md = std::fs::read_to_string(dir.join("health-check.md")).unwrap();
+    let section = md.split("## Staffing to reach safe caseloads").nth(1).expect("a staffing section");
+    // The first role found: its row's people per worker then, and safe caseload.
+    let row = section
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| role"))
+        .map(|l| l.split('|').map(str::trim).collect::<Vec<_>>())
+        .find(|cells| cells.len() > 7 && cells[6] != "-")
+        .expect("a role whose staffing was found");
+    let people = row[6].split(" (").next().unwrap();
+    let said =
+        format!("{} then hold {people} people per worker in the median future, against a safe {}.", row[1], row[2]);
+    assert!(section.contains(&said), "lacks: {said}\n{section}");
+    // The people waiting it names are the summary's median.
+    let summary = md.split("people would be waiting for allocation").next().unwrap();
+    let waiting = summary.rsplit("in the year ahead, ").next().unwrap().split(" (").next().unwrap();
+    assert!(section.contains(&format!("({waiting} at the end of a month in the year ahead)")), "{waiting}\n{section}");
 }

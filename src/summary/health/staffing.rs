@@ -5,6 +5,7 @@
 
 use super::RatedInput;
 use crate::format::Unit;
+use crate::results::{Scope, WorkforceMetric};
 use crate::summary::doc::{Block, Section, Table};
 
 pub(super) fn section(cx: &RatedInput) -> Section {
@@ -55,7 +56,33 @@ pub(super) fn section(cx: &RatedInput) -> Section {
         ]);
     }
     s.push(Block::Table(t));
+    if let Some(text) = why_so_many(cx) {
+        s.push(Block::Paragraph(text));
+    }
     let commands: Vec<String> = cx.input.staffing.iter().map(|st| st.command.clone()).collect();
     s.push(Block::Text { summary: "Each search on its own, with its full report".into(), text: commands.join("\n") });
     s
+}
+
+/// Why the FTE needed can be far more than the mean caseload suggests,
+/// with the figures of the first role found.
+fn why_so_many(cx: &RatedInput) -> Option<String> {
+    let (st, people) = cx.input.staffing.iter().find_map(|st| st.people.as_ref().map(|b| (st, b)))?;
+    let mut text = format!(
+        "Caseloads differ from worker to worker, so for few enough of them to be above the safe caseload the mean must fall well below it: {} then hold {} people per worker in the median future, against a safe {}.",
+        cx.m.roles[st.role].label,
+        Unit::Ratio.show(people.p50),
+        Unit::Ratio.show(st.threshold)
+    );
+    let waiting = cx.ahead(Scope::Total, WorkforceMetric::PeopleWaiting).bands.p50;
+    if waiting.is_finite() && waiting >= 1.0 {
+        text.push_str(&format!(
+            " The extra workers also take people now waiting for allocation ({} at the end of a month in the year ahead), so part of their time shortens the waiting list before it lowers caseloads.",
+            Unit::Count.show(waiting)
+        ));
+    }
+    if cx.input.staffing.len() > 1 {
+        text.push_str(" Each role was searched on its own, so the FTE needed do not add up: more of one role takes work off the others who share its work.");
+    }
+    Some(text)
 }
