@@ -21,7 +21,17 @@ use crate::staff::target::WrittenTarget;
     long_about = "caseflow simulates the flows of adult social care work (contacts, Care Act \
 assessments, reviews, safeguarding, DoLS) against a workforce, many times over, and reports \
 backlogs, waiting times, caseloads and deadline breaches with P10/P50/P90 bands.",
-    after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 2000 --seed 7 --threads 2\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22\n  caseflow run scenarios/halton-2015-baseline.toml --precision 3%\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 1/3 --out shards   (and 2/3, 3/3; then:)\n  caseflow merge shards\n  caseflow validate scenarios/*.toml"
+    after_help = "Examples:\
+\n  caseflow run scenarios/quickstart.toml\
+\n  caseflow run scenarios/quickstart.toml --replications 2000 --seed 7 \\\
+\n      --threads 2\
+\n  caseflow run scenarios/halton-2015-baseline.toml --set \\\
+\n      roles.social_worker_bia.fte=22\
+\n  caseflow run scenarios/halton-2015-baseline.toml --precision 3%\
+\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 1/3 \\\
+\n      --out shards                            (and 2/3, 3/3; then:)\
+\n  caseflow merge shards\
+\n  caseflow validate scenarios/*.toml"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -31,97 +41,178 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Simulate a scenario and write its tables under reports/<scenario>/
-    #[command(
-        after_help = "Examples:\n  caseflow run scenarios/quickstart.toml\n  caseflow run scenarios/quickstart.toml --replications 200 --out /tmp/reports\n  caseflow run scenarios/halton-2015-baseline.toml --set scenario.years=5\n  caseflow run scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22 --set scenario.name=plus-3-bias\n  caseflow run scenarios/halton-2015-baseline.toml --precision 3%\n  caseflow run scenarios/quickstart.toml --replications auto --max-replications 5000\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 2/3 --out shards\n\n\
---precision (or --replications auto, which is --precision 2%) adds replications 100 at a time until the 95% confidence\n\
-interval of every headline figure is within that share of it; the report says how many it took, and that number\n\
-(--replications N) reproduces it. --shard I/N runs part I of N of the replications and writes it to\n\
-<OUT>/<scenario>-shards/shard-I-of-N.parquet; once every part has run, caseflow merge writes the report."
-    )]
+    #[command(after_help = "Examples:\
+\n  caseflow run scenarios/quickstart.toml\
+\n  caseflow run scenarios/quickstart.toml --replications 200 --out /tmp/reports\
+\n  caseflow run scenarios/halton-2015-baseline.toml --set scenario.years=5\
+\n  caseflow run scenarios/halton-2015-baseline.toml --set \\\
+\n      roles.social_worker_bia.fte=22 --set scenario.name=plus-3-bias\
+\n  caseflow run scenarios/halton-2015-baseline.toml --precision 3%\
+\n  caseflow run scenarios/quickstart.toml --replications auto \\\
+\n      --max-replications 5000\
+\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 2/3 \\\
+\n      --out shards\
+\n\
+\n--precision (or --replications auto, which is --precision 2%) adds\
+\nreplications 100 at a time until the 95% confidence interval of every headline\
+\nfigure is within that share of it; the report says how many it took, and that\
+\nnumber (--replications N) reproduces it. --shard I/N runs part I of N of the\
+\nreplications and writes it to <OUT>/<scenario>-shards/shard-I-of-N.parquet;\
+\nonce every part has run, caseflow merge writes the report.")]
     Run(RunArgs),
     /// Run scenarios on the same simulated futures and compare them
-    #[command(
-        after_help = "Examples:\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml\n  caseflow compare a.toml b.toml c.toml --replications 500 --out /tmp/reports\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-more-bias.toml --set scenario.years=5\n  caseflow compare scenarios/halton-2015-baseline.toml scenarios/halton-2015-independent-bias.toml --at 12\n\nThe first scenario is the baseline; the others are compared with it. --set changes every scenario alike."
-    )]
+    #[command(after_help = "Examples:\
+\n  caseflow compare scenarios/halton-2015-baseline.toml \\\
+\n      scenarios/halton-2015-more-bias.toml\
+\n  caseflow compare a.toml b.toml c.toml --replications 500 --out /tmp/reports\
+\n  caseflow compare scenarios/halton-2015-baseline.toml \\\
+\n      scenarios/halton-2015-more-bias.toml --set scenario.years=5\
+\n  caseflow compare scenarios/halton-2015-baseline.toml \\\
+\n      scenarios/halton-2015-independent-bias.toml --at 12\
+\n\
+\nThe first scenario is the baseline; the others are compared with it. --set\
+\nchanges every scenario alike.")]
     Compare(CompareArgs),
     /// Find the smallest staffing that meets targets
-    #[command(
-        after_help = "Examples:\n  caseflow staff scenarios/halton-2015-baseline.toml --vary roles.social_worker_bia.fte=10..40 \\\n      --target \"standard_dols.within_deadline >= 80% at month 12 with probability 0.9\"\n  caseflow staff scenarios/halton-2015-independent-bias.toml --vary roles.independent_bia.per_week=0..20 \\\n      --target \"standard_dols.within_deadline >= 80% at month 12\" --budget 9.5m\n  caseflow staff scenarios/mm20.toml --vary roles.server.count=15..30 --target \"work.mean_wait_days <= 0.5 with probability 0.5\"\n\nTargets: NAME.MEASURE OP VALUE [at month N] [with probability P]\n  NAME     a request, flow or role of the scenario, or total\n  MEASURE  a measure as the tables name it (kpis.csv; request_periods.csv etc. with 'at month'),\n           or: within_deadline, backlog, cost, p90_wait (a flow's P90 days waiting), utilisation\n  OP       >=, <=, > or <;   VALUE  80%, 28, 50, 9.5m\n  Without 'at month N' a measure is over the whole horizon; without a probability, 0.9.\n\nThe first --vary is searched by bisection (more of it is taken to be better); further --vary keys form a grid.\nCandidates share the same simulated futures (common random numbers)."
-    )]
+    #[command(after_help = "Examples:\
+\n  caseflow staff scenarios/halton-2015-baseline.toml \\\
+\n      --vary roles.social_worker_bia.fte=10..40 \\\
+\n      --target \"standard_dols.within_deadline >= 80% at month 12\"\
+\n  caseflow staff scenarios/halton-2015-independent-bias.toml --vary \\\
+\n      roles.independent_bia.per_week=0..20 --budget 9.5m \\\
+\n      --target \"standard_dols.within_deadline >= 80% at month 12\"\
+\n  caseflow staff scenarios/mm20.toml --vary roles.server.count=15..30 \\\
+\n      --target \"work.mean_wait_days <= 0.5 with probability 0.5\"\
+\n\
+\nTargets: NAME.MEASURE OP VALUE [at month N] [with probability P]\
+\n  NAME     a request, flow or role of the scenario, or total\
+\n  MEASURE  a measure as the tables name it (kpis.csv; request_periods.csv\
+\n           etc. with 'at month'), or: within_deadline, backlog, cost,\
+\n           p90_wait (a flow's P90 days waiting), utilisation\
+\n  OP       >=, <=, > or <;   VALUE  80%, 28, 50, 9.5m\
+\n  Without 'at month N' a measure is over the whole horizon; without a\
+\n  probability, 0.9.\
+\n\
+\nThe first --vary is searched by bisection (more of it is taken to be better);\
+\nfurther --vary keys form a grid. Candidates share the same simulated futures\
+\n(common random numbers).")]
     Staff(StaffArgs),
     /// Find the values a council does not know so that the model reproduces where it stands today
-    #[command(
-        after_help = "Examples:\n  caseflow calibrate scenarios/dols-2026.toml\n  caseflow calibrate scenarios/halton-2015-baseline.toml --replications 100\n  caseflow calibrate my-council.toml --fit roles.social_worker_bia.dols_share=0.05..0.5 --write my-council-calibrated.toml\n\n\
-The scenario's [[observed]] entries say where the council stands (its DoLS backlog, % completed within 21 days,\n\
-mean days, completions, waiting lists, each at a date or over a year); its [[calibrate]] entries (or --fit) say which\n\
-values the council does not know and the range each may take. Every candidate is simulated on the same futures\n\
-(common random numbers); a space-filling start and Nelder-Mead find the values whose simulated means come closest.\n\
-The result is an overlay of the scenario (base = the original) with those values, and a report of observed\n\
-against simulated. caseflow run on the overlay checks itself against the same observed figures."
-    )]
+    #[command(after_help = "Examples:\
+\n  caseflow calibrate scenarios/dols-2026.toml\
+\n  caseflow calibrate scenarios/halton-2015-baseline.toml --replications 100\
+\n  caseflow calibrate my-council.toml --fit \\\
+\n      roles.social_worker_bia.dols_share=0.05..0.5 --write \\\
+\n      my-council-calibrated.toml\
+\n\
+\nThe scenario's [[observed]] entries say where the council stands (its DoLS\
+\nbacklog, % completed within 21 days, mean days, completions, waiting lists,\
+\neach at a date or over a year); its [[calibrate]] entries (or --fit) say which\
+\nvalues the council does not know and the range each may take. Every candidate\
+\nis simulated on the same futures (common random numbers); a space-filling\
+\nstart and Nelder-Mead find the values whose simulated means come closest. The\
+\nresult is an overlay of the scenario (base = the original) with those values,\
+\nand a report of observed against simulated. caseflow run on the overlay checks\
+\nitself against the same observed figures.")]
     Calibrate(CalibrateArgs),
     /// Make a scenario from a council profile: the figures a council has, national defaults for the rest
-    #[command(
-        after_help = "Examples:\n  caseflow new --template my-council.xlsx          (a blank profile to fill in; or my-council.toml)\n  caseflow new my-council.xlsx                     (writes scenarios/<name>.toml)\n  caseflow new docs/profile-example.toml --out /tmp/northmoor.toml\n  caseflow new my-council.toml --calibrate         (and calibrates it: <name>-calibrated.toml)\n  caseflow new my-council.toml --ruling central    (with the 2 June 2026 ruling)\n\n\
-A profile gives population, staff in post by role (FTE, vacancies, agency), DoLS requests a\n\
-year, the backlog today, % of standard requests completed within 21 days and mean days last\n\
-year, Care Act activity and waiting lists, and budgets (docs/profile.md lists every figure).\n\
-Each value it does not give is a national default, written into the scenario with its source\n\
-and listed in every report as an assumption to check. Where the council stands becomes the\n\
-scenario's [[observed]] figures, which caseflow calibrate makes the model reproduce. With a\n\
-[caseloads] table (people allocated per worker today, safe caseloads) the scenario is ready\n\
-for caseflow health-check."
-    )]
+    #[command(after_help = "Examples:\
+\n  caseflow new --template my-council.xlsx   (a blank profile; or .toml)\
+\n  caseflow new my-council.xlsx              (writes scenarios/<name>.toml)\
+\n  caseflow new docs/profile-example.toml --out /tmp/northmoor.toml\
+\n  caseflow new my-council.toml --calibrate  (then <name>-calibrated.toml)\
+\n  caseflow new my-council.toml --ruling central   (with the 2 June 2026 ruling)\
+\n\
+\nA profile gives population, staff in post by role (FTE, vacancies, agency),\
+\nDoLS requests a year, the backlog today, % of standard requests completed\
+\nwithin 21 days and mean days last year, Care Act activity and waiting lists,\
+\nand budgets (docs/profile.md lists every figure). Each value it does not give\
+\nis a national default, written into the scenario with its source and listed in\
+\nevery report as an assumption to check. Where the council stands becomes the\
+\nscenario's [[observed]] figures, which caseflow calibrate makes the model\
+\nreproduce. With a [caseloads] table (people allocated per worker today, safe\
+\ncaseloads) the scenario is ready for caseflow health-check.")]
     New(NewArgs),
     /// Fit demand (or turnover) to a history CSV and print it as scenario TOML
-    #[command(
-        after_help = "Examples:\n  caseflow fit data/synthetic-activity.csv\n  caseflow fit data/national-dols.csv --flows dols_received --step 2014-03-19 --until 2017-03-31 --trend damped\n  caseflow fit data/synthetic-staff.csv\n\nActivity history has columns period,flow,count; staff history has period,role,starters,leavers,in_post[,vacancies].\nPeriods: 2014/15 (financial year), 2015-04 (month), 2015 (year), 2015-04-06 (day), 2014-04-01..2014-09-30."
-    )]
+    #[command(after_help = "Examples:\
+\n  caseflow fit data/synthetic-activity.csv\
+\n  caseflow fit data/national-dols.csv --flows dols_received --step 2014-03-19 \\\
+\n      --until 2017-03-31 --trend damped\
+\n  caseflow fit data/synthetic-staff.csv\
+\n\
+\nActivity history has columns period,flow,count; staff history has\
+\nperiod,role,starters,leavers,in_post[,vacancies]. Periods: 2014/15 (financial\
+\nyear), 2015-04 (month), 2015 (year), 2015-04-06 (day), 2014-04-01..2014-09-30.")]
     Fit(FitArgs),
     /// Fit on history up to a date, simulate the rest, and report how often the actual counts fall in the bands
-    #[command(
-        after_help = "Examples:\n  caseflow backtest scenarios/national-dols.toml data/national-dols.csv --train-until 2017-03-31 --step 2014-03-19 --trend damped\n  caseflow backtest scenarios/national-dols-supply.toml data/national-dols.csv --observed data/national-dols-snapshots.csv --train-until 2019-03-31 --step 2014-03-19 --trend damped"
-    )]
+    #[command(after_help = "Examples:\
+\n  caseflow backtest scenarios/national-dols.toml data/national-dols.csv \\\
+\n      --train-until 2017-03-31 --step 2014-03-19 --trend damped\
+\n  caseflow backtest scenarios/national-dols-supply.toml \\\
+\n      data/national-dols.csv --observed data/national-dols-snapshots.csv \\\
+\n      --train-until 2019-03-31 --step 2014-03-19 --trend damped")]
     Backtest(BacktestArgs),
     /// Write one replication's arrivals and staffing as history CSVs
-    #[command(
-        after_help = "Example:\n  caseflow history scenarios/synthetic-council.toml --seed 2024 --out data/synthetic --force"
-    )]
+    #[command(after_help = "Example:\
+\n  caseflow history scenarios/synthetic-council.toml --seed 2024 \\\
+\n      --out data/synthetic --force")]
     History(HistoryArgs),
     /// The principal social worker's annual health check: last year observed, the year ahead simulated, rated against the employer standards
     #[command(
         name = "health-check",
-        after_help = "Examples:\n  caseflow health-check scenarios/health-check-example.toml \\\n      --staff-history data/health-check-example-staff.csv \\\n      --activity-history data/health-check-example-activity.csv\n  caseflow health-check scenarios/health-check-example.toml --staff-history S.csv \\\n      --activity-history A.csv --previous reports/health-check-fenmouth-2026 --out reports/2027\n  caseflow health-check scenarios/health-check-example.toml --staff-history S.csv \\\n      --activity-history A.csv --set health_check.caseload.social_worker=18 --no-search\n\n\
-The scenario describes today's position (staff, vacancies, people allocated, work waiting)\n\
-and has a [health_check] table with each role's safe caseload (people allocated per worker).\n\
-For your own council: a council profile with a [caseloads] table, made into a scenario by\n\
-caseflow new and calibrated, has one (docs/psw.md). The year ahead is simulated from the\n\
-scenario's start for one year. Staff history: period,role,starters,leavers,in_post[,vacancies,\n\
-agency,sickness_days,asye,asye_protected,people_allocated,supervision_due_hours,\n\
-supervision_given_hours]; activity history: period,flow,count[,completed]. Last year is the\n\
-last twelve months of the staff history. --previous takes the folder last year's health check\n\
-wrote (or its health_check.csv)."
+        after_help = "Examples:\
+\n  caseflow health-check scenarios/health-check-example.toml \\\
+\n      --staff-history data/health-check-example-staff.csv \\\
+\n      --activity-history data/health-check-example-activity.csv\
+\n  caseflow health-check scenarios/health-check-example.toml \\\
+\n      --staff-history S.csv --activity-history A.csv \\\
+\n      --previous reports/health-check-fenmouth-2026 --out reports/2027\
+\n  caseflow health-check scenarios/health-check-example.toml \\\
+\n      --staff-history S.csv --activity-history A.csv \\\
+\n      --set health_check.caseload.social_worker=18 --no-search\
+\n\
+\nThe scenario describes today's position (staff, vacancies, people allocated,\
+\nwork waiting) and has a [health_check] table with each role's safe caseload\
+\n(people allocated per worker). For your own council: a council profile with a\
+\n[caseloads] table, made into a scenario by caseflow new and calibrated, has\
+\none (docs/psw.md). The year ahead is simulated from the scenario's start for\
+\none year. Staff history: period,role,starters,leavers,in_post[,vacancies,\
+\nagency,sickness_days,asye,asye_protected,people_allocated,supervision_due_hours,\
+\nsupervision_given_hours]; activity history: period,flow,count[,completed].\
+\nLast year is the last twelve months of the staff history. --previous takes the\
+\nfolder last year's health check wrote (or its health_check.csv)."
     )]
     HealthCheck(HealthArgs),
     /// Combine the shards of a run (caseflow run --shard) into its report
-    #[command(
-        after_help = "Examples:\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 1/3 --out shards   (and 2/3, 3/3, anywhere)\n  caseflow merge shards\n  caseflow merge shards/halton-2015-baseline-shards --out /tmp/reports --force\n\n\
-The report is the one caseflow run with the same scenario, seed and replications writes, byte for byte.\n\
-The scenario is read again from the file the shards ran (give --scenario if it has moved); it must not have changed.\n\
-Shards of different scenarios, seeds or splits, a shard given twice, or a shard missing are refused."
-    )]
+    #[command(after_help = "Examples:\
+\n  caseflow run scenarios/halton-2015-baseline.toml -n 3000 --shard 1/3 \\\
+\n      --out shards                            (and 2/3, 3/3, anywhere)\
+\n  caseflow merge shards\
+\n  caseflow merge shards/halton-2015-baseline-shards --out /tmp/reports --force\
+\n\
+\nThe report is the one caseflow run with the same scenario, seed and\
+\nreplications writes, byte for byte. The scenario is read again from the file\
+\nthe shards ran (give --scenario if it has moved); it must not have changed.\
+\nShards of different scenarios, seeds or splits, a shard given twice, or a\
+\nshard missing are refused.")]
     Merge(MergeArgs),
     /// Open the what-if page: choose a scenario, change staff, demand and budgets, run, compare, download
-    #[command(
-        after_help = "Examples:\n  caseflow serve\n  caseflow serve my-council.toml --port 8090\n  caseflow serve --bind 0.0.0.0 --port 8080   (other machines need the token printed with the URL)\n\n\
-The page offers the scenarios in --scenarios (default: scenarios/) and the files given, and takes uploads whose base,\n\
-if any, is one of those. It listens on 127.0.0.1 unless --bind says otherwise; everything it serves is built in."
-    )]
+    #[command(after_help = "Examples:\
+\n  caseflow serve\
+\n  caseflow serve my-council.toml --port 8090\
+\n  caseflow serve --bind 0.0.0.0 --port 8080\
+\n      (other machines need the token printed with the URL)\
+\n\
+\nThe page offers the scenarios in --scenarios (default: scenarios/) and the\
+\nfiles given, and takes uploads whose base, if any, is one of those. It listens\
+\non 127.0.0.1 unless --bind says otherwise; everything it serves is built in.")]
     Serve(ServeArgs),
     /// Check scenario files without running them
-    #[command(
-        after_help = "Examples:\n  caseflow validate scenarios/*.toml\n  caseflow validate --resolved scenarios/halton-2015-more-bias.toml\n  caseflow validate scenarios/halton-2015-baseline.toml --set roles.social_worker_bia.fte=22"
-    )]
+    #[command(after_help = "Examples:\
+\n  caseflow validate scenarios/*.toml\
+\n  caseflow validate --resolved scenarios/halton-2015-more-bias.toml\
+\n  caseflow validate scenarios/halton-2015-baseline.toml --set \\\
+\n      roles.social_worker_bia.fte=22")]
     Validate(ValidateArgs),
 }
 
@@ -632,4 +723,29 @@ pub fn shell_word(s: &str) -> String {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// clap wraps help at the terminal's width, 100 columns when it cannot
+    /// tell; a hand-broken line longer than 80 is broken again mid-phrase.
+    #[test]
+    fn every_help_footer_fits_in_80_columns() {
+        let cli = Cli::command();
+        let commands = std::iter::once(&cli).chain(cli.get_subcommands());
+        let mut seen = 0;
+        for c in commands {
+            let Some(text) = c.get_after_help() else { continue };
+            seen += 1;
+            let text = text.to_string();
+            assert!(text.contains("\n  caseflow "), "caseflow {} --help: examples keep their indent", c.get_name());
+            for line in text.lines() {
+                assert!(line.chars().count() <= 80, "caseflow {} --help: {} columns: {line}", c.get_name(), line.len());
+            }
+        }
+        assert_eq!(seen, 1 + cli.get_subcommands().count(), "every command has examples");
+    }
 }
