@@ -68,7 +68,8 @@ impl Headline {
 }
 
 /// The headline measures of a model, in a fixed order: for each request,
-/// the % completed within the deadline and the mean days to decision; for
+/// the % completed within the deadline and the mean days to completion
+/// (as the run's headline quotes them); for
 /// each flow with a deadline outside a request, its % within the
 /// deadline; for each flow, the number waiting at the end; the DoLS
 /// backlog at the end (when there is DoLS work); and the total cost.
@@ -82,9 +83,9 @@ pub fn headline(m: &Model) -> Vec<Headline> {
             floor: FLOOR_PERCENT,
         });
         out.push(Headline {
-            measure: Measure::Request(r, RequestKpi::MeanDaysToDecision),
-            key: format!("{}.{}", req.name, RequestKpi::MeanDaysToDecision.name()),
-            words: format!("mean days to decide {}", req.label),
+            measure: Measure::Request(r, RequestKpi::MeanDaysToCompletion),
+            key: format!("{}.{}", req.name, RequestKpi::MeanDaysToCompletion.name()),
+            words: format!("mean days to complete {}", req.label),
             floor: FLOOR_DAYS,
         });
     }

@@ -66,6 +66,9 @@ pub fn calibrate(args: &CalibrateArgs, out: Out) -> Result<ExitCode, CommandErro
     for c in &outcome.conflicts {
         eprintln!("warning: {}", summary::calibration::conflict_words(&outcome, c));
     }
+    for w in summary::calibration::near_an_end_words(&outcome) {
+        eprintln!("warning: {w}");
+    }
     if !args.quiet {
         for line in super::sentences(&doc, "headline") {
             say!(out, "- {line}");

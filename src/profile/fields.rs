@@ -226,6 +226,15 @@ pub(super) fn check_values(p: &Profile, problems: &mut Vec<String>) {
             Some(v) if field.kind == Kind::Pct && v > 100.0 => {
                 problems.push(format!("{}: is a percentage, so at most 100 (got {v})", field.key));
             }
+            // A spreadsheet cell showing 18% holds 0.18: read as 0.18% it
+            // would be a council that decides almost nothing in time.
+            Some(v) if field.kind == Kind::Pct && v > 0.0 && v < 1.0 => {
+                problems.push(format!(
+                    "{}: is a percentage from 0 to 100 (got {v}; for 18% write 18, not 0.18: a spreadsheet cell \
+showing 18% holds 0.18)",
+                    field.key
+                ));
+            }
             Some(v) if field.kind == Kind::Share && v > 1.0 => {
                 problems.push(format!("{}: is a share from 0 to 1 (got {v}; for 15% write 0.15)", field.key));
             }

@@ -166,10 +166,12 @@ fn value(d: &Data, kind: Kind) -> Result<Option<toml::Value>, String> {
         _ => match d {
             Data::Int(i) => Ok(Some(toml::Value::Float(*i as f64))),
             Data::Float(x) => Ok(Some(toml::Value::Float(*x))),
-            Data::String(s) => match s.trim().replace(',', "").trim_start_matches('£').parse::<f64>() {
-                Ok(x) if x.is_finite() => Ok(Some(toml::Value::Float(x))),
-                _ => Err(format!("expected a number, found text '{s}'")),
-            },
+            Data::String(s) => {
+                match s.trim().replace(',', "").trim_start_matches('£').trim_end_matches('%').parse::<f64>() {
+                    Ok(x) if x.is_finite() => Ok(Some(toml::Value::Float(x))),
+                    _ => Err(format!("expected a number, found text '{s}'")),
+                }
+            }
             other => Err(format!("expected a number, found '{}'", text(other))),
         },
     }

@@ -55,6 +55,7 @@ values in the ranges together with the rest (see below).",
         let was = before.as_ref().map_or("not set".to_string(), ToString::to_string);
         out.push(Sentence::plain(format!("{}: {} (was {was}).", u.name(), u.toml_at(t))));
     }
+    out.extend(near_an_end_words(o).into_iter().map(Sentence::plain));
     out.extend(o.conflicts.iter().map(|c| Sentence::plain(conflict_words(o, c))));
     // How the search stopped is for the method section: here, its size.
     out.push(Sentence::plain(format!(
@@ -64,6 +65,41 @@ values in the ranges together with the rest (see below).",
     )));
     s.push(Block::Sentences(out));
     s
+}
+
+/// How close to an end of its range, as a share of the range, a value
+/// may be found before the report warns that it may belong beyond.
+const NEAR_AN_END: f64 = 0.05;
+
+/// A warning for each value found near an end of its range: the figures
+/// may want it beyond the range, and whatever rests on it (a budget's
+/// overspend, a staffing answer) is then less sure than its band says.
+pub fn near_an_end_words(o: &Outcome) -> Vec<String> {
+    o.plan
+        .unknowns
+        .iter()
+        .zip(o.values_before.iter().zip(&o.best))
+        .filter_map(|(u, (before, &t))| {
+            let end = if t >= 1.0 - NEAR_AN_END {
+                "top"
+            } else if t <= NEAR_AN_END {
+                "bottom"
+            } else {
+                return None;
+            };
+            let given = before.as_ref().map_or(String::new(), |v| format!("; the scenario gave {v}"));
+            Some(format!(
+                "Near the {end} of its range: {}, found at {} (range {} to {}{given}). The observed figures may \
+need a value beyond the range, and every figure that rests on this one (costs, overspends, staffing) is less sure \
+than its band shows. Check it against what the council knows, or widen its range ([[calibrate]] range) and \
+calibrate again.",
+                u.name(),
+                u.toml_at(t),
+                u.toml_at(0.0),
+                u.toml_at(1.0)
+            ))
+        })
+        .collect()
 }
 
 /// Why an observation is not reproduced, in words.

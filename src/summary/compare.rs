@@ -173,8 +173,10 @@ fn rows(c: &Setup) -> Vec<Row> {
             format!("{label}: % completed within the deadline {over}"),
             Unit::Pct,
         );
-        let days = "mean_days_to_decision";
-        add("request", &request.name, days, format!("{label}: mean days to decision {over}"), Unit::Days);
+        // As the run's headline and councils' DoLS returns count them:
+        // decided, or closed without a decision.
+        let days = "mean_days_to_completion";
+        add("request", &request.name, days, format!("{label}: mean days to completion {over}"), Unit::Days);
         add("request", &request.name, open, format!("{label}: open {when}"), Unit::Count);
     }
     let to_date = if at.is_some() {

@@ -98,6 +98,24 @@ fn calibration_finds_a_leaving_rate_it_was_not_told() {
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("no rate in\n{found}"));
     assert!((value - 1.0).abs() <= 0.2, "found {value}, the truth is 1.0:\n{found}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("of its range:"), "found mid-range, nothing to warn of: {err}");
+    // A range that stops short of the truth: the value is found at its top,
+    // and the report and the console say the figures may need more.
+    let short = dir.join("short.toml");
+    std::fs::write(&short, council(0.4, &figures, true).replace("range = [0.2, 1.6]", "range = [0.2, 0.7]")).unwrap();
+    let out = caseflow(
+        &["calibrate", "-n", "60", "--confirm", "60", "-q", "--force", "--out", dir.to_str().unwrap()],
+        &short,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let warning = "Near the top of its range: stocks.care_home.leave_rate_per_year, found at 0.7 (range 0.2 to 0.7; \
+the scenario gave 0.4). The observed figures may need a value beyond the range";
+    assert!(err.contains(warning), "{err}");
+    let md = std::fs::read_to_string(dir.join("calibrate-known/calibration.md")).unwrap();
+    let in_short = md.split("## ").find(|s| s.starts_with("In short")).unwrap_or_default();
+    assert!(in_short.contains(warning), "{md}");
 }
 
 #[test]

@@ -104,6 +104,8 @@ fn missing_impossible_and_contradictory_figures_are_refused_by_name() {
     assert!(e.contains("council.population: missing"), "{e}");
     let e = problems(&EXAMPLE.replace("within_21_days = 21", "within_21_days = 121"));
     assert!(e.contains("dols.within_21_days: is a percentage, so at most 100"), "{e}");
+    let e = problems(&EXAMPLE.replace("within_21_days = 21", "within_21_days = 0.21"));
+    assert!(e.contains("dols.within_21_days: is a percentage from 0 to 100 (got 0.21; for 18% write 18"), "{e}");
     let e = problems(&EXAMPLE.replace("undecided = 700", "undecided = 7000"));
     assert!(e.contains("dols.undecided: more requests undecided today (7000) than received in a whole year"), "{e}");
     let e = problems(
@@ -579,4 +581,24 @@ fn a_profiles_own_turnover_is_every_roles_and_not_assumed() {
     let plain = scenario::parse(&scenario_of(EXAMPLE), "eastbury.toml").unwrap();
     assert!(plain.assumptions.iter().any(|(k, _)| k == "roles.social_worker.turnover_per_year"), "a default");
     assert!(problems(&EXAMPLE.replace("[staff]", "[staff]\nturnover = 17")).contains("staff.turnover"));
+}
+
+/// Excel keeps 21% typed in a cell as 0.21: the profile refuses it rather
+/// than read 0.21%, and takes "21%" typed as text as 21.
+#[test]
+fn a_percentage_typed_with_a_percent_sign_in_the_workbook_is_not_read_as_a_hundredth() {
+    let dir = scratch_dir("profile-xlsx-pct");
+    let row = 1 + FIELDS.iter().position(|f| f.key == "dols.within_21_days").unwrap() as u32;
+    let path = dir.join("pct.xlsx");
+    filled(&path, |s| {
+        let pct = rust_xlsxwriter::Format::new().set_num_format("0%");
+        s.write_number_with_format(row, 2, 0.21, &pct).unwrap();
+    });
+    let e = profile::read(&path).unwrap_err().to_string();
+    assert!(e.contains("dols.within_21_days: is a percentage from 0 to 100 (got 0.21; for 18% write 18"), "{e}");
+    filled(&path, |s| {
+        s.write(row, 2, "21%").unwrap();
+    });
+    let p = profile::read(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(profile::number(&p.p, "dols.within_21_days"), Some(21.0));
 }

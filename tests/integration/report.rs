@@ -290,6 +290,8 @@ fn a_comparison_warns_first_when_its_baseline_does_not_start_where_the_council_s
     let md = std::fs::read_to_string(out.join("compare-starved-vs-halton-2015-more-bias/compare.md")).unwrap();
     let first = md.lines().find(|l| l.starts_with("- ")).unwrap_or_default();
     assert!(first.starts_with("- Read these differences with care: the baseline, starved, does not reproduce"), "{md}");
+    // Mean days are those the run's headline and a DoLS return quote.
+    assert!(md.contains("mean days to completion") && !md.contains("mean days to decision"), "{md}");
 }
 
 #[test]
