@@ -43,7 +43,8 @@ impl Unit {
             }
             Unit::Days | Unit::Ratio => decimal(v, 1),
             Unit::Money => money(v),
-            Unit::Probability | Unit::Chance => pct(100.0 * v),
+            Unit::Probability => pct(100.0 * v),
+            Unit::Chance => chance(v),
         }
     }
 
@@ -215,6 +216,21 @@ pub fn pct(v: f64) -> String {
     if v.is_finite() { format!("{}%", decimal(v, 0)) } else { "-".into() }
 }
 
+/// The chance of something over the simulated futures, as a percentage:
+/// one that happened in every future (or none) is ">99%" ("<1%"),
+/// as a few hundred futures cannot tell certain from very likely.
+pub fn chance(p: f64) -> String {
+    if !p.is_finite() {
+        "-".into()
+    } else if p >= 0.995 {
+        ">99%".into()
+    } else if p <= 0.005 {
+        "<1%".into()
+    } else {
+        pct(100.0 * p)
+    }
+}
+
 /// Pounds: "£950", "£12,400", "£1.25m".
 pub fn money(v: f64) -> String {
     if !v.is_finite() {
@@ -340,6 +356,13 @@ mod tests {
         assert_eq!(Unit::Probability.show(0.9), "90%");
         let over = Bands { p10: 0.0, p50: 1.0, p90: 1.0, mean: 0.67 };
         assert_eq!(Unit::Chance.band(&over), "67%");
+        // Every future, or none, out of a few hundred is not certainty.
+        assert_eq!(Unit::Chance.show(1.0), ">99%");
+        assert_eq!(Unit::Chance.show(0.996), ">99%");
+        assert_eq!(Unit::Chance.show(0.0), "<1%");
+        assert_eq!(Unit::Chance.show(0.99), "99%");
+        assert_eq!(Unit::Chance.show_apart(1.0, 0.996), ("100.0%".to_string(), "99.6%".to_string()));
+        assert_eq!(Unit::Probability.show(1.0), "100%", "a share of hours can be whole");
         assert_eq!(Unit::Chance.band_diff(&Bands { mean: -0.452, ..over }), "-45 points");
         assert_eq!(Unit::Count.band(&Bands { p10: f64::NAN, p50: f64::NAN, p90: f64::NAN, mean: f64::NAN }), "-");
     }

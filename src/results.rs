@@ -197,7 +197,7 @@ measures! {
         DecidedWithinDeadlinePct = "decided_within_deadline_pct":
             "% of requests decided that were decided within the deadline",
         MeanDaysToCompletion = "mean_days_to_completion":
-            "mean days from request to completion, decision or closure (requests made and completed in the horizon)",
+            "mean days from request to completion, decision or closure, over requests completed in the horizon (those made before it, the backlog at the start, included), as DoLS returns count them",
         MeanDaysToDecision = "mean_days_to_decision":
             "mean days from request to decision (requests made and decided in the horizon)",
         UnauthorisedDays = "unauthorised_days": "person-days without authorisation",

@@ -903,9 +903,13 @@ fn requests(m: &Model, np: usize, flows: Tallies<'_>) -> (Vec<f64>, Vec<f64>) {
     for r in &m.requests {
         let (first, last) = (r.first(), r.last());
         let all = || r.stages.iter().map(|&f| f as usize);
+        // Every completion in the periods, old requests from the backlog
+        // at the start included, as a year's DoLS return counts them.
+        let mut returned = Completions::default();
         for p in 0..np {
             let sum = |k: FlowMetric| all().map(|f| fp(f, p, k)).sum::<f64>();
             let ends = Completions::of(all().map(|f| &by_period[f * np + p]), &by_period[last * np + p], true);
+            returned.add(&ends);
             for k in RequestMetric::ALL {
                 periods.push(match k {
                     RequestMetric::Arrivals => fp(first, p, FlowMetric::Arrivals),
@@ -941,7 +945,7 @@ fn requests(m: &Model, np: usize, flows: Tallies<'_>) -> (Vec<f64>, Vec<f64>) {
                 RequestKpi::OpenAtEnd => sum(FlowKpi::OpenAtEnd),
                 RequestKpi::WithinDeadlinePct => ends.within_pct(),
                 RequestKpi::DecidedWithinDeadlinePct => fk(last, FlowKpi::WithinDeadlinePct),
-                RequestKpi::MeanDaysToCompletion => ends.mean_days(),
+                RequestKpi::MeanDaysToCompletion => returned.mean_days(),
                 RequestKpi::MeanDaysToDecision => fk(last, FlowKpi::MeanDaysToComplete),
                 RequestKpi::UnauthorisedDays => sum(FlowKpi::UnauthorisedDays),
                 RequestKpi::Hours => sum(FlowKpi::Hours),
@@ -996,6 +1000,14 @@ impl Completions {
         }
         debug_assert!(!in_period || c.days_n == c.n);
         c
+    }
+
+    fn add(&mut self, o: &Completions) {
+        self.n += o.n;
+        self.with_deadline += o.with_deadline;
+        self.within += o.within;
+        self.days += o.days;
+        self.days_n += o.days_n;
     }
 
     fn count(&self) -> f64 {

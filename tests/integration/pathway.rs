@@ -231,3 +231,29 @@ fn a_batched_stage_waits_for_its_batch() {
     let wait = agg.flow_kpi(1, FlowKpi::MeanWaitDays).mean();
     assert!((3.2..3.8).contains(&wait), "on average half a batch interval: {wait:.2} days");
 }
+
+/// A request's mean days over the horizon are those a DoLS return gives:
+/// every completion in its periods, the backlog's old requests included,
+/// so the report's headline and its check against the council's own
+/// return read the same figure.
+#[test]
+fn mean_days_to_completion_count_every_completion_as_a_dols_return_does() {
+    use caseflow::results::RequestMetric;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/dols-2026.toml");
+    let m = caseflow::scenario::load(&path).unwrap().model;
+    for rep in 0..3 {
+        let r = caseflow::engine::simulate(&m, 5, rep);
+        for q in 0..m.requests.len() {
+            let (mut days, mut n) = (0.0, 0.0);
+            for p in 0..m.periods.len() {
+                let done = r.request_period(q, p, RequestMetric::Completed);
+                if done > 0.0 {
+                    days += done * r.request_period(q, p, RequestMetric::MeanDaysToCompletion);
+                    n += done;
+                }
+            }
+            let kpi = r.request_kpi(q, RequestKpi::MeanDaysToCompletion);
+            assert!(n > 0.0 && (kpi - days / n).abs() < 1e-9 * kpi, "request {q}: {kpi} against {}", days / n);
+        }
+    }
+}

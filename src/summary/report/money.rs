@@ -82,7 +82,7 @@ pub(super) fn budget_sentences(cx: &ReportInput) -> Vec<Sentence> {
                     format!(
                         "{}: {} chance of spending more than {} (expected overspend {})",
                         year_label(cx, y),
-                        Unit::Probability.show(p),
+                        Unit::Chance.show(p),
                         Unit::Money.show_given(line.per_year[y]),
                         Unit::Money.show(over)
                     )
@@ -258,7 +258,7 @@ fn budget_table(cx: &ReportInput) -> Table {
                 year_label(cx, y),
                 Unit::Money.show_given(line.per_year[y]),
                 Unit::Money.band(&Bands::of(cx.agg.budget(l, y, BudgetMetric::Spend))),
-                Unit::Probability.show(cx.agg.budget(l, y, BudgetMetric::Over).mean()),
+                Unit::Chance.show(cx.agg.budget(l, y, BudgetMetric::Over).mean()),
                 Unit::Money.show(cx.agg.budget(l, y, BudgetMetric::Overspend).mean()),
             ]);
         }
