@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::{CommandError, Out, say, stop_flag};
-use crate::cli::{CalibrateArgs, Changes, NewArgs, TimeArgs};
+use crate::cli::{CalibrateArgs, Changes, NewArgs, TimeArgs, shell_word};
 use crate::export::{ExportError, Staging};
 use crate::profile;
 
@@ -37,6 +37,10 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
         message: format!("the scenario made from {} does not load:\n{e}", path.display()),
     })?;
     write(&target, &text, args.force)?;
+    let calibrated = match args.ruling {
+        Some(_) => ruling_calibrated(&checked, &name, &target, args.force)?,
+        None => None,
+    };
     let assumed = text.matches("\n[[assumptions]]").count();
     if !args.quiet {
         say!(
@@ -69,8 +73,35 @@ pub fn new(args: &NewArgs, out: Out) -> Result<ExitCode, CommandError> {
     if args.quiet {
         return Ok(ExitCode::SUCCESS);
     }
-    next_steps(out, &checked, args.ruling, &target)?;
+    next_steps(out, &checked, args.ruling, &target, calibrated.as_ref())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// With the ruling: when the scenario made without it has been calibrated
+/// (`<name>-calibrated.toml` beside it), the same values set on the
+/// ruling's scenario, so the two differ by the ruling alone. Returns the
+/// calibrated scenario read and the overlay written.
+fn ruling_calibrated(
+    checked: &profile::Checked,
+    name: &str,
+    target: &Path,
+    force: bool,
+) -> Result<Option<(PathBuf, PathBuf)>, CommandError> {
+    let plain = format!("{}.toml", profile::scenario_name(checked, None));
+    let from = target.with_file_name(format!("{}-calibrated.toml", profile::scenario_name(checked, None)));
+    let Ok(text) = std::fs::read_to_string(&from) else { return Ok(None) };
+    let ruling_file = target.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    let overlay_name = format!("{name}-calibrated");
+    let Some(overlay) = profile::calibrated_overlay(&text, &plain, &ruling_file, &overlay_name) else {
+        return Ok(None);
+    };
+    let written = target.with_file_name(format!("{overlay_name}.toml"));
+    write(&written, &overlay, force)?;
+    // Written from caseflow's own files: one that does not load is caseflow's fault.
+    crate::scenario::load(&written).map_err(|e| CommandError::Internal {
+        message: format!("the ruling with {}'s values does not load:\n{e}", from.display()),
+    })?;
+    Ok(Some((from, written)))
 }
 
 /// What to do next with the scenario written at `target`.
@@ -79,15 +110,26 @@ fn next_steps(
     checked: &profile::Checked,
     ruling: Option<profile::Ruling>,
     target: &Path,
+    calibrated: Option<&(PathBuf, PathBuf)>,
 ) -> Result<(), CommandError> {
-    if ruling.is_some() {
+    if let Some((from, written)) = calibrated {
+        say!(
+            out,
+            "Wrote {}: the ruling with the values calibrated for the council as it stands ({}). Next: caseflow \
+compare {} {} shows what the ruling does.",
+            written.display(),
+            from.display(),
+            shell_word(&from.display().to_string()),
+            shell_word(&written.display().to_string())
+        );
+    } else if ruling.is_some() {
         let plain = profile::scenario_name(checked, None);
         say!(
             out,
             "Next: caseflow run {}. The profile's figures are from before the ruling, so this scenario does not check \
 itself against them: the one caseflow new makes without --ruling ({plain}.toml) does, and caseflow calibrate fits it \
-to them. Calibrate that one first, then give this one the values it finds ({plain}-calibrated.toml lists them) with \
---set KEY=VALUE, so that the ruling is set against your council as it stands.",
+to them. Calibrate that one first, then run this command again: it then also writes the ruling with the values \
+calibration found ({plain}-calibrated.toml), so that the ruling is set against your council as it stands.",
             target.display()
         );
     } else {

@@ -362,6 +362,11 @@ impl Request {
     }
 }
 
+/// The day the Supreme Court overruled Cheshire West ([2026] UKSC 16).
+pub fn supreme_court_ruling_2026() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 2).expect("a valid date")
+}
+
 /// A change in the law on a date after which only a share of people need
 /// the requests it names. Every source of new people is thinned from the
 /// date: direct arrivals (their rate), routes from other flows (a review

@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 pub use fields::{FIELDS, Field, number};
 pub use generate::{scenario_name, scenario_text, scenario_text_at, scenario_text_with};
-pub use ruling::Ruling;
+pub use ruling::{Ruling, calibrated_overlay};
 
 /// What is wrong with a profile, naming the field (and, for a workbook,
 /// the sheet and cell).

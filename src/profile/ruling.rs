@@ -21,7 +21,7 @@ pub enum Ruling {
 impl Ruling {
     /// The day the ruling took effect.
     pub fn date() -> NaiveDate {
-        NaiveDate::from_ymd_opt(2026, 6, 2).expect("a valid date")
+        crate::model::supreme_court_ruling_2026()
     }
 
     /// Its name in scenario and report names.
@@ -71,4 +71,28 @@ reassess = "reassessment"
             date = Ruling::date()
         )
     }
+}
+
+/// The values `caseflow calibrate` found for the council as it stands
+/// (`calibrated`: the text of its overlay of `plain_file`, the scenario
+/// made without the ruling), set on the ruling's scenario `ruling_file`
+/// as an overlay named `name`: the ruling against the council as it
+/// stands, with no value typed again. `None` when `calibrated` is not an
+/// overlay of `plain_file`.
+pub fn calibrated_overlay(calibrated: &str, plain_file: &str, ruling_file: &str, name: &str) -> Option<String> {
+    let mut doc: toml::Table = calibrated.parse().ok()?;
+    if doc.remove("base")?.as_str()? != plain_file {
+        return None;
+    }
+    doc.remove("scenario");
+    let values = toml::to_string(&doc).ok()?;
+    let from = format!("{}-calibrated.toml", plain_file.trim_end_matches(".toml"));
+    Some(format!(
+        "# {name}: the Supreme Court ruling of 2 June 2026\n\
+# ({ruling_file}) with the values caseflow calibrate found for the council\n\
+# as it stands ({from}); made by caseflow new --ruling. Compared with\n\
+# {from} (caseflow compare), it shows what the ruling does: the two share\n\
+# every value but the ruling.\n\
+base = {ruling_file:?}\n\n[scenario]\nname = {name:?}\n\n{values}"
+    ))
 }

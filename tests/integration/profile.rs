@@ -602,3 +602,42 @@ fn a_percentage_typed_with_a_percent_sign_in_the_workbook_is_not_read_as_a_hundr
     let p = profile::read(&path).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(profile::number(&p.p, "dols.within_21_days"), Some(21.0));
 }
+
+/// Once the council as it stands is calibrated, `new --ruling` also sets
+/// the ruling on the values calibration found, so that the two scenarios
+/// differ by the ruling alone and nothing is typed again.
+#[test]
+fn the_ruling_is_set_on_the_values_calibrated_for_the_council_as_it_stands() {
+    let dir = scratch_dir("profile-ruling-calibrated");
+    let profile = dir.join("p.toml");
+    std::fs::write(&profile, EXAMPLE).unwrap();
+    let (plain, ruling) = (dir.join("eastbury.toml"), dir.join("eastbury-ruling-central.toml"));
+    let ok = |out: std::process::Output| {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    // Before calibration: the ruling alone, and how to get the rest.
+    ok(caseflow(&["new", "-q", "--out", plain.to_str().unwrap()], &profile));
+    let said = ok(caseflow(&["new", "--ruling", "central", "--force", "--out", ruling.to_str().unwrap()], &profile));
+    assert!(said.contains("then run this command again"), "{said}");
+    assert!(!dir.join("eastbury-ruling-central-calibrated.toml").exists());
+    let out = dir.to_str().unwrap();
+    ok(caseflow(&["calibrate", "-n", "10", "--confirm", "10", "--max-runs", "8", "-q", "--yes", "--out", out], &plain));
+    let calibrated = std::fs::read_to_string(dir.join("eastbury-calibrated.toml")).unwrap();
+    let said = ok(caseflow(&["new", "--ruling", "central", "--force", "--out", ruling.to_str().unwrap()], &profile));
+    let both_path = dir.join("eastbury-ruling-central-calibrated.toml");
+    assert!(said.contains("caseflow compare") && said.contains("eastbury-ruling-central-calibrated.toml"), "{said}");
+    let both = std::fs::read_to_string(&both_path).unwrap();
+    let values: Vec<&str> = calibrated
+        .lines()
+        .filter(|l| l.contains("# calibrated"))
+        .map(|l| l.split('#').next().unwrap().trim())
+        .collect();
+    assert!(!values.is_empty(), "{calibrated}");
+    for v in values {
+        assert!(both.contains(v), "{v} is not carried over:\n{both}");
+    }
+    let m = scenario::load(&both_path).unwrap_or_else(|e| panic!("{e}\n{both}")).model;
+    assert_eq!(m.legal_changes.len(), 1, "the ruling");
+    assert!(m.observed.is_empty(), "the figures are from before the ruling");
+}

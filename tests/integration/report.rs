@@ -340,3 +340,15 @@ fn the_dual_role_bias_dols_hours_a_week_are_the_same_figure_wherever_said() {
     let (of, fte): (f64, f64) = (words[3].parse().unwrap(), words[6].parse().unwrap());
     assert!((of - fte * share / 100.0).abs() < 0.1, "the casework of {of} of {fte} FTE at {share}%: {text}");
 }
+
+#[test]
+fn a_dols_scenario_past_june_2026_without_the_ruling_says_it_leaves_it_out() {
+    let shipped = |name: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    let says = |name: &str| {
+        let (lines, _) = in_short_of(&shipped(name));
+        lines.iter().any(|l| l.starts_with("This scenario leaves out the Supreme Court ruling of 2 June 2026"))
+    };
+    assert!(says("dols-2026-no-ruling.toml"), "runs to 2028 as if the law had not changed");
+    assert!(!says("dols-2026.toml"), "has the ruling");
+    assert!(!says("halton-2015-baseline.toml"), "ends in 2018");
+}

@@ -17,6 +17,7 @@ pub(super) fn section(cx: &ReportInput) -> Section {
     // A region's changes in the law are told per area, in "Areas".
     if cx.m.areas.is_empty() {
         sentences.extend(super::legal::sentences(cx));
+        sentences.extend(super::legal::without_the_ruling(cx));
     }
     sentences.extend(care_management(cx));
     let cost = Bands::of(cx.agg.total_kpi(TotalMetric::CostTotal));

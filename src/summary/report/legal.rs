@@ -28,6 +28,24 @@ pub(super) fn share_in_words(cx: &ReportInput, k: usize) -> String {
     }
 }
 
+/// A DoLS scenario that runs past 2 June 2026 without the Supreme
+/// Court's ruling reads as if the law had not changed: say so, since a
+/// council's own scenario made before the ruling leaves it out.
+pub(super) fn without_the_ruling(cx: &ReportInput) -> Option<Sentence> {
+    let m = cx.m;
+    let ruling = crate::model::supreme_court_ruling_2026();
+    let has_it = m.legal_changes.iter().any(|c| m.date_at(c.at) == ruling);
+    if !cx.has_dols() || has_it || m.date_at(m.end_time()) <= ruling {
+        return None;
+    }
+    Some(Sentence::plain(format!(
+        "This scenario leaves out the Supreme Court ruling of {}, which overruled Cheshire West: its DoLS figures \
+after that date are as if the law had not changed. For a council's own scenario, caseflow new PROFILE --ruling central \
+(or low, or high) adds the ruling; caseflow compare runs the two side by side.",
+        long_date(ruling)
+    )))
+}
+
 /// One sentence per change in the law within the horizon.
 pub(super) fn sentences(cx: &ReportInput) -> Vec<Sentence> {
     let (m, agg) = (cx.m, cx.agg);
