@@ -59,7 +59,10 @@ impl Unit {
             Unit::Probability | Unit::Chance => 100.0,
             _ => return (x, y),
         };
-        if x != y || a == b || !a.is_finite() || !b.is_finite() {
+        // Two chances beyond what a few hundred futures can tell apart
+        // read the same.
+        let saturated = self == Unit::Chance && (x == ">99%" || x == "<1%");
+        if x != y || a == b || !a.is_finite() || !b.is_finite() || saturated {
             return (x, y);
         }
         let at = |places| (format!("{}%", decimal(scale * a, places)), format!("{}%", decimal(scale * b, places)));
@@ -361,7 +364,8 @@ mod tests {
         assert_eq!(Unit::Chance.show(0.996), ">99%");
         assert_eq!(Unit::Chance.show(0.0), "<1%");
         assert_eq!(Unit::Chance.show(0.99), "99%");
-        assert_eq!(Unit::Chance.show_apart(1.0, 0.996), ("100.0%".to_string(), "99.6%".to_string()));
+        assert_eq!(Unit::Chance.show_apart(1.0, 0.996), (">99%".to_string(), ">99%".to_string()));
+        assert_eq!(Unit::Chance.show_apart(0.664, 0.656), ("66.4%".to_string(), "65.6%".to_string()));
         assert_eq!(Unit::Probability.show(1.0), "100%", "a share of hours can be whole");
         assert_eq!(Unit::Chance.band_diff(&Bands { mean: -0.452, ..over }), "-45 points");
         assert_eq!(Unit::Count.band(&Bands { p10: f64::NAN, p50: f64::NAN, p90: f64::NAN, mean: f64::NAN }), "-");
