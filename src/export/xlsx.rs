@@ -34,6 +34,12 @@ fn build(m: &Model, agg: &Aggregate, tables: &mut Tables, doc: &Doc, command: &s
     book.set_properties(&DocProperties::new().set_title(&doc.title).set_creation_datetime(&epoch));
     let f = Formats::new();
     in_short(book.add_worksheet(), doc, &f)?;
+    if let Some(today) = doc.section("today") {
+        let ws = book.add_worksheet();
+        ws.set_name("Observed against simulated")?;
+        write_tables(ws, 0, &today.blocks, &f)?;
+        ws.set_column_width(0, 60)?;
+    }
     by_year(book.add_worksheet(), m, agg, &f)?;
     if !m.budget.is_empty() {
         budget(book.add_worksheet(), m, agg, &f)?;
@@ -326,7 +332,7 @@ fn assumptions(ws: &mut Worksheet, doc: &Doc, command: &str, f: &Formats) -> Res
             _ => {}
         }
     }
-    row += 1;
+    row = write_tables(ws, row + 1, doc.section("assumptions").into_iter().flat_map(|s| &s.blocks), f)?;
     ws.write_string_with_format(row, 0, "Provenance", &f.bold)?;
     row += 1;
     let version = [("caseflow version".to_string(), env!("CARGO_PKG_VERSION").to_string())];
@@ -339,4 +345,32 @@ fn assumptions(ws: &mut Worksheet, doc: &Doc, command: &str, f: &Formats) -> Res
     ws.set_column_width(0, 34)?;
     ws.set_column_width(1, 120)?;
     Ok(())
+}
+
+/// The tables among `blocks` from `row` on, each under its title with a
+/// bold heading, as the report shows them (cells as text); the row after
+/// the last, and a blank one.
+fn write_tables<'a>(
+    ws: &mut Worksheet,
+    mut row: u32,
+    blocks: impl IntoIterator<Item = &'a Block>,
+    f: &Formats,
+) -> Result<u32, XlsxError> {
+    for block in blocks {
+        let Block::Table(t) = block else { continue };
+        ws.write_string_with_format(row, 0, safe(&t.title).as_ref(), &f.bold)?;
+        row += 1;
+        for (c, h) in t.header.iter().enumerate() {
+            ws.write_string_with_format(row, c as u16, safe(h).as_ref(), &f.bold)?;
+        }
+        row += 1;
+        for r in &t.rows {
+            for (c, cell) in r.iter().enumerate() {
+                ws.write_string_with_format(row, c as u16, safe(cell).as_ref(), &f.wrap)?;
+            }
+            row += 1;
+        }
+        row += 1;
+    }
+    Ok(row)
 }

@@ -138,3 +138,29 @@ fn a_run_writes_a_workbook_finance_can_open() {
     assert!(text.iter().any(|t| t == env!("CARGO_PKG_VERSION")), "the version is among the provenance");
     assert!(text.iter().any(|t| t == "2"), "the seed is among the provenance");
 }
+
+/// A council's own scenario: its workbook carries the checks against what
+/// the council observed and the values to check, as its report does.
+#[test]
+fn a_councils_workbook_has_its_observed_figures_and_assumptions_to_check() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let dir = scratch_dir("cli-workbook-council");
+    let scenario = dir.join("eastbury.toml");
+    let made = caseflow(&["new", "docs/profile-example.toml", "-q", "--force", "--out"], &scenario);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let out = caseflow(&["run", "-n", "10", "--quiet", "--out", dir.to_str().unwrap()], &scenario);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = dir.join("eastbury/eastbury.xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = |book: &mut Xlsx<_>, sheet: &str| -> Vec<Vec<String>> {
+        let range = book.worksheet_range(sheet).unwrap_or_else(|e| panic!("{sheet}: {e}"));
+        range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+    };
+    let observed = text(&mut book, "Observed against simulated");
+    assert!(observed.iter().any(|r| r.first().is_some_and(|c| c == "figure")), "a heading row: {observed:?}");
+    assert!(observed.iter().any(|r| r.iter().any(|c| c.contains("% completed within the deadline"))), "{observed:?}");
+    let assumptions = text(&mut book, "Assumptions");
+    let at = assumptions.iter().position(|r| r[0] == "Assumptions to check").expect("the table of values to check");
+    assert_eq!(assumptions[at + 1][..4], ["what", "value", "source", "in the scenario file at"]);
+    assert!(assumptions.iter().any(|r| r.get(3).is_some_and(|c| c == "absence.annual_leave_days")), "{assumptions:?}");
+}
