@@ -136,7 +136,9 @@ fn overlay_text(o: &Outcome, target: &Path, report: &Path) -> String {
         ),
         format!("Observed against simulated, and how the values were found: {}/calibration.html", report.display()),
     ];
-    write::overlay(&header, &base, &format!("{}-calibrated", o.before.model.name), &doc, &lines)
+    let name = format!("{}-calibrated", o.before.model.name);
+    let description = summary::calibration::calibrated_description(o);
+    write::overlay(&header, &base, (&name, &description), &doc, &lines)
 }
 
 /// `scenario` as a path from the folder `target` is in (how `base =` reads).

@@ -15,9 +15,15 @@ pub struct Line {
 /// scenario name, then each value placed in its table (an entry of a
 /// list of named tables by `name`, deeper keys as inline tables, which
 /// overlays merge key by key).
-pub fn overlay(header: &[String], base: &str, name: &str, doc: &toml::Table, lines: &[Line]) -> String {
+pub fn overlay(header: &[String], base: &str, scenario: (&str, &str), doc: &toml::Table, lines: &[Line]) -> String {
+    let (name, description) = scenario;
     let mut out: String = header.iter().map(|h| format!("# {h}\n").replace("# \n", "#\n")).collect();
-    out.push_str(&format!("base = {}\n\n[scenario]\nname = {}\n", quoted(base), quoted(name)));
+    out.push_str(&format!(
+        "base = {}\n\n[scenario]\nname = {}\ndescription = {}\n",
+        quoted(base),
+        quoted(name),
+        quoted(description)
+    ));
     // Group by the table each value goes in, in order of first mention.
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
     for l in lines {

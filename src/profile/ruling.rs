@@ -84,7 +84,13 @@ pub fn calibrated_overlay(calibrated: &str, plain_file: &str, ruling_file: &str,
     if doc.remove("base")?.as_str()? != plain_file {
         return None;
     }
-    doc.remove("scenario");
+    // The calibrated scenario's description says what calibration found
+    // (and any value it found near an end of its range): it holds here too.
+    let described = doc.remove("scenario").and_then(|s| s.get("description")?.as_str().map(str::to_string));
+    let description = described.map_or(String::new(), |d| {
+        let d = format!("{} With the Supreme Court ruling of 2 June 2026, as {ruling_file}.", d.trim_end());
+        format!("description = {}\n", toml::Value::String(d))
+    });
     let values = toml::to_string(&doc).ok()?;
     let from = format!("{}-calibrated.toml", plain_file.trim_end_matches(".toml"));
     Some(format!(
@@ -93,6 +99,6 @@ pub fn calibrated_overlay(calibrated: &str, plain_file: &str, ruling_file: &str,
 # as it stands ({from}); made by caseflow new --ruling. Compared with\n\
 # {from} (caseflow compare), it shows what the ruling does: the two share\n\
 # every value but the ruling.\n\
-base = {ruling_file:?}\n\n[scenario]\nname = {name:?}\n\n{values}"
+base = {ruling_file:?}\n\n[scenario]\nname = {name:?}\n{description}\n{values}"
     ))
 }

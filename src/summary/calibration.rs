@@ -71,24 +71,27 @@ values in the ranges together with the rest (see below).",
 /// may be found before the report warns that it may belong beyond.
 const NEAR_AN_END: f64 = 0.05;
 
+/// Each value found near an end of its range: its unknown's index and
+/// which end.
+fn near_an_end(o: &Outcome) -> Vec<(usize, &'static str)> {
+    let end = |t: f64| match t {
+        t if t >= 1.0 - NEAR_AN_END => Some("top"),
+        t if t <= NEAR_AN_END => Some("bottom"),
+        _ => None,
+    };
+    o.best.iter().enumerate().filter_map(|(i, &t)| end(t).map(|e| (i, e))).collect()
+}
+
 /// A warning for each value found near an end of its range: the figures
 /// may want it beyond the range, and whatever rests on it (a budget's
 /// overspend, a staffing answer) is then less sure than its band says.
 pub fn near_an_end_words(o: &Outcome) -> Vec<String> {
-    o.plan
-        .unknowns
-        .iter()
-        .zip(o.values_before.iter().zip(&o.best))
-        .filter_map(|(u, (before, &t))| {
-            let end = if t >= 1.0 - NEAR_AN_END {
-                "top"
-            } else if t <= NEAR_AN_END {
-                "bottom"
-            } else {
-                return None;
-            };
-            let given = before.as_ref().map_or(String::new(), |v| format!("; the scenario gave {v}"));
-            Some(format!(
+    near_an_end(o)
+        .into_iter()
+        .map(|(i, end)| {
+            let (u, t) = (&o.plan.unknowns[i], o.best[i]);
+            let given = o.values_before[i].as_ref().map_or(String::new(), |v| format!("; the scenario gave {v}"));
+            format!(
                 "Near the {end} of its range: {}, found at {} (range {} to {}{given}). The observed figures may \
 need a value beyond the range, and every figure that rests on this one (costs, overspends, staffing) is less sure \
 than its band shows. Check it against what the council knows, or widen its range ([[calibrate]] range) and \
@@ -97,9 +100,32 @@ calibrate again.",
                 u.toml_at(t),
                 u.toml_at(0.0),
                 u.toml_at(1.0)
-            ))
+            )
         })
         .collect()
+}
+
+/// The calibrated scenario's description: the original's, then what was
+/// found near an end of its range, so that every report of it says so
+/// under its title.
+pub fn calibrated_description(o: &Outcome) -> String {
+    let near: Vec<String> = near_an_end(o)
+        .into_iter()
+        .map(|(i, end)| {
+            let (u, t) = (&o.plan.unknowns[i], o.best[i]);
+            let given = o.values_before[i].as_ref().map_or(String::new(), |v| format!(", given as {v}"));
+            format!("{} found at {}{given}, near the {end} of its range", u.name(), u.toml_at(t))
+        })
+        .collect();
+    let base = o.before.model.description.trim_end_matches('.');
+    if near.is_empty() {
+        return format!("{base}. Calibrated to where the council stands.");
+    }
+    format!(
+        "{base}. Calibrated to where the council stands, with {}: what rests on it is less sure than its band shows \
+(see the calibration report).",
+        near.join("; ")
+    )
 }
 
 /// Why an observation is not reproduced, in words.

@@ -116,6 +116,14 @@ the scenario gave 0.4). The observed figures may need a value beyond the range";
     let md = std::fs::read_to_string(dir.join("calibrate-known/calibration.md")).unwrap();
     let in_short = md.split("## ").find(|s| s.starts_with("In short")).unwrap_or_default();
     assert!(in_short.contains(warning), "{md}");
+    // Every report of the calibrated scenario says so under its title.
+    let calibrated = scenario::load(&dir.join("known-calibrated.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let description = &calibrated.model.description;
+    assert!(
+        description
+            .contains("stocks.care_home.leave_rate_per_year found at 0.7, given as 0.4, near the top of its range"),
+        "{description}"
+    );
 }
 
 #[test]
