@@ -187,9 +187,14 @@ fn rows(c: &Setup) -> Vec<Row> {
     add("scenario", "total", cost, to_date, Unit::Money);
     add("scenario", "total", "cost_agency", format!("agency cost {over}"), Unit::Money);
     // Say whose fees: more best interests assessments done in house still
-    // buy more mental health assessments from s12 doctors.
-    let bought: Vec<&str> =
-        base.roles.iter().filter(|r| matches!(r.kind, RoleKind::BoughtIn { .. })).map(|r| r.label.as_str()).collect();
+    // buy more mental health assessments from s12 doctors. Every scenario's
+    // bought-in roles, since one compared may buy in what the first does not.
+    let mut bought: Vec<&str> = Vec::new();
+    for r in c.entries.iter().flat_map(|e| &e.model.roles).filter(|r| matches!(r.kind, RoleKind::BoughtIn { .. })) {
+        if !bought.contains(&r.label.as_str()) {
+            bought.push(r.label.as_str());
+        }
+    }
     let whose = if bought.is_empty() { String::new() } else { format!(" ({})", crate::format::list(&bought)) };
     add("scenario", "total", "cost_bought_in", format!("bought-in assessment cost{whose} {over}"), Unit::Money);
     for flow in base.flows.iter().filter(|f| f.stage_of.is_none()) {

@@ -352,3 +352,18 @@ fn a_dols_scenario_past_june_2026_without_the_ruling_says_it_leaves_it_out() {
     assert!(!says("dols-2026.toml"), "has the ruling");
     assert!(!says("halton-2015-baseline.toml"), "ends in 2018");
 }
+
+#[test]
+fn a_comparison_names_the_fees_of_what_any_scenario_buys_in() {
+    let out = scratch_dir("compare-bought-in");
+    let shipped = |name: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    let (base, other) = (shipped("halton-2015-baseline.toml"), shipped("halton-2015-independent-bias.toml"));
+    let run =
+        caseflow(&["compare", base.to_str().unwrap(), other.to_str().unwrap(), "-n", "10", "--quiet", "--out"], &out);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let md =
+        std::fs::read_to_string(out.join("compare-halton-2015-baseline-vs-halton-2015-independent-bias/compare.md"))
+            .unwrap();
+    // The baseline buys in s12 doctors only; the other independent BIAs too.
+    assert!(md.contains("bought-in assessment cost (s12 doctor and independent BIA)"), "{md}");
+}
