@@ -39,7 +39,8 @@ pub fn staff(args: &StaffArgs, out: Out) -> Result<ExitCode, CommandError> {
     let model_of = |c: &staff::Candidate| {
         scenario::load_with(&args.scenario, &staff::changes(&plan, found.days, &c.values)).ok().map(|s| s.model)
     };
-    let doc = summary::staff::build(&plan, &found, &sc.model, &now, &model_of);
+    let today = staff::as_it_stands(&plan, &sc.model, stop_flag())?;
+    let doc = summary::staff::build(&plan, &found, &sc.model, (&now, today.as_ref()), &model_of);
     let numbers = summary::staff::numbers(&plan, &found, &sc.model);
     export::write_staff(staging.path(), &doc, &numbers, &args.command_line())?;
     staging.finish(stop_flag())?;

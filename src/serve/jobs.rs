@@ -256,7 +256,8 @@ pub fn staff(job: &Job, entry_source: crate::scenario::Source, base: Vec<Change>
         let model_of = |c: &staff::Candidate| {
             plan.scenario.load(&staff::changes(&plan, found.days, &c.values)).ok().map(|s| s.model)
         };
-        let doc = summary::staff::build(&plan, &found, &sc.model, &[now_text], &model_of);
+        let today = staff::as_it_stands(&plan, &sc.model, &job.stop)?;
+        let doc = summary::staff::build(&plan, &found, &sc.model, (&[now_text], today.as_ref()), &model_of);
         page_of(&doc, "the page's staffing question")
     })();
     finish_page(job, result);

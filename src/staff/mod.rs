@@ -401,6 +401,17 @@ fn horizon_days(m: &Model, targets: &[Target]) -> Option<(usize, f64)> {
     Some((last, crate::model::periods::day_of(m.start, end)))
 }
 
+/// The scenario as it stands, run as a candidate is, when it gives
+/// figures the council observed: an answer measured from a start that is
+/// not where the council stands must say so.
+pub fn as_it_stands(plan: &Plan, model: &Model, stop: &AtomicBool) -> Result<Option<Aggregate>, StaffError> {
+    if model.observed.is_empty() {
+        return Ok(None);
+    }
+    let cfg = crate::runner::RunConfig { replications: plan.coarse, seed: plan.seed, threads: plan.threads };
+    Ok(Some(crate::runner::run_until(model, &cfg, crate::runner::Control { progress: &|| {}, stop })?))
+}
+
 /// Run the search. `model` is the scenario with `plan.base` on top, which
 /// the targets were read against; `progress` hears of each replication,
 /// and setting `stop` (Ctrl-C) ends the search with `RunError::Interrupted`.

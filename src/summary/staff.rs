@@ -8,7 +8,7 @@ use crate::format::{Unit, thousands};
 use crate::model::Model;
 use crate::results::RoleKpi;
 use crate::staff::{Candidate, Outcome, Plan, cost_change, is_budget};
-use crate::stats::Bands;
+use crate::stats::{Aggregate, Bands};
 use crate::units::DAYS_PER_YEAR;
 
 /// "social workers who are also BIAs (FTE) 22, independent BIAs (assessments a week at most) 4".
@@ -118,25 +118,41 @@ fn as_it_stands(plan: &Plan, m: &Model, now: &[Option<String>]) -> String {
 /// The report. `model_of` gives the model of a candidate, for naming what
 /// limits it.
 /// `now` holds each varied key's value in the scenario as it stands.
+/// `today` holds, with `now`, the scenario as it stands run, when it
+/// gives figures the council observed.
 pub fn build(
     plan: &Plan,
     out: &Outcome,
     model: &Model,
-    now: &[Option<String>],
+    today: (&[Option<String>], Option<&Aggregate>),
     model_of: &dyn Fn(&Candidate) -> Option<Model>,
 ) -> Doc {
+    let (now, as_it_stands) = today;
     let name = &model.name;
     let focus = out.answer.or(out.closest).map(|i| &out.evaluated[i]);
-    let answer = answer_section(plan, out, model, now, model_of);
+    let mut answer = answer_section(plan, out, model, now, model_of);
+    if let Some(which) = as_it_stands.and_then(|agg| report::today::missed_words(model, agg)) {
+        answer.blocks.insert(
+            0,
+            Block::Sentences(vec![Sentence::plain(format!(
+                "Read this answer with care: {name}, as it stands, does not reproduce {which} the council observed \
+(caseflow run lists them), so the staffing it needs is measured from a start that is not where the council stands. {}",
+                report::today::CALIBRATE_ADVICE
+            ))]),
+        );
+    }
     let targets = targets_section(plan, out, focus);
     let candidates = candidates_section(plan, out, model);
     Doc {
         title: format!("{name}: staffing search"),
-        meta: vec![format!(
-            "Candidates are {name} with {} varied; all run on the same simulated futures (seed {}), so they differ only by what they change.",
-            plan.dims.iter().map(|d| words::key(model, &d.key)).collect::<Vec<_>>().join(" and "),
-            plan.seed
-        )],
+        meta: vec![
+            model.description.clone(),
+            format!(
+                "Candidates are {name} with {} varied; all run on the same simulated futures (seed {}), so they differ only by what they change.",
+                plan.dims.iter().map(|d| words::key(model, &d.key)).collect::<Vec<_>>().join(" and "),
+                plan.seed
+            ),
+        ],
         sections: vec![answer, targets, candidates],
         reproduce: vec![
             ("scenario".into(), plan.scenario.to_string()),

@@ -367,3 +367,33 @@ fn a_comparison_names_the_fees_of_what_any_scenario_buys_in() {
     // The baseline buys in s12 doctors only; the other independent BIAs too.
     assert!(md.contains("bought-in assessment cost (s12 doctor and independent BIA)"), "{md}");
 }
+
+#[test]
+fn a_staffing_answer_warns_first_when_the_scenario_does_not_start_where_the_council_stands() {
+    let out = scratch_dir("staff-not-reproduced");
+    let args = |path: &Path| {
+        let o = out.to_str().unwrap().to_string();
+        let path = path.to_str().unwrap().to_string();
+        let v = ["staff", &path, "--vary", "roles.social_worker_bia.fte=19..21", "--target"];
+        let mut a: Vec<String> = v.iter().map(|s| s.to_string()).collect();
+        a.extend(
+            ["standard_dols.within_deadline >= 10%", "-n", "10", "--confirm", "10", "-q", "--force", "--out"]
+                .map(String::from),
+        );
+        a.push(o);
+        a
+    };
+    let answer = |path: &Path, name: &str| {
+        let a = args(path);
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_caseflow")).args(&a).output().unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        let md = std::fs::read_to_string(out.join(format!("staff-{name}/staff.md"))).unwrap();
+        md.split("## ").find(|s| s.starts_with("Answer")).unwrap_or_default().to_string()
+    };
+    let starved = answer(&starved(&out), "starved");
+    let first = starved.lines().find(|l| l.starts_with("- ")).unwrap_or_default();
+    assert!(first.starts_with("- Read this answer with care: starved, as it stands, does not reproduce"), "{starved}");
+    let halton = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/halton-2015-baseline.toml");
+    let calibrated = answer(&halton, "halton-2015-baseline");
+    assert!(!calibrated.contains("Read this answer with care"), "{calibrated}");
+}
