@@ -186,17 +186,13 @@ fn rows(c: &Setup) -> Vec<Row> {
     };
     add("scenario", "total", cost, to_date, Unit::Money);
     add("scenario", "total", "cost_agency", format!("agency cost {over}"), Unit::Money);
-    // Say whose fees: more best interests assessments done in house still
-    // buy more mental health assessments from s12 doctors. Every scenario's
-    // bought-in roles, since one compared may buy in what the first does not.
-    let mut bought: Vec<&str> = Vec::new();
-    for r in c.entries.iter().flat_map(|e| &e.model.roles).filter(|r| matches!(r.kind, RoleKind::BoughtIn { .. })) {
-        if !bought.contains(&r.label.as_str()) {
-            bought.push(r.label.as_str());
-        }
-    }
-    let whose = if bought.is_empty() { String::new() } else { format!(" ({})", crate::format::list(&bought)) };
-    add("scenario", "total", "cost_bought_in", format!("bought-in assessment cost{whose} {over}"), Unit::Money);
+    add(
+        "scenario",
+        "total",
+        "cost_bought_in",
+        format!("bought-in assessment cost{} {over}", whose_fees(c)),
+        Unit::Money,
+    );
     for flow in base.flows.iter().filter(|f| f.stage_of.is_none()) {
         if flow.deadline_days.is_some() {
             let label = format!("{}: % within the deadline {over}", flow.label);
@@ -209,6 +205,20 @@ fn rows(c: &Setup) -> Vec<Row> {
 
 /// Per financial year: what DoLS work costs and the staff hours it takes
 /// (when the scenarios have DoLS), and the total cost.
+/// Whose fees bought-in assessments pay, " (s12 doctor and independent
+/// BIA)": more best interests assessments done in house still buy more
+/// mental health assessments from s12 doctors. Every scenario's bought-in
+/// roles, since one compared may buy in what the first does not.
+fn whose_fees(c: &Setup) -> String {
+    let mut bought: Vec<&str> = Vec::new();
+    for r in c.entries.iter().flat_map(|e| &e.model.roles).filter(|r| matches!(r.kind, RoleKind::BoughtIn { .. })) {
+        if !bought.contains(&r.label.as_str()) {
+            bought.push(r.label.as_str());
+        }
+    }
+    if bought.is_empty() { String::new() } else { format!(" ({})", crate::format::list(&bought)) }
+}
+
 fn year_rows(c: &Setup) -> Vec<(String, Vec<Row>)> {
     let base = c.entries[0].model;
     if c.at.is_some() {
