@@ -38,9 +38,10 @@ fn shown(p: &Path) -> String {
 /// holds: the scenario `caseflow new` writes from docs/profile-example.toml,
 /// the overlays `caseflow calibrate` writes, the made-up file of an error
 /// message, and the prefix `caseflow history --out` takes.
-const MADE_BY_COMMANDS: [&str; 5] = [
+const MADE_BY_COMMANDS: [&str; 6] = [
     "scenarios/eastbury.toml",
     "scenarios/eastbury-calibrated.toml",
+    "scenarios/eastbury-ruling-central-calibrated.toml",
     "scenarios/halton-2015-baseline-calibrated.toml",
     "scenarios/bad.toml",
     "data/synthetic",
