@@ -87,12 +87,13 @@ fn ruling_calibrated(
     target: &Path,
     force: bool,
 ) -> Result<Option<(PathBuf, PathBuf)>, CommandError> {
-    let plain = format!("{}.toml", profile::scenario_name(checked, None));
-    let from = target.with_file_name(format!("{}-calibrated.toml", profile::scenario_name(checked, None)));
+    let plain = profile::scenario_name(checked, None);
+    let from = target.with_file_name(format!("{plain}-calibrated.toml"));
     let Ok(text) = std::fs::read_to_string(&from) else { return Ok(None) };
     let ruling_file = target.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
     let overlay_name = format!("{name}-calibrated");
-    let Some(overlay) = profile::calibrated_overlay(&text, &plain, &ruling_file, &overlay_name) else {
+    let plain_file = format!("{plain}.toml");
+    let Some(overlay) = profile::calibrated_overlay(&text, &plain_file, &ruling_file, &overlay_name) else {
         return Ok(None);
     };
     let written = target.with_file_name(format!("{overlay_name}.toml"));
